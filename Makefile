@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: MIT
+# Short commands. Each target installs the Debian packages it needs first
+# (scripts/install-deps.sh is idempotent and quiet when nothing is missing).
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CTEST_ARGS ?=
+
+.PHONY: all deps build firmware test demo bench fuzz format lint clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+build/host/CMakeCache.txt: | deps
+	cmake --preset host >/dev/null
+
+build/arm/CMakeCache.txt: | deps
+	cmake --preset arm >/dev/null
+
+# Host side: build/host/qdfu, build/host/qdfu-sim and the tests.
+build: deps build/host/CMakeCache.txt
+	cmake --build --preset host -j $(JOBS)
+
+# Every board's bootloader into build/<board>/ (.elf, .hex, .bin).
+firmware: deps build/arm/CMakeCache.txt
+	cmake --build --preset arm -j $(JOBS)
+
+test: build firmware
+	ctest --test-dir build/host --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+demo: build firmware
+	./scripts/demo.sh
+
+bench: deps
+	cmake --preset host-release >/dev/null
+	cmake --build --preset host-release -j $(JOBS)
+	./bench/run.sh
+
+fuzz: build
+	./scripts/fuzz.sh
+
+format:
+	git ls-files '*.c' '*.h' | xargs clang-format -i
+
+lint: build
+	./scripts/lint.sh
+
+clean:
+	rm -rf build

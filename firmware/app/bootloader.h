@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The bootloader as a whole: init once, then call bootloader_task() from
+ * the main loop forever. The target's main() and the simulator both use
+ * exactly this.
+ */
+#ifndef QDFU_APP_BOOTLOADER_H
+#define QDFU_APP_BOOTLOADER_H
+
+#include <stdbool.h>
+
+#include "boards/board.h"
+
+enum bootloader_enter {
+	BOOTLOADER_ENTER_DFU = 0, /* stay in DFU (as if the button were held) */
+	BOOTLOADER_ENTER_AUTO,	  /* take the real boot decision */
+};
+
+/* Returns true when the bootloader stays in DFU mode (USB connected);
+ * false when it started the application (port_start_app was called). */
+bool bootloader_init(const struct board *b, enum bootloader_enter how);
+
+/* One pass of the main loop: USB events, DFU work, flash operations. */
+void bootloader_task(void);
+
+#endif

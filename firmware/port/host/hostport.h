@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host port's second face: what the simulator (the virtual USB bridge,
+ * qdfu-sim, tests) uses to drive the firmware compiled for the host.
+ *
+ * USB side: transaction level, like a host controller on the wire. The
+ * bridge issues SETUP / OUT / IN transactions on EP0; each returns ACK, NAK
+ * or STALL. Between NAKs the bridge calls bootloader_task() (the main loop)
+ * and, in virtual time, advances the clock.
+ */
+#ifndef QDFU_PORT_HOST_HOSTPORT_H
+#define QDFU_PORT_HOST_HOSTPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boards/board.h"
+
+enum { HOSTPORT_ACK = 0, HOSTPORT_NAK = 1, HOSTPORT_STALL = 2 };
+
+struct hostport_config {
+	const struct board *board;
+	/* chip model names for QSPI chip 0 and (dual-flash) chip 1; NULL =
+	 * the board's default */
+	const char *chips[2];
+	/* directory holding internal.bin, qspi0.bin, qspi1.bin; NULL = keep
+	 * memories in RAM only */
+	const char *state_dir;
+	/* 96-bit UID of this simulated MCU (serial number) */
+	uint8_t uid[12];
+	/* button held at reset (enter DFU) */
+	bool button;
+	/* USB speed presented (full unless the board uses high speed) */
+	bool high_speed;
+};
+
+/* Create the models and load state. Call before bootloader_init(). */
+int hostport_setup(const struct hostport_config *cfg);
+/* Write the models' contents back to state_dir. */
+int hostport_save(void);
+/* Free everything (models, buffers). */
+void hostport_teardown(void);
+
+/* USB transactions on EP0 (ep 0x00 OUT / 0x80 IN). */
+void hostport_bus_reset(void);
+void hostport_setup_packet(const uint8_t pkt[8]);
+int hostport_out(uint8_t ep, const uint8_t *data, unsigned len);
+int hostport_in(uint8_t ep, uint8_t *data, unsigned maxlen, unsigned *len);
+/* Pull-up state: false after the firmware soft-disconnected (leave). */
+bool hostport_connected(void);
+/* The firmware asked for an MCU reset (port_reset) since the last call. */
+bool hostport_take_reset_request(void);
+/* The firmware started the application: true and its vector table. */
+bool hostport_app_started(uint32_t *vtor);
+/* The device address most recently applied. */
+uint8_t hostport_address(void);
+
+#endif

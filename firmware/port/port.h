@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * port.h: the hardware boundary of the qdfu firmware.
+ *
+ * Everything above this line (usb, dfu, mem, nor, boot) is portable C that
+ * runs unchanged on the STM32H7 (port/stm32h7) and on the host against the
+ * simulator's models (port/host). Two implementations, one contract:
+ *
+ *  - USB device controller: EP0 only (DFU needs nothing else). Interrupt
+ *    handlers (or the simulator's bus) only record events with
+ *    usbd_event_post(); the core handles them from the main loop.
+ *  - Flash-command bus (QUADSPI/OCTOSPI): one command descriptor covering
+ *    instruction, address, alternate bytes, dummy cycles and data phase with
+ *    per-phase line widths; plus status auto-polling with a deadline and
+ *    memory-mapped mode.
+ *  - Internal flash: sector erase and flash-word programming, both started
+ *    and then polled (erases take seconds: the main loop keeps serving USB).
+ *  - System services: unique ID, milliseconds, reset, start application,
+ *    a no-init word for "enter DFU" requests, button and LED.
+ *
+ * Every function returns 0 or a negative enum qdfu_err unless stated.
+ */
+#ifndef QDFU_PORT_H
+#define QDFU_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct board;
+
+/* ------------------------------------------------------------------ */
+/* System                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Bring up clocks, power, GPIOs for the board. Called once, first. */
+int port_init(const struct board *b);
+
+/* Free-running millisecond counter (wraps at 2^32; compare with
+ * qdfu_time_reached()). */
+uint32_t port_millis(void);
+
+/* The MCU's 96-bit unique ID, as stored (UID[0] first, little-endian). */
+void port_uid(uint8_t uid[12]);
+
+/* No-init RAM word that survives a software reset: the application writes
+ * PORT_NOINIT_ENTER_DFU there and resets to ask for the bootloader. */
+#define PORT_NOINIT_ENTER_DFU 0x51D0F00Du
+uint32_t port_noinit_get(void);
+void port_noinit_set(uint32_t v);
+
+/* The board's "enter bootloader" button, debounced by the caller. */
+bool port_button_pressed(void);
+void port_led(bool on);
+
+/* Reset the whole MCU. On the host, ends the simulated run loop. */
+void port_reset(void);
+
+/* Start the application whose vector table is at vtor (internal flash or
+ * the memory-mapped QSPI window). On the target this does not return; on
+ * the host it records the request (the simulator logs it) and returns. */
+void port_start_app(uint32_t vtor);
+
+/* ------------------------------------------------------------------ */
+/* USB device controller (EP0 only)                                     */
+/* ------------------------------------------------------------------ */
+
+enum port_usb_speed {
+	PORT_USB_SPEED_FULL = 0,
+	PORT_USB_SPEED_HIGH = 1,
+};
+
+enum port_usb_event_type {
+	PORT_USB_EV_NONE = 0,
+	PORT_USB_EV_RESET,     /* bus reset: address 0, unconfigured */
+	PORT_USB_EV_SETUP,     /* a SETUP packet arrived (setup[] valid) */
+	PORT_USB_EV_XFER_DONE, /* a transfer started with port_usb_ep0_xfer()
+				  completed; ep = 0x00 / 0x80, len = bytes */
+	PORT_USB_EV_SUSPEND,
+	PORT_USB_EV_RESUME,
+	PORT_USB_EV_DISCONNECT, /* VBUS lost / cable pulled (if detectable) */
+};
+
+struct port_usb_event {
+	uint8_t type; /* enum port_usb_event_type */
+	uint8_t ep;   /* 0x00 (OUT) or 0x80 (IN) for XFER_DONE */
+	uint16_t len; /* bytes moved, for XFER_DONE */
+	uint8_t setup[8];
+};
+
+/* Implemented by the USB core (usb/usbd.c): called from interrupt context
+ * on the target, from the bus model on the host. Never blocks. */
+void usbd_event_post(const struct port_usb_event *ev);
+
+/* Initialise the controller (soft-disconnected). */
+int port_usb_init(const struct board *b);
+
+/* Soft connect (pull-up on) or disconnect. */
+void port_usb_connect(bool on);
+
+/* Called by the core when a SET_ADDRESS request is received, BEFORE the
+ * status stage is started. Ports apply it the way their hardware needs:
+ * DWC2 writes DCFG.DAD at once (the core answers the status stage with the
+ * old address); others latch it until the status stage completes. */
+void port_usb_set_address(uint8_t addr);
+
+/* Start a transfer on EP0 in direction ep (0x80 IN, 0x00 OUT) of len bytes
+ * (0 = zero-length packet, used for status stages). The port splits it into
+ * max-packet-size packets; an IN transfer ends after len bytes (the core
+ * asks for a trailing ZLP itself when needed), an OUT transfer after len
+ * bytes or a short packet. Completion posts PORT_USB_EV_XFER_DONE. buf must
+ * stay valid until then. Only one transfer per direction at a time. */
+int port_usb_ep0_xfer(uint8_t ep, uint8_t *buf, uint16_t len);
+
+/* Stall EP0 (both directions) until the next SETUP. */
+void port_usb_ep0_stall(void);
+
+/* EP0 max packet size and the enumerated speed. */
+uint8_t port_usb_ep0_mps(void);
+enum port_usb_speed port_usb_speed(void);
+
+/* ------------------------------------------------------------------ */
+/* Flash-command bus (QUADSPI)                                          */
+/* ------------------------------------------------------------------ */
+
+/* One command on the bus. Line widths: 0 = phase absent, 1, 2 or 4.
+ * In dual-flash mode the port applies the hardware's rules (AN4760): the
+ * same instruction/address/dummy go to both chips, address/2 goes on the
+ * wire, data bytes alternate (even bytes chip 0, odd bytes chip 1) and
+ * data_len counts the bytes of both chips (always even). */
+struct port_qspi_cmd {
+	uint8_t instruction;
+	uint8_t instruction_lines; /* 0, 1, 2, 4 */
+	uint8_t address_lines;	   /* 0, 1, 2, 4 */
+	uint8_t address_bytes;	   /* 1..4 */
+	uint8_t alt_lines;	   /* 0, 1, 2, 4 */
+	uint8_t alt_bytes;	   /* 1..4 */
+	uint8_t dummy_cycles;	   /* 0..31 */
+	uint8_t data_lines;	   /* 0, 1, 2, 4 */
+	uint32_t address;
+	uint32_t alt;
+	uint32_t data_len;
+};
+
+struct port_qspi_config {
+	bool dual_flash;     /* two chips, DFM = 1 */
+	uint8_t size_log2;   /* total (both chips) size, log2 bytes */
+	uint32_t clock_hz;   /* wanted bus clock (the port rounds down) */
+};
+
+int port_qspi_init(const struct port_qspi_config *cfg);
+
+/* Indirect mode. data may be NULL when data_lines == 0. */
+int port_qspi_read(const struct port_qspi_cmd *c, void *data);
+int port_qspi_write(const struct port_qspi_cmd *c, const void *data);
+
+/* Status auto-polling: repeat c (a 1..4-byte status read; in dual-flash
+ * mode both chips' bytes interleaved) until (status & mask) == match for
+ * ALL bytes (AND mode), or timeout_ms passes (QDFU_E_TIMEOUT). The last
+ * status read is stored in *last if not NULL. Non-blocking variant: with
+ * timeout_ms == 0 it checks once and returns QDFU_E_BUSY if not matched. */
+int port_qspi_poll(const struct port_qspi_cmd *c, uint32_t mask,
+		   uint32_t match, uint32_t timeout_ms, uint32_t *last);
+
+/* Memory-mapped mode with the given read command (address field ignored).
+ * port_qspi_read/write/poll leave memory-mapped mode first (abort). */
+int port_qspi_memmap(const struct port_qspi_cmd *read_cmd);
+int port_qspi_abort(void);
+
+/* ------------------------------------------------------------------ */
+/* Internal flash                                                       */
+/* ------------------------------------------------------------------ */
+
+/* Geometry comes from the board (struct board). Addresses are absolute
+ * (0x08000000...). Program unit: one 32-byte flash word on H74x/H75x. */
+#define PORT_IFLASH_WORD 32u
+
+/* Start erasing sector `sector` (0-based across banks: bank 2 sector 0 is
+ * sectors_per_bank). Returns at once; poll port_iflash_poll(). */
+int port_iflash_erase_start(uint32_t sector);
+
+/* Program one aligned flash word. Returns at once; poll port_iflash_poll().
+ * A word must be programmed once per erase. */
+int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD]);
+
+/* QDFU_OK when the last operation finished, QDFU_E_BUSY while running,
+ * QDFU_E_ERASE / QDFU_E_PROGRAM / QDFU_E_PROTECTED on failure. */
+int port_iflash_poll(void);
+
+/* Read; QDFU_E_ECC on an uncorrectable error (treated as "not blank"). */
+int port_iflash_read(uint32_t addr, void *buf, uint32_t len);
+
+#endif
