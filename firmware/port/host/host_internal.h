@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal API between the files of port/host: hostport.c (setup, USB,
+ * system services) calls each memory backend's setup/save/teardown.
+ */
+#ifndef QDFU_PORT_HOST_INTERNAL_H
+#define QDFU_PORT_HOST_INTERNAL_H
+
+#include "boards/board.h"
+
+/* iflash_host.c: H7 internal flash model behind port_iflash_*(). */
+int host_iflash_setup(const struct board *b, const char *state_dir);
+int host_iflash_save(const char *state_dir);
+void host_iflash_teardown(void);
+
+/* qspi_host.c: QUADSPI bus + NOR chip model(s) behind port_qspi_*().
+ * chips[1] is used only in dual-flash mode; NULL = the board's default. */
+int host_qspi_setup(const struct board *b, const char *const chips[2], const char *state_dir);
+int host_qspi_save(const char *state_dir);
+void host_qspi_teardown(void);
+
+#endif
