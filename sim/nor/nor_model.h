@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Behavioural SPI-NOR chip models: the contract between the chip models
+ * (sim/nor, NOR area) and what drives them: the host port's QUADSPI
+ * stand-in (firmware/port/host/qspi_host.c) and the QUADSPI register model
+ * (sim/h7). One command = one chip-select cycle, described by the same
+ * descriptor the firmware uses on the real bus.
+ *
+ * The implementation may extend this header (fault injection, inspection),
+ * but these functions keep their meaning.
+ */
+#ifndef QDFU_SIM_NOR_MODEL_H
+#define QDFU_SIM_NOR_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "port/port.h"
+
+struct nor_chip;
+
+/* Names of every modelled part ("MT25QL512ABB", "W25Q64JV", ...), NULL-terminated. */
+const char *const *nor_model_names(void);
+
+/* Create a chip by part name (case-insensitive); NULL if unknown. Contents
+ * start erased (0xFF) unless loaded. */
+struct nor_chip *nor_chip_create(const char *part);
+void nor_chip_destroy(struct nor_chip *c);
+
+/* Raw array contents (size bytes): for state files and test inspection. */
+uint32_t nor_chip_size(const struct nor_chip *c);
+uint8_t *nor_chip_array(struct nor_chip *c);
+int nor_chip_load(struct nor_chip *c, const char *path);  /* missing file = erased */
+int nor_chip_save(const struct nor_chip *c, const char *path);
+
+/* One command on one chip (single line of the bus, as the chip sees it):
+ * address already as on the wire (halved in dual-flash mode). For a read
+ * phase the model fills rx[0..c->data_len); for a write phase it consumes
+ * tx. Returns 0, or a negative value if the command is malformed for this
+ * chip (the model then ignores it, as silicon does). */
+int nor_chip_command(struct nor_chip *c, const struct port_qspi_cmd *cmd,
+		     const uint8_t *tx, uint8_t *rx);
+
+/* Power cycle: volatile state lost (WEL, volatile SR bits, QPI, address
+ * mode back to the power-up default); a running program/erase corrupts its
+ * target. */
+void nor_chip_power_cycle(struct nor_chip *c);
+
+#endif
