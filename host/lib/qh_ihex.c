@@ -138,6 +138,8 @@ static int do_line(struct ihex_state *s, const uint8_t *p, size_t len)
 		return bad(s, "record longer than 255 data bytes");
 	if (!decode_hex(p + 1, hexlen / 2, rec))
 		return bad(s, "invalid hex digit");
+	if (hexlen / 2 != rec[0] + 5u)
+		return bad(s, "record length does not match its byte count (truncated line?)");
 	for (size_t i = 0; i < hexlen / 2; i++)
 		sum = (uint8_t)(sum + rec[i]);
 	if (sum != 0) {
