@@ -57,6 +57,13 @@ static void hook_leave(void)
 	bl.leave_at = port_millis() + LEAVE_DETACH_DELAY_MS;
 }
 
+static void hook_mass_erased(void)
+{
+	/* a chip erase of the external flash also wiped the journal */
+	if (journal_available())
+		(void)journal_restore();
+}
+
 static void hook_unprotect(void)
 {
 	/* No read protection is implemented; honour the DfuSe meaning
@@ -77,6 +84,7 @@ static const struct dfu_hooks hooks = {
     .session_open = hook_session_open,
     .session_close = hook_session_close,
     .leave = hook_leave,
+    .mass_erased = hook_mass_erased,
     .unprotect = hook_unprotect,
 };
 

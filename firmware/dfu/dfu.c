@@ -794,6 +794,8 @@ void dfu_task(void)
 		if (rc != QDFU_E_BUSY) {
 			d.op_result = rc;
 			d.op_done = true;
+			if (d.pend == PEND_MASS_ERASE && d.hooks && d.hooks->mass_erased)
+				d.hooks->mass_erased();
 		}
 	} else if (mem_busy()) {
 		(void)mem_poll(); /* an aborted operation finishing */
