@@ -10,17 +10,21 @@
 #include <stdbool.h>
 
 #include "boards/board.h"
+#include "boot/boot.h"
 
 enum bootloader_enter {
 	BOOTLOADER_ENTER_DFU = 0, /* stay in DFU (as if the button were held) */
-	BOOTLOADER_ENTER_AUTO,	  /* take the real boot decision */
+	BOOTLOADER_ENTER_AUTO,    /* take the real boot decision */
 };
 
-/* Returns true when the bootloader stays in DFU mode (USB connected);
+/* port_init(b) must have run. Returns true when the bootloader stays in DFU mode (USB connected);
  * false when it started the application (port_start_app was called). */
 bool bootloader_init(const struct board *b, enum bootloader_enter how);
 
 /* One pass of the main loop: USB events, DFU work, flash operations. */
 void bootloader_task(void);
+
+/* The decision taken by the last bootloader_init() (for logs). */
+const struct boot_decision *bootloader_decision(void);
 
 #endif

@@ -19,8 +19,8 @@ enum board_supply {
 
 enum board_usb_port {
 	BOARD_USB2_OTG_FS_PA11_PA12 = 0, /* H74x/H75x: USB2_OTG_FS, AF10 */
-	BOARD_USB1_OTG_HS_ULPI,		 /* external ULPI PHY, high speed */
-	BOARD_USB1_OTG_HS_FS_PB14_PB15,	 /* USB1 with its internal FS PHY */
+	BOARD_USB1_OTG_HS_ULPI,          /* external ULPI PHY, high speed */
+	BOARD_USB1_OTG_HS_FS_PB14_PB15,  /* USB1 with its internal FS PHY */
 };
 
 /* A GPIO: port letter index (0 = A ... 10 = K), pin 0..15, alternate
@@ -31,12 +31,15 @@ struct board_pin {
 	uint8_t af;
 	uint8_t active_high;
 };
-#define BOARD_PIN_NONE {0xFF, 0, 0, 0}
+#define BOARD_PIN_NONE                                                                             \
+	{                                                                                          \
+		0xFF, 0, 0, 0                                                                      \
+	}
 
 struct board_hw {
 	enum board_supply supply;
-	uint32_t hse_hz;   /* 0 = no crystal: HSI48 + CRS */
-	bool hse_bypass;   /* oscillator instead of crystal */
+	uint32_t hse_hz; /* 0 = no crystal: HSI48 + CRS */
+	bool hse_bypass; /* oscillator instead of crystal */
 	enum board_usb_port usb;
 	struct board_pin hse_enable; /* Portenta: PH1 powers the oscillator */
 	struct board_pin ulpi_reset; /* Portenta: PJ4 */
@@ -47,19 +50,19 @@ struct board_hw {
 };
 
 struct board {
-	const char *name;    /* "stm32h745i-disco" */
-	const char *title;   /* "STM32H745I-DISCO" */
-	const char *mcu;     /* "STM32H745XI" */
+	const char *name;  /* "stm32h745i-disco" */
+	const char *title; /* "STM32H745I-DISCO" */
+	const char *mcu;   /* "STM32H745XI" */
 	bool dual_core;
 	/* internal flash */
-	uint32_t iflash_base;	     /* 0x08000000 */
-	uint32_t iflash_banks;	     /* 1 or 2 */
+	uint32_t iflash_base;        /* 0x08000000 */
+	uint32_t iflash_banks;       /* 1 or 2 */
 	uint32_t iflash_sectors;     /* per bank */
 	uint32_t iflash_sector_size; /* bytes */
 	uint32_t bootloader_size;    /* the bootloader's own sectors, read-only */
 	/* external flash */
-	bool qspi_dual;			/* two chips on one QUADSPI */
-	const char *qspi_chip;		/* default chip model / expected part */
+	bool qspi_dual;        /* two chips on one QUADSPI */
+	const char *qspi_chip; /* default chip model / expected part */
 	uint32_t qspi_clock_hz;
 	/* where applications start when no vector table was learned */
 	uint32_t default_app_base;

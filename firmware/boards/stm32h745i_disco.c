@@ -1,35 +1,43 @@
 /* SPDX-License-Identifier: MIT */
-/* STM32H745I-DISCO: H745 (CM7 + CM4), direct SMPS, MT25TL01G dual-flash, USB on CN13 (USB2_OTG_FS). */
+/* STM32H745I-DISCO: H745 (CM7 + CM4), direct SMPS, MT25TL01G dual-flash, USB on CN13 (USB2_OTG_FS).
+ */
 #include "boards/board.h"
 
 const struct board board_stm32h745i_disco = {
-	.name = "stm32h745i-disco",
-	.title = "STM32H745I-DISCO",
-	.mcu = "STM32H745XI",
-	.dual_core = true,
-	.iflash_base = 0x08000000u,
-	.iflash_banks = 2,
-	.iflash_sectors = 8,
-	.iflash_sector_size = 128u * 1024u,
-	.bootloader_size = 128u * 1024u,
-	.qspi_dual = true,
-	.qspi_chip = "MT25QL512ABB",
-	.qspi_clock_hz = 50000000u,
-	.default_app_base = 0x08020000u,
-	.usb_vid = 0x0483,
-	.usb_pid = 0xDF11,
-	.usb_product = "qdfu bootloader STM32H745I-DISCO",
-	.hw = {
-		.supply = BOARD_SUPPLY_DIRECT_SMPS,
-		.hse_hz = 25000000u,
-		.usb = BOARD_USB2_OTG_FS_PA11_PA12,
-		.hse_enable = BOARD_PIN_NONE,
-		.ulpi_reset = BOARD_PIN_NONE,
-		.qspi_clk = {5, 10, 9, 1},  /* PF10 AF9 */
-		.qspi_ncs = {6, 6, 10, 0},  /* PG6 AF10 */
-		.qspi_io = {{3, 11, 9, 1}, {5, 9, 10, 1}, {5, 7, 9, 1}, {5, 6, 9, 1},
-			    {7, 2, 9, 1}, {7, 3, 9, 1}, {6, 9, 9, 1}, {6, 14, 9, 1}},
-		.button = {2, 13, 0, 1},   /* PC13 active-high */
-		.led = {9, 2, 0, 0},       /* PJ2 active-low */
-	},
+    .name = "stm32h745i-disco",
+    .title = "STM32H745I-DISCO",
+    .mcu = "STM32H745XI",
+    .dual_core = true,
+    .iflash_base = 0x08000000u,
+    .iflash_banks = 2,
+    .iflash_sectors = 8,
+    .iflash_sector_size = 128u * 1024u,
+    .bootloader_size = 128u * 1024u,
+    .qspi_dual = true,
+    .qspi_chip = "MT25QL512ABB",
+    .qspi_clock_hz = 50000000u,
+    .default_app_base = 0x08020000u,
+    .usb_vid = 0x0483,
+    .usb_pid = 0xDF11,
+    .usb_product = "qdfu bootloader STM32H745I-DISCO",
+    .hw =
+        {
+            .supply = BOARD_SUPPLY_DIRECT_SMPS,
+            .hse_hz = 25000000u,
+            .usb = BOARD_USB2_OTG_FS_PA11_PA12,
+            .hse_enable = BOARD_PIN_NONE,
+            .ulpi_reset = BOARD_PIN_NONE,
+            .qspi_clk = {5, 10, 9, 1}, /* PF10 AF9 */
+            .qspi_ncs = {6, 6, 10, 0}, /* PG6 AF10 */
+            .qspi_io = {{3, 11, 9, 1},
+                        {5, 9, 10, 1},
+                        {5, 7, 9, 1},
+                        {5, 6, 9, 1},
+                        {7, 2, 9, 1},
+                        {7, 3, 9, 1},
+                        {6, 9, 9, 1},
+                        {6, 14, 9, 1}},
+            .button = {2, 13, 0, 1}, /* PC13 active-high */
+            .led = {9, 2, 0, 0},     /* PJ2 active-low */
+        },
 };

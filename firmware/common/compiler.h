@@ -5,11 +5,11 @@
 #include <assert.h>
 #include <stdint.h>
 
-#define QDFU_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define QDFU_ARRAY_SIZE(a)            (sizeof(a) / sizeof((a)[0]))
 #define QDFU_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
-#define QDFU_MIN(a, b) ((a) < (b) ? (a) : (b))
-#define QDFU_MAX(a, b) ((a) > (b) ? (a) : (b))
-#define QDFU_UNUSED(x) ((void)(x))
+#define QDFU_MIN(a, b)                ((a) < (b) ? (a) : (b))
+#define QDFU_MAX(a, b)                ((a) > (b) ? (a) : (b))
+#define QDFU_UNUSED(x)                ((void)(x))
 
 static inline uint16_t qdfu_get_le16(const uint8_t *p)
 {

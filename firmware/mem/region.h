@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MEM_ATTR_READ 0x1u
+#define MEM_ATTR_READ  0x1u
 #define MEM_ATTR_ERASE 0x2u
 #define MEM_ATTR_WRITE 0x4u
 
@@ -20,7 +20,7 @@
 struct mem_segment {
 	uint32_t count;
 	uint32_t page_size; /* power of two */
-	uint8_t attr;	    /* MEM_ATTR_* */
+	uint8_t attr;       /* MEM_ATTR_* */
 };
 
 #define MEM_MAX_SEGMENTS 6
@@ -38,29 +38,26 @@ struct mem_region;
 struct mem_ops {
 	/* Start erasing [addr, addr + len): addr and len are page-aligned
 	 * (pages of this region's layout). */
-	int (*erase_start)(struct mem_region *r, uint32_t addr, uint32_t len,
-			   struct mem_time *t);
+	int (*erase_start)(struct mem_region *r, uint32_t addr, uint32_t len, struct mem_time *t);
 	/* Erase everything erasable in the region (mass erase). */
 	int (*mass_erase_start)(struct mem_region *r, struct mem_time *t);
 	/* Start programming len bytes at addr (any alignment; the backend
 	 * pads to its program unit with 0xFF). data stays valid until the
 	 * operation ends. */
-	int (*program_start)(struct mem_region *r, uint32_t addr,
-			     const uint8_t *data, uint32_t len,
-			     struct mem_time *t);
+	int (*program_start)(struct mem_region *r, uint32_t addr, const uint8_t *data, uint32_t len,
+	                     struct mem_time *t);
 	/* Progress the running operation: QDFU_OK done, QDFU_E_BUSY, or an
 	 * error. Must not block for more than a few hundred microseconds. */
 	int (*poll)(struct mem_region *r);
 	/* Synchronous read (memory-mapped or short bus transfers). */
-	int (*read)(struct mem_region *r, uint32_t addr, uint8_t *buf,
-		    uint32_t len);
+	int (*read)(struct mem_region *r, uint32_t addr, uint8_t *buf, uint32_t len);
 };
 
 struct mem_region {
-	const char *name;  /* "Internal Flash", "QSPI Flash" */
+	const char *name; /* "Internal Flash", "QSPI Flash" */
 	uint32_t base;
 	uint32_t size;
-	uint8_t alt;	   /* DFU alternate setting that presents it */
+	uint8_t alt; /* DFU alternate setting that presents it */
 	uint8_t nseg;
 	struct mem_segment seg[MEM_MAX_SEGMENTS];
 	uint32_t program_unit; /* bytes: 32 for H7 internal flash, 1 for NOR */
@@ -69,13 +66,12 @@ struct mem_region {
 };
 
 /* Page containing addr: base and size; false if addr is outside r. */
-bool mem_region_page(const struct mem_region *r, uint32_t addr,
-		     uint32_t *page_base, uint32_t *page_size, uint8_t *attr);
+bool mem_region_page(const struct mem_region *r, uint32_t addr, uint32_t *page_base,
+                     uint32_t *page_size, uint8_t *attr);
 
 /* Attributes common to every byte of [addr, addr + len) (AND), 0 if any
  * byte is outside the region. */
-uint8_t mem_region_attr_range(const struct mem_region *r, uint32_t addr,
-			      uint32_t len);
+uint8_t mem_region_attr_range(const struct mem_region *r, uint32_t addr, uint32_t len);
 
 /* Build the DfuSe layout string "@Name/0xADDR/NN*SSSu t,..." into buf.
  * Honours every client's parser limits: <= 126 characters, counts and sizes

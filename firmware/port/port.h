@@ -46,12 +46,21 @@ void port_uid(uint8_t uid[12]);
 /* No-init RAM word that survives a software reset: the application writes
  * PORT_NOINIT_ENTER_DFU there and resets to ask for the bootloader. */
 #define PORT_NOINIT_ENTER_DFU 0x51D0F00Du
+/* Written by the bootloader itself before the reset that follows a DFU
+ * leave: start the committed application even if the button is held. */
+#define PORT_NOINIT_BOOT_APP 0xB0070A99u
 uint32_t port_noinit_get(void);
 void port_noinit_set(uint32_t v);
 
 /* The board's "enter bootloader" button, debounced by the caller. */
 bool port_button_pressed(void);
 void port_led(bool on);
+
+/* Called by firmware busy-wait loops (each bounded by a deadline) between
+ * two polls of the hardware. The target may do nothing or wait for an
+ * event; the host port in virtual time moves the clock to the next model
+ * deadline, so a wait there ends as it would on silicon. */
+void port_wait_hint(void);
 
 /* Reset the whole MCU. On the host, ends the simulated run loop. */
 void port_reset(void);
@@ -75,7 +84,7 @@ enum port_usb_event_type {
 	PORT_USB_EV_RESET,     /* bus reset: address 0, unconfigured */
 	PORT_USB_EV_SETUP,     /* a SETUP packet arrived (setup[] valid) */
 	PORT_USB_EV_XFER_DONE, /* a transfer started with port_usb_ep0_xfer()
-				  completed; ep = 0x00 / 0x80, len = bytes */
+	                          completed; ep = 0x00 / 0x80, len = bytes */
 	PORT_USB_EV_SUSPEND,
 	PORT_USB_EV_RESUME,
 	PORT_USB_EV_DISCONNECT, /* VBUS lost / cable pulled (if detectable) */
@@ -131,21 +140,21 @@ enum port_usb_speed port_usb_speed(void);
 struct port_qspi_cmd {
 	uint8_t instruction;
 	uint8_t instruction_lines; /* 0, 1, 2, 4 */
-	uint8_t address_lines;	   /* 0, 1, 2, 4 */
-	uint8_t address_bytes;	   /* 1..4 */
-	uint8_t alt_lines;	   /* 0, 1, 2, 4 */
-	uint8_t alt_bytes;	   /* 1..4 */
-	uint8_t dummy_cycles;	   /* 0..31 */
-	uint8_t data_lines;	   /* 0, 1, 2, 4 */
+	uint8_t address_lines;     /* 0, 1, 2, 4 */
+	uint8_t address_bytes;     /* 1..4 */
+	uint8_t alt_lines;         /* 0, 1, 2, 4 */
+	uint8_t alt_bytes;         /* 1..4 */
+	uint8_t dummy_cycles;      /* 0..31 */
+	uint8_t data_lines;        /* 0, 1, 2, 4 */
 	uint32_t address;
 	uint32_t alt;
 	uint32_t data_len;
 };
 
 struct port_qspi_config {
-	bool dual_flash;     /* two chips, DFM = 1 */
-	uint8_t size_log2;   /* total (both chips) size, log2 bytes */
-	uint32_t clock_hz;   /* wanted bus clock (the port rounds down) */
+	bool dual_flash;   /* two chips, DFM = 1 */
+	uint8_t size_log2; /* total (both chips) size, log2 bytes */
+	uint32_t clock_hz; /* wanted bus clock (the port rounds down) */
 };
 
 int port_qspi_init(const struct port_qspi_config *cfg);
@@ -159,8 +168,8 @@ int port_qspi_write(const struct port_qspi_cmd *c, const void *data);
  * ALL bytes (AND mode), or timeout_ms passes (QDFU_E_TIMEOUT). The last
  * status read is stored in *last if not NULL. Non-blocking variant: with
  * timeout_ms == 0 it checks once and returns QDFU_E_BUSY if not matched. */
-int port_qspi_poll(const struct port_qspi_cmd *c, uint32_t mask,
-		   uint32_t match, uint32_t timeout_ms, uint32_t *last);
+int port_qspi_poll(const struct port_qspi_cmd *c, uint32_t mask, uint32_t match,
+                   uint32_t timeout_ms, uint32_t *last);
 
 /* Memory-mapped mode with the given read command (address field ignored).
  * port_qspi_read/write/poll leave memory-mapped mode first (abort). */

@@ -12,6 +12,8 @@
 int host_iflash_setup(const struct board *b, const char *state_dir);
 int host_iflash_save(const char *state_dir);
 void host_iflash_teardown(void);
+/* The model behind it (tests and the simulator inspect it). */
+struct h7_iflash *host_iflash_model(void);
 
 /* qspi_host.c: QUADSPI bus + NOR chip model(s) behind port_qspi_*().
  * chips[1] is used only in dual-flash mode; NULL = the board's default. */

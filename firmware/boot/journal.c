@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+#include "boot/journal.h"
+
+#include <string.h>
+
+#include "common/compiler.h"
+#include "common/err.h"
+#include "mem/mem.h"
+#include "port/port.h"
+
+#define SYNC_MARGIN_MS 200u
+
+static struct {
+	struct mem_region *r;
+	uint32_t base, unit;
+	bool ok;
+	/* newest record */
+	uint32_t seq, vtor;
+	enum journal_state state;
+	/* where the next record goes */
+	unsigned cur;  /* unit holding the newest record */
+	uint32_t next; /* offset of the next free slot in that unit */
+} j;
+
+void journal_encode(uint8_t rec[JOURNAL_REC_SIZE], uint32_t seq, enum journal_state st,
+                    uint32_t vtor)
+{
+	memset(rec, 0, JOURNAL_REC_SIZE);
+	qdfu_put_le32(&rec[0], JOURNAL_MAGIC);
+	qdfu_put_le32(&rec[4], seq);
+	qdfu_put_le32(&rec[8], (uint32_t)st);
+	qdfu_put_le32(&rec[12], vtor);
+	qdfu_put_le32(&rec[28], mem_crc32_update(0, rec, 28));
+}
+
+bool journal_decode(const uint8_t rec[JOURNAL_REC_SIZE], uint32_t *seq, enum journal_state *st,
+                    uint32_t *vtor)
+{
+	if (qdfu_get_le32(&rec[0]) != JOURNAL_MAGIC)
+		return false;
+	if (qdfu_get_le32(&rec[28]) != mem_crc32_update(0, rec, 28))
+		return false;
+	uint32_t s = qdfu_get_le32(&rec[8]);
+	if (s < JOURNAL_OPEN || s > JOURNAL_EMPTY)
+		return false;
+	*seq = qdfu_get_le32(&rec[4]);
+	*st = (enum journal_state)s;
+	*vtor = qdfu_get_le32(&rec[12]);
+	return true;
+}
+
+static bool blank(const uint8_t *p, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (p[i] != 0xFFu)
+			return false;
+	return true;
+}
+
+/* Run one backend operation to completion, bounded by its own maximum. */
+static int run_sync(int rc, const struct mem_time *t)
+{
+	if (rc)
+		return rc;
+	uint32_t deadline = port_millis() + t->max_ms + SYNC_MARGIN_MS;
+	for (;;) {
+		rc = j.r->ops->poll(j.r);
+		if (rc != QDFU_E_BUSY)
+			return rc;
+		if (qdfu_time_reached(port_millis(), deadline))
+			return QDFU_E_TIMEOUT;
+		port_wait_hint();
+	}
+}
+
+static void scan(void)
+{
+	uint8_t rec[JOURNAL_REC_SIZE];
+	bool found = false;
+	j.state = JOURNAL_NONE;
+	j.seq = 0;
+	j.vtor = 0;
+	j.cur = 0;
+	j.next = 0;
+	for (unsigned u = 0; u < 2; u++) {
+		uint32_t last_used = 0;
+		bool any = false;
+		for (uint32_t off = 0; off + JOURNAL_REC_SIZE <= j.unit; off += JOURNAL_REC_SIZE) {
+			if (j.r->ops->read(j.r, j.base + u * j.unit + off, rec, sizeof(rec)))
+				break;
+			if (blank(rec, sizeof(rec)))
+				continue;
+			any = true;
+			last_used = off;
+			uint32_t seq, vtor;
+			enum journal_state st;
+			if (journal_decode(rec, &seq, &st, &vtor) &&
+			    (!found || (int32_t)(seq - j.seq) > 0)) {
+				found = true;
+				j.seq = seq;
+				j.state = st;
+				j.vtor = vtor;
+				j.cur = u;
+			}
+		}
+		/* records are appended: continue after the last used slot of
+		 * the unit holding the newest record */
+		if (found && j.cur == u)
+			j.next = any ? last_used + JOURNAL_REC_SIZE : 0;
+	}
+	if (!found) {
+		/* nothing valid anywhere: the first append erases unit 0 and
+		 * starts there, whatever debris it holds */
+		j.cur = 1;
+		j.next = j.unit;
+	}
+}
+
+int journal_init(struct mem_region *r, uint32_t base, uint32_t unit)
+{
+	memset(&j, 0, sizeof(j));
+	if (!r || unit < 2u * JOURNAL_REC_SIZE)
+		return QDFU_E_PARAM;
+	j.r = r;
+	j.base = base;
+	j.unit = unit;
+	j.ok = true;
+	scan();
+	return QDFU_OK;
+}
+
+bool journal_available(void)
+{
+	return j.ok;
+}
+
+enum journal_state journal_state(void)
+{
+	return j.state;
+}
+
+uint32_t journal_vtor(void)
+{
+	return j.vtor;
+}
+
+uint32_t journal_seq(void)
+{
+	return j.seq;
+}
+
+static int write_rec(uint32_t addr, const uint8_t *rec)
+{
+	struct mem_time t;
+	int rc = run_sync(j.r->ops->program_start(j.r, addr, rec, JOURNAL_REC_SIZE, &t), &t);
+	if (rc)
+		return rc;
+	uint8_t back[JOURNAL_REC_SIZE];
+	rc = j.r->ops->read(j.r, addr, back, sizeof(back));
+	if (rc == QDFU_OK && memcmp(back, rec, sizeof(back)) != 0)
+		rc = QDFU_E_VERIFY;
+	return rc;
+}
+
+int journal_append(enum journal_state st, uint32_t vtor)
+{
+	uint8_t rec[JOURNAL_REC_SIZE];
+	int rc;
+	if (!j.ok)
+		return QDFU_E_NO_DEVICE;
+	uint32_t seq = j.seq + 1u;
+	journal_encode(rec, seq, st, vtor);
+	for (unsigned attempt = 0; attempt < 4; attempt++) {
+		if (j.next + JOURNAL_REC_SIZE > j.unit) {
+			/* unit full: move to the other one (erased first); the
+			 * newest record stays in the full unit meanwhile */
+			unsigned other = j.cur ^ 1u;
+			struct mem_time t;
+			rc = run_sync(
+			    j.r->ops->erase_start(j.r, j.base + other * j.unit, j.unit, &t), &t);
+			if (rc)
+				return rc;
+			j.cur = other;
+			j.next = 0;
+		}
+		uint32_t addr = j.base + j.cur * j.unit + j.next;
+		j.next += JOURNAL_REC_SIZE;
+		rc = write_rec(addr, rec);
+		if (rc == QDFU_OK) {
+			j.seq = seq;
+			j.state = st;
+			j.vtor = vtor;
+			return QDFU_OK;
+		}
+		/* a bad slot (torn earlier write): skip it and try the next */
+	}
+	return QDFU_E_PROGRAM;
+}
+
+int journal_restore(void)
+{
+	if (!j.ok)
+		return QDFU_E_NO_DEVICE;
+	enum journal_state st = j.state;
+	uint32_t vtor = j.vtor;
+	scan(); /* units are blank now: start over at unit 0 */
+	if (st == JOURNAL_NONE)
+		return QDFU_OK;
+	return journal_append(st, vtor);
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The memory operation engine: routes by address to the region that holds
+ * it, checks attributes, and runs ONE asynchronous operation at a time
+ * (erase page / mass erase / write / CRC) that mem_poll() advances from the
+ * main loop. No flash work ever runs inside a USB request handler.
+ *
+ * Writes skip what already holds the right data and refuse to program over
+ * data that is not erased; erases skip pages that are already blank.
+ */
+#ifndef QDFU_MEM_MEM_H
+#define QDFU_MEM_MEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mem/region.h"
+
+#define MEM_MAX_REGIONS 2
+
+void mem_init(void);
+int mem_add_region(struct mem_region *r);
+unsigned mem_region_count(void);
+struct mem_region *mem_region_at(unsigned index);
+struct mem_region *mem_find(uint32_t addr);
+struct mem_region *mem_find_alt(uint8_t alt);
+
+/* Start operations. Each returns 0 when started, or a negative error at
+ * once (unmapped, read-only, engine busy). *t receives the expected time.
+ * data for mem_start_write must stay valid until the operation ends. */
+int mem_start_erase_page(uint32_t addr, struct mem_time *t);
+int mem_start_mass_erase(struct mem_region *r, struct mem_time *t);
+int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem_time *t);
+int mem_start_crc(uint32_t addr, uint32_t len, struct mem_time *t);
+
+/* Advance the running operation: QDFU_OK when it finished (or nothing
+ * runs), QDFU_E_BUSY, or the operation's error (reported once). */
+int mem_poll(void);
+bool mem_busy(void);
+/* Finish any quick preparatory phase (blank checks, comparisons) now, so
+ * the remaining time estimate is exact; returns the remaining estimate. */
+struct mem_time mem_settle(void);
+/* Result of the last finished CRC operation. */
+uint32_t mem_crc_result(void);
+
+/* Synchronous read for UPLOAD: reads up to len bytes at addr, stopping at
+ * the end of the region. *got = bytes read (0 if unmapped). */
+int mem_read(uint32_t addr, uint8_t *buf, uint32_t len, uint32_t *got);
+
+/* Callback when a write of a whole block begins (used by the boot journal
+ * to learn the application's vector table). */
+typedef void (*mem_write_hook)(uint32_t addr, const uint8_t *data, uint32_t len);
+void mem_set_write_hook(mem_write_hook hook);
+
+/* CRC-32 (IEEE 802.3, reflected, as zlib) update. */
+uint32_t mem_crc32_update(uint32_t crc, const uint8_t *p, uint32_t len);
+
+#endif

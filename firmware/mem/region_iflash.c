@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * H7 internal flash backend: sector erase and 32-byte flash-word
+ * programming through port_iflash_*, both asynchronous. Partial words are
+ * padded with 0xFF (a flash word can be written once per erase, RM0399
+ * 4.3.9), so the operation engine never hands a word out twice.
+ */
+#include "mem/region_iflash.h"
+
+#include <string.h>
+
+#include "common/compiler.h"
+#include "common/err.h"
+#include "port/port.h"
+
+/* Timings (ST figures for x32 parallelism): sector erase ~1.1 s typical,
+ * 2.2 s max (budget 4 s); flash word ~16 us typical, 600 us max. */
+#define SECTOR_ERASE_TYP_MS 1100u
+#define SECTOR_ERASE_MAX_MS 4000u
+#define WORD_PROG_TYP_US    16u
+#define WORD_PROG_MAX_US    600u
+
+enum { IF_IDLE = 0, IF_ERASE, IF_PROGRAM };
+
+static struct {
+	const struct board *b;
+	int op;
+	uint32_t sector, sector_end; /* erase: next sector, one past last */
+	uint32_t addr, end;          /* program: next word address, end */
+	const uint8_t *data;
+	uint32_t data_addr, data_len;
+	bool started; /* the current port operation was started */
+} s;
+
+static uint32_t sector_of(uint32_t addr)
+{
+	return (addr - s.b->iflash_base) / s.b->iflash_sector_size;
+}
+
+static int if_erase_start(struct mem_region *r, uint32_t addr, uint32_t len, struct mem_time *t)
+{
+	QDFU_UNUSED(r);
+	uint32_t first = sector_of(addr), last = sector_of(addr + len - 1u);
+	if ((addr - s.b->iflash_base) % s.b->iflash_sector_size || len == 0)
+		return QDFU_E_PARAM;
+	if (addr - s.b->iflash_base < s.b->bootloader_size)
+		return QDFU_E_PROTECTED; /* never our own sector */
+	s.op = IF_ERASE;
+	s.sector = first;
+	s.sector_end = last + 1u;
+	s.started = false;
+	t->typ_ms = (last + 1u - first) * SECTOR_ERASE_TYP_MS;
+	t->max_ms = (last + 1u - first) * SECTOR_ERASE_MAX_MS;
+	return QDFU_OK;
+}
+
+static int if_mass_erase_start(struct mem_region *r, struct mem_time *t)
+{
+	uint32_t first = s.b->iflash_base + s.b->bootloader_size;
+	uint32_t total = s.b->iflash_banks * s.b->iflash_sectors * s.b->iflash_sector_size;
+	if (total <= s.b->bootloader_size) { /* H750: nothing but the bootloader */
+		s.op = IF_IDLE;
+		t->typ_ms = 0;
+		t->max_ms = 0;
+		return QDFU_OK;
+	}
+	return if_erase_start(r, first, total - s.b->bootloader_size, t);
+}
+
+static int if_program_start(struct mem_region *r, uint32_t addr, const uint8_t *data, uint32_t len,
+                            struct mem_time *t)
+{
+	QDFU_UNUSED(r);
+	if (addr - s.b->iflash_base < s.b->bootloader_size)
+		return QDFU_E_PROTECTED;
+	s.op = IF_PROGRAM;
+	s.data = data;
+	s.data_addr = addr;
+	s.data_len = len;
+	s.addr = addr & ~(PORT_IFLASH_WORD - 1u);
+	s.end = addr + len;
+	s.started = false;
+	uint32_t words = (s.end - s.addr + PORT_IFLASH_WORD - 1u) / PORT_IFLASH_WORD;
+	t->typ_ms = (words * WORD_PROG_TYP_US + 999u) / 1000u;
+	t->max_ms = (words * WORD_PROG_MAX_US + 999u) / 1000u;
+	return QDFU_OK;
+}
+
+/* Build the flash word at s.addr: the caller's bytes, 0xFF elsewhere. */
+static void make_word(uint8_t w[PORT_IFLASH_WORD])
+{
+	memset(w, 0xFF, PORT_IFLASH_WORD);
+	for (uint32_t i = 0; i < PORT_IFLASH_WORD; i++) {
+		uint32_t a = s.addr + i;
+		if (a >= s.data_addr && a < s.data_addr + s.data_len)
+			w[i] = s.data[a - s.data_addr];
+	}
+}
+
+static int if_poll(struct mem_region *r)
+{
+	QDFU_UNUSED(r);
+	int rc;
+	/* Several words per call keep programming fast while bounding the
+	 * time spent away from USB (each word is ~16 us). */
+	for (unsigned budget = 16; budget; budget--) {
+		if (s.op == IF_IDLE)
+			return QDFU_OK;
+		if (s.started) {
+			rc = port_iflash_poll();
+			if (rc == QDFU_E_BUSY)
+				return rc;
+			s.started = false;
+			if (rc) {
+				s.op = IF_IDLE;
+				return rc;
+			}
+			if (s.op == IF_ERASE) {
+				if (++s.sector >= s.sector_end)
+					s.op = IF_IDLE;
+			} else {
+				s.addr += PORT_IFLASH_WORD;
+				if (s.addr >= s.end)
+					s.op = IF_IDLE;
+			}
+			continue;
+		}
+		if (s.op == IF_ERASE) {
+			rc = port_iflash_erase_start(s.sector);
+		} else {
+			uint8_t w[PORT_IFLASH_WORD];
+			make_word(w);
+			rc = port_iflash_program_start(s.addr, w);
+		}
+		if (rc) {
+			s.op = IF_IDLE;
+			return rc;
+		}
+		s.started = true;
+	}
+	return QDFU_E_BUSY;
+}
+
+static int if_read(struct mem_region *r, uint32_t addr, uint8_t *buf, uint32_t len)
+{
+	QDFU_UNUSED(r);
+	return port_iflash_read(addr, buf, len);
+}
+
+static const struct mem_ops iflash_ops = {
+    .erase_start = if_erase_start,
+    .mass_erase_start = if_mass_erase_start,
+    .program_start = if_program_start,
+    .poll = if_poll,
+    .read = if_read,
+};
+
+int region_iflash_init(struct mem_region *r, const struct board *b, uint8_t alt)
+{
+	uint32_t total_sectors = b->iflash_banks * b->iflash_sectors;
+	uint32_t boot_sectors =
+	    (b->bootloader_size + b->iflash_sector_size - 1u) / b->iflash_sector_size;
+	memset(&s, 0, sizeof(s));
+	memset(r, 0, sizeof(*r));
+	s.b = b;
+	r->name = "Internal Flash  ";
+	r->base = b->iflash_base;
+	r->size = total_sectors * b->iflash_sector_size;
+	r->alt = alt;
+	r->program_unit = PORT_IFLASH_WORD;
+	r->ops = &iflash_ops;
+	r->seg[0].count = boot_sectors;
+	r->seg[0].page_size = b->iflash_sector_size;
+	r->seg[0].attr = MEM_ATTR_READ;
+	r->nseg = 1;
+	if (total_sectors > boot_sectors) {
+		r->seg[1].count = total_sectors - boot_sectors;
+		r->seg[1].page_size = b->iflash_sector_size;
+		r->seg[1].attr = MEM_ATTR_READ | MEM_ATTR_ERASE | MEM_ATTR_WRITE;
+		r->nseg = 2;
+	}
+	return QDFU_OK;
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* The MCU's internal flash as a memory region (alt 0). */
+#ifndef QDFU_MEM_REGION_IFLASH_H
+#define QDFU_MEM_REGION_IFLASH_H
+
+#include "boards/board.h"
+#include "mem/region.h"
+
+/* Fill r for board b: the bootloader's own sectors read-only ('a'), the
+ * rest read/erase/write ('g'). */
+int region_iflash_init(struct mem_region *r, const struct board *b, uint8_t alt);
+
+#endif

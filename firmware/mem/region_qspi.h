@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* The external NOR flash (QUADSPI) as a memory region (alt 1). */
+#ifndef QDFU_MEM_REGION_QSPI_H
+#define QDFU_MEM_REGION_QSPI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boards/board.h"
+#include "mem/region.h"
+
+/* Probe the chip(s) and fill r; QDFU_E_NO_DEVICE when none answers. */
+int region_qspi_init(struct mem_region *r, const struct board *b, uint8_t alt);
+/* The two erase units reserved for the boot journal (read-only to hosts). */
+bool region_qspi_journal(const struct mem_region *r, uint32_t *base, uint32_t *unit);
+
+#endif

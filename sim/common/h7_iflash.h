@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Behavioural model of the STM32H74x/H75x internal flash as the port sees
+ * it: sectors, 32-byte flash words with ECC that may be programmed ONCE per
+ * erase (a second program corrupts the word's ECC: later reads of it fail),
+ * erase and program times (typical, in the simulator's clock).
+ */
+#ifndef QDFU_SIM_H7_IFLASH_H
+#define QDFU_SIM_H7_IFLASH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct h7_iflash;
+
+struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t sectors);
+void h7_iflash_destroy(struct h7_iflash *f);
+int h7_iflash_load(struct h7_iflash *f, const char *path); /* missing file: erased */
+int h7_iflash_save(const struct h7_iflash *f, const char *path);
+
+/* Operations: return 0, or -1 if the model is busy / the argument is bad. */
+int h7_iflash_erase(struct h7_iflash *f, uint32_t sector);
+int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t word[32]);
+bool h7_iflash_busy(struct h7_iflash *f);
+/* 0 ok, -1 a word in the range has a broken ECC (double programming). */
+int h7_iflash_read(const struct h7_iflash *f, uint32_t addr, uint8_t *buf, uint32_t len);
+
+uint8_t *h7_iflash_array(struct h7_iflash *f);
+uint32_t h7_iflash_size(const struct h7_iflash *f);
+/* Counters for tests and benchmarks. */
+uint32_t h7_iflash_erase_count(const struct h7_iflash *f);
+uint32_t h7_iflash_program_count(const struct h7_iflash *f);
+
+/* Timing (microseconds): 128 KiB sector erase ~1.1 s, flash word ~16 us. */
+#define H7_IFLASH_ERASE_US   1100000u
+#define H7_IFLASH_PROGRAM_US 16u
+
+#endif

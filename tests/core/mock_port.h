@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A mocked port for unit tests of the portable core: EP0 transfers are
+ * recorded, and mock_control() plays the host side of a control transfer
+ * at the event level (SETUP, data stage, status stage), running the
+ * firmware's main loop while the device has nothing armed (a NAK).
+ */
+#ifndef QDFU_TESTS_MOCK_PORT_H
+#define QDFU_TESTS_MOCK_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boards/board.h"
+
+#define MOCK_EPIPE     (-32)
+#define MOCK_ETIMEDOUT (-110)
+
+struct mock_stats {
+	unsigned in_xfers, zlp_in, out_xfers, stalls, set_address_calls;
+	uint8_t last_address;
+	bool connected;
+	bool reset_requested;
+	bool app_started;
+	uint32_t app_vtor;
+	uint32_t naks; /* main-loop passes spent waiting for the device */
+};
+
+extern struct mock_stats mock;
+
+/* Set up the mock and the internal flash model for board b (state in RAM). */
+void mock_setup(const struct board *b);
+void mock_teardown(void);
+/* Which main loop mock_control runs while waiting (default usbd_task). */
+void mock_set_task(void (*task)(void));
+/* Complete a control transfer: returns bytes of the data stage, or
+ * MOCK_EPIPE (stall) / MOCK_ETIMEDOUT (device never answered). */
+int mock_control(uint8_t bmRequestType, uint8_t bRequest, uint16_t wValue, uint16_t wIndex,
+                 uint16_t wLength, uint8_t *data);
+/* Post a bus reset. */
+void mock_bus_reset(void);
+void mock_set_button(bool held);
+void mock_advance_ms(uint32_t ms);
+
+#endif

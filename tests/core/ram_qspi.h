@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef QDFU_TESTS_RAM_QSPI_H
+#define QDFU_TESTS_RAM_QSPI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define RAM_QSPI_BASE         0x90000000u
+#define RAM_QSPI_SIZE         (1024u * 1024u)
+#define RAM_QSPI_PAGE         (64u * 1024u)
+#define RAM_QSPI_UNIT         (4u * 1024u)
+#define RAM_QSPI_ERASE_TYP_MS 150u
+#define RAM_QSPI_ERASE_MAX_MS 2000u
+
+struct ram_qspi {
+	uint8_t mem[RAM_QSPI_SIZE];
+	bool absent, fail_erase, fail_program;
+	unsigned erases, programs;
+};
+extern struct ram_qspi ram_qspi;
+void ram_qspi_reset(void);
+
+#endif
