@@ -212,7 +212,7 @@ static int load_dfuse(const uint8_t *buf, size_t len, const char *path, struct q
 }
 
 static int parse_buffer(enum qh_format fmt, const uint8_t *buf, size_t len, const char *path,
-                        int has_addr, uint32_t addr, struct qh_image *img, struct qh_file_info *fi,
+                        uint32_t addr, struct qh_image *img, struct qh_file_info *fi,
                         struct qh_error *e)
 {
 	struct qh_image tmp;
@@ -231,7 +231,6 @@ static int parse_buffer(enum qh_format fmt, const uint8_t *buf, size_t len, cons
 		rc = qh_parse_srec(buf, len, path, &tmp, e);
 	else
 		rc = qh_parse_elf(buf, len, path, &tmp, e);
-	(void)has_addr;
 	if (rc == 0)
 		rc = qh_image_merge(img, &tmp, path, e);
 	qh_image_free(&tmp);
@@ -257,8 +256,12 @@ int qh_load_file(const char *spec, enum qh_format fmt, struct qh_image *img,
 	if (rc)
 		return rc;
 	fi->file_size = len;
-	if (fmt == QH_FMT_AUTO)
-		fmt = has_addr ? QH_FMT_BIN : qh_detect_format(path, buf, len);
+	if (fmt == QH_FMT_AUTO) {
+		fmt = qh_detect_format(path, buf, len);
+		/* FILE@ADDRESS makes anything without its own addresses a raw binary. */
+		if (has_addr && (fmt == QH_FMT_AUTO || fmt == QH_FMT_BIN))
+			fmt = QH_FMT_BIN;
+	}
 	fi->format = fmt;
 	if (fmt == QH_FMT_AUTO)
 		rc = qh_fail(
@@ -279,7 +282,7 @@ int qh_load_file(const char *spec, enum qh_format fmt, struct qh_image *img,
 	else if (len == 0 && fmt == QH_FMT_BIN)
 		rc = qh_fail(e, QH_E_FORMAT, "%s: empty file", path);
 	else
-		rc = parse_buffer(fmt, buf, len, path, has_addr, addr, img, fi, e);
+		rc = parse_buffer(fmt, buf, len, path, addr, img, fi, e);
 	free(buf);
 	return rc;
 }
