@@ -260,6 +260,23 @@ static int targets_exit(struct cli_target *t, size_t n)
 	return cli_exit_code(first);
 }
 
+static void print_plan(struct cli *c, const struct cli_target *t)
+{
+	fprintf(c->err, "%s: %s, %s verification\n", t->label, qh_kind_name(t->found.info.kind),
+	        c->verify_mode == 0 || (c->verify_mode < 0 && !qh_dev_has_crc(&t->found.info))
+	            ? "read-back"
+	            : "device CRC");
+	for (size_t i = 0; i < t->plan.nchunk; i++) {
+		const struct qh_chunk *ch = &t->plan.chunk[i];
+		fprintf(c->err, "%s:   write 0x%08X-0x%08X via alt %u '%s'\n", t->label,
+		        (unsigned)ch->addr, (unsigned)(ch->addr + ch->len - 1),
+		        t->map.r[ch->region].alt, t->map.r[ch->region].name);
+	}
+	for (size_t i = 0; i < t->plan.npage; i++)
+		fprintf(c->err, "%s:   erase page 0x%08X (%u bytes)\n", t->label,
+		        (unsigned)t->plan.page[i].addr, (unsigned)t->plan.page[i].size);
+}
+
 int cmd_flash(struct cli *c)
 {
 	struct qh_error e = {0};
@@ -290,6 +307,8 @@ int cmd_flash(struct cli *c)
 			cli_note(c, "%s: %llu bytes in %zu range(s), %zu page(s) to erase\n",
 			         t[0].label, (unsigned long long)t[0].plan.bytes, t[0].plan.nchunk,
 			         t[0].plan.npage);
+		for (size_t i = 0; i < n && c->verbose && !c->json; i++)
+			print_plan(c, &t[i]);
 		cli_progress_begin(c, (unsigned)n);
 		for (size_t i = 0; i < n; i++)
 			if (pthread_create(&t[i].thread, NULL, flash_thread, &t[i]) != 0)

@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Builds the end-to-end test program with arm-none-eabi-gcc and derives its
+# other formats with objcopy, into OUTDIR:
+#   app.elf app.hex app.srec   the same program three ways
+#   text.bin qspi.bin          the bytes of each memory (for comparisons)
+#   bad_checksum.hex           app.hex with one checksum digit changed
+#   outside.hex                data at 0x30000000 (no region)
+#   bootsector.hex             data at 0x08000000 (the bootloader's sector)
+# usage: make_fixtures.sh OUTDIR [QSPI_BLOB_BYTES]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+out=$1
+blob=${2:-70000}
+mkdir -p "$out"
+CC=${ARM_CC:-arm-none-eabi-gcc}
+OBJCOPY=${ARM_OBJCOPY:-arm-none-eabi-objcopy}
+
+# A deterministic pseudo-random QSPI blob (LCG), as a C initialiser.
+awk -v n="$blob" 'BEGIN {
+    x = 12345; printf "#define QSPI_BLOB ";
+    for (i = 0; i < n; i++) { x = (x * 1103515245 + 12345) % 2147483648;
+        printf "%d,", int(x / 65536) % 256; if (i % 32 == 31) printf "\\\n"; }
+    printf "0\n" }' >"$out/qspi_blob.h"
+
+"$CC" -mcpu=cortex-m7 -mthumb -Os -nostdlib -ffreestanding -I"$out" \
+    -T "$here/app.ld" -Wl,--build-id=none "$here/app.c" -o "$out/app.elf"
+"$OBJCOPY" -O ihex "$out/app.elf" "$out/app.hex"
+"$OBJCOPY" -O srec "$out/app.elf" "$out/app.srec"
+"$OBJCOPY" -O binary --only-section=.text "$out/app.elf" "$out/text.bin"
+"$OBJCOPY" -O binary --only-section=.qspi "$out/app.elf" "$out/qspi.bin"
+
+# Broken variants, derived from the real file.
+sed '3s/\r$//; 3s/..$/00/' "$out/app.hex" >"$out/bad_checksum.hex"
+if cmp -s "$out/app.hex" "$out/bad_checksum.hex"; then
+    sed '3s/\r$//; 3s/..$/01/' "$out/app.hex" >"$out/bad_checksum.hex"
+fi
+printf 'qdfu e2e: outside every region' >"$out/outside.bin"
+"$OBJCOPY" -I binary -O ihex --change-addresses 0x30000000 "$out/outside.bin" "$out/outside.hex"
+"$OBJCOPY" -I binary -O ihex --change-addresses 0x08000000 "$out/outside.bin" \
+    "$out/bootsector.hex"
