@@ -5,8 +5,9 @@
  * what was asked to the shared virtual clock instead of waiting, so a
  * client's poll timeouts (dfu-util sleeps bwPollTimeout after every
  * GETSTATUS) cost no real time while the simulated device still sees that
- * much time pass. Each sleep yields the CPU for a few microseconds of real
- * time so polling loops do not starve the simulator.
+ * much time pass. Each sleep still gives away 1% of what was asked in real
+ * time (at most 2 ms): a client polling for a device to re-appear ("sleep
+ * 100 ms, look again") leaves the simulator time to re-enumerate it.
  * Without $QDFU_VTIME_FILE (or if it cannot be mapped) sleeps are real.
  * Built without sanitizers: it is preloaded into programs of any kind.
  */
@@ -22,7 +23,8 @@
 
 #include "vtime_shm.h"
 
-#define REAL_YIELD_NS 50000L /* real time given away per sleep, at most */
+#define REAL_YIELD_DIV    100u     /* real time given away: 1% ... */
+#define REAL_YIELD_MAX_NS 2000000u /* ... up to 2 ms */
 
 typedef int (*nanosleep_fn)(const struct timespec *, struct timespec *);
 typedef int (*clock_nanosleep_fn)(clockid_t, int, const struct timespec *, struct timespec *);
@@ -54,7 +56,8 @@ static int real_nanosleep(const struct timespec *req, struct timespec *rem)
 static void virtual_sleep(volatile uint64_t *c, uint64_t ns)
 {
 	__atomic_add_fetch(c, ns / 1000u, __ATOMIC_SEQ_CST);
-	struct timespec y = {0, (long)(ns < (uint64_t)REAL_YIELD_NS ? ns : REAL_YIELD_NS)};
+	uint64_t real = ns / REAL_YIELD_DIV;
+	struct timespec y = {0, (long)(real < REAL_YIELD_MAX_NS ? real : REAL_YIELD_MAX_NS)};
 	if (y.tv_nsec)
 		real_nanosleep(&y, NULL);
 	else
