@@ -65,7 +65,7 @@ static void hook_unprotect(void)
 	if (mem_start_mass_erase(&bl.iflash, &t) == QDFU_OK) {
 		uint32_t deadline = port_millis() + t.max_ms + 1000u;
 		while (mem_poll() == QDFU_E_BUSY && !qdfu_time_reached(port_millis(), deadline))
-			;
+			port_wait_hint();
 	}
 	if (journal_available())
 		(void)journal_append(JOURNAL_EMPTY, 0);

@@ -754,6 +754,9 @@ void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts)
 	d.state = DFU_STATE_IDLE;
 	d.status = DFU_STATUS_OK;
 	d.crc_status = 2;
+	/* like ST's ROM: the pointer starts at the first memory (0x08000000) */
+	if (mem_region_at(0))
+		d.addr = mem_region_at(0)->base;
 }
 
 static void crc_task(void)
