@@ -514,6 +514,15 @@ int qdfu_sim_main(int argc, char **argv)
 	if (wait_boot(&r) == 0)
 		status = run_command(&r, clock ? vtime_file : NULL);
 
+	/* COMMAND is done: let each device catch up with the clock (a leave
+	 * that is due), log what it reports, then stop it */
+	for (unsigned i = 0; i < r.o.devices; i++) {
+		struct vusb_event ev;
+		if (r.lost[i] || vusb_link_save(&r.links[i]) < 0)
+			continue;
+		while (vusb_link_event(&r.links[i], &ev, 0) == 1)
+			vusb_bus_device_event(r.bus, i, &ev);
+	}
 	for (unsigned i = 0; i < r.o.devices; i++)
 		if (r.links[i].pid > 0 && vusb_link_quit(&r.links[i]) != 0 && !r.lost[i])
 			fprintf(stderr, "qdfu-sim: device %u did not shut down cleanly\n", i);

@@ -24,7 +24,7 @@ enum vusb_req_type {
 	VUSB_REQ_CONTINUE,  /* resume the pending one */
 	VUSB_REQ_CANCEL,    /* forget the pending one (URB discarded) */
 	VUSB_REQ_BUS_RESET, /* USB bus reset */
-	VUSB_REQ_SAVE,      /* write memories to the state directory */
+	VUSB_REQ_SAVE,      /* run the main loop once, report, save memories */
 	VUSB_REQ_QUIT,      /* save and exit */
 };
 

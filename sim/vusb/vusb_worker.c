@@ -242,6 +242,11 @@ static void handle_request(const uint8_t *msg, size_t len)
 		reply(VUSB_REP_DONE, 0, NULL, 0);
 		break;
 	case VUSB_REQ_SAVE:
+		/* let the device finish what its clock already allows (a leave
+		 * due by now), report it, then save */
+		if (!w.app_running)
+			bootloader_task();
+		check_lifecycle();
 		reply(VUSB_REP_DONE, hostport_save(), NULL, 0);
 		break;
 	default:

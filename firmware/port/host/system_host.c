@@ -45,31 +45,9 @@ int port_init(const struct board *b)
 	return QDFU_OK;
 }
 
-/* In virtual time the clock moves only when the bridge or a client moves
- * it. Firmware that busy-waits on the clock (a bounded wait inside one
- * request) would then spin forever: after SPIN_READS reads that saw no
- * change, time passes as it would on the target, up to the next model
- * deadline (or by 1 ms). Deterministic: it depends only on how often the
- * firmware reads the clock. */
-#define SPIN_READS 20000u
-
 uint32_t port_millis(void)
 {
-	static uint64_t last_us;
-	static uint32_t same;
-	uint64_t now = vclock_now_us();
-	if (vclock_mode() == VCLOCK_VIRTUAL) {
-		if (now != last_us) {
-			last_us = now;
-			same = 0;
-		} else if (++same >= SPIN_READS) {
-			uint64_t next = vclock_next_deadline_us();
-			vclock_advance_us(next > now ? next - now : 1000u);
-			now = last_us = vclock_now_us();
-			same = 0;
-		}
-	}
-	return (uint32_t)(now / 1000u);
+	return (uint32_t)(vclock_now_us() / 1000u);
 }
 
 void port_uid(uint8_t uid[12])
