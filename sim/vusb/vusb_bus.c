@@ -257,18 +257,21 @@ static int publish(struct bus_dev *d)
 	hex_append(g, d->cdesc, d->cdesc_len);
 	g_string_append(g, "\n");
 
+	/* The ioctl handler first: a client may find the node as soon as it
+	 * exists, and its ioctls must already be served. */
 	GError *err = NULL;
+	if (!umockdev_testbed_attach_ioctl(d->bus->tb, d->devnode, d->bus->handler, &err)) {
+		fprintf(stderr, "qdfu-sim: cannot attach %s: %s\n", d->devnode, err->message);
+		g_error_free(err);
+		g_string_free(g, TRUE);
+		return -EIO;
+	}
 	bool ok = umockdev_testbed_add_from_string(d->bus->tb, g->str, &err);
 	g_string_free(g, TRUE);
 	if (!ok) {
 		fprintf(stderr, "qdfu-sim: cannot publish %s: %s\n", d->path, err->message);
 		g_error_free(err);
-		return -EIO;
-	}
-	if (!umockdev_testbed_attach_ioctl(d->bus->tb, d->devnode, d->bus->handler, &err)) {
-		fprintf(stderr, "qdfu-sim: cannot attach %s: %s\n", d->devnode, err->message);
-		g_error_free(err);
-		umockdev_testbed_remove_device(d->bus->tb, d->syspath);
+		umockdev_testbed_detach_ioctl(d->bus->tb, d->devnode, NULL);
 		return -EIO;
 	}
 	return 0;
