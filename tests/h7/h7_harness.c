@@ -48,9 +48,16 @@ enum dwc2m_phy h7h_usb_phy(const struct board *b)
 
 int h7h_setup(const struct board *b, void (*task)(void))
 {
+	return h7h_setup_ex(b, task, NULL);
+}
+
+int h7h_setup_ex(const struct board *b, void (*task)(void), const struct h7_sys_config *c)
+{
 	struct h7_sys_config cfg = {.wired = b->hw.supply};
 	for (unsigned i = 0; i < 12; i++)
 		cfg.uid[i] = (uint8_t)(0x30 + i);
+	if (c)
+		cfg = *c;
 	memset(&h7h, 0, sizeof(h7h));
 	h7h_app_started = false;
 	vclock_init(VCLOCK_VIRTUAL);

@@ -27,6 +27,9 @@ extern struct h7h h7h;
 
 /* Models for board b (the DWC2 instance and PHY its wiring uses). */
 int h7h_setup(const struct board *b, void (*task)(void));
+/* The same with explicit system-model settings (wiring, preconfigured
+ * supply); NULL = as the board file says. */
+int h7h_setup_ex(const struct board *b, void (*task)(void), const struct h7_sys_config *cfg);
 void h7h_teardown(void);
 /* Run the interrupt handler while the line is pending, then the task. */
 void h7h_service(void *ctx);
