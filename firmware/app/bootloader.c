@@ -18,7 +18,7 @@
 #include "port/port.h"
 #include "usb/usbd.h"
 
-#define LEAVE_DETACH_DELAY_MS 20u
+#define LEAVE_DETACH_DELAY_MS 0u
 
 static struct {
 	const struct board *b;
@@ -53,8 +53,17 @@ static void hook_session_close(void)
 
 static void hook_leave(void)
 {
+	/* the GETSTATUS that reported dfuMANIFEST has completed its status
+	 * stage: the host has its answer, detach now */
 	bl.leaving = true;
 	bl.leave_at = port_millis() + LEAVE_DETACH_DELAY_MS;
+}
+
+static void hook_mass_erased(void)
+{
+	/* a chip erase of the external flash also wiped the journal */
+	if (journal_available())
+		(void)journal_restore();
 }
 
 static void hook_unprotect(void)
@@ -65,7 +74,7 @@ static void hook_unprotect(void)
 	if (mem_start_mass_erase(&bl.iflash, &t) == QDFU_OK) {
 		uint32_t deadline = port_millis() + t.max_ms + 1000u;
 		while (mem_poll() == QDFU_E_BUSY && !qdfu_time_reached(port_millis(), deadline))
-			;
+			port_wait_hint();
 	}
 	if (journal_available())
 		(void)journal_append(JOURNAL_EMPTY, 0);
@@ -77,6 +86,7 @@ static const struct dfu_hooks hooks = {
     .session_open = hook_session_open,
     .session_close = hook_session_close,
     .leave = hook_leave,
+    .mass_erased = hook_mass_erased,
     .unprotect = hook_unprotect,
 };
 

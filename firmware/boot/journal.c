@@ -69,6 +69,7 @@ static int run_sync(int rc, const struct mem_time *t)
 			return rc;
 		if (qdfu_time_reached(port_millis(), deadline))
 			return QDFU_E_TIMEOUT;
+		port_wait_hint();
 	}
 }
 

@@ -667,6 +667,8 @@ static void class_done(const struct usb_setup *s)
 			              : DFU_STATE_UPLOAD_IDLE;
 		break;
 	case DFU_REQ_ABORT:
+		if (d.state == DFU_STATE_DNLOAD_IDLE && mem_flush() != QDFU_OK)
+			d.session_dirty = true;
 		if (d.state == DFU_STATE_DNLOAD_IDLE)
 			close_session(); /* clean end of a download sequence */
 		else if (d.state == DFU_STATE_DNLOAD_SYNC)
@@ -686,6 +688,8 @@ static void class_done(const struct usb_setup *s)
 		break;
 	case DFU_REQ_GETSTATUS:
 		if (d.state == DFU_STATE_MANIFEST) {
+			if (mem_flush() != QDFU_OK)
+				d.session_dirty = true;
 			close_session();
 			d.leave_pending = true;
 		} else if (d.state == DFU_STATE_DNBUSY && d.pend == PEND_UNPROTECT) {
@@ -754,6 +758,9 @@ void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts)
 	d.state = DFU_STATE_IDLE;
 	d.status = DFU_STATUS_OK;
 	d.crc_status = 2;
+	/* like ST's ROM: the pointer starts at the first memory (0x08000000) */
+	if (mem_region_at(0))
+		d.addr = mem_region_at(0)->base;
 }
 
 static void crc_task(void)
@@ -791,6 +798,8 @@ void dfu_task(void)
 		if (rc != QDFU_E_BUSY) {
 			d.op_result = rc;
 			d.op_done = true;
+			if (d.pend == PEND_MASS_ERASE && d.hooks && d.hooks->mass_erased)
+				d.hooks->mass_erased();
 		}
 	} else if (mem_busy()) {
 		(void)mem_poll(); /* an aborted operation finishing */

@@ -85,6 +85,8 @@ struct dfu_hooks {
 	void (*session_close)(void);
 	/* leave: the host asked to start the application */
 	void (*leave)(void);
+	/* a mass erase finished (it may have wiped the journal's units) */
+	void (*mass_erased)(void);
 	/* read unprotect: wipe and reset */
 	void (*unprotect)(void);
 };

@@ -56,6 +56,12 @@ void port_noinit_set(uint32_t v);
 bool port_button_pressed(void);
 void port_led(bool on);
 
+/* Called by firmware busy-wait loops (each bounded by a deadline) between
+ * two polls of the hardware. The target may do nothing or wait for an
+ * event; the host port in virtual time moves the clock to the next model
+ * deadline, so a wait there ends as it would on silicon. */
+void port_wait_hint(void);
+
 /* Reset the whole MCU. On the host, ends the simulated run loop. */
 void port_reset(void);
 

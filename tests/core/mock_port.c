@@ -48,9 +48,22 @@ void mock_set_button(bool held)
 	m.button = held;
 }
 
+/* The host sleeps: the device keeps running meanwhile, so step the clock
+ * through the models' deadlines, running the main loop at each. */
 void mock_advance_ms(uint32_t ms)
 {
-	vclock_advance_us((uint64_t)ms * 1000u);
+	uint64_t target = vclock_now_us() + (uint64_t)ms * 1000u;
+	for (;;) {
+		if (m.task)
+			m.task();
+		uint64_t now = vclock_now_us(), next = vclock_next_deadline_us();
+		if (now >= target)
+			break;
+		uint64_t step = (next > now && next < target) ? next - now : target - now;
+		if (step > 1000u)
+			step = 1000u; /* let multi-step operations start their next step */
+		vclock_advance_us(step);
+	}
 }
 
 /* ------------------------------------------------------------ port.h */
@@ -64,6 +77,12 @@ int port_init(const struct board *b)
 uint32_t port_millis(void)
 {
 	return (uint32_t)(vclock_now_us() / 1000u);
+}
+
+void port_wait_hint(void)
+{
+	uint64_t next = vclock_next_deadline_us(), now = vclock_now_us();
+	vclock_advance_us(next > now ? next - now : 1000u);
 }
 
 void port_uid(uint8_t uid[12])
