@@ -18,7 +18,7 @@
 #include "port/port.h"
 #include "usb/usbd.h"
 
-#define LEAVE_DETACH_DELAY_MS 20u
+#define LEAVE_DETACH_DELAY_MS 0u
 
 static struct {
 	const struct board *b;
@@ -53,6 +53,8 @@ static void hook_session_close(void)
 
 static void hook_leave(void)
 {
+	/* the GETSTATUS that reported dfuMANIFEST has completed its status
+	 * stage: the host has its answer, detach now */
 	bl.leaving = true;
 	bl.leave_at = port_millis() + LEAVE_DETACH_DELAY_MS;
 }

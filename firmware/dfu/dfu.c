@@ -667,6 +667,8 @@ static void class_done(const struct usb_setup *s)
 			              : DFU_STATE_UPLOAD_IDLE;
 		break;
 	case DFU_REQ_ABORT:
+		if (d.state == DFU_STATE_DNLOAD_IDLE && mem_flush() != QDFU_OK)
+			d.session_dirty = true;
 		if (d.state == DFU_STATE_DNLOAD_IDLE)
 			close_session(); /* clean end of a download sequence */
 		else if (d.state == DFU_STATE_DNLOAD_SYNC)
@@ -686,6 +688,8 @@ static void class_done(const struct usb_setup *s)
 		break;
 	case DFU_REQ_GETSTATUS:
 		if (d.state == DFU_STATE_MANIFEST) {
+			if (mem_flush() != QDFU_OK)
+				d.session_dirty = true;
 			close_session();
 			d.leave_pending = true;
 		} else if (d.state == DFU_STATE_DNBUSY && d.pend == PEND_UNPROTECT) {

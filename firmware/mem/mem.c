@@ -36,6 +36,16 @@ static struct {
 	uint32_t crc;
 	uint32_t crc_result;
 	uint8_t scratch[SLICE];
+	/* Regions with a program unit > 1 byte (H7 flash words) hold back the
+	 * last partial unit of a write, so that the next contiguous write can
+	 * complete it: a flash word is programmed once per erase. */
+	struct {
+		bool valid;
+		struct mem_region *r;
+		uint32_t start, end; /* bytes [start, end) are known */
+		uint8_t bytes[GRANULE];
+	} tail;
+	uint8_t wbuf[GRANULE + MEM_MAX_WRITE];
 } g;
 
 QDFU_STATIC_ASSERT(SLICE % GRANULE == 0, "slice must hold whole granules");
@@ -145,7 +155,10 @@ int mem_start_erase_page(uint32_t addr, struct mem_time *t)
 		return QDFU_E_ADDRESS;
 	if (!(attr & MEM_ATTR_ERASE))
 		return QDFU_E_PROTECTED;
-	int rc = begin(OP_ERASE, r, pb, ps);
+	int rc = mem_flush();
+	if (rc)
+		return rc;
+	rc = begin(OP_ERASE, r, pb, ps);
 	if (rc)
 		return rc;
 	/* Until the blank check says otherwise, expect a real erase: the
@@ -162,7 +175,10 @@ int mem_start_mass_erase(struct mem_region *r, struct mem_time *t)
 {
 	if (!r)
 		return QDFU_E_ADDRESS;
-	int rc = begin(OP_MASS_ERASE, r, r->base, r->size);
+	int rc = mem_flush();
+	if (rc)
+		return rc;
+	rc = begin(OP_MASS_ERASE, r, r->base, r->size);
 	if (rc)
 		return rc;
 	rc = r->ops->mass_erase_start(r, &g.t);
@@ -177,26 +193,88 @@ int mem_start_mass_erase(struct mem_region *r, struct mem_time *t)
 	return QDFU_OK;
 }
 
+static uint32_t unit_of(const struct mem_region *r)
+{
+	return r->program_unit > 1u && r->program_unit <= GRANULE ? r->program_unit : 1u;
+}
+
+/* Start a write of exactly [addr, addr + len) from g.wbuf. */
+static int begin_write(struct mem_region *r, uint32_t addr, uint32_t len)
+{
+	int rc = begin(OP_WRITE, r, addr, len);
+	if (rc)
+		return rc;
+	g.data = g.wbuf;
+	g.run_len = 0;
+	g.t.typ_ms = 1;
+	g.t.max_ms = 1;
+	if (len == 0) /* everything went into the held-back tail */
+		finish(QDFU_OK);
+	return QDFU_OK;
+}
+
+int mem_flush(void)
+{
+	if (!g.tail.valid)
+		return QDFU_OK;
+	if (g.kind != OP_NONE)
+		return QDFU_E_BUSY;
+	uint32_t n = g.tail.end - g.tail.start;
+	memcpy(g.wbuf, g.tail.bytes, n);
+	g.tail.valid = false;
+	int rc = begin_write(g.tail.r, g.tail.start, n);
+	if (rc)
+		return rc;
+	/* one flash word: microseconds; bounded by the backend's deadline */
+	while ((rc = mem_poll()) == QDFU_E_BUSY)
+		port_wait_hint();
+	return rc;
+}
+
 int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem_time *t)
 {
 	struct mem_region *r = mem_find(addr);
 	if (!r)
 		return QDFU_E_ADDRESS;
-	if (len == 0)
+	if (len == 0 || len > MEM_MAX_WRITE)
 		return QDFU_E_PARAM;
 	if (len > r->size - (addr - r->base))
 		return QDFU_E_ADDRESS; /* crosses the end of the region */
 	if (!(mem_region_attr_range(r, addr, len) & MEM_ATTR_WRITE))
 		return QDFU_E_PROTECTED;
-	int rc = begin(OP_WRITE, r, addr, len);
-	if (rc)
-		return rc;
-	g.data = data;
-	g.run_len = 0;
+	if (g.kind != OP_NONE)
+		return QDFU_E_BUSY;
 	if (g.hook)
 		g.hook(addr, data, len);
-	g.t.typ_ms = 1;
-	g.t.max_ms = 1;
+
+	uint32_t unit = unit_of(r), waddr = addr, wlen = 0;
+	if (g.tail.valid && g.tail.r == r && g.tail.end == addr &&
+	    (g.tail.start & ~(unit - 1u)) == (addr & ~(unit - 1u))) {
+		/* continues the held-back partial unit: program them together */
+		wlen = g.tail.end - g.tail.start;
+		memcpy(g.wbuf, g.tail.bytes, wlen);
+		waddr = g.tail.start;
+		g.tail.valid = false;
+	} else {
+		int rc = mem_flush();
+		if (rc)
+			return rc;
+	}
+	memcpy(g.wbuf + wlen, data, len);
+	wlen += len;
+	uint32_t end = waddr + wlen;
+	if (unit > 1u && (end % unit) != 0) {
+		uint32_t keep_from = QDFU_MAX(end & ~(unit - 1u), waddr);
+		g.tail.valid = true;
+		g.tail.r = r;
+		g.tail.start = keep_from;
+		g.tail.end = end;
+		memcpy(g.tail.bytes, g.wbuf + (keep_from - waddr), end - keep_from);
+		wlen -= end - keep_from;
+	}
+	int rc = begin_write(r, waddr, wlen);
+	if (rc)
+		return rc;
 	if (t)
 		*t = g.t;
 	return QDFU_OK;
@@ -207,7 +285,10 @@ int mem_start_crc(uint32_t addr, uint32_t len, struct mem_time *t)
 	struct mem_region *r = mem_find(addr);
 	if (!r || len > r->size - (addr - r->base))
 		return QDFU_E_ADDRESS;
-	int rc = begin(OP_CRC, r, addr, len);
+	int rc = mem_flush();
+	if (rc)
+		return rc;
+	rc = begin(OP_CRC, r, addr, len);
 	if (rc)
 		return rc;
 	g.crc = 0;
@@ -469,6 +550,9 @@ int mem_read(uint32_t addr, uint8_t *buf, uint32_t len, uint32_t *got)
 	*got = 0;
 	if (!r)
 		return QDFU_OK; /* unmapped: zero-length answer */
+	int frc = mem_flush();  /* reads see everything written so far */
+	if (frc)
+		return frc;
 	uint32_t n = QDFU_MIN(len, r->size - (addr - r->base));
 	if (n == 0)
 		return QDFU_OK;

@@ -17,6 +17,7 @@
 #include "mem/region.h"
 
 #define MEM_MAX_REGIONS 2
+#define MEM_MAX_WRITE   4096u /* largest single write (one DFU block) */
 
 void mem_init(void);
 int mem_add_region(struct mem_region *r);
@@ -32,6 +33,11 @@ int mem_start_erase_page(uint32_t addr, struct mem_time *t);
 int mem_start_mass_erase(struct mem_region *r, struct mem_time *t);
 int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem_time *t);
 int mem_start_crc(uint32_t addr, uint32_t len, struct mem_time *t);
+
+/* Program a held-back partial flash word now (synchronous, bounded). Done
+ * implicitly before erases, reads, CRCs and non-contiguous writes; the
+ * class calls it when a download sequence ends. */
+int mem_flush(void);
 
 /* Advance the running operation: QDFU_OK when it finished (or nothing
  * runs), QDFU_E_BUSY, or the operation's error (reported once). */

@@ -374,6 +374,7 @@ static void test_cc27_dnload_block2_writes_at_pointer(void **state)
 	for (unsigned i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 7);
 	assert_int_equal(fx_write_block(0x08020000u, data, sizeof(data)), 0);
+	assert_int_equal(fx_abort(), 0);
 	assert_memory_equal(h7_iflash_array(host_iflash_model()) + 0x20000, data, sizeof(data));
 }
 
@@ -392,6 +393,7 @@ static void test_cc28_block_numbers_stride_transfer_size(void **state)
 	fx_getstatus(st);
 	fx_getstatus(st);
 	assert_int_equal(st[0], 0);
+	assert_int_equal(fx_abort(), 0);
 	uint8_t *mem = h7_iflash_array(host_iflash_model()) + 0x60000;
 	assert_memory_equal(mem, a, sizeof(a));
 	assert_memory_equal(mem + 3 * DFU_TRANSFER_SIZE, b, sizeof(b));
@@ -403,6 +405,7 @@ static void test_cc29_partial_flash_word_padded(void **state)
 	uint8_t data[45];
 	memset(data, 0x11, sizeof(data));
 	assert_int_equal(fx_write_block(0x08020000u, data, sizeof(data)), 0);
+	assert_int_equal(fx_abort(), 0); /* end of the download: the last word goes out */
 	uint8_t *mem = h7_iflash_array(host_iflash_model()) + 0x20000;
 	assert_int_equal(mem[44], 0x11);
 	for (unsigned i = 45; i < 64; i++)
@@ -410,6 +413,23 @@ static void test_cc29_partial_flash_word_padded(void **state)
 	/* the padded word was programmed exactly once: reads have no ECC error */
 	uint8_t back[64];
 	assert_int_equal(fx_read(0x08020000u, back, 64), 0);
+}
+
+static void test_cc29b_unaligned_blocks_share_a_flash_word(void **state)
+{
+	(void)state;
+	/* dfu-util's chunks of an element at an address that is not 32-byte
+	 * aligned: consecutive blocks meet inside one flash word */
+	static uint8_t data[3 * DFU_TRANSFER_SIZE + 100];
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 3 + 1);
+	assert_int_equal(fx_download(0x08060010u, data, sizeof(data)), 0);
+	static uint8_t back[sizeof(data)];
+	assert_int_equal(fx_read(0x08060010u, back, sizeof(back)), 0);
+	assert_memory_equal(back, data, sizeof(data));
+	uint32_t programs = h7_iflash_program_count(host_iflash_model());
+	uint32_t words = (sizeof(data) + 16u + 31u) / 32u;
+	assert_int_equal(programs, words); /* every word exactly once */
 }
 
 static void test_cc30_block_across_two_pages(void **state)
@@ -420,6 +440,7 @@ static void test_cc30_block_across_two_pages(void **state)
 		data[i] = (uint8_t)(i ^ 0x5C);
 	uint32_t addr = 0x08040000u - 1024u; /* straddles sectors 1 and 2 */
 	assert_int_equal(fx_write_block(addr, data, sizeof(data)), 0);
+	assert_int_equal(fx_abort(), 0);
 	assert_memory_equal(h7_iflash_array(host_iflash_model()) + (addr - 0x08000000u), data,
 	                    sizeof(data));
 }
@@ -683,6 +704,7 @@ int main(void)
 	    T(test_cc27_dnload_block2_writes_at_pointer),
 	    T(test_cc28_block_numbers_stride_transfer_size),
 	    T(test_cc29_partial_flash_word_padded),
+	    T(test_cc29b_unaligned_blocks_share_a_flash_word),
 	    T(test_cc30_block_across_two_pages),
 	    T(test_cc31_write_not_erased_fails),
 	    T(test_cc32_write_read_only_region_fails),

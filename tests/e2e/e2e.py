@@ -1,0 +1,275 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""End-to-end tests: Debian's real dfu-util and pyusb against qdfu-sim.
+
+Usage: e2e.py --sim PATH --work DIR CASE
+Each CASE is one ctest. Fixtures (application images, .dfu files) are made
+here; nothing is copied from elsewhere.
+"""
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import time
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PY = "/usr/bin/python3"
+IFLASH = 0x08000000
+APP = 0x08020000
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+
+
+class Env:
+    def __init__(self, sim, work):
+        self.sim = sim
+        self.work = work
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
+        self.state = os.path.join(work, "state")
+        os.makedirs(self.state)
+        self.log = os.path.join(work, "sim.log")
+
+    def path(self, name):
+        return os.path.join(self.work, name)
+
+    def run(self, cmd, board="stm32h745i-disco", enter="dfu", extra=(), timeout=300, check_rc=None):
+        """Run cmd (list, or a shell string) under qdfu-sim; returns (rc, output)."""
+        if isinstance(cmd, str):
+            cmd = ["sh", "-c", cmd]
+        argv = [self.sim, "--board", board, "--state", self.state, "--enter", enter,
+                "--log", self.log] + list(extra) + ["--"] + cmd
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, timeout=timeout, cwd=self.work)
+        out = p.stdout.decode(errors="replace")
+        if check_rc is not None and p.returncode != check_rc:
+            raise Fail("%s exited %d, expected %d:\n%s" % (" ".join(cmd), p.returncode, check_rc,
+                                                          out[-3000:]))
+        return p.returncode, out
+
+    def log_text(self):
+        with open(self.log) as f:
+            return f.read()
+
+    def internal(self):
+        with open(os.path.join(self.state, "internal.bin"), "rb") as f:
+            return f.read()
+
+    def seed_internal(self, size=2 * 1024 * 1024, patches=()):
+        data = bytearray(b"\xff" * size)
+        for off, blob in patches:
+            data[off:off + len(blob)] = blob
+        with open(os.path.join(self.state, "internal.bin"), "wb") as f:
+            f.write(data)
+        return bytes(data)
+
+
+def app_image(size, vtor=APP, seed=1):
+    """An application: a Cortex-M vector table, then pseudo-random code."""
+    rnd = random.Random(seed)
+    body = bytearray(rnd.getrandbits(8) for _ in range(size))
+    vt = struct.pack("<II", 0x24080000, vtor + 0x401) + b"".join(
+        struct.pack("<I", vtor + 0x501) for _ in range(14))
+    body[:len(vt)] = vt
+    return bytes(body)
+
+
+def write(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def dfuse_file(targets, vid=0x0483, pid=0xDF11):
+    """A DfuSe (.dfu) file: targets = [(alt, [(address, bytes), ...]), ...]."""
+    body = b""
+    for alt, elements in targets:
+        elems = b"".join(struct.pack("<II", a, len(d)) + d for a, d in elements)
+        name = b"qdfu-e2e".ljust(255, b"\0")
+        body += b"Target" + struct.pack("<BI", alt, 1) + name + struct.pack("<II", len(elems),
+                                                                             len(elements)) + elems
+    prefix = b"DfuSe" + struct.pack("<BIB", 1, 11 + len(body), len(targets))
+    data = prefix + body
+    suffix = struct.pack("<HHHH", 0xFFFF, pid, vid, 0x011A) + b"UFD" + bytes([16])
+    data += suffix
+    crc = zlib.crc32(data) ^ 0xFFFFFFFF  # DFU suffix CRC: no final XOR
+    return data + struct.pack("<I", crc)
+
+
+def dfu_list(out):
+    return re.findall(r'Found DFU: \[([0-9a-f]{4}):([0-9a-f]{4})\].*?path="([^"]+)", alt=(\d+), '
+                      r'name="([^"]*)", serial="([^"]*)"', out)
+
+
+# ---------------------------------------------------------------- cases
+
+def case_list(env):
+    rc, out = env.run(["dfu-util", "-l"], check_rc=0)
+    found = dfu_list(out)
+    check(found, "dfu-util -l found no DFU device:\n" + out)
+    alts = {int(a): (vid, pid, name, serial) for vid, pid, path, a, name, serial in found}
+    check(alts[0][0:2] == ("0483", "df11"), "VID:PID %s:%s" % alts[0][0:2])
+    check(alts[0][2] == "@Internal Flash  /0x08000000/01*128Ka,15*128Kg",
+          "alt 0 name %r" % alts[0][2])
+    check(re.fullmatch(r"[0-9A-F]{24}", alts[0][3]), "serial %r" % alts[0][3])
+    for alt, (_, _, name, _) in alts.items():
+        check(len(name) <= 126 and ", " not in name and not name.endswith("/"),
+              "alt %d layout breaks client limits: %r" % (alt, name))
+    if 1 in alts:
+        check(alts[1][2].startswith("@QSPI Flash"), "alt 1 name %r" % alts[1][2])
+        check("/0x90000000/" in alts[1][2], "alt 1 address: %r" % alts[1][2])
+
+
+def case_leave_roundtrip(env):
+    app = app_image(300 * 1024)
+    write(env.path("app.bin"), app)
+    rc, out = env.run(["dfu-util", "-a", "0", "-s", "0x%08x:leave" % APP, "-D", "app.bin"],
+                      check_rc=0)
+    check("Transitioning to dfuMANIFEST state" in out or "Submitting leave request" in out,
+          "no leave in dfu-util's output:\n" + out[-2000:])
+    check("start application at 0x%08x" % APP in env.log_text(),
+          "the bootloader did not start the application after leave:\n" + env.log_text()[-2000:])
+    mem = env.internal()
+    check(mem[APP - IFLASH:APP - IFLASH + len(app)] == app, "internal.bin does not hold the image")
+    rc, out = env.run(["dfu-util", "-a", "0", "-s", "0x%08x:%d" % (APP, len(app)), "-U", "up.bin"],
+                      check_rc=0)
+    check(read(env.path("up.bin")) == app, "uploaded bytes differ from the download")
+    # a 2+ MB image (checklist 38) through both banks, read back identical
+    big = app_image(1536 * 1024, seed=7)
+    write(env.path("big.bin"), big)
+    env.run(["dfu-util", "-a", "0", "-s", "0x%08x" % APP, "-D", "big.bin"], check_rc=0)
+    env.run(["dfu-util", "-a", "0", "-s", "0x%08x:%d" % (APP, len(big)), "-U", "big-up.bin"],
+            check_rc=0)
+    check(read(env.path("big-up.bin")) == big, "1.5 MiB readback differs")
+
+
+def case_dfu_file(env):
+    a = app_image(3000, seed=3)
+    b = app_image(5000, seed=4)
+    targets = [(0, [(0x08040000, a), (0x08060010, b)])]
+    write(env.path("multi.dfu"), dfuse_file(targets))
+    rc, out = env.run(["dfu-util", "-D", "multi.dfu"], check_rc=0)
+    mem = env.internal()
+    check(mem[0x40000:0x40000 + len(a)] == a, "element 1 not written")
+    check(mem[0x60010:0x60010 + len(b)] == b, "element 2 not written")
+    check(mem[0x60000:0x60010] == b"\xff" * 16, "bytes before element 2 were touched")
+
+
+def case_mass_erase(env):
+    marker = b"QDFU-BOOTLOADER-SECTOR" * 4
+    env.seed_internal(patches=[(0x100, marker), (0x20000, b"\x12" * 4096),
+                               (0x180000, b"\x34" * 64)])
+    rc, out = env.run(["dfu-util", "-a", "0", "-s", ":mass-erase:force"])
+    check(rc == 0, "mass erase failed (%d):\n%s" % (rc, out[-2000:]))
+    mem = env.internal()
+    check(mem[0x100:0x100 + len(marker)] == marker, "mass erase touched the bootloader sector")
+    check(mem[0x20000:] == b"\xff" * (len(mem) - 0x20000), "mass erase left data behind")
+
+
+def case_bootloader_sector_refused(env):
+    marker = b"BOOT" * 64
+    before = env.seed_internal(patches=[(0, marker)])
+    write(env.path("evil.bin"), b"\x00" * 1024)
+    rc, out = env.run(["dfu-util", "-a", "0", "-s", "0x08000000", "-D", "evil.bin"])
+    check(rc != 0, "a write into the bootloader sector succeeded:\n" + out)
+    # forced past dfu-util's own check: the device refuses it (exit 74)
+    rc, out = env.run(["dfu-util", "-a", "0", "-s", "0x08000000:force", "-D", "evil.bin"])
+    check(rc == 74, "forced write into the bootloader: exit %d, expected 74:\n%s" % (rc, out[-1500:]))
+    check(env.internal()[:0x20000] == before[:0x20000], "the bootloader sector changed")
+
+
+def case_unmapped_address(env):
+    # dfu-util's own check against our layout string refuses it (64) ...
+    rc, out = env.run(["dfu-util", "-a", "0", "-s", "0xA0000000:16", "-U", "x.bin"])
+    check(rc == 64, "unmapped address: exit %d, expected dfu-util's 64:\n%s" % (rc, out[-1500:]))
+    # ... and forced through, the device answers errTARGET: exit 74
+    rc, out = env.run(["dfu-util", "-a", "0", "-s", "0xA0000000:16:force", "-U", "y.bin"])
+    check(rc == 74, "unmapped address: exit %d, expected 74:\n%s" % (rc, out[-1500:]))
+    check("SET_ADDRESS not correctly executed" in out, "no SET_ADDRESS error:\n" + out[-800:])
+
+
+def case_pydfu_session(env):
+    app = app_image(20000, seed=5)
+    write(env.path("app.bin"), app)
+    env.run([PY, os.path.join(HERE, "pyusb_client.py"), "pydfu", "app.bin", "0x%08x" % APP],
+            check_rc=0)
+    check(env.internal()[APP - IFLASH:APP - IFLASH + len(app)] == app, "pydfu image not stored")
+    check("start application at 0x%08x" % APP in env.log_text(), "pydfu leave did not boot")
+
+
+def case_fwupd_session(env):
+    app = app_image(50000, seed=6)
+    write(env.path("app.bin"), app)
+    env.run([PY, os.path.join(HERE, "pyusb_client.py"), "fwupd", "app.bin", "0x%08x" % APP],
+            check_rc=0)
+    check(env.internal()[APP - IFLASH:APP - IFLASH + len(app)] == app, "fwupd image not stored")
+
+
+def case_interrupted(env):
+    app = app_image(1024 * 1024, seed=8)
+    write(env.path("app.bin"), app)
+    # a complete update first: it boots
+    env.run(["dfu-util", "-a", "0", "-s", "0x%08x" % APP, "-D", "app.bin"], check_rc=0)
+    env.run(["true"], enter="auto", check_rc=0)
+    check("start application at 0x%08x" % APP in env.log_text(), "complete update did not boot")
+    # a client that dies mid-transfer (pyusb, no ABORT, no leave)
+    env.run([PY, os.path.join(HERE, "pyusb_client.py"), "die", "app.bin", "0x%08x" % APP],
+            check_rc=137)
+    env.run(["true"], enter="auto", check_rc=0)
+    check("staying in DFU: the last update was interrupted" in env.log_text(),
+          "interrupted update: the boot decision was:\n" + env.log_text()[-1500:])
+    # dfu-util killed by a signal while it writes
+    env.run(["dfu-util", "-a", "0", "-s", "0x%08x" % APP, "-D", "app.bin"], check_rc=0)
+    script = ("dfu-util -a 0 -s 0x%08x -D app.bin >dl.log 2>&1 & pid=$!; "
+              "while ! grep -q 'Download.*[1-9][0-9]%%' dl.log 2>/dev/null; do "
+              "kill -0 $pid 2>/dev/null || exit 3; done; kill -9 $pid; wait $pid; exit 0") % APP
+    env.run(script, check_rc=0)
+    env.run(["true"], enter="auto", check_rc=0)
+    tail = env.log_text().splitlines()[-5:]
+    check(any("the last update was interrupted" in l for l in tail),
+          "killed dfu-util: the device would boot:\n" + "\n".join(tail))
+    # and a complete update afterwards boots again
+    env.run(["dfu-util", "-a", "0", "-s", "0x%08x" % APP, "-D", "app.bin"], check_rc=0)
+    env.run(["true"], enter="auto", check_rc=0)
+    check("start application at 0x%08x" % APP in env.log_text().splitlines()[-1],
+          "the update after the interrupted one did not boot")
+
+
+CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sim", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("case", choices=sorted(CASES))
+    a = ap.parse_args()
+    env = Env(os.path.abspath(a.sim), os.path.abspath(a.work))
+    try:
+        CASES[a.case](env)
+    except Fail as e:
+        print("FAIL %s: %s" % (a.case, e))
+        return 1
+    print("PASS %s" % a.case)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Client sessions written with pyusb the way real tools talk DfuSe.
+
+  pydfu FILE ADDR  micropython's pydfu: no SET_INTERFACE, SET_ADDRESS before
+                   every chunk, GETSTATUS twice with no sleep, leave with
+                   SET_ADDRESS(0x08000000) + DNLOAD(0, empty)
+  fwupd FILE ADDR  fwupd's dfu plugin: erase all pages first, address once,
+                   block numbers increment, sleep bwPollTimeout, verify by
+                   UPLOAD after ABORT with no GETSTATUS, attach = DNLOAD(2, empty)
+  die FILE ADDR    erases and writes a few blocks, then the process is killed
+"""
+import os
+import signal
+import struct
+import sys
+import time
+
+import usb.core
+import usb.util
+
+DNLOAD, UPLOAD, GETSTATUS, CLRSTATUS, GETSTATE, ABORT = 1, 2, 3, 4, 5, 6
+ST_DNBUSY, ST_DNLOAD_IDLE, ST_MANIFEST, ST_IDLE, ST_ERROR = 4, 5, 7, 2, 10
+PAGE = 128 * 1024
+
+
+def find():
+    dev = usb.core.find(idVendor=0x0483, idProduct=0xDF11)
+    if dev is None:
+        sys.exit("no DFU device")
+    return dev
+
+
+def xfer_size(dev):
+    cfg = dev.get_active_configuration()
+    for intf in cfg:
+        extra = bytes(intf.extra_descriptors)
+        if len(extra) == 9 and extra[1] == 0x21:
+            return struct.unpack("<H", extra[5:7])[0]
+    sys.exit("no DFU functional descriptor of 9 bytes in the interfaces' extra data")
+
+
+def getstatus(dev):
+    s = dev.ctrl_transfer(0xA1, GETSTATUS, 0, 0, 6, 20000)
+    return s[0], s[1] | s[2] << 8 | s[3] << 16, s[4]
+
+
+def dnload(dev, block, data):
+    dev.ctrl_transfer(0x21, DNLOAD, block, 0, data, 5000)
+
+
+def command_pydfu(dev, payload):
+    dnload(dev, 0, payload)
+    st, poll, state = getstatus(dev)
+    if state != ST_DNBUSY:
+        sys.exit("pydfu: command not busy (state %d)" % state)
+    st, poll, state = getstatus(dev)  # no sleep at all
+    if state != ST_DNLOAD_IDLE:
+        sys.exit("pydfu: command failed (status %d state %d)" % (st, state))
+
+
+def pydfu(path, addr):
+    dev = find()
+    dev.set_configuration()
+    usb.util.claim_interface(dev, 0)
+    size = xfer_size(dev)
+    data = open(path, "rb").read()
+    st, _, state = getstatus(dev)
+    if state == ST_ERROR:
+        dev.ctrl_transfer(0x21, CLRSTATUS, 0, 0, None)
+    for page in range(addr & ~(PAGE - 1), addr + len(data), PAGE):
+        command_pydfu(dev, struct.pack("<BI", 0x41, page))
+    for off in range(0, len(data), size):
+        command_pydfu(dev, struct.pack("<BI", 0x21, addr + off))
+        dnload(dev, 2, data[off:off + size])
+        st, poll, state = getstatus(dev)
+        if state != ST_DNBUSY:
+            sys.exit("pydfu: write not busy (%d)" % state)
+        st, poll, state = getstatus(dev)
+        if state != ST_DNLOAD_IDLE:
+            sys.exit("pydfu: write failed at 0x%08x (status %d)" % (addr + off, st))
+    # leave: pydfu sets 0x08000000 whatever it wrote
+    command_pydfu(dev, struct.pack("<BI", 0x21, 0x08000000))
+    dnload(dev, 0, b"")
+    st, poll, state = getstatus(dev)
+    if state != ST_MANIFEST:
+        sys.exit("pydfu: leave not in dfuMANIFEST (%d)" % state)
+    usb.util.dispose_resources(dev)
+
+
+def wait_fwupd(dev):
+    st, poll, state = getstatus(dev)
+    while state == ST_DNBUSY:
+        time.sleep(poll / 1000.0)
+        st, p2, state = getstatus(dev)
+        if p2:
+            poll = p2
+    if state == ST_ERROR:
+        sys.exit("fwupd: error status %d" % st)
+
+
+def fwupd(path, addr):
+    dev = find()
+    usb.util.claim_interface(dev, 0)
+    dev.set_interface_altsetting(0, 0)
+    size = xfer_size(dev)
+    data = open(path, "rb").read()
+    for page in range(addr & ~(PAGE - 1), addr + len(data), PAGE):
+        dnload(dev, 0, struct.pack("<BI", 0x41, page))
+        wait_fwupd(dev)
+    dnload(dev, 0, struct.pack("<BI", 0x21, addr))
+    wait_fwupd(dev)
+    for i, off in enumerate(range(0, len(data), size)):
+        dnload(dev, i + 2, data[off:off + size])
+        wait_fwupd(dev)
+    # verify: SET_ADDRESS, ABORT without GETSTATUS, UPLOAD until short
+    dnload(dev, 0, struct.pack("<BI", 0x21, addr))
+    wait_fwupd(dev)
+    dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+    back = b""
+    block = 2
+    while True:
+        chunk = bytes(dev.ctrl_transfer(0xA1, UPLOAD, block, 0, size, 5000))
+        back += chunk
+        block += 1
+        if len(chunk) < size or len(back) >= len(data) + size:
+            break
+    if back[:len(data)] != data:
+        sys.exit("fwupd: verify mismatch")
+    dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+    dnload(dev, 2, b"")  # attach
+    try:
+        getstatus(dev)
+    except usb.core.USBError:
+        pass  # a device that already left is fine
+    usb.util.dispose_resources(dev)
+
+
+def die(path, addr):
+    dev = find()
+    usb.util.claim_interface(dev, 0)
+    size = xfer_size(dev)
+    data = open(path, "rb").read()
+    dnload(dev, 0, struct.pack("<BI", 0x41, addr))
+    wait_fwupd(dev)
+    dnload(dev, 0, struct.pack("<BI", 0x21, addr))
+    wait_fwupd(dev)
+    for i in range(3):
+        dnload(dev, i + 2, data[i * size:(i + 1) * size])
+        wait_fwupd(dev)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    mode, path, addr = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
+    {"pydfu": pydfu, "fwupd": fwupd, "die": die}[mode](path, addr)
