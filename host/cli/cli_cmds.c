@@ -303,7 +303,8 @@ int cmd_flash(struct cli *c)
 		ready += t[i].rc == 0;
 	}
 	if (ready == n) {
-		if (n == 1 && !c->quiet && !c->json && t[0].plan.npage)
+		if (n == 1 && !c->quiet && !c->json && t[0].plan.npage &&
+		    strcmp(c->cmd, "flash") == 0)
 			cli_note(c, "%s: %llu bytes in %zu range(s), %zu page(s) to erase\n",
 			         t[0].label, (unsigned long long)t[0].plan.bytes, t[0].plan.nchunk,
 			         t[0].plan.npage);

@@ -281,6 +281,7 @@ int qh_op_read(struct qh_dev *d, const struct qh_memmap *m, uint32_t addr, uint3
 		return rc;
 	if (end > 0x100000000ull)
 		return qh_fail(e, QH_E_USAGE, "range runs past 4 GiB");
+	progress(d, "read", 0, len);
 	/* One region at a time: each may be a different alt. */
 	while (a < end) {
 		uint32_t pb, ps;
