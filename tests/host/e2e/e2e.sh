@@ -3,7 +3,8 @@
 # End-to-end tests of qdfu through qdfu-sim (the real firmware core on chip
 # models, exposed over virtual USB). One test per invocation:
 #   QDFU=build/host/qdfu QDFU_SIM=build/host/qdfu-sim E2E_WORK=DIR e2e.sh NAME
-# NAME: two_regions | elf_srec_same | bad_files_refused | all_four | dfu_util_pack | leave
+# NAME: two_regions | elf_srec_same | bad_files_refused | all_four | dfu_util_pack |
+#       commands | leave
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 name=$1
@@ -138,6 +139,35 @@ dfu_util_pack)
     grep -q "wrote" "$work/pack.log" || fail "pack: $(cat "$work/pack.log")"
     expect 0 "$work/du.log" sim "$work/s" -- dfu-util -D "$work/app.dfu"
     readback_matches "$work/s"
+    ;;
+commands)
+    # erase (range and --all), info with a device, --json, reset.
+    expect 0 "$work/f.log" sim "$work/s" -- "$QDFU" flash "$fx/$APP.hex" --no-reset --json
+    grep -q '"ok":true' "$work/f.log" || fail "json: $(cat "$work/f.log")"
+    expect 0 "$work/info.log" sim "$work/s" -- "$QDFU" info "$fx/$APP.hex"
+    grep -q "0x08020000-0x0804232F -> alt 0 'Internal Flash'" "$work/info.log" ||
+        fail "info: $(cat "$work/info.log")"
+    grep -q "2 page(s) to erase" "$work/info.log" || fail "info: $(cat "$work/info.log")"
+    # erase the first application sector only; the second one keeps its data
+    expect 0 "$work/er.log" sim "$work/s" -- sh -c \
+        "'$QDFU' erase 0x08020000 0x100 && '$QDFU' read 0x08020000 0x40000 -o '$work/after.bin'"
+    head -c 131072 "$work/after.bin" | tr -d '\377' | wc -c | grep -qx 0 ||
+        fail "sector 0x08020000 not erased"
+    second=$(($(wc -c <"$fx/text.bin") - 131072))
+    tail -c 131072 "$work/after.bin" | head -c "$second" >"$work/second.bin"
+    tail -c +131073 "$fx/text.bin" >"$work/want_second.bin"
+    cmp "$work/second.bin" "$work/want_second.bin" || fail "sector 0x08040000 changed by erase"
+    # erase --all keeps the bootloader's sector and erases the rest
+    head -c 131072 "$work/s/internal.bin" >"$work/boot_before.bin"
+    expect 0 "$work/ea.log" sim "$work/s" -- "$QDFU" erase --all
+    head -c 131072 "$work/s/internal.bin" | cmp - "$work/boot_before.bin" ||
+        fail "mass erase changed the bootloader sector"
+    tail -c +131073 "$work/s/internal.bin" | tr -d '\377' | wc -c | grep -qx 0 ||
+        fail "mass erase left data behind"
+    # an erase of the bootloader sector is refused
+    expect 4 "$work/eb.log" sim "$work/s" -- "$QDFU" erase 0x08000000 16
+    grep -q "read-only" "$work/eb.log" || fail "erase message: $(cat "$work/eb.log")"
+    expect 0 "$work/rs.log" sim "$work/s" -- "$QDFU" reset
     ;;
 leave)
     # flash with the default leave at the end: exit 0

@@ -50,6 +50,6 @@ printf 'qdfu e2e: outside every region' >"$out/outside.bin"
     "$out/bootsector.hex"
 
 # Internal-flash-only variants (for simulated boards without a QSPI model).
-"$OBJCOPY" --remove-section=.qspi "$out/app.elf" "$out/app_int.elf"
+"$OBJCOPY" --remove-section=.qspi "$out/app.elf" "$out/app_int.elf" 2>/dev/null
 "$OBJCOPY" -O ihex "$out/app_int.elf" "$out/app_int.hex"
 "$OBJCOPY" -O srec "$out/app_int.elf" "$out/app_int.srec"
