@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: MIT */
+#include "h7/h7_sys_model.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/vclock.h"
+#include "h7/mmio_bus.h"
+
+#define RCC_BASE   0x58024400u
+#define PWR_BASE   0x58024800u
+#define CRS_BASE   0x40008400u
+#define FLASH_BASE 0x52002000u
+#define GPIO_BASE  0x58020000u
+#define SCS_BASE   0xE000E000u
+#define UID_BASE   0x1FF1E800u
+
+/* Start-up times of the models (plausible orders of magnitude). */
+#define T_HSI48_US 10u
+#define T_PLL_US   50u
+#define T_VOS_US   10u
+
+#define PWR_SUPPLY_MSK 0x3Fu
+#define PWR_SUPPLY_RST 0x06u
+
+static struct {
+	struct h7_sys_config cfg;
+	struct h7_sys_stats st;
+	uint32_t rcc[0x100 / 4];
+	uint64_t hsi48_at, pll1_at;
+	uint32_t pwr[0x30 / 4];
+	uint64_t vos_at, actvos_at;
+	uint32_t crs[4];
+	uint32_t flash_acr;
+	uint32_t gpio[11][0x28 / 4];
+	uint32_t gpio_in[11];
+	uint32_t scs[0x1000 / 4];
+	bool reset_req;
+} s;
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s.st.last_error, sizeof(s.st.last_error), fmt, ap);
+	va_end(ap);
+	s.st.errors++;
+}
+
+static uint64_t now(void)
+{
+	return vclock_now_us();
+}
+
+/* ---------------------------------------------------------------- RCC */
+
+static uint32_t rcc_read(void *ctx, uint32_t off, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	if (s.st.chip_stopped)
+		return 0;
+	uint32_t v = s.rcc[off / 4];
+	if (off == 0x00) {
+		v &= ~((1u << 2) | (1u << 13) | (1u << 17) | (1u << 25));
+		if (v & (1u << 0))
+			v |= 1u << 2; /* HSIRDY */
+		if ((v & (1u << 12)) && now() >= s.hsi48_at)
+			v |= 1u << 13;
+		if (v & (1u << 16))
+			v |= 1u << 17;
+		if ((v & (1u << 24)) && now() >= s.pll1_at)
+			v |= 1u << 25;
+	}
+	return v;
+}
+
+static void rcc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	if (s.st.chip_stopped)
+		return;
+	uint32_t old = s.rcc[off / 4];
+	if (off == 0x00) {
+		if ((v & (1u << 12)) && !(old & (1u << 12)))
+			s.hsi48_at = now() + T_HSI48_US;
+		if ((v & (1u << 24)) && !(old & (1u << 24)))
+			s.pll1_at = now() + T_PLL_US;
+		if (!(v & (1u << 24)) && (s.rcc[0x10 / 4] & 7u) == 3u) {
+			fail("RCC: PLL1 switched off while it clocks the system");
+			v |= 1u << 24;
+		}
+		v |= 1u; /* HSI stays on in this model */
+	} else if (off == 0x10) {
+		uint32_t sw = v & 7u;
+		if (sw == 3u) {
+			bool pll_ok = (s.rcc[0] & (1u << 24)) && now() >= s.pll1_at;
+			bool vos1 = ((s.pwr[0x18 / 4] >> 14) & 3u) == 3u && now() >= s.vos_at;
+			uint32_t lat = s.flash_acr & 0xFu, wrhf = (s.flash_acr >> 4) & 3u;
+			if (!pll_ok)
+				fail("RCC: SW = PLL1 before PLL1RDY");
+			if (!vos1)
+				fail("RCC: SW = PLL1 without VOS1 ready");
+			if (lat < 2 || wrhf < 2)
+				fail("RCC: SW = PLL1 before the flash wait states were raised "
+				     "(ACR 0x%02x)",
+				     s.flash_acr);
+			if (!pll_ok)
+				sw = 0;
+		}
+		v = (v & ~0x3Fu) | sw | (sw << 3);
+		s.st.sysclk_pll = sw == 3u;
+	}
+	s.rcc[off / 4] = v;
+	s.st.usbsel = (s.rcc[0x54 / 4] >> 20) & 3u;
+	s.st.ahb1enr = s.rcc[0xD8 / 4];
+}
+
+/* ---------------------------------------------------------------- PWR */
+
+static uint32_t pwr_read(void *ctx, uint32_t off, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	if (s.st.chip_stopped)
+		return 0;
+	uint32_t v = s.pwr[off / 4];
+	if (off == 0x04 && now() >= s.actvos_at)
+		v |= 1u << 13; /* ACTVOSRDY */
+	if (off == 0x18) {
+		v &= ~(1u << 13);
+		if (now() >= s.vos_at)
+			v |= 1u << 13; /* VOSRDY */
+	}
+	if (off == 0x0C && (v & (1u << 24)))
+		v |= 1u << 26; /* USB33RDY */
+	return v;
+}
+
+static bool supply_ok(uint32_t bits)
+{
+	switch (s.cfg.wired) {
+	case BOARD_SUPPLY_DIRECT_SMPS:
+		return bits == 0x04u;
+	case BOARD_SUPPLY_SMPS_1V8_SUPPLIES_LDO:
+		return bits == 0x16u;
+	case BOARD_SUPPLY_LDO:
+	default:
+		return bits == 0x02u;
+	}
+}
+
+static void pwr_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	if (s.st.chip_stopped)
+		return;
+	if (off == 0x0C) {
+		uint32_t cur = s.pwr[3] & PWR_SUPPLY_MSK, want = v & PWR_SUPPLY_MSK;
+		if (want != cur) {
+			if (cur != PWR_SUPPLY_RST) {
+				fail("PWR_CR3: supply configuration written twice (0x%02x -> "
+				     "0x%02x)",
+				     cur, want);
+				want = cur; /* locked until power-off */
+			} else {
+				s.st.supply_writes++;
+				s.actvos_at = now() + T_VOS_US;
+				if (!supply_ok(want)) {
+					fail(
+					    "PWR_CR3: supply 0x%02x does not match the board: chip "
+					    "stopped",
+					    want);
+					s.st.chip_stopped = true;
+				}
+			}
+		}
+		v = (v & ~(PWR_SUPPLY_MSK | (1u << 26))) | want;
+		s.st.cr3_supply = want;
+	} else if (off == 0x18) {
+		if ((v ^ s.pwr[6]) & (3u << 14))
+			s.vos_at = now() + T_VOS_US;
+		v &= ~(1u << 13);
+	}
+	s.pwr[off / 4] = v;
+}
+
+/* ---------------------------------------------------------- CRS, FLASH */
+
+static uint32_t crs_read(void *ctx, uint32_t off, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	return off < 16 ? s.crs[off / 4] : 0;
+}
+
+static void crs_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	if (off >= 16)
+		return;
+	if (!(s.rcc[0xEC / 4] & (1u << 1)))
+		fail("CRS written with its clock (RCC_APB1HENR.CRSEN) off");
+	if (off == 4 && (s.crs[0] & (1u << 5)))
+		fail("CRS_CFGR written while CEN = 1");
+	s.crs[off / 4] = v;
+	s.st.crs_cr = s.crs[0];
+	s.st.crs_cfgr = s.crs[1];
+}
+
+static uint32_t flash_read(void *ctx, uint32_t off, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	return off == 0 ? s.flash_acr : 0;
+}
+
+static void flash_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	if (off == 0) {
+		if ((v & 0xFu) < (s.flash_acr & 0xFu) && s.st.sysclk_pll)
+			fail("FLASH_ACR: wait states lowered while on PLL1");
+		s.flash_acr = v & 0x3Fu;
+		s.st.flash_acr = s.flash_acr;
+	}
+}
+
+/* ---------------------------------------------------------------- GPIO */
+
+static uint32_t gpio_read(void *ctx, uint32_t off, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	unsigned port = off / 0x400, r = (off % 0x400) / 4;
+	if (port >= 11 || r >= 10)
+		return 0;
+	if (!(s.rcc[0xE0 / 4] & (1u << port)))
+		fail("GPIO%c read with its clock off", 'A' + port);
+	if (r == 4)
+		return s.gpio_in[port];
+	return s.gpio[port][r];
+}
+
+static void gpio_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	unsigned port = off / 0x400, r = (off % 0x400) / 4;
+	if (port >= 11 || r >= 10)
+		return;
+	if (!(s.rcc[0xE0 / 4] & (1u << port)))
+		fail("GPIO%c written with its clock off", 'A' + port);
+	if (r == 6) { /* BSRR */
+		s.gpio[port][5] |= v & 0xFFFFu;
+		s.gpio[port][5] &= ~(v >> 16);
+		return;
+	}
+	s.gpio[port][r] = v;
+}
+
+/* -------------------------------------------------------- SCS and UID */
+
+static uint32_t scs_read(void *ctx, uint32_t off, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	if (off == 0x018) { /* SYST_CVR: count down 1 per read, as time passes */
+		uint32_t rvr = s.scs[0x014 / 4] & 0xFFFFFFu;
+		uint32_t cvr = s.scs[0x018 / 4];
+		s.scs[0x018 / 4] = cvr ? cvr - 1 : rvr;
+		return cvr;
+	}
+	return s.scs[off / 4];
+}
+
+static void scs_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	if (off == 0xD0C && (v >> 16) == 0x05FAu && (v & (1u << 2)))
+		s.reset_req = true;
+	s.scs[off / 4] = v;
+}
+
+static uint32_t uid_read(void *ctx, uint32_t off, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	uint32_t v = 0;
+	for (unsigned i = 0; i < 4 && off + i < 12; i++)
+		v |= (uint32_t)s.cfg.uid[off + i] << (8 * i);
+	return v;
+}
+
+static void uid_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
+{
+	(void)ctx;
+	(void)v;
+	(void)w;
+	fail("UID is read-only (write at +0x%x)", off);
+}
+
+static const struct mmio_model_ops rcc_ops = {rcc_read, rcc_write};
+static const struct mmio_model_ops pwr_ops = {pwr_read, pwr_write};
+static const struct mmio_model_ops crs_ops = {crs_read, crs_write};
+static const struct mmio_model_ops flash_ops = {flash_read, flash_write};
+static const struct mmio_model_ops gpio_ops = {gpio_read, gpio_write};
+static const struct mmio_model_ops scs_ops = {scs_read, scs_write};
+static const struct mmio_model_ops uid_ops = {uid_read, uid_write};
+
+int h7_sys_model_init(const struct h7_sys_config *cfg)
+{
+	memset(&s, 0, sizeof(s));
+	s.cfg = *cfg;
+	s.rcc[0] = 0x5u;           /* HSION, HSIRDY */
+	s.flash_acr = 0x37u;       /* 7 WS, WRHIGHFREQ 3 (reset) */
+	s.pwr[3] = PWR_SUPPLY_RST; /* CR3 */
+	s.pwr[6] = 1u << 14;       /* VOS3 */
+	s.crs[1] = 0x2022BB7Fu;    /* CFGR reset: SYNCSRC 2 (USB1 SOF) */
+	if (cfg->supply_preconfigured) {
+		s.pwr[3] = cfg->wired == BOARD_SUPPLY_DIRECT_SMPS             ? 0x04u
+		           : cfg->wired == BOARD_SUPPLY_SMPS_1V8_SUPPLIES_LDO ? 0x16u
+		                                                              : 0x02u;
+	}
+	s.st.cr3_supply = s.pwr[3] & PWR_SUPPLY_MSK;
+	s.st.flash_acr = s.flash_acr;
+	s.st.crs_cfgr = s.crs[1];
+	int rc = 0;
+	rc |= mmio_register(RCC_BASE, 0x400, &rcc_ops, NULL);
+	rc |= mmio_register(PWR_BASE, 0x400, &pwr_ops, NULL);
+	rc |= mmio_register(CRS_BASE, 0x400, &crs_ops, NULL);
+	rc |= mmio_register(FLASH_BASE, 0x400, &flash_ops, NULL);
+	rc |= mmio_register(GPIO_BASE, 11 * 0x400, &gpio_ops, NULL);
+	rc |= mmio_register(SCS_BASE, 0x1000, &scs_ops, NULL);
+	rc |= mmio_register(UID_BASE, 12, &uid_ops, NULL);
+	return rc ? -1 : 0;
+}
+
+const struct h7_sys_stats *h7_sys_model_stats(void)
+{
+	return &s.st;
+}
+
+void h7_sys_model_set_input(unsigned port, unsigned pin, bool high)
+{
+	if (port < 11 && pin < 16) {
+		s.gpio_in[port] &= ~(1u << pin);
+		s.gpio_in[port] |= (uint32_t)high << pin;
+	}
+}
+
+bool h7_sys_model_output(unsigned port, unsigned pin)
+{
+	return port < 11 && pin < 16 && ((s.gpio[port][5] >> pin) & 1u);
+}
+
+unsigned h7_sys_model_pin_mode(unsigned port, unsigned pin)
+{
+	return port < 11 && pin < 16 ? (s.gpio[port][0] >> (2 * pin)) & 3u : 0;
+}
+
+unsigned h7_sys_model_pin_af(unsigned port, unsigned pin)
+{
+	return port < 11 && pin < 16 ? (s.gpio[port][8 + pin / 8] >> (4 * (pin % 8))) & 0xFu : 0;
+}
+
+bool h7_sys_model_take_reset(void)
+{
+	bool r = s.reset_req;
+	s.reset_req = false;
+	return r;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Register models of the STM32H7 system blocks, as far as the port's init
+ * paths need them: RCC (ready bits with start-up times, clock switch),
+ * PWR (write-once supply configuration, VOS), CRS, FLASH_ACR, GPIO A..K,
+ * the Cortex-M system control space and the UID. They check the orders the
+ * facts insist on and count violations, so tests can assert none happened:
+ *  - PWR_CR3 supply bits written at most once, never with a value the
+ *    board is not wired for (the model then "stops the chip");
+ *  - PLL1 selected as system clock only with VOS1 ready and the flash wait
+ *    states already raised;
+ *  - CRS_CFGR written only while the CRS is disabled.
+ * Times come from vclock (virtual time in tests).
+ */
+#ifndef QDFU_SIM_H7_SYS_MODEL_H
+#define QDFU_SIM_H7_SYS_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boards/board.h"
+
+struct h7_sys_config {
+	enum board_supply wired;   /* how the board is really wired */
+	bool supply_preconfigured; /* an earlier stage (ROM) already wrote it */
+	uint8_t uid[12];
+};
+
+struct h7_sys_stats {
+	unsigned errors; /* rule violations (see above) */
+	char last_error[160];
+	unsigned supply_writes; /* stores that changed the supply bits */
+	uint32_t cr3_supply;    /* supply bits now */
+	bool chip_stopped;      /* wrong supply written */
+	bool sysclk_pll;        /* PLL1 is the system clock */
+	uint32_t flash_acr;
+	uint32_t crs_cfgr, crs_cr;
+	uint32_t usbsel; /* RCC_D2CCIP2R.USBSEL */
+	uint32_t ahb1enr;
+};
+
+/* Registers every block with the MMIO bus (call mmio_reset() first). */
+int h7_sys_model_init(const struct h7_sys_config *cfg);
+const struct h7_sys_stats *h7_sys_model_stats(void);
+/* Drive an input pin's level (port 0 = A). */
+void h7_sys_model_set_input(unsigned port, unsigned pin, bool high);
+/* Output level the firmware drives on a pin (ODR). */
+bool h7_sys_model_output(unsigned port, unsigned pin);
+/* Mode field of a pin (0 in, 1 out, 2 AF, 3 analog) and its AF number. */
+unsigned h7_sys_model_pin_mode(unsigned port, unsigned pin);
+unsigned h7_sys_model_pin_af(unsigned port, unsigned pin);
+/* SCB_AIRCR got a system reset request since the last call. */
+bool h7_sys_model_take_reset(void);
+
+#endif
