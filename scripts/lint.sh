@@ -1,0 +1,39 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Static checks: cppcheck over every C source, and clang-format conformance.
+# Exit status 1 on any finding. Used by `make lint` and registered as ctests.
+set -u
+cd "$(dirname "$0")/.."
+what=${1:-all}
+rc=0
+if [ "$what" = all ] || [ "$what" = cppcheck ]; then
+	# One run per program (the target firmware, the host-side simulator
+	# world, the host tool): cppcheck's whole-program analysis would
+	# otherwise mix the two implementations of port.h.
+	check() {
+		cppcheck --std=c11 --enable=warning,style,performance,portability \
+			--inline-suppr --error-exitcode=1 -q \
+			--suppress=missingIncludeSystem --suppress=unusedFunction \
+			--suppress=constParameterCallback --suppress=constParameterPointer \
+			--suppress=constVariablePointer \
+			-I firmware -I sim -I host/lib -I firmware/port/host "$@" 2>&1 || rc=1
+	}
+	core="firmware/common firmware/usb firmware/dfu firmware/mem firmware/nor firmware/boot firmware/app firmware/boards"
+	# shellcheck disable=SC2086
+	check -D__GNUC__ $core firmware/port/stm32h7
+	# shellcheck disable=SC2086
+	check -D__GNUC__ -DQDFU_HOST_MMIO $core firmware/port/host sim
+	check -D__GNUC__ host
+fi
+if [ "$what" = all ] || [ "$what" = format ]; then
+	bad=$(git ls-files '*.c' '*.h' | while read -r f; do
+		[ -f "$f" ] || continue
+		clang-format --dry-run "$f" 2>&1 | grep -q warning && echo "$f"
+	done || true)
+	if [ -n "$bad" ]; then
+		echo "clang-format would change (run 'make format'):"
+		echo "$bad" | sed 's/^/  /'
+		rc=1
+	fi
+fi
+exit $rc
