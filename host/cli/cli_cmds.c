@@ -80,7 +80,7 @@ static void print_device_text(struct cli *c, const struct qh_found *f)
 	}
 	if (i->has_qdfu_info)
 		fprintf(c->out, "    qdfu protocol %u, firmware %u.%u%s%s\n", i->qdfu.proto,
-		        i->qdfu.fw_version >> 8, i->qdfu.fw_version & 0xFF,
+		        (unsigned)(i->qdfu.fw_version >> 8), (unsigned)(i->qdfu.fw_version & 0xFF),
 		        (i->qdfu.caps & QH_QDFU_CAP_CRC32) ? ", device CRC" : "",
 		        (i->qdfu.flags & 1) ? ", dual-flash" : "");
 	if (i->quirks & QH_QUIRK_SERIAL_NOT_UNIQUE)
@@ -124,7 +124,8 @@ static void print_device_json(struct cli *c, const struct qh_found *f)
 	    (unsigned)i->transfer_size, i->attrs);
 	if (i->has_qdfu_info)
 		fprintf(c->out, ",\"qdfu\":{\"protocol\":%u,\"firmware\":\"%u.%u\",\"crc\":%s}",
-		        i->qdfu.proto, i->qdfu.fw_version >> 8, i->qdfu.fw_version & 0xFF,
+		        i->qdfu.proto, (unsigned)(i->qdfu.fw_version >> 8),
+		        (unsigned)(i->qdfu.fw_version & 0xFF),
 		        (i->qdfu.caps & QH_QDFU_CAP_CRC32) ? "true" : "false");
 	fprintf(c->out, ",\"alts\":[");
 	for (unsigned k = 0; k < i->nalts; k++) {
@@ -514,7 +515,6 @@ static int info_map(struct cli *c, int for_pack, struct qh_memmap *m, int *have,
 {
 	struct cli_target *t = NULL;
 	size_t n = 0;
-	int rc;
 
 	*have = 0;
 	if (c->nlayouts) {
@@ -523,7 +523,7 @@ static int info_map(struct cli *c, int for_pack, struct qh_memmap *m, int *have,
 	}
 	if (c->selected || !for_pack) {
 		struct qh_error quiet = {0};
-		rc = cli_select(c, 0, &t, &n, c->selected && !for_pack ? e : &quiet);
+		int rc = cli_select(c, 0, &t, &n, c->selected && !for_pack ? e : &quiet);
 		if (rc == 0) {
 			rc = qh_dev_memmap(&t[0].found.info, m, e);
 			*have = rc == 0 && m->n > 0;

@@ -310,7 +310,7 @@ int qh_qdfu_info(struct qh_dev *d, struct qh_qdfu_info *info, struct qh_error *e
 	int rc = d->ops->control(d->ctx, VREQ_IN, QH_QDFU_REQ_INFO, 0, d->info.intf, b, 16,
 	                         d->xfer_timeout_ms);
 
-	if (rc < 0 || rc != 16 || memcmp(b, "QDFU", 4) != 0)
+	if (rc != 16 || memcmp(b, "QDFU", 4) != 0)
 		return qh_fail(e, QH_E_UNSUPPORTED,
 		               "the device does not answer qdfu's INFO request");
 	info->proto = b[4];

@@ -151,11 +151,11 @@ static void region_desc(const struct qh_region *r, char *buf, size_t len)
 static uint64_t unmapped_run(struct planner *pl, uint64_t a, uint64_t end, int prev)
 {
 	uint64_t stop = next_region_start(pl->m, (uint32_t)a);
-	char rd[200];
 
 	if (stop > end)
 		stop = end;
 	if (prev >= 0) {
+		char rd[200];
 		region_desc(&pl->m->r[prev], rd, sizeof(rd));
 		problem(pl,
 		        "0x%08llX-0x%08llX: the data runs %llu bytes past the end of %s: the image "

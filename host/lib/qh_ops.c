@@ -51,10 +51,8 @@ static void progress(struct qh_dev *d, const char *phase, uint64_t done, uint64_
 static int enter_region(struct qh_dev *d, const struct qh_memmap *m, unsigned ri,
                         struct qh_error *e)
 {
-	int rc;
-
 	if (d->cur_alt != m->r[ri].alt) {
-		rc = qh_dfu_make_idle(d, e);
+		int rc = qh_dfu_make_idle(d, e);
 		if (rc)
 			return rc;
 		rc = qh_dev_select_alt(d, m->r[ri].alt, e);

@@ -109,7 +109,6 @@ static void test_verify_by_crc(void **state)
 static void test_dnbusy_polling(void **state)
 {
 	struct ctx *c = *state;
-	struct qh_dfu_status st;
 	uint64_t t0;
 
 	fake_dfuse_dev(&c->f, &c->d);
@@ -132,7 +131,6 @@ static void test_dnbusy_polling(void **state)
 	assert_int_equal(qh_dfuse_set_address(&c->d, 0x08008000, &c->e), QH_E_TIMEOUT);
 	assert_true(c->f.now - t0 <= 2000);
 	assert_true(c->f.now - t0 >= 1800);
-	(void)st;
 }
 
 static void test_device_error_status(void **state)
