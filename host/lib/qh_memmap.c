@@ -121,12 +121,15 @@ static int add_chunk(struct planner *pl, unsigned region, uint32_t addr, uint32_
 	return QH_OK;
 }
 
-static int add_page(struct planner *pl, unsigned region, uint32_t addr, uint32_t size)
+static int add_page(struct planner *pl, unsigned region, uint32_t addr, uint32_t size,
+                    uint32_t covered)
 {
 	struct qh_plan *p = pl->p;
 
-	if (p->npage && p->page[p->npage - 1].addr == addr)
-		return QH_OK; /* two segments in one page */
+	if (p->npage && p->page[p->npage - 1].addr == addr) {
+		p->page[p->npage - 1].covered += covered; /* two segments in one page */
+		return QH_OK;
+	}
 	if (p->npage == pl->page_cap) {
 		size_t cap = pl->page_cap ? pl->page_cap * 2 : 16;
 		struct qh_page *c = realloc(p->page, cap * sizeof(*c));
@@ -135,7 +138,7 @@ static int add_page(struct planner *pl, unsigned region, uint32_t addr, uint32_t
 		p->page = c;
 		pl->page_cap = cap;
 	}
-	p->page[p->npage++] = (struct qh_page){region, addr, size};
+	p->page[p->npage++] = (struct qh_page){region, addr, size, covered};
 	p->erase_bytes += size;
 	return QH_OK;
 }
@@ -210,7 +213,7 @@ static int plan_segment(struct planner *pl, const struct qh_seg *s)
 			int rc = add_chunk(pl, (unsigned)ri, (uint32_t)a, (uint32_t)(stop - a),
 			                   s->data + (a - s->addr));
 			if (rc == 0 && (attr & QH_ATTR_ERASE))
-				rc = add_page(pl, (unsigned)ri, pbase, psize);
+				rc = add_page(pl, (unsigned)ri, pbase, psize, (uint32_t)(stop - a));
 			if (rc)
 				return rc;
 		}
@@ -235,6 +238,8 @@ int qh_plan_build(const struct qh_memmap *m, const struct qh_image *img, struct 
 			return rc;
 		}
 	}
+	for (size_t i = 0; i < p->npage; i++)
+		p->partial_pages += p->page[i].covered < p->page[i].size;
 	if (pl.problems) {
 		qh_plan_free(p);
 		qh_fail(e, QH_E_MAP,

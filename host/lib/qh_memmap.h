@@ -46,6 +46,7 @@ struct qh_page {
 	unsigned region;
 	uint32_t addr;
 	uint32_t size;
+	uint32_t covered; /* bytes of the page the image writes */
 };
 
 struct qh_plan {
@@ -55,6 +56,7 @@ struct qh_plan {
 	size_t npage;
 	uint64_t bytes;
 	uint64_t erase_bytes;
+	size_t partial_pages; /* erased pages the image covers only partly */
 };
 
 /* Check img against m and build the plan. On QH_E_MAP the message lists

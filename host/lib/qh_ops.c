@@ -331,28 +331,41 @@ int qh_op_erase(struct qh_dev *d, const struct qh_memmap *m, uint32_t addr, uint
 	return rc;
 }
 
+static int mass_erasable(const struct qh_region *r)
+{
+	int erasable = 0;
+
+	for (unsigned g = 0; g < r->zone.ngroups; g++)
+		erasable |= r->zone.g[g].attr & QH_ATTR_ERASE;
+	return !r->excluded && erasable;
+}
+
 int qh_op_mass_erase(struct qh_dev *d, const struct qh_memmap *m, struct qh_error *e)
 {
 	int done_alt[256] = {0};
+	uint64_t total = 0, done = 0;
 
+	for (unsigned i = 0; i < m->n; i++)
+		if (mass_erasable(&m->r[i]))
+			total += m->r[i].zone.size;
 	for (unsigned i = 0; i < m->n; i++) {
 		const struct qh_region *r = &m->r[i];
-		int erasable = 0, rc;
-		if (r->excluded || done_alt[r->alt])
-			continue;
-		for (unsigned g = 0; g < r->zone.ngroups; g++)
-			erasable |= r->zone.g[g].attr & QH_ATTR_ERASE;
-		if (!erasable)
+		int rc;
+		if (!mass_erasable(r) || done_alt[r->alt])
 			continue;
 		done_alt[r->alt] = 1;
-		progress(d, "erase", i, m->n);
+		progress(d, "erase", done, total);
 		rc = enter_region(d, m, i, e);
 		if (rc == 0)
 			rc = qh_dfuse_mass_erase(d, e);
 		if (rc)
 			return rc;
+		/* the alt's other zones went with the same command */
+		for (unsigned k = i; k < m->n; k++)
+			if (m->r[k].alt == r->alt && mass_erasable(&m->r[k]))
+				done += m->r[k].zone.size;
 	}
-	progress(d, "erase", m->n, m->n);
+	progress(d, "erase", total, total);
 	return qh_dfu_make_idle(d, e);
 }
 

@@ -88,6 +88,12 @@ static void test_route_and_pages(void **state)
 	assert_int_equal(p.page[2].size, 0x10000);
 	assert_int_equal(p.page[3].addr, 0x90010000);
 	assert_int_equal(p.erase_bytes, 2 * 0x20000 + 2 * 0x10000);
+	/* coverage: page 0x08020000 full, the rest partial */
+	assert_int_equal(p.page[0].covered, 0x20000);
+	assert_int_equal(p.page[1].covered, 0x10);
+	assert_int_equal(p.page[2].covered, 0x100 + 0x10);
+	assert_int_equal(p.page[3].covered, 0x10);
+	assert_int_equal(p.partial_pages, 3);
 	/* chunks carry the alt of their region */
 	assert_int_equal(p.nchunk, 3);
 	assert_int_equal(m.r[p.chunk[0].region].alt, 0);

@@ -148,6 +148,12 @@ commands)
     grep -q "0x08020000-0x0804232F -> alt 0 'Internal Flash'" "$work/info.log" ||
         fail "info: $(cat "$work/info.log")"
     grep -q "2 page(s) to erase" "$work/info.log" || fail "info: $(cat "$work/info.log")"
+    # verify against different data: mismatch (exit 8), by device CRC and by read-back
+    expect 8 "$work/vm1.log" sim "$work/s" -- "$QDFU" verify "$fx/outside.bin@0x08020000"
+    grep -q "verify failed: 0x08020000-0x0802001D" "$work/vm1.log" || fail "$(cat "$work/vm1.log")"
+    expect 8 "$work/vm2.log" sim "$work/s" -- "$QDFU" verify "$fx/outside.bin@0x08020000" \
+        --verify=read
+    grep -q "verify failed at 0x0802000" "$work/vm2.log" || fail "$(cat "$work/vm2.log")"
     # erase the first application sector only; the second one keeps its data
     expect 0 "$work/er.log" sim "$work/s" -- sh -c \
         "'$QDFU' erase 0x08020000 0x100 && '$QDFU' read 0x08020000 0x40000 -o '$work/after.bin'"
