@@ -1,0 +1,715 @@
+/* SPDX-License-Identifier: MIT */
+/* The commands. Each one: parse its arguments, call libqdfu, report. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "qh_crc32.h"
+#include "qh_ops.h"
+
+/* Map used by `pack` when neither a device nor --layout describes one:
+ * qdfu's own alts (see docs/protocol.md). */
+static const char *const default_layouts[] = {
+    "@Internal Flash /0x08000000/16*128Kg",
+    "@QSPI Flash /0x90000000/256*1Mg",
+};
+
+/* Report a failure and turn it into an exit status. */
+static int fail(struct cli *c, struct qh_error *e, int rc)
+{
+	int code = cli_exit_code(rc ? rc : e->code);
+
+	if (c->json)
+		cli_json_error(c, code, e);
+	cli_report_error(c, NULL, e);
+	return code;
+}
+
+int cli_load_files(struct cli *c, int first, struct qh_image *img, struct qh_error *e)
+{
+	for (int i = first; i < c->npos; i++) {
+		int rc = qh_load_file(c->pos[i], QH_FMT_AUTO, img, NULL, e);
+		if (rc)
+			return rc;
+	}
+	if (img->n == 0)
+		return qh_fail(e, QH_E_FORMAT, "the files hold no data");
+	return QH_OK;
+}
+
+/* ---------------------------------------------------------------- list */
+
+static void print_layout_text(struct cli *c, const struct qh_alt *a)
+{
+	char sz[32];
+
+	if (!a->layout_ok) {
+		fprintf(c->out, "    alt %u  \"%s\"\n", a->alt, a->name);
+		return;
+	}
+	for (unsigned z = 0; z < a->layout.nzones; z++) {
+		const struct qh_layout_zone *zn = &a->layout.z[z];
+		qh_size_str(zn->size, sz, sizeof(sz));
+		fprintf(c->out, "    alt %u  %-16s 0x%08X-0x%08llX %8s%s:", a->alt, a->layout.name,
+		        (unsigned)zn->base, (unsigned long long)(zn->base + zn->size - 1), sz,
+		        a->excluded ? " (not written by flash)" : "");
+		for (unsigned g = 0; g < zn->ngroups; g++) {
+			qh_size_str(zn->g[g].size, sz, sizeof(sz));
+			fprintf(c->out, "%s %u x %s %s", g ? "," : "", (unsigned)zn->g[g].count, sz,
+			        qh_attr_str(zn->g[g].attr));
+		}
+		fputc('\n', c->out);
+	}
+}
+
+static void print_device_text(struct cli *c, const struct qh_found *f)
+{
+	const struct qh_dev_info *i = &f->info;
+
+	fprintf(c->out, "%04x:%04x  %-26s serial %-26s path %s\n", i->vid, i->pid,
+	        qh_kind_name(i->kind), i->serial[0] ? i->serial : "-", i->path);
+	if (f->access_denied) {
+		fprintf(c->out,
+		        "    (no permission to open it: install host/udev/70-qdfu.rules)\n");
+	} else {
+		fprintf(c->out,
+		        "    \"%s\" / \"%s\", bcdDevice 0x%04x, DFU 0x%04x, transfer size %u\n",
+		        i->manufacturer, i->product, i->bcd_device, i->bcd_dfu,
+		        (unsigned)i->transfer_size);
+	}
+	if (i->has_qdfu_info)
+		fprintf(c->out, "    qdfu protocol %u, firmware %u.%u%s%s\n", i->qdfu.proto,
+		        i->qdfu.fw_version >> 8, i->qdfu.fw_version & 0xFF,
+		        (i->qdfu.caps & QH_QDFU_CAP_CRC32) ? ", device CRC" : "",
+		        (i->qdfu.flags & 1) ? ", dual-flash" : "");
+	if (i->quirks & QH_QUIRK_SERIAL_NOT_UNIQUE)
+		fprintf(c->out, "    (ST ROM serial numbers are not unique: select with --path)\n");
+	for (unsigned k = 0; k < i->nalts; k++)
+		print_layout_text(c, &i->alts[k]);
+}
+
+static void print_zone_json(struct cli *c, const struct qh_layout_zone *zn)
+{
+	fprintf(c->out, "{\"start\":\"0x%08X\",\"end\":\"0x%08llX\",\"size\":%llu,\"pages\":[",
+	        (unsigned)zn->base, (unsigned long long)(zn->base + zn->size - 1),
+	        (unsigned long long)zn->size);
+	for (unsigned g = 0; g < zn->ngroups; g++)
+		fprintf(c->out, "%s{\"count\":%u,\"size\":%u,\"type\":\"%c\",\"access\":\"%s\"}",
+		        g ? "," : "", (unsigned)zn->g[g].count, (unsigned)zn->g[g].size,
+		        zn->g[g].type, qh_attr_str(zn->g[g].attr));
+	fprintf(c->out, "]}");
+}
+
+static void print_device_json(struct cli *c, const struct qh_found *f)
+{
+	const struct qh_dev_info *i = &f->info;
+	static const char *const kinds[] = {"qdfu", "st-rom", "dfuse", "dfu", "runtime"};
+
+	fprintf(c->out,
+	        "{\"kind\":\"%s\",\"vid\":\"%04x\",\"pid\":\"%04x\",\"serial\":", kinds[i->kind],
+	        i->vid, i->pid);
+	cli_json_str(c->out, i->serial);
+	fprintf(c->out, ",\"path\":");
+	cli_json_str(c->out, i->path);
+	fprintf(c->out, ",\"manufacturer\":");
+	cli_json_str(c->out, i->manufacturer);
+	fprintf(c->out, ",\"product\":");
+	cli_json_str(c->out, i->product);
+	fprintf(
+	    c->out,
+	    ",\"access\":%s,\"bcd_device\":\"0x%04x\",\"bcd_dfu\":\"0x%04x\",\"transfer_size\":%u,"
+	    "\"attributes\":%u",
+	    f->access_denied ? "false" : "true", i->bcd_device, i->bcd_dfu,
+	    (unsigned)i->transfer_size, i->attrs);
+	if (i->has_qdfu_info)
+		fprintf(c->out, ",\"qdfu\":{\"protocol\":%u,\"firmware\":\"%u.%u\",\"crc\":%s}",
+		        i->qdfu.proto, i->qdfu.fw_version >> 8, i->qdfu.fw_version & 0xFF,
+		        (i->qdfu.caps & QH_QDFU_CAP_CRC32) ? "true" : "false");
+	fprintf(c->out, ",\"alts\":[");
+	for (unsigned k = 0; k < i->nalts; k++) {
+		const struct qh_alt *a = &i->alts[k];
+		fprintf(c->out, "%s{\"alt\":%u,\"name\":", k ? "," : "", a->alt);
+		cli_json_str(c->out, a->name);
+		fprintf(c->out, ",\"written_by_flash\":%s,\"regions\":[",
+		        a->layout_ok && !a->excluded ? "true" : "false");
+		for (unsigned z = 0; a->layout_ok && z < a->layout.nzones; z++) {
+			if (z)
+				fputc(',', c->out);
+			print_zone_json(c, &a->layout.z[z]);
+		}
+		fprintf(c->out, "]}");
+	}
+	fprintf(c->out, "]}");
+}
+
+int cmd_list(struct cli *c)
+{
+	struct qh_error e = {0};
+	struct qh_found *list;
+	size_t n;
+	int rc = cli_usb(c, &e);
+
+	if (rc == 0)
+		rc = qh_usb_scan(c->usb, &c->match, &list, &n, &e);
+	if (rc)
+		return fail(c, &e, rc);
+	if (c->json) {
+		fprintf(c->out, "{\"ok\":true,\"devices\":[");
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				fputc(',', c->out);
+			print_device_json(c, &list[i]);
+		}
+		fprintf(c->out, "]}\n");
+	} else if (n == 0) {
+		fprintf(c->out, "no DFU device found\n");
+		cli_note(c,
+		         "qdfu: to flash a board, start its bootloader (hold the DFU/BOOT0 button "
+		         "during reset)\n");
+	} else {
+		for (size_t i = 0; i < n; i++)
+			print_device_text(c, &list[i]);
+	}
+	free(list);
+	return CLI_EXIT_OK;
+}
+
+/* -------------------------------------------------------- flash/verify */
+
+static uint32_t leave_address(const struct cli_target *t)
+{
+	/* ST's ROM jumps to the address pointer: give it the image's lowest
+	 * address (its vector table). qdfu ignores it and boots what it validated. */
+	if (t->plan.nchunk)
+		return t->plan.chunk[0].addr;
+	return t->map.n ? t->map.r[0].zone.base : 0x08000000u;
+}
+
+static void *flash_thread(void *arg)
+{
+	struct cli_target *t = arg;
+	struct cli *c = t->c;
+	int is_flash = strcmp(c->cmd, "flash") == 0;
+	int rc = 0;
+
+	if (is_flash)
+		rc = qh_op_program(&t->dev, &t->map, &t->plan, &t->err);
+	if (rc == 0 && (!is_flash || !c->no_verify))
+		rc = qh_op_verify(&t->dev, &t->map, &t->plan, c->verify_mode, &t->err);
+	if (rc == 0 && is_flash && !c->no_reset)
+		rc = qh_op_leave(&t->dev, &t->map, leave_address(t), &t->err);
+	t->rc = rc;
+	return NULL;
+}
+
+static void summary(struct cli *c, struct cli_target *t, size_t n, const struct qh_image *img)
+{
+	size_t ok = 0;
+
+	for (size_t i = 0; i < n; i++)
+		ok += t[i].rc == 0;
+	if (c->json) {
+		fprintf(c->out, "{\"ok\":%s,\"bytes\":%llu,\"devices\":[",
+		        ok == n ? "true" : "false", (unsigned long long)qh_image_bytes(img));
+		for (size_t i = 0; i < n; i++) {
+			fprintf(c->out, "%s{\"label\":", i ? "," : "");
+			cli_json_str(c->out, t[i].label);
+			fprintf(c->out, ",\"serial\":");
+			cli_json_str(c->out, t[i].found.info.serial);
+			fprintf(c->out, ",\"path\":");
+			cli_json_str(c->out, t[i].found.info.path);
+			fprintf(c->out, ",\"ok\":%s,\"exit\":%d", t[i].rc ? "false" : "true",
+			        cli_exit_code(t[i].rc));
+			if (t[i].rc) {
+				fprintf(c->out, ",\"error\":");
+				cli_json_str(c->out, t[i].err.msg);
+				fprintf(c->out, ",\"hint\":");
+				cli_json_str(c->out, t[i].err.hint);
+			}
+			fputc('}', c->out);
+		}
+		fprintf(c->out, "]}\n");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].rc)
+			cli_report_error(c, t[i].label, &t[i].err);
+		else if (!c->quiet && !c->json)
+			fprintf(c->out, "%s: %s ok (%llu bytes)\n", t[i].label, c->cmd,
+			        (unsigned long long)qh_image_bytes(img));
+	}
+	if (n > 1 && !c->quiet && !c->json)
+		fprintf(c->out, "%zu of %zu devices succeeded\n", ok, n);
+}
+
+static int targets_exit(struct cli_target *t, size_t n)
+{
+	size_t ok = 0;
+	int first = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].rc == 0)
+			ok++;
+		else if (!first)
+			first = t[i].rc;
+	}
+	if (ok == n)
+		return CLI_EXIT_OK;
+	if (n > 1 && ok > 0)
+		return CLI_EXIT_PARTIAL;
+	return cli_exit_code(first);
+}
+
+int cmd_flash(struct cli *c)
+{
+	struct qh_error e = {0};
+	struct qh_image img;
+	struct cli_target *t = NULL;
+	size_t n = 0, ready = 0;
+	int rc;
+
+	qh_image_init(&img);
+	rc = cli_load_files(c, 0, &img, &e);
+	if (rc == 0)
+		rc = cli_select(c, c->all, &t, &n, &e);
+	if (rc) {
+		qh_image_free(&img);
+		return fail(c, &e, rc);
+	}
+	/* Open every device and check the image against its map before any
+	 * device is touched. */
+	for (size_t i = 0; i < n; i++) {
+		t[i].img = &img;
+		t[i].rc = cli_open(c, &t[i], &t[i].err);
+		if (t[i].rc == 0)
+			t[i].rc = qh_plan_build(&t[i].map, &img, &t[i].plan, &t[i].err);
+		ready += t[i].rc == 0;
+	}
+	if (ready == n) {
+		if (n == 1 && !c->quiet && !c->json && t[0].plan.npage)
+			cli_note(c, "%s: %llu bytes in %zu range(s), %zu page(s) to erase\n",
+			         t[0].label, (unsigned long long)t[0].plan.bytes, t[0].plan.nchunk,
+			         t[0].plan.npage);
+		cli_progress_begin(c, (unsigned)n);
+		for (size_t i = 0; i < n; i++)
+			if (pthread_create(&t[i].thread, NULL, flash_thread, &t[i]) != 0)
+				flash_thread(&t[i]); /* no thread: do it here */
+			else
+				t[i].open |= 2;
+		for (size_t i = 0; i < n; i++)
+			if (t[i].open & 2) {
+				pthread_join(t[i].thread, NULL);
+				t[i].open &= 1;
+			}
+		cli_progress_end(c);
+	}
+	summary(c, t, n, &img);
+	rc = targets_exit(t, n);
+	cli_targets_free(t, n);
+	qh_image_free(&img);
+	return rc;
+}
+
+int cmd_verify(struct cli *c)
+{
+	return cmd_flash(c);
+}
+
+/* ---------------------------------------------------------- read/erase */
+
+static int one_device(struct cli *c, struct cli_target **t, struct qh_error *e)
+{
+	size_t n;
+	int rc = cli_select(c, 0, t, &n, e);
+
+	if (rc == 0)
+		rc = cli_open(c, *t, e);
+	return rc;
+}
+
+static int parse_range(struct cli *c, uint32_t *addr, uint32_t *len, struct qh_error *e)
+{
+	if (qh_parse_u32(c->pos[0], addr) != 0)
+		return qh_fail(e, QH_E_USAGE, "bad address '%s' (e.g. 0x08020000)", c->pos[0]);
+	if (qh_parse_u32(c->pos[1], len) != 0 || *len == 0)
+		return qh_fail(e, QH_E_USAGE, "bad length '%s' (e.g. 0x1000, 4096 or 4K)",
+		               c->pos[1]);
+	if ((uint64_t)*addr + *len > 0x100000000ull)
+		return qh_fail(e, QH_E_USAGE, "range runs past the 4 GiB address space");
+	return QH_OK;
+}
+
+static int has_suffix(const char *path, const char *ext)
+{
+	const char *dot = strrchr(path, '.');
+	return dot && strcasecmp(dot + 1, ext) == 0;
+}
+
+static int save_read(struct cli *c, uint32_t addr, uint8_t *buf, uint32_t len, struct qh_error *e)
+{
+	struct qh_image img;
+	uint8_t *text = NULL;
+	size_t tlen = 0;
+	int rc = QH_OK;
+
+	if (!has_suffix(c->output, "hex") && !has_suffix(c->output, "srec") &&
+	    !has_suffix(c->output, "s19") && !has_suffix(c->output, "s37"))
+		return qh_write_file(c->output, buf, len, e);
+	qh_image_init(&img);
+	rc = qh_image_add(&img, addr, buf, len, "read", e);
+	if (rc == 0)
+		rc = has_suffix(c->output, "hex") ? qh_write_ihex(&img, &text, &tlen, e)
+		                                  : qh_write_srec(&img, &text, &tlen, e);
+	if (rc == 0)
+		rc = qh_write_file(c->output, text, tlen, e);
+	free(text);
+	qh_image_free(&img);
+	return rc;
+}
+
+int cmd_read(struct cli *c)
+{
+	struct qh_error e = {0};
+	struct cli_target *t = NULL;
+	uint32_t addr, len;
+	uint8_t *buf = NULL;
+	int rc;
+
+	if (!c->output) {
+		qh_fail(&e, QH_E_USAGE, "read needs an output file");
+		qh_hint(&e, "qdfu read 0x08020000 0x20000 -o app.bin");
+		return fail(c, &e, QH_E_USAGE);
+	}
+	rc = parse_range(c, &addr, &len, &e);
+	if (rc == 0)
+		rc = one_device(c, &t, &e);
+	if (rc == 0) {
+		buf = malloc(len);
+		rc = buf ? 0 : qh_fail(&e, QH_E_NOMEM, "out of memory");
+	}
+	if (rc == 0) {
+		cli_progress_begin(c, 1);
+		rc = qh_op_read(&t->dev, &t->map, addr, len, buf, &e);
+		cli_progress_end(c);
+	}
+	if (rc == 0)
+		rc = save_read(c, addr, buf, len, &e);
+	free(buf);
+	cli_targets_free(t, t ? 1 : 0);
+	if (rc)
+		return fail(c, &e, rc);
+	if (c->json)
+		fprintf(c->out, "{\"ok\":true,\"address\":\"0x%08X\",\"length\":%u}\n",
+		        (unsigned)addr, (unsigned)len);
+	else if (!c->quiet)
+		fprintf(c->out, "read 0x%08X-0x%08X (%u bytes) into %s\n", (unsigned)addr,
+		        (unsigned)(addr + len - 1), (unsigned)len, c->output);
+	return CLI_EXIT_OK;
+}
+
+int cmd_erase(struct cli *c)
+{
+	struct qh_error e = {0};
+	struct cli_target *t = NULL;
+	uint32_t addr = 0, len = 0;
+	int rc = QH_OK;
+
+	if (c->all == (c->npos == 2)) {
+		qh_fail(&e, QH_E_USAGE, "erase needs ADDRESS LENGTH, or --all");
+		qh_hint(&e, "qdfu erase 0x08020000 0x20000   or   qdfu erase --all");
+		return fail(c, &e, QH_E_USAGE);
+	}
+	if (!c->all)
+		rc = parse_range(c, &addr, &len, &e);
+	c->all = 0; /* in erase, --all means all memory, not all devices */
+	if (rc == 0)
+		rc = one_device(c, &t, &e);
+	if (rc == 0) {
+		cli_progress_begin(c, 1);
+		rc = len ? qh_op_erase(&t->dev, &t->map, addr, len, &e)
+		         : qh_op_mass_erase(&t->dev, &t->map, &e);
+		cli_progress_end(c);
+	}
+	cli_targets_free(t, t ? 1 : 0);
+	if (rc)
+		return fail(c, &e, rc);
+	if (c->json)
+		fprintf(c->out, "{\"ok\":true}\n");
+	else if (!c->quiet)
+		fprintf(c->out, "erased %s\n", len ? "the range" : "all erasable memory");
+	return CLI_EXIT_OK;
+}
+
+int cmd_reset(struct cli *c)
+{
+	struct qh_error e = {0};
+	struct cli_target *t = NULL;
+	size_t n = 0;
+	int rc = cli_select(c, c->all, &t, &n, &e);
+
+	if (rc)
+		return fail(c, &e, rc);
+	for (size_t i = 0; i < n; i++) {
+		t[i].rc = cli_open(c, &t[i], &t[i].err);
+		if (t[i].rc == 0)
+			t[i].rc =
+			    qh_op_leave(&t[i].dev, &t[i].map, leave_address(&t[i]), &t[i].err);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].rc)
+			cli_report_error(c, t[i].label, &t[i].err);
+		else if (!c->quiet && !c->json)
+			fprintf(c->out, "%s: left DFU mode\n", t[i].label);
+	}
+	if (c->json)
+		fprintf(c->out, "{\"ok\":%s}\n", targets_exit(t, n) ? "false" : "true");
+	rc = targets_exit(t, n);
+	cli_targets_free(t, n);
+	return rc;
+}
+
+/* ----------------------------------------------------------- info/pack */
+
+static void print_segments(struct cli *c, const struct qh_image *img, int json)
+{
+	for (size_t i = 0; i < img->n; i++) {
+		const struct qh_seg *s = &img->seg[i];
+		uint32_t crc = qh_crc32(s->data, s->len);
+		if (json)
+			fprintf(c->out,
+			        "%s{\"start\":\"0x%08X\",\"end\":\"0x%08X\",\"length\":%u,"
+			        "\"crc32\":\"0x%08X\"}",
+			        i ? "," : "", (unsigned)s->addr, (unsigned)(s->addr + s->len - 1),
+			        (unsigned)s->len, (unsigned)crc);
+		else
+			fprintf(c->out, "  0x%08X-0x%08X %10u bytes  crc32 0x%08X\n",
+			        (unsigned)s->addr, (unsigned)(s->addr + s->len - 1),
+			        (unsigned)s->len, (unsigned)crc);
+	}
+}
+
+/* Map for info/pack: a selected device, else --layout, else (info) the
+ * only attached DfuSe device, else (pack) the default. *have = 0: none. */
+static int info_map(struct cli *c, int for_pack, struct qh_memmap *m, int *have, struct qh_error *e)
+{
+	struct cli_target *t = NULL;
+	size_t n = 0;
+	int rc;
+
+	*have = 0;
+	if (c->nlayouts) {
+		*have = 1;
+		return cli_offline_map(c, m, e);
+	}
+	if (c->selected || !for_pack) {
+		struct qh_error quiet = {0};
+		rc = cli_select(c, 0, &t, &n, c->selected && !for_pack ? e : &quiet);
+		if (rc == 0) {
+			rc = qh_dev_memmap(&t[0].found.info, m, e);
+			*have = rc == 0 && m->n > 0;
+			if (*have && !c->suffix_vid && !c->have_suffix_ids) {
+				c->suffix_vid = t[0].found.info.vid;
+				c->suffix_pid = t[0].found.info.pid;
+				c->have_suffix_ids = 1;
+			}
+		}
+		cli_targets_free(t, n);
+		if (rc && c->selected && !for_pack)
+			return rc;
+	}
+	if (!*have && for_pack) {
+		memset(m, 0, sizeof(*m));
+		for (unsigned i = 0; i < 2; i++) {
+			struct qh_layout l;
+			qh_layout_parse(default_layouts[i], &l, NULL);
+			qh_memmap_add(m, (uint8_t)i, &l, 0, NULL);
+		}
+		*have = 1;
+	}
+	return QH_OK;
+}
+
+static void print_placement(struct cli *c, const struct qh_memmap *m, const struct qh_plan *p)
+{
+	if (c->json) {
+		fprintf(c->out, ",\"placement\":[");
+		for (size_t i = 0; i < p->nchunk; i++) {
+			const struct qh_chunk *ch = &p->chunk[i];
+			fprintf(c->out,
+			        "%s{\"start\":\"0x%08X\",\"length\":%u,\"alt\":%u,\"region\":",
+			        i ? "," : "", (unsigned)ch->addr, (unsigned)ch->len,
+			        m->r[ch->region].alt);
+			cli_json_str(c->out, m->r[ch->region].name);
+			fputc('}', c->out);
+		}
+		fprintf(c->out, "],\"erase_pages\":%zu,\"erase_bytes\":%llu", p->npage,
+		        (unsigned long long)p->erase_bytes);
+		return;
+	}
+	fprintf(c->out, "placement:\n");
+	for (size_t i = 0; i < p->nchunk; i++) {
+		const struct qh_chunk *ch = &p->chunk[i];
+		fprintf(c->out, "  0x%08X-0x%08X -> alt %u '%s'\n", (unsigned)ch->addr,
+		        (unsigned)(ch->addr + ch->len - 1), m->r[ch->region].alt,
+		        m->r[ch->region].name);
+	}
+	fprintf(c->out, "  %zu page(s) to erase (%llu bytes)\n", p->npage,
+	        (unsigned long long)p->erase_bytes);
+}
+
+int cmd_info(struct cli *c)
+{
+	struct qh_error e = {0};
+	struct qh_image all;
+	struct qh_memmap map;
+	struct qh_plan plan;
+	int have_map = 0, rc = QH_OK;
+
+	qh_image_init(&all);
+	if (c->json)
+		fprintf(c->out, "{\"files\":[");
+	for (int i = 0; i < c->npos && rc == 0; i++) {
+		struct qh_image img;
+		struct qh_file_info fi = {0};
+		qh_image_init(&img);
+		rc = qh_load_file(c->pos[i], QH_FMT_AUTO, &img, &fi, &e);
+		if (rc == 0) {
+			if (c->json) {
+				fprintf(c->out, "%s{\"file\":", i ? "," : "");
+				cli_json_str(c->out, c->pos[i]);
+				fprintf(c->out, ",\"format\":\"%s\",\"size\":%zu,\"segments\":[",
+				        qh_format_name(fi.format), fi.file_size);
+				print_segments(c, &img, 1);
+				fprintf(c->out, "]}");
+			} else {
+				fprintf(c->out,
+				        "%s: %s, %zu bytes, %zu segment(s), %llu data bytes\n",
+				        c->pos[i], qh_format_name(fi.format), fi.file_size, img.n,
+				        (unsigned long long)qh_image_bytes(&img));
+				print_segments(c, &img, 0);
+			}
+			rc = qh_image_merge(&all, &img, c->pos[i], &e);
+		}
+		qh_image_free(&img);
+	}
+	if (c->json)
+		fprintf(c->out, "]");
+	if (rc == 0) {
+		if (c->json) {
+			fprintf(c->out, ",\"image\":{\"bytes\":%llu,\"segments\":[",
+			        (unsigned long long)qh_image_bytes(&all));
+			print_segments(c, &all, 1);
+			fprintf(c->out, "]}");
+		} else if (c->npos > 1) {
+			fprintf(c->out, "merged image: %zu segment(s), %llu bytes\n", all.n,
+			        (unsigned long long)qh_image_bytes(&all));
+			print_segments(c, &all, 0);
+		}
+		if (!c->json && all.has_entry)
+			fprintf(c->out, "entry point 0x%08X\n", (unsigned)all.entry);
+		rc = info_map(c, 0, &map, &have_map, &e);
+	}
+	if (rc == 0 && have_map) {
+		rc = qh_plan_build(&map, &all, &plan, &e);
+		if (rc == 0) {
+			print_placement(c, &map, &plan);
+			qh_plan_free(&plan);
+		}
+	}
+	qh_image_free(&all);
+	if (c->json) {
+		fprintf(c->out, ",\"ok\":%s,\"exit\":%d,\"error\":", rc ? "false" : "true",
+		        cli_exit_code(rc));
+		cli_json_str(c->out, rc ? e.msg : "");
+		fprintf(c->out, "}\n");
+	}
+	if (rc) {
+		cli_report_error(c, NULL, &e);
+		return cli_exit_code(rc);
+	}
+	return CLI_EXIT_OK;
+}
+
+static int build_targets(const struct qh_memmap *m, const struct qh_plan *p,
+                         struct qh_dfuse_file *f, struct qh_error *e)
+{
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < p->nchunk; i++) {
+		const struct qh_region *r = &m->r[p->chunk[i].region];
+		unsigned k;
+		int rc;
+		for (k = 0; k < f->ntargets; k++)
+			if (f->t[k].alt == r->alt)
+				break;
+		if (k == f->ntargets) {
+			if (k == QH_DFUSE_MAX_TARGETS)
+				return qh_fail(e, QH_E_USAGE, "too many targets");
+			f->ntargets++;
+			f->t[k].alt = r->alt;
+			f->t[k].named = 1;
+			snprintf(f->t[k].name, sizeof(f->t[k].name), "%s", r->name);
+			qh_image_init(&f->t[k].img);
+		}
+		rc = qh_image_add(&f->t[k].img, p->chunk[i].addr, p->chunk[i].data, p->chunk[i].len,
+		                  "pack", e);
+		if (rc)
+			return rc;
+	}
+	return QH_OK;
+}
+
+int cmd_pack(struct cli *c)
+{
+	struct qh_error e = {0};
+	struct qh_image img;
+	struct qh_memmap map;
+	struct qh_plan plan = {0};
+	struct qh_dfuse_file f = {0};
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int have = 0, rc;
+
+	if (!c->output) {
+		qh_fail(&e, QH_E_USAGE, "pack needs an output file");
+		qh_hint(&e, "qdfu pack app.hex -o app.dfu");
+		return fail(c, &e, QH_E_USAGE);
+	}
+	if (c->match.has_vidpid) {
+		c->suffix_vid = c->match.vid;
+		c->suffix_pid = c->match.pid;
+		c->have_suffix_ids = 1;
+	}
+	qh_image_init(&img);
+	rc = cli_load_files(c, 0, &img, &e);
+	if (rc == 0)
+		rc = info_map(c, 1, &map, &have, &e);
+	if (rc == 0)
+		rc = qh_plan_build(&map, &img, &plan, &e);
+	if (rc == 0)
+		rc = build_targets(&map, &plan, &f, &e);
+	if (rc == 0) {
+		f.vid = c->have_suffix_ids ? c->suffix_vid : 0x0483;
+		f.pid = c->have_suffix_ids ? c->suffix_pid : 0xDF11;
+		f.bcd_device = 0xFFFF;
+		rc = qh_write_dfuse(&f, &buf, &len, &e);
+	}
+	if (rc == 0)
+		rc = qh_write_file(c->output, buf, len, &e);
+	free(buf);
+	qh_dfuse_free(&f);
+	qh_plan_free(&plan);
+	qh_image_free(&img);
+	if (rc)
+		return fail(c, &e, rc);
+	if (c->json)
+		fprintf(c->out, "{\"ok\":true,\"output\":");
+	if (c->json) {
+		cli_json_str(c->out, c->output);
+		fprintf(c->out, ",\"size\":%zu}\n", len);
+	} else if (!c->quiet) {
+		fprintf(c->out, "wrote %s (%zu bytes, DfuSe, suffix %04x:%04x)\n", c->output, len,
+		        c->have_suffix_ids ? c->suffix_vid : 0x0483,
+		        c->have_suffix_ids ? c->suffix_pid : 0xDF11);
+	}
+	return CLI_EXIT_OK;
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/* Errors, JSON strings and progress display. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_exit_code(int code)
+{
+	switch (code) {
+	case QH_OK:
+		return CLI_EXIT_OK;
+	case QH_E_USAGE:
+		return CLI_EXIT_USAGE;
+	case QH_E_IO:
+	case QH_E_FORMAT:
+	case QH_E_OVERLAP:
+		return CLI_EXIT_FILE;
+	case QH_E_MAP:
+		return CLI_EXIT_MAP;
+	case QH_E_NODEV:
+		return CLI_EXIT_NODEV;
+	case QH_E_ACCESS:
+	case QH_E_BUSY:
+		return CLI_EXIT_ACCESS;
+	case QH_E_USB:
+	case QH_E_PIPE:
+	case QH_E_DFU:
+	case QH_E_TIMEOUT:
+	case QH_E_UNSUPPORTED:
+		return CLI_EXIT_DEVICE;
+	case QH_E_VERIFY:
+		return CLI_EXIT_VERIFY;
+	default:
+		return CLI_EXIT_FAIL;
+	}
+}
+
+void cli_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch < 0x20 || ch >= 0x7F)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+void cli_report_error(struct cli *c, const char *ctx, const struct qh_error *e)
+{
+	pthread_mutex_lock(&c->lock);
+	fprintf(c->err, "qdfu: %s%serror: %s\n", ctx ? ctx : "", ctx ? ": " : "",
+	        e->msg[0] ? e->msg : qh_strerror(e->code));
+	if (e->hint[0])
+		fprintf(c->err, "qdfu: what to do: %s\n", e->hint);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void cli_json_error(struct cli *c, int exit_code, const struct qh_error *e)
+{
+	fprintf(c->out, "{\"ok\":false,\"exit\":%d,\"error\":", exit_code);
+	cli_json_str(c->out, e->msg[0] ? e->msg : qh_strerror(e->code));
+	fprintf(c->out, ",\"hint\":");
+	cli_json_str(c->out, e->hint);
+	fprintf(c->out, "}\n");
+}
+
+void cli_note(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->quiet || c->json)
+		return;
+	pthread_mutex_lock(&c->lock);
+	va_start(ap, fmt);
+	vfprintf(c->err, fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void cli_progress_begin(struct cli *c, unsigned lines)
+{
+	if (!c->tty || c->quiet || c->json)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->bar_lines = lines;
+	for (unsigned i = 0; i < lines; i++)
+		fputc('\n', c->err);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void cli_progress_end(struct cli *c)
+{
+	c->bar_lines = 0;
+}
+
+static void draw_bar(struct cli_progress *p, uint64_t done, uint64_t total, int pct)
+{
+	struct cli *c = p->c;
+	unsigned up = c->bar_lines - p->line;
+	char bar[31];
+	int fill = pct * 30 / 100;
+
+	for (int i = 0; i < 30; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[30] = '\0';
+	/* Move up to this device's line, redraw it, come back down. */
+	fprintf(c->err, "\033[%uA\r\033[K%-28.28s %-6s [%s] %3d%% %llu/%llu KiB\033[%uB\r", up,
+	        p->label, p->phase, bar, pct, (unsigned long long)(done / 1024),
+	        (unsigned long long)(total / 1024), up);
+	fflush(c->err);
+}
+
+void cli_progress_cb(void *ud, const char *phase, uint64_t done, uint64_t total)
+{
+	struct cli_progress *p = ud;
+	struct cli *c = p->c;
+	int pct = total ? (int)(done * 100 / total) : 100;
+
+	if (c->quiet || c->json)
+		return;
+	pthread_mutex_lock(&c->lock);
+	if (p->phase != phase && (!p->phase || strcmp(p->phase, phase) != 0)) {
+		p->phase = phase;
+		p->last_pct = -1;
+	}
+	if (pct != p->last_pct) {
+		p->last_pct = pct;
+		if (c->tty && c->bar_lines > p->line)
+			draw_bar(p, done, total, pct);
+		else if (done == 0 || done == total)
+			/* Plain lines when not on a terminal: start and end of each phase. */
+			fprintf(c->err, "%s: %s %s (%llu bytes)\n", p->label, phase,
+			        done == 0 ? "started" : "done", (unsigned long long)total);
+	}
+	pthread_mutex_unlock(&c->lock);
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * File formats: parsers from a memory buffer into a struct qh_image (pure:
+ * no I/O, so they are unit-tested and fuzzed directly), the DfuSe writer,
+ * and qh_load_file() which reads a file and picks the parser.
+ */
+#ifndef QH_FORMATS_H
+#define QH_FORMATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qh_err.h"
+#include "qh_image.h"
+
+enum qh_format {
+	QH_FMT_AUTO = 0,
+	QH_FMT_IHEX,
+	QH_FMT_SREC,
+	QH_FMT_ELF,
+	QH_FMT_DFUSE,
+	QH_FMT_BIN,
+};
+
+const char *qh_format_name(enum qh_format f);
+
+/* Intel HEX: record types 00-05, checksums, extended segment and linear
+ * addresses, records in any order; an end-of-file record is required. */
+int qh_parse_ihex(const uint8_t *buf, size_t len, const char *name, struct qh_image *img,
+                  struct qh_error *e);
+/* Motorola S-record: S0 header, S1/S2/S3 data, S5/S6 counts, S7/S8/S9 end. */
+int qh_parse_srec(const uint8_t *buf, size_t len, const char *name, struct qh_image *img,
+                  struct qh_error *e);
+/* ELF32 (either byte order): the file bytes of every PT_LOAD segment at its
+ * physical address (p_paddr, the load address a flasher must use). */
+int qh_parse_elf(const uint8_t *buf, size_t len, const char *name, struct qh_image *img,
+                 struct qh_error *e);
+
+/* DfuSe (.dfu) file, UM0391: prefix, targets, elements, DFU suffix + CRC. */
+#define QH_DFUSE_MAX_TARGETS 32
+struct qh_dfuse_target {
+	uint8_t alt;
+	int named;
+	char name[256];
+	struct qh_image img;
+};
+struct qh_dfuse_file {
+	uint16_t vid, pid, bcd_device;
+	unsigned ntargets;
+	struct qh_dfuse_target t[QH_DFUSE_MAX_TARGETS];
+};
+void qh_dfuse_free(struct qh_dfuse_file *f);
+int qh_parse_dfuse(const uint8_t *buf, size_t len, const char *name, struct qh_dfuse_file *f,
+                   struct qh_error *e);
+/* Serialise f into a malloc'ed buffer (*out, *outlen). */
+int qh_write_dfuse(const struct qh_dfuse_file *f, uint8_t **out, size_t *outlen,
+                   struct qh_error *e);
+
+/* Text writers (for `qdfu read -o x.hex` and test fixtures): malloc'ed
+ * buffers. Intel HEX uses type 04 records and ends with 01; S-records use
+ * S3 data with an S0 header and an S7 end record. */
+int qh_write_ihex(const struct qh_image *img, uint8_t **out, size_t *outlen, struct qh_error *e);
+int qh_write_srec(const struct qh_image *img, uint8_t **out, size_t *outlen, struct qh_error *e);
+
+/* What qh_load_file() found. */
+struct qh_file_info {
+	enum qh_format format;
+	size_t file_size;
+	struct qh_dfuse_file *dfuse; /* only for QH_FMT_DFUSE, owned by the caller */
+};
+
+/* Split "FILE@ADDRESS" (raw binary) into path and address. Returns 1 if the
+ * spec has an @ADDRESS, 0 if not, negative on a malformed address. */
+int qh_split_at_address(const char *spec, char *path, size_t pathlen, uint32_t *addr,
+                        struct qh_error *e);
+/* Parse a number: 0x hex, or decimal, with an optional K/M suffix. */
+int qh_parse_u32(const char *s, uint32_t *out);
+/* Guess the format from the name's extension, then from the contents. */
+enum qh_format qh_detect_format(const char *path, const uint8_t *buf, size_t len);
+/* Read spec ("FILE" or "FILE@ADDRESS") and add its segments to img. If
+ * fi->dfuse is non-NULL on entry, a .dfu file's targets are also kept there. */
+int qh_load_file(const char *spec, enum qh_format fmt, struct qh_image *img,
+                 struct qh_file_info *fi, struct qh_error *e);
+/* Read a whole file into a malloc'ed buffer. */
+int qh_read_file(const char *path, uint8_t **buf, size_t *len, struct qh_error *e);
+/* Write a buffer to a file (replacing it atomically: temp file + rename). */
+int qh_write_file(const char *path, const uint8_t *buf, size_t len, struct qh_error *e);
+
+#endif

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/* Reading files, picking the parser, "FILE@ADDRESS" for raw binaries. */
+#include "qh_formats.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *qh_format_name(enum qh_format f)
+{
+	switch (f) {
+	case QH_FMT_IHEX:
+		return "Intel HEX";
+	case QH_FMT_SREC:
+		return "S-record";
+	case QH_FMT_ELF:
+		return "ELF";
+	case QH_FMT_DFUSE:
+		return "DfuSe";
+	case QH_FMT_BIN:
+		return "binary";
+	default:
+		return "unknown";
+	}
+}
+
+int qh_parse_u32(const char *s, uint32_t *out)
+{
+	unsigned long long v = 0;
+	int base = 10, digits = 0;
+
+	if (!s || !*s)
+		return -1;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	for (; *s; s++) {
+		int d;
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			break;
+		v = v * (unsigned)base + (unsigned)d;
+		if (v > 0xFFFFFFFFull)
+			return -1;
+		digits++;
+	}
+	if (!digits)
+		return -1;
+	if (*s == 'K' || *s == 'k') {
+		v *= 1024;
+		s++;
+	} else if (*s == 'M' || *s == 'm') {
+		v *= 1024 * 1024;
+		s++;
+	}
+	if (*s || v > 0xFFFFFFFFull)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int qh_split_at_address(const char *spec, char *path, size_t pathlen, uint32_t *addr,
+                        struct qh_error *e)
+{
+	const char *at = strrchr(spec, '@');
+	size_t n;
+
+	if (!at || strchr(at, '/')) {
+		snprintf(path, pathlen, "%s", spec);
+		return 0;
+	}
+	if (qh_parse_u32(at + 1, addr) != 0)
+		return qh_fail(e, QH_E_USAGE,
+		               "%s: bad address after '@' (write FILE@0x08020000 for a raw binary)",
+		               spec);
+	n = (size_t)(at - spec);
+	if (n + 1 > pathlen)
+		return qh_fail(e, QH_E_USAGE, "%s: path too long", spec);
+	memcpy(path, spec, n);
+	path[n] = '\0';
+	return 1;
+}
+
+static int has_ext(const char *path, const char *const *exts)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (!dot)
+		return 0;
+	for (; *exts; exts++)
+		if (strcasecmp(dot + 1, *exts) == 0)
+			return 1;
+	return 0;
+}
+
+enum qh_format qh_detect_format(const char *path, const uint8_t *buf, size_t len)
+{
+	static const char *const hex[] = {"hex", "ihex", "ihx", "h86", NULL};
+	static const char *const srec[] = {"srec", "s19", "s28", "s37", "mot", "sx", "s", NULL};
+	static const char *const elf[] = {"elf", "axf", "out", NULL};
+	static const char *const dfu[] = {"dfu", NULL};
+	static const char *const bin[] = {"bin", "raw", "img", NULL};
+
+	/* Contents first when they are unmistakable. */
+	if (len >= 4 && buf[0] == 0x7F && buf[1] == 'E' && buf[2] == 'L' && buf[3] == 'F')
+		return QH_FMT_ELF;
+	if (len >= 5 && memcmp(buf, "DfuSe", 5) == 0)
+		return QH_FMT_DFUSE;
+	if (has_ext(path, hex))
+		return QH_FMT_IHEX;
+	if (has_ext(path, srec))
+		return QH_FMT_SREC;
+	if (has_ext(path, elf))
+		return QH_FMT_ELF;
+	if (has_ext(path, dfu))
+		return QH_FMT_DFUSE;
+	if (has_ext(path, bin))
+		return QH_FMT_BIN;
+	if (len >= 1 && buf[0] == ':')
+		return QH_FMT_IHEX;
+	if (len >= 2 && buf[0] == 'S' && buf[1] >= '0' && buf[1] <= '9')
+		return QH_FMT_SREC;
+	return QH_FMT_AUTO;
+}
+
+int qh_read_file(const char *path, uint8_t **buf, size_t *len, struct qh_error *e)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *p = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!f)
+		return qh_fail(e, QH_E_IO, "cannot open %s: %s", path, strerror(errno));
+	for (;;) {
+		size_t got;
+		if (n == cap) {
+			uint8_t *q;
+			cap = cap ? cap * 2 : 65536;
+			q = realloc(p, cap);
+			if (!q) {
+				free(p);
+				fclose(f);
+				return qh_fail(e, QH_E_NOMEM, "out of memory reading %s", path);
+			}
+			p = q;
+		}
+		got = fread(p + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		int err = errno;
+		free(p);
+		fclose(f);
+		return qh_fail(e, QH_E_IO, "cannot read %s: %s", path, strerror(err));
+	}
+	fclose(f);
+	*buf = p;
+	*len = n;
+	return QH_OK;
+}
+
+int qh_write_file(const char *path, const uint8_t *buf, size_t len, struct qh_error *e)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return qh_fail(e, QH_E_IO, "path too long: %s", path);
+	f = fopen(tmp, "wb");
+	if (!f)
+		return qh_fail(e, QH_E_IO, "cannot create %s: %s", tmp, strerror(errno));
+	if (fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
+		int err = errno;
+		remove(tmp);
+		return qh_fail(e, QH_E_IO, "cannot write %s: %s", tmp, strerror(err));
+	}
+	if (rename(tmp, path) != 0) {
+		int err = errno;
+		remove(tmp);
+		return qh_fail(e, QH_E_IO, "cannot rename %s to %s: %s", tmp, path, strerror(err));
+	}
+	return QH_OK;
+}
+
+static int load_dfuse(const uint8_t *buf, size_t len, const char *path, struct qh_image *img,
+                      struct qh_file_info *fi, struct qh_error *e)
+{
+	struct qh_dfuse_file *f = fi->dfuse ? fi->dfuse : malloc(sizeof(*f));
+	int rc;
+
+	if (!f)
+		return qh_fail(e, QH_E_NOMEM, "out of memory");
+	rc = qh_parse_dfuse(buf, len, path, f, e);
+	for (unsigned i = 0; rc == 0 && i < f->ntargets; i++)
+		rc = qh_image_merge(img, &f->t[i].img, path, e);
+	if (rc || !fi->dfuse) {
+		qh_dfuse_free(f);
+		if (!fi->dfuse)
+			free(f);
+	}
+	return rc;
+}
+
+static int parse_buffer(enum qh_format fmt, const uint8_t *buf, size_t len, const char *path,
+                        uint32_t addr, struct qh_image *img, struct qh_file_info *fi,
+                        struct qh_error *e)
+{
+	struct qh_image tmp;
+	int rc;
+
+	if (fmt == QH_FMT_DFUSE)
+		return load_dfuse(buf, len, path, img, fi, e);
+	if (fmt == QH_FMT_BIN)
+		return qh_image_add(img, addr, buf, len, path, e);
+	/* Parse into a private image first: overlaps inside one file are
+	 * reported against the file's own line, then the result merges. */
+	qh_image_init(&tmp);
+	if (fmt == QH_FMT_IHEX)
+		rc = qh_parse_ihex(buf, len, path, &tmp, e);
+	else if (fmt == QH_FMT_SREC)
+		rc = qh_parse_srec(buf, len, path, &tmp, e);
+	else
+		rc = qh_parse_elf(buf, len, path, &tmp, e);
+	if (rc == 0)
+		rc = qh_image_merge(img, &tmp, path, e);
+	qh_image_free(&tmp);
+	return rc;
+}
+
+int qh_load_file(const char *spec, enum qh_format fmt, struct qh_image *img,
+                 struct qh_file_info *fi, struct qh_error *e)
+{
+	char path[4096];
+	uint32_t addr = 0;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int has_addr, rc;
+	struct qh_file_info dummy = {0};
+
+	if (!fi)
+		fi = &dummy;
+	has_addr = qh_split_at_address(spec, path, sizeof(path), &addr, e);
+	if (has_addr < 0)
+		return has_addr;
+	rc = qh_read_file(path, &buf, &len, e);
+	if (rc)
+		return rc;
+	fi->file_size = len;
+	if (fmt == QH_FMT_AUTO) {
+		fmt = qh_detect_format(path, buf, len);
+		/* FILE@ADDRESS makes anything without its own addresses a raw binary. */
+		if (has_addr && (fmt == QH_FMT_AUTO || fmt == QH_FMT_BIN))
+			fmt = QH_FMT_BIN;
+	}
+	fi->format = fmt;
+	if (fmt == QH_FMT_AUTO)
+		rc = qh_fail(
+		    e, QH_E_FORMAT,
+		    "%s: unknown file format (not Intel HEX, S-record, ELF or DfuSe); for a "
+		    "raw binary give its address: %s@0x08020000",
+		    path, path);
+	else if (fmt == QH_FMT_BIN && !has_addr)
+		rc = qh_fail(e, QH_E_USAGE,
+		             "%s: a raw binary has no address; write it as %s@ADDRESS, e.g. "
+		             "%s@0x08020000",
+		             path, path, path);
+	else if (fmt != QH_FMT_BIN && has_addr)
+		rc = qh_fail(e, QH_E_USAGE,
+		             "%s: @ADDRESS only applies to raw binaries; a %s file carries its own "
+		             "addresses",
+		             path, qh_format_name(fmt));
+	else if (len == 0 && fmt == QH_FMT_BIN)
+		rc = qh_fail(e, QH_E_FORMAT, "%s: empty file", path);
+	else
+		rc = parse_buffer(fmt, buf, len, path, addr, img, fi, e);
+	free(buf);
+	return rc;
+}

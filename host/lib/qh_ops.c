@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+#include "qh_ops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "qh_crc32.h"
+
+/* wBlockNum is 16 bits: set the address again well before it wraps. */
+#define MAX_BLOCKS_PER_ADDRESS 0x4000u
+
+int qh_dev_memmap(const struct qh_dev_info *info, struct qh_memmap *m, struct qh_error *e)
+{
+	memset(m, 0, sizeof(*m));
+	for (unsigned i = 0; i < info->nalts; i++) {
+		const struct qh_alt *a = &info->alts[i];
+		int rc;
+		if (!a->layout_ok)
+			continue;
+		rc = qh_memmap_add(m, a->alt, &a->layout, a->excluded, e);
+		if (rc)
+			return rc;
+	}
+	return QH_OK;
+}
+
+uint16_t qh_dev_xfer_size(const struct qh_dev_info *info)
+{
+	uint16_t n = info->transfer_size;
+
+	if (n == 0)
+		n = 1024;
+	/* Linux usbfs limits control transfers to 4096 bytes (dfu-util does too). */
+	if (n > 4096)
+		n = 4096;
+	return n;
+}
+
+int qh_dev_has_crc(const struct qh_dev_info *info)
+{
+	return info->has_qdfu_info && (info->qdfu.caps & QH_QDFU_CAP_CRC32);
+}
+
+static void progress(struct qh_dev *d, const char *phase, uint64_t done, uint64_t total)
+{
+	if (d->progress)
+		d->progress(d->progress_ud, phase, done, total);
+}
+
+/* Switch to the alt presenting region ri, from dfuIDLE. */
+static int enter_region(struct qh_dev *d, const struct qh_memmap *m, unsigned ri,
+                        struct qh_error *e)
+{
+	int rc;
+
+	if (d->cur_alt != m->r[ri].alt) {
+		rc = qh_dfu_make_idle(d, e);
+		if (rc)
+			return rc;
+		rc = qh_dev_select_alt(d, m->r[ri].alt, e);
+		if (rc)
+			return rc;
+	}
+	return qh_dfu_make_idle(d, e);
+}
+
+static int erase_pages(struct qh_dev *d, const struct qh_memmap *m, const struct qh_plan *p,
+                       struct qh_error *e)
+{
+	uint64_t done = 0;
+
+	for (size_t i = 0; i < p->npage; i++) {
+		int rc;
+		if (i == 0 || p->page[i].region != p->page[i - 1].region) {
+			rc = enter_region(d, m, p->page[i].region, e);
+			if (rc)
+				return rc;
+		}
+		progress(d, "erase", done, p->erase_bytes);
+		rc = qh_dfuse_erase_page(d, p->page[i].addr, e);
+		if (rc)
+			return rc;
+		done += p->page[i].size;
+	}
+	if (p->npage)
+		progress(d, "erase", done, p->erase_bytes);
+	return QH_OK;
+}
+
+/* DfuSe address rule (AN3156 6.3.2): block n >= 2 lands at
+ * pointer + (n - 2) * wTransferSize, so one SET_ADDRESS serves a run. */
+static int write_chunk(struct qh_dev *d, const struct qh_chunk *c, uint64_t *done, uint64_t total,
+                       struct qh_error *e)
+{
+	uint16_t xfer = qh_dev_xfer_size(&d->info);
+	uint32_t pos = 0;
+
+	while (pos < c->len) {
+		uint16_t block = 2;
+		int rc = qh_dfuse_set_address(d, c->addr + pos, e);
+		if (rc)
+			return rc;
+		while (pos < c->len && block < 2 + MAX_BLOCKS_PER_ADDRESS) {
+			uint32_t n = c->len - pos < xfer ? c->len - pos : xfer;
+			struct qh_dfu_status st;
+			rc = qh_dfu_dnload(d, block, c->data + pos, (uint16_t)n, e);
+			if (rc == 0)
+				rc = qh_dfu_wait(d, d->op_timeout_ms, "write", &st, e);
+			if (rc)
+				return qh_fail(e, rc, "writing 0x%08X failed",
+				               (unsigned)(c->addr + pos));
+			pos += n;
+			block++;
+			*done += n;
+			progress(d, "write", *done, total);
+		}
+	}
+	return QH_OK;
+}
+
+int qh_op_program(struct qh_dev *d, const struct qh_memmap *m, const struct qh_plan *p,
+                  struct qh_error *e)
+{
+	uint64_t done = 0;
+	int rc = erase_pages(d, m, p, e);
+
+	if (rc)
+		return rc;
+	progress(d, "write", 0, p->bytes);
+	for (size_t i = 0; i < p->nchunk; i++) {
+		if (i == 0 || p->chunk[i].region != p->chunk[i - 1].region) {
+			rc = enter_region(d, m, p->chunk[i].region, e);
+			if (rc)
+				return rc;
+		}
+		rc = write_chunk(d, &p->chunk[i], &done, p->bytes, e);
+		if (rc)
+			return rc;
+	}
+	return qh_dfu_make_idle(d, e);
+}
+
+/* UPLOAD len bytes at addr into out (AN3156 6.4: SET_ADDRESS, ABORT to
+ * dfuIDLE, then UPLOAD wBlockNum 2.. with the same address rule). */
+static int upload_range(struct qh_dev *d, uint32_t addr, uint32_t len, uint8_t *out, uint64_t *done,
+                        uint64_t total, const char *phase, struct qh_error *e)
+{
+	uint16_t xfer = qh_dev_xfer_size(&d->info);
+	uint32_t pos = 0;
+
+	while (pos < len) {
+		uint16_t block = 2;
+		int rc = qh_dfuse_set_address(d, addr + pos, e);
+		if (rc == 0)
+			rc = qh_dfu_abort(d, e);
+		if (rc)
+			return rc;
+		while (pos < len && block < 2 + MAX_BLOCKS_PER_ADDRESS) {
+			uint32_t want = len - pos < xfer ? len - pos : xfer;
+			int got = qh_dfu_upload(d, block, out + pos,
+			                        xfer > want ? (uint16_t)want : xfer, e);
+			if (got < 0)
+				return qh_fail(e, got, "reading 0x%08X failed",
+				               (unsigned)(addr + pos));
+			if ((uint32_t)got != want)
+				return qh_fail(e, QH_E_DFU,
+				               "reading 0x%08X: the device returned %d of %u bytes",
+				               (unsigned)(addr + pos), got, (unsigned)want);
+			pos += want;
+			block++;
+			*done += want;
+			progress(d, phase, *done, total);
+		}
+		rc = qh_dfu_abort(d, e);
+		if (rc)
+			return rc;
+	}
+	return QH_OK;
+}
+
+static int check_readable(const struct qh_memmap *m, uint32_t addr, uint32_t len,
+                          struct qh_error *e)
+{
+	uint64_t a = addr, end = (uint64_t)addr + len;
+
+	while (a < end) {
+		uint32_t pb, ps;
+		uint8_t attr;
+		int ri = qh_memmap_find(m, (uint32_t)a, &pb, &ps, &attr);
+		if (ri < 0)
+			return qh_fail(e, QH_E_MAP,
+			               "0x%08llX is not in any memory region of the "
+			               "device",
+			               (unsigned long long)a);
+		if (!(attr & QH_ATTR_READ))
+			return qh_fail(e, QH_E_MAP, "0x%08llX ('%s', alt %u) is not readable",
+			               (unsigned long long)a, m->r[ri].name, m->r[ri].alt);
+		a = (uint64_t)pb + ps;
+	}
+	return QH_OK;
+}
+
+static int verify_crc(struct qh_dev *d, const struct qh_plan *p, struct qh_error *e)
+{
+	uint64_t done = 0;
+
+	for (size_t i = 0; i < p->nchunk; i++) {
+		const struct qh_chunk *c = &p->chunk[i];
+		uint32_t crc, want = qh_crc32(c->data, c->len);
+		int rc = qh_qdfu_crc(d, c->addr, c->len, &crc, e);
+		if (rc)
+			return rc;
+		if (crc != want)
+			return qh_fail(
+			    e, QH_E_VERIFY,
+			    "verify failed: 0x%08X-0x%08X (%u bytes) has CRC-32 0x%08X on "
+			    "the device, the image has 0x%08X",
+			    (unsigned)c->addr, (unsigned)(c->addr + c->len - 1), (unsigned)c->len,
+			    (unsigned)crc, (unsigned)want);
+		done += c->len;
+		progress(d, "verify", done, p->bytes);
+	}
+	return QH_OK;
+}
+
+static int verify_readback(struct qh_dev *d, const struct qh_memmap *m, const struct qh_plan *p,
+                           struct qh_error *e)
+{
+	uint64_t done = 0;
+
+	for (size_t i = 0; i < p->nchunk; i++) {
+		const struct qh_chunk *c = &p->chunk[i];
+		uint8_t *buf;
+		int rc = check_readable(m, c->addr, c->len, e);
+		if (rc)
+			return rc;
+		buf = malloc(c->len);
+		if (!buf)
+			return qh_fail(e, QH_E_NOMEM, "out of memory");
+		rc = enter_region(d, m, c->region, e);
+		if (rc == 0)
+			rc = upload_range(d, c->addr, c->len, buf, &done, p->bytes, "verify", e);
+		for (uint32_t k = 0; rc == 0 && k < c->len; k++) {
+			if (buf[k] != c->data[k])
+				rc =
+				    qh_fail(e, QH_E_VERIFY,
+				            "verify failed at 0x%08X: the device holds 0x%02X, the "
+				            "image 0x%02X",
+				            (unsigned)(c->addr + k), buf[k], c->data[k]);
+		}
+		free(buf);
+		if (rc)
+			return rc;
+	}
+	return QH_OK;
+}
+
+int qh_op_verify(struct qh_dev *d, const struct qh_memmap *m, const struct qh_plan *p, int use_crc,
+                 struct qh_error *e)
+{
+	int rc;
+
+	if (use_crc < 0)
+		use_crc = qh_dev_has_crc(&d->info);
+	if (use_crc && !qh_dev_has_crc(&d->info))
+		return qh_fail(e, QH_E_UNSUPPORTED, "the device does not offer a CRC request");
+	progress(d, "verify", 0, p->bytes);
+	rc = qh_dfu_make_idle(d, e);
+	if (rc)
+		return rc;
+	return use_crc ? verify_crc(d, p, e) : verify_readback(d, m, p, e);
+}
+
+int qh_op_read(struct qh_dev *d, const struct qh_memmap *m, uint32_t addr, uint32_t len,
+               uint8_t *out, struct qh_error *e)
+{
+	uint64_t done = 0, a = addr, end = (uint64_t)addr + len;
+	int rc = check_readable(m, addr, len, e);
+
+	if (rc)
+		return rc;
+	if (end > 0x100000000ull)
+		return qh_fail(e, QH_E_USAGE, "range runs past 4 GiB");
+	/* One region at a time: each may be a different alt. */
+	while (a < end) {
+		uint32_t pb, ps;
+		uint8_t attr;
+		int ri = qh_memmap_find(m, (uint32_t)a, &pb, &ps, &attr);
+		uint64_t zend = m->r[ri].zone.base + m->r[ri].zone.size;
+		uint64_t stop = zend < end ? zend : end;
+		rc = enter_region(d, m, (unsigned)ri, e);
+		if (rc == 0)
+			rc = upload_range(d, (uint32_t)a, (uint32_t)(stop - a), out + (a - addr),
+			                  &done, len, "read", e);
+		if (rc)
+			return rc;
+		a = stop;
+	}
+	return QH_OK;
+}
+
+int qh_op_erase(struct qh_dev *d, const struct qh_memmap *m, uint32_t addr, uint32_t len,
+                struct qh_error *e)
+{
+	struct qh_image img;
+	struct qh_plan p;
+	uint8_t *dummy;
+	int rc;
+
+	/* Build the page list through the same checker as flash, with a
+	 * placeholder image covering the range. */
+	if (len == 0)
+		return qh_fail(e, QH_E_USAGE, "erase length is 0");
+	dummy = calloc(1, len);
+	if (!dummy)
+		return qh_fail(e, QH_E_NOMEM, "out of memory");
+	qh_image_init(&img);
+	rc = qh_image_add(&img, addr, dummy, len, "erase range", e);
+	if (rc == 0)
+		rc = qh_plan_build(m, &img, &p, e);
+	if (rc == 0) {
+		struct qh_plan only_pages = p;
+		only_pages.nchunk = 0;
+		only_pages.bytes = 0;
+		rc = erase_pages(d, m, &only_pages, e);
+		if (rc == 0)
+			rc = qh_dfu_make_idle(d, e);
+		qh_plan_free(&p);
+	}
+	qh_image_free(&img);
+	free(dummy);
+	return rc;
+}
+
+int qh_op_mass_erase(struct qh_dev *d, const struct qh_memmap *m, struct qh_error *e)
+{
+	int done_alt[256] = {0};
+
+	for (unsigned i = 0; i < m->n; i++) {
+		const struct qh_region *r = &m->r[i];
+		int erasable = 0, rc;
+		if (r->excluded || done_alt[r->alt])
+			continue;
+		for (unsigned g = 0; g < r->zone.ngroups; g++)
+			erasable |= r->zone.g[g].attr & QH_ATTR_ERASE;
+		if (!erasable)
+			continue;
+		done_alt[r->alt] = 1;
+		progress(d, "erase", i, m->n);
+		rc = enter_region(d, m, i, e);
+		if (rc == 0)
+			rc = qh_dfuse_mass_erase(d, e);
+		if (rc)
+			return rc;
+	}
+	progress(d, "erase", m->n, m->n);
+	return qh_dfu_make_idle(d, e);
+}
+
+int qh_op_leave(struct qh_dev *d, const struct qh_memmap *m, uint32_t addr, struct qh_error *e)
+{
+	int rc;
+
+	if (m && m->n) {
+		int ri = -1;
+		uint32_t pb, ps;
+		uint8_t attr;
+		ri = qh_memmap_find(m, addr, &pb, &ps, &attr);
+		if (ri >= 0) {
+			rc = enter_region(d, m, (unsigned)ri, e);
+			if (rc)
+				return rc;
+		}
+	}
+	rc = qh_dfuse_leave(d, addr, e);
+	if (rc)
+		return rc;
+	/* A device that does not detach by itself (bmAttributes bit 3 clear)
+	 * needs a USB reset to start the application (DFU 1.1 section 7). */
+	if (!(d->info.attrs & QH_DFU_ATTR_WILL_DETACH) && d->ops->reset)
+		(void)d->ops->reset(d->ctx);
+	return QH_OK;
+}

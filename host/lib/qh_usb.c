@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: MIT */
+#define _POSIX_C_SOURCE 200809L
+#include "qh_usb.h"
+
+#include <libusb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DFU_CLASS         0xFE
+#define DFU_SUBCLASS      0x01
+#define DFU_PROTO_RUNTIME 0x01
+#define DFU_PROTO_DFU     0x02
+#define DFU_FUNC_DESC     0x21
+
+struct qh_usb {
+	libusb_context *ctx;
+};
+
+struct usb_handle {
+	libusb_device_handle *h;
+	uint8_t intf;
+	int claimed;
+};
+
+static const char *const udev_hint =
+    "install the udev rule: sudo cp host/udev/70-qdfu.rules /etc/udev/rules.d/ && sudo "
+    "udevadm control --reload && sudo udevadm trigger, then replug the board (or run as "
+    "root)";
+
+static int map_libusb(int rc)
+{
+	switch (rc) {
+	case LIBUSB_ERROR_PIPE:
+		return QH_E_PIPE;
+	case LIBUSB_ERROR_NO_DEVICE:
+	case LIBUSB_ERROR_NOT_FOUND:
+		return QH_E_NODEV;
+	case LIBUSB_ERROR_TIMEOUT:
+		return QH_E_TIMEOUT;
+	case LIBUSB_ERROR_ACCESS:
+		return QH_E_ACCESS;
+	case LIBUSB_ERROR_BUSY:
+		return QH_E_BUSY;
+	case LIBUSB_ERROR_NO_MEM:
+		return QH_E_NOMEM;
+	default:
+		return QH_E_USB;
+	}
+}
+
+int qh_usb_init(struct qh_usb **u, struct qh_error *e)
+{
+	struct qh_usb *p = calloc(1, sizeof(*p));
+	int rc;
+
+	if (!p)
+		return qh_fail(e, QH_E_NOMEM, "out of memory");
+	rc = libusb_init(&p->ctx);
+	if (rc) {
+		free(p);
+		qh_fail(e, QH_E_NODEV, "cannot initialise libusb: %s", libusb_strerror(rc));
+		qh_hint(e, "is USB available here (/dev/bus/usb)? In a container, pass the USB "
+		           "bus through");
+		return QH_E_NODEV;
+	}
+	*u = p;
+	return QH_OK;
+}
+
+void qh_usb_exit(struct qh_usb *u)
+{
+	if (!u)
+		return;
+	libusb_exit(u->ctx);
+	free(u);
+}
+
+/* ---- transport on a libusb handle ---- */
+
+static int t_control(void *ctx, uint8_t type, uint8_t req, uint16_t value, uint16_t index,
+                     uint8_t *data, uint16_t len, unsigned timeout_ms)
+{
+	struct usb_handle *uh = ctx;
+	int rc = libusb_control_transfer(uh->h, type, req, value, index, data, len, timeout_ms);
+
+	return rc < 0 ? map_libusb(rc) : rc;
+}
+
+static int t_set_alt(void *ctx, uint8_t intf, uint8_t alt)
+{
+	struct usb_handle *uh = ctx;
+	int rc = libusb_set_interface_alt_setting(uh->h, intf, alt);
+
+	return rc < 0 ? map_libusb(rc) : QH_OK;
+}
+
+static int t_reset(void *ctx)
+{
+	struct usb_handle *uh = ctx;
+	int rc = libusb_reset_device(uh->h);
+
+	/* After a reset into the application the device is gone: fine. */
+	return rc < 0 && rc != LIBUSB_ERROR_NOT_FOUND && rc != LIBUSB_ERROR_NO_DEVICE
+	           ? map_libusb(rc)
+	           : QH_OK;
+}
+
+static uint64_t t_now_ms(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void t_sleep_ms(void *ctx, unsigned ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+	(void)ctx;
+	nanosleep(&ts, NULL);
+}
+
+static const struct qh_transport_ops usb_ops = {
+    .control = t_control,
+    .set_alt = t_set_alt,
+    .reset = t_reset,
+    .sleep_ms = t_sleep_ms,
+    .now_ms = t_now_ms,
+};
+
+/* ---- description ---- */
+
+static void port_path(libusb_device *dev, char *buf, size_t len)
+{
+	uint8_t ports[8];
+	int n = libusb_get_port_numbers(dev, ports, sizeof(ports));
+	size_t used = (size_t)snprintf(buf, len, "%u", libusb_get_bus_number(dev));
+
+	for (int i = 0; i < n && used < len; i++)
+		used +=
+		    (size_t)snprintf(buf + used, len - used, "%c%u", i == 0 ? '-' : '.', ports[i]);
+}
+
+static void read_string(libusb_device_handle *h, uint8_t idx, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (idx && h &&
+	    libusb_get_string_descriptor_ascii(h, idx, (unsigned char *)buf, (int)len) < 0)
+		buf[0] = '\0';
+}
+
+/* The DFU functional descriptor: in the interface's extra bytes, or (some
+ * devices) in the configuration's. */
+static int find_func_desc(const unsigned char *extra, int len, struct qh_dev_info *info)
+{
+	for (int i = 0; i + 2 <= len && extra[i] >= 2; i += extra[i]) {
+		if (extra[i + 1] == DFU_FUNC_DESC && extra[i] >= 7 && i + extra[i] <= len) {
+			info->attrs = extra[i + 2];
+			info->detach_timeout = (uint16_t)(extra[i + 3] | extra[i + 4] << 8);
+			info->transfer_size = (uint16_t)(extra[i + 5] | extra[i + 6] << 8);
+			info->bcd_dfu =
+			    extra[i] >= 9 ? (uint16_t)(extra[i + 7] | extra[i + 8] << 8) : 0x0100;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Fill info from the configuration; returns 1 if the device has a DFU interface. */
+static int describe_config(libusb_device *dev, struct qh_dev_info *info, uint8_t istr[])
+{
+	struct libusb_config_descriptor *cfg;
+	int found = 0;
+
+	if (libusb_get_active_config_descriptor(dev, &cfg) != 0 &&
+	    libusb_get_config_descriptor(dev, 0, &cfg) != 0)
+		return 0;
+	for (int i = 0; i < cfg->bNumInterfaces && !found; i++) {
+		const struct libusb_interface *itf = &cfg->interface[i];
+		for (int a = 0; a < itf->num_altsetting; a++) {
+			const struct libusb_interface_descriptor *d = &itf->altsetting[a];
+			if (d->bInterfaceClass != DFU_CLASS ||
+			    d->bInterfaceSubClass != DFU_SUBCLASS)
+				continue;
+			if (!found) {
+				found = 1;
+				info->intf = d->bInterfaceNumber;
+				info->kind = d->bInterfaceProtocol == DFU_PROTO_RUNTIME
+				                 ? QH_KIND_RUNTIME
+				                 : QH_KIND_DFU;
+				if (!find_func_desc(d->extra, d->extra_length, info))
+					find_func_desc(cfg->extra, cfg->extra_length, info);
+			}
+			if (info->nalts < QH_MAX_ALTS) {
+				info->alts[info->nalts].alt = d->bAlternateSetting;
+				istr[info->nalts] = d->iInterface;
+				info->nalts++;
+			}
+		}
+	}
+	libusb_free_config_descriptor(cfg);
+	return found;
+}
+
+static int matches(const struct qh_match *m, const struct qh_dev_info *info)
+{
+	if (!m)
+		return 1;
+	if (m->has_vidpid && (m->vid != info->vid || m->pid != info->pid))
+		return 0;
+	if (m->path && strcmp(m->path, info->path) != 0)
+		return 0;
+	if (m->serial && strcmp(m->serial, info->serial) != 0)
+		return 0;
+	return 1;
+}
+
+static void query_qdfu(libusb_device_handle *h, struct qh_dev_info *info)
+{
+	struct usb_handle uh = {.h = h, .intf = info->intf};
+	struct qh_dev d;
+
+	/* Only ask devices that say they are qdfu: an unknown vendor request
+	 * is harmless by the spec but not every device firmware is. */
+	if (info->kind == QH_KIND_RUNTIME ||
+	    (strcmp(info->manufacturer, "qdfu") != 0 && strncmp(info->product, "qdfu", 4) != 0))
+		return;
+	memset(&d, 0, sizeof(d));
+	qh_dev_defaults(&d);
+	d.ops = &usb_ops;
+	d.ctx = &uh;
+	d.info = *info;
+	d.xfer_timeout_ms = 1000;
+	if (qh_qdfu_info(&d, &info->qdfu, NULL) == 0)
+		info->has_qdfu_info = 1;
+}
+
+static int describe(libusb_device *dev, struct qh_found *f)
+{
+	struct libusb_device_descriptor dd;
+	libusb_device_handle *h = NULL;
+	uint8_t istr[QH_MAX_ALTS] = {0};
+	struct qh_dev_info *info = &f->info;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if (libusb_get_device_descriptor(dev, &dd) != 0)
+		return 0;
+	info->vid = dd.idVendor;
+	info->pid = dd.idProduct;
+	info->bcd_device = dd.bcdDevice;
+	info->bus = libusb_get_bus_number(dev);
+	info->address = libusb_get_device_address(dev);
+	port_path(dev, info->path, sizeof(info->path));
+	if (!describe_config(dev, info, istr))
+		return 0;
+	rc = libusb_open(dev, &h);
+	if (rc == LIBUSB_ERROR_ACCESS)
+		f->access_denied = 1;
+	if (rc == 0) {
+		read_string(h, dd.iManufacturer, info->manufacturer, sizeof(info->manufacturer));
+		read_string(h, dd.iProduct, info->product, sizeof(info->product));
+		read_string(h, dd.iSerialNumber, info->serial, sizeof(info->serial));
+		for (unsigned i = 0; i < info->nalts; i++)
+			read_string(h, istr[i], info->alts[i].name, sizeof(info->alts[i].name));
+		query_qdfu(h, info);
+		libusb_close(h);
+	}
+	qh_classify(info);
+	return 1;
+}
+
+int qh_usb_scan(struct qh_usb *u, const struct qh_match *m, struct qh_found **list, size_t *n,
+                struct qh_error *e)
+{
+	libusb_device **devs;
+	ssize_t cnt = libusb_get_device_list(u->ctx, &devs);
+	struct qh_found *out;
+	size_t k = 0;
+
+	*list = NULL;
+	*n = 0;
+	if (cnt < 0)
+		return qh_fail(e, map_libusb((int)cnt), "cannot list USB devices: %s",
+		               libusb_strerror((int)cnt));
+	out = calloc((size_t)cnt + 1, sizeof(*out));
+	if (!out) {
+		libusb_free_device_list(devs, 1);
+		return qh_fail(e, QH_E_NOMEM, "out of memory");
+	}
+	for (ssize_t i = 0; i < cnt; i++) {
+		if (describe(devs[i], &out[k]) && matches(m, &out[k].info))
+			k++;
+	}
+	libusb_free_device_list(devs, 1);
+	*list = out;
+	*n = k;
+	return QH_OK;
+}
+
+int qh_usb_open(struct qh_usb *u, const struct qh_dev_info *info, struct qh_dev *d,
+                struct qh_error *e)
+{
+	libusb_device **devs;
+	ssize_t cnt = libusb_get_device_list(u->ctx, &devs);
+	libusb_device *dev = NULL;
+	struct usb_handle *uh;
+	int rc;
+
+	if (cnt < 0)
+		return qh_fail(e, map_libusb((int)cnt), "cannot list USB devices");
+	for (ssize_t i = 0; i < cnt; i++)
+		if (libusb_get_bus_number(devs[i]) == info->bus &&
+		    libusb_get_device_address(devs[i]) == info->address)
+			dev = devs[i];
+	if (!dev) {
+		libusb_free_device_list(devs, 1);
+		return qh_fail(e, QH_E_NODEV, "device %s disappeared", info->path);
+	}
+	uh = calloc(1, sizeof(*uh));
+	if (!uh) {
+		libusb_free_device_list(devs, 1);
+		return qh_fail(e, QH_E_NOMEM, "out of memory");
+	}
+	rc = libusb_open(dev, &uh->h);
+	libusb_free_device_list(devs, 1);
+	if (rc) {
+		free(uh);
+		rc = qh_fail(e, map_libusb(rc), "cannot open USB device %s (%04x:%04x): %s",
+		             info->path, info->vid, info->pid, libusb_strerror(rc));
+		if (rc == QH_E_ACCESS)
+			qh_hint(e, "%s", udev_hint);
+		return rc;
+	}
+	uh->intf = info->intf;
+	libusb_set_auto_detach_kernel_driver(uh->h, 1);
+	rc = libusb_claim_interface(uh->h, info->intf);
+	if (rc) {
+		libusb_close(uh->h);
+		free(uh);
+		rc = qh_fail(e, map_libusb(rc), "cannot claim interface %u of %s: %s", info->intf,
+		             info->path, libusb_strerror(rc));
+		if (rc == QH_E_BUSY)
+			qh_hint(e, "another program (dfu-util, STM32CubeProgrammer, another qdfu) "
+			           "is using the device; close it and retry");
+		else if (rc == QH_E_ACCESS)
+			qh_hint(e, "%s", udev_hint);
+		return rc;
+	}
+	uh->claimed = 1;
+	memset(d, 0, sizeof(*d));
+	qh_dev_defaults(d);
+	d->ops = &usb_ops;
+	d->ctx = uh;
+	d->info = *info;
+	return QH_OK;
+}
+
+void qh_usb_close(struct qh_dev *d)
+{
+	struct usb_handle *uh = d->ctx;
+
+	if (!uh)
+		return;
+	if (uh->claimed)
+		libusb_release_interface(uh->h, uh->intf);
+	libusb_close(uh->h);
+	free(uh);
+	d->ctx = NULL;
+}
+
+int qh_usb_detach_wait(struct qh_usb *u, const struct qh_dev_info *info, unsigned timeout_ms,
+                       struct qh_dev_info *out, struct qh_error *e)
+{
+	struct qh_dev d;
+	uint64_t start;
+	int rc = qh_usb_open(u, info, &d, e);
+
+	if (rc)
+		return rc;
+	/* DFU 1.1 section 5.1: DFU_DETACH; without bitWillDetach the host
+	 * must reset the bus within wDetachTimeOut. */
+	rc = qh_dfu_detach(&d, info->detach_timeout ? info->detach_timeout : 1000, e);
+	if (rc == 0 && !(info->attrs & QH_DFU_ATTR_WILL_DETACH))
+		rc = d.ops->reset(d.ctx);
+	qh_usb_close(&d);
+	if (rc && rc != QH_E_NODEV)
+		return qh_fail(e, rc, "detaching %s into DFU mode failed", info->path);
+	start = t_now_ms(NULL);
+	while (t_now_ms(NULL) - start < timeout_ms) {
+		struct qh_found *list;
+		size_t n;
+		t_sleep_ms(NULL, 100);
+		if (qh_usb_scan(u, NULL, &list, &n, NULL) != 0)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			const struct qh_dev_info *c = &list[i].info;
+			int same = info->serial[0] ? strcmp(c->serial, info->serial) == 0
+			                           : strcmp(c->path, info->path) == 0;
+			if (same && c->kind != QH_KIND_RUNTIME) {
+				*out = *c;
+				free(list);
+				return QH_OK;
+			}
+		}
+		free(list);
+	}
+	qh_fail(e, QH_E_NODEV, "%s was detached but did not come back in DFU mode within %u ms",
+	        info->path, timeout_ms);
+	qh_hint(e, "start the bootloader by hand (hold the DFU/BOOT button while resetting) "
+	           "and retry");
+	return QH_E_NODEV;
+}

@@ -1,0 +1,53 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Builds every fuzz target of tests/fuzz/ with clang + libFuzzer + ASan/UBSan
+# (a configuration separate from the gcc host preset) into build/fuzz/ and
+# runs each for FUZZ_SECONDS (default 30) starting from its seed corpus.
+# New interesting inputs go to fuzz-out/<target>/ (not committed); crashes
+# are reported with the reproducer's path and make the script fail.
+#   FUZZ_SECONDS=300 ./scripts/fuzz.sh [target...]
+set -eu
+cd "$(dirname "$0")/.."
+
+CC=${FUZZ_CC:-clang}
+SECONDS_EACH=${FUZZ_SECONDS:-30}
+TARGETS=${*:-"ihex srec elf dfuse layout"}
+OUT=build/fuzz
+LIB_SOURCES="host/lib/qh_err.c host/lib/qh_crc32.c host/lib/qh_image.c host/lib/qh_ihex.c
+host/lib/qh_srec.c host/lib/qh_elf.c host/lib/qh_dfuse_file.c host/lib/qh_load.c
+host/lib/qh_write_text.c host/lib/qh_layout.c host/lib/qh_memmap.c"
+
+if ! command -v "$CC" >/dev/null 2>&1; then
+    echo "fuzz.sh: $CC not found (install clang: scripts/install-deps.sh)" >&2
+    exit 1
+fi
+probe=$(mktemp -d)
+printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n){(void)d;(void)n;return 0;}\n' \
+    >"$probe/p.c"
+if ! "$CC" -fsanitize=fuzzer "$probe/p.c" -o "$probe/p" 2>/dev/null; then
+    echo "fuzz.sh: $CC cannot build libFuzzer targets (-fsanitize=fuzzer)" >&2
+    rm -rf "$probe"
+    exit 1
+fi
+rm -rf "$probe"
+
+mkdir -p "$OUT"
+status=0
+for t in $TARGETS; do
+    bin="$OUT/fuzz_$t"
+    # shellcheck disable=SC2086
+    "$CC" -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
+        -fno-sanitize-recover=all -Ihost/lib -Itests/fuzz \
+        $LIB_SOURCES "tests/fuzz/fuzz_$t.c" -lpthread -o "$bin"
+    mkdir -p "fuzz-out/$t" "fuzz-out/$t-crashes"
+    echo "fuzz.sh: $t for ${SECONDS_EACH}s"
+    if ! "$bin" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 \
+        -artifact_prefix="fuzz-out/$t-crashes/" "fuzz-out/$t" "tests/fuzz/corpus/$t" \
+        >"$OUT/$t.log" 2>&1; then
+        echo "fuzz.sh: $t FAILED; see $OUT/$t.log and fuzz-out/$t-crashes/" >&2
+        status=1
+    else
+        tail -n 1 "$OUT/$t.log"
+    fi
+done
+exit $status

@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: MIT */
+#include "sim_cli.h"
+
+int main(int argc, char **argv)
+{
+	return qdfu_sim_main(argc, argv);
+}

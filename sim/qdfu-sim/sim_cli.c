@@ -1,0 +1,549 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * qdfu-sim: run a command with simulated qdfu boards plugged in.
+ *
+ *   qdfu-sim [--board NAME] [--flash CHIP[,CHIP]] [--state DIR] [--devices N]
+ *            [--time real|virtual] [--enter dfu|auto] [--log FILE] -- COMMAND [ARGS...]
+ *   qdfu-sim --list-boards | --list-chips
+ *
+ * Process layout: qdfu-sim (this process) plays the Linux kernel and the
+ * host controller on a umockdev testbed (sim/vusb/vusb_bus.c); each
+ * simulated board is a forked worker process running the firmware core on
+ * port/host (sim/vusb/vusb_worker.c), because the core keeps its state in
+ * statics. COMMAND runs with the umockdev preload (and, in virtual time,
+ * the sleep shim) and sees the boards as USB devices 1-1, 1-2, ...
+ * Exit status: COMMAND's.
+ */
+#define _GNU_SOURCE
+#include "sim_cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <glib-unix.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <umockdev.h>
+
+#include "boards/board.h"
+#include "common/vclock.h"
+#include "nor/nor_model.h"
+#include "vtime/vtime_shm.h"
+#include "vusb/vusb_bus.h"
+#include "vusb/vusb_link.h"
+#include "vusb/vusb_log.h"
+
+#define MAX_DEVICES     16
+#define BOOT_TIMEOUT_MS 10000
+#define DEFAULT_BOARD   "stm32h745i-disco"
+#define PRELOAD_LIB     "libumockdev-preload.so.0"
+#define REEXEC_ENV      "QDFU_SIM_REEXEC"
+#define ASAN_EXTRA      "verify_asan_link_order=0:detect_leaks=0"
+
+struct options {
+	const struct board *board;
+	char *chips[2];
+	const char *state;
+	unsigned devices;
+	enum vclock_mode time;
+	enum bootloader_enter enter;
+	const char *log;
+	char **command;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: qdfu-sim [OPTIONS] -- COMMAND [ARGS...]\n"
+	        "       qdfu-sim --list-boards | --list-chips\n"
+	        "Run COMMAND with simulated qdfu boards attached as USB devices; exit with\n"
+	        "COMMAND's status.\n\n"
+	        "  --board NAME          board to simulate (default " DEFAULT_BOARD ")\n"
+	        "  --flash CHIP[,CHIP]   QSPI NOR chip model(s) (default: the board's)\n"
+	        "  --state DIR           keep memories in DIR (internal.bin, qspi0.bin,\n"
+	        "                        qspi1.bin); with --devices N > 1 in DIR/<i>/\n"
+	        "  --devices N           N boards at once (1-%d), each with its own serial\n"
+	        "  --time virtual|real   virtual (default): deterministic simulated time,\n"
+	        "                        client sleeps cost no real time; real: wall clock\n"
+	        "  --enter dfu|auto      dfu (default): boot as if the DFU button were held;\n"
+	        "                        auto: take the real boot decision\n"
+	        "  --log FILE            one line per control request and device event\n"
+	        "  --list-boards         list the boards and exit\n"
+	        "  --list-chips          list the chip models and exit\n"
+	        "  --help                this text\n",
+	        MAX_DEVICES);
+}
+
+static int list_boards(void)
+{
+	for (const struct board *const *b = board_list; *b; b++)
+		printf("%-18s %s (%s)\n", (*b)->name, (*b)->title, (*b)->mcu);
+	return 0;
+}
+
+static int list_chips(void)
+{
+	for (const char *const *n = nor_model_names(); n && *n; n++)
+		printf("%s\n", *n);
+	return 0;
+}
+
+static bool chip_known(const char *name)
+{
+	const char *const *n = nor_model_names();
+	if (!n || !*n)
+		return true; /* no chip list available: the backend decides */
+	for (; *n; n++)
+		if (strcasecmp(*n, name) == 0)
+			return true;
+	return false;
+}
+
+static int parse(int argc, char **argv, struct options *o)
+{
+	enum { O_BOARD = 256, O_FLASH, O_STATE, O_DEVICES, O_TIME, O_ENTER, O_LOG, O_LB, O_LC };
+	static const struct option opts[] = {
+	    {"board", required_argument, NULL, O_BOARD},
+	    {"flash", required_argument, NULL, O_FLASH},
+	    {"state", required_argument, NULL, O_STATE},
+	    {"devices", required_argument, NULL, O_DEVICES},
+	    {"time", required_argument, NULL, O_TIME},
+	    {"enter", required_argument, NULL, O_ENTER},
+	    {"log", required_argument, NULL, O_LOG},
+	    {"list-boards", no_argument, NULL, O_LB},
+	    {"list-chips", no_argument, NULL, O_LC},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *board = DEFAULT_BOARD, *flash = NULL;
+	memset(o, 0, sizeof(*o));
+	o->devices = 1;
+	o->time = VCLOCK_VIRTUAL;
+	o->enter = BOOTLOADER_ENTER_DFU;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case O_BOARD:
+			board = optarg;
+			break;
+		case O_FLASH:
+			flash = optarg;
+			break;
+		case O_STATE:
+			o->state = optarg;
+			break;
+		case O_DEVICES: {
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (*end || n < 1 || n > MAX_DEVICES) {
+				fprintf(stderr, "qdfu-sim: --devices wants 1..%d\n", MAX_DEVICES);
+				return 2;
+			}
+			o->devices = (unsigned)n;
+			break;
+		}
+		case O_TIME:
+			if (strcmp(optarg, "virtual") == 0) {
+				o->time = VCLOCK_VIRTUAL;
+			} else if (strcmp(optarg, "real") == 0) {
+				o->time = VCLOCK_REAL;
+			} else {
+				fprintf(stderr, "qdfu-sim: --time wants real or virtual\n");
+				return 2;
+			}
+			break;
+		case O_ENTER:
+			if (strcmp(optarg, "dfu") == 0) {
+				o->enter = BOOTLOADER_ENTER_DFU;
+			} else if (strcmp(optarg, "auto") == 0) {
+				o->enter = BOOTLOADER_ENTER_AUTO;
+			} else {
+				fprintf(stderr, "qdfu-sim: --enter wants dfu or auto\n");
+				return 2;
+			}
+			break;
+		case O_LOG:
+			o->log = optarg;
+			break;
+		case O_LB:
+			exit(list_boards());
+		case O_LC:
+			exit(list_chips());
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	o->board = board_find(board);
+	if (!o->board) {
+		fprintf(stderr, "qdfu-sim: unknown board '%s' (see --list-boards)\n", board);
+		return 2;
+	}
+	if (flash) {
+		char *dup = strdup(flash), *save = NULL;
+		unsigned n = 0;
+		for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			if (n == 2 || !chip_known(t)) {
+				fprintf(stderr, "qdfu-sim: %s chip '%s' (see --list-chips)\n",
+				        n == 2 ? "one or two chips, not" : "unknown", t);
+				free(dup);
+				return 2;
+			}
+			o->chips[n++] = strdup(t);
+		}
+		free(dup);
+		if (n == 1 && o->board->qspi_dual)
+			o->chips[1] = strdup(o->chips[0]); /* same part on both */
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "qdfu-sim: no COMMAND given\n");
+		usage(stderr);
+		return 2;
+	}
+	o->command = argv + optind;
+	return 0;
+}
+
+/* ----------------------------------------------------- environment */
+
+static bool has_preload(void)
+{
+	const char *p = getenv("LD_PRELOAD");
+	return p && strstr(p, "libumockdev-preload");
+}
+
+static char *join_env(const char *old, const char *add, const char *sep, bool prepend)
+{
+	if (!old || !*old)
+		return g_strdup(add);
+	return prepend ? g_strconcat(add, sep, old, NULL) : g_strconcat(old, sep, add, NULL);
+}
+
+/* uevents need the simulator itself under the umockdev preload: run
+ * through umockdev-wrapper (or set the preload directly if it is not
+ * installed). */
+static void reexec_preloaded(char **argv)
+{
+	if (has_preload() || getenv(REEXEC_ENV))
+		return;
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return;
+	self[n] = 0;
+	setenv(REEXEC_ENV, "1", 1);
+	char *asan = join_env(getenv("ASAN_OPTIONS"), ASAN_EXTRA, ":", false);
+	setenv("ASAN_OPTIONS", asan, 1);
+	g_free(asan);
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	char **nargv = calloc((size_t)argc + 2, sizeof(char *));
+	nargv[0] = "umockdev-wrapper";
+	nargv[1] = self;
+	for (int i = 1; i < argc; i++)
+		nargv[i + 1] = argv[i];
+	execvp(nargv[0], nargv);
+	char *pre = join_env(getenv("LD_PRELOAD"), PRELOAD_LIB, ":", true);
+	setenv("LD_PRELOAD", pre, 1);
+	g_free(pre);
+	execv(self, argv);
+	free(nargv);
+	fprintf(stderr, "qdfu-sim: cannot re-execute under the umockdev preload; "
+	                "unplug/replug events will not work\n");
+}
+
+static char *shim_path(void)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return NULL;
+	self[n] = 0;
+	char *dir = g_path_get_dirname(self);
+	char *p = g_build_filename(dir, VTIME_SHIM_NAME, NULL);
+	g_free(dir);
+	if (access(p, R_OK) != 0) {
+		g_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static char **child_env(const char *vtime_file)
+{
+	char **env = g_get_environ();
+	const char *pre = g_environ_getenv(env, "LD_PRELOAD");
+	char *p = has_preload() ? g_strdup(pre) : join_env(pre, PRELOAD_LIB, ":", true);
+	if (vtime_file) {
+		char *shim = shim_path();
+		if (shim) {
+			char *q = join_env(p, shim, ":", false);
+			g_free(p);
+			p = q;
+			env = g_environ_setenv(env, VTIME_ENV, vtime_file, TRUE);
+		} else {
+			fprintf(stderr,
+			        "qdfu-sim: %s not found next to qdfu-sim: "
+			        "client sleeps take real time\n",
+			        VTIME_SHIM_NAME);
+		}
+		g_free(shim);
+	}
+	env = g_environ_setenv(env, "LD_PRELOAD", p, TRUE);
+	g_free(p);
+	char *asan = join_env(g_environ_getenv(env, "ASAN_OPTIONS"), ASAN_EXTRA, ":", false);
+	env = g_environ_setenv(env, "ASAN_OPTIONS", asan, TRUE);
+	g_free(asan);
+	env = g_environ_unsetenv(env, REEXEC_ENV);
+	return env;
+}
+
+/* ------------------------------------------------------- devices */
+
+/* A distinct, stable 96-bit UID per board model and device index. */
+static void make_uid(const struct board *b, unsigned i, uint8_t uid[12])
+{
+	uint32_t h = 2166136261u; /* FNV-1a of the board name */
+	for (const char *c = b->name; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	const uint8_t v[12] = {(uint8_t)(0x20 + i),
+	                       0x00,
+	                       0x3A,
+	                       0x00,
+	                       0x51,
+	                       0x44,
+	                       0x46,
+	                       0x55,
+	                       (uint8_t)h,
+	                       (uint8_t)(h >> 8),
+	                       (uint8_t)(h >> 16),
+	                       (uint8_t)(h >> 24)};
+	memcpy(uid, v, sizeof(v));
+}
+
+static int make_dir(const char *path)
+{
+	if (g_mkdir_with_parents(path, 0755) != 0) {
+		fprintf(stderr, "qdfu-sim: cannot create %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct run {
+	struct options o;
+	struct vusb_link links[MAX_DEVICES];
+	struct vusb_worker_config wcfg[MAX_DEVICES];
+	char *state_dirs[MAX_DEVICES];
+	bool lost[MAX_DEVICES];
+	struct vusb_bus *bus;
+	GMainLoop *loop;
+	int status;
+};
+
+static gboolean on_device_event(gint fd, GIOCondition cond, gpointer ud)
+{
+	struct run *r = ud;
+	(void)cond;
+	for (unsigned i = 0; i < r->o.devices; i++) {
+		if (r->links[i].ev_fd != fd)
+			continue;
+		struct vusb_event ev;
+		int k;
+		while ((k = vusb_link_event(&r->links[i], &ev, 0)) == 1)
+			vusb_bus_device_event(r->bus, i, &ev);
+		if (k < 0) {
+			r->lost[i] = true;
+			vusb_bus_device_lost(r->bus, i);
+			return G_SOURCE_REMOVE;
+		}
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static void on_command_exit(GPid pid, gint status, gpointer ud)
+{
+	struct run *r = ud;
+	(void)pid;
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	g_main_loop_quit(r->loop);
+}
+
+/* Wait until every device has booted: enumerated, or started its app. */
+static int wait_boot(struct run *r)
+{
+	for (unsigned i = 0; i < r->o.devices; i++) {
+		uint64_t waited = 0;
+		for (;;) {
+			struct vusb_event ev;
+			int k = vusb_link_event(&r->links[i], &ev, 100);
+			if (k < 0) {
+				fprintf(stderr, "qdfu-sim: device %u ended while booting\n", i);
+				return -1;
+			}
+			if (k == 0) {
+				waited += 100;
+				if (waited >= BOOT_TIMEOUT_MS) {
+					fprintf(stderr, "qdfu-sim: device %u did not boot\n", i);
+					return -1;
+				}
+				continue;
+			}
+			if (!vusb_bus_device_event(r->bus, i, &ev))
+				return -1;
+			if (ev.type == VUSB_EV_CONNECT || ev.type == VUSB_EV_APP)
+				break;
+		}
+	}
+	return 0;
+}
+
+static int start_workers(struct run *r, volatile uint64_t *clock)
+{
+	for (unsigned i = 0; i < r->o.devices; i++) {
+		struct vusb_worker_config *w = &r->wcfg[i];
+		memset(w, 0, sizeof(*w));
+		w->hp.board = r->o.board;
+		w->hp.chips[0] = r->o.chips[0];
+		w->hp.chips[1] = r->o.chips[1];
+		w->hp.button = r->o.enter == BOOTLOADER_ENTER_DFU;
+		make_uid(r->o.board, i, w->hp.uid);
+		if (r->o.state) {
+			r->state_dirs[i] = r->o.devices > 1
+			                       ? g_strdup_printf("%s/%u", r->o.state, i)
+			                       : g_strdup(r->o.state);
+			if (make_dir(r->state_dirs[i]) < 0)
+				return -1;
+			w->hp.state_dir = r->state_dirs[i];
+		}
+		w->enter = r->o.enter;
+		w->time_mode = r->o.time;
+		w->shared_clock = clock;
+		int e = vusb_link_spawn(&r->links[i], w);
+		if (e < 0) {
+			fprintf(stderr, "qdfu-sim: cannot start device %u: %s\n", i, strerror(-e));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int run_command(struct run *r, const char *vtime_file)
+{
+	char **env = child_env(vtime_file);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execvpe(r->o.command[0], r->o.command, env);
+		fprintf(stderr, "qdfu-sim: %s: %s\n", r->o.command[0], strerror(errno));
+		_exit(127);
+	}
+	g_strfreev(env);
+	if (pid < 0) {
+		perror("qdfu-sim: fork");
+		return 127;
+	}
+	r->loop = g_main_loop_new(NULL, FALSE);
+	GSource *sources[MAX_DEVICES] = {0};
+	for (unsigned i = 0; i < r->o.devices; i++) {
+		sources[i] = g_unix_fd_source_new(r->links[i].ev_fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
+		g_source_set_callback(sources[i], (GSourceFunc)(void (*)(void))on_device_event, r,
+		                      NULL);
+		g_source_attach(sources[i], NULL);
+	}
+	g_child_watch_add(pid, on_command_exit, r);
+	g_main_loop_run(r->loop);
+	for (unsigned i = 0; i < r->o.devices; i++) {
+		g_source_destroy(sources[i]);
+		g_source_unref(sources[i]);
+	}
+	g_main_loop_unref(r->loop);
+	return r->status;
+}
+
+int qdfu_sim_main(int argc, char **argv)
+{
+	struct run r;
+	memset(&r, 0, sizeof(r));
+	int e = parse(argc, argv, &r.o);
+	if (e)
+		return e;
+	reexec_preloaded(argv);
+
+	FILE *logf = NULL;
+	if (r.o.log) {
+		logf = fopen(r.o.log, "w");
+		if (!logf) {
+			fprintf(stderr, "qdfu-sim: cannot write %s: %s\n", r.o.log,
+			        strerror(errno));
+			return 2;
+		}
+	}
+	vusb_log_open(logf);
+
+	vclock_init(r.o.time);
+	volatile uint64_t *clock = NULL;
+	char vtime_file[PATH_MAX] = "";
+	if (r.o.time == VCLOCK_VIRTUAL) {
+		clock = vtime_shm_create(NULL, vtime_file, sizeof(vtime_file));
+		if (!clock) {
+			fprintf(stderr, "qdfu-sim: cannot create the virtual clock file\n");
+			return 2;
+		}
+		vclock_attach_shared(clock);
+	}
+
+	int status = 2;
+	/* workers first: no threads may exist when they are forked */
+	if (start_workers(&r, clock) < 0)
+		goto out_workers;
+
+	UMockdevTestbed *tb = umockdev_testbed_new();
+	r.bus = vusb_bus_new(tb, r.links, r.o.devices);
+	if (wait_boot(&r) == 0)
+		status = run_command(&r, clock ? vtime_file : NULL);
+
+	/* COMMAND is done: let each device catch up with the clock (a leave
+	 * that is due), log what it reports, then stop it */
+	for (unsigned i = 0; i < r.o.devices; i++) {
+		struct vusb_event ev;
+		if (r.lost[i] || vusb_link_save(&r.links[i]) < 0)
+			continue;
+		while (vusb_link_event(&r.links[i], &ev, 0) == 1)
+			vusb_bus_device_event(r.bus, i, &ev);
+	}
+	for (unsigned i = 0; i < r.o.devices; i++)
+		if (r.links[i].pid > 0 && vusb_link_quit(&r.links[i]) != 0 && !r.lost[i])
+			fprintf(stderr, "qdfu-sim: device %u did not shut down cleanly\n", i);
+	g_object_unref(tb);
+	vusb_bus_free(r.bus);
+	goto out;
+out_workers:
+	for (unsigned i = 0; i < r.o.devices; i++)
+		if (r.links[i].pid > 0)
+			vusb_link_quit(&r.links[i]);
+out:
+	for (unsigned i = 0; i < r.o.devices; i++)
+		g_free(r.state_dirs[i]);
+	free(r.o.chips[0]);
+	free(r.o.chips[1]);
+	vclock_attach_shared(NULL);
+	if (clock) {
+		vtime_shm_release(clock);
+		unlink(vtime_file);
+	}
+	if (logf)
+		fclose(logf);
+	return status;
+}

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Device worker: boots the firmware (bootloader_init), runs its main loop
+ * (bootloader_task) whenever the host is not talking to it, and answers
+ * control transfers by driving the transaction API of port/host with the
+ * engine in vusb_ctrl.c. In virtual time it charges the full-speed bus time
+ * of each transfer to the clock and, while the device keeps NAKing, jumps
+ * the clock to the next model deadline (a flash operation finishing).
+ */
+#define _GNU_SOURCE
+#include "vusb_worker.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "boot/boot.h"
+#include "port/port.h"
+#include "usb_timing.h"
+#include "vusb_ctrl.h"
+#include "vusb_proto.h"
+
+#define IDLE_POLL_MS 1
+/* NAKs in a row that only let the main loop catch up (process the SETUP)
+ * before virtual time may jump to the next model deadline. */
+#define NAK_CATCH_UP 2u
+
+static struct {
+	const struct vusb_worker_config *cfg;
+	int req_fd, ev_fd;
+	bool connected; /* last pull-up state told to the host */
+	bool app_running;
+	bool pending; /* a control transfer is in flight */
+	struct vusb_ctrl x;
+	uint8_t data[VUSB_MAX_DATA];
+	uint64_t bus_bt; /* byte-times charged so far */
+	uint64_t bus_us; /* ... of which already added to the clock */
+} w;
+
+static void send_event(uint32_t type, uint32_t vtor, const char *reason)
+{
+	struct vusb_event ev = {.type = type, .vtor = vtor};
+	if (reason)
+		snprintf(ev.reason, sizeof(ev.reason), "%s", reason);
+	if (send(w.ev_fd, &ev, sizeof(ev), MSG_NOSIGNAL) < 0 && errno != EPIPE)
+		perror("qdfu-sim worker: event");
+}
+
+/* ------------------------------------------------------------ time */
+
+static bool virtual_time(void)
+{
+	return w.cfg->time_mode == VCLOCK_VIRTUAL;
+}
+
+static void charge_bytetimes(uint64_t bt)
+{
+	if (!virtual_time())
+		return;
+	w.bus_bt += bt;
+	uint64_t us = w.bus_bt * USB_FS_BYTE_NS_NUM / USB_FS_BYTE_NS_DEN / 1000u;
+	if (us > w.bus_us) {
+		vclock_advance_us(us - w.bus_us);
+		w.bus_us = us;
+	}
+}
+
+/* ---------------------------------------------- device transactions */
+
+static void dev_setup(void *ctx, const uint8_t pkt[8])
+{
+	(void)ctx;
+	hostport_setup_packet(pkt);
+}
+
+static int dev_out(void *ctx, const uint8_t *data, unsigned len)
+{
+	(void)ctx;
+	return hostport_out(0x00, data, len);
+}
+
+static int dev_in(void *ctx, uint8_t *data, unsigned maxlen, unsigned *len)
+{
+	(void)ctx;
+	return hostport_in(0x80, data, maxlen, len);
+}
+
+static void dev_nak(void *ctx, uint32_t streak)
+{
+	(void)ctx;
+	charge_bytetimes(USB_FS_NAK_BT);
+	if (virtual_time() && streak > NAK_CATCH_UP) {
+		/* Still NAKing after the main loop caught up: the device waits
+		 * for something (a flash operation). Skip to when it ends. */
+		uint64_t now = vclock_now_us(), next = vclock_next_deadline_us();
+		if (next > now)
+			vclock_advance_us(next - now);
+	}
+	bootloader_task();
+}
+
+static const struct vusb_dev_ops dev_ops = {
+    .setup = dev_setup,
+    .out = dev_out,
+    .in = dev_in,
+    .nak = dev_nak,
+};
+
+/* ------------------------------------------------------- lifecycle */
+
+static void boot(void);
+
+/* Tell the host what changed since the last look. */
+static void check_lifecycle(void)
+{
+	uint32_t vtor;
+	if (!w.app_running && hostport_app_started(&vtor)) {
+		w.app_running = true;
+		w.pending = false;
+		hostport_save();
+		if (w.connected) {
+			w.connected = false;
+			send_event(VUSB_EV_DISCONNECT, 0, NULL);
+		}
+		send_event(VUSB_EV_APP, vtor, NULL);
+		return;
+	}
+	if (hostport_take_reset_request()) {
+		w.pending = false;
+		hostport_save();
+		if (w.connected) {
+			w.connected = false;
+			send_event(VUSB_EV_DISCONNECT, 0, NULL);
+		}
+		send_event(VUSB_EV_RESET, 0, NULL);
+		boot();
+		return;
+	}
+	bool c = hostport_connected() && !w.app_running;
+	if (c != w.connected) {
+		w.connected = c;
+		if (!c) {
+			w.pending = false;
+			hostport_save();
+		}
+		send_event(c ? VUSB_EV_CONNECT : VUSB_EV_DISCONNECT, 0, NULL);
+	}
+}
+
+static void boot(void)
+{
+	w.app_running = false;
+	port_init(w.cfg->hp.board); /* what the target's startup does first */
+	bool dfu = bootloader_init(w.cfg->hp.board, w.cfg->enter);
+	const struct boot_decision *d = bootloader_decision();
+	if (dfu)
+		send_event(VUSB_EV_STAY, 0, d && d->reason ? d->reason : "?");
+	check_lifecycle();
+}
+
+/* ------------------------------------------------------- requests */
+
+static void reply(uint32_t status, int32_t result, const uint8_t *in, uint32_t in_len)
+{
+	struct {
+		struct vusb_rep h;
+		uint8_t data[VUSB_MAX_DATA];
+	} m;
+	m.h = (struct vusb_rep){
+	    .status = status, .result = result, .in_len = in_len, .naks = w.x.naks};
+	if (in_len)
+		memcpy(m.data, in, in_len);
+	if (send(w.req_fd, &m, sizeof(m.h) + in_len, MSG_NOSIGNAL) < 0)
+		perror("qdfu-sim worker: reply");
+}
+
+static void run_transfer(uint32_t budget)
+{
+	if (!w.pending || !w.connected) {
+		w.pending = false;
+		reply(VUSB_REP_NODEV, 0, NULL, 0);
+		return;
+	}
+	if (!vusb_ctrl_run(&w.x, &dev_ops, NULL, budget ? budget : 1u)) {
+		reply(VUSB_REP_PENDING, 0, NULL, 0);
+		return;
+	}
+	charge_bytetimes(usb_fs_ctrl_bytetimes(w.x.done, w.x.packets));
+	w.pending = false;
+	uint32_t in_len = (vusb_ctrl_is_in(&w.x) && w.x.result > 0) ? (uint32_t)w.x.result : 0;
+	reply(VUSB_REP_DONE, w.x.result, w.data, in_len);
+	/* The main loop goes on after the status stage (the core acts on a
+	 * finished request there: new address, DFU state, leave). */
+	bootloader_task();
+}
+
+static void handle_request(const uint8_t *msg, size_t len)
+{
+	struct vusb_req r;
+	if (len < sizeof(r)) {
+		reply(VUSB_REP_ERROR, 0, NULL, 0);
+		return;
+	}
+	memcpy(&r, msg, sizeof(r));
+	switch (r.type) {
+	case VUSB_REQ_CTRL: {
+		uint16_t wlength = (uint16_t)(r.setup[6] | (r.setup[7] << 8));
+		if (r.out_len > VUSB_MAX_DATA || len != sizeof(r) + r.out_len ||
+		    (!(r.setup[0] & 0x80u) && r.out_len != wlength)) {
+			reply(VUSB_REP_ERROR, 0, NULL, 0);
+			return;
+		}
+		memcpy(w.data, msg + sizeof(r), r.out_len);
+		vusb_ctrl_start(&w.x, r.setup, w.data, port_usb_ep0_mps());
+		w.pending = true;
+		run_transfer(r.nak_budget);
+		break;
+	}
+	case VUSB_REQ_CONTINUE:
+		run_transfer(r.nak_budget);
+		break;
+	case VUSB_REQ_CANCEL:
+		w.pending = false;
+		reply(VUSB_REP_DONE, 0, NULL, 0);
+		break;
+	case VUSB_REQ_BUS_RESET:
+		w.pending = false;
+		if (!w.connected) {
+			reply(VUSB_REP_NODEV, 0, NULL, 0);
+			break;
+		}
+		hostport_bus_reset();
+		bootloader_task();
+		/* reset signalling: 10 ms (USB 2.0 7.1.7.5) */
+		if (virtual_time())
+			vclock_advance_us(10000u);
+		reply(VUSB_REP_DONE, 0, NULL, 0);
+		break;
+	case VUSB_REQ_SAVE:
+		/* let the device finish what its clock already allows (a leave
+		 * due by now), report it, then save */
+		if (!w.app_running)
+			bootloader_task();
+		check_lifecycle();
+		reply(VUSB_REP_DONE, hostport_save(), NULL, 0);
+		break;
+	default:
+		reply(VUSB_REP_ERROR, 0, NULL, 0);
+		break;
+	}
+}
+
+int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd)
+{
+	static uint8_t msg[sizeof(struct vusb_req) + VUSB_MAX_DATA];
+	memset(&w, 0, sizeof(w));
+	w.cfg = cfg;
+	w.req_fd = req_fd;
+	w.ev_fd = ev_fd;
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+
+	vclock_init(cfg->time_mode);
+	if (cfg->shared_clock)
+		vclock_attach_shared(cfg->shared_clock);
+
+	int r = hostport_setup(&cfg->hp);
+	if (r < 0) {
+		char why[96];
+		snprintf(why, sizeof(why), "board setup failed (error %d)", r);
+		send_event(VUSB_EV_ERROR, 0, why);
+		return 1;
+	}
+	boot();
+
+	for (;;) {
+		struct pollfd p = {.fd = req_fd, .events = POLLIN};
+		int n = poll(&p, 1, IDLE_POLL_MS);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n > 0) {
+			ssize_t len = recv(req_fd, msg, sizeof(msg), 0);
+			if (len <= 0)
+				break; /* the host went away */
+			struct vusb_req h;
+			if ((size_t)len >= sizeof(h)) {
+				memcpy(&h, msg, sizeof(h));
+				if (h.type == VUSB_REQ_QUIT) {
+					reply(VUSB_REP_DONE, hostport_save(), NULL, 0);
+					hostport_teardown();
+					return 0;
+				}
+			}
+			handle_request(msg, (size_t)len);
+		} else if (!w.app_running) {
+			bootloader_task();
+		}
+		check_lifecycle();
+	}
+	hostport_save();
+	hostport_teardown();
+	return 0;
+}

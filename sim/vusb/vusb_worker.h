@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The device side of the simulator: one firmware instance (the core has
+ * static state, so one per process) on port/host, served over the
+ * request/event channels of vusb_proto.h.
+ */
+#ifndef QDFU_SIM_VUSB_WORKER_H
+#define QDFU_SIM_VUSB_WORKER_H
+
+#include <stdint.h>
+
+#include "app/bootloader.h"
+#include "common/vclock.h"
+#include "hostport.h"
+
+struct vusb_worker_config {
+	struct hostport_config hp;
+	enum bootloader_enter enter; /* used at every boot */
+	enum vclock_mode time_mode;
+	volatile uint64_t *shared_clock; /* virtual time counter, or NULL */
+};
+
+/* Runs until QUIT or the host goes away; returns a process exit code. */
+int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd);
+
+#endif

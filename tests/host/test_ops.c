@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+/* Flash/verify/read/erase/leave against the in-memory DfuSe device. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_dfuse.h"
+#include "qh_ops.h"
+
+struct ctx {
+	struct fake_dfuse f;
+	struct qh_dev d;
+	struct qh_memmap m;
+	struct qh_image img;
+	struct qh_plan p;
+	struct qh_error e;
+	uint8_t a[40000], b[5000];
+};
+
+static int setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	*state = c;
+	fake_dfuse_init(&c->f);
+	for (size_t i = 0; i < sizeof(c->a); i++)
+		c->a[i] = (uint8_t)(i * 7 + (i >> 9));
+	for (size_t i = 0; i < sizeof(c->b); i++)
+		c->b[i] = (uint8_t)~i;
+	qh_image_init(&c->img);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+	qh_plan_free(&c->p);
+	qh_image_free(&c->img);
+	free(c);
+	return 0;
+}
+
+/* internal 0x08004000 + 40000 bytes (pages 1..3), external 0x90001800 + 5000 (pages 1..2) */
+static void plan_two_regions(struct ctx *c)
+{
+	fake_dfuse_dev(&c->f, &c->d);
+	assert_int_equal(qh_dev_memmap(&c->d.info, &c->m, &c->e), 0);
+	assert_int_equal(qh_image_add(&c->img, 0x08004000, c->a, sizeof(c->a), "a", &c->e), 0);
+	assert_int_equal(qh_image_add(&c->img, 0x90001800, c->b, sizeof(c->b), "b", &c->e), 0);
+	assert_int_equal(qh_plan_build(&c->m, &c->img, &c->p, &c->e), 0);
+}
+
+static void test_program_and_readback(void **state)
+{
+	struct ctx *c = *state;
+
+	/* old contents that must be erased where the image goes, kept elsewhere */
+	memset(c->f.internal, 0x00, sizeof(c->f.internal));
+	plan_two_regions(c);
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_memory_equal(fake_dfuse_mem(&c->f, 0x08004000), c->a, sizeof(c->a));
+	assert_memory_equal(fake_dfuse_mem(&c->f, 0x90001800), c->b, sizeof(c->b));
+	/* only touched pages were erased: 3 internal + 2 external */
+	assert_int_equal(c->f.erases, 5);
+	/* byte after the image in the same page: erased; the page after: untouched */
+	assert_int_equal(*fake_dfuse_mem(&c->f, 0x08004000 + sizeof(c->a)), 0xFF);
+	assert_int_equal(*fake_dfuse_mem(&c->f, 0x08010000), 0x00);
+	assert_int_equal(*fake_dfuse_mem(&c->f, 0x08000000), 0x00);
+	/* one DNLOAD per transfer-size block */
+	assert_int_equal(c->f.writes, (sizeof(c->a) + FAKE_XFER - 1) / FAKE_XFER +
+	                                  (sizeof(c->b) + FAKE_XFER - 1) / FAKE_XFER);
+	assert_int_equal(c->f.state, QH_DFU_IDLE);
+	assert_int_equal(qh_op_verify(&c->d, &c->m, &c->p, 0, &c->e), 0);
+	assert_true(c->f.uploads > 0);
+}
+
+static void test_verify_detects_mismatch(void **state)
+{
+	struct ctx *c = *state;
+
+	c->f.corrupt_after_write = 1;
+	c->f.has_crc = 1;
+	plan_two_regions(c);
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(qh_op_verify(&c->d, &c->m, &c->p, 0, &c->e), QH_E_VERIFY);
+	assert_non_null(strstr(c->e.msg, "0x08004000"));
+	qh_error_clear(&c->e);
+	c->f.crc_busy = 2;
+	assert_int_equal(qh_op_verify(&c->d, &c->m, &c->p, 1, &c->e), QH_E_VERIFY);
+	assert_non_null(strstr(c->e.msg, "CRC"));
+	assert_true(c->f.slept >= 2 * 3);
+}
+
+static void test_verify_by_crc(void **state)
+{
+	struct ctx *c = *state;
+
+	c->f.has_crc = 1;
+	c->f.crc_busy = 1;
+	plan_two_regions(c);
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	c->f.uploads = 0;
+	assert_int_equal(qh_op_verify(&c->d, &c->m, &c->p, -1, &c->e), 0);
+	assert_int_equal(c->f.uploads, 0); /* automatic choice: CRC, no read-back */
+}
+
+static void test_dnbusy_polling(void **state)
+{
+	struct ctx *c = *state;
+	struct qh_dfu_status st;
+	uint64_t t0;
+
+	fake_dfuse_dev(&c->f, &c->d);
+	c->f.busy_polls = 5;
+	c->f.poll_ms = 7;
+	assert_int_equal(qh_dfuse_set_address(&c->d, 0x08008000, &c->e), 0);
+	assert_int_equal(c->f.slept, 5 * 7);
+	/* a device that asks for 100 s per poll is polled every poll_cap_ms */
+	c->f.slept = 0;
+	c->f.busy_polls = 2;
+	c->f.poll_ms = 100000;
+	c->d.poll_cap_ms = 500;
+	assert_int_equal(qh_dfuse_set_address(&c->d, 0x08008000, &c->e), 0);
+	assert_int_equal(c->f.slept, 2 * 500);
+	/* a device that stays busy too long: timeout, not a hang */
+	c->f.busy_polls = 1000000;
+	c->f.poll_ms = 100;
+	c->d.op_timeout_ms = 2000;
+	t0 = c->f.now;
+	assert_int_equal(qh_dfuse_set_address(&c->d, 0x08008000, &c->e), QH_E_TIMEOUT);
+	assert_true(c->f.now - t0 <= 2000);
+	assert_true(c->f.now - t0 >= 1800);
+	(void)st;
+}
+
+static void test_device_error_status(void **state)
+{
+	struct ctx *c = *state;
+
+	fake_dfuse_dev(&c->f, &c->d);
+	assert_int_equal(qh_dfuse_set_address(&c->d, 0x30000000, &c->e), QH_E_DFU);
+	assert_non_null(strstr(c->e.msg, "errTARGET"));
+	assert_non_null(strstr(c->e.msg, "0x30000000"));
+	/* CLRSTATUS was sent: the device is usable again */
+	assert_int_equal(c->f.state, QH_DFU_IDLE);
+	qh_error_clear(&c->e);
+	/* erase of the read-only page is refused by the device too */
+	assert_int_equal(qh_dfuse_erase_page(&c->d, 0x08000000, &c->e), QH_E_DFU);
+}
+
+static void test_make_idle_recovers(void **state)
+{
+	struct ctx *c = *state;
+	static const uint8_t states[] = {QH_DFU_ERROR, QH_DFU_DNLOAD_IDLE, QH_DFU_UPLOAD_IDLE};
+
+	fake_dfuse_dev(&c->f, &c->d);
+	for (size_t i = 0; i < sizeof(states); i++) {
+		c->f.state = states[i];
+		assert_int_equal(qh_dfu_make_idle(&c->d, &c->e), 0);
+		assert_int_equal(c->f.state, QH_DFU_IDLE);
+	}
+	c->f.stall_getstatus = 1;
+	assert_int_equal(qh_dfu_make_idle(&c->d, &c->e), QH_E_PIPE);
+	assert_non_null(strstr(c->e.msg, "GETSTATUS"));
+}
+
+static void test_read_erase_mass_leave(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t out[3000];
+
+	fake_dfuse_dev(&c->f, &c->d);
+	assert_int_equal(qh_dev_memmap(&c->d.info, &c->m, &c->e), 0);
+	for (size_t i = 0; i < sizeof(c->f.external); i++)
+		c->f.external[i] = (uint8_t)(i * 5);
+	assert_int_equal(qh_op_read(&c->d, &c->m, 0x90000100, sizeof(out), out, &c->e), 0);
+	assert_memory_equal(out, c->f.external + 0x100, sizeof(out));
+	/* read outside the map: refused before any transfer */
+	assert_int_equal(qh_op_read(&c->d, &c->m, 0x90010000 - 16, 32, out, &c->e), QH_E_MAP);
+	qh_error_clear(&c->e);
+	/* erase 0x90000F00 + 0x200: pages 0 and 1 */
+	assert_int_equal(qh_op_erase(&c->d, &c->m, 0x90000F00, 0x200, &c->e), 0);
+	assert_int_equal(c->f.erases, 2);
+	assert_int_equal(c->f.external[0], 0xFF);
+	assert_int_equal(c->f.external[0x1FFF], 0xFF);
+	assert_int_equal(c->f.external[0x2000], (uint8_t)(0x2000 * 5));
+	/* erase of the read-only page: refused by the host, nothing erased */
+	assert_int_equal(qh_op_erase(&c->d, &c->m, 0x08000000, 16, &c->e), QH_E_MAP);
+	assert_int_equal(c->f.erases, 2);
+	qh_error_clear(&c->e);
+	memset(c->f.internal, 0, sizeof(c->f.internal));
+	assert_int_equal(qh_op_mass_erase(&c->d, &c->m, &c->e), 0);
+	assert_int_equal(c->f.internal[0], 0x00);
+	assert_int_equal(c->f.internal[FAKE_INT_PAGE], 0xFF);
+	assert_int_equal(c->f.external[0x2000], 0xFF);
+	/* leave: will-detach set, so no USB reset */
+	assert_int_equal(qh_op_leave(&c->d, &c->m, 0x08004000, &c->e), 0);
+	assert_int_equal(c->f.leaves, 1);
+	assert_int_equal(c->f.pointer, 0x08004000);
+	assert_int_equal(c->f.resets, 0);
+	c->f.state = QH_DFU_IDLE;
+	c->d.info.attrs = 0x03;
+	assert_int_equal(qh_op_leave(&c->d, &c->m, 0x08004000, &c->e), 0);
+	assert_int_equal(c->f.resets, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_program_and_readback, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_verify_detects_mismatch, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_verify_by_crc, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dnbusy_polling, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_device_error_status, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_make_idle_recovers, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_read_erase_mass_leave, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

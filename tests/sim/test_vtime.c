@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtual time: the simulator clock (sim/common/vclock.c) on a shared
+ * counter, and the sleep shim (libqdfu-vtime.so) turning a client's sleeps
+ * into counter increments.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/vclock.h"
+#include "vtime_shm.h"
+
+static void vclock_uses_the_shared_counter(void **state)
+{
+	(void)state;
+	char path[256];
+	volatile uint64_t *c = vtime_shm_create(NULL, path, sizeof(path));
+	assert_non_null(c);
+	assert_int_equal(*c, 0);
+	vclock_init(VCLOCK_VIRTUAL);
+	vclock_attach_shared(c);
+	vclock_advance_us(1234);
+	assert_int_equal(*c, 1234);
+	/* someone else (another process) advances it */
+	volatile uint64_t *other = vtime_shm_attach(path);
+	assert_non_null(other);
+	*other += 1000000u;
+	assert_int_equal(vclock_now_us(), 1001234u);
+	vclock_attach_shared(NULL);
+	vtime_shm_release(other);
+	vtime_shm_release(c);
+	unlink(path);
+}
+
+static void vclock_next_deadline(void **state)
+{
+	(void)state;
+	vclock_init(VCLOCK_VIRTUAL);
+	uint64_t t0 = vclock_now_us();
+	assert_int_equal(vclock_next_deadline_us(), 0);
+	vclock_note_deadline(t0 + 5000);
+	vclock_note_deadline(t0 + 300);
+	vclock_note_deadline(t0 + 90000);
+	assert_int_equal(vclock_next_deadline_us(), t0 + 300);
+	vclock_advance_us(300);
+	assert_int_equal(vclock_next_deadline_us(), t0 + 5000);
+	vclock_advance_us(100000);
+	assert_int_equal(vclock_next_deadline_us(), 0);
+}
+
+static uint64_t run_sleeper(const char *arg)
+{
+	char path[256];
+	volatile uint64_t *c = vtime_shm_create(NULL, path, sizeof(path));
+	assert_non_null(c);
+	pid_t pid = fork();
+	if (pid == 0) {
+		setenv("LD_PRELOAD", VTIME_SHIM_PATH, 1);
+		setenv(VTIME_ENV, path, 1);
+		setenv("ASAN_OPTIONS", "verify_asan_link_order=0:detect_leaks=0", 1);
+		execl(VTIME_SLEEPER_PATH, VTIME_SLEEPER_PATH, arg, (char *)NULL);
+		_exit(127);
+	}
+	int st = 0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	uint64_t v = *c;
+	vtime_shm_release(c);
+	unlink(path);
+	return v;
+}
+
+static void shim_turns_sleeps_into_virtual_time(void **state)
+{
+	(void)state;
+	/* usleep 1.5 s + sleep 2 s + nanosleep 0.25 s + clock_nanosleep 1 ms */
+	assert_int_equal(run_sleeper("r"), 1500000u + 2000000u + 250000u + 1000u);
+}
+
+static void shim_handles_absolute_deadlines(void **state)
+{
+	(void)state;
+	uint64_t v = run_sleeper("a");
+	/* 1 s minus the (real) time between clock_gettime and the call */
+	assert_true(v <= 1000000u);
+	assert_true(v >= 900000u);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(vclock_uses_the_shared_counter),
+	    cmocka_unit_test(vclock_next_deadline),
+	    cmocka_unit_test(shim_turns_sleeps_into_virtual_time),
+	    cmocka_unit_test(shim_handles_absolute_deadlines),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
