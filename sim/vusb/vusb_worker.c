@@ -6,6 +6,14 @@
  * engine in vusb_ctrl.c. In virtual time it charges the full-speed bus time
  * of each transfer to the clock and, while the device keeps NAKing, jumps
  * the clock to the next model deadline (a flash operation finishing).
+ *
+ * Virtual time has two views here: the device's own clock (vclock, local
+ * to this process) and the clock shared with qdfu-sim, the other devices
+ * and the clients (who add their sleeps to it). When the shared clock has
+ * moved (a client slept 59 s while a mass erase runs), the device catches
+ * up step by step, running its main loop at every model deadline on the
+ * way, as the MCU would have done meanwhile; when the device moves its own
+ * clock (bus time, NAK jumps), the shared clock follows.
  */
 #define _GNU_SOURCE
 #include "vusb_worker.h"
@@ -58,6 +66,37 @@ static bool virtual_time(void)
 	return w.cfg->time_mode == VCLOCK_VIRTUAL;
 }
 
+static void run_task(void);
+
+/* The shared clock is at least the device's. */
+static void publish_time(void)
+{
+	volatile uint64_t *c = w.cfg->shared_clock;
+	if (!virtual_time() || !c)
+		return;
+	uint64_t mine = vclock_now_us(), seen = __atomic_load_n(c, __ATOMIC_SEQ_CST);
+	while (seen < mine && !__atomic_compare_exchange_n(c, &seen, mine, false, __ATOMIC_SEQ_CST,
+	                                                   __ATOMIC_SEQ_CST))
+		;
+}
+
+/* The device's clock catches up with the shared one, stopping at every
+ * model deadline on the way to let the main loop act on it. */
+static void catch_up(void)
+{
+	volatile uint64_t *c = w.cfg->shared_clock;
+	if (!virtual_time() || !c)
+		return;
+	uint64_t target = __atomic_load_n(c, __ATOMIC_SEQ_CST);
+	while (vclock_now_us() < target) {
+		uint64_t now = vclock_now_us(), next = vclock_next_deadline_us();
+		uint64_t step = (next && next <= target) ? next : target;
+		vclock_advance_us(step - now);
+		if (!w.app_running)
+			run_task();
+	}
+}
+
 static void charge_bytetimes(uint64_t bt)
 {
 	if (!virtual_time())
@@ -67,6 +106,7 @@ static void charge_bytetimes(uint64_t bt)
 	if (us > w.bus_us) {
 		vclock_advance_us(us - w.bus_us);
 		w.bus_us = us;
+		publish_time();
 	}
 }
 
@@ -98,10 +138,12 @@ static void dev_nak(void *ctx, uint32_t streak)
 		/* Still NAKing after the main loop caught up: the device waits
 		 * for something (a flash operation). Skip to when it ends. */
 		uint64_t now = vclock_now_us(), next = vclock_next_deadline_us();
-		if (next > now)
+		if (next > now) {
 			vclock_advance_us(next - now);
+			publish_time();
+		}
 	}
-	bootloader_task();
+	run_task();
 }
 
 static const struct vusb_dev_ops dev_ops = {
@@ -110,6 +152,14 @@ static const struct vusb_dev_ops dev_ops = {
     .in = dev_in,
     .nak = dev_nak,
 };
+
+/* One pass of the firmware's main loop; busy-waits inside it may have
+ * moved the device's clock (port_wait_hint). */
+static void run_task(void)
+{
+	bootloader_task();
+	publish_time();
+}
 
 /* ------------------------------------------------------- lifecycle */
 
@@ -196,7 +246,7 @@ static void run_transfer(uint32_t budget)
 	reply(VUSB_REP_DONE, w.x.result, w.data, in_len);
 	/* The main loop goes on after the status stage (the core acts on a
 	 * finished request there: new address, DFU state, leave). */
-	bootloader_task();
+	run_task();
 }
 
 static void handle_request(const uint8_t *msg, size_t len)
@@ -235,17 +285,19 @@ static void handle_request(const uint8_t *msg, size_t len)
 			break;
 		}
 		hostport_bus_reset();
-		bootloader_task();
+		run_task();
 		/* reset signalling: 10 ms (USB 2.0 7.1.7.5) */
-		if (virtual_time())
+		if (virtual_time()) {
 			vclock_advance_us(10000u);
+			publish_time();
+		}
 		reply(VUSB_REP_DONE, 0, NULL, 0);
 		break;
 	case VUSB_REQ_SAVE:
 		/* let the device finish what its clock already allows (a leave
 		 * due by now), report it, then save */
 		if (!w.app_running)
-			bootloader_task();
+			run_task();
 		check_lifecycle();
 		reply(VUSB_REP_DONE, hostport_save(), NULL, 0);
 		break;
@@ -264,9 +316,15 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 	w.ev_fd = ev_fd;
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 
+	/* the device's own clock starts where the shared one is */
 	vclock_init(cfg->time_mode);
-	if (cfg->shared_clock)
-		vclock_attach_shared(cfg->shared_clock);
+	vclock_attach_shared(NULL); /* (the parent's attachment is inherited) */
+	if (cfg->shared_clock && cfg->time_mode == VCLOCK_VIRTUAL) {
+		uint64_t now = vclock_now_us(),
+		         shared = __atomic_load_n(cfg->shared_clock, __ATOMIC_SEQ_CST);
+		if (shared > now)
+			vclock_advance_us(shared - now);
+	}
 
 	int r = hostport_setup(&cfg->hp);
 	if (r < 0) {
@@ -295,9 +353,11 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 					return 0;
 				}
 			}
+			catch_up();
 			handle_request(msg, (size_t)len);
 		} else if (!w.app_running) {
-			bootloader_task();
+			catch_up();
+			run_task();
 		}
 		check_lifecycle();
 	}
