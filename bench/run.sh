@@ -1,13 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Runs every benchmark built by the host-release preset (make bench) and
-# prints their numbers.
+# make bench: throughput (simulated device time and wall time) and firmware size.
 set -eu
 cd "$(dirname "$0")/.."
-dir=build/host-release/bench
-[ -d "$dir" ] || { echo "bench: build first (make bench)" >&2; exit 1; }
-for b in "$dir"/*; do
-    [ -x "$b" ] && [ -f "$b" ] || continue
-    echo "== $(basename "$b")"
-    "$b"
+/usr/bin/python3 bench/bench.py build/host-release
+if ls build/*/qdfu-*.elf >/dev/null 2>&1; then
+	echo
+	echo "Bootloader image sizes (text = flash, data+bss = RAM), arm-none-eabi-gcc -Os:"
+	arm-none-eabi-size build/*/qdfu-*.elf
+fi
+# Compiled benchmarks (bench/<area>/, e.g. libqdfu's parser throughput).
+for b in build/host-release/bench/*; do
+	[ -x "$b" ] && [ -f "$b" ] || continue
+	echo
+	echo "== $(basename "$b")"
+	"$b"
 done

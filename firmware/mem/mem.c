@@ -12,8 +12,9 @@
  * is "not erased" (internal flash words can be written once per erase). */
 #define GRANULE 32u
 #define SLICE   4096u /* bytes read per main-loop step (blank check, CRC) */
-/* Extra time allowed past the backend's own maximum before giving up. */
-#define DEADLINE_MARGIN_MS 500u
+/* Extra time allowed past the backend's own maximum before giving up:
+ * half the maximum again, plus a fixed margin. */
+#define DEADLINE_MARGIN_MS 100u
 
 enum op_kind { OP_NONE = 0, OP_ERASE, OP_MASS_ERASE, OP_WRITE, OP_CRC };
 enum op_phase { PH_CHECK = 0, PH_RUN, PH_VERIFY, PH_DONE };
@@ -119,7 +120,7 @@ uint32_t mem_crc32_update(uint32_t crc, const uint8_t *p, uint32_t len)
 
 static void arm_deadline(void)
 {
-	g.deadline = port_millis() + g.t.max_ms + DEADLINE_MARGIN_MS;
+	g.deadline = port_millis() + g.t.max_ms + g.t.max_ms / 2u + DEADLINE_MARGIN_MS;
 }
 
 static int begin(enum op_kind kind, struct mem_region *r, uint32_t addr, uint32_t len)
@@ -535,7 +536,8 @@ struct mem_time mem_settle(void)
 	if (g.kind != OP_NONE && g.phase != PH_DONE) {
 		uint32_t now = port_millis();
 		uint32_t left = (uint32_t)(g.deadline - now);
-		uint32_t max_left = left > DEADLINE_MARGIN_MS ? left - DEADLINE_MARGIN_MS : 0;
+		uint32_t slack = g.t.max_ms / 2u + DEADLINE_MARGIN_MS;
+		uint32_t max_left = left > slack ? left - slack : 0;
 		t.max_ms = max_left;
 		t.typ_ms = QDFU_MIN(g.t.typ_ms, max_left);
 	}

@@ -38,7 +38,7 @@ int h7_power_init(const struct board *b)
 	uint32_t cr3 = mmio_read(&pwr->CR3);
 	int rc = QDFU_OK;
 
-	if ((cr3 & PWR_CR3_SUPPLY_Msk) == PWR_CR3_SUPPLY_RESET) {
+	if ((cr3 & PWR_CR3_CONFIGURED_Msk) == PWR_CR3_SUPPLY_RESET) {
 		mmio_write(&pwr->CR3, (cr3 & ~PWR_CR3_SUPPLY_Msk) | want);
 	} else if ((cr3 & PWR_CR3_SUPPLY_Msk) != want) {
 		/* Configured by an earlier stage with another value: it is

@@ -46,11 +46,13 @@ _Static_assert(sizeof(struct pwr_regs) == 0x2C, "PWR block size");
 #define PWR_CR3_SUPPLY_Msk                                                                         \
 	(PWR_CR3_BYPASS | PWR_CR3_LDOEN | PWR_CR3_SMPSEN | PWR_CR3_SMPSEXTHP |                     \
 	 PWR_CR3_SMPSLEVEL_Msk)
-/* Value after power-on, before anyone configured the supply. (verify) */
-#define PWR_CR3_SUPPLY_RESET (PWR_CR3_LDOEN | PWR_CR3_SMPSEN)
-#define PWR_CR3_USB33DEN     (1u << 24)
-#define PWR_CR3_USBREGEN     (1u << 25)
-#define PWR_CR3_USB33RDY     (1u << 26)
+/* Power-on value of SMPSEN/SCUEN, LDOEN, BYPASS: while they read so, the
+ * supply has not been configured yet (the test ST's own HAL makes). */
+#define PWR_CR3_CONFIGURED_Msk (PWR_CR3_SMPSEN | PWR_CR3_LDOEN | PWR_CR3_BYPASS)
+#define PWR_CR3_SUPPLY_RESET   (PWR_CR3_LDOEN | PWR_CR3_SMPSEN)
+#define PWR_CR3_USB33DEN       (1u << 24)
+#define PWR_CR3_USBREGEN       (1u << 25)
+#define PWR_CR3_USB33RDY       (1u << 26)
 
 /* PWR_D3CR: VOS[15:14] (01 VOS3 reset, 10 VOS2, 11 VOS1), VOSRDY b13 */
 #define PWR_D3CR_VOS_Msk (3u << 14)
