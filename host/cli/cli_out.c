@@ -53,13 +53,42 @@ void cli_json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* What to do, when the library gave no more specific hint. */
+static const char *default_hint(int code)
+{
+	switch (code) {
+	case QH_E_FORMAT:
+		return "the file is damaged, truncated or not what its name says: build or "
+		       "export it again (e.g. arm-none-eabi-objcopy -O ihex app.elf app.hex)";
+	case QH_E_OVERLAP:
+		return "two inputs write different bytes to the same address: drop one of them "
+		       "or fix the link addresses";
+	case QH_E_MAP:
+		return "check the program's link addresses (linker script); `qdfu list` shows "
+		       "the device's memory map and `qdfu info FILE` where each part would go";
+	case QH_E_VERIFY:
+		return "flash again; if it keeps failing, check the board's supply and the flash "
+		       "chip (the data that was written does not read back)";
+	case QH_E_USB:
+	case QH_E_PIPE:
+	case QH_E_DFU:
+	case QH_E_TIMEOUT:
+		return "reset the board into its bootloader and retry; `qdfu list` shows whether "
+		       "it is still there";
+	default:
+		return NULL;
+	}
+}
+
 void cli_report_error(struct cli *c, const char *ctx, const struct qh_error *e)
 {
+	const char *hint = e->hint[0] ? e->hint : default_hint(e->code);
+
 	pthread_mutex_lock(&c->lock);
 	fprintf(c->err, "qdfu: %s%serror: %s\n", ctx ? ctx : "", ctx ? ": " : "",
 	        e->msg[0] ? e->msg : qh_strerror(e->code));
-	if (e->hint[0])
-		fprintf(c->err, "qdfu: what to do: %s\n", e->hint);
+	if (hint)
+		fprintf(c->err, "qdfu: what to do: %s\n", hint);
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -68,7 +97,7 @@ void cli_json_error(struct cli *c, int exit_code, const struct qh_error *e)
 	fprintf(c->out, "{\"ok\":false,\"exit\":%d,\"error\":", exit_code);
 	cli_json_str(c->out, e->msg[0] ? e->msg : qh_strerror(e->code));
 	fprintf(c->out, ",\"hint\":");
-	cli_json_str(c->out, e->hint);
+	cli_json_str(c->out, e->hint[0] ? e->hint : default_hint(e->code));
 	fprintf(c->out, "}\n");
 }
 
