@@ -324,6 +324,16 @@ int cmd_flash(struct cli *c)
 			}
 		cli_progress_end(c);
 	}
+	if (ready != n) {
+		/* All or nothing: a device whose check passed is not touched when
+		 * another one refused the image (likely a different board). */
+		for (size_t i = 0; i < n; i++)
+			if (t[i].rc == 0)
+				t[i].rc = qh_fail(&t[i].err, QH_E_MAP,
+						  "not %s: the image was refused for another device "
+						  "(see above); nothing was changed",
+						  strcmp(c->cmd, "flash") == 0 ? "flashed" : "verified");
+	}
 	summary(c, t, n, &img);
 	rc = targets_exit(t, n);
 	cli_targets_free(t, n);
