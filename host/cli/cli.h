@@ -40,7 +40,7 @@ struct cli {
 	int selected; /* any of --device/--serial/--path */
 	int all;
 	const char *output;
-	int no_reset, no_verify;
+	int no_reset, no_verify, no_skip;
 	int verify_mode; /* -1 auto, 0 read-back, 1 device CRC */
 	const char *layouts[QH_MAX_ALTS];
 	unsigned nlayouts;

@@ -222,6 +222,12 @@ static void summary(struct cli *c, struct cli_target *t, size_t n, const struct 
 			cli_json_str(c->out, t[i].found.info.path);
 			fprintf(c->out, ",\"ok\":%s,\"exit\":%d", t[i].rc ? "false" : "true",
 			        cli_exit_code(t[i].rc));
+			if (strcmp(c->cmd, "flash") == 0)
+				fprintf(c->out,
+				        ",\"pages_erased\":%zu,\"pages_unchanged\":%zu,"
+				        "\"bytes_written\":%llu",
+				        t[i].dev.pages_erased, t[i].dev.pages_unchanged,
+				        (unsigned long long)t[i].dev.bytes_written);
 			if (t[i].rc) {
 				fprintf(c->out, ",\"error\":");
 				cli_json_str(c->out, t[i].err.msg);
@@ -235,6 +241,13 @@ static void summary(struct cli *c, struct cli_target *t, size_t n, const struct 
 	for (size_t i = 0; i < n; i++) {
 		if (t[i].rc)
 			cli_report_error(c, t[i].label, &t[i].err);
+		else if (!c->quiet && !c->json && strcmp(c->cmd, "flash") == 0)
+			fprintf(c->out,
+			        "%s: flash ok (%llu bytes; %zu page(s) erased, %zu already up to "
+			        "date, %llu bytes written)\n",
+			        t[i].label, (unsigned long long)qh_image_bytes(img),
+			        t[i].dev.pages_erased, t[i].dev.pages_unchanged,
+			        (unsigned long long)t[i].dev.bytes_written);
 		else if (!c->quiet && !c->json)
 			fprintf(c->out, "%s: %s ok (%llu bytes)\n", t[i].label, c->cmd,
 			        (unsigned long long)qh_image_bytes(img));
@@ -299,6 +312,7 @@ int cmd_flash(struct cli *c)
 	for (size_t i = 0; i < n; i++) {
 		t[i].img = &img;
 		t[i].rc = cli_open(c, &t[i], &t[i].err);
+		t[i].dev.skip_unchanged = !c->no_skip;
 		if (t[i].rc == 0)
 			t[i].rc = qh_plan_build(&t[i].map, &img, &t[i].plan, &t[i].err);
 		ready += t[i].rc == 0;
@@ -329,10 +343,11 @@ int cmd_flash(struct cli *c)
 		 * another one refused the image (likely a different board). */
 		for (size_t i = 0; i < n; i++)
 			if (t[i].rc == 0)
-				t[i].rc = qh_fail(&t[i].err, QH_E_MAP,
-						  "not %s: the image was refused for another device "
-						  "(see above); nothing was changed",
-						  strcmp(c->cmd, "flash") == 0 ? "flashed" : "verified");
+				t[i].rc =
+				    qh_fail(&t[i].err, QH_E_MAP,
+				            "not %s: the image was refused for another device "
+				            "(see above); nothing was changed",
+				            strcmp(c->cmd, "flash") == 0 ? "flashed" : "verified");
 	}
 	summary(c, t, n, &img);
 	rc = targets_exit(t, n);

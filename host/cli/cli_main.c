@@ -23,7 +23,8 @@ static const struct command commands[] = {
     {"list", cmd_list, 0, 0, "qdfu list [--device VID:PID] [--serial S] [--path P] [--json]",
      "List every DFU device: qdfu bootloaders, ST's ROM bootloader, other DfuSe and DFU 1.1\n"
      "devices and applications in DFU runtime mode, with each alt's memory map decoded.\n"},
-    {"flash", cmd_flash, 1, -1, "qdfu flash FILE[@ADDRESS]... [--all] [--no-verify] [--no-reset]",
+    {"flash", cmd_flash, 1, -1,
+     "qdfu flash FILE[@ADDRESS]... [--all] [--no-verify] [--no-reset] [--no-skip]",
      "Write Intel HEX, S-record, ELF, DfuSe (.dfu) and raw binary (FILE@ADDRESS) files.\n"
      "All files are merged; every segment goes to the alt whose memory holds it. The\n"
      "whole image is checked against the device's memory map before anything is erased;\n"
@@ -179,6 +180,8 @@ static int parse_option(struct cli *c, int argc, char **argv, int *i)
 		c->no_reset = 1;
 	} else if (IS("--no-verify", "--no-verify")) {
 		c->no_verify = 1;
+	} else if (IS("--no-skip", "--no-skip")) {
+		c->no_skip = 1;
 	} else if (IS("--verify", "--verify")) {
 		NEED();
 		if (strcmp(v, "crc") == 0)

@@ -18,6 +18,7 @@ void qh_dev_defaults(struct qh_dev *d)
 	d->op_timeout_ms = 30000;
 	d->mass_timeout_ms = 15 * 60 * 1000;
 	d->xfer_timeout_ms = 5000;
+	d->skip_unchanged = 1;
 }
 
 const char *qh_dfu_state_name(uint8_t state)

@@ -119,6 +119,12 @@ struct qh_dev {
 	unsigned xfer_timeout_ms; /* per control transfer */
 	qh_progress_fn progress;
 	void *progress_ud;
+	/* With a device CRC: skip pages that already hold the result, do not
+	 * erase pages that are already erased (default on). */
+	int skip_unchanged;
+	/* What the last qh_op_program did. */
+	size_t pages_unchanged, pages_already_erased, pages_erased;
+	uint64_t bytes_written;
 };
 
 struct qh_dfu_status {

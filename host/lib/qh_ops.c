@@ -62,27 +62,116 @@ static int enter_region(struct qh_dev *d, const struct qh_memmap *m, unsigned ri
 	return qh_dfu_make_idle(d, e);
 }
 
-static int erase_pages(struct qh_dev *d, const struct qh_memmap *m, const struct qh_plan *p,
-                       struct qh_error *e)
-{
-	uint64_t done = 0;
+/* Page states decided before erasing (device CRC available). */
+enum page_action { PAGE_ERASE_WRITE, PAGE_WRITE_ONLY, PAGE_SKIP };
 
+static int erase_pages(struct qh_dev *d, const struct qh_memmap *m, const struct qh_plan *p,
+                       const uint8_t *action, struct qh_error *e)
+{
+	uint64_t done = 0, total = 0;
+	int cur = -1;
+
+	for (size_t i = 0; i < p->npage; i++)
+		if (!action || action[i] == PAGE_ERASE_WRITE)
+			total += p->page[i].size;
 	for (size_t i = 0; i < p->npage; i++) {
 		int rc;
-		if (i == 0 || p->page[i].region != p->page[i - 1].region) {
+		if (action && action[i] != PAGE_ERASE_WRITE)
+			continue;
+		if ((int)p->page[i].region != cur) {
 			rc = enter_region(d, m, p->page[i].region, e);
 			if (rc)
 				return rc;
+			cur = (int)p->page[i].region;
 		}
-		progress(d, "erase", done, p->erase_bytes);
+		progress(d, "erase", done, total);
 		rc = qh_dfuse_erase_page(d, p->page[i].addr, e);
 		if (rc)
 			return rc;
 		done += p->page[i].size;
+		d->pages_erased++;
 	}
-	if (p->npage)
-		progress(d, "erase", done, p->erase_bytes);
+	if (total)
+		progress(d, "erase", done, total);
 	return QH_OK;
+}
+
+/* CRC-32 of page pg as it will be after flashing: the image's bytes where
+ * it covers the page, erased (0xFF) elsewhere. */
+static int expected_page_crc(const struct qh_plan *p, const struct qh_page *pg, uint32_t *crc,
+                             struct qh_error *e)
+{
+	uint8_t *buf = malloc(pg->size);
+
+	if (!buf)
+		return qh_fail(e, QH_E_NOMEM, "out of memory");
+	memset(buf, 0xFF, pg->size);
+	for (size_t i = 0; i < p->nchunk; i++) {
+		const struct qh_chunk *c = &p->chunk[i];
+		uint64_t lo = c->addr > pg->addr ? c->addr : pg->addr;
+		uint64_t ce = (uint64_t)c->addr + c->len, pe = (uint64_t)pg->addr + pg->size;
+		uint64_t hi = ce < pe ? ce : pe;
+		if (lo < hi)
+			memcpy(buf + (lo - pg->addr), c->data + (lo - c->addr), (size_t)(hi - lo));
+	}
+	*crc = qh_crc32(buf, pg->size);
+	free(buf);
+	return QH_OK;
+}
+
+static uint32_t erased_crc(uint32_t size)
+{
+	uint8_t ff[256];
+	uint32_t crc = 0xFFFFFFFFu;
+
+	memset(ff, 0xFF, sizeof(ff));
+	for (uint32_t done = 0; done < size; done += sizeof(ff)) {
+		uint32_t n = size - done < sizeof(ff) ? size - done : (uint32_t)sizeof(ff);
+		crc = qh_crc32_update(crc, ff, n);
+	}
+	return crc ^ 0xFFFFFFFFu;
+}
+
+/* Ask the device what each page holds (qdfu CRC request) and decide per page:
+ * already right -> skip; already erased -> write only; else erase + write. */
+static int classify_pages(struct qh_dev *d, const struct qh_plan *p, uint8_t *action,
+                          struct qh_error *e)
+{
+	for (size_t i = 0; i < p->npage; i++) {
+		uint32_t have, want;
+		int rc = expected_page_crc(p, &p->page[i], &want, e);
+		if (rc == 0)
+			rc = qh_qdfu_crc(d, p->page[i].addr, p->page[i].size, &have, e);
+		if (rc)
+			return rc;
+		if (have == want) {
+			action[i] = PAGE_SKIP;
+			d->pages_unchanged++;
+		} else if (have == erased_crc(p->page[i].size)) {
+			action[i] = PAGE_WRITE_ONLY;
+			d->pages_already_erased++;
+		} else {
+			action[i] = PAGE_ERASE_WRITE;
+		}
+	}
+	return QH_OK;
+}
+
+/* Index of the plan page holding addr, or -1 (pages are ascending). */
+static long find_page(const struct qh_plan *p, uint32_t addr)
+{
+	size_t lo = 0, hi = p->npage;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if ((uint64_t)p->page[mid].addr + p->page[mid].size <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < p->npage && p->page[lo].addr <= addr)
+		return (long)lo;
+	return -1;
 }
 
 /* DfuSe address rule (AN3156 6.3.2): block n >= 2 lands at
@@ -116,25 +205,88 @@ static int write_chunk(struct qh_dev *d, const struct qh_chunk *c, uint64_t *don
 	return QH_OK;
 }
 
+/* Write c without the parts that lie in skipped pages. */
+static int write_chunk_filtered(struct qh_dev *d, const struct qh_plan *p, const uint8_t *action,
+                                const struct qh_chunk *c, uint64_t *done, uint64_t total,
+                                struct qh_error *e)
+{
+	uint32_t pos = 0;
+
+	while (pos < c->len) {
+		struct qh_chunk piece = *c;
+		int skip = 0;
+		/* extend the piece while the skip decision stays the same */
+		piece.addr = c->addr + pos;
+		piece.data = c->data + pos;
+		piece.len = 0;
+		while (pos < c->len) {
+			long pg = find_page(p, c->addr + pos);
+			int s = pg >= 0 && action && action[pg] == PAGE_SKIP;
+			uint32_t step = c->len - pos;
+			if (pg >= 0 &&
+			    (uint64_t)p->page[pg].addr + p->page[pg].size - (c->addr + pos) < step)
+				step = p->page[pg].addr + p->page[pg].size - (c->addr + pos);
+			if (piece.len && s != skip)
+				break;
+			skip = s;
+			piece.len += step;
+			pos += step;
+		}
+		if (!skip) {
+			int rc = write_chunk(d, &piece, done, total, e);
+			if (rc)
+				return rc;
+			d->bytes_written += piece.len;
+		}
+	}
+	return QH_OK;
+}
+
+static uint64_t bytes_to_write(const struct qh_plan *p, const uint8_t *action)
+{
+	uint64_t n = p->bytes;
+
+	for (size_t i = 0; action && i < p->npage; i++)
+		if (action[i] == PAGE_SKIP)
+			n -= p->page[i].covered;
+	return n;
+}
+
 int qh_op_program(struct qh_dev *d, const struct qh_memmap *m, const struct qh_plan *p,
                   struct qh_error *e)
 {
-	uint64_t done = 0;
-	int rc = erase_pages(d, m, p, e);
+	uint64_t done = 0, total;
+	uint8_t *action = NULL;
+	int rc = QH_OK, cur = -1;
 
+	d->pages_unchanged = d->pages_already_erased = d->pages_erased = 0;
+	d->bytes_written = 0;
+	if (d->skip_unchanged && qh_dev_has_crc(&d->info) && p->npage) {
+		action = calloc(p->npage, 1);
+		if (!action)
+			return qh_fail(e, QH_E_NOMEM, "out of memory");
+		progress(d, "check", 0, p->npage);
+		rc = qh_dfu_make_idle(d, e);
+		if (rc == 0)
+			rc = classify_pages(d, p, action, e);
+		progress(d, "check", p->npage, p->npage);
+	}
+	if (rc == 0)
+		rc = erase_pages(d, m, p, action, e);
+	total = bytes_to_write(p, action);
+	if (rc == 0 && total)
+		progress(d, "write", 0, total);
+	for (size_t i = 0; rc == 0 && i < p->nchunk; i++) {
+		if ((int)p->chunk[i].region != cur) {
+			rc = enter_region(d, m, p->chunk[i].region, e);
+			cur = (int)p->chunk[i].region;
+		}
+		if (rc == 0)
+			rc = write_chunk_filtered(d, p, action, &p->chunk[i], &done, total, e);
+	}
+	free(action);
 	if (rc)
 		return rc;
-	progress(d, "write", 0, p->bytes);
-	for (size_t i = 0; i < p->nchunk; i++) {
-		if (i == 0 || p->chunk[i].region != p->chunk[i - 1].region) {
-			rc = enter_region(d, m, p->chunk[i].region, e);
-			if (rc)
-				return rc;
-		}
-		rc = write_chunk(d, &p->chunk[i], &done, p->bytes, e);
-		if (rc)
-			return rc;
-	}
 	return qh_dfu_make_idle(d, e);
 }
 
@@ -321,7 +473,7 @@ int qh_op_erase(struct qh_dev *d, const struct qh_memmap *m, uint32_t addr, uint
 		struct qh_plan only_pages = p;
 		only_pages.nchunk = 0;
 		only_pages.bytes = 0;
-		rc = erase_pages(d, m, &only_pages, e);
+		rc = erase_pages(d, m, &only_pages, NULL, e);
 		if (rc == 0)
 			rc = qh_dfu_make_idle(d, e);
 		qh_plan_free(&p);

@@ -204,6 +204,48 @@ static void test_read_erase_mass_leave(void **state)
 	assert_int_equal(c->f.resets, 1);
 }
 
+static void test_skip_unchanged_pages(void **state)
+{
+	struct ctx *c = *state;
+	unsigned writes;
+
+	c->f.has_crc = 1;
+	plan_two_regions(c);
+	/* fresh device: every page already erased, nothing to erase */
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.erases, 0);
+	assert_int_equal(c->d.pages_already_erased, 5);
+	assert_int_equal(c->d.bytes_written, sizeof(c->a) + sizeof(c->b));
+	assert_memory_equal(fake_dfuse_mem(&c->f, 0x08004000), c->a, sizeof(c->a));
+	/* same image again: nothing erased, nothing written */
+	writes = c->f.writes;
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.erases, 0);
+	assert_int_equal(c->f.writes, writes);
+	assert_int_equal(c->d.pages_unchanged, 5);
+	assert_int_equal(c->d.bytes_written, 0);
+	/* one byte changed in the second internal page (0x08008000..): only it */
+	c->a[0x8000 - 0x4000 + 100] ^= 0xFF;
+	c->img.seg[0].data[0x8000 - 0x4000 + 100] ^= 0xFF; /* the plan points into the image */
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.erases, 1);
+	assert_int_equal(c->d.pages_unchanged, 4);
+	assert_int_equal(c->d.bytes_written, FAKE_INT_PAGE);
+	assert_memory_equal(fake_dfuse_mem(&c->f, 0x08004000), c->a, sizeof(c->a));
+	/* foreign data in the uncovered part of a partly covered page: erased */
+	*fake_dfuse_mem(&c->f, 0x90001000) = 0x12;
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.erases, 2);
+	assert_int_equal(*fake_dfuse_mem(&c->f, 0x90001000), 0xFF);
+	assert_int_equal(qh_op_verify(&c->d, &c->m, &c->p, 1, &c->e), 0);
+	/* switched off: every page erased and written */
+	c->d.skip_unchanged = 0;
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.erases, 2 + 5);
+	assert_int_equal(c->d.bytes_written, sizeof(c->a) + sizeof(c->b));
+	assert_int_equal(c->d.pages_unchanged, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +256,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_device_error_status, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_make_idle_recovers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_erase_mass_leave, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_skip_unchanged_pages, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

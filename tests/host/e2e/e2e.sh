@@ -4,7 +4,7 @@
 # models, exposed over virtual USB). One test per invocation:
 #   QDFU=build/host/qdfu QDFU_SIM=build/host/qdfu-sim E2E_WORK=DIR e2e.sh NAME
 # NAME: two_regions | elf_srec_same | bad_files_refused | all_four | dfu_util_pack |
-#       commands | leave
+#       commands | skip_unchanged | leave
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 name=$1
@@ -174,6 +174,21 @@ commands)
     expect 4 "$work/eb.log" sim "$work/s" -- "$QDFU" erase 0x08000000 16
     grep -q "read-only" "$work/eb.log" || fail "erase message: $(cat "$work/eb.log")"
     expect 0 "$work/rs.log" sim "$work/s" -- "$QDFU" reset
+    ;;
+skip_unchanged)
+    # With the device CRC, pages already holding the image are neither erased
+    # nor written; a changed page is.
+    expect 0 "$work/1.log" sim "$work/s" -- "$QDFU" flash "$fx/$APP.hex" --no-reset
+    expect 0 "$work/2.log" sim "$work/s" -- "$QDFU" flash "$fx/$APP.hex" --no-reset --json
+    grep -q '"pages_erased":0,"pages_unchanged":[1-9][0-9]*,"bytes_written":0' "$work/2.log" ||
+        fail "second flash: $(cat "$work/2.log")"
+    # change one byte of the second application sector (0x08040000) behind qdfu's back
+    printf '\125' | dd of="$work/s/internal.bin" bs=1 seek=$((0x41000)) conv=notrunc 2>/dev/null
+    expect 0 "$work/3.log" sim "$work/s" -- "$QDFU" flash "$fx/$APP.hex" --no-reset --json
+    grep -q '"pages_erased":1,' "$work/3.log" || fail "third flash: $(cat "$work/3.log")"
+    readback_matches "$work/s"
+    expect 0 "$work/4.log" sim "$work/s" -- "$QDFU" flash "$fx/$APP.hex" --no-reset --no-skip --json
+    grep -q '"pages_unchanged":0,' "$work/4.log" || fail "--no-skip: $(cat "$work/4.log")"
     ;;
 leave)
     # flash with the default leave at the end: exit 0
