@@ -167,6 +167,7 @@ def cubeprog(path, addr):
         wait_fwupd(dev)
         dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
         back += bytes(dev.ctrl_transfer(0xA1, UPLOAD, 2, 0, min(size, len(data) - off), 5000))
+        dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
     if back != data:
         sys.exit("cubeprog: verify mismatch")
     dnload(dev, 0, struct.pack("<BI", 0x21, addr))
