@@ -20,7 +20,7 @@ if [ "$what" = all ] || [ "$what" = cppcheck ]; then
 	}
 	core="firmware/common firmware/usb firmware/dfu firmware/mem firmware/nor firmware/boot firmware/app firmware/boards"
 	# shellcheck disable=SC2086
-	check -D__GNUC__ $core firmware/port/stm32h7
+	check -D__GNUC__ -DQDFU_BOARD_SYMBOL=board_stm32h745i_disco $core firmware/port/stm32h7
 	# shellcheck disable=SC2086
 	check -D__GNUC__ -DQDFU_HOST_MMIO $core firmware/port/host sim
 	check -D__GNUC__ host

@@ -592,8 +592,8 @@ int dwc2m_setup(struct dwc2_model *m, uint8_t addr, const uint8_t pkt[8])
 		fail(m, "SETUP dropped: RX FIFO full (GRXSTSP not serviced)");
 		return DWC2M_NORESP;
 	}
-	rx_push(m, (6u << 17) | 0u, pkt, 8);
-	rx_push(m, (4u << 17) | 0u, NULL, 0);
+	rx_push(m, 6u << 17, pkt, 8);
+	rx_push(m, 4u << 17, NULL, 0);
 	*tsiz = (*tsiz & ~(3u << 29)) | ((stupcnt - 1u) << 29);
 	/* The core NAKs both directions of EP0 after a SETUP and ends any
 	 * OUT transfer; STALL is cleared. */
@@ -625,13 +625,13 @@ int dwc2m_out(struct dwc2_model *m, uint8_t addr, uint8_t ep, const uint8_t *dat
 		fail(m, "OUT of %u bytes with DOEPTSIZ0 XFRSIZ %u PKTCNT %u", len, xfrsize, pktcnt);
 		return DWC2M_NAK;
 	}
-	rx_push(m, (2u << 17) | 0u, data, (uint16_t)len);
+	rx_push(m, 2u << 17, data, (uint16_t)len);
 	xfrsize -= len;
 	pktcnt = 0;
 	*tsiz = (*tsiz & ~(0x7Fu | (1u << 19))) | xfrsize;
 	/* Transfer done (one packet on EP0): the endpoint NAKs until the
 	 * driver enables it again. */
-	rx_push(m, (3u << 17) | 0u, NULL, 0);
+	rx_push(m, 3u << 17, NULL, 0);
 	*ctl &= ~CTL_EPENA;
 	m->out_nak = true;
 	return DWC2M_ACK;

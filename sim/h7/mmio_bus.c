@@ -96,7 +96,7 @@ static const struct mmio_block *find_host(const volatile void *p, uint32_t *off)
 	return NULL;
 }
 
-uint32_t mmio_read(volatile uint32_t *reg)
+uint32_t mmio_read(const volatile uint32_t *reg)
 {
 	uint32_t off;
 	const struct mmio_block *b = find_host(reg, &off);
@@ -110,7 +110,7 @@ void mmio_write(volatile uint32_t *reg, uint32_t v)
 	b->ops->write(b->ctx, off, v, 4);
 }
 
-uint8_t mmio_read8(volatile uint8_t *reg)
+uint8_t mmio_read8(const volatile uint8_t *reg)
 {
 	uint32_t off;
 	const struct mmio_block *b = find_host(reg, &off);

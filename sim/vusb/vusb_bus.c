@@ -288,7 +288,8 @@ static void attach(struct bus_dev *d)
 		return;
 	}
 	d->devnum = devnum;
-	snprintf(d->devnode, sizeof(d->devnode), "/dev/bus/usb/%03u/%03u", BUSNUM, devnum);
+	snprintf(d->devnode, sizeof(d->devnode), "/dev/bus/usb/%03u/%03u", (unsigned)BUSNUM,
+	         (unsigned)devnum);
 	if (publish(d) < 0)
 		return;
 	d->gen++;
@@ -537,7 +538,7 @@ static void ioctl_discard(struct client *c, UMockdevIoctlClient *ioc, UMockdevIo
 static void ioctl_reset(struct client *c, UMockdevIoctlClient *ioc)
 {
 	struct bus_dev *d = c->dev;
-	uint8_t s[8], dd[18];
+	uint8_t s[8];
 	fail_all(d, -ENOENT);
 	if (vusb_link_bus_reset(d->link) != VUSB_REP_DONE) {
 		done(ioc, ENODEV);
@@ -547,6 +548,7 @@ static void ioctl_reset(struct client *c, UMockdevIoctlClient *ioc)
 	mk_setup(s, 0x00, 5, (uint16_t)d->devnum, 0, 0);
 	int r = control_sync(d, s, NULL);
 	if (r >= 0) {
+		uint8_t dd[18];
 		mk_setup(s, 0x80, 6, 0x0100, 0, 18);
 		r = control_sync(d, s, dd);
 	}
@@ -684,7 +686,7 @@ struct vusb_bus *vusb_bus_new(UMockdevTestbed *tb, struct vusb_link *links, unsi
 		d->bus = bus;
 		d->index = i;
 		d->link = &links[i];
-		snprintf(d->path, sizeof(d->path), "%u-%u", BUSNUM, i + 1);
+		snprintf(d->path, sizeof(d->path), "%u-%u", (unsigned)BUSNUM, (unsigned)(i + 1));
 		snprintf(d->syspath, sizeof(d->syspath), "/sys%s/%s", SYSFS_HUB, d->path);
 		g_queue_init(&d->urbs);
 	}

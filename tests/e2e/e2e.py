@@ -222,6 +222,15 @@ def case_fwupd_session(env):
     check(env.internal()[APP - IFLASH:APP - IFLASH + len(app)] == app, "fwupd image not stored")
 
 
+def case_cubeprog_session(env):
+    app = app_image(40000, seed=9)
+    write(env.path("app.bin"), app)
+    env.run([PY, os.path.join(HERE, "pyusb_client.py"), "cubeprog", "app.bin", "0x%08x" % APP],
+            check_rc=0)
+    check(env.internal()[APP - IFLASH:APP - IFLASH + len(app)] == app, "image not stored")
+    check("start application at 0x%08x" % APP in env.log_text(), "leave did not boot")
+
+
 def case_interrupted(env):
     app = app_image(1024 * 1024, seed=8)
     write(env.path("app.bin"), app)

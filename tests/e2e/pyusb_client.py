@@ -136,6 +136,49 @@ def fwupd(path, addr):
     usb.util.dispose_resources(dev)
 
 
+def cubeprog(path, addr):
+    """STM32CubeProgrammer's pattern (forum evidence): on connect ABORT, set
+    the pointer to 0x08000000 and read 1 KiB; erase the sectors with 0x41 at
+    their starts, write with SET_ADDRESS + blocks, verify by UPLOAD, leave."""
+    dev = find()
+    usb.util.claim_interface(dev, 0)
+    size = xfer_size(dev)
+    dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+    dnload(dev, 0, struct.pack("<BI", 0x21, 0x08000000))
+    wait_fwupd(dev)
+    dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+    head = bytes(dev.ctrl_transfer(0xA1, UPLOAD, 2, 0, 1024, 5000))
+    if len(head) != 1024:
+        sys.exit("cubeprog: connect read returned %d bytes" % len(head))
+    dev.ctrl_transfer(0x21, ABORT, 0, 0, None)  # back to dfuIDLE (DFU 1.1: no DNLOAD in UPLOAD-IDLE)
+    data = open(path, "rb").read()
+    for page in range(addr & ~(PAGE - 1), addr + len(data), PAGE):
+        dnload(dev, 0, struct.pack("<BI", 0x41, page))
+        wait_fwupd(dev)
+    for off in range(0, len(data), size):
+        dnload(dev, 0, struct.pack("<BI", 0x21, addr + off))
+        wait_fwupd(dev)
+        dnload(dev, 2, data[off:off + size])
+        wait_fwupd(dev)
+    dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+    back = b""
+    for off in range(0, len(data), size):
+        dnload(dev, 0, struct.pack("<BI", 0x21, addr + off))
+        wait_fwupd(dev)
+        dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+        back += bytes(dev.ctrl_transfer(0xA1, UPLOAD, 2, 0, min(size, len(data) - off), 5000))
+        dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+    if back != data:
+        sys.exit("cubeprog: verify mismatch")
+    dnload(dev, 0, struct.pack("<BI", 0x21, addr))
+    wait_fwupd(dev)
+    dnload(dev, 2, b"")
+    st, poll, state = getstatus(dev)
+    if state != ST_MANIFEST:
+        sys.exit("cubeprog: leave not in dfuMANIFEST (%d)" % state)
+    usb.util.dispose_resources(dev)
+
+
 def die(path, addr):
     dev = find()
     usb.util.claim_interface(dev, 0)
@@ -153,4 +196,4 @@ def die(path, addr):
 
 if __name__ == "__main__":
     mode, path, addr = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
-    {"pydfu": pydfu, "fwupd": fwupd, "die": die}[mode](path, addr)
+    {"pydfu": pydfu, "fwupd": fwupd, "cubeprog": cubeprog, "die": die}[mode](path, addr)

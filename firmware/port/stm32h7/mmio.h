@@ -18,16 +18,16 @@
 
 #ifdef QDFU_HOST_MMIO
 /* Implemented by sim/h7/mmio_bus.c: routes to the model owning addr. */
-uint32_t mmio_read(volatile uint32_t *reg);
+uint32_t mmio_read(const volatile uint32_t *reg);
 void mmio_write(volatile uint32_t *reg, uint32_t v);
 /* 8/16-bit data-register accesses (QUADSPI DR byte access). */
-uint8_t mmio_read8(volatile uint8_t *reg);
+uint8_t mmio_read8(const volatile uint8_t *reg);
 void mmio_write8(volatile uint8_t *reg, uint8_t v);
 /* Peripheral base addresses are remapped to model memory on the host. */
 uintptr_t mmio_base(uintptr_t target_base);
 #define MMIO_BASE(addr) mmio_base(addr)
 #else
-static inline uint32_t mmio_read(volatile uint32_t *reg)
+static inline uint32_t mmio_read(const volatile uint32_t *reg)
 {
 	return *reg;
 }
@@ -35,7 +35,7 @@ static inline void mmio_write(volatile uint32_t *reg, uint32_t v)
 {
 	*reg = v;
 }
-static inline uint8_t mmio_read8(volatile uint8_t *reg)
+static inline uint8_t mmio_read8(const volatile uint8_t *reg)
 {
 	return *reg;
 }

@@ -80,8 +80,10 @@ void Reset_Handler(void)
 	mmio_write(&scb->VTOR, (uint32_t)(uintptr_t)__isr_vector_start);
 
 	uint32_t *src = _sidata;
+	/* cppcheck-suppress comparePointers ; linker symbols bound one region */
 	for (uint32_t *dst = _sdata; dst < _edata;)
 		*dst++ = *src++;
+	/* cppcheck-suppress comparePointers */
 	for (uint32_t *dst = _sbss; dst < _ebss;)
 		*dst++ = 0;
 
