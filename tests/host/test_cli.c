@@ -235,12 +235,77 @@ static void test_exit_code_map(void **state)
 	assert_int_equal(cli_exit_code(QH_E_NOMEM), CLI_EXIT_FAIL);
 }
 
+/* Run qdfu with args, return its standard output (malloc'ed). */
+static char *capture(int argc, char **argv)
+{
+	char *out = NULL, *err = NULL;
+	size_t outlen, errlen;
+	FILE *fo = open_memstream(&out, &outlen), *fe = open_memstream(&err, &errlen);
+
+	qdfu_cli_main(argc, argv, fo, fe);
+	fclose(fo);
+	fclose(fe);
+	free(err);
+	return out;
+}
+
+/* Every option the help texts mention is documented in the man page (whose
+ * roff "\-" is turned back into "-"), and so is every command. */
+static void test_man_page_covers_help(void **state)
+{
+	static const char *const cmds[] = {"list",  "flash", "verify", "read",
+	                                   "erase", "reset", "info",   "pack"};
+	char *texts[9], *man, *p;
+	size_t len, k = 0;
+	struct qh_error e = {0};
+	uint8_t *raw;
+	(void)state;
+
+	assert_int_equal(qh_read_file(QDFU_SOURCE_DIR "/docs/man/qdfu.1", &raw, &len, &e), 0);
+	man = calloc(1, len + 1);
+	for (size_t i = 0; i < len; i++)
+		if (!(raw[i] == '\\' && i + 1 < len && raw[i + 1] == '-'))
+			man[k++] = (char)raw[i];
+	free(raw);
+	{
+		char *argv[] = {"qdfu", "--help", NULL};
+		texts[0] = capture(2, argv);
+	}
+	for (size_t i = 0; i < 8; i++) {
+		char *argv[] = {"qdfu", "help", (char *)cmds[i], NULL};
+		texts[i + 1] = capture(3, argv);
+		{
+			char want[32];
+			snprintf(want, sizeof(want), "qdfu %s", cmds[i]);
+			if (!strstr(man, want))
+				fail_msg("man page lacks command '%s'", cmds[i]);
+		}
+	}
+	for (size_t i = 0; i < 9; i++) {
+		for (p = strstr(texts[i], "--"); p; p = strstr(p + 2, "--")) {
+			char opt[40];
+			size_t n = 2;
+			while (n < sizeof(opt) - 1 && ((p[n] >= 'a' && p[n] <= 'z') || p[n] == '-'))
+				n++;
+			if (n <= 3)
+				continue;
+			memcpy(opt, p, n);
+			opt[n] = '\0';
+			if (!strstr(man, opt))
+				fail_msg("option %s (in the help) is not in docs/man/qdfu.1", opt);
+		}
+		free(texts[i]);
+	}
+	free(man);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_table),
 	    cmocka_unit_test(test_pack_output_is_dfuse),
 	    cmocka_unit_test(test_exit_code_map),
+	    cmocka_unit_test(test_man_page_covers_help),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
