@@ -63,8 +63,8 @@ static int ctl(struct qh_dev *d, uint8_t type, uint8_t req, uint16_t value, uint
 		return rc;
 	if (rc == QH_E_PIPE)
 		return qh_fail(e, rc, "the device refused %s (stall)", what);
-	if (rc == QH_E_NODEV)
-		return qh_fail(e, rc, "the device disconnected during %s", what);
+	if (rc == QH_E_NODEV) /* gone in the middle of an operation: a device error */
+		return qh_fail(e, QH_E_USB, "the device disconnected during %s", what);
 	if (rc == QH_E_TIMEOUT)
 		return qh_fail(e, rc, "%s timed out (no answer in %u ms)", what,
 		               d->xfer_timeout_ms);
