@@ -131,6 +131,20 @@ all_four)
     [ "$n" = 4 ] || fail "expected 4 distinct serials, got $n: $(cat "$work/list.log")"
     # without --all, several devices are a usage error
     expect 2 "$work/amb.log" sim "$work/s" --devices 4 -- "$QDFU" flash "$fx/$APP.hex"
+    # selection by --path (device 1 is on 1-2) and by --serial (device 2's)
+    expect 0 "$work/l3.log" sim "$work/s" --devices 4 -- "$QDFU" list --path 1-3 --json
+    serial=$(tr ',' '\n' <"$work/l3.log" | sed -n 's/^"serial":"\(.*\)"$/\1/p')
+    [ -n "$serial" ] || fail "no serial for path 1-3: $(cat "$work/l3.log")"
+    expect 0 "$work/sel.log" sim "$work/s" --devices 4 -- sh -c \
+        "'$QDFU' erase --all --path 1-2 && '$QDFU' erase --all --serial '$serial'"
+    for i in 0 1 2 3; do
+        slice "$work/s/$i/internal.bin" 131072 "$tlen" "$work/int$i.bin"
+        if [ $i = 1 ] || [ $i = 2 ]; then
+            tr -d '\377' <"$work/int$i.bin" | wc -c | grep -qx 0 || fail "board $i not erased"
+        else
+            cmp "$work/int$i.bin" "$fx/text.bin" || fail "board $i changed by another's erase"
+        fi
+    done
     ;;
 dfu_util_pack)
     # A .dfu made by qdfu pack is accepted by Debian's dfu-util.
