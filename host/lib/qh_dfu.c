@@ -74,8 +74,15 @@ static int ctl(struct qh_dev *d, uint8_t type, uint8_t req, uint16_t value, uint
 /* DFU 1.1 section 5.1: DFU_DETACH, wValue = wTimeout. */
 int qh_dfu_detach(struct qh_dev *d, uint16_t timeout_ms, struct qh_error *e)
 {
-	int rc = ctl(d, REQ_OUT, QH_DFU_DETACH, timeout_ms, NULL, 0, "DFU_DETACH", e);
-	return rc < 0 ? rc : QH_OK;
+	int rc = d->ops->control(d->ctx, REQ_OUT, QH_DFU_DETACH, timeout_ms, d->info.intf, NULL, 0,
+	                         d->xfer_timeout_ms);
+
+	/* A device that detaches at once may be gone before the status stage. */
+	if (rc >= 0 || rc == QH_E_NODEV)
+		return QH_OK;
+	if (rc == QH_E_PIPE)
+		return qh_fail(e, rc, "the device refused DFU_DETACH (stall)");
+	return qh_fail(e, rc, "DFU_DETACH failed (USB error)");
 }
 
 /* DFU 1.1 section 6.1.1: DFU_DNLOAD, wValue = wBlockNum. */

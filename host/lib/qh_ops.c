@@ -521,6 +521,17 @@ int qh_op_mass_erase(struct qh_dev *d, const struct qh_memmap *m, struct qh_erro
 	return qh_dfu_make_idle(d, e);
 }
 
+int qh_op_detach(struct qh_dev *d, struct qh_error *e)
+{
+	uint16_t t = d->info.detach_timeout ? d->info.detach_timeout : 1000;
+	int rc = qh_dfu_detach(d, t, e);
+
+	if (rc == 0 && !(d->info.attrs & QH_DFU_ATTR_WILL_DETACH) && d->ops->reset)
+		rc = d->ops->reset(d->ctx);
+	/* A device that is already gone has done what was asked. */
+	return rc == QH_E_NODEV ? QH_OK : rc;
+}
+
 int qh_op_leave(struct qh_dev *d, const struct qh_memmap *m, uint32_t addr, struct qh_error *e)
 {
 	int rc;

@@ -32,6 +32,10 @@ int qh_op_erase(struct qh_dev *d, const struct qh_memmap *m, uint32_t addr, uint
                 struct qh_error *e);
 /* Mass erase every alt that has erasable pages (read-only pages survive). */
 int qh_op_mass_erase(struct qh_dev *d, const struct qh_memmap *m, struct qh_error *e);
+/* Runtime mode -> DFU mode (DFU 1.1 section 5.1): DFU_DETACH with the
+ * descriptor's wDetachTimeOut, then a USB reset unless the device detaches
+ * by itself (bitWillDetach). The device re-enumerates afterwards. */
+int qh_op_detach(struct qh_dev *d, struct qh_error *e);
 /* Leave DFU and start the application. addr: where ST's ROM jumps (ignored
  * by qdfu, which boots its validated application). */
 int qh_op_leave(struct qh_dev *d, const struct qh_memmap *m, uint32_t addr, struct qh_error *e);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _POSIX_C_SOURCE 200809L
 #include "qh_usb.h"
+#include "qh_ops.h"
 
 #include <libusb.h>
 #include <stdio.h>
@@ -382,11 +383,7 @@ int qh_usb_detach_wait(struct qh_usb *u, const struct qh_dev_info *info, unsigne
 
 	if (rc)
 		return rc;
-	/* DFU 1.1 section 5.1: DFU_DETACH; without bitWillDetach the host
-	 * must reset the bus within wDetachTimeOut. */
-	rc = qh_dfu_detach(&d, info->detach_timeout ? info->detach_timeout : 1000, e);
-	if (rc == 0 && !(info->attrs & QH_DFU_ATTR_WILL_DETACH))
-		rc = d.ops->reset(d.ctx);
+	rc = qh_op_detach(&d, e);
 	qh_usb_close(&d);
 	if (rc && rc != QH_E_NODEV)
 		return qh_fail(e, rc, "detaching %s into DFU mode failed", info->path);

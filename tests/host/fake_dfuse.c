@@ -178,6 +178,10 @@ static int class_out(struct fake_dfuse *f, uint8_t req, uint16_t value, const ui
 		f->pending_block = value;
 		f->state = QH_DFU_DNLOAD_SYNC;
 		return len;
+	case QH_DFU_DETACH:
+		f->detaches++;
+		f->detach_timeout = value;
+		return 0;
 	case QH_DFU_CLRSTATUS:
 		if (f->state == QH_DFU_ERROR) {
 			f->state = QH_DFU_IDLE;

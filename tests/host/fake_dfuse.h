@@ -39,7 +39,8 @@ struct fake_dfuse {
 	int crc_started;
 	uint64_t now; /* virtual ms */
 	uint64_t slept;
-	unsigned erases, writes, uploads, set_alts, resets, leaves;
+	unsigned erases, writes, uploads, set_alts, resets, leaves, detaches;
+	uint16_t detach_timeout;
 	int stall_getstatus;     /* make GETSTATUS stall */
 	int corrupt_after_write; /* flip a bit in memory after every write */
 };

@@ -204,6 +204,24 @@ static void test_read_erase_mass_leave(void **state)
 	assert_int_equal(c->f.resets, 1);
 }
 
+static void test_detach(void **state)
+{
+	struct ctx *c = *state;
+
+	fake_dfuse_dev(&c->f, &c->d);
+	c->d.info.kind = QH_KIND_RUNTIME;
+	c->d.info.detach_timeout = 250;
+	c->d.info.attrs = QH_DFU_ATTR_CAN_DNLOAD; /* no bitWillDetach: host resets */
+	assert_int_equal(qh_op_detach(&c->d, &c->e), 0);
+	assert_int_equal(c->f.detaches, 1);
+	assert_int_equal(c->f.detach_timeout, 250);
+	assert_int_equal(c->f.resets, 1);
+	c->d.info.attrs |= QH_DFU_ATTR_WILL_DETACH; /* detaches by itself: no reset */
+	assert_int_equal(qh_op_detach(&c->d, &c->e), 0);
+	assert_int_equal(c->f.detaches, 2);
+	assert_int_equal(c->f.resets, 1);
+}
+
 static void test_skip_unchanged_pages(void **state)
 {
 	struct ctx *c = *state;
@@ -257,6 +275,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_make_idle_recovers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_erase_mass_leave, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_skip_unchanged_pages, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_detach, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
