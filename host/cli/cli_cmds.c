@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The commands. Each one: parse its arguments, call libqdfu, report. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -61,8 +62,15 @@ static void print_layout_text(struct cli *c, const struct qh_alt *a)
 		}
 		fputc('\n', c->out);
 	}
+	if (c->verbose) {
+		char msg[512], *line, *save = NULL;
+		fprintf(c->out, "           \"%s\"\n", a->name);
+		if (qh_layout_lint(a->name, msg, sizeof(msg)))
+			for (line = strtok_r(msg, "\n", &save); line;
+			     line = strtok_r(NULL, "\n", &save))
+				fprintf(c->out, "           warning: %s\n", line);
+	}
 }
-
 static void print_device_text(struct cli *c, const struct qh_found *f)
 {
 	const struct qh_dev_info *i = &f->info;

@@ -20,9 +20,12 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"list", cmd_list, 0, 0, "qdfu list [--device VID:PID] [--serial S] [--path P] [--json]",
+    {"list", cmd_list, 0, 0,
+     "qdfu list [--device VID:PID] [--serial S] [--path P] [--json] [--verbose]",
      "List every DFU device: qdfu bootloaders, ST's ROM bootloader, other DfuSe and DFU 1.1\n"
-     "devices and applications in DFU runtime mode, with each alt's memory map decoded.\n"},
+     "devices and applications in DFU runtime mode, with each alt's memory map decoded.\n"
+     "  --verbose      also each raw layout string, and where it breaks the parsing\n"
+     "                 limits of dfu-util, fwupd or pydfu\n"},
     {"flash", cmd_flash, 1, -1,
      "qdfu flash FILE[@ADDRESS]... [--all] [--no-verify] [--no-reset] [--no-skip]",
      "Write Intel HEX, S-record, ELF, DfuSe (.dfu) and raw binary (FILE@ADDRESS) files.\n"

@@ -156,6 +156,10 @@ dfu_util_pack)
     ;;
 commands)
     # erase (range and --all), info with a device, --json, reset.
+    # the device's layout strings are within every client's parser limits
+    expect 0 "$work/lv.log" sim "$work/s" -- "$QDFU" list --verbose
+    grep -q '"@Internal Flash' "$work/lv.log" || fail "list -v: $(cat "$work/lv.log")"
+    if grep -q "warning:" "$work/lv.log"; then fail "layout limits: $(cat "$work/lv.log")"; fi
     expect 0 "$work/f.log" sim "$work/s" -- "$QDFU" flash "$fx/$APP.hex" --no-reset --json
     grep -q '"ok":true' "$work/f.log" || fail "json: $(cat "$work/f.log")"
     expect 0 "$work/info.log" sim "$work/s" -- "$QDFU" info "$fx/$APP.hex"
