@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 CC=${FUZZ_CC:-clang}
 SECONDS_EACH=${FUZZ_SECONDS:-30}
-TARGETS=${*:-"ihex srec elf dfuse layout"}
+TARGETS=${*:-"ihex srec elf dfuse layout plan"}
 OUT=build/fuzz
 LIB_SOURCES="host/lib/qh_err.c host/lib/qh_crc32.c host/lib/qh_image.c host/lib/qh_ihex.c
 host/lib/qh_srec.c host/lib/qh_elf.c host/lib/qh_dfuse_file.c host/lib/qh_load.c

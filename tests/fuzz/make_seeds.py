@@ -111,9 +111,21 @@ def layout_seeds():
         out("layout", "layout%d.txt" % i, s)
 
 
+def plan_seeds():
+    def rec(addr, length, fill):
+        return struct.pack("<IHBB", addr, length, fill, 0)
+    out("plan", "ok.bin", b"@Internal Flash  /0x08000000/01*128Ka,15*128Kg\n" +
+        rec(0x08020000, 4000, 1) + rec(0x08021000, 100, 2))
+    out("plan", "two.bin", b"@Q /0x90000000/16*4Kg,2*4Ka/0x08000000/4*16Kg\n" +
+        rec(0x90000000, 5000, 7) + rec(0x08004000, 300, 9))
+    out("plan", "bad.bin", b"@I /0x08000000/1*128Ka,1*128Kg\n" + rec(0x08000000, 10, 1) +
+        rec(0x30000000, 10, 1) + rec(0x0803FFF0, 64, 3))
+
+
 if __name__ == "__main__":
     hex_seeds()
     srec_seeds()
     elf_seeds()
     dfuse_seeds()
     layout_seeds()
+    plan_seeds()
