@@ -160,8 +160,16 @@ commands)
     expect 0 "$work/lv.log" sim "$work/s" -- "$QDFU" list --verbose
     grep -q '"@Internal Flash' "$work/lv.log" || fail "list -v: $(cat "$work/lv.log")"
     if grep -q "warning:" "$work/lv.log"; then fail "layout limits: $(cat "$work/lv.log")"; fi
-    expect 0 "$work/f.log" sim "$work/s" -- "$QDFU" flash "$fx/$APP.hex" --no-reset --json
-    grep -q '"ok":true' "$work/f.log" || fail "json: $(cat "$work/f.log")"
+    expect 0 "$work/f.log" sim "$work/s" -- sh -c "'$QDFU' flash '$fx/$APP.hex' --no-reset --json >'$work/f.json'"
+    grep -q '"ok":true' "$work/f.json" || fail "json: $(cat "$work/f.json")"
+    # every --json output is one valid JSON document
+    expect 0 "$work/l.log" sim "$work/s" -- sh -c "'$QDFU' list --json >'$work/l.json'"
+    expect 0 "$work/i.log" sim "$work/s" -- sh -c "'$QDFU' info --json '$fx/$APP.hex' >'$work/i.json'"
+    expect 4 "$work/x.log" sim "$work/s" -- sh -c "'$QDFU' flash --json '$fx/bootsector.hex' >'$work/x.json'"
+    for j in f l i x; do
+        /usr/bin/python3 -m json.tool "$work/$j.json" >/dev/null || fail "invalid JSON: $(cat "$work/$j.json")"
+    done
+    grep -q '"exit":4' "$work/x.json" || fail "json error: $(cat "$work/x.json")"
     expect 0 "$work/info.log" sim "$work/s" -- "$QDFU" info "$fx/$APP.hex"
     grep -q "0x08020000-0x0804232F -> alt 0 'Internal Flash'" "$work/info.log" ||
         fail "info: $(cat "$work/info.log")"
