@@ -220,7 +220,8 @@ static void summary(struct cli *c, struct cli_target *t, size_t n, const struct 
 		ok += t[i].rc == 0;
 	if (c->json) {
 		fprintf(c->out, "{\"ok\":%s,\"bytes\":%llu,\"devices\":[",
-		        ok == n ? "true" : "false", (unsigned long long)qh_image_bytes(img));
+		        ok == n ? "true" : "false",
+		        (unsigned long long)(img ? qh_image_bytes(img) : 0));
 		for (size_t i = 0; i < n; i++) {
 			fprintf(c->out, "%s{\"label\":", i ? "," : "");
 			cli_json_str(c->out, t[i].label);
@@ -256,6 +257,8 @@ static void summary(struct cli *c, struct cli_target *t, size_t n, const struct 
 			        t[i].label, (unsigned long long)qh_image_bytes(img),
 			        t[i].dev.pages_erased, t[i].dev.pages_unchanged,
 			        (unsigned long long)t[i].dev.bytes_written);
+		else if (!c->quiet && !c->json && !img)
+			fprintf(c->out, "%s: %s ok\n", t[i].label, c->cmd);
 		else if (!c->quiet && !c->json)
 			fprintf(c->out, "%s: %s ok (%llu bytes)\n", t[i].label, c->cmd,
 			        (unsigned long long)qh_image_bytes(img));
@@ -509,14 +512,7 @@ int cmd_reset(struct cli *c)
 			t[i].rc =
 			    qh_op_leave(&t[i].dev, &t[i].map, leave_address(&t[i]), &t[i].err);
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (t[i].rc)
-			cli_report_error(c, t[i].label, &t[i].err);
-		else if (!c->quiet && !c->json)
-			fprintf(c->out, "%s: left DFU mode\n", t[i].label);
-	}
-	if (c->json)
-		fprintf(c->out, "{\"ok\":%s}\n", targets_exit(t, n) ? "false" : "true");
+	summary(c, t, n, NULL);
 	rc = targets_exit(t, n);
 	cli_targets_free(t, n);
 	return rc;
