@@ -63,14 +63,15 @@ static void print_layout_text(struct cli *c, const struct qh_alt *a)
 		fputc('\n', c->out);
 	}
 	if (c->verbose) {
-		char msg[512], *line, *save = NULL;
+		char msg[512], *save = NULL;
 		fprintf(c->out, "           \"%s\"\n", a->name);
 		if (qh_layout_lint(a->name, msg, sizeof(msg)))
-			for (line = strtok_r(msg, "\n", &save); line;
+			for (char *line = strtok_r(msg, "\n", &save); line;
 			     line = strtok_r(NULL, "\n", &save))
 				fprintf(c->out, "           warning: %s\n", line);
 	}
 }
+
 static void print_device_text(struct cli *c, const struct qh_found *f)
 {
 	const struct qh_dev_info *i = &f->info;
