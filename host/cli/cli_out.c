@@ -140,10 +140,17 @@ static void draw_bar(struct cli_progress *p, uint64_t done, uint64_t total, int 
 	for (int i = 0; i < 30; i++)
 		bar[i] = i < fill ? '#' : '.';
 	bar[30] = '\0';
-	/* Move up to this device's line, redraw it, come back down. */
-	fprintf(c->err, "\033[%uA\r\033[K%-28.28s %-6s [%s] %3d%% %llu/%llu KiB\033[%uB\r", up,
-	        p->label, p->phase, bar, pct, (unsigned long long)(done / 1024),
-	        (unsigned long long)(total / 1024), up);
+	/* Move up to this device's line, redraw it, come back down. "check"
+	 * counts pages, every other phase bytes. */
+	if (strcmp(p->phase, "check") == 0)
+		fprintf(c->err,
+		        "\033[%uA\r\033[K%-28.28s %-6s [%s] %3d%% %llu/%llu pages\033[%uB\r", up,
+		        p->label, p->phase, bar, pct, (unsigned long long)done,
+		        (unsigned long long)total, up);
+	else
+		fprintf(c->err, "\033[%uA\r\033[K%-28.28s %-6s [%s] %3d%% %llu/%llu KiB\033[%uB\r",
+		        up, p->label, p->phase, bar, pct, (unsigned long long)(done / 1024),
+		        (unsigned long long)(total / 1024), up);
 	fflush(c->err);
 }
 
@@ -166,8 +173,9 @@ void cli_progress_cb(void *ud, const char *phase, uint64_t done, uint64_t total)
 			draw_bar(p, done, total, pct);
 		else if (done == 0 || done == total)
 			/* Plain lines when not on a terminal: start and end of each phase. */
-			fprintf(c->err, "%s: %s %s (%llu bytes)\n", p->label, phase,
-			        done == 0 ? "started" : "done", (unsigned long long)total);
+			fprintf(c->err, "%s: %s %s (%llu %s)\n", p->label, phase,
+			        done == 0 ? "started" : "done", (unsigned long long)total,
+			        strcmp(phase, "check") == 0 ? "pages" : "bytes");
 	}
 	pthread_mutex_unlock(&c->lock);
 }
