@@ -20,7 +20,7 @@ fx=$work/fx
 # Does the simulated board present QSPI flash (alt 1)? Without it (no chip
 # model yet) the tests use the internal-flash-only build of the program and
 # the test that needs both memories is skipped (exit 77).
-if "$QDFU_SIM" --board "$BOARD" -- "$QDFU" list 2>/dev/null | grep -q "QSPI"; then
+if "$QDFU_SIM" --board "$BOARD" -- "$QDFU" list 2>/dev/null | grep -q "alt 1 .*QSPI"; then
     APP=app
     HAVE_QSPI=1
 else
