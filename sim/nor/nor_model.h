@@ -31,7 +31,7 @@ void nor_chip_destroy(struct nor_chip *c);
 /* Raw array contents (size bytes): for state files and test inspection. */
 uint32_t nor_chip_size(const struct nor_chip *c);
 uint8_t *nor_chip_array(struct nor_chip *c);
-int nor_chip_load(struct nor_chip *c, const char *path);  /* missing file = erased */
+int nor_chip_load(struct nor_chip *c, const char *path); /* missing file = erased */
 int nor_chip_save(const struct nor_chip *c, const char *path);
 
 /* One command on one chip (single line of the bus, as the chip sees it):
@@ -39,12 +39,40 @@ int nor_chip_save(const struct nor_chip *c, const char *path);
  * phase the model fills rx[0..c->data_len); for a write phase it consumes
  * tx. Returns 0, or a negative value if the command is malformed for this
  * chip (the model then ignores it, as silicon does). */
-int nor_chip_command(struct nor_chip *c, const struct port_qspi_cmd *cmd,
-		     const uint8_t *tx, uint8_t *rx);
+int nor_chip_command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                     uint8_t *rx);
 
 /* Power cycle: volatile state lost (WEL, volatile SR bits, QPI, address
  * mode back to the power-up default); a running program/erase corrupts its
  * target. */
 void nor_chip_power_cycle(struct nor_chip *c);
+
+/* ---- extensions: inspection and fault injection (tests, simulator) ---- */
+
+/* Part name of a chip (as in nor_model_names()). */
+const char *nor_chip_name(const struct nor_chip *c);
+
+/* The chip's SFDP image, generated from its descriptor. */
+const uint8_t *nor_chip_sfdp(const struct nor_chip *c, uint32_t *len);
+
+enum nor_fault {
+	NOR_FAULT_PROGRAM = 1u,    /* the next page program fails */
+	NOR_FAULT_ERASE = 2u,      /* the next erase (sector or chip) fails */
+	NOR_FAULT_STUCK_BUSY = 4u, /* the next program/erase never ends (until power cycle) */
+};
+void nor_chip_inject(struct nor_chip *c, unsigned faults);
+
+struct nor_chip_state {
+	bool busy, wel, addr4, qpi, dpd, qe;
+	uint8_t sr1, sr2, sr3; /* sr3: Winbond SR3 / Macronix CR */
+	uint8_t fsr, scur;     /* Micron flag status, Macronix security register */
+	uint32_t programs;     /* page programs executed */
+	uint32_t erases[4];    /* erases executed, by erase type 1..4 */
+	uint32_t chip_erases;
+	uint32_t ignored; /* commands ignored (busy, WEL, QPI mismatch, malformed) */
+};
+void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st);
+/* Set SR1 directly (block protection bits) as a programmer would. */
+void nor_chip_set_sr1(struct nor_chip *c, uint8_t sr1);
 
 #endif

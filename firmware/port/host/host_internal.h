@@ -8,6 +8,8 @@
 
 #include "boards/board.h"
 
+struct nor_chip;
+
 /* iflash_host.c: H7 internal flash model behind port_iflash_*(). */
 int host_iflash_setup(const struct board *b, const char *state_dir);
 int host_iflash_save(const char *state_dir);
@@ -20,5 +22,7 @@ struct h7_iflash *host_iflash_model(void);
 int host_qspi_setup(const struct board *b, const char *const chips[2], const char *state_dir);
 int host_qspi_save(const char *state_dir);
 void host_qspi_teardown(void);
+/* The chip model on bank i (0, or 1 in dual-flash mode); NULL if none. */
+struct nor_chip *host_qspi_chip(unsigned i);
 
 #endif

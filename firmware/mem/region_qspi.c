@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The external NOR flash as a memory region (alt 1), over nor/. Layout:
+ * pages of the largest erase type (both chips' bytes in dual-flash mode),
+ * except the last such block, which is split into pages of the smallest
+ * erase type: the last two of those hold the boot journal and are
+ * read-only to hosts. The ops check no attributes (the engine does, and
+ * the journal writes its own units through them).
+ */
+#include "mem/region_qspi.h"
+
+#include <string.h>
+
+#include "common/compiler.h"
+#include "common/err.h"
+#include "nor/nor.h"
+
+#define QSPI_BASE 0x90000000u
+
+static void to_mem_time(const struct nor_time *nt, struct mem_time *t)
+{
+	t->typ_ms = nt->typ_ms;
+	t->max_ms = nt->max_ms;
+}
+
+static int q_erase_start(struct mem_region *r, uint32_t addr, uint32_t len, struct mem_time *t)
+{
+	struct nor_time nt = {0, 0};
+	int rc = nor_erase_start(addr - r->base, len, &nt);
+	to_mem_time(&nt, t);
+	return rc;
+}
+
+static int q_mass_erase_start(struct mem_region *r, struct mem_time *t)
+{
+	QDFU_UNUSED(r);
+	struct nor_time nt = {0, 0};
+	int rc = nor_mass_erase_start(&nt);
+	to_mem_time(&nt, t);
+	return rc;
+}
+
+static int q_program_start(struct mem_region *r, uint32_t addr, const uint8_t *data, uint32_t len,
+                           struct mem_time *t)
+{
+	struct nor_time nt = {0, 0};
+	int rc = nor_program_start(addr - r->base, data, len, &nt);
+	to_mem_time(&nt, t);
+	return rc;
+}
+
+static int q_poll(struct mem_region *r)
+{
+	QDFU_UNUSED(r);
+	return nor_poll();
+}
+
+static int q_read(struct mem_region *r, uint32_t addr, uint8_t *buf, uint32_t len)
+{
+	return nor_read(addr - r->base, buf, len);
+}
+
+static const struct mem_ops qspi_ops = {
+    .erase_start = q_erase_start,
+    .mass_erase_start = q_mass_erase_start,
+    .program_start = q_program_start,
+    .poll = q_poll,
+    .read = q_read,
+};
+
+int region_qspi_init(struct mem_region *r, const struct board *b, uint8_t alt)
+{
+	memset(r, 0, sizeof(*r));
+	int rc = nor_probe(b->qspi_dual, b->qspi_clock_hz);
+	if (rc)
+		return rc;
+	const struct nor_info *ni = nor_get_info();
+	uint32_t small = ni->erase_size[0], large = ni->erase_size[ni->nerase - 1u];
+	if (ni->size < 2u * large || large < 2u * small)
+		return QDFU_E_UNSUPPORTED;
+	r->name = "QSPI Flash";
+	r->base = QSPI_BASE;
+	r->size = ni->size;
+	r->alt = alt;
+	r->program_unit = 1;
+	r->ops = &qspi_ops;
+	r->seg[0].count = ni->size / large - 1u;
+	r->seg[0].page_size = large;
+	r->seg[0].attr = MEM_ATTR_READ | MEM_ATTR_ERASE | MEM_ATTR_WRITE;
+	r->nseg = 1;
+	if (large / small > 2u) {
+		r->seg[1].count = large / small - 2u;
+		r->seg[1].page_size = small;
+		r->seg[1].attr = MEM_ATTR_READ | MEM_ATTR_ERASE | MEM_ATTR_WRITE;
+		r->nseg = 2;
+	}
+	r->seg[r->nseg].count = 2;
+	r->seg[r->nseg].page_size = small;
+	r->seg[r->nseg].attr = MEM_ATTR_READ;
+	r->nseg++;
+	r->ctx = NULL;
+	return QDFU_OK;
+}
+
+bool region_qspi_journal(const struct mem_region *r, uint32_t *base, uint32_t *unit)
+{
+	if (!r || r->nseg < 2 || r->seg[r->nseg - 1u].attr != MEM_ATTR_READ)
+		return false;
+	uint32_t u = r->seg[r->nseg - 1u].page_size;
+	*base = r->base + r->size - 2u * u;
+	*unit = u;
+	return true;
+}

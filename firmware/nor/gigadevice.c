@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* GigaDevice GD25Q: QE in SR2 bit1. GD25Q64C (C8 40 17) writes SR2 only
+ * with 0x31 (QER 6); the others take 0x01 + 2 bytes (QER 5, unverified). */
+#include "nor/nor_vendor.h"
+
+static void gigadevice_fixup(const uint8_t id[3], struct nor_params *p)
+{
+	if (id[1] == 0x40 && id[2] == 0x17)
+		p->qer = 6;
+	else if (p->qer == NOR_QER_UNKNOWN)
+		p->qer = 5;
+}
+
+const struct nor_vendor_ops nor_vendor_gigadevice = {0xC8, gigadevice_fixup};

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* Macronix MX25L: QE in SR1 bit6 (QER 2), fail bits in the security
+ * register (0x2B: bit5 program, bit6 erase), 0xB7/0xE9 without WREN. */
+#include "nor/nor_vendor.h"
+
+static void macronix_fixup(const uint8_t id[3], struct nor_params *p)
+{
+	(void)id;
+	p->scur = true;
+	p->b7_wren = false;
+	if (p->qer == NOR_QER_UNKNOWN)
+		p->qer = 2;
+}
+
+const struct nor_vendor_ops nor_vendor_macronix = {0xC2, macronix_fixup};

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SPI-NOR driver over the flash-command bus of port.h: probe (reset to a
+ * known state, JEDEC ID, SFDP, ID table, vendor fixups, quad enable), and
+ * asynchronous erase / program / chip erase: start, then nor_poll() until
+ * it stops returning QDFU_E_BUSY. Each nor_poll() call issues at most one
+ * bus command or one status check. One chip, or two in dual-flash mode
+ * (addresses, pages and erase blocks then count both chips' bytes).
+ * No heap: one static driver instance.
+ */
+#ifndef QDFU_NOR_NOR_H
+#define QDFU_NOR_NOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NOR_MAX_ERASE_TYPES 4
+
+struct nor_erase {
+	uint32_t size; /* bytes per chip, power of two; 0 = absent */
+	uint8_t op;    /* 3-byte (or 4-byte mode) opcode */
+	uint8_t op4;   /* dedicated 4-byte opcode, 0 = none */
+	uint32_t typ_ms, max_ms;
+};
+
+enum nor_addr_mode {
+	NOR_ADDR_3 = 0,  /* <= 16 MiB */
+	NOR_ADDR_4_OPS,  /* dedicated 4-byte opcodes */
+	NOR_ADDR_4_MODE, /* 0xB7 stateful 4-byte mode (fallback) */
+};
+
+/* Parameters of one chip, filled in layers: defaults, JEDEC-ID table,
+ * SFDP, vendor fixups. */
+struct nor_params {
+	uint32_t size;                               /* bytes per chip */
+	uint32_t page;                               /* program page, bytes per chip */
+	struct nor_erase erase[NOR_MAX_ERASE_TYPES]; /* ascending size, first nerase valid */
+	uint8_t nerase;
+	uint32_t pp_typ_us, pp_max_us;
+	uint32_t chip_typ_ms, chip_max_ms;
+	uint8_t qer;           /* JESD216 quad enable requirement 0..6, NOR_QER_UNKNOWN */
+	uint8_t addr_bytes;    /* from BFPT DW1: 3, or 4 (4-byte only) */
+	bool op4_read, op4_pp; /* 0x13/0x0C/0x6C and 0x12 available */
+	bool op4_erase;        /* dedicated 4-byte erase opcodes known */
+	bool b7_wren;          /* 0xB7/0xE9 need WREN (Micron) */
+	bool fsr;              /* Micron flag status register (0x70) */
+	bool scur;             /* Macronix security register (0x2B) */
+	bool quad_read;        /* 1-1-4 read 0x6B supported */
+	bool nonuniform;       /* sector map: regions differ (restricted to common types) */
+	uint8_t sfdp_minor;    /* BFPT revision used, 0xFF = no SFDP */
+};
+#define NOR_QER_UNKNOWN 0xFFu
+
+struct nor_info {
+	uint8_t id[3];
+	bool dual;
+	uint8_t chips;                            /* 1 or 2 */
+	uint32_t size;                            /* total bytes (both chips) */
+	uint32_t page;                            /* total page size */
+	uint32_t erase_size[NOR_MAX_ERASE_TYPES]; /* total per erase type, ascending */
+	uint8_t nerase;
+	enum nor_addr_mode addr_mode;
+	bool quad; /* reads on 4 lines (QE set where needed) */
+	struct nor_params p;
+};
+
+struct nor_time {
+	uint32_t typ_ms, max_ms;
+};
+
+/* Probe and configure the chip(s). QDFU_E_NO_DEVICE if nothing answers. */
+int nor_probe(bool dual, uint32_t clock_hz);
+const struct nor_info *nor_get_info(void);
+
+/* Synchronous read (any alignment). */
+int nor_read(uint32_t addr, void *buf, uint32_t len);
+
+/* Start erasing [addr, addr + len): both aligned to the smallest erase
+ * size (total). Uses the largest aligned erase type that fits each step. */
+int nor_erase_start(uint32_t addr, uint32_t len, struct nor_time *t);
+/* Start programming (any alignment, split at page boundaries). data must
+ * stay valid until the operation ends. */
+int nor_program_start(uint32_t addr, const uint8_t *data, uint32_t len, struct nor_time *t);
+int nor_mass_erase_start(struct nor_time *t);
+/* QDFU_OK done (or idle), QDFU_E_BUSY, QDFU_E_ERASE / _PROGRAM / _TIMEOUT. */
+int nor_poll(void);
+
+/* Erase planner: index of the largest erase type (sizes ascending, each a
+ * power of two) aligned at addr and not longer than len; -1 if none. */
+int nor_erase_plan_step(const uint32_t *sizes, unsigned n, uint32_t addr, uint32_t len);
+
+/* SFDP parser (pure): rd reads len bytes of the SFDP space at addr and
+ * returns 0, or negative outside what the chip provides. On success
+ * (QDFU_OK) *p is updated with what the tables define; on a missing or
+ * unusable SFDP (QDFU_E_UNSUPPORTED / QDFU_E_CORRUPT) *p is untouched. */
+typedef int (*nor_sfdp_read_fn)(void *ctx, uint32_t addr, uint8_t *buf, uint32_t len);
+int nor_sfdp_parse(nor_sfdp_read_fn rd, void *ctx, struct nor_params *p);
+
+/* Defaults and JEDEC-ID table layers (nor_ids.c). */
+void nor_params_defaults(struct nor_params *p);
+/* Apply the ID table entry; false if the ID is unknown. */
+bool nor_ids_apply(const uint8_t id[3], struct nor_params *p);
+/* Vendor fixups after SFDP (one file per vendor). */
+void nor_vendor_fixup(const uint8_t id[3], struct nor_params *p);
+
+#endif

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The first two parameter layers: conservative defaults, then a JEDEC-ID
+ * table for chips whose SFDP is missing or unusable. And the vendor list
+ * for the last layer (fixups after SFDP).
+ */
+#include <string.h>
+
+#include "common/compiler.h"
+#include "nor/nor.h"
+#include "nor/nor_vendor.h"
+
+void nor_params_defaults(struct nor_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->size = 0; /* unknown until the ID table or SFDP says */
+	p->page = 256;
+	/* 4 KiB 0x20 and 64 KiB 0xD8 exist on every part in the table */
+	p->erase[0] = (struct nor_erase){4096, 0x20, 0x21, 50, 800};
+	p->erase[1] = (struct nor_erase){65536, 0xD8, 0xDC, 300, 3000};
+	p->nerase = 2;
+	p->pp_typ_us = 700;
+	p->pp_max_us = 5000;
+	p->chip_typ_ms = 100000;
+	p->chip_max_ms = 600000;
+	p->qer = NOR_QER_UNKNOWN;
+	p->addr_bytes = 3;
+	p->quad_read = true;
+	p->sfdp_minor = 0xFF;
+}
+
+struct nor_id_entry {
+	uint8_t id[3];
+	uint8_t size_log2;
+	uint8_t qer;
+};
+
+/* Chips on STM32H7 boards (shared facts), for when SFDP is unusable. */
+static const struct nor_id_entry ids[] = {
+    {{0x20, 0xBA, 0x18}, 24, 0}, /* MT25QL128ABA */
+    {{0x20, 0xBA, 0x20}, 26, 0}, /* MT25QL512ABB */
+    {{0xEF, 0x40, 0x17}, 23, 4}, /* W25Q64JV-IQ */
+    {{0xEF, 0x70, 0x17}, 23, 4}, /* W25Q64JV-IM */
+    {{0xEF, 0x40, 0x18}, 24, 4}, /* W25Q128JV-IQ */
+    {{0xEF, 0x70, 0x18}, 24, 4}, /* W25Q128JV-IM */
+    {{0xEF, 0x40, 0x19}, 25, 4}, /* W25Q256JV-IQ */
+    {{0xEF, 0x70, 0x19}, 25, 4}, /* W25Q256JV-IM */
+    {{0xC2, 0x20, 0x18}, 24, 2}, /* MX25L12833F */
+    {{0xC2, 0x20, 0x1A}, 26, 2}, /* MX25L51245G */
+    {{0x9D, 0x60, 0x17}, 23, 2}, /* IS25LP064A */
+    {{0x9D, 0x60, 0x18}, 24, 2}, /* IS25LP128 */
+    {{0xC8, 0x40, 0x17}, 23, 6}, /* GD25Q64C */
+    {{0xC8, 0x40, 0x18}, 24, 5}, /* GD25Q128 (QER unverified) */
+    {{0x1F, 0x89, 0x01}, 24, 4}, /* AT25SF128A (QER unverified) */
+};
+
+bool nor_ids_apply(const uint8_t id[3], struct nor_params *p)
+{
+	for (unsigned i = 0; i < QDFU_ARRAY_SIZE(ids); i++) {
+		if (memcmp(ids[i].id, id, 3) != 0)
+			continue;
+		p->size = 1u << ids[i].size_log2;
+		p->qer = ids[i].qer;
+		return true;
+	}
+	return false;
+}
+
+static const struct nor_vendor_ops *const vendors[] = {
+    &nor_vendor_micron, &nor_vendor_winbond,    &nor_vendor_macronix,
+    &nor_vendor_issi,   &nor_vendor_gigadevice, &nor_vendor_adesto,
+};
+
+void nor_vendor_fixup(const uint8_t id[3], struct nor_params *p)
+{
+	for (unsigned i = 0; i < QDFU_ARRAY_SIZE(vendors); i++)
+		if (vendors[i]->mfr == id[0])
+			vendors[i]->fixup(id, p);
+	/* generic post-SFDP rules */
+	if (p->size > 16u * 1024u * 1024u && p->nerase) {
+		/* without 4BAIT, derive the dedicated erase opcodes from the map */
+		bool all = true;
+		for (unsigned k = 0; k < p->nerase; k++) {
+			if (!p->erase[k].op4) {
+				switch (p->erase[k].op) {
+				case 0x20:
+					p->erase[k].op4 = 0x21;
+					break;
+				case 0x52:
+					p->erase[k].op4 = 0x5C;
+					break;
+				case 0xD8:
+					p->erase[k].op4 = 0xDC;
+					break;
+				default:
+					all = false;
+				}
+			}
+		}
+		if (!p->op4_erase && p->op4_pp)
+			p->op4_erase = all;
+	}
+}

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The modelled parts. Timings are typ / max in ms (program in us). Figures
+ * from the shared facts (W25Q64JV, W25Q128JV, MT25QL512ABB 4K/64K/chip,
+ * MX25L51245G max values); the rest are plausible datasheet-range values
+ * marked (unverified) until checked against each datasheet.
+ */
+#include <stddef.h>
+
+#include "nor/nor_model.h"
+#include "nor_parts.h"
+
+#define K4(t, m)                                                                                   \
+	{                                                                                          \
+		12, 0x20, t, m                                                                     \
+	}
+#define K32(t, m)                                                                                  \
+	{                                                                                          \
+		15, 0x52, t, m                                                                     \
+	}
+#define K64(t, m)                                                                                  \
+	{                                                                                          \
+		16, 0xD8, t, m                                                                     \
+	}
+#define MIB (1024u * 1024u)
+
+const struct nor_part nor_parts[] = {
+    {.name = "MT25QL512ABB",
+     .id = {0x20, 0xBA, 0x20},
+     .size = 64 * MIB,
+     .vendor = NOR_V_MICRON,
+     .erase = {K4(50, 400), K32(100, 1000) /* typ unverified */, K64(150, 1000)},
+     .pp_typ_us = 120, /* unverified */
+     .pp_max_us = 1800,
+     .chip_typ_ms = 153000,
+     .chip_max_ms = 460000,
+     .qer = 0,
+     .eb_clocks = 10,
+     .addr4 = true,
+     .b7_needs_wren = true,
+     .sfdp_minor = 6},
+    {.name = "MT25QL128ABA",
+     .id = {0x20, 0xBA, 0x18},
+     .size = 16 * MIB,
+     .vendor = NOR_V_MICRON,
+     .erase = {K4(50, 400), K32(100, 1000), K64(150, 1000)},
+     .pp_typ_us = 120,
+     .pp_max_us = 1800,
+     .chip_typ_ms = 38000, /* unverified */
+     .chip_max_ms = 114000,
+     .qer = 0,
+     .eb_clocks = 10,
+     .sfdp_minor = 6},
+    {.name = "W25Q64JV",
+     .id = {0xEF, 0x40, 0x17},
+     .size = 8 * MIB,
+     .vendor = NOR_V_WINBOND,
+     .erase = {K4(45, 400), K32(120, 1600), K64(150, 2000)},
+     .pp_typ_us = 400,
+     .pp_max_us = 3000,
+     .chip_typ_ms = 20000,
+     .chip_max_ms = 100000,
+     .qer = 4,
+     .qe_factory = true, /* IQ/JQ ship with QE = 1 */
+     .eb_clocks = 6,
+     .sfdp_minor = 0 /* original JESD216 BFPT (unverified) */},
+    {.name = "W25Q128JV",
+     .id = {0xEF, 0x40, 0x18},
+     .size = 16 * MIB,
+     .vendor = NOR_V_WINBOND,
+     .erase = {K4(45, 400), K32(120, 1600), K64(150, 2000)},
+     .pp_typ_us = 500,
+     .pp_max_us = 3000,
+     .chip_typ_ms = 40000,
+     .chip_max_ms = 200000,
+     .qer = 4, /* unverified */
+     .eb_clocks = 6,
+     .sfdp_minor = 5},
+    {.name = "W25Q256JV",
+     .id = {0xEF, 0x40, 0x19},
+     .size = 32 * MIB,
+     .vendor = NOR_V_WINBOND,
+     .erase = {K4(45, 400), K32(120, 1600), K64(150, 2000)},
+     .pp_typ_us = 500,
+     .pp_max_us = 3000,
+     .chip_typ_ms = 80000, /* unverified */
+     .chip_max_ms = 400000,
+     .qer = 4,
+     .eb_clocks = 6,
+     .addr4 = true,
+     .sfdp_minor = 5},
+    {.name = "MX25L12833F",
+     .id = {0xC2, 0x20, 0x18},
+     .size = 16 * MIB,
+     .vendor = NOR_V_MACRONIX,
+     .erase = {K4(40, 300), K32(150, 1000), K64(300, 2000)}, /* unverified */
+     .pp_typ_us = 500,
+     .pp_max_us = 3000,
+     .chip_typ_ms = 50000,
+     .chip_max_ms = 150000,
+     .qer = 2,
+     .eb_clocks = 6,
+     .sfdp_minor = 6},
+    {.name = "MX25L51245G",
+     .id = {0xC2, 0x20, 0x1A},
+     .size = 64 * MIB,
+     .vendor = NOR_V_MACRONIX,
+     .erase = {K4(40, 800), K32(150, 1000) /* unverified */, K64(300, 2000)},
+     .pp_typ_us = 150, /* unverified */
+     .pp_max_us = 750,
+     .chip_typ_ms = 150000,
+     .chip_max_ms = 600000,
+     .qer = 2,
+     .eb_clocks = 6,
+     .addr4 = true,
+     .sfdp_minor = 8 /* JESD216D BFPT (unverified) */},
+    {.name = "IS25LP064A",
+     .id = {0x9D, 0x60, 0x17},
+     .size = 8 * MIB,
+     .vendor = NOR_V_ISSI,
+     .erase = {K4(70, 300), K32(100, 500), K64(150, 1000)}, /* unverified */
+     .pp_typ_us = 200,
+     .pp_max_us = 800,
+     .chip_typ_ms = 25000,
+     .chip_max_ms = 50000,
+     .qer = 2,
+     .eb_clocks = 6,
+     .sfdp_minor = 6},
+    {.name = "GD25Q128",
+     .id = {0xC8, 0x40, 0x18},
+     .size = 16 * MIB,
+     .vendor = NOR_V_GIGADEVICE,
+     .erase = {K4(50, 400), K32(150, 800), K64(200, 1200)}, /* unverified */
+     .pp_typ_us = 600,
+     .pp_max_us = 2400,
+     .chip_typ_ms = 60000,
+     .chip_max_ms = 200000,
+     .qer = 5, /* unverified */
+     .eb_clocks = 6,
+     .sfdp_minor = 0 /* unverified */},
+    {.name = "AT25SF128A",
+     .id = {0x1F, 0x89, 0x01},
+     .size = 16 * MIB,
+     .vendor = NOR_V_ADESTO,
+     .erase = {K4(60, 300), K32(200, 1300), K64(300, 3000)}, /* unverified */
+     .pp_typ_us = 400,
+     .pp_max_us = 3000,
+     .chip_typ_ms = 80000,
+     .chip_max_ms = 250000,
+     .qer = 4, /* SR2 bit1 (unverified) */
+     .eb_clocks = 6,
+     .sfdp_minor = 10 /* JESD216F BFPT, to exercise the longest table (unverified) */},
+};
+const unsigned nor_parts_count = sizeof(nor_parts) / sizeof(nor_parts[0]);
+
+const char *const *nor_model_names(void)
+{
+	static const char *names[sizeof(nor_parts) / sizeof(nor_parts[0]) + 1];
+	for (unsigned i = 0; i < nor_parts_count; i++)
+		names[i] = nor_parts[i].name;
+	names[nor_parts_count] = NULL;
+	return names;
+}
