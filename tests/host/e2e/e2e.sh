@@ -173,7 +173,9 @@ commands)
     expect 0 "$work/info.log" sim "$work/s" -- "$QDFU" info "$fx/$APP.hex"
     grep -q "0x08020000-0x0804232F -> alt 0 'Internal Flash'" "$work/info.log" ||
         fail "info: $(cat "$work/info.log")"
-    grep -q "2 page(s) to erase" "$work/info.log" || fail "info: $(cat "$work/info.log")"
+    # two internal sectors, plus the QSPI page when the board has one
+    pages=$((2 + HAVE_QSPI))
+    grep -q "$pages page(s) to erase" "$work/info.log" || fail "info: $(cat "$work/info.log")"
     # verify against different data: mismatch (exit 8), by device CRC and by read-back
     expect 8 "$work/vm1.log" sim "$work/s" -- "$QDFU" verify "$fx/outside.bin@0x08020000"
     grep -q "verify failed: 0x08020000-0x0802001D" "$work/vm1.log" || fail "$(cat "$work/vm1.log")"
