@@ -36,6 +36,11 @@ static inline void qdfu_put_le32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
+static inline uint32_t qdfu_min_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
 /* Wrap-safe "deadline reached" for a free-running millisecond counter. */
 static inline int qdfu_time_reached(uint32_t now, uint32_t deadline)
 {

@@ -129,7 +129,7 @@ static int sfdp_read(void *ctx, uint32_t addr, uint8_t *buf, uint32_t len)
 	if (addr + len > 0x10000u)
 		return QDFU_E_PARAM;
 	while (len) {
-		uint32_t chunk = QDFU_MIN(len, (uint32_t)sizeof(tmp) / 2u);
+		uint32_t chunk = qdfu_min_u32(len, (uint32_t)sizeof(tmp) / 2u);
 		struct port_qspi_cmd c = cmd1(0x5A);
 		c.address_lines = 1;
 		c.address_bytes = 3;

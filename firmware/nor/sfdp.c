@@ -256,8 +256,8 @@ int nor_sfdp_parse(nor_sfdp_read_fn rd, void *ctx, struct nor_params *out)
 		return QDFU_E_UNSUPPORTED;
 	if (h[5] != 1)
 		return QDFU_E_CORRUPT;
-	unsigned nph = QDFU_MIN((unsigned)h[6] + 1u, SFDP_MAX_HDRS);
-	struct phdr ph[SFDP_MAX_HDRS];
+	unsigned nph = qdfu_min_u32((uint32_t)h[6] + 1u, SFDP_MAX_HDRS);
+	struct phdr ph[SFDP_MAX_HDRS] = {{0}};
 	unsigned nread = 0;
 	for (unsigned i = 0; i < nph; i++) {
 		uint8_t b[8];

@@ -72,7 +72,7 @@ static void build_bfpt(const struct nor_part *p, uint32_t *dw, unsigned n)
 	uint32_t eb_mode = 2, eb_wait = p->eb_clocks > 2 ? p->eb_clocks - 2u : 0;
 	dw[2] = (eb_wait | (eb_mode << 5) | (0xEBu << 8)) | ((8u | (0x6Bu << 8)) << 16);
 	/* DW4: 1-1-2 (3B, 8 dummy) and 1-2-2 (BB, 4 mode clocks) */
-	dw[3] = (8u | (0x3Bu << 8)) | ((0u | (4u << 5) | (0xBBu << 8)) << 16);
+	dw[3] = (8u | (0x3Bu << 8)) | (((4u << 5) | (0xBBu << 8)) << 16);
 	dw[4] = 0xFFFFFFEEu; /* no 2-2-2, no 4-4-4 */
 	dw[5] = 0x0000FFFFu;
 	dw[6] = 0x0000FFFFu;
@@ -107,7 +107,7 @@ static void build_bfpt(const struct nor_part *p, uint32_t *dw, unsigned n)
 	uint32_t pm = mult_for(penc, p->pp_max_us), cm = mult_for(cenc, p->chip_max_ms);
 	uint32_t mm = pm > cm ? pm : cm;
 	dw[10] = mm | (8u << 4) | (pc << 8) | (pui << 13) | (3u << 14) /* first byte 4x1us */ |
-	         (0u << 19) | (cc << 24) | (cui << 29) | 0x80000000u;
+	         /* additional byte count 0 */ (cc << 24) | (cui << 29) | 0x80000000u;
 	/* DW12/13: no suspend/resume */
 	dw[11] = 0x80000000u;
 	dw[12] = 0;

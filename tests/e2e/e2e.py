@@ -163,13 +163,24 @@ def case_leave_roundtrip(env):
 def case_dfu_file(env):
     a = app_image(3000, seed=3)
     b = app_image(5000, seed=4)
-    targets = [(0, [(0x08040000, a), (0x08060010, b)])]
+    q = app_image(7000, seed=10)
+    # two elements for alt 0 (the second at an address that is not
+    # flash-word aligned) and one for alt 1 (QSPI): dfu-util switches alt
+    # in dfuDNLOAD-IDLE and leaves with the pointer at the last chunk
+    targets = [(0, [(0x08040000, a), (0x08060010, b)]), (1, [(0x90100000, q)])]
     write(env.path("multi.dfu"), dfuse_file(targets))
     rc, out = env.run(["dfu-util", "-D", "multi.dfu"], check_rc=0)
     mem = env.internal()
     check(mem[0x40000:0x40000 + len(a)] == a, "element 1 not written")
     check(mem[0x60010:0x60010 + len(b)] == b, "element 2 not written")
     check(mem[0x60000:0x60010] == b"\xff" * 16, "bytes before element 2 were touched")
+    env.run(["dfu-util", "-a", "1", "-s", "0x90100000:%d" % len(q), "-U", "q.bin"], check_rc=0)
+    check(read(env.path("q.bin")) == q, "the alt 1 element was not written")
+    # the same file with :leave starts the application learned from the
+    # vector tables written (the lowest: 0x08040000), not the pointer
+    env.run(["dfu-util", "-s", ":leave", "-D", "multi.dfu"], check_rc=0)
+    check("start application at 0x08040000" in env.log_text(),
+          ".dfu leave: " + env.log_text()[-600:])
 
 
 def case_mass_erase(env):
