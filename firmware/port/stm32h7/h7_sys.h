@@ -14,6 +14,9 @@
 /* power.c: supply (PWR_CR3, written at most once), VOS1, USB regulator.
  * Returns 0, QDFU_E_TIMEOUT or QDFU_E_STATE (supply already configured
  * differently, e.g. by another boot stage: we keep running as we are). */
+/* The board given to port_init() (NULL before). */
+const struct board *h7_board(void);
+
 int h7_power_init(const struct board *b);
 int h7_power_usb_init(void);
 

@@ -34,6 +34,11 @@ int h7_wait_reg(volatile uint32_t *reg, uint32_t mask, uint32_t value, uint32_t 
 	}
 }
 
+const struct board *h7_board(void)
+{
+	return board;
+}
+
 int port_init(const struct board *b)
 {
 	int rc, first = QDFU_OK;

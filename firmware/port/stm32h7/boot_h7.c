@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting the application (shared facts "Jumping to the application";
+ * ARMv7-M B3.5 for the MPU): interrupts, SysTick and the NVIC quiesced, USB
+ * detached, caches clean, the MPU guarding the QSPI window when the
+ * application executes in place, VTOR, MSP, then the reset handler.
+ * The caller (boot/boot.c) has already checked the vector table.
+ */
+#include "common/compiler.h"
+#include "h7.h"
+#include "h7_sys.h"
+#include "mmio.h"
+#include "port/port.h"
+#include "regs_quadspi.h"
+#include "regs_scb.h"
+
+#define QSPI_WINDOW_LOG2 28u /* 256 MiB at 0x90000000 */
+
+static void irq_off(void)
+{
+#ifndef QDFU_HOST_MMIO
+	__asm volatile("cpsid i" ::: "memory");
+#endif
+}
+
+void h7_quiesce_for_app(void)
+{
+	irq_off();
+	port_usb_connect(false);
+	struct systick_regs *st = (struct systick_regs *)MMIO_BASE(SYSTICK_BASE);
+	mmio_write(&st->CSR, 0);
+	struct nvic_regs *nvic = (struct nvic_regs *)MMIO_BASE(NVIC_BASE);
+	for (unsigned i = 0; i < (H7_IRQ_COUNT + 31u) / 32u; i++) {
+		mmio_write(&nvic->ICER[i], 0xFFFFFFFFu);
+		mmio_write(&nvic->ICPR[i], 0xFFFFFFFFu);
+	}
+	/* The bootloader never enables the caches; leave them off (the
+	 * application's SystemInit enables them after invalidating). */
+	struct scb_regs *scb = (struct scb_regs *)MMIO_BASE(SCB_BASE);
+	mmio_clear(&scb->CCR, SCB_CCR_DC | SCB_CCR_IC);
+	h7_dsb();
+	h7_isb();
+}
+
+/* Trap 3 of the facts: speculative reads into the QSPI window beyond the
+ * flash can lock the bus. Region 0: the whole 256 MiB window, no access,
+ * never executed; region 1 (higher priority): the flash itself, normal
+ * memory, cacheable, executable, read-only. */
+static void mpu_for_xip(uint32_t size_log2)
+{
+	struct mpu_regs *mpu = (struct mpu_regs *)MMIO_BASE(MPU_BASE);
+	mmio_write(&mpu->CTRL, 0);
+	mmio_write(&mpu->RNR, 0);
+	mmio_write(&mpu->RBAR, QSPI_MEM_BASE);
+	mmio_write(&mpu->RASR, MPU_RASR_XN | (0u << MPU_RASR_AP_Pos) |
+	                           ((QSPI_WINDOW_LOG2 - 1u) << MPU_RASR_SIZE_Pos) |
+	                           MPU_RASR_ENABLE);
+	mmio_write(&mpu->RNR, 1);
+	mmio_write(&mpu->RBAR, QSPI_MEM_BASE);
+	mmio_write(&mpu->RASR, (6u << MPU_RASR_AP_Pos) /* RO */ | (1u << MPU_RASR_TEX_Pos) |
+	                           MPU_RASR_C | MPU_RASR_B |
+	                           ((size_log2 - 1u) << MPU_RASR_SIZE_Pos) | MPU_RASR_ENABLE);
+	mmio_write(&mpu->CTRL, MPU_CTRL_ENABLE | MPU_CTRL_PRIVDEFENA);
+	h7_dsb();
+	h7_isb();
+}
+
+/* Memory-mapped mode for execute-in-place, if the NOR layer did not set
+ * it up: single-line fast read, 4-byte address above 16 MiB (0x0C) else
+ * 3-byte (0x0B), 8 dummy cycles: every supported chip answers these. */
+static void qspi_xip(uint32_t *size_log2)
+{
+	struct quadspi_regs *r = (struct quadspi_regs *)MMIO_BASE(QUADSPI_BASE);
+	uint32_t fsize = (mmio_read(&r->DCR) >> QUADSPI_DCR_FSIZE_Pos) & 31u;
+	*size_log2 = fsize; /* FSIZE is programmed one larger (erratum) */
+	uint32_t ccr = mmio_read(&r->CCR);
+	if (((ccr & QUADSPI_CCR_FMODE_Msk) >> QUADSPI_CCR_FMODE_Pos) == QUADSPI_FMODE_MEMMAP)
+		return;
+	bool dual = (mmio_read(&r->CR) & QUADSPI_CR_DFM) != 0;
+	uint32_t chip_log2 = dual ? fsize - 1u : fsize;
+	bool four = chip_log2 > 24u;
+	struct port_qspi_cmd c = {
+	    .instruction = four ? 0x0C : 0x0B,
+	    .instruction_lines = 1,
+	    .address_lines = 1,
+	    .address_bytes = four ? 4 : 3,
+	    .dummy_cycles = 8,
+	    .data_lines = 1,
+	};
+	(void)port_qspi_memmap(&c);
+}
+
+void port_start_app(uint32_t vtor)
+{
+	uint32_t size_log2 = 0;
+	bool xip = vtor >= QSPI_MEM_BASE && vtor < QSPI_MEM_BASE + (1u << QSPI_WINDOW_LOG2);
+	if (xip)
+		qspi_xip(&size_log2);
+	h7_quiesce_for_app();
+	if (xip && size_log2 >= 5u && size_log2 <= QSPI_WINDOW_LOG2)
+		mpu_for_xip(size_log2);
+	struct scb_regs *scb = (struct scb_regs *)MMIO_BASE(SCB_BASE);
+	mmio_write(&scb->VTOR, vtor);
+	h7_dsb();
+	h7_isb();
+#ifndef QDFU_HOST_MMIO
+	const volatile uint32_t *vt = (const volatile uint32_t *)vtor;
+	uint32_t sp = vt[0], pc = vt[1];
+	__asm volatile("msr msp, %0\n"
+	               "msr control, %1\n"
+	               "isb\n"
+	               "bx %2\n" ::"r"(sp),
+	               "r"(0u), "r"(pc)
+	               : "memory");
+	for (;;) {
+	}
+#endif
+}
