@@ -52,7 +52,7 @@ static void mpu_for_xip(uint32_t size_log2)
 	mmio_write(&mpu->CTRL, 0);
 	mmio_write(&mpu->RNR, 0);
 	mmio_write(&mpu->RBAR, QSPI_MEM_BASE);
-	mmio_write(&mpu->RASR, MPU_RASR_XN | (0u << MPU_RASR_AP_Pos) |
+	mmio_write(&mpu->RASR, MPU_RASR_XN | /* AP = 0: no access */
 	                           ((QSPI_WINDOW_LOG2 - 1u) << MPU_RASR_SIZE_Pos) |
 	                           MPU_RASR_ENABLE);
 	mmio_write(&mpu->RNR, 1);
