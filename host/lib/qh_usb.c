@@ -175,7 +175,7 @@ static int find_func_desc(const unsigned char *extra, int len, struct qh_dev_inf
 static int describe_config(libusb_device *dev, struct qh_dev_info *info, uint8_t istr[])
 {
 	struct libusb_config_descriptor *cfg;
-	int found = 0;
+	int found = 0, have_func = 0;
 
 	if (libusb_get_active_config_descriptor(dev, &cfg) != 0 &&
 	    libusb_get_config_descriptor(dev, 0, &cfg) != 0)
@@ -193,9 +193,11 @@ static int describe_config(libusb_device *dev, struct qh_dev_info *info, uint8_t
 				info->kind = d->bInterfaceProtocol == DFU_PROTO_RUNTIME
 				                 ? QH_KIND_RUNTIME
 				                 : QH_KIND_DFU;
-				if (!find_func_desc(d->extra, d->extra_length, info))
-					find_func_desc(cfg->extra, cfg->extra_length, info);
 			}
+			/* The functional descriptor follows one of the alt settings
+			 * (usually the last); like dfu-util, take the first found. */
+			if (!have_func)
+				have_func = find_func_desc(d->extra, d->extra_length, info);
 			if (info->nalts < QH_MAX_ALTS) {
 				info->alts[info->nalts].alt = d->bAlternateSetting;
 				istr[info->nalts] = d->iInterface;
@@ -203,6 +205,8 @@ static int describe_config(libusb_device *dev, struct qh_dev_info *info, uint8_t
 			}
 		}
 	}
+	if (found && !have_func)
+		find_func_desc(cfg->extra, cfg->extra_length, info);
 	libusb_free_config_descriptor(cfg);
 	return found;
 }
