@@ -332,7 +332,8 @@ int cmd_flash(struct cli *c)
 	if (ready == n) {
 		if (n == 1 && !c->quiet && !c->json && t[0].plan.npage &&
 		    strcmp(c->cmd, "flash") == 0)
-			cli_note(c, "%s: %llu bytes in %zu range(s), touching %zu erasable page(s)\n",
+			cli_note(c,
+			         "%s: %llu bytes in %zu range(s), touching %zu erasable page(s)\n",
 			         t[0].label, (unsigned long long)t[0].plan.bytes, t[0].plan.nchunk,
 			         t[0].plan.npage);
 		for (size_t i = 0; i < n && c->verbose && !c->json; i++)

@@ -306,13 +306,13 @@ int qh_dfuse_leave(struct qh_dev *d, uint32_t addr, struct qh_error *e)
 	if (rc)
 		return rc;
 	rc = d->ops->control(d->ctx, REQ_OUT, QH_DFU_DNLOAD, 2, d->info.intf, NULL, 0,
-			     d->xfer_timeout_ms);
+	                     d->xfer_timeout_ms);
 	/* Gone already: it left (some devices reset before the status stage). */
 	if (rc == QH_E_NODEV)
 		return QH_OK;
 	if (rc < 0)
 		return qh_fail(e, rc == QH_E_PIPE ? QH_E_PIPE : QH_E_USB,
-			       "the device refused to leave DFU mode (zero-length DNLOAD failed)");
+		               "the device refused to leave DFU mode (zero-length DNLOAD failed)");
 	(void)qh_dfu_getstatus(d, &st, NULL);
 	return QH_OK;
 }

@@ -175,7 +175,7 @@ static int find_func_desc(const unsigned char *extra, int len, struct qh_dev_inf
 static int describe_config(libusb_device *dev, struct qh_dev_info *info, uint8_t istr[])
 {
 	struct libusb_config_descriptor *cfg;
-	int found = 0, has_func = 0;
+	int found = 0, have_func = 0;
 
 	if (libusb_get_active_config_descriptor(dev, &cfg) != 0 &&
 	    libusb_get_config_descriptor(dev, 0, &cfg) != 0)
@@ -194,11 +194,10 @@ static int describe_config(libusb_device *dev, struct qh_dev_info *info, uint8_t
 				                 ? QH_KIND_RUNTIME
 				                 : QH_KIND_DFU;
 			}
-			/* the functional descriptor usually follows the LAST alt
-			 * setting (ST's ROM, qdfu); take the first one found, as
-			 * dfu-util does */
-			if (!has_func)
-				has_func = find_func_desc(d->extra, d->extra_length, info);
+			/* The functional descriptor follows one of the alt settings
+			 * (usually the last); like dfu-util, take the first found. */
+			if (!have_func)
+				have_func = find_func_desc(d->extra, d->extra_length, info);
 			if (info->nalts < QH_MAX_ALTS) {
 				info->alts[info->nalts].alt = d->bAlternateSetting;
 				istr[info->nalts] = d->iInterface;
@@ -206,7 +205,7 @@ static int describe_config(libusb_device *dev, struct qh_dev_info *info, uint8_t
 			}
 		}
 	}
-	if (found && !has_func)
+	if (found && !have_func)
 		find_func_desc(cfg->extra, cfg->extra_length, info);
 	libusb_free_config_descriptor(cfg);
 	return found;
