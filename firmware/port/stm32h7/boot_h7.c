@@ -11,10 +11,14 @@
 #include "h7_sys.h"
 #include "mmio.h"
 #include "port/port.h"
+#include "qdfu_app.h"
 #include "regs_quadspi.h"
 #include "regs_scb.h"
 
 #define QSPI_WINDOW_LOG2 28u /* 256 MiB at 0x90000000 */
+
+/* what applications write (include/qdfu_app.h) is what we read */
+QDFU_STATIC_ASSERT(QDFU_ENTER_DFU == PORT_NOINIT_ENTER_DFU, "request value");
 
 static void irq_off(void)
 {
