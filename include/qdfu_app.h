@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define QDFU_NOINIT_ADDR 0x20000000u
-#define QDFU_ENTER_DFU 0x51D0F00Du
+#define QDFU_ENTER_DFU   0x51D0F00Du
 
 static inline void qdfu_enter_bootloader(void)
 {

@@ -22,8 +22,7 @@ struct mmio_model_ops {
 
 /* Register a model for [target_base, target_base + size). Returns 0 or -1
  * (overlap / table full). */
-int mmio_register(uintptr_t target_base, size_t size, const struct mmio_model_ops *ops,
-		  void *ctx);
+int mmio_register(uintptr_t target_base, size_t size, const struct mmio_model_ops *ops, void *ctx);
 /* Remove every registration (between tests). */
 void mmio_reset(void);
 

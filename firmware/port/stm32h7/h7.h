@@ -12,19 +12,19 @@
 #include "boards/board.h"
 
 /* GPIO (gpio.c) */
-void h7_gpio_af(const struct board_pin *p);	   /* alternate function, very high speed */
+void h7_gpio_af(const struct board_pin *p); /* alternate function, very high speed */
 void h7_gpio_output(const struct board_pin *p, bool active);
-void h7_gpio_input(const struct board_pin *p);	   /* input, pull towards inactive */
-bool h7_gpio_active(const struct board_pin *p);	   /* honours active_high */
+void h7_gpio_input(const struct board_pin *p);  /* input, pull towards inactive */
+bool h7_gpio_active(const struct board_pin *p); /* honours active_high */
 
 /* Clocks (clock.c): valid after port_init() */
-uint32_t h7_hclk_hz(void);	   /* AXI/AHB clock */
-uint32_t h7_qspi_kernel_hz(void);  /* QUADSPI kernel clock */
+uint32_t h7_hclk_hz(void);        /* AXI/AHB clock */
+uint32_t h7_qspi_kernel_hz(void); /* QUADSPI kernel clock */
 
 /* Time base (systick or DWT based, system.c) */
 void h7_delay_us(uint32_t us);
 
 /* Boot-time helpers (boot_h7.c) */
-void h7_quiesce_for_app(void);	   /* interrupts, SysTick, USB off, caches clean */
+void h7_quiesce_for_app(void); /* interrupts, SysTick, USB off, caches clean */
 
 #endif
