@@ -244,8 +244,6 @@ static enum verdict st_app_idle(struct req *q)
 	case DFU_REQ_GETSTATUS:
 		status_reply(q, 0);
 		return V_OK;
-	case DFU_REQ_GETSTATE:
-		return reply_state(q);
 	case DFU_REQ_DETACH:
 		return reply_ack(q);
 	default:
@@ -259,8 +257,6 @@ static enum verdict st_app_detach(struct req *q)
 	case DFU_REQ_GETSTATUS:
 		status_reply(q, 0);
 		return V_OK;
-	case DFU_REQ_GETSTATE:
-		return reply_state(q);
 	default:
 		return V_STALL;
 	}
@@ -276,8 +272,6 @@ static enum verdict st_idle(struct req *q)
 	case DFU_REQ_GETSTATUS:
 		status_reply(q, 0);
 		return V_OK;
-	case DFU_REQ_GETSTATE:
-		return reply_state(q);
 	case DFU_REQ_ABORT:
 		return reply_ack(q);
 	default: /* DETACH, CLRSTATUS */
@@ -314,8 +308,6 @@ static enum verdict st_dnload_sync(struct req *q)
 		status_reply(q, poll);
 		return V_OK;
 	}
-	case DFU_REQ_GETSTATE:
-		return reply_state(q);
 	case DFU_REQ_ABORT:
 		return reply_ack(q);
 	default:
@@ -337,8 +329,6 @@ static enum verdict st_dnbusy(struct req *q)
 		finish_op_state();
 		status_reply(q, 0);
 		return V_OK;
-	case DFU_REQ_GETSTATE:
-		return reply_state(q);
 	default:
 		return V_ILLEGAL;
 	}
@@ -352,8 +342,6 @@ static enum verdict st_dnload_idle(struct req *q)
 	case DFU_REQ_GETSTATUS:
 		status_reply(q, 0);
 		return V_OK;
-	case DFU_REQ_GETSTATE:
-		return reply_state(q);
 	case DFU_REQ_ABORT:
 		return reply_ack(q);
 	default: /* UPLOAD, DETACH, CLRSTATUS */
@@ -370,8 +358,6 @@ static enum verdict st_manifest_sync(struct req *q)
 		d.state = DFU_STATE_MANIFEST;
 		status_reply(q, 10);
 		return V_OK;
-	case DFU_REQ_GETSTATE:
-		return reply_state(q);
 	default:
 		return V_ILLEGAL;
 	}
@@ -384,8 +370,6 @@ static enum verdict st_manifest(struct req *q)
 		d.state = DFU_STATE_MANIFEST_WAIT_RESET;
 		status_reply(q, 0);
 		return V_OK;
-	case DFU_REQ_GETSTATE:
-		return reply_state(q);
 	default:
 		return V_ILLEGAL;
 	}
@@ -398,8 +382,6 @@ static enum verdict st_manifest_wait_reset(struct req *q)
 	case DFU_REQ_GETSTATUS:
 		status_reply(q, 0);
 		return V_OK;
-	case DFU_REQ_GETSTATE:
-		return reply_state(q);
 	default:
 		return V_STALL;
 	}
@@ -413,8 +395,6 @@ static enum verdict st_upload_idle(struct req *q)
 	case DFU_REQ_GETSTATUS:
 		status_reply(q, 0);
 		return V_OK;
-	case DFU_REQ_GETSTATE:
-		return reply_state(q);
 	case DFU_REQ_ABORT:
 		return reply_ack(q);
 	default: /* DNLOAD, DETACH, CLRSTATUS */
@@ -428,8 +408,6 @@ static enum verdict st_error(struct req *q)
 	case DFU_REQ_GETSTATUS:
 		status_reply(q, 0);
 		return V_OK;
-	case DFU_REQ_GETSTATE:
-		return reply_state(q);
 	case DFU_REQ_CLRSTATUS:
 		return reply_ack(q);
 	default:
@@ -510,7 +488,13 @@ static enum usbd_reply class_setup(const struct usb_setup *s, struct usbd_ctrl *
 	bool in = (s->bmRequestType & USB_DIR_IN) != 0;
 	bool want_in = s->bRequest == DFU_REQ_UPLOAD || s->bRequest == DFU_REQ_GETSTATUS ||
 	               s->bRequest == DFU_REQ_GETSTATE;
-	enum verdict v = in == want_in ? handlers[d.state](&q) : V_ILLEGAL;
+	enum verdict v;
+	if (in != want_in)
+		v = V_ILLEGAL;
+	else if (s->bRequest == DFU_REQ_GETSTATE) /* valid in every state */
+		v = reply_state(&q);
+	else
+		v = handlers[d.state](&q);
 	if (v == V_OK)
 		return q.reply;
 	if (v == V_ILLEGAL)
