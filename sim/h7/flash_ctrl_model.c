@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+#include "h7/flash_ctrl_model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/vclock.h"
+#include "h7/mmio_bus.h"
+
+#define CTRL_BASE  0x52002000u
+#define ARRAY_BASE 0x08000000u
+#define BANK_SIZE  (1024u * 1024u)
+#define SECTOR     131072u
+#define WORD       32u
+#define ERASE_US   1100000u
+#define PROGRAM_US 16u
+
+/* SR / CR bits (RM0399) */
+#define SR_BSY      (1u << 0)
+#define SR_WBNE     (1u << 1)
+#define SR_QW       (1u << 2)
+#define SR_EOP      (1u << 16)
+#define SR_WRPERR   (1u << 17)
+#define SR_PGSERR   (1u << 18)
+#define SR_STRBERR  (1u << 19)
+#define SR_INCERR   (1u << 21)
+#define SR_DBECCERR (1u << 26)
+#define CR_LOCK     (1u << 0)
+#define CR_PG       (1u << 1)
+#define CR_SER      (1u << 2)
+#define CR_START    (1u << 7)
+
+struct bank {
+	uint32_t cr, sr;
+	unsigned key_step; /* 0: none, 1: KEY1 seen */
+	bool key_fault;    /* wrong key: locked until reset */
+	uint64_t busy_until;
+	uint32_t buf_word; /* address of the word being buffered */
+	uint8_t buf[WORD];
+	uint8_t buf_mask[WORD];
+	unsigned buf_count;
+};
+
+static struct {
+	struct bank b[2];
+	uint8_t *mem;
+	uint8_t *programmed, *ecc_bad; /* per flash word */
+	unsigned programs;
+} m;
+
+static bool busy(const struct bank *k)
+{
+	return vclock_now_us() < k->busy_until;
+}
+
+static uint32_t sr_now(struct bank *k)
+{
+	uint32_t sr = k->sr & ~(SR_BSY | SR_QW);
+	if (busy(k))
+		sr |= SR_BSY | SR_QW;
+	else if (k->sr & (SR_BSY | SR_QW))
+		sr |= SR_EOP; /* finished since the last look */
+	if (k->buf_count)
+		sr |= SR_WBNE;
+	k->sr = sr;
+	return sr;
+}
+
+uint32_t flash_ctrl_model_sr(unsigned bank)
+{
+	return sr_now(&m.b[bank & 1u]);
+}
+
+unsigned flash_ctrl_model_programs(void)
+{
+	return m.programs;
+}
+
+uint8_t *flash_ctrl_model_array(void)
+{
+	return m.mem;
+}
+
+static void set_busy(struct bank *k, uint32_t us)
+{
+	k->busy_until = vclock_now_us() + us;
+	vclock_note_deadline(k->busy_until);
+	k->sr |= SR_BSY | SR_QW;
+}
+
+static uint32_t ctrl_read(void *ctx, uint32_t off, unsigned width)
+{
+	(void)ctx;
+	(void)width;
+	struct bank *k = &m.b[off >= 0x100u];
+	switch (off & 0xFFu) {
+	case 0x0C:
+		return k->cr;
+	case 0x10:
+		return sr_now(k);
+	default:
+		return 0;
+	}
+}
+
+static void ctrl_write(void *ctx, uint32_t off, uint32_t v, unsigned width)
+{
+	(void)ctx;
+	(void)width;
+	unsigned bi = off >= 0x100u;
+	struct bank *k = &m.b[bi];
+	switch (off & 0xFFu) {
+	case 0x04: /* KEYRx */
+		if (k->key_fault || !(k->cr & CR_LOCK))
+			break;
+		if (k->key_step == 0 && v == 0x45670123u) {
+			k->key_step = 1;
+		} else if (k->key_step == 1 && v == 0xCDEF89ABu) {
+			k->cr &= ~CR_LOCK;
+			k->key_step = 0;
+		} else {
+			k->key_fault = true; /* wrong sequence: locked until reset */
+		}
+		break;
+	case 0x0C: /* CRx */
+		if (k->cr & CR_LOCK) {
+			k->sr |= SR_WRPERR; /* writes to a locked CR are ignored */
+			break;
+		}
+		if ((v & CR_START) && (v & CR_SER)) {
+			if (busy(k)) {
+				k->sr |= SR_PGSERR;
+				break;
+			}
+			unsigned snb = (v >> 8) & 7u;
+			uint32_t off0 = bi * BANK_SIZE + snb * SECTOR;
+			memset(m.mem + off0, 0xFF, SECTOR);
+			memset(m.programmed + off0 / WORD, 0, SECTOR / WORD);
+			memset(m.ecc_bad + off0 / WORD, 0, SECTOR / WORD);
+			set_busy(k, ERASE_US);
+			v &= ~CR_START; /* START reads back as 0 */
+		}
+		k->cr = v;
+		break;
+	case 0x14: /* CCRx: write 1 to clear */
+		k->sr &= ~(v & ~(SR_BSY | SR_QW | SR_WBNE));
+		break;
+	default:
+		break;
+	}
+}
+
+static uint32_t array_read(void *ctx, uint32_t off, unsigned width)
+{
+	(void)ctx;
+	uint32_t v = 0;
+	for (unsigned i = 0; i < width; i++)
+		v |= (uint32_t)m.mem[off + i] << (8u * i);
+	if (m.ecc_bad[off / WORD])
+		m.b[off >= BANK_SIZE].sr |= SR_DBECCERR;
+	return v;
+}
+
+static void commit_word(struct bank *k)
+{
+	uint32_t w = k->buf_word / WORD;
+	if (m.programmed[w])
+		m.ecc_bad[w] = 1; /* programmed twice: ECC no longer matches */
+	for (unsigned i = 0; i < WORD; i++)
+		m.mem[k->buf_word + i] &= k->buf_mask[i] ? k->buf[i] : 0xFFu;
+	m.programmed[w] = 1;
+	m.programs++;
+	k->buf_count = 0;
+	memset(k->buf_mask, 0, WORD);
+	set_busy(k, PROGRAM_US);
+}
+
+static void array_write(void *ctx, uint32_t off, uint32_t v, unsigned width)
+{
+	(void)ctx;
+	struct bank *k = &m.b[off >= BANK_SIZE];
+	if (!(k->cr & CR_PG) || (k->cr & CR_LOCK) || busy(k)) {
+		k->sr |= SR_PGSERR; /* a write without PG (or while busy) */
+		return;
+	}
+	uint32_t word = off & ~(WORD - 1u);
+	if (k->buf_count && word != k->buf_word) {
+		k->sr |= SR_INCERR; /* another word before the buffer completed */
+		return;
+	}
+	k->buf_word = word;
+	for (unsigned i = 0; i < width; i++) {
+		unsigned b = (off + i) % WORD;
+		if (k->buf_mask[b]) {
+			k->sr |= SR_STRBERR; /* same location written twice */
+			return;
+		}
+		k->buf_mask[b] = 1;
+		k->buf[b] = (uint8_t)(v >> (8u * i));
+	}
+	k->buf_count += width;
+	if (k->buf_count >= WORD)
+		commit_word(k);
+}
+
+static const struct mmio_model_ops ctrl_ops = {ctrl_read, ctrl_write};
+static const struct mmio_model_ops array_ops = {array_read, array_write};
+
+int flash_ctrl_model_init(void)
+{
+	memset(&m, 0, sizeof(m));
+	m.mem = malloc(2u * BANK_SIZE);
+	m.programmed = calloc(2u * BANK_SIZE / WORD, 1);
+	m.ecc_bad = calloc(2u * BANK_SIZE / WORD, 1);
+	if (!m.mem || !m.programmed || !m.ecc_bad)
+		return -1;
+	memset(m.mem, 0xFF, 2u * BANK_SIZE);
+	m.b[0].cr = m.b[1].cr = CR_LOCK | (3u << 4); /* reset: locked, PSIZE x64 */
+	if (mmio_register(CTRL_BASE, 0x200, &ctrl_ops, NULL) ||
+	    mmio_register(ARRAY_BASE, 2u * BANK_SIZE, &array_ops, NULL))
+		return -1;
+	return 0;
+}
+
+void flash_ctrl_model_free(void)
+{
+	free(m.mem);
+	free(m.programmed);
+	free(m.ecc_bad);
+	memset(&m, 0, sizeof(m));
+}
