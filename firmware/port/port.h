@@ -164,8 +164,9 @@ int port_qspi_read(const struct port_qspi_cmd *c, void *data);
 int port_qspi_write(const struct port_qspi_cmd *c, const void *data);
 
 /* Status auto-polling: repeat c (a 1..4-byte status read; in dual-flash
- * mode both chips' bytes interleaved) until (status & mask) == match for
- * ALL bytes (AND mode), or timeout_ms passes (QDFU_E_TIMEOUT). The last
+ * mode both chips' bytes interleaved) until (byte & mask) == match for
+ * EVERY byte read (AND mode; mask and match are one byte, applied to each
+ * status byte), or timeout_ms passes (QDFU_E_TIMEOUT). The last
  * status read is stored in *last if not NULL. Non-blocking variant: with
  * timeout_ms == 0 it checks once and returns QDFU_E_BUSY if not matched. */
 int port_qspi_poll(const struct port_qspi_cmd *c, uint32_t mask, uint32_t match,

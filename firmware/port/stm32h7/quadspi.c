@@ -171,20 +171,28 @@ int port_qspi_poll(const struct port_qspi_cmd *c, uint32_t mask, uint32_t match,
                    uint32_t timeout_ms, uint32_t *last)
 {
 	struct quadspi_regs *r = q();
+	uint32_t n = c->data_len;
+	if (n == 0 || n > 4u || !c->data_lines)
+		return QDFU_E_PARAM;
+	/* the one-byte mask and match apply to every status byte (each chip's
+	 * in dual-flash mode): PSMKR/PSMAR cover all n bytes */
+	uint32_t m32 = 0, v32 = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		m32 |= (mask & 0xFFu) << (8u * i);
+		v32 |= (match & mask & 0xFFu) << (8u * i);
+	}
 	if (timeout_ms == 0) { /* one look, no waiting */
 		uint8_t st[4] = {0};
-		struct port_qspi_cmd one = *c;
-		one.data_len = QDFU_MIN(c->data_len, 4u);
-		int rc = port_qspi_read(&one, st);
+		int rc = port_qspi_read(c, st);
 		if (rc)
 			return rc;
 		uint32_t v = qdfu_get_le32(st);
 		if (last)
 			*last = v;
-		return (v & mask) == match ? QDFU_OK : QDFU_E_BUSY;
+		return (v & m32) == v32 ? QDFU_OK : QDFU_E_BUSY;
 	}
-	mmio_write(&r->PSMKR, mask);
-	mmio_write(&r->PSMAR, match);
+	mmio_write(&r->PSMKR, m32);
+	mmio_write(&r->PSMAR, v32);
 	mmio_write(&r->PIR, 16u);
 	/* AND mode (PMM = 0): in dual-flash mode BOTH chips must match */
 	mmio_modify(&r->CR, QUADSPI_CR_PMM | QUADSPI_CR_APMS, QUADSPI_CR_APMS);

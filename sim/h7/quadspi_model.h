@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Register model of the STM32H7 QUADSPI (RM0399 23.5) wired to one or two
+ * NOR chip models (sim/nor): CCR/DLR/AR/ABR/DR indirect transfers become
+ * one chip command each, FTF/TCF/BUSY/SMF as the hardware shows them,
+ * status auto-polling in AND mode (OR mode is flagged as a fault), the
+ * dual-flash rules of AN4760 (address halved on the wire, even bytes to
+ * chip 0, odd bytes to chip 1), memory-mapped mode, abort.
+ */
+#ifndef QDFU_SIM_H7_QUADSPI_MODEL_H
+#define QDFU_SIM_H7_QUADSPI_MODEL_H
+
+#include <stdbool.h>
+
+struct nor_chip;
+
+int quadspi_model_init(struct nor_chip *chip0, struct nor_chip *chip1);
+/* Faults the model saw (e.g. OR-mode polling, a register written while
+ * busy, data phases that do not match DLR). */
+unsigned quadspi_model_faults(void);
+bool quadspi_model_memmapped(void);
+
+#endif

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The real QUADSPI driver (firmware/port/stm32h7/quadspi.c, built with
+ * QDFU_HOST_MMIO) under the real NOR driver, against the QUADSPI register
+ * model wired to NOR chip models: single and dual-flash.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/err.h"
+#include "common/vclock.h"
+#include "h7/mmio_bus.h"
+#include "h7/quadspi_model.h"
+#include "nor/nor.h"
+#include "nor/nor_model.h"
+#include "port/port.h"
+#include "port/stm32h7/h7.h"
+#include "port/stm32h7/h7_sys.h"
+#include "port/stm32h7/mmio.h"
+
+/* ---- what the rest of the port would provide */
+uint32_t port_millis(void)
+{
+	return (uint32_t)(vclock_now_us() / 1000u);
+}
+
+void port_wait_hint(void)
+{
+	uint64_t next = vclock_next_deadline_us(), now = vclock_now_us();
+	vclock_advance_us(next > now ? next - now : 100u);
+}
+
+uint32_t h7_qspi_kernel_hz(void)
+{
+	return 200000000u;
+}
+
+const struct board *h7_board(void)
+{
+	return NULL;
+}
+
+void h7_gpio_af(const struct board_pin *p)
+{
+	(void)p;
+}
+
+int h7_wait_reg(volatile uint32_t *reg, uint32_t mask, uint32_t value, uint32_t timeout_us)
+{
+	for (uint32_t waited = 0;; waited += 10u) {
+		if ((mmio_read(reg) & mask) == value)
+			return QDFU_OK;
+		if (waited >= timeout_us)
+			return QDFU_E_TIMEOUT;
+		vclock_advance_us(10u);
+	}
+}
+
+/* RCC: plain storage (the driver only enables the QUADSPI clock) */
+static uint32_t rcc[0x100];
+static uint32_t rcc_read(void *ctx, uint32_t off, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	return rcc[off / 4u];
+}
+static void rcc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	rcc[off / 4u] = v;
+}
+static const struct mmio_model_ops rcc_ops = {rcc_read, rcc_write};
+
+static struct nor_chip *chips[2];
+
+static void setup_bus(const char *part, bool dual)
+{
+	vclock_init(VCLOCK_VIRTUAL);
+	mmio_reset();
+	memset(rcc, 0, sizeof(rcc));
+	assert_int_equal(mmio_register(0x58024400u, 0x400, &rcc_ops, NULL), 0);
+	chips[0] = nor_chip_create(part);
+	chips[1] = dual ? nor_chip_create(part) : NULL;
+	assert_non_null(chips[0]);
+	assert_int_equal(quadspi_model_init(chips[0], chips[1]), 0);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	nor_chip_destroy(chips[0]);
+	if (chips[1])
+		nor_chip_destroy(chips[1]);
+	chips[0] = chips[1] = NULL;
+	mmio_reset();
+	return 0;
+}
+
+static int run(int rc)
+{
+	if (rc)
+		return rc;
+	for (int i = 0; i < 1000000 && (rc = nor_poll()) == QDFU_E_BUSY; i++)
+		port_wait_hint();
+	return rc;
+}
+
+static void roundtrip(const char *part, bool dual)
+{
+	setup_bus(part, dual);
+	assert_int_equal(nor_probe(dual, 50000000u), QDFU_OK);
+	const struct nor_info *info = nor_get_info();
+	assert_non_null(info);
+	static uint8_t data[9000], back[9000];
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 13 + 5);
+	uint32_t at = 0x20000u; /* erase-aligned for every part here */
+	struct nor_time t;
+	assert_int_equal(run(nor_erase_start(at, 0x10000u, &t)), QDFU_OK);
+	assert_int_equal(run(nor_program_start(at + 100u, data, sizeof(data), &t)), QDFU_OK);
+	assert_int_equal(nor_read(at + 100u, back, sizeof(back)), QDFU_OK);
+	assert_memory_equal(back, data, sizeof(data));
+	/* on the chips themselves */
+	if (!dual) {
+		assert_memory_equal(nor_chip_array(chips[0]) + at + 100u, data, sizeof(data));
+	} else {
+		const uint8_t *c0 = nor_chip_array(chips[0]), *c1 = nor_chip_array(chips[1]);
+		for (unsigned i = 0; i < sizeof(data); i++) {
+			uint32_t a = at + 100u + i;
+			assert_int_equal((a % 2u ? c1 : c0)[a / 2u], data[i]);
+		}
+	}
+	assert_int_equal(quadspi_model_faults(), 0);
+}
+
+static void test_single_w25q64(void **state)
+{
+	(void)state;
+	roundtrip("W25Q64JV", false);
+}
+
+static void test_single_mx25l51245g_above_16mib(void **state)
+{
+	(void)state;
+	roundtrip("MX25L51245G", false);
+	static uint8_t d[300], b[300];
+	memset(d, 0xA7, sizeof(d));
+	struct nor_time t;
+	uint32_t hi = 0x2000000u; /* 32 MiB: 4-byte addressing */
+	assert_int_equal(run(nor_erase_start(hi, 0x10000u, &t)), QDFU_OK);
+	assert_int_equal(run(nor_program_start(hi, d, sizeof(d), &t)), QDFU_OK);
+	assert_int_equal(nor_read(hi, b, sizeof(b)), QDFU_OK);
+	assert_memory_equal(b, d, sizeof(d));
+	assert_memory_equal(nor_chip_array(chips[0]) + hi, d, sizeof(d));
+}
+
+static void test_dual_mt25ql512(void **state)
+{
+	(void)state;
+	roundtrip("MT25QL512ABB", true);
+}
+
+static void test_dual_poll_waits_for_both_chips(void **state)
+{
+	(void)state;
+	setup_bus("MT25QL512ABB", true);
+	assert_int_equal(nor_probe(true, 50000000u), QDFU_OK);
+	nor_chip_inject(chips[1], NOR_FAULT_STUCK_BUSY); /* chip 1 never finishes */
+	struct nor_time t;
+	int rc = run(nor_erase_start(0, 0x20000u, &t));
+	/* AND polling: chip 0 being ready is not enough */
+	assert_int_not_equal(rc, QDFU_OK);
+	/* the hardware auto-poll itself: read status (0x05) of both chips,
+	 * WIP (bit 0) must be clear in BOTH bytes */
+	struct port_qspi_cmd rdsr = {
+	    .instruction = 0x05, .instruction_lines = 1, .data_lines = 1, .data_len = 2};
+	uint32_t last = 0;
+	assert_int_equal(port_qspi_poll(&rdsr, 0x01, 0x00, 200, &last), QDFU_E_TIMEOUT);
+	assert_int_equal(last & 0x0101u, 0x0100u); /* chip 0 ready, chip 1 busy */
+	assert_int_equal(port_qspi_poll(&rdsr, 0x01, 0x00, 0, &last), QDFU_E_BUSY);
+	assert_int_equal(quadspi_model_faults(), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_teardown(test_single_w25q64, teardown),
+	    cmocka_unit_test_teardown(test_single_mx25l51245g_above_16mib, teardown),
+	    cmocka_unit_test_teardown(test_dual_mt25ql512, teardown),
+	    cmocka_unit_test_teardown(test_dual_poll_waits_for_both_chips, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
