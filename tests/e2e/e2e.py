@@ -331,6 +331,22 @@ def case_qspi_big_dual(env):
                    extra=("--flash", "MX25L51245G"), dual=True)
 
 
+def case_examples_boot(env):
+    """The example applications built by arm-none-eabi-gcc (make firmware):
+    flashed with qdfu, each starts where it was linked."""
+    root = os.path.dirname(os.path.dirname(HERE))
+    qdfu = os.path.join(os.path.dirname(env.sim), "qdfu")
+    for name, vtor in (("blink-qspi", 0x90000000), ("blink-internal", 0x08020000),
+                       ("App-CM7", 0x08020000)):
+        hexf = os.path.join(root, "build", "examples", name + ".hex")
+        check(os.path.exists(hexf), "%s is missing: run 'make firmware' first" % hexf)
+        env.run([qdfu, "flash", hexf], extra=("--time", "virtual"), check_rc=0)
+        env.run(["true"], enter="auto", check_rc=0)
+        check("start application at 0x%08x" % vtor in env.log_text(),
+              "%s: the bootloader did not start it at 0x%08x:\n%s" % (name, vtor,
+                                                                       env.log_text()[-800:]))
+
+
 CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
 # boards wired with two chips on one QUADSPI (from their schematics)
 DUAL_FLASH_BOARDS = {"stm32h745i-disco", "stm32h747i-disco", "stm32h750b-dk"}
