@@ -174,11 +174,24 @@ int region_iflash_init(struct mem_region *r, const struct board *b, uint8_t alt)
 	r->seg[0].page_size = b->iflash_sector_size;
 	r->seg[0].attr = MEM_ATTR_READ;
 	r->nseg = 1;
-	if (total_sectors > boot_sectors) {
-		r->seg[1].count = total_sectors - boot_sectors;
-		r->seg[1].page_size = b->iflash_sector_size;
-		r->seg[1].attr = MEM_ATTR_READ | MEM_ATTR_ERASE | MEM_ATTR_WRITE;
-		r->nseg = 2;
+	/* the rest of bank 1, then bank 2: writable unless the port says a
+	 * bank is in use (the Cortex-M4 running from bank 2) */
+	for (uint32_t bank = 0; bank < b->iflash_banks && r->nseg < MEM_MAX_SEGMENTS; bank++) {
+		uint32_t first = bank == 0 ? boot_sectors : 0;
+		if (first >= b->iflash_sectors)
+			continue;
+		uint8_t attr = port_iflash_bank_writable(bank)
+		                   ? (MEM_ATTR_READ | MEM_ATTR_ERASE | MEM_ATTR_WRITE)
+		                   : MEM_ATTR_READ;
+		struct mem_segment *last = &r->seg[r->nseg - 1];
+		if (last->attr == attr && last->page_size == b->iflash_sector_size) {
+			last->count += b->iflash_sectors - first; /* merge equal runs */
+			continue;
+		}
+		r->seg[r->nseg].count = b->iflash_sectors - first;
+		r->seg[r->nseg].page_size = b->iflash_sector_size;
+		r->seg[r->nseg].attr = attr;
+		r->nseg++;
 	}
 	return QDFU_OK;
 }

@@ -197,6 +197,11 @@ int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD
  * QDFU_E_ERASE / QDFU_E_PROGRAM / QDFU_E_PROTECTED on failure. */
 int port_iflash_poll(void);
 
+/* false when a bank must not be erased or programmed now: on dual-core
+ * parts, bank 2 while the Cortex-M4 may be running from it (option bit
+ * BCM4 set, or the M4 already released). The region shows it read-only. */
+bool port_iflash_bank_writable(unsigned bank);
+
 /* Read; QDFU_E_ECC on an uncorrectable error (treated as "not blank"). */
 int port_iflash_read(uint32_t addr, void *buf, uint32_t len);
 

@@ -46,7 +46,13 @@ static struct {
 	uint8_t *mem;
 	uint8_t *programmed, *ecc_bad; /* per flash word */
 	unsigned programs;
+	uint32_t optsr;
 } m;
+
+void flash_ctrl_model_set_optsr(uint32_t v)
+{
+	m.optsr = v;
+}
 
 static bool busy(const struct bank *k)
 {
@@ -96,6 +102,8 @@ static uint32_t ctrl_read(void *ctx, uint32_t off, unsigned width)
 	switch (off & 0xFFu) {
 	case 0x0C:
 		return k->cr;
+	case 0x1C:
+		return m.optsr;
 	case 0x10:
 		return sr_now(k);
 	default:

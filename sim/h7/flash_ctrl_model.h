@@ -19,5 +19,7 @@ uint8_t *flash_ctrl_model_array(void);
 /* SRx as the hardware would show it now (bank 0 or 1). */
 uint32_t flash_ctrl_model_sr(unsigned bank);
 unsigned flash_ctrl_model_programs(void);
+/* Option status (OPTSR_CUR), e.g. BCM4 (bit 22). */
+void flash_ctrl_model_set_optsr(uint32_t v);
 
 #endif

@@ -149,6 +149,21 @@ static void test_cc06_bootloader_sector_read_only(void **state)
 	assert_string_equal(s, "@Internal Flash  /0x08000000/01*128Ka,15*128Kg");
 }
 
+static void test_cc06b_bank2_read_only_while_the_m4_runs(void **state)
+{
+	(void)state;
+	host_iflash_m4_running = true;
+	assert_true(fx_reboot(true));
+	get_config();
+	char s[130];
+	get_string_ascii(find_desc(4, 0)[8], s, sizeof(s));
+	assert_string_equal(s, "@Internal Flash  /0x08000000/01*128Ka,07*128Kg,08*128Ka");
+	uint8_t data[64] = {0};
+	assert_int_equal(fx_write_block(0x08100000u, data, sizeof(data)), DFU_STATUS_ERR_TARGET);
+	assert_int_equal(h7_iflash_array(host_iflash_model())[0x100000], 0xFF);
+	host_iflash_m4_running = false;
+}
+
 static void test_cc08_set_configuration_again_keeps_dfu(void **state)
 {
 	(void)state;
@@ -682,6 +697,7 @@ int main(void)
 	    T(test_cc04_layout_strings_within_client_limits),
 	    T(test_cc05_serial_is_unique_id_hex),
 	    T(test_cc06_bootloader_sector_read_only),
+	    T(test_cc06b_bank2_read_only_while_the_m4_runs),
 	    T(test_cc08_set_configuration_again_keeps_dfu),
 	    T(test_cc09_set_interface_idle_and_dnload_idle),
 	    T(test_cc10_getstatus_idle),

@@ -17,6 +17,31 @@
 #include "port/port.h"
 #include "port/stm32h7/mmio.h"
 
+#include "boards/board.h"
+#include "port/stm32h7/h7_sys.h"
+
+/* what the rest of the port provides: the board, and RCC_GCR */
+static struct board dual_board = {.name = "dual", .dual_core = true};
+const struct board *h7_board(void)
+{
+	return &dual_board;
+}
+static uint32_t rcc_gcr;
+static uint32_t rcc_read(void *ctx, uint32_t off, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	return off == 0xA0 ? rcc_gcr : 0;
+}
+static void rcc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	if (off == 0xA0)
+		rcc_gcr = v;
+}
+static const struct mmio_model_ops rcc_ops = {rcc_read, rcc_write};
+
 #define SR_PGSERR (1u << 18)
 #define SR_WRPERR (1u << 17)
 
@@ -25,6 +50,9 @@ static int setup(void **state)
 	(void)state;
 	vclock_init(VCLOCK_VIRTUAL);
 	mmio_reset();
+	rcc_gcr = 0;
+	if (mmio_register(0x58024400u, 0x400, &rcc_ops, NULL))
+		return -1;
 	return flash_ctrl_model_init();
 }
 
@@ -130,6 +158,27 @@ static void test_model_rejects_wrong_sequences(void **state)
 	assert_int_equal(flash_ctrl_model_array()[0x20000], 0x11);
 }
 
+static void test_bank2_refused_while_the_m4_may_run_from_it(void **state)
+{
+	(void)state;
+	uint8_t w[32];
+	memset(w, 0x22, sizeof(w));
+	flash_ctrl_model_set_optsr(1u << 22); /* BCM4: the M4 boots at reset */
+	assert_false(port_iflash_bank_writable(1));
+	assert_true(port_iflash_bank_writable(0));
+	assert_int_equal(port_iflash_erase_start(9), QDFU_E_PROTECTED);
+	assert_int_equal(port_iflash_program_start(0x08100000u, w), QDFU_E_PROTECTED);
+	assert_int_equal(port_iflash_erase_start(3), QDFU_OK); /* bank 1 still works */
+	assert_int_equal(finish(), QDFU_OK);
+	flash_ctrl_model_set_optsr(0);
+	rcc_gcr = 1u << 3; /* BOOT_C2: the M4 was released */
+	assert_false(port_iflash_bank_writable(1));
+	rcc_gcr = 0;
+	assert_true(port_iflash_bank_writable(1));
+	assert_int_equal(port_iflash_program_start(0x08100000u, w), QDFU_OK);
+	assert_int_equal(finish(), QDFU_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +187,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bootloader_sector_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bank2_uses_its_own_registers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_model_rejects_wrong_sequences, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bank2_refused_while_the_m4_may_run_from_it, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,8 @@ struct nor_chip;
 int host_iflash_setup(const struct board *b, const char *state_dir);
 int host_iflash_save(const char *state_dir);
 void host_iflash_teardown(void);
+/* Tests: pretend the Cortex-M4 runs from bank 2. */
+extern bool host_iflash_m4_running;
 /* The model behind it (tests and the simulator inspect it). */
 struct h7_iflash *host_iflash_model(void);
 

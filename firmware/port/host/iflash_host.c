@@ -100,6 +100,14 @@ int port_iflash_poll(void)
 	return s.pending;
 }
 
+bool host_iflash_m4_running;
+
+bool port_iflash_bank_writable(unsigned bank)
+{
+	/* the simulated Cortex-M4 runs only when a test says so */
+	return !(bank == 1 && host_iflash_m4_running);
+}
+
 int port_iflash_read(uint32_t addr, void *buf, uint32_t len)
 {
 	if (!s.f)

@@ -40,6 +40,19 @@ static int unlock(struct flash_bank_regs *f)
 	return (mmio_read(&f->CR) & FLASH_CR_LOCK) ? QDFU_E_PROTECTED : QDFU_OK;
 }
 
+/* Dual-core parts: bank 2 holds the Cortex-M4's program (BOOT4 address,
+ * 0x08100000 by default). While the M4 may run from it (BCM4 option bit,
+ * or BOOT_C2 set) the bank is neither erased nor programmed. */
+bool port_iflash_bank_writable(unsigned bank)
+{
+	const struct board *b = h7_board();
+	if (bank == 0 || !b || !b->dual_core)
+		return true;
+	uint32_t optsr = mmio_read(&bank_regs(0)->OPTSR_CUR);
+	uint32_t gcr = mmio_read((volatile uint32_t *)MMIO_BASE(0x58024400u + RCC_GCR_OFFSET));
+	return !(optsr & FLASH_OPTSR_BCM4) && !(gcr & RCC_GCR_BOOT_C2);
+}
+
 static int ready(struct flash_bank_regs *f)
 {
 	uint32_t sr = mmio_read(&f->SR);
@@ -55,6 +68,8 @@ int port_iflash_erase_start(uint32_t sector)
 		return QDFU_E_PROTECTED;
 	if (sector >= 2u * SECTORS_PER_BANK)
 		return QDFU_E_PARAM;
+	if (!port_iflash_bank_writable(sector / SECTORS_PER_BANK))
+		return QDFU_E_PROTECTED;
 	struct flash_bank_regs *f = bank_regs(sector / SECTORS_PER_BANK);
 	int rc = unlock(f);
 	if (rc == QDFU_OK)
@@ -75,7 +90,8 @@ int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD
 	if (addr % PORT_IFLASH_WORD || addr < IFLASH_BASE ||
 	    addr - IFLASH_BASE >= 2u * SECTORS_PER_BANK * SECTOR_SIZE)
 		return QDFU_E_PARAM;
-	if (addr - IFLASH_BASE < BOOTLOADER_SECTORS * SECTOR_SIZE)
+	if (addr - IFLASH_BASE < BOOTLOADER_SECTORS * SECTOR_SIZE ||
+	    !port_iflash_bank_writable((addr - IFLASH_BASE) / (SECTORS_PER_BANK * SECTOR_SIZE)))
 		return QDFU_E_PROTECTED;
 	struct flash_bank_regs *f =
 	    bank_regs((addr - IFLASH_BASE) / (SECTORS_PER_BANK * SECTOR_SIZE));

@@ -64,4 +64,11 @@ _Static_assert(offsetof(struct flash_bank_regs, ECC_FA) == 0x60, "FLASH_ECC_FA1"
 	 FLASH_SR_RDPERR | FLASH_SR_RDSERR | FLASH_SR_SNECCERR | FLASH_SR_DBECCERR)
 #define FLASH_CCR_ALL (FLASH_SR_EOP | FLASH_SR_ERRORS)
 
+/* OPTSR_CUR */
+#define FLASH_OPTSR_BCM4 (1u << 22) /* the Cortex-M4 boots at reset */
+
+/* RCC_GCR (RCC + 0xA0): BOOT_C2 releases the Cortex-M4 */
+#define RCC_GCR_OFFSET  0xA0u
+#define RCC_GCR_BOOT_C2 (1u << 3)
+
 #endif
