@@ -2,7 +2,7 @@
 /*
  * One descriptor per modelled SPI-NOR part: everything the behavioural
  * model (nor_model.c) and the SFDP generator (nor_sfdp_gen.c) need. Values
- * come from /work/shared/facts (datasheet figures); the ones marked
+ * come from the shared facts (datasheet figures); the ones marked
  * "unverified" in nor_parts.c still need a datasheet check.
  */
 #ifndef QDFU_SIM_NOR_PARTS_H
