@@ -138,7 +138,7 @@ static int classify_pages(struct qh_dev *d, const struct qh_plan *p, uint8_t *ac
                           struct qh_error *e)
 {
 	for (size_t i = 0; i < p->npage; i++) {
-		uint32_t have, want;
+		uint32_t have = 0, want = 0;
 		int rc = expected_page_crc(p, &p->page[i], &want, e);
 		if (rc == 0)
 			rc = qh_qdfu_crc(d, p->page[i].addr, p->page[i].size, &have, e);
