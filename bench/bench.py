@@ -3,7 +3,7 @@
 """Throughput and size numbers for qdfu, reported (never asserted).
 
 Every USB transfer and flash operation runs on the simulator's virtual
-clock (USB full-speed bus time per transaction, datasheet-typical flash
+clock (USB bus time per transaction at the enumerated speed, datasheet-typical flash
 times), so "device time" is what the update would take on a board with a
 host that adds no latency of its own; "wall" is this machine's real time.
 """
@@ -69,6 +69,16 @@ def main():
         case("QSPI 1 MiB %s, over old" % board, board, qs, size,
              lambda st, b=board: run(st, qs, b))
 
+    # the same through the STM32H7 port's DWC2 driver on the register model
+    # (qdfu-sim --usb dwc2): full speed on the H745 (internal PHY), high
+    # speed on the H747 (ULPI)
+    dwc2 = ("--usb", "dwc2")
+    case("internal 1 MiB upload, DWC2 FS (h745)", "stm32h745i-disco",
+         "rm -f %s/up.bin; %s" % (work, up), size, extra=dwc2)
+    case("internal 1 MiB upload, DWC2 HS (h747)", "stm32h747i-disco",
+         "rm -f %s/up.bin; %s" % (work, up), size, extra=dwc2)
+    case("internal 1 MiB fresh, DWC2 HS (h747)", "stm32h747i-disco", fw, size, extra=dwc2)
+
     print("\n%-44s %10s %12s %10s" % ("scenario", "device s", "device kB/s", "wall s"))
     for name, n, dev, wall in rows:
         kbs = n / 1024.0 / dev if dev else float("nan")
@@ -78,6 +88,14 @@ def main():
     if a and b and a[2]:
         print("\nskipping blank pages: a fresh chip flashes %.1fx faster than a programmed one"
               % (b[2] / a[2]))
+    m, f, h = (fresh.get("internal 1 MiB upload"), fresh.get("internal 1 MiB upload, DWC2 FS (h745)"),
+               fresh.get("internal 1 MiB upload, DWC2 HS (h747)"))
+    if f and h and h[2]:
+        print("upload through DWC2: high speed %.1fx faster than full speed (device time)"
+              % (f[2] / h[2]))
+    if m and f and m[3]:
+        print("simulation cost of the DWC2 register model: %.1fx the controller model's wall time"
+              % (f[3] / m[3]))
     print("USB full-speed control-transfer ceiling for 4096-byte blocks: ~1115 kB/s "
           "(shared/facts usb-timing); real ROM bootloaders: 4-27 kB/s")
 

@@ -3,7 +3,8 @@
  * qdfu-sim: run a command with simulated qdfu boards plugged in.
  *
  *   qdfu-sim [--board NAME] [--flash CHIP[,CHIP]] [--state DIR] [--devices N]
- *            [--time real|virtual] [--enter dfu|auto] [--log FILE] -- COMMAND [ARGS...]
+ *            [--time real|virtual] [--enter dfu|auto] [--usb model|dwc2]
+ *            [--log FILE] -- COMMAND [ARGS...]
  *   qdfu-sim --list-boards | --list-chips
  *
  * Process layout: qdfu-sim (this process) plays the Linux kernel and the
@@ -13,6 +14,11 @@
  * statics. COMMAND runs with the umockdev preload (and, in virtual time,
  * the sleep shim) and sees the boards as USB devices 1-1, 1-2, ...
  * Exit status: COMMAND's.
+ *
+ * The USB device controller is a build choice of port/host (see
+ * firmware/port/host/CMakeLists.txt): this binary is one of qdfu-sim
+ * (controller model) and qdfu-sim-dwc2 (the STM32H7 DWC2 driver on its
+ * register model); --usb asking for the other one executes it instead.
  */
 #define _GNU_SOURCE
 #include "sim_cli.h"
@@ -33,6 +39,8 @@
 
 #include "boards/board.h"
 #include "common/vclock.h"
+#include "h7/h7_board_usb.h"
+#include "hostport.h"
 #include "nor/nor_model.h"
 #include "vtime/vtime_shm.h"
 #include "vusb/vusb_bus.h"
@@ -54,6 +62,7 @@ struct options {
 	enum vclock_mode time;
 	enum bootloader_enter enter;
 	const char *log;
+	const char *usb; /* "model", "dwc2" or NULL (this build's) */
 	char **command;
 };
 
@@ -73,6 +82,11 @@ static void usage(FILE *f)
 	        "                        client sleeps cost no real time; real: wall clock\n"
 	        "  --enter dfu|auto      dfu (default): boot as if the DFU button were held;\n"
 	        "                        auto: take the real boot decision\n"
+	        "  --usb model|dwc2      USB device controller: model (default of qdfu-sim):\n"
+	        "                        a fast EP0 controller model; dwc2 (default of\n"
+	        "                        qdfu-sim-dwc2): the STM32H7 port's own DWC2 driver\n"
+	        "                        on a DWC2 register model, high speed where the\n"
+	        "                        board has a ULPI PHY\n"
 	        "  --log FILE            one line per control request and device event\n"
 	        "  --list-boards         list the boards and exit\n"
 	        "  --list-chips          list the chip models and exit\n"
@@ -107,7 +121,18 @@ static bool chip_known(const char *name)
 
 static int parse(int argc, char **argv, struct options *o)
 {
-	enum { O_BOARD = 256, O_FLASH, O_STATE, O_DEVICES, O_TIME, O_ENTER, O_LOG, O_LB, O_LC };
+	enum {
+		O_BOARD = 256,
+		O_FLASH,
+		O_STATE,
+		O_DEVICES,
+		O_TIME,
+		O_ENTER,
+		O_USB,
+		O_LOG,
+		O_LB,
+		O_LC
+	};
 	static const struct option opts[] = {
 	    {"board", required_argument, NULL, O_BOARD},
 	    {"flash", required_argument, NULL, O_FLASH},
@@ -115,6 +140,7 @@ static int parse(int argc, char **argv, struct options *o)
 	    {"devices", required_argument, NULL, O_DEVICES},
 	    {"time", required_argument, NULL, O_TIME},
 	    {"enter", required_argument, NULL, O_ENTER},
+	    {"usb", required_argument, NULL, O_USB},
 	    {"log", required_argument, NULL, O_LOG},
 	    {"list-boards", no_argument, NULL, O_LB},
 	    {"list-chips", no_argument, NULL, O_LC},
@@ -169,6 +195,13 @@ static int parse(int argc, char **argv, struct options *o)
 				return 2;
 			}
 			break;
+		case O_USB:
+			if (strcmp(optarg, "model") != 0 && strcmp(optarg, "dwc2") != 0) {
+				fprintf(stderr, "qdfu-sim: --usb wants model or dwc2\n");
+				return 2;
+			}
+			o->usb = optarg;
+			break;
 		case O_LOG:
 			o->log = optarg;
 			break;
@@ -215,6 +248,36 @@ static int parse(int argc, char **argv, struct options *o)
 }
 
 /* ----------------------------------------------------- environment */
+
+/* --usb names the other build: run it, with the same arguments. It lives
+ * next to this binary. Returns only on failure. */
+static int hand_over(const char *usb, char **argv)
+{
+	const char *name = strcmp(usb, "dwc2") == 0 ? "qdfu-sim-dwc2" : "qdfu-sim";
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0) {
+		fprintf(stderr, "qdfu-sim: cannot find my own path for --usb %s\n", usb);
+		return 2;
+	}
+	self[n] = 0;
+	char *dir = g_path_get_dirname(self);
+	char *other = g_build_filename(dir, name, NULL);
+	g_free(dir);
+	char *arg0 = argv[0];
+	argv[0] = other;
+	execv(other, argv);
+	fprintf(stderr, "qdfu-sim: --usb %s needs %s next to %s: %s (make build builds both)\n",
+	        usb, name, self, strerror(errno));
+	argv[0] = arg0;
+	g_free(other);
+	return 2;
+}
+
+static bool usb_is_dwc2(void)
+{
+	return strcmp(hostport_usb_name(), "dwc2") == 0;
+}
 
 static bool has_preload(void)
 {
@@ -418,6 +481,9 @@ static int start_workers(struct run *r, volatile uint64_t *clock)
 		w->hp.chips[0] = r->o.chips[0];
 		w->hp.chips[1] = r->o.chips[1];
 		w->hp.button = r->o.enter == BOOTLOADER_ENTER_DFU;
+		/* the DWC2 build sits on a high-speed capable host port, as on a
+		 * PC: boards with a ULPI PHY enumerate at high speed */
+		w->hp.high_speed = usb_is_dwc2();
 		make_uid(r->o.board, i, w->hp.uid);
 		if (r->o.state) {
 			r->state_dirs[i] = r->o.devices > 1
@@ -479,6 +545,8 @@ int qdfu_sim_main(int argc, char **argv)
 	int e = parse(argc, argv, &r.o);
 	if (e)
 		return e;
+	if (r.o.usb && strcmp(r.o.usb, hostport_usb_name()) != 0)
+		return hand_over(r.o.usb, argv);
 	reexec_preloaded(argv);
 
 	FILE *logf = NULL;
@@ -493,6 +561,11 @@ int qdfu_sim_main(int argc, char **argv)
 	vusb_log_open(logf);
 
 	vclock_init(r.o.time);
+	if (usb_is_dwc2())
+		vusb_log("-", "usb: the STM32H7 DWC2 driver on the register model, %s",
+		         h7_board_usb_name(r.o.board));
+	else
+		vusb_log("-", "usb: EP0 controller model (full speed)");
 	volatile uint64_t *clock = NULL;
 	char vtime_file[PATH_MAX] = "";
 	if (r.o.time == VCLOCK_VIRTUAL) {

@@ -48,6 +48,7 @@ struct bus_dev {
 	unsigned devnum;
 	unsigned gen; /* bumped at every publish and removal */
 	bool present;
+	bool high_speed; /* what the last bus reset enumerated at */
 	uint8_t ddesc[18];
 	uint8_t cdesc[MAX_CONFIG_LEN];
 	uint16_t cdesc_len;
@@ -159,13 +160,21 @@ static void string_desc(struct bus_dev *d, uint8_t index, uint16_t langid, char 
 
 /* ------------------------------------------------------- enumeration */
 
+/* Reset the port; the device chirps (or not) and the speed is known. */
+static int bus_reset(struct bus_dev *d)
+{
+	if (vusb_link_bus_reset(d->link, &d->high_speed) != VUSB_REP_DONE)
+		return -ENODEV;
+	vusb_log(d->path, "bus reset (%s speed)", d->high_speed ? "high" : "full");
+	return 0;
+}
+
 /* What hub_port_connect() + usb_new_device() do. */
 static int enumerate(struct bus_dev *d, unsigned devnum)
 {
 	uint8_t s[8];
-	if (vusb_link_bus_reset(d->link) != VUSB_REP_DONE)
+	if (bus_reset(d) < 0)
 		return -ENODEV;
-	vusb_log(d->path, "bus reset");
 	/* "new scheme": 64 bytes of device descriptor at address 0 to learn
 	 * bMaxPacketSize0, then reset again */
 	mk_setup(s, 0x80, 6, 0x0100, 0, 64);
@@ -173,9 +182,8 @@ static int enumerate(struct bus_dev *d, unsigned devnum)
 	int r = control_sync(d, s, first);
 	if (r < 8)
 		return r < 0 ? r : -EPROTO;
-	if (vusb_link_bus_reset(d->link) != VUSB_REP_DONE)
+	if (bus_reset(d) < 0)
 		return -ENODEV;
-	vusb_log(d->path, "bus reset");
 	mk_setup(s, 0x00, 5, (uint16_t)devnum, 0, 0);
 	if ((r = control_sync(d, s, NULL)) < 0)
 		return r;
@@ -239,13 +247,14 @@ static int publish(struct bus_dev *d)
 	                       minor);
 	g_string_append_printf(g,
 	                       "A: busnum=%u\\n\nA: devnum=%u\\n\nA: devpath=%u\\n\n"
-	                       "A: speed=12\\n\nA: bConfigurationValue=%u\\n\n"
+	                       "A: speed=%u\\n\nA: bConfigurationValue=%u\\n\n"
 	                       "A: bNumConfigurations=%u\\n\nA: bNumInterfaces=%2u\\n\n"
 	                       "A: bDeviceClass=%02x\\n\nA: bMaxPacketSize0=%u\\n\n"
 	                       "A: idVendor=%04x\\n\nA: idProduct=%04x\\n\nA: bcdDevice=%04x\\n\n"
 	                       "A: dev=189:%u\\n\n",
-	                       BUSNUM, d->devnum, d->index + 1, d->cdesc[5], dd[17], d->cdesc[4],
-	                       dd[4], dd[7], vid, pid, bcd, minor);
+	                       BUSNUM, d->devnum, d->index + 1, d->high_speed ? 480u : 12u,
+	                       d->cdesc[5], dd[17], d->cdesc[4], dd[4], dd[7], vid, pid, bcd,
+	                       minor);
 	if (d->manufacturer[0])
 		attr_append(g, "manufacturer", d->manufacturer);
 	if (d->product[0])
@@ -299,9 +308,9 @@ static void attach(struct bus_dev *d)
 	ref->gen = d->gen;
 	g_hash_table_replace(d->bus->nodes, g_strdup(d->devnode), ref);
 	umockdev_testbed_uevent(d->bus->tb, d->syspath, "add");
-	vusb_log(d->path, "enumerated %04x:%04x devnum %u serial %s",
+	vusb_log(d->path, "enumerated %04x:%04x devnum %u serial %s at %s speed",
 	         d->ddesc[8] | (d->ddesc[9] << 8), d->ddesc[10] | (d->ddesc[11] << 8), devnum,
-	         d->serial[0] ? d->serial : "-");
+	         d->serial[0] ? d->serial : "-", d->high_speed ? "high" : "full");
 }
 
 /* ------------------------------------------------------------ URBs */
@@ -540,11 +549,10 @@ static void ioctl_reset(struct client *c, UMockdevIoctlClient *ioc)
 	struct bus_dev *d = c->dev;
 	uint8_t s[8];
 	fail_all(d, -ENOENT);
-	if (vusb_link_bus_reset(d->link) != VUSB_REP_DONE) {
+	if (bus_reset(d) < 0) {
 		done(ioc, ENODEV);
 		return;
 	}
-	vusb_log(d->path, "bus reset");
 	mk_setup(s, 0x00, 5, (uint16_t)d->devnum, 0, 0);
 	int r = control_sync(d, s, NULL);
 	if (r >= 0) {
@@ -740,6 +748,13 @@ bool vusb_bus_device_event(struct vusb_bus *bus, unsigned i, const struct vusb_e
 		break;
 	case VUSB_EV_STAY:
 		vusb_log(d->path, "staying in DFU: %s", ev->reason);
+		break;
+	case VUSB_EV_FAULT:
+		/* a driver bug: loud, but the run goes on as the chip would */
+		vusb_log(d->path, "hardware rule broken (%u so far): %s", (unsigned)ev->vtor,
+		         ev->reason);
+		fprintf(stderr, "qdfu-sim: device %s: hardware rule broken: %s\n", d->path,
+		        ev->reason);
 		break;
 	case VUSB_EV_ERROR:
 	default:

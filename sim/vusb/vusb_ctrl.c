@@ -67,10 +67,15 @@ bool vusb_ctrl_run(struct vusb_ctrl *x, const struct vusb_dev_ops *ops, void *ct
 		int r;
 		switch (x->stage) {
 		case VUSB_STAGE_SETUP:
-			/* SETUP is never NAKed (USB 2.0 8.5.3). */
-			ops->setup(ctx, x->setup);
-			x->stage = x->wlength ? VUSB_STAGE_DATA : VUSB_STAGE_STATUS;
-			continue;
+			/* SETUP is never NAKed (USB 2.0 8.5.3): ACK or nothing. */
+			r = ops->setup(ctx, x->setup);
+			if (r == VUSB_ACK) {
+				x->noresp = 0;
+				x->stage = x->wlength ? VUSB_STAGE_DATA : VUSB_STAGE_STATUS;
+				continue;
+			}
+			r = VUSB_NORESP;
+			break;
 		case VUSB_STAGE_DATA:
 			r = data_transaction(x, ops, ctx);
 			break;
@@ -86,7 +91,13 @@ bool vusb_ctrl_run(struct vusb_ctrl *x, const struct vusb_dev_ops *ops, void *ct
 			return finish(x, -EPIPE);
 		if (r == VUSB_ACK) {
 			x->streak = 0;
+			x->noresp = 0;
 			continue;
+		}
+		if (r == VUSB_NORESP) {
+			if (++x->noresp >= VUSB_NORESP_TRIES)
+				return finish(x, -EPROTO);
+			continue; /* the host controller retries at once */
 		}
 		x->naks++;
 		x->streak++;

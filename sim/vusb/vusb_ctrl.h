@@ -9,7 +9,8 @@
  * NAKs are retried; between two retries the engine calls ops->nak() so the
  * device's main loop runs (and virtual time moves). A STALL in any stage
  * ends the transfer with -EPIPE. The engine gives up after a NAK budget
- * and can be resumed later (the URB stays in flight meanwhile).
+ * and can be resumed later (the URB stays in flight meanwhile). A stage that
+ * gets no handshake VUSB_NORESP_TRIES times in a row ends it with -EPROTO.
  */
 #ifndef QDFU_SIM_VUSB_CTRL_H
 #define QDFU_SIM_VUSB_CTRL_H
@@ -17,10 +18,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum { VUSB_ACK = 0, VUSB_NAK = 1, VUSB_STALL = 2 }; /* = HOSTPORT_* */
+/* Handshakes, = HOSTPORT_*. NORESP: no handshake (timeout on the wire). */
+enum { VUSB_ACK = 0, VUSB_NAK = 1, VUSB_STALL = 2, VUSB_NORESP = 3 };
+
+/* Transactions without a handshake are retried this many times in a row,
+ * then the transfer fails with -EPROTO (what a Linux host controller driver
+ * reports after its error counter runs out: EHCI/xHCI CERR = 3). */
+#define VUSB_NORESP_TRIES 3u
 
 struct vusb_dev_ops {
-	void (*setup)(void *ctx, const uint8_t pkt[8]);
+	int (*setup)(void *ctx, const uint8_t pkt[8]);
 	int (*out)(void *ctx, const uint8_t *data, unsigned len);
 	int (*in)(void *ctx, uint8_t *data, unsigned maxlen, unsigned *len);
 	/* The device NAKed; `streak` counts consecutive NAKs (1, 2, ...). */
@@ -43,8 +50,9 @@ struct vusb_ctrl {
 	uint32_t packets; /* data-stage packets (incl. zero-length) */
 	uint32_t naks;    /* total NAKs seen */
 	uint32_t streak;  /* consecutive NAKs */
+	uint32_t noresp;  /* consecutive transactions without handshake */
 	enum vusb_stage stage;
-	int result; /* when done: data bytes (>= 0) or -EPIPE */
+	int result; /* when done: data bytes (>= 0), -EPIPE or -EPROTO */
 };
 
 void vusb_ctrl_start(struct vusb_ctrl *x, const uint8_t setup[8], uint8_t *data, uint16_t mps);

@@ -116,9 +116,13 @@ int vusb_link_cancel(struct vusb_link *l)
 	return transact(l, VUSB_REQ_CANCEL, NULL, NULL, 0, 0, NULL, 0, NULL);
 }
 
-int vusb_link_bus_reset(struct vusb_link *l)
+int vusb_link_bus_reset(struct vusb_link *l, bool *high_speed)
 {
-	return transact(l, VUSB_REQ_BUS_RESET, NULL, NULL, 0, 0, NULL, 0, NULL);
+	int result = 0;
+	int st = transact(l, VUSB_REQ_BUS_RESET, NULL, NULL, 0, 0, NULL, 0, &result);
+	if (high_speed)
+		*high_speed = st == VUSB_REP_DONE && result == 1;
+	return st;
 }
 
 int vusb_link_save(struct vusb_link *l)

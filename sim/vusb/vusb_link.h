@@ -6,6 +6,7 @@
 #ifndef QDFU_SIM_VUSB_LINK_H
 #define QDFU_SIM_VUSB_LINK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -31,7 +32,8 @@ int vusb_link_ctrl(struct vusb_link *l, const uint8_t setup[8], uint8_t *data, u
 int vusb_link_continue(struct vusb_link *l, const uint8_t setup[8], uint8_t *data,
                        uint32_t nak_budget, int *result);
 int vusb_link_cancel(struct vusb_link *l);
-int vusb_link_bus_reset(struct vusb_link *l);
+/* USB bus reset; *high_speed (if not NULL) = it enumerated at high speed. */
+int vusb_link_bus_reset(struct vusb_link *l, bool *high_speed);
 int vusb_link_save(struct vusb_link *l);
 /* Ask the worker to save and exit, and reap it. Returns its exit status. */
 int vusb_link_quit(struct vusb_link *l);

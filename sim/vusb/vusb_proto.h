@@ -23,7 +23,8 @@ enum vusb_req_type {
 	VUSB_REQ_CTRL = 1,  /* start a control transfer (setup + OUT data) */
 	VUSB_REQ_CONTINUE,  /* resume the pending one */
 	VUSB_REQ_CANCEL,    /* forget the pending one (URB discarded) */
-	VUSB_REQ_BUS_RESET, /* USB bus reset */
+	VUSB_REQ_BUS_RESET, /* USB bus reset; result = 1 if it enumerated at
+	                       high speed, 0 at full speed */
 	VUSB_REQ_SAVE,      /* run the main loop once, report, save memories */
 	VUSB_REQ_QUIT,      /* save and exit */
 };
@@ -56,11 +57,13 @@ enum vusb_ev_type {
 	VUSB_EV_APP,         /* the bootloader started the application */
 	VUSB_EV_STAY,        /* boot decision: stay in DFU (reason) */
 	VUSB_EV_ERROR,       /* setup failed (reason) */
+	VUSB_EV_FAULT,       /* a register model saw the firmware break a
+	                        hardware rule (vtor = count so far, reason) */
 };
 
 struct vusb_event {
 	uint32_t type;
-	uint32_t vtor;
+	uint32_t vtor; /* APP: vector table; FAULT: violations so far */
 	char reason[96];
 };
 

@@ -3,9 +3,11 @@
  * Device worker: boots the firmware (bootloader_init), runs its main loop
  * (bootloader_task) whenever the host is not talking to it, and answers
  * control transfers by driving the transaction API of port/host with the
- * engine in vusb_ctrl.c. In virtual time it charges the full-speed bus time
- * of each transfer to the clock and, while the device keeps NAKing, jumps
- * the clock to the next model deadline (a flash operation finishing).
+ * engine in vusb_ctrl.c. In virtual time it charges the bus time of each
+ * transfer (at the speed the device enumerated) to the clock and, while the
+ * device keeps NAKing, jumps the clock to the next model deadline (a flash
+ * operation finishing). Hardware rules the firmware breaks on a register
+ * model (DWC2 build) are reported to the host as FAULT events.
  *
  * Virtual time has two views here: the device's own clock (vclock, local
  * to this process) and the clock shared with qdfu-sim, the other devices
@@ -46,8 +48,9 @@ static struct {
 	bool pending; /* a control transfer is in flight */
 	struct vusb_ctrl x;
 	uint8_t data[VUSB_MAX_DATA];
-	uint64_t bus_bt; /* byte-times charged so far */
-	uint64_t bus_us; /* ... of which already added to the clock */
+	uint64_t bus_ns3; /* bus time charged so far, in thirds of a ns */
+	uint64_t bus_us;  /* ... of which already added to the clock */
+	unsigned faults;  /* hardware rule violations already reported */
 } w;
 
 static void send_event(uint32_t type, uint32_t vtor, const char *reason)
@@ -97,12 +100,17 @@ static void catch_up(void)
 	}
 }
 
+static struct usb_timing bus_timing(void)
+{
+	return usb_timing_for(hostport_high_speed());
+}
+
 static void charge_bytetimes(uint64_t bt)
 {
 	if (!virtual_time())
 		return;
-	w.bus_bt += bt;
-	uint64_t us = w.bus_bt * USB_FS_BYTE_NS_NUM / USB_FS_BYTE_NS_DEN / 1000u;
+	w.bus_ns3 += bt * bus_timing().byte_ns_x3;
+	uint64_t us = w.bus_ns3 / 3000u;
 	if (us > w.bus_us) {
 		vclock_advance_us(us - w.bus_us);
 		w.bus_us = us;
@@ -112,10 +120,10 @@ static void charge_bytetimes(uint64_t bt)
 
 /* ---------------------------------------------- device transactions */
 
-static void dev_setup(void *ctx, const uint8_t pkt[8])
+static int dev_setup(void *ctx, const uint8_t pkt[8])
 {
 	(void)ctx;
-	hostport_setup_packet(pkt);
+	return hostport_setup_packet(pkt);
 }
 
 static int dev_out(void *ctx, const uint8_t *data, unsigned len)
@@ -133,7 +141,7 @@ static int dev_in(void *ctx, uint8_t *data, unsigned maxlen, unsigned *len)
 static void dev_nak(void *ctx, uint32_t streak)
 {
 	(void)ctx;
-	charge_bytetimes(USB_FS_NAK_BT);
+	charge_bytetimes(bus_timing().nak_bt);
 	if (virtual_time() && streak > NAK_CATCH_UP) {
 		/* Still NAKing after the main loop caught up: the device waits
 		 * for something (a flash operation). Skip to when it ends. */
@@ -165,10 +173,25 @@ static void run_task(void)
 
 static void boot(void);
 
+/* A register model saw the firmware break a hardware rule: say so (once
+ * per new violation; the count is cumulative over MCU resets). */
+static void check_faults(void)
+{
+	const char *last = NULL;
+	unsigned n = hostport_faults(&last);
+	if (n > w.faults) {
+		char why[96];
+		snprintf(why, sizeof(why), "%s", last ? last : "?");
+		send_event(VUSB_EV_FAULT, n, why);
+		w.faults = n;
+	}
+}
+
 /* Tell the host what changed since the last look. */
 static void check_lifecycle(void)
 {
 	uint32_t vtor;
+	check_faults();
 	if (!w.app_running && hostport_app_started(&vtor)) {
 		w.app_running = true;
 		w.pending = false;
@@ -240,7 +263,8 @@ static void run_transfer(uint32_t budget)
 		reply(VUSB_REP_PENDING, 0, NULL, 0);
 		return;
 	}
-	charge_bytetimes(usb_fs_ctrl_bytetimes(w.x.done, w.x.packets));
+	struct usb_timing t = bus_timing();
+	charge_bytetimes(usb_ctrl_bytetimes(&t, w.x.done, w.x.packets));
 	w.pending = false;
 	uint32_t in_len = (vusb_ctrl_is_in(&w.x) && w.x.result > 0) ? (uint32_t)w.x.result : 0;
 	reply(VUSB_REP_DONE, w.x.result, w.data, in_len);
@@ -291,7 +315,8 @@ static void handle_request(const uint8_t *msg, size_t len)
 			vclock_advance_us(10000u);
 			publish_time();
 		}
-		reply(VUSB_REP_DONE, 0, NULL, 0);
+		/* result: the speed the reset enumerated (1 = high) */
+		reply(VUSB_REP_DONE, hostport_high_speed() ? 1 : 0, NULL, 0);
 		break;
 	case VUSB_REQ_SAVE:
 		/* let the device finish what its clock already allows (a leave

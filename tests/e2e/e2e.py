@@ -347,6 +347,73 @@ def case_examples_boot(env):
                                                                        env.log_text()[-800:]))
 
 
+# boards whose USB goes through an external ULPI PHY: high speed
+ULPI_BOARDS = {"stm32h747i-disco", "portenta-h7"}
+# boards with 128 KiB of internal flash: only the bootloader's own sector
+SMALL_INTERNAL_BOARDS = {"stm32h750b-dk", "daisy-seed", "weact-h750"}
+SPEED_CHECK = ("import usb.core; d = usb.core.find(idVendor=0x0483, idProduct=0xdf11); "
+               "print('libusb speed', d.speed)")
+
+
+def make_dwc2_case(board):
+    """The whole flow through the STM32H7 port's own DWC2 driver on the DWC2
+    register model (qdfu-sim --usb dwc2): enumeration at the speed the
+    board's PHY allows, dfu-util download / upload on both memories, leave,
+    and not one hardware rule broken on the way."""
+    extra = ("--usb", "dwc2")
+    hs = board in ULPI_BOARDS
+
+    def case(env):
+        rc, out = env.run("dfu-util -l && %s -c \"%s\"" % (PY, SPEED_CHECK), board=board,
+                          extra=extra, check_rc=0)
+        alts = {int(a[3]): a[4] for a in dfu_list(out)}
+        check(alts.get(0, "").startswith("@Internal Flash") and
+              alts.get(1, "").startswith("@QSPI Flash/0x90000000/"),
+              "%s: alt settings through DWC2:\n%s" % (board, out[-2000:]))
+        # libusb reads the speed the kernel saw: 3 = high, 2 = full
+        check("libusb speed %d" % (3 if hs else 2) in out,
+              "%s: expected %s speed:\n%s" % (board, "high" if hs else "full", out[-500:]))
+        log = env.log_text()
+        check("usb: the STM32H7 DWC2 driver on the register model" in log,
+              "%s: qdfu-sim did not run the DWC2 driver:\n%s" % (board, log[:600]))
+        check(" at %s speed" % ("high" if hs else "full") in log,
+              "%s: enumeration speed:\n%s" % (board, log[:1500]))
+        if board in SMALL_INTERNAL_BOARDS:
+            # applications live in QSPI: one linked there, started on leave
+            app, base = app_image(200 * 1024, vtor=QSPI, seed=21), QSPI
+            alt = 1
+        else:
+            app, base = app_image(300 * 1024, seed=21), APP
+            alt = 0
+        write(env.path("app.bin"), app)
+        env.run(["dfu-util", "-a", str(alt), "-s", "0x%08x" % base, "-D", "app.bin"], board=board,
+                extra=extra, check_rc=0)
+        if alt == 0:
+            mem = env.internal()
+            check(mem[base - IFLASH:base - IFLASH + len(app)] == app,
+                  "%s: internal.bin does not hold the image" % board)
+        env.run(["dfu-util", "-a", str(alt), "-s", "0x%08x:%d" % (base, len(app)), "-U",
+                 "app-up.bin"], board=board, extra=extra, check_rc=0)
+        check(read(env.path("app-up.bin")) == app, "%s: upload differs from download" % board)
+        if alt == 0:
+            qspi_roundtrip(env, board, 256 * 1024 + 33, 0x300011, extra=extra,
+                           dual=board in DUAL_FLASH_BOARDS)
+        # the same image again with :leave: unchanged data, then the start
+        env.run(["dfu-util", "-a", str(alt), "-s", "0x%08x:leave" % base, "-D", "app.bin"],
+                board=board, extra=extra, check_rc=0)
+        check("start application at 0x%08x" % base in env.log_text(),
+              "%s: leave through DWC2 did not start the application:\n%s" %
+              (board, env.log_text()[-1500:]))
+        if hs:
+            # pydfu's request sequence (no alt selected) at high speed
+            env.run([PY, os.path.join(HERE, "pyusb_client.py"), "pydfu", "app.bin",
+                     "0x%08x" % base], board=board, extra=extra, check_rc=0)
+        for run_log in (env.log_text(),):
+            check("hardware rule broken" not in run_log,
+                  "%s: the firmware broke a hardware rule:\n%s" % (board, run_log[-1500:]))
+    return case
+
+
 CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
 # boards wired with two chips on one QUADSPI (from their schematics)
 DUAL_FLASH_BOARDS = {"stm32h745i-disco", "stm32h747i-disco", "stm32h750b-dk"}
@@ -357,6 +424,8 @@ def case_for(name):
         return CASES[name]
     if name.startswith("qspi_board:"):
         return make_qspi_case(name.split(":", 1)[1])
+    if name.startswith("dwc2:"):
+        return make_dwc2_case(name.split(":", 1)[1])
     raise SystemExit("unknown case " + name)
 
 
@@ -364,7 +433,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sim", required=True)
     ap.add_argument("--work", required=True)
-    ap.add_argument("case", help="|".join(sorted(CASES)) + "|qspi_board:BOARD")
+    ap.add_argument("case", help="|".join(sorted(CASES)) + "|qspi_board:BOARD|dwc2:BOARD")
     a = ap.parse_args()
     env = Env(os.path.abspath(a.sim), os.path.abspath(a.work))
     try:

@@ -5,6 +5,7 @@
 
 #include "common/vclock.h"
 #include "h7.h"
+#include "h7/h7_board_usb.h"
 #include "h7/mmio_bus.h"
 #include "h7_sys.h"
 #include "port/port.h"
@@ -38,12 +39,12 @@ void port_start_app(uint32_t vtor)
 
 uintptr_t h7h_usb_base(const struct board *b)
 {
-	return b->hw.usb == BOARD_USB2_OTG_FS_PA11_PA12 ? 0x40080000u : 0x40040000u;
+	return h7_board_usb_base(b);
 }
 
 enum dwc2m_phy h7h_usb_phy(const struct board *b)
 {
-	return b->hw.usb == BOARD_USB1_OTG_HS_ULPI ? DWC2M_PHY_ULPI : DWC2M_PHY_FS_INTERNAL;
+	return h7_board_usb_phy(b);
 }
 
 int h7h_setup(const struct board *b, void (*task)(void))

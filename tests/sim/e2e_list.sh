@@ -23,7 +23,7 @@ paths=$(grep '^Found DFU: \[0483:df11\].*alt=0,' "$DIR/out.txt" |
 [ "$paths" -eq "$N" ] || fail "expected $N distinct paths, got $paths"
 i=1
 while [ "$i" -le "$N" ]; do
-	grep -Eq "^[0-9]+\.[0-9]{6} 1-$i enumerated 0483:df11 devnum [0-9]+ serial [0-9A-F]{24}$" \
+	grep -Eq "^[0-9]+\.[0-9]{6} 1-$i enumerated 0483:df11 devnum [0-9]+ serial [0-9A-F]{24} at full speed$" \
 		"$DIR/log.txt" || fail "no 'enumerated' log line for 1-$i"
 	grep -Eq "^[0-9]+\.[0-9]{6} 1-$i staying in DFU: .+" "$DIR/log.txt" ||
 		fail "no 'staying in DFU' log line for 1-$i"

@@ -35,7 +35,8 @@ static int reset_port(void **state)
 {
 	(void)state;
 	g_nev = g_evpos = 0;
-	host_usb_configure(false);
+	struct hostport_config cfg = {.high_speed = false};
+	host_usb_configure(&cfg);
 	port_usb_init(NULL);
 	port_usb_connect(true);
 	return 0;
@@ -183,10 +184,11 @@ static void disconnected_device_is_silent(void **state)
 	port_usb_connect(false);
 	assert_false(hostport_connected());
 	hostport_bus_reset();
-	hostport_setup_packet(k_setup);
+	assert_int_equal(hostport_setup_packet(k_setup), HOSTPORT_NORESP);
 	assert_int_equal(g_nev, 0);
 	port_usb_ep0_xfer(0x80, got, 4);
-	assert_int_equal(hostport_in(0x80, got, 64, &n), HOSTPORT_NAK);
+	assert_int_equal(hostport_in(0x80, got, 64, &n), HOSTPORT_NORESP);
+	assert_int_equal(hostport_out(0x00, got, 4), HOSTPORT_NORESP);
 }
 
 /* ------------------------------------ engine + port + a tiny EP0 core */
@@ -242,10 +244,10 @@ static void core_task(void)
 	}
 }
 
-static void p_setup(void *ctx, const uint8_t pkt[8])
+static int p_setup(void *ctx, const uint8_t pkt[8])
 {
 	(void)ctx;
-	hostport_setup_packet(pkt);
+	return hostport_setup_packet(pkt);
 }
 
 static int p_out(void *ctx, const uint8_t *d, unsigned n)

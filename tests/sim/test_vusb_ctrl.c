@@ -27,6 +27,8 @@ struct fake {
 	unsigned nak_each; /* NAKs before every data/status transaction */
 	unsigned nak_left;
 	bool stall_data, stall_status;
+	unsigned noresp_setups; /* SETUPs dropped before one is taken */
+	unsigned noresp_status; /* status transactions without handshake */
 	bool in_data_stage;
 	/* observations */
 	unsigned setups, in_tx, out_tx, zlp_in, zlp_out, nak_calls;
@@ -43,15 +45,20 @@ static bool nak_now(struct fake *f)
 	return false;
 }
 
-static void f_setup(void *ctx, const uint8_t pkt[8])
+static int f_setup(void *ctx, const uint8_t pkt[8])
 {
 	struct fake *f = ctx;
 	(void)pkt;
 	f->setups++;
+	if (f->noresp_setups) {
+		f->noresp_setups--;
+		return VUSB_NORESP;
+	}
 	f->in_pos = 0;
 	f->out_pos = 0;
 	f->nak_left = f->nak_each;
 	f->in_data_stage = true;
+	return VUSB_ACK;
 }
 
 static int f_in(void *ctx, uint8_t *data, unsigned maxlen, unsigned *len)
@@ -62,6 +69,10 @@ static int f_in(void *ctx, uint8_t *data, unsigned maxlen, unsigned *len)
 	if (nak_now(f))
 		return VUSB_NAK;
 	if (maxlen == 0) { /* status stage IN (host asks for a ZLP) */
+		if (f->noresp_status) {
+			f->noresp_status--;
+			return VUSB_NORESP;
+		}
 		if (f->stall_status)
 			return VUSB_STALL;
 		f->zlp_in++;
@@ -281,6 +292,52 @@ static void stall_in_status_stage_is_epipe(void **state)
 	assert_int_equal(f.out_pos, 3); /* the data went through */
 }
 
+/* A SETUP the device dropped twice is taken the third time: the host
+ * controller retries, the client sees nothing. */
+static void dropped_setup_is_retried(void **state)
+{
+	(void)state;
+	struct fake f = {0};
+	f.noresp_setups = 2;
+	uint8_t s[8], buf[4] = {0};
+	setup_pkt(s, 0x21, 0);
+	struct vusb_ctrl x;
+	vusb_ctrl_start(&x, s, buf, 64);
+	assert_true(vusb_ctrl_run(&x, &ops, &f, 100));
+	assert_int_equal(x.result, 0);
+	assert_int_equal(f.setups, 3);
+	assert_int_equal(f.zlp_in, 1);
+}
+
+/* Three transactions in a row without handshake: -EPROTO, in any stage. */
+static void no_response_three_times_is_eproto(void **state)
+{
+	(void)state;
+	struct fake f = {0};
+	f.noresp_setups = 3;
+	uint8_t s[8], buf[4] = {0};
+	setup_pkt(s, 0x21, 0);
+	struct vusb_ctrl x;
+	vusb_ctrl_start(&x, s, buf, 64);
+	assert_true(vusb_ctrl_run(&x, &ops, &f, 100));
+	assert_int_equal(x.result, -EPROTO);
+	assert_int_equal(f.setups, 3);
+	assert_int_equal(f.zlp_in, 0);
+
+	struct fake g = {0};
+	g.noresp_status = 3;
+	vusb_ctrl_start(&x, s, buf, 64);
+	assert_true(vusb_ctrl_run(&x, &ops, &g, 100));
+	assert_int_equal(x.result, -EPROTO);
+
+	struct fake h = {0};
+	h.noresp_status = 2; /* two misses, then the handshake comes */
+	vusb_ctrl_start(&x, s, buf, 64);
+	assert_true(vusb_ctrl_run(&x, &ops, &h, 100));
+	assert_int_equal(x.result, 0);
+	assert_int_equal(h.zlp_in, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +350,8 @@ int main(void)
 	    cmocka_unit_test(nak_budget_suspends_and_resumes),
 	    cmocka_unit_test(stall_in_data_stage_is_epipe),
 	    cmocka_unit_test(stall_in_status_stage_is_epipe),
+	    cmocka_unit_test(dropped_setup_is_retried),
+	    cmocka_unit_test(no_response_three_times_is_eproto),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

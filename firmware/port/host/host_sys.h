@@ -13,7 +13,12 @@
 
 /* system_host.c: UID, button; clears reset / application-start records. */
 void host_system_configure(const struct hostport_config *cfg);
-/* usb_host.c: speed presented; back to the power-on state (detached). */
-void host_usb_configure(bool high_speed);
+/* The USB side (usb_host.c, or dwc2/usb_dwc2_bridge.c): the run
+ * configuration (host port speed, board, UID), at power-on. */
+void host_usb_configure(const struct hostport_config *cfg);
+/* An MCU reset or power-on (port_init): USB hardware back to its reset
+ * state; the DWC2 bridge also brings up what the target's port_init does
+ * before the USB driver runs (supply, clocks) on the register models. */
+int host_usb_power_on(const struct board *b);
 
 #endif

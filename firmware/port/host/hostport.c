@@ -46,7 +46,7 @@ int hostport_setup(const struct hostport_config *cfg)
 	}
 
 	host_system_configure(&g_hp.cfg);
-	host_usb_configure(cfg->high_speed);
+	host_usb_configure(&g_hp.cfg);
 
 	int r = host_iflash_setup(cfg->board, g_hp.cfg.state_dir);
 	if (r == QDFU_E_NO_DEVICE) {

@@ -16,7 +16,9 @@
 
 #include "boards/board.h"
 
-enum { HOSTPORT_ACK = 0, HOSTPORT_NAK = 1, HOSTPORT_STALL = 2 };
+/* Handshakes. NORESP: no handshake at all (device not connected, wrong
+ * address, a SETUP the controller dropped): a host sees a timeout. */
+enum { HOSTPORT_ACK = 0, HOSTPORT_NAK = 1, HOSTPORT_STALL = 2, HOSTPORT_NORESP = 3 };
 
 struct hostport_config {
 	const struct board *board;
@@ -30,7 +32,10 @@ struct hostport_config {
 	uint8_t uid[12];
 	/* button held at reset (enter DFU) */
 	bool button;
-	/* USB speed presented (full unless the board uses high speed) */
+	/* The simulated host port supports high speed. With the USB controller
+	 * model (usb_host.c) the device then enumerates at high speed; with the
+	 * real DWC2 driver (dwc2/usb_dwc2_bridge.c) it does when the board's
+	 * PHY can (ULPI), as on a PC. */
 	bool high_speed;
 };
 
@@ -41,9 +46,15 @@ int hostport_save(void);
 /* Free everything (models, buffers). */
 void hostport_teardown(void);
 
-/* USB transactions on EP0 (ep 0x00 OUT / 0x80 IN). */
+/* Which USB device controller this build drives: "model" (usb_host.c, an
+ * EP0 controller model behind port_usb_*) or "dwc2" (the STM32H7 port's
+ * real DWC2 driver on the DWC2 register model). */
+const char *hostport_usb_name(void);
+
+/* USB transactions on EP0 (ep 0x00 OUT / 0x80 IN), each answering
+ * HOSTPORT_ACK / NAK / STALL / NORESP. */
 void hostport_bus_reset(void);
-void hostport_setup_packet(const uint8_t pkt[8]);
+int hostport_setup_packet(const uint8_t pkt[8]);
 int hostport_out(uint8_t ep, const uint8_t *data, unsigned len);
 int hostport_in(uint8_t ep, uint8_t *data, unsigned maxlen, unsigned *len);
 /* Pull-up state: false after the firmware soft-disconnected (leave). */
@@ -54,5 +65,10 @@ bool hostport_take_reset_request(void);
 bool hostport_app_started(uint32_t *vtor);
 /* The device address most recently applied. */
 uint8_t hostport_address(void);
+/* The speed the last bus reset enumerated at (true = high speed). */
+bool hostport_high_speed(void);
+/* Hardware rules the firmware broke so far (register models count them;
+ * 0 with the controller model), and the last one in words. */
+unsigned hostport_faults(const char **last);
 
 #endif

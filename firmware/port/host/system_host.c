@@ -38,11 +38,10 @@ void host_system_configure(const struct hostport_config *cfg)
 
 int port_init(const struct board *b)
 {
-	(void)b;
 	/* A new boot: the previous run's jump is history. */
 	g_sys.app_started = false;
 	g_sys.reset_requested = false;
-	return QDFU_OK;
+	return host_usb_power_on(b);
 }
 
 uint32_t port_millis(void)

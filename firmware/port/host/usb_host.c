@@ -9,6 +9,7 @@
  *  - SETUP is always ACKed, even while stalled or busy (8.5.3): it clears
  *    the stall and cancels whatever transfer the core had armed;
  *  - an IN or OUT token with no transfer armed in that direction is NAKed;
+ *  - without the pull-up nothing answers (HOSTPORT_NORESP);
  *  - a stall holds for both directions until the next SETUP;
  *  - transfers are split into max-packet-size packets; an OUT transfer ends
  *    after its length or a short packet, an IN transfer after its length
@@ -56,10 +57,24 @@ static void cancel_transfers(void)
 	g_usb.out.armed = false;
 }
 
-void host_usb_configure(bool high_speed)
+void host_usb_configure(const struct hostport_config *cfg)
 {
 	memset(&g_usb, 0, sizeof(g_usb));
-	g_usb.high_speed = high_speed;
+	g_usb.high_speed = cfg->high_speed;
+}
+
+int host_usb_power_on(const struct board *b)
+{
+	(void)b;
+	/* the pull-up goes with the reset; the rest is port_usb_init's */
+	g_usb.connected = false;
+	cancel_transfers();
+	return QDFU_OK;
+}
+
+const char *hostport_usb_name(void)
+{
+	return "model";
 }
 
 /* ------------------------------------------------------- port.h side */
@@ -68,7 +83,8 @@ int port_usb_init(const struct board *b)
 {
 	(void)b;
 	bool hs = g_usb.high_speed;
-	host_usb_configure(hs);
+	memset(&g_usb, 0, sizeof(g_usb));
+	g_usb.high_speed = hs;
 	return QDFU_OK;
 }
 
@@ -130,21 +146,24 @@ void hostport_bus_reset(void)
 	usbd_event_post(&ev);
 }
 
-void hostport_setup_packet(const uint8_t pkt[8])
+int hostport_setup_packet(const uint8_t pkt[8])
 {
 	if (!g_usb.connected)
-		return;
+		return HOSTPORT_NORESP;
 	cancel_transfers();
 	g_usb.stalled = false;
 	struct port_usb_event ev = {.type = PORT_USB_EV_SETUP};
 	memcpy(ev.setup, pkt, sizeof(ev.setup));
 	usbd_event_post(&ev);
+	return HOSTPORT_ACK;
 }
 
 int hostport_out(uint8_t ep, const uint8_t *data, unsigned len)
 {
 	struct ep0_xfer *x = &g_usb.out;
-	if ((ep & 0x7Fu) != 0 || !g_usb.connected)
+	if (!g_usb.connected)
+		return HOSTPORT_NORESP; /* no pull-up: nobody answers */
+	if ((ep & 0x7Fu) != 0)
 		return HOSTPORT_NAK;
 	if (g_usb.stalled)
 		return HOSTPORT_STALL;
@@ -166,7 +185,9 @@ int hostport_in(uint8_t ep, uint8_t *data, unsigned maxlen, unsigned *len)
 {
 	struct ep0_xfer *x = &g_usb.in;
 	*len = 0;
-	if ((ep & 0x7Fu) != 0 || !g_usb.connected)
+	if (!g_usb.connected)
+		return HOSTPORT_NORESP; /* no pull-up: nobody answers */
+	if ((ep & 0x7Fu) != 0)
 		return HOSTPORT_NAK;
 	if (g_usb.stalled)
 		return HOSTPORT_STALL;
@@ -201,4 +222,16 @@ bool hostport_connected(void)
 uint8_t hostport_address(void)
 {
 	return g_usb.address;
+}
+
+bool hostport_high_speed(void)
+{
+	return g_usb.high_speed;
+}
+
+unsigned hostport_faults(const char **last)
+{
+	if (last)
+		*last = NULL;
+	return 0; /* the controller model has no register rules to break */
 }

@@ -32,6 +32,11 @@ void h7_timebase_init(uint32_t cpu_hz);
 /* usb_dwc2.c: the interrupt body (called by the OTG_HS/OTG_FS vectors;
  * on the host by the model's test harness when the interrupt is pending). */
 void h7_usb_irq(void);
+#ifdef QDFU_HOST_MMIO
+/* Host builds only: the driver's state as after .bss clearing (a simulated
+ * MCU reset keeps the process, and with it the statics). */
+void h7_usb_forget_state(void);
+#endif
 
 /*
  * Bounded register wait: poll until (reg & mask) == value, checking every

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * System services of port.h on the STM32H7: bring-up order, unique ID,
- * no-init word, button, LED, reset; and the bounded register wait used by
- * every driver of the port.
+ * no-init word, button, LED, reset. (The bounded register wait every
+ * driver uses is in regwait.c, so drivers link without these services.)
  */
 #include "common/err.h"
 #include "h7.h"
@@ -20,19 +20,6 @@ static const struct board *board;
  * zeroed .bss. Stored with its complement so that power-on garbage never
  * reads as a request. */
 static uint32_t noinit_word[2] __attribute__((section(".noinit")));
-
-int h7_wait_reg(volatile uint32_t *reg, uint32_t mask, uint32_t value, uint32_t timeout_us)
-{
-	uint32_t step = timeout_us >= 10000u ? 10u : 1u;
-
-	for (uint32_t waited = 0;; waited += step) {
-		if ((mmio_read(reg) & mask) == value)
-			return QDFU_OK;
-		if (waited >= timeout_us)
-			return QDFU_E_TIMEOUT;
-		h7_delay_us(step);
-	}
-}
 
 const struct board *h7_board(void)
 {

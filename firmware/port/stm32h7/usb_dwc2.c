@@ -12,6 +12,9 @@
  * facts file (RM0399 "OTG_HS programming model"); every wait is bounded.
  */
 #include <stddef.h>
+#ifdef QDFU_HOST_MMIO
+#include <string.h>
+#endif
 
 #include "common/compiler.h"
 #include "common/err.h"
@@ -395,6 +398,15 @@ void OTG_FS_IRQHandler(void)
 {
 	h7_usb_irq();
 }
+
+#ifdef QDFU_HOST_MMIO
+/* The simulator's MCU reset: on the target the start-up code zeroes .bss,
+ * so a new boot never sees the previous boot's core pointer. */
+void h7_usb_forget_state(void)
+{
+	memset(&u, 0, sizeof(u));
+}
+#endif
 
 /* ------------------------------------------------------------ boundary */
 
