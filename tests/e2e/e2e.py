@@ -351,8 +351,6 @@ def case_examples_boot(env):
 ULPI_BOARDS = {"stm32h747i-disco", "portenta-h7"}
 # boards with 128 KiB of internal flash: only the bootloader's own sector
 SMALL_INTERNAL_BOARDS = {"stm32h750b-dk", "daisy-seed", "weact-h750"}
-SPEED_CHECK = ("import usb.core; d = usb.core.find(idVendor=0x0483, idProduct=0xdf11); "
-               "print('libusb speed', d.speed)")
 
 
 def make_dwc2_case(board):
@@ -364,7 +362,8 @@ def make_dwc2_case(board):
     hs = board in ULPI_BOARDS
 
     def case(env):
-        rc, out = env.run("dfu-util -l && %s -c \"%s\"" % (PY, SPEED_CHECK), board=board,
+        rc, out = env.run("dfu-util -l && %s %s speed - 0" %
+                          (PY, os.path.join(HERE, "pyusb_client.py")), board=board,
                           extra=extra, check_rc=0)
         alts = {int(a[3]): a[4] for a in dfu_list(out)}
         check(alts.get(0, "").startswith("@Internal Flash") and
@@ -373,6 +372,16 @@ def make_dwc2_case(board):
         # libusb reads the speed the kernel saw: 3 = high, 2 = full
         check("libusb speed %d" % (3 if hs else 2) in out,
               "%s: expected %s speed:\n%s" % (board, "high" if hs else "full", out[-500:]))
+        if hs:
+            # a high-speed device describes its full-speed self (USB 2.0 9.6.2, 9.6.4)
+            bcd = re.search(r"device bcdUSB ([0-9a-f]{4})", out)
+            check(bcd and ("qualifier: len 10 type 6 bcdUSB %s mps0 64 configs 1" % bcd.group(1))
+                  in out and
+                  "other-speed: type 7" in out and "same-interfaces True" in out,
+                  "%s: DEVICE_QUALIFIER / OTHER_SPEED_CONFIGURATION:\n%s" % (board, out[-600:]))
+        else:
+            check("qualifier: error stall" in out and "other-speed: error stall" in out,
+                  "%s: a full-speed device must stall DEVICE_QUALIFIER:\n%s" % (board, out[-600:]))
         log = env.log_text()
         check("usb: the STM32H7 DWC2 driver on the register model" in log,
               "%s: qdfu-sim did not run the DWC2 driver:\n%s" % (board, log[:600]))

@@ -9,6 +9,10 @@
                    block numbers increment, sleep bwPollTimeout, verify by
                    UPLOAD after ABORT with no GETSTATUS, attach = DNLOAD(2, empty)
   die FILE ADDR    erases and writes a few blocks, then the process is killed
+  speed - -        prints libusb's speed and what the device answers to
+                   DEVICE_QUALIFIER and OTHER_SPEED_CONFIGURATION (USB 2.0
+                   9.6.2, 9.6.4: a high-speed device answers, a full-speed
+                   one stalls)
 """
 import os
 import signal
@@ -194,6 +198,29 @@ def die(path, addr):
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def speed(path, addr):
+    del path, addr
+    dev = find()
+    print("libusb speed", dev.speed)
+    print("device bcdUSB %04x" % dev.bcdUSB)
+    for name, value in (("qualifier", 0x0600), ("other-speed", 0x0700)):
+        try:
+            d = bytes(dev.ctrl_transfer(0x80, 6, value, 0, 255, 2000))
+        except usb.core.USBError as e:
+            print("%s: error %s" % (name, "stall" if e.errno == 32 else e))
+            continue
+        if name == "qualifier":
+            # bLength, bDescriptorType, bcdUSB, class/sub/proto, MPS0, configs
+            print("qualifier: len %d type %d bcdUSB %04x mps0 %d configs %d" %
+                  (d[0], d[1], d[2] | d[3] << 8, d[7], d[8]))
+        else:
+            total = d[2] | d[3] << 8
+            cfg = bytes(dev.ctrl_transfer(0x80, 6, 0x0200, 0, 255, 2000))
+            same = total == len(d) and d[4:] == cfg[4:len(d)]
+            print("other-speed: type %d total %d same-interfaces %s" % (d[1], total, same))
+
+
 if __name__ == "__main__":
     mode, path, addr = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
-    {"pydfu": pydfu, "fwupd": fwupd, "cubeprog": cubeprog, "die": die}[mode](path, addr)
+    {"pydfu": pydfu, "fwupd": fwupd, "cubeprog": cubeprog, "die": die,
+     "speed": speed}[mode](path, addr)
