@@ -20,8 +20,12 @@ SIM = os.path.join(ROOT, sys.argv[1] if len(sys.argv) > 1 else "build/host-relea
 
 
 def sim_time(log):
-    t = [float(l.split()[0]) for l in open(log) if re.match(r"^\d+\.\d+ ", l)]
-    return (t[-1] - t[0]) if t else 0.0
+    """Device time of the job: from the end of the first enumeration (boot,
+    bus resets and descriptors are not the update) to the last log line."""
+    lines = [l for l in open(log) if re.match(r"^\d+\.\d+ ", l)]
+    t = [float(l.split()[0]) for l in lines]
+    first = next((i for i, l in enumerate(lines) if " enumerated " in l), 0)
+    return (t[-1] - t[first]) if t else 0.0
 
 
 def run(state, cmd, board="stm32h745i-disco", extra=()):
