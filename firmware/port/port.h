@@ -127,6 +127,10 @@ void port_usb_ep0_stall(void);
 /* EP0 max packet size and the enumerated speed. */
 uint8_t port_usb_ep0_mps(void);
 enum port_usb_speed port_usb_speed(void);
+/* The controller and its PHY can run at high speed (ULPI), whatever speed
+ * the bus came up at: such a device answers DEVICE_QUALIFIER and
+ * OTHER_SPEED_CONFIGURATION at both speeds (USB 2.0 9.6.2). */
+bool port_usb_high_speed_capable(void);
 
 /* ------------------------------------------------------------------ */
 /* Flash-command bus (QUADSPI)                                          */

@@ -166,11 +166,15 @@ static const uint8_t *string_descriptor(uint8_t index, uint16_t *len)
 	return g.reply;
 }
 
-/* High-speed devices answer DEVICE_QUALIFIER and OTHER_SPEED_CONFIGURATION
- * (USB 2.0 9.6.2, 9.6.4); a full-speed-only device stalls them. */
+/* High-speed capable devices answer DEVICE_QUALIFIER and
+ * OTHER_SPEED_CONFIGURATION at either speed, describing the speed they are
+ * not running at (USB 2.0 9.6.2, 9.6.4); a full-speed-only device stalls
+ * them ("must respond with a request error"). With EP0 only, both speeds
+ * have the same device information: the qualifier repeats the device
+ * descriptor's fields and the other-speed configuration the configuration. */
 static const uint8_t *speed_descriptor(uint8_t type, uint16_t *len)
 {
-	if (port_usb_speed() != PORT_USB_SPEED_HIGH)
+	if (!port_usb_high_speed_capable())
 		return NULL;
 	if (type == USB_DT_DEVICE_QUALIFIER) {
 		const uint8_t *d = g.desc->device;

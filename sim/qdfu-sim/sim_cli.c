@@ -4,7 +4,7 @@
  *
  *   qdfu-sim [--board NAME] [--flash CHIP[,CHIP]] [--state DIR] [--devices N]
  *            [--time real|virtual] [--enter dfu|auto] [--usb model|dwc2]
- *            [--log FILE] -- COMMAND [ARGS...]
+ *            [--host-speed high|full] [--log FILE] -- COMMAND [ARGS...]
  *   qdfu-sim --list-boards | --list-chips
  *
  * Process layout: qdfu-sim (this process) plays the Linux kernel and the
@@ -62,7 +62,8 @@ struct options {
 	enum vclock_mode time;
 	enum bootloader_enter enter;
 	const char *log;
-	const char *usb; /* "model", "dwc2" or NULL (this build's) */
+	const char *usb;      /* "model", "dwc2" or NULL (this build's) */
+	bool host_full_speed; /* --host-speed full: a full-speed-only port */
 	char **command;
 };
 
@@ -87,6 +88,9 @@ static void usage(FILE *f)
 	        "                        qdfu-sim-dwc2): the STM32H7 port's own DWC2 driver\n"
 	        "                        on a DWC2 register model, high speed where the\n"
 	        "                        board has a ULPI PHY\n"
+	        "  --host-speed high|full\n"
+	        "                        what the simulated host port supports (default\n"
+	        "                        high); full: as behind a full-speed hub (dwc2)\n"
 	        "  --log FILE            one line per control request and device event\n"
 	        "  --list-boards         list the boards and exit\n"
 	        "  --list-chips          list the chip models and exit\n"
@@ -129,6 +133,7 @@ static int parse(int argc, char **argv, struct options *o)
 		O_TIME,
 		O_ENTER,
 		O_USB,
+		O_HSPEED,
 		O_LOG,
 		O_LB,
 		O_LC
@@ -141,6 +146,7 @@ static int parse(int argc, char **argv, struct options *o)
 	    {"time", required_argument, NULL, O_TIME},
 	    {"enter", required_argument, NULL, O_ENTER},
 	    {"usb", required_argument, NULL, O_USB},
+	    {"host-speed", required_argument, NULL, O_HSPEED},
 	    {"log", required_argument, NULL, O_LOG},
 	    {"list-boards", no_argument, NULL, O_LB},
 	    {"list-chips", no_argument, NULL, O_LC},
@@ -201,6 +207,13 @@ static int parse(int argc, char **argv, struct options *o)
 				return 2;
 			}
 			o->usb = optarg;
+			break;
+		case O_HSPEED:
+			if (strcmp(optarg, "high") != 0 && strcmp(optarg, "full") != 0) {
+				fprintf(stderr, "qdfu-sim: --host-speed wants high or full\n");
+				return 2;
+			}
+			o->host_full_speed = strcmp(optarg, "full") == 0;
 			break;
 		case O_LOG:
 			o->log = optarg;
@@ -482,8 +495,9 @@ static int start_workers(struct run *r, volatile uint64_t *clock)
 		w->hp.chips[1] = r->o.chips[1];
 		w->hp.button = r->o.enter == BOOTLOADER_ENTER_DFU;
 		/* the DWC2 build sits on a high-speed capable host port, as on a
-		 * PC: boards with a ULPI PHY enumerate at high speed */
-		w->hp.high_speed = usb_is_dwc2();
+		 * PC (unless --host-speed full): boards with a ULPI PHY enumerate
+		 * at high speed. The controller model is full speed only. */
+		w->hp.high_speed = usb_is_dwc2() && !r->o.host_full_speed;
 		make_uid(r->o.board, i, w->hp.uid);
 		if (r->o.state) {
 			r->state_dirs[i] = r->o.devices > 1

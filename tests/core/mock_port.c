@@ -173,6 +173,11 @@ enum port_usb_speed port_usb_speed(void)
 	return PORT_USB_SPEED_FULL;
 }
 
+bool port_usb_high_speed_capable(void)
+{
+	return mock.hs_capable; /* e.g. ULPI behind a full-speed hub */
+}
+
 /* ------------------------------------------------------------ host side */
 
 static void post(uint8_t type, uint8_t ep, uint16_t len, const uint8_t *setup)

@@ -23,7 +23,8 @@ struct mock_stats {
 	bool reset_requested;
 	bool app_started;
 	uint32_t app_vtor;
-	uint32_t naks; /* main-loop passes spent waiting for the device */
+	uint32_t naks;   /* main-loop passes spent waiting for the device */
+	bool hs_capable; /* port_usb_high_speed_capable() (runs at full speed) */
 };
 
 extern struct mock_stats mock;

@@ -166,6 +166,31 @@ static void test_stall_clears_at_next_setup(void **state)
 	assert_int_equal(mock_control(0x80, 8, 0, 0, 1, buf), 1); /* GET_CONFIGURATION */
 }
 
+/* USB 2.0 9.6.2: a high-speed capable device running at full speed (ULPI
+ * behind a full-speed hub) describes its high-speed self; only a
+ * full-speed-only device answers with a request error. */
+static void test_qualifier_by_capability_not_current_speed(void **state)
+{
+	(void)state;
+	uint8_t dev[18], q[10], cfg[255], other[255];
+	assert_int_equal(mock_control(0x80, 6, 0x0100, 0, 18, dev), 18);
+	mock.hs_capable = true;
+	assert_int_equal(mock_control(0x80, 6, 0x0600, 0, 10, q), 10);
+	assert_int_equal(q[0], 10);
+	assert_int_equal(q[1], 6);
+	assert_memory_equal(&q[2], &dev[2], 6); /* bcdUSB, class, sub, proto, mps0 */
+	assert_int_equal(q[8], dev[17]);
+	assert_int_equal(q[9], 0);
+	int n = mock_control(0x80, 6, 0x0200, 0, sizeof(cfg), cfg);
+	assert_true(n > 9);
+	assert_int_equal(mock_control(0x80, 6, 0x0700, 0, sizeof(other), other), n);
+	assert_int_equal(other[1], 7);
+	assert_memory_equal(&other[2], &cfg[2], (size_t)n - 2);
+	mock.hs_capable = false;
+	assert_int_equal(mock_control(0x80, 6, 0x0600, 0, 10, q), MOCK_EPIPE);
+	assert_int_equal(mock_control(0x80, 6, 0x0700, 0, 9, q), MOCK_EPIPE);
+}
+
 static void test_set_address_reaches_port_before_status(void **state)
 {
 	(void)state;
@@ -240,6 +265,8 @@ int main(void)
 	                                    teardown_core),
 	    cmocka_unit_test_setup_teardown(test_stall_clears_at_next_setup, setup_core,
 	                                    teardown_core),
+	    cmocka_unit_test_setup_teardown(test_qualifier_by_capability_not_current_speed,
+	                                    setup_core, teardown_core),
 	    cmocka_unit_test_setup_teardown(test_set_address_reaches_port_before_status, setup_core,
 	                                    teardown_core),
 	    cmocka_unit_test_setup_teardown(test_configuration_interface_and_status, setup_core,

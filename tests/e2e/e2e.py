@@ -362,9 +362,19 @@ def make_dwc2_case(board):
     hs = board in ULPI_BOARDS
 
     def case(env):
-        rc, out = env.run("dfu-util -l && %s %s speed - 0" %
-                          (PY, os.path.join(HERE, "pyusb_client.py")), board=board,
-                          extra=extra, check_rc=0)
+        plain_run = env.run
+
+        def run(cmd, board=board, extra=extra, check_rc=0, **kw):
+            # the log is per run: look at every run's log and output
+            rc, out = plain_run(cmd, board=board, extra=extra, check_rc=check_rc, **kw)
+            for text in (out, env.log_text()):
+                check("hardware rule broken" not in text,
+                      "%s: the firmware broke a hardware rule:\n%s" % (board, text[-1500:]))
+            return rc, out
+        env.run = run  # qspi_roundtrip's runs are checked too
+
+        client = os.path.join(HERE, "pyusb_client.py")
+        rc, out = run("dfu-util -l && %s %s speed - 0" % (PY, client))
         alts = {int(a[3]): a[4] for a in dfu_list(out)}
         check(alts.get(0, "").startswith("@Internal Flash") and
               alts.get(1, "").startswith("@QSPI Flash/0x90000000/"),
@@ -395,31 +405,40 @@ def make_dwc2_case(board):
             app, base = app_image(300 * 1024, seed=21), APP
             alt = 0
         write(env.path("app.bin"), app)
-        env.run(["dfu-util", "-a", str(alt), "-s", "0x%08x" % base, "-D", "app.bin"], board=board,
-                extra=extra, check_rc=0)
+        run(["dfu-util", "-a", str(alt), "-s", "0x%08x" % base, "-D", "app.bin"])
         if alt == 0:
             mem = env.internal()
             check(mem[base - IFLASH:base - IFLASH + len(app)] == app,
                   "%s: internal.bin does not hold the image" % board)
-        env.run(["dfu-util", "-a", str(alt), "-s", "0x%08x:%d" % (base, len(app)), "-U",
-                 "app-up.bin"], board=board, extra=extra, check_rc=0)
+        run(["dfu-util", "-a", str(alt), "-s", "0x%08x:%d" % (base, len(app)), "-U",
+             "app-up.bin"])
         check(read(env.path("app-up.bin")) == app, "%s: upload differs from download" % board)
         if alt == 0:
             qspi_roundtrip(env, board, 256 * 1024 + 33, 0x300011, extra=extra,
                            dual=board in DUAL_FLASH_BOARDS)
         # the same image again with :leave: unchanged data, then the start
-        env.run(["dfu-util", "-a", str(alt), "-s", "0x%08x:leave" % base, "-D", "app.bin"],
-                board=board, extra=extra, check_rc=0)
+        run(["dfu-util", "-a", str(alt), "-s", "0x%08x:leave" % base, "-D", "app.bin"])
         check("start application at 0x%08x" % base in env.log_text(),
               "%s: leave through DWC2 did not start the application:\n%s" %
               (board, env.log_text()[-1500:]))
         if hs:
             # pydfu's request sequence (no alt selected) at high speed
-            env.run([PY, os.path.join(HERE, "pyusb_client.py"), "pydfu", "app.bin",
-                     "0x%08x" % base], board=board, extra=extra, check_rc=0)
-        for run_log in (env.log_text(),):
-            check("hardware rule broken" not in run_log,
-                  "%s: the firmware broke a hardware rule:\n%s" % (board, run_log[-1500:]))
+            run([PY, client, "pydfu", "app.bin", "0x%08x" % base])
+            # behind a full-speed hub the ULPI board runs at full speed and,
+            # being high-speed capable, still has a qualifier (USB 2.0 9.6.2)
+            fs = extra + ("--host-speed", "full")
+            rc, out = run("%s %s speed - 0" % (PY, client), extra=fs)
+            check("libusb speed 2" in out and "qualifier: len 10 type 6" in out and
+                  "same-interfaces True" in out,
+                  "%s behind a full-speed hub:\n%s" % (board, out[-600:]))
+            check(" at full speed" in env.log_text(), "%s: not enumerated at full speed" % board)
+            small = app[:20000]
+            write(env.path("small.bin"), small)
+            run(["dfu-util", "-a", str(alt), "-s", "0x%08x" % base, "-D", "small.bin"], extra=fs)
+            run(["dfu-util", "-a", str(alt), "-s", "0x%08x:%d" % (base, len(small)), "-U",
+                 "small-up.bin"], extra=fs)
+            check(read(env.path("small-up.bin")) == small,
+                  "%s behind a full-speed hub: upload differs" % board)
     return case
 
 

@@ -88,6 +88,10 @@ enum port_usb_speed port_usb_speed(void)
 {
 	return PORT_USB_SPEED_FULL;
 }
+bool port_usb_high_speed_capable(void)
+{
+	return false;
+}
 int port_iflash_erase_start(uint32_t sector)
 {
 	(void)sector;

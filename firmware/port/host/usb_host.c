@@ -132,6 +132,11 @@ enum port_usb_speed port_usb_speed(void)
 	return g_usb.high_speed ? PORT_USB_SPEED_HIGH : PORT_USB_SPEED_FULL;
 }
 
+bool port_usb_high_speed_capable(void)
+{
+	return g_usb.high_speed; /* the model runs at one speed */
+}
+
 /* --------------------------------------------------- hostport.h side */
 
 void hostport_bus_reset(void)

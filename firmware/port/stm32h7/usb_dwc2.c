@@ -652,3 +652,8 @@ enum port_usb_speed port_usb_speed(void)
 {
 	return u.speed;
 }
+
+bool port_usb_high_speed_capable(void)
+{
+	return u.ulpi; /* the internal PHYs are full speed only */
+}
