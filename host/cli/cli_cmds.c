@@ -83,9 +83,12 @@ static void print_device_text(struct cli *c, const struct qh_found *f)
 		        "    (no permission to open it: install host/udev/70-qdfu.rules)\n");
 	} else {
 		fprintf(c->out,
-		        "    \"%s\" / \"%s\", bcdDevice 0x%04x, DFU 0x%04x, transfer size %u\n",
+		        "    \"%s\" / \"%s\", bcdDevice 0x%04x, DFU 0x%04x, transfer size %u%s\n",
 		        i->manufacturer, i->product, i->bcd_device, i->bcd_dfu,
-		        (unsigned)i->transfer_size);
+		        (unsigned)i->transfer_size,
+		        i->speed_mbps == 480  ? ", high speed"
+		        : i->speed_mbps == 12 ? ", full speed"
+		                              : "");
 	}
 	if (i->has_qdfu_info)
 		fprintf(c->out, "    qdfu protocol %u, firmware %u.%u%s%s\n", i->qdfu.proto,
@@ -128,9 +131,9 @@ static void print_device_json(struct cli *c, const struct qh_found *f)
 	fprintf(
 	    c->out,
 	    ",\"access\":%s,\"bcd_device\":\"0x%04x\",\"bcd_dfu\":\"0x%04x\",\"transfer_size\":%u,"
-	    "\"attributes\":%u",
+	    "\"attributes\":%u,\"speed_mbps\":%u",
 	    f->access_denied ? "false" : "true", i->bcd_device, i->bcd_dfu,
-	    (unsigned)i->transfer_size, i->attrs);
+	    (unsigned)i->transfer_size, i->attrs, (unsigned)i->speed_mbps);
 	if (i->has_qdfu_info)
 		fprintf(c->out, ",\"qdfu\":{\"protocol\":%u,\"firmware\":\"%u.%u\",\"crc\":%s}",
 		        i->qdfu.proto, (unsigned)(i->qdfu.fw_version >> 8),

@@ -87,6 +87,7 @@ struct qh_dev_info {
 	char manufacturer[128], product[128], serial[128];
 	char path[32]; /* "bus-port.port...", as dfu-util prints it */
 	uint8_t bus, address;
+	uint16_t speed_mbps; /* bus speed it enumerated at: 12, 480, ...; 0 unknown */
 	uint8_t intf;
 	enum qh_kind kind;
 	/* DFU functional descriptor (DFU 1.1 section 4.1.3). */

@@ -244,6 +244,21 @@ static void query_qdfu(libusb_device_handle *h, struct qh_dev_info *info)
 		info->has_qdfu_info = 1;
 }
 
+/* The speed the kernel saw the device enumerate at (libusb 1.0.26). */
+static uint16_t speed_mbps(int speed)
+{
+	switch (speed) {
+	case LIBUSB_SPEED_FULL:
+		return 12;
+	case LIBUSB_SPEED_HIGH:
+		return 480;
+	case LIBUSB_SPEED_SUPER:
+		return 5000;
+	default:
+		return 0; /* low speed (no DFU device), unknown */
+	}
+}
+
 static int describe(libusb_device *dev, struct qh_found *f)
 {
 	struct libusb_device_descriptor dd;
@@ -260,6 +275,7 @@ static int describe(libusb_device *dev, struct qh_found *f)
 	info->bcd_device = dd.bcdDevice;
 	info->bus = libusb_get_bus_number(dev);
 	info->address = libusb_get_device_address(dev);
+	info->speed_mbps = speed_mbps(libusb_get_device_speed(dev));
 	port_path(dev, info->path, sizeof(info->path));
 	if (!describe_config(dev, info, istr))
 		return 0;

@@ -374,7 +374,8 @@ def make_dwc2_case(board):
         env.run = run  # qspi_roundtrip's runs are checked too
 
         client = os.path.join(HERE, "pyusb_client.py")
-        rc, out = run("dfu-util -l && %s %s speed - 0" % (PY, client))
+        qdfu = os.path.join(os.path.dirname(env.sim), "qdfu")
+        rc, out = run("dfu-util -l && %s %s speed - 0 && %s list --json" % (PY, client, qdfu))
         alts = {int(a[3]): a[4] for a in dfu_list(out)}
         check(alts.get(0, "").startswith("@Internal Flash") and
               alts.get(1, "").startswith("@QSPI Flash/0x90000000/"),
@@ -382,6 +383,8 @@ def make_dwc2_case(board):
         # libusb reads the speed the kernel saw: 3 = high, 2 = full
         check("libusb speed %d" % (3 if hs else 2) in out,
               "%s: expected %s speed:\n%s" % (board, "high" if hs else "full", out[-500:]))
+        check('"speed_mbps":%d' % (480 if hs else 12) in out,
+              "%s: qdfu list does not report the speed:\n%s" % (board, out[-800:]))
         if hs:
             # a high-speed device describes its full-speed self (USB 2.0 9.6.2, 9.6.4)
             bcd = re.search(r"device bcdUSB ([0-9a-f]{4})", out)

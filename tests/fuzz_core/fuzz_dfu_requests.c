@@ -78,6 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifndef QDFU_LIBFUZZER
+#include "replay_files.h"
+
 /* Replay: files given on the command line, or a seeded random run that
  * favours well-formed DFU and DfuSe requests. */
 static uint32_t rng = 12345;
@@ -92,17 +94,8 @@ static uint32_t rnd(void)
 int main(int argc, char **argv)
 {
 	static uint8_t in[4096];
-	if (argc > 1) {
-		for (int i = 1; i < argc; i++) {
-			FILE *f = fopen(argv[i], "rb");
-			if (!f)
-				return 2;
-			size_t n = fread(in, 1, sizeof(in), f);
-			fclose(f);
-			LLVMFuzzerTestOneInput(in, n);
-		}
-		return 0;
-	}
+	if (argc > 1)
+		return replay_files(argc, argv, in, sizeof(in));
 	static const uint8_t types[] = {0x21, 0xA1, 0x21, 0xA1, 0x41, 0xC1, 0x80, 0x00, 0x01, 0xC0};
 	for (int iter = 0; iter < 150; iter++) {
 		size_t len = 0;

@@ -20,5 +20,7 @@ void host_usb_configure(const struct hostport_config *cfg);
  * state; the DWC2 bridge also brings up what the target's port_init does
  * before the USB driver runs (supply, clocks) on the register models. */
 int host_usb_power_on(const struct board *b);
+/* Free what host_usb_configure / host_usb_power_on created. */
+void host_usb_teardown(void);
 
 #endif

@@ -90,6 +90,7 @@ void hostport_teardown(void)
 	if (g_hp.qspi_up)
 		host_qspi_teardown();
 	host_iflash_teardown();
+	host_usb_teardown();
 	g_hp.up = false;
 	g_hp.qspi_up = false;
 }

@@ -72,6 +72,12 @@ int host_usb_power_on(const struct board *b)
 	return QDFU_OK;
 }
 
+void host_usb_teardown(void)
+{
+	g_usb.connected = false;
+	cancel_transfers();
+}
+
 const char *hostport_usb_name(void)
 {
 	return "model";

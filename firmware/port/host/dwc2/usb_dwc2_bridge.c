@@ -159,6 +159,16 @@ int host_usb_power_on(const struct board *b)
 	return rc ? rc : c;
 }
 
+void host_usb_teardown(void)
+{
+	if (g.m) {
+		dwc2m_destroy(g.m);
+		g.m = NULL;
+	}
+	h7_usb_forget_state();
+	mmio_reset();
+}
+
 /* ------------------------------------------------------ hostport.h */
 
 const char *hostport_usb_name(void)
