@@ -88,7 +88,8 @@ static void remember_last_fault(void)
 	if (dwc2m_errors(g.m))
 		snprintf(g.last_fault, sizeof(g.last_fault), "DWC2: %s", dwc2m_last_error(g.m));
 	else if (st && st->errors)
-		snprintf(g.last_fault, sizeof(g.last_fault), "RCC/PWR: %s", st->last_error);
+		snprintf(g.last_fault, sizeof(g.last_fault), "RCC/PWR/CRS/GPIO: %s",
+		         st->last_error);
 }
 
 static void run_irq(void)
