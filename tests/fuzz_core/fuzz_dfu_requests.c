@@ -85,10 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 static uint32_t rng = 12345;
 static uint32_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
+	return replay_xorshift32(&rng);
 }
 
 int main(int argc, char **argv)

@@ -269,10 +269,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 static uint32_t rng = 20261202;
 static uint32_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
+	return replay_xorshift32(&rng);
 }
 
 static size_t make_input(uint8_t *in, size_t cap)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The replay side of the firmware fuzz targets (built without libFuzzer):
- * run LLVMFuzzerTestOneInput on every file named on the command line.
+ * run LLVMFuzzerTestOneInput on every file named on the command line, and
+ * the generator of their seeded random runs.
  */
 #ifndef QDFU_TESTS_FUZZ_CORE_REPLAY_FILES_H
 #define QDFU_TESTS_FUZZ_CORE_REPLAY_FILES_H
@@ -11,6 +12,15 @@
 #include <stdio.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The seeded random runs' generator (xorshift32; state never 0). */
+static inline uint32_t replay_xorshift32(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
 
 /* 0 when every file was run, 2 when one could not be opened. Files longer
  * than cap are cut to cap bytes, as libFuzzer's -max_len would. */

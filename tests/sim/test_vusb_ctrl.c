@@ -208,16 +208,23 @@ static void out_multi_packet_then_status_in(void **state)
 	assert_int_equal(f.zlp_in, 1);
 }
 
+/* One transfer on the fake device, run until the engine finishes it;
+ * returns its result. */
+static int run_to_end(struct fake *f, uint8_t type, uint16_t wlength, uint8_t *buf)
+{
+	uint8_t s[8];
+	struct vusb_ctrl x;
+	setup_pkt(s, type, wlength);
+	vusb_ctrl_start(&x, s, buf, 64);
+	assert_true(vusb_ctrl_run(&x, &ops, f, 100));
+	return x.result;
+}
+
 static void no_data_stage_is_status_in(void **state)
 {
 	(void)state;
 	struct fake f = {0};
-	uint8_t s[8];
-	setup_pkt(s, 0x00, 0);
-	struct vusb_ctrl x;
-	vusb_ctrl_start(&x, s, NULL, 64);
-	assert_true(vusb_ctrl_run(&x, &ops, &f, 100));
-	assert_int_equal(x.result, 0);
+	assert_int_equal(run_to_end(&f, 0x00, 0, NULL), 0);
 	assert_int_equal(f.in_tx, 1);
 	assert_int_equal(f.out_tx, 0);
 	assert_int_equal(f.zlp_in, 1);
@@ -299,12 +306,7 @@ static void dropped_setup_is_retried(void **state)
 	(void)state;
 	struct fake f = {0};
 	f.noresp_setups = 2;
-	uint8_t s[8], buf[4] = {0};
-	setup_pkt(s, 0x21, 0);
-	struct vusb_ctrl x;
-	vusb_ctrl_start(&x, s, buf, 64);
-	assert_true(vusb_ctrl_run(&x, &ops, &f, 100));
-	assert_int_equal(x.result, 0);
+	assert_int_equal(run_to_end(&f, 0x21, 0, NULL), 0);
 	assert_int_equal(f.setups, 3);
 	assert_int_equal(f.zlp_in, 1);
 }
@@ -315,26 +317,17 @@ static void no_response_three_times_is_eproto(void **state)
 	(void)state;
 	struct fake f = {0};
 	f.noresp_setups = 3;
-	uint8_t s[8], buf[4] = {0};
-	setup_pkt(s, 0x21, 0);
-	struct vusb_ctrl x;
-	vusb_ctrl_start(&x, s, buf, 64);
-	assert_true(vusb_ctrl_run(&x, &ops, &f, 100));
-	assert_int_equal(x.result, -EPROTO);
+	assert_int_equal(run_to_end(&f, 0x21, 0, NULL), -EPROTO);
 	assert_int_equal(f.setups, 3);
 	assert_int_equal(f.zlp_in, 0);
 
 	struct fake g = {0};
 	g.noresp_status = 3;
-	vusb_ctrl_start(&x, s, buf, 64);
-	assert_true(vusb_ctrl_run(&x, &ops, &g, 100));
-	assert_int_equal(x.result, -EPROTO);
+	assert_int_equal(run_to_end(&g, 0x21, 0, NULL), -EPROTO);
 
 	struct fake h = {0};
 	h.noresp_status = 2; /* two misses, then the handshake comes */
-	vusb_ctrl_start(&x, s, buf, 64);
-	assert_true(vusb_ctrl_run(&x, &ops, &h, 100));
-	assert_int_equal(x.result, 0);
+	assert_int_equal(run_to_end(&h, 0x21, 0, NULL), 0);
 	assert_int_equal(h.zlp_in, 1);
 }
 

@@ -63,19 +63,18 @@ void host_usb_configure(const struct hostport_config *cfg)
 	g_usb.high_speed = cfg->high_speed;
 }
 
-int host_usb_power_on(const struct board *b)
-{
-	(void)b;
-	/* the pull-up goes with the reset; the rest is port_usb_init's */
-	g_usb.connected = false;
-	cancel_transfers();
-	return QDFU_OK;
-}
-
 void host_usb_teardown(void)
 {
 	g_usb.connected = false;
 	cancel_transfers();
+}
+
+int host_usb_power_on(const struct board *b)
+{
+	(void)b;
+	/* the pull-up goes with the reset; the rest is port_usb_init's */
+	host_usb_teardown();
+	return QDFU_OK;
 }
 
 const char *hostport_usb_name(void)
