@@ -39,12 +39,12 @@ for t in $TARGETS; do
     bin="$OUT/fuzz_$t"
     # shellcheck disable=SC2086
     "$CC" -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
-        -fno-sanitize-recover=all -Ihost/lib -Itests/fuzz \
-        $LIB_SOURCES "tests/fuzz/fuzz_$t.c" -lpthread -o "$bin"
+        -fno-sanitize-recover=all -Ihost/lib -Itests/fuzz/host \
+        $LIB_SOURCES "tests/fuzz/host/fuzz_$t.c" -lpthread -o "$bin"
     mkdir -p "fuzz-out/$t" "fuzz-out/$t-crashes"
     echo "fuzz.sh: $t for ${SECONDS_EACH}s"
     if ! "$bin" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 \
-        -artifact_prefix="fuzz-out/$t-crashes/" "fuzz-out/$t" "tests/fuzz/corpus/$t" \
+        -artifact_prefix="fuzz-out/$t-crashes/" "fuzz-out/$t" "tests/fuzz/host/corpus/$t" \
         >"$OUT/$t.log" 2>&1; then
         echo "fuzz.sh: $t FAILED; see $OUT/$t.log and fuzz-out/$t-crashes/" >&2
         status=1
@@ -75,13 +75,13 @@ run_core_target() {
 if [ -z "${*:-}" ] || echo " $* " | grep -q " dfu_requests "; then
     bin="$OUT/fuzz_dfu_requests"
     core=$(ls firmware/common/*.c firmware/usb/*.c firmware/dfu/*.c firmware/mem/*.c \
-        firmware/boot/*.c firmware/app/*.c firmware/boards/*.c 2>/dev/null |
+        firmware/boot/*.c firmware/bootloader/*.c firmware/boards/*.c 2>/dev/null |
         grep -v region_qspi.c)
     # shellcheck disable=SC2086
     "$CC" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-        -DQDFU_LIBFUZZER -Ifirmware -Ifirmware/port/host -Isim -Itests/core \
-        tests/fuzz_core/fuzz_dfu_requests.c tests/core/mock_port.c tests/core/ram_qspi.c \
-        firmware/port/host/iflash_host.c sim/common/h7_iflash.c sim/common/vclock.c $core \
+        -DQDFU_LIBFUZZER -Ifirmware -Iinclude -I. -Itests/firmware/core \
+        tests/fuzz/firmware/fuzz_dfu_requests.c tests/firmware/core/mock_port.c tests/firmware/core/ram_qspi.c \
+        sim/port/iflash.c sim/h7/h7_iflash.c sim/clock/vclock.c $core \
         -o "$bin"
     run_core_target dfu_requests -max_len=4096
 fi
@@ -91,21 +91,21 @@ fi
 if [ -z "${*:-}" ] || echo " $* " | grep -q " dwc2_wire "; then
     bin="$OUT/fuzz_dwc2_wire"
     core=$(ls firmware/common/*.c firmware/usb/*.c firmware/dfu/*.c firmware/mem/*.c \
-        firmware/nor/*.c firmware/boot/*.c firmware/app/*.c firmware/boards/*.c 2>/dev/null ||
+        firmware/nor/*.c firmware/boot/*.c firmware/bootloader/*.c firmware/boards/*.c 2>/dev/null ||
         true)
     port=""
-    for f in firmware/port/host/*.c; do
-        [ "$f" = firmware/port/host/usb_host.c ] || port="$port $f"
+    for f in sim/port/*.c; do
+        [ "$f" = sim/port/usb_model.c ] || port="$port $f"
     done
     h7="firmware/port/stm32h7/usb_dwc2.c firmware/port/stm32h7/clock.c
         firmware/port/stm32h7/power.c firmware/port/stm32h7/gpio.c
         firmware/port/stm32h7/regwait.c"
-    models=$(ls sim/common/*.c sim/nor/*.c sim/h7/*.c)
+    models=$(ls sim/clock/*.c sim/nor/*.c sim/h7/*.c)
     # shellcheck disable=SC2086
     "$CC" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-        -DQDFU_LIBFUZZER -DQDFU_HOST_MMIO=1 -Ifirmware -Ifirmware/port/host \
-        -Ifirmware/port/stm32h7 -Isim -Isim/vusb \
-        tests/fuzz_core/fuzz_dwc2_wire.c firmware/port/host/dwc2/usb_dwc2_bridge.c \
+        -DQDFU_LIBFUZZER -DQDFU_HOST_MMIO=1 -Ifirmware -Iinclude -I. \
+        -Ifirmware/port/stm32h7 \
+        tests/fuzz/firmware/fuzz_dwc2_wire.c sim/port/dwc2/usb_dwc2_bridge.c \
         sim/vusb/vusb_ctrl.c $port $h7 $models $core -lm -o "$bin"
     run_core_target dwc2_wire -max_len=8192 -rss_limit_mb=4096
 fi

@@ -16,13 +16,13 @@ if [ "$what" = all ] || [ "$what" = cppcheck ]; then
 			--suppress=missingIncludeSystem --suppress=unusedFunction \
 			--suppress=constParameterCallback --suppress=constParameterPointer \
 			--suppress=constVariablePointer \
-			-I firmware -I sim -I host/lib -I firmware/port/host "$@" 2>&1 || rc=1
+			-I firmware -I include -I . -I host/lib "$@" 2>&1 || rc=1
 	}
-	core="firmware/common firmware/usb firmware/dfu firmware/mem firmware/nor firmware/boot firmware/app firmware/boards"
+	core="firmware/common firmware/usb firmware/dfu firmware/mem firmware/nor firmware/boot firmware/bootloader firmware/boards"
 	# shellcheck disable=SC2086
 	check -D__GNUC__ -DQDFU_BOARD_SYMBOL=board_stm32h745i_disco $core firmware/port/stm32h7
 	# shellcheck disable=SC2086
-	check -D__GNUC__ -DQDFU_HOST_MMIO $core firmware/port/host sim
+	check -D__GNUC__ -DQDFU_HOST_MMIO $core sim
 	check -D__GNUC__ host
 fi
 if [ "$what" = all ] || [ "$what" = format ]; then

@@ -4,7 +4,7 @@
 #include "boot/journal.h"
 #include "common/compiler.h"
 #include "mem/mem.h"
-#include "port/port.h"
+#include "hal/port.h"
 
 /* H74x/H75x RAM (RM0399 2.3.2): DTCM, AXI SRAM, SRAM1-3, SRAM4 */
 static const struct {

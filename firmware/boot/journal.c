@@ -6,7 +6,7 @@
 #include "common/compiler.h"
 #include "common/err.h"
 #include "mem/mem.h"
-#include "port/port.h"
+#include "hal/port.h"
 
 #define SYNC_MARGIN_MS 200u
 

@@ -20,7 +20,7 @@
 #include "common/compiler.h"
 #include "common/err.h"
 #include "mem/mem.h"
-#include "port/port.h"
+#include "hal/port.h"
 
 enum pending {
 	PEND_NONE = 0,

@@ -5,7 +5,7 @@
 
 #include "common/compiler.h"
 #include "common/err.h"
-#include "port/port.h"
+#include "hal/port.h"
 
 /* Compare/blank-check granule: one H7 flash word. A granule that already
  * holds the data is skipped; one that is blank is programmed; anything else

@@ -11,7 +11,7 @@
 
 #include "common/compiler.h"
 #include "common/err.h"
-#include "port/port.h"
+#include "hal/port.h"
 
 /* Timings (ST figures for x32 parallelism): sector erase ~1.1 s typical,
  * 2.2 s max; flash word ~16 us typical, 600 us max. The engine's deadline

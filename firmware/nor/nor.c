@@ -11,7 +11,7 @@
 
 #include "common/compiler.h"
 #include "common/err.h"
-#include "port/port.h"
+#include "hal/port.h"
 
 #define MIB16           (16u * 1024u * 1024u)
 #define RESET_WAIT_MS   10u

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "common/compiler.h"
-#include "port/port.h"
+#include "hal/port.h"
 
 #define USBD_EVQ_LEN 16u
 QDFU_STATIC_ASSERT((USBD_EVQ_LEN & (USBD_EVQ_LEN - 1u)) == 0, "event queue length must be 2^n");

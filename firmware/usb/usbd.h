@@ -3,7 +3,7 @@
  * USB device core: the EP0 control pipeline (USB 2.0 chapter 9), standard
  * requests, descriptors. One class driver (DFU) plugs in through struct
  * usbd_class. Everything runs from usbd_task() in the main loop; the port
- * only records events (usbd_event_post, declared in port/port.h).
+ * only records events (usbd_event_post, declared in hal/port.h).
  */
 #ifndef QDFU_USB_USBD_H
 #define QDFU_USB_USBD_H

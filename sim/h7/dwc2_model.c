@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* DWC2 device-core model: see dwc2_model.h for what it enforces. */
-#include "h7/dwc2_model.h"
+#include "sim/h7/dwc2_model.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/vclock.h"
-#include "h7/mmio_bus.h"
+#include "sim/clock/vclock.h"
+#include "sim/h7/mmio_bus.h"
 
 #define BLOCK_SIZE  0x20000u
 #define NREGS       (0x1000u / 4u)

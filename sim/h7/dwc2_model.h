@@ -33,7 +33,7 @@
  *    and ungated clocks.
  *
  * Host side: transactions like a host controller, with the semantics of
- * firmware/port/host/hostport.h (ACK / NAK / STALL) plus "no response"
+ * sim/port/simport.h (ACK / NAK / STALL) plus "no response"
  * (device not connected, wrong address, SETUP dropped).
  */
 #ifndef QDFU_SIM_H7_DWC2_MODEL_H

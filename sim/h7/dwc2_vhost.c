@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-#include "h7/dwc2_vhost.h"
+#include "sim/h7/dwc2_vhost.h"
 
 #include <stddef.h>
 
-#include "common/vclock.h"
+#include "sim/clock/vclock.h"
 
 void vhost_init(struct dwc2_vhost *h, struct dwc2_model *m, void (*service)(void *), void *ctx)
 {

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "h7/dwc2_model.h"
+#include "sim/h7/dwc2_model.h"
 
 enum {
 	VHOST_E_STALL = -1,   /* the device stalled the request */

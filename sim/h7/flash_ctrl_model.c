@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-#include "h7/flash_ctrl_model.h"
+#include "sim/h7/flash_ctrl_model.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/vclock.h"
-#include "h7/mmio_bus.h"
+#include "sim/clock/vclock.h"
+#include "sim/h7/mmio_bus.h"
 
 #define CTRL_BASE  0x52002000u
 #define ARRAY_BASE 0x08000000u

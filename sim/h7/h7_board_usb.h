@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "boards/board.h"
-#include "h7/dwc2_model.h"
+#include "sim/h7/dwc2_model.h"
 
 #define H7_USB1_OTG_HS_BASE 0x40040000u
 #define H7_USB2_OTG_FS_BASE 0x40080000u

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-#include "h7/h7_sys_model.h"
+#include "sim/h7/h7_sys_model.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "common/vclock.h"
-#include "h7/mmio_bus.h"
+#include "sim/clock/vclock.h"
+#include "sim/h7/mmio_bus.h"
 
 #define RCC_BASE   0x58024400u
 #define PWR_BASE   0x58024800u

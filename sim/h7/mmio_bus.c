@@ -11,7 +11,7 @@
 #ifndef QDFU_HOST_MMIO
 #define QDFU_HOST_MMIO 1
 #endif
-#include "h7/mmio_bus.h"
+#include "sim/h7/mmio_bus.h"
 
 #include <stdio.h>
 #include <stdlib.h>

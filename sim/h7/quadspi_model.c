@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-#include "h7/quadspi_model.h"
+#include "sim/h7/quadspi_model.h"
 
 #include <string.h>
 
-#include "h7/mmio_bus.h"
-#include "nor/nor_model.h"
+#include "sim/h7/mmio_bus.h"
+#include "sim/nor/nor_model.h"
 
 #define QSPI_BASE 0x52005000u
 #define FIFO_MAX  8192u

@@ -23,9 +23,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/vclock.h"
-#include "nor/nor_model.h"
-#include "nor_parts.h"
+#include "sim/clock/vclock.h"
+#include "sim/nor/nor_model.h"
+#include "sim/nor/nor_parts.h"
 
 #define PAGE     256u
 #define RESET_US 30u

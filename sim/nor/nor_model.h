@@ -2,7 +2,7 @@
 /*
  * Behavioural SPI-NOR chip models: the contract between the chip models
  * (sim/nor, NOR area) and what drives them: the host port's QUADSPI
- * stand-in (firmware/port/host/qspi_host.c) and the QUADSPI register model
+ * stand-in (sim/port/qspi.c) and the QUADSPI register model
  * (sim/h7). One command = one chip-select cycle, described by the same
  * descriptor the firmware uses on the real bus.
  *
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "port/port.h"
+#include "hal/port.h"
 
 struct nor_chip;
 

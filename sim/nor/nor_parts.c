@@ -7,8 +7,8 @@
  */
 #include <stddef.h>
 
-#include "nor/nor_model.h"
-#include "nor_parts.h"
+#include "sim/nor/nor_model.h"
+#include "sim/nor/nor_parts.h"
 
 #define K4(t, m)                                                                                   \
 	{                                                                                          \

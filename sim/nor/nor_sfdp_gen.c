@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "nor_parts.h"
+#include "sim/nor/nor_parts.h"
 
 static void put32(uint8_t *p, uint32_t v)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "sim_cli.h"
+#include "sim/qdfu-sim/sim_cli.h"
 
 int main(int argc, char **argv)
 {

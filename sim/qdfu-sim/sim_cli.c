@@ -10,18 +10,18 @@
  * Process layout: qdfu-sim (this process) plays the Linux kernel and the
  * host controller on a umockdev testbed (sim/vusb/vusb_bus.c); each
  * simulated board is a forked worker process running the firmware core on
- * port/host (sim/vusb/vusb_worker.c), because the core keeps its state in
+ * sim/port (sim/vusb/vusb_worker.c), because the core keeps its state in
  * statics. COMMAND runs with the umockdev preload (and, in virtual time,
  * the sleep shim) and sees the boards as USB devices 1-1, 1-2, ...
  * Exit status: COMMAND's.
  *
  * The USB device controller is a build choice of port/host (see
- * firmware/port/host/CMakeLists.txt): this binary is one of qdfu-sim
+ * sim/port/CMakeLists.txt): this binary is one of qdfu-sim
  * (controller model) and qdfu-sim-dwc2 (the STM32H7 DWC2 driver on its
  * register model); --usb asking for the other one executes it instead.
  */
 #define _GNU_SOURCE
-#include "sim_cli.h"
+#include "sim/qdfu-sim/sim_cli.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -38,14 +38,14 @@
 #include <umockdev.h>
 
 #include "boards/board.h"
-#include "common/vclock.h"
-#include "h7/h7_board_usb.h"
-#include "hostport.h"
-#include "nor/nor_model.h"
-#include "vtime/vtime_shm.h"
-#include "vusb/vusb_bus.h"
-#include "vusb/vusb_link.h"
-#include "vusb/vusb_log.h"
+#include "sim/clock/vclock.h"
+#include "sim/h7/h7_board_usb.h"
+#include "sim/port/simport.h"
+#include "sim/nor/nor_model.h"
+#include "sim/vtime/vtime_shm.h"
+#include "sim/vusb/vusb_bus.h"
+#include "sim/vusb/vusb_link.h"
+#include "sim/vusb/vusb_log.h"
 
 #define MAX_DEVICES     16
 #define BOOT_TIMEOUT_MS 10000
@@ -289,7 +289,7 @@ static int hand_over(const char *usb, char **argv)
 
 static bool usb_is_dwc2(void)
 {
-	return strcmp(hostport_usb_name(), "dwc2") == 0;
+	return strcmp(simport_usb_name(), "dwc2") == 0;
 }
 
 static bool has_preload(void)
@@ -559,7 +559,7 @@ int qdfu_sim_main(int argc, char **argv)
 	int e = parse(argc, argv, &r.o);
 	if (e)
 		return e;
-	if (r.o.usb && strcmp(r.o.usb, hostport_usb_name()) != 0)
+	if (r.o.usb && strcmp(r.o.usb, simport_usb_name()) != 0)
 		return hand_over(r.o.usb, argv);
 	reexec_preloaded(argv);
 

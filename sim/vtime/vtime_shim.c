@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vtime_shm.h"
+#include "sim/vtime/vtime_shm.h"
 
 #define REAL_YIELD_DIV    100u     /* real time given away: 1% ... */
 #define REAL_YIELD_MAX_NS 2000000u /* ... up to 2 ms */

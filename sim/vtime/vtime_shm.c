@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
-#include "vtime_shm.h"
+#include "sim/vtime/vtime_shm.h"
 
 #include <fcntl.h>
 #include <stdio.h>

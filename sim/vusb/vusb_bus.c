@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
-#include "vusb_bus.h"
+#include "sim/vusb/vusb_bus.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <linux/ioctl.h> /* before usbdevice_fs.h */
 #include <linux/usbdevice_fs.h>
 
-#include "vusb_log.h"
+#include "sim/vusb/vusb_log.h"
 
 #define SYSFS_HUB "/devices/pci0000:00/0000:00:14.0/usb1"
 #define BUSNUM    1

@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <umockdev.h>
 
-#include "vusb_link.h"
+#include "sim/vusb/vusb_link.h"
 
 struct vusb_bus;
 

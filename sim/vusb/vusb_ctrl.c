@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "vusb_ctrl.h"
+#include "sim/vusb/vusb_ctrl.h"
 
 #include <errno.h>
 #include <string.h>

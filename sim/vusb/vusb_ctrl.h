@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Handshakes, = HOSTPORT_*. NORESP: no handshake (timeout on the wire). */
+/* Handshakes, = SIMPORT_*. NORESP: no handshake (timeout on the wire). */
 enum { VUSB_ACK = 0, VUSB_NAK = 1, VUSB_STALL = 2, VUSB_NORESP = 3 };
 
 /* Transactions without a handshake are retried this many times in a row,

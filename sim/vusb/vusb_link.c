@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
-#include "vusb_link.h"
+#include "sim/vusb/vusb_link.h"
 
 #include <errno.h>
 #include <poll.h>

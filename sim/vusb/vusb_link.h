@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "vusb_proto.h"
-#include "vusb_worker.h"
+#include "sim/vusb/vusb_proto.h"
+#include "sim/vusb/vusb_worker.h"
 
 struct vusb_link {
 	pid_t pid;

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-#include "vusb_log.h"
+#include "sim/vusb/vusb_log.h"
 
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
 
-#include "common/vclock.h"
+#include "sim/clock/vclock.h"
 
 static FILE *g_log;
 static pthread_mutex_t g_log_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Messages between qdfu-sim (the host side: kernel + host controller) and
- * one device worker process (the firmware on its port/host). Two
+ * one device worker process (the firmware on its sim/port). Two
  * SOCK_SEQPACKET socketpairs per device:
  *  - request channel: the host asks, the worker answers (one answer per
  *    request, in order): whole control transfers, resumed while the device

@@ -18,7 +18,7 @@
  * clock (bus time, NAK jumps), the shared clock follows.
  */
 #define _GNU_SOURCE
-#include "vusb_worker.h"
+#include "sim/vusb/vusb_worker.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -30,10 +30,10 @@
 #include <unistd.h>
 
 #include "boot/boot.h"
-#include "port/port.h"
-#include "usb_timing.h"
-#include "vusb_ctrl.h"
-#include "vusb_proto.h"
+#include "hal/port.h"
+#include "sim/vusb/usb_timing.h"
+#include "sim/vusb/vusb_ctrl.h"
+#include "sim/vusb/vusb_proto.h"
 
 #define IDLE_POLL_MS 1
 /* NAKs in a row that only let the main loop catch up (process the SETUP)
@@ -102,7 +102,7 @@ static void catch_up(void)
 
 static struct usb_timing bus_timing(void)
 {
-	return usb_timing_for(hostport_high_speed());
+	return usb_timing_for(simport_high_speed());
 }
 
 static void charge_bytetimes(uint64_t bt)
@@ -123,19 +123,19 @@ static void charge_bytetimes(uint64_t bt)
 static int dev_setup(void *ctx, const uint8_t pkt[8])
 {
 	(void)ctx;
-	return hostport_setup_packet(pkt);
+	return simport_setup_packet(pkt);
 }
 
 static int dev_out(void *ctx, const uint8_t *data, unsigned len)
 {
 	(void)ctx;
-	return hostport_out(0x00, data, len);
+	return simport_out(0x00, data, len);
 }
 
 static int dev_in(void *ctx, uint8_t *data, unsigned maxlen, unsigned *len)
 {
 	(void)ctx;
-	return hostport_in(0x80, data, maxlen, len);
+	return simport_in(0x80, data, maxlen, len);
 }
 
 static void dev_nak(void *ctx, uint32_t streak)
@@ -178,7 +178,7 @@ static void boot(void);
 static void check_faults(void)
 {
 	const char *last = NULL;
-	unsigned n = hostport_faults(&last);
+	unsigned n = simport_faults(&last);
 	if (n > w.faults) {
 		char why[96];
 		snprintf(why, sizeof(why), "%s", last ? last : "?");
@@ -192,10 +192,10 @@ static void check_lifecycle(void)
 {
 	uint32_t vtor;
 	check_faults();
-	if (!w.app_running && hostport_app_started(&vtor)) {
+	if (!w.app_running && simport_app_started(&vtor)) {
 		w.app_running = true;
 		w.pending = false;
-		hostport_save();
+		simport_save();
 		if (w.connected) {
 			w.connected = false;
 			send_event(VUSB_EV_DISCONNECT, 0, NULL);
@@ -203,9 +203,9 @@ static void check_lifecycle(void)
 		send_event(VUSB_EV_APP, vtor, NULL);
 		return;
 	}
-	if (hostport_take_reset_request()) {
+	if (simport_take_reset_request()) {
 		w.pending = false;
-		hostport_save();
+		simport_save();
 		if (w.connected) {
 			w.connected = false;
 			send_event(VUSB_EV_DISCONNECT, 0, NULL);
@@ -214,12 +214,12 @@ static void check_lifecycle(void)
 		boot();
 		return;
 	}
-	bool c = hostport_connected() && !w.app_running;
+	bool c = simport_connected() && !w.app_running;
 	if (c != w.connected) {
 		w.connected = c;
 		if (!c) {
 			w.pending = false;
-			hostport_save();
+			simport_save();
 		}
 		send_event(c ? VUSB_EV_CONNECT : VUSB_EV_DISCONNECT, 0, NULL);
 	}
@@ -308,7 +308,7 @@ static void handle_request(const uint8_t *msg, size_t len)
 			reply(VUSB_REP_NODEV, 0, NULL, 0);
 			break;
 		}
-		hostport_bus_reset();
+		simport_bus_reset();
 		run_task();
 		/* reset signalling: 10 ms (USB 2.0 7.1.7.5) */
 		if (virtual_time()) {
@@ -316,7 +316,7 @@ static void handle_request(const uint8_t *msg, size_t len)
 			publish_time();
 		}
 		/* result: the speed the reset enumerated (1 = high) */
-		reply(VUSB_REP_DONE, hostport_high_speed() ? 1 : 0, NULL, 0);
+		reply(VUSB_REP_DONE, simport_high_speed() ? 1 : 0, NULL, 0);
 		break;
 	case VUSB_REQ_SAVE:
 		/* let the device finish what its clock already allows (a leave
@@ -324,7 +324,7 @@ static void handle_request(const uint8_t *msg, size_t len)
 		if (!w.app_running)
 			run_task();
 		check_lifecycle();
-		reply(VUSB_REP_DONE, hostport_save(), NULL, 0);
+		reply(VUSB_REP_DONE, simport_save(), NULL, 0);
 		break;
 	default:
 		reply(VUSB_REP_ERROR, 0, NULL, 0);
@@ -351,7 +351,7 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 			vclock_advance_us(shared - now);
 	}
 
-	int r = hostport_setup(&cfg->hp);
+	int r = simport_setup(&cfg->hp);
 	if (r < 0) {
 		char why[96];
 		snprintf(why, sizeof(why), "board setup failed (error %d)", r);
@@ -373,8 +373,8 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 			if ((size_t)len >= sizeof(h)) {
 				memcpy(&h, msg, sizeof(h));
 				if (h.type == VUSB_REQ_QUIT) {
-					reply(VUSB_REP_DONE, hostport_save(), NULL, 0);
-					hostport_teardown();
+					reply(VUSB_REP_DONE, simport_save(), NULL, 0);
+					simport_teardown();
 					return 0;
 				}
 			}
@@ -386,7 +386,7 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 		}
 		check_lifecycle();
 	}
-	hostport_save();
-	hostport_teardown();
+	simport_save();
+	simport_teardown();
 	return 0;
 }

@@ -9,12 +9,12 @@
 
 #include <stdint.h>
 
-#include "app/bootloader.h"
-#include "common/vclock.h"
-#include "hostport.h"
+#include "bootloader/bootloader.h"
+#include "sim/clock/vclock.h"
+#include "sim/port/simport.h"
 
 struct vusb_worker_config {
-	struct hostport_config hp;
+	struct simport_config hp;
 	enum bootloader_enter enter; /* used at every boot */
 	enum vclock_mode time_mode;
 	volatile uint64_t *shared_clock; /* virtual time counter, or NULL */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Virtual time: the simulator clock (sim/common/vclock.c) on a shared
+ * Virtual time: the simulator clock (sim/clock/vclock.c) on a shared
  * counter, and the sleep shim (libqdfu-vtime.so) turning a client's sleeps
  * into counter increments.
  */
@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "common/vclock.h"
-#include "vtime_shm.h"
+#include "sim/clock/vclock.h"
+#include "sim/vtime/vtime_shm.h"
 
 static void vclock_uses_the_shared_counter(void **state)
 {

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "vusb_ctrl.h"
+#include "sim/vusb/vusb_ctrl.h"
 
 /* A scripted device: an IN source, an OUT sink, NAKs to answer before
  * each transaction is accepted, a stage to stall. */

@@ -10,7 +10,7 @@
 #include "h7.h"
 #include "h7_sys.h"
 #include "mmio.h"
-#include "port/port.h"
+#include "hal/port.h"
 #include "qdfu_app.h"
 #include "regs_quadspi.h"
 #include "regs_scb.h"

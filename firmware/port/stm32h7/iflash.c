@@ -11,7 +11,7 @@
 #include "common/err.h"
 #include "h7_sys.h"
 #include "mmio.h"
-#include "port/port.h"
+#include "hal/port.h"
 #include "regs_flash.h"
 
 #define SECTORS_PER_BANK   8u

@@ -3,8 +3,8 @@
  * The bootloader's main() on the target. The board is chosen at build time:
  * each image is compiled with QDFU_BOARD_SYMBOL naming its `board_<id>`.
  */
-#include "app/bootloader.h"
-#include "port/port.h"
+#include "bootloader/bootloader.h"
+#include "hal/port.h"
 
 #ifndef QDFU_BOARD_SYMBOL
 #error "QDFU_BOARD_SYMBOL must name the board (e.g. board_stm32h745i_disco)"

@@ -8,7 +8,7 @@
 #include "h7.h"
 #include "h7_sys.h"
 #include "mmio.h"
-#include "port/port.h"
+#include "hal/port.h"
 #include "regs_scb.h"
 
 /* 96-bit unique ID (H74x/H75x), three 32-bit words. */

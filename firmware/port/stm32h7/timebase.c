@@ -8,7 +8,7 @@
 #include "h7.h"
 #include "h7_sys.h"
 #include "mmio.h"
-#include "port/port.h"
+#include "hal/port.h"
 #include "regs_scb.h"
 
 static volatile uint32_t millis;

@@ -21,7 +21,7 @@
 #include "h7.h"
 #include "h7_sys.h"
 #include "mmio.h"
-#include "port/port.h"
+#include "hal/port.h"
 #include "regs_rcc.h"
 #include "regs_scb.h"
 #include "regs_usb_dwc2.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "port/port.h"
+#include "hal/port.h"
 
 void port_wait_hint(void)
 {

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The bootloader: memories, boot decision, USB + DFU, and the hooks that
+ * tie DFU sessions to the commit journal.
+ */
+#include "bootloader/bootloader.h"
+
+#include <string.h>
+
+#include "boot/boot.h"
+#include "boot/journal.h"
+#include "common/err.h"
+#include "dfu/dfu.h"
+#include "dfu/dfu_desc.h"
+#include "mem/mem.h"
+#include "mem/region_iflash.h"
+#include "mem/region_qspi.h"
+#include "hal/port.h"
+#include "usb/usbd.h"
+
+#define LEAVE_DETACH_DELAY_MS 0u
+
+static struct {
+	const struct board *b;
+	struct mem_region iflash, qspi;
+	bool have_qspi;
+	char layouts[2][DFU_DESC_LAYOUT_LEN];
+	const char *layout_ptrs[2];
+	struct boot_decision decision;
+	bool leaving;
+	uint32_t leave_at;
+} bl;
+
+static int hook_session_open(void)
+{
+	boot_learn_reset();
+	if (!journal_available())
+		return QDFU_OK; /* no external flash: nothing to journal in */
+	if (journal_state() == JOURNAL_OPEN)
+		return QDFU_OK;
+	return journal_append(JOURNAL_OPEN, journal_vtor());
+}
+
+static void hook_session_close(void)
+{
+	if (!journal_available())
+		return;
+	uint32_t vtor = boot_learned_vtor();
+	if (!vtor)
+		vtor = journal_vtor() ? journal_vtor() : bl.b->default_app_base;
+	(void)journal_append(JOURNAL_COMMITTED, vtor);
+}
+
+static void hook_leave(void)
+{
+	/* the GETSTATUS that reported dfuMANIFEST has completed its status
+	 * stage: the host has its answer, detach now */
+	bl.leaving = true;
+	bl.leave_at = port_millis() + LEAVE_DETACH_DELAY_MS;
+}
+
+static void hook_mass_erased(void)
+{
+	/* a chip erase of the external flash also wiped the journal */
+	if (journal_available())
+		(void)journal_restore();
+}
+
+static void hook_unprotect(void)
+{
+	/* No read protection is implemented; honour the DfuSe meaning
+	 * (everything erased, then reset) for the application area. */
+	struct mem_time t;
+	if (mem_start_mass_erase(&bl.iflash, &t) == QDFU_OK) {
+		uint32_t deadline = port_millis() + t.max_ms + 1000u;
+		while (mem_poll() == QDFU_E_BUSY && !qdfu_time_reached(port_millis(), deadline))
+			port_wait_hint();
+	}
+	if (journal_available())
+		(void)journal_append(JOURNAL_EMPTY, 0);
+	port_usb_connect(false);
+	port_reset();
+}
+
+static const struct dfu_hooks hooks = {
+    .session_open = hook_session_open,
+    .session_close = hook_session_close,
+    .leave = hook_leave,
+    .mass_erased = hook_mass_erased,
+    .unprotect = hook_unprotect,
+};
+
+static void setup_memories(const struct board *b)
+{
+	mem_init();
+	region_iflash_init(&bl.iflash, b, 0);
+	mem_add_region(&bl.iflash);
+	bl.have_qspi = region_qspi_init(&bl.qspi, b, 1) == QDFU_OK;
+	uint32_t jbase, junit;
+	if (bl.have_qspi) {
+		mem_add_region(&bl.qspi);
+		if (region_qspi_journal(&bl.qspi, &jbase, &junit))
+			journal_init(&bl.qspi, jbase, junit);
+		else
+			journal_init(NULL, 0, 0);
+	} else {
+		journal_init(NULL, 0, 0);
+	}
+	mem_set_write_hook(boot_learn_vtor);
+}
+
+bool bootloader_init(const struct board *b, enum bootloader_enter how)
+{
+	memset(&bl, 0, sizeof(bl));
+	bl.b = b;
+	setup_memories(b);
+
+	bool force = how == BOOTLOADER_ENTER_DFU || port_button_pressed();
+	boot_decide(b, force, &bl.decision);
+	if (bl.decision.start_app) {
+		port_start_app(bl.decision.vtor);
+		return false;
+	}
+
+	uint8_t nalts = 0;
+	for (unsigned i = 0; i < mem_region_count() && i < 2; i++) {
+		struct mem_region *r = mem_region_at(i);
+		if (mem_region_layout(r, bl.layouts[i], sizeof(bl.layouts[i])) < 0)
+			continue;
+		bl.layout_ptrs[nalts++] = bl.layouts[i];
+	}
+	uint8_t uid[12];
+	port_uid(uid);
+	usbd_init(dfu_desc_build(b, uid, bl.layout_ptrs, nalts), &dfu_class);
+	dfu_init(&hooks, nalts);
+	port_usb_init(b);
+	port_usb_connect(true);
+	port_led(true);
+	return true;
+}
+
+const struct boot_decision *bootloader_decision(void)
+{
+	return &bl.decision;
+}
+
+void bootloader_task(void)
+{
+	usbd_task();
+	dfu_task();
+	if (bl.leaving && qdfu_time_reached(port_millis(), bl.leave_at)) {
+		/* detach, then reset into the committed application: the next
+		 * boot validates it again and never starts garbage */
+		bl.leaving = false;
+		port_usb_connect(false);
+		port_noinit_set(PORT_NOINIT_BOOT_APP);
+		port_reset();
+	}
+}

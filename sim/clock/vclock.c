@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+#define _POSIX_C_SOURCE 200809L
+#include "sim/clock/vclock.h"
+
+#include <time.h>
+
+#define VCLOCK_MAX_DEADLINES 32
+
+static enum vclock_mode g_mode;
+static uint64_t g_local_counter;
+static volatile uint64_t *g_counter = &g_local_counter;
+static uint64_t g_real_start_us;
+static uint64_t g_deadlines[VCLOCK_MAX_DEADLINES];
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void vclock_init(enum vclock_mode mode)
+{
+	g_mode = mode;
+	g_real_start_us = mono_us();
+	for (unsigned i = 0; i < VCLOCK_MAX_DEADLINES; i++)
+		g_deadlines[i] = 0;
+}
+
+enum vclock_mode vclock_mode(void)
+{
+	return g_mode;
+}
+
+void vclock_attach_shared(volatile uint64_t *counter)
+{
+	g_counter = counter ? counter : &g_local_counter;
+}
+
+uint64_t vclock_now_us(void)
+{
+	if (g_mode == VCLOCK_REAL)
+		return mono_us() - g_real_start_us;
+	return __atomic_load_n(g_counter, __ATOMIC_SEQ_CST);
+}
+
+void vclock_advance_us(uint64_t us)
+{
+	if (g_mode == VCLOCK_REAL) {
+		struct timespec ts = {(time_t)(us / 1000000u), (long)(us % 1000000u) * 1000};
+		nanosleep(&ts, NULL);
+		return;
+	}
+	__atomic_add_fetch(g_counter, us, __ATOMIC_SEQ_CST);
+}
+
+void vclock_note_deadline(uint64_t at_us)
+{
+	unsigned slot = 0;
+	uint64_t now = vclock_now_us();
+	for (unsigned i = 0; i < VCLOCK_MAX_DEADLINES; i++) {
+		if (g_deadlines[i] == at_us)
+			return;
+		if (g_deadlines[i] <= now) {
+			slot = i;
+			break;
+		}
+		if (g_deadlines[i] > g_deadlines[slot])
+			slot = i; /* full: replace the latest one */
+	}
+	g_deadlines[slot] = at_us;
+}
+
+uint64_t vclock_next_deadline_us(void)
+{
+	uint64_t now = vclock_now_us(), best = 0;
+	for (unsigned i = 0; i < VCLOCK_MAX_DEADLINES; i++) {
+		if (g_deadlines[i] <= now) {
+			g_deadlines[i] = 0;
+			continue;
+		}
+		if (!best || g_deadlines[i] < best)
+			best = g_deadlines[i];
+	}
+	return best;
+}

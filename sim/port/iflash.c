@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * port_iflash_* on the internal flash model. Mirrors what the STM32H7
+ * driver guarantees: the bootloader's own sector is never erased or
+ * programmed, operations are started then polled, reads of a word with a
+ * broken ECC report QDFU_E_ECC.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+
+#include "common/err.h"
+#include "sim/h7/h7_iflash.h"
+#include "sim/port/simport_internal.h"
+#include "hal/port.h"
+
+static struct {
+	const struct board *b;
+	struct h7_iflash *f;
+	int pending; /* result of the running operation */
+} s;
+
+static char *state_path(const char *dir, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s/internal.bin", dir);
+	return buf;
+}
+
+int simport_iflash_setup(const struct board *b, const char *state_dir)
+{
+	char path[4096];
+	simport_iflash_teardown();
+	s.b = b;
+	s.f = h7_iflash_create(b->iflash_base, b->iflash_sector_size,
+	                       b->iflash_banks * b->iflash_sectors);
+	if (!s.f)
+		return QDFU_E_NO_DEVICE;
+	if (state_dir && h7_iflash_load(s.f, state_path(state_dir, path, sizeof(path))) != 0)
+		return QDFU_E_CORRUPT;
+	return QDFU_OK;
+}
+
+int simport_iflash_save(const char *state_dir)
+{
+	char path[4096];
+	if (!s.f || !state_dir)
+		return QDFU_OK;
+	return h7_iflash_save(s.f, state_path(state_dir, path, sizeof(path))) ? QDFU_E_PARAM
+	                                                                      : QDFU_OK;
+}
+
+void simport_iflash_teardown(void)
+{
+	h7_iflash_destroy(s.f);
+	s.f = NULL;
+	s.pending = QDFU_OK;
+}
+
+struct h7_iflash *simport_iflash_model(void)
+{
+	return s.f;
+}
+
+static bool protected_addr(uint32_t addr)
+{
+	return addr - s.b->iflash_base < s.b->bootloader_size;
+}
+
+int port_iflash_erase_start(uint32_t sector)
+{
+	if (!s.f)
+		return QDFU_E_NO_DEVICE;
+	if (sector * s.b->iflash_sector_size < s.b->bootloader_size)
+		return QDFU_E_PROTECTED;
+	if (h7_iflash_busy(s.f))
+		return QDFU_E_BUSY;
+	s.pending = h7_iflash_erase(s.f, sector) ? QDFU_E_ERASE : QDFU_OK;
+	return QDFU_OK;
+}
+
+int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD])
+{
+	if (!s.f)
+		return QDFU_E_NO_DEVICE;
+	if (protected_addr(addr))
+		return QDFU_E_PROTECTED;
+	if (addr % PORT_IFLASH_WORD)
+		return QDFU_E_PARAM;
+	if (h7_iflash_busy(s.f))
+		return QDFU_E_BUSY;
+	s.pending = h7_iflash_program(s.f, addr, word) ? QDFU_E_PROGRAM : QDFU_OK;
+	return QDFU_OK;
+}
+
+int port_iflash_poll(void)
+{
+	if (!s.f)
+		return QDFU_E_NO_DEVICE;
+	if (h7_iflash_busy(s.f))
+		return QDFU_E_BUSY;
+	return s.pending;
+}
+
+bool simport_iflash_m4_running;
+
+bool port_iflash_bank_writable(unsigned bank)
+{
+	/* the simulated Cortex-M4 runs only when a test says so */
+	return !(bank == 1 && simport_iflash_m4_running);
+}
+
+int port_iflash_read(uint32_t addr, void *buf, uint32_t len)
+{
+	if (!s.f)
+		return QDFU_E_NO_DEVICE;
+	return h7_iflash_read(s.f, addr, buf, len) ? QDFU_E_ECC : QDFU_OK;
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * port_qspi_* on one or two NOR chip models (sim/nor). Dual-flash mode
+ * follows the QUADSPI rules (AN4760): both chips get every command, the
+ * address on the wire is address / 2, data bytes alternate (even bytes
+ * chip 0, odd bytes chip 1), status bytes come interleaved and the
+ * auto-poll match is an AND over both chips.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "sim/port/simport_internal.h"
+#include "sim/nor/nor_model.h"
+#include "hal/port.h"
+
+static struct {
+	struct nor_chip *chip[2];
+	unsigned n; /* 1 or 2 */
+	bool init, memmap;
+	struct port_qspi_cmd mm_cmd;
+} q;
+
+static char *state_path(const char *dir, unsigned i, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s/qspi%u.bin", dir, i);
+	return buf;
+}
+
+int simport_qspi_setup(const struct board *b, const char *const chips[2], const char *state_dir)
+{
+	char path[4096];
+	simport_qspi_teardown();
+	if (!b || !b->qspi_chip)
+		return QDFU_E_NO_DEVICE;
+	q.n = b->qspi_dual ? 2u : 1u;
+	for (unsigned i = 0; i < q.n; i++) {
+		const char *name = chips && chips[i] ? chips[i] : NULL;
+		if (!name && i == 1 && chips && chips[0])
+			name = chips[0]; /* one name on a dual board: the same part twice */
+		if (!name)
+			name = b->qspi_chip;
+		q.chip[i] = nor_chip_create(name);
+		if (!q.chip[i]) {
+			fprintf(stderr, "hostport: unknown QSPI chip '%s'\n", name);
+			simport_qspi_teardown();
+			return QDFU_E_PARAM;
+		}
+		if (state_dir &&
+		    nor_chip_load(q.chip[i], state_path(state_dir, i, path, sizeof(path))) != 0) {
+			simport_qspi_teardown();
+			return QDFU_E_CORRUPT;
+		}
+	}
+	return QDFU_OK;
+}
+
+int simport_qspi_save(const char *state_dir)
+{
+	char path[4096];
+	if (!state_dir)
+		return QDFU_OK;
+	for (unsigned i = 0; i < q.n; i++)
+		if (q.chip[i] &&
+		    nor_chip_save(q.chip[i], state_path(state_dir, i, path, sizeof(path))) != 0)
+			return QDFU_E_PARAM;
+	return QDFU_OK;
+}
+
+void simport_qspi_teardown(void)
+{
+	for (unsigned i = 0; i < 2; i++) {
+		nor_chip_destroy(q.chip[i]);
+		q.chip[i] = NULL;
+	}
+	memset(&q, 0, sizeof(q));
+}
+
+struct nor_chip *simport_qspi_chip(unsigned i)
+{
+	return i < q.n ? q.chip[i] : NULL;
+}
+
+int port_qspi_init(const struct port_qspi_config *cfg)
+{
+	if (!cfg || !q.n)
+		return QDFU_E_NO_DEVICE;
+	if (cfg->dual_flash != (q.n == 2))
+		return QDFU_E_PARAM; /* firmware and wiring disagree */
+	q.init = true;
+	q.memmap = false;
+	return QDFU_OK;
+}
+
+static bool lines_ok(uint8_t l)
+{
+	return l == 0 || l == 1 || l == 2 || l == 4;
+}
+
+/* Run c on every chip; tx / rx hold both chips' bytes interleaved. */
+static int xfer(const struct port_qspi_cmd *c, const uint8_t *tx, uint8_t *rx)
+{
+	if (!q.init)
+		return QDFU_E_STATE;
+	if (!lines_ok(c->instruction_lines) || !lines_ok(c->address_lines) ||
+	    !lines_ok(c->data_lines) || !lines_ok(c->alt_lines) || c->dummy_cycles > 31 ||
+	    (c->address_lines && (c->address_bytes < 1 || c->address_bytes > 4)))
+		return QDFU_E_PARAM;
+	if (c->data_lines && c->data_len == 0)
+		return QDFU_E_PARAM;
+	q.memmap = false; /* indirect access aborts memory-mapped mode */
+	if (q.n == 1) {
+		(void)nor_chip_command(q.chip[0], c, tx, rx);
+		return QDFU_OK;
+	}
+	if (c->data_len % 2u || (c->address_lines && c->address % 2u))
+		return QDFU_E_PARAM;
+	struct port_qspi_cmd one = *c;
+	one.address = c->address / 2u;
+	one.data_len = c->data_len / 2u;
+	uint8_t *buf = one.data_len ? malloc(one.data_len) : NULL;
+	if (one.data_len && !buf)
+		return QDFU_E_PARAM;
+	for (unsigned i = 0; i < 2; i++) {
+		if (tx)
+			for (uint32_t k = 0; k < one.data_len; k++)
+				buf[k] = tx[2u * k + i];
+		(void)nor_chip_command(q.chip[i], &one, tx ? buf : NULL, rx ? buf : NULL);
+		if (rx)
+			for (uint32_t k = 0; k < one.data_len; k++)
+				rx[2u * k + i] = buf[k];
+	}
+	free(buf);
+	return QDFU_OK;
+}
+
+int port_qspi_read(const struct port_qspi_cmd *c, void *data)
+{
+	if (c->data_lines && !data)
+		return QDFU_E_PARAM;
+	return xfer(c, NULL, c->data_lines ? data : NULL);
+}
+
+int port_qspi_write(const struct port_qspi_cmd *c, const void *data)
+{
+	if (c->data_lines && !data)
+		return QDFU_E_PARAM;
+	return xfer(c, c->data_lines ? data : NULL, NULL);
+}
+
+int port_qspi_poll(const struct port_qspi_cmd *c, uint32_t mask, uint32_t match,
+                   uint32_t timeout_ms, uint32_t *last)
+{
+	uint32_t n = c->data_len;
+	if (n == 0 || n > 4 || !c->data_lines)
+		return QDFU_E_PARAM;
+	uint32_t start = port_millis();
+	for (;;) {
+		uint8_t b[4] = {0};
+		int rc = port_qspi_read(c, b);
+		if (rc)
+			return rc;
+		/* AND mode: every status byte (each chip's) must match */
+		bool ok = true;
+		uint32_t v = 0;
+		for (uint32_t i = 0; i < n; i++) {
+			v |= (uint32_t)b[i] << (8u * i);
+			if ((b[i] & mask) != (match & mask))
+				ok = false;
+		}
+		if (last)
+			*last = v;
+		if (ok)
+			return QDFU_OK;
+		if (timeout_ms == 0)
+			return QDFU_E_BUSY;
+		if (port_millis() - start >= timeout_ms)
+			return QDFU_E_TIMEOUT;
+		port_wait_hint();
+	}
+}
+
+int port_qspi_memmap(const struct port_qspi_cmd *read_cmd)
+{
+	if (!q.init || !read_cmd)
+		return QDFU_E_STATE;
+	q.mm_cmd = *read_cmd;
+	q.memmap = true;
+	return QDFU_OK;
+}
+
+int port_qspi_abort(void)
+{
+	q.memmap = false;
+	return QDFU_OK;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal API between the files of sim/port: hostport.c (setup, USB,
+ * system services) calls each memory backend's setup/save/teardown.
+ */
+#ifndef QDFU_SIM_PORT_INTERNAL_H
+#define QDFU_SIM_PORT_INTERNAL_H
+
+#include "boards/board.h"
+
+struct nor_chip;
+
+/* iflash_host.c: H7 internal flash model behind port_iflash_*(). */
+int simport_iflash_setup(const struct board *b, const char *state_dir);
+int simport_iflash_save(const char *state_dir);
+void simport_iflash_teardown(void);
+/* Tests: pretend the Cortex-M4 runs from bank 2. */
+extern bool simport_iflash_m4_running;
+/* The model behind it (tests and the simulator inspect it). */
+struct h7_iflash *simport_iflash_model(void);
+
+/* qspi_host.c: QUADSPI bus + NOR chip model(s) behind port_qspi_*().
+ * chips[1] is used only in dual-flash mode; NULL = the board's default. */
+int simport_qspi_setup(const struct board *b, const char *const chips[2], const char *state_dir);
+int simport_qspi_save(const char *state_dir);
+void simport_qspi_teardown(void);
+/* The chip model on bank i (0, or 1 in dual-flash mode); NULL if none. */
+struct nor_chip *simport_qspi_chip(unsigned i);
+
+#endif

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * port.h system services on the host: time from the simulator clock
+ * (sim/clock/vclock: real or virtual), the UID and the button from the run
+ * configuration, and reset / application start recorded for the simulator
+ * instead of happening (the simulator reboots the firmware or logs the jump).
+ */
+#include <string.h>
+
+#include "common/err.h"
+#include "sim/clock/vclock.h"
+#include "sim/port/simport_sys.h"
+#include "sim/port/simport.h"
+#include "hal/port.h"
+
+static struct {
+	uint8_t uid[12];
+	bool button;
+	bool led;
+	bool reset_requested;
+	bool app_started;
+	uint32_t app_vtor;
+} g_sys;
+
+/* Survives port_reset() like the target's no-init RAM; lost only when the
+ * process (the "power") goes away. */
+static uint32_t g_noinit;
+
+void simport_system_configure(const struct simport_config *cfg)
+{
+	memcpy(g_sys.uid, cfg->uid, sizeof(g_sys.uid));
+	g_sys.button = cfg->button;
+	g_sys.led = false;
+	g_sys.reset_requested = false;
+	g_sys.app_started = false;
+	g_sys.app_vtor = 0;
+}
+
+int port_init(const struct board *b)
+{
+	/* A new boot: the previous run's jump is history. */
+	g_sys.app_started = false;
+	g_sys.reset_requested = false;
+	return simport_usb_power_on(b);
+}
+
+uint32_t port_millis(void)
+{
+	return (uint32_t)(vclock_now_us() / 1000u);
+}
+
+void port_uid(uint8_t uid[12])
+{
+	memcpy(uid, g_sys.uid, sizeof(g_sys.uid));
+}
+
+uint32_t port_noinit_get(void)
+{
+	return g_noinit;
+}
+
+void port_noinit_set(uint32_t v)
+{
+	g_noinit = v;
+}
+
+bool port_button_pressed(void)
+{
+	return g_sys.button;
+}
+
+void port_led(bool on)
+{
+	g_sys.led = on;
+}
+
+void port_reset(void)
+{
+	g_sys.reset_requested = true;
+	/* The pull-up goes with the MCU. */
+	port_usb_connect(false);
+}
+
+void port_start_app(uint32_t vtor)
+{
+	g_sys.app_started = true;
+	g_sys.app_vtor = vtor;
+	port_usb_connect(false);
+}
+
+bool simport_take_reset_request(void)
+{
+	bool r = g_sys.reset_requested;
+	g_sys.reset_requested = false;
+	return r;
+}
+
+bool simport_app_started(uint32_t *vtor)
+{
+	if (g_sys.app_started && vtor)
+		*vtor = g_sys.app_vtor;
+	return g_sys.app_started;
+}

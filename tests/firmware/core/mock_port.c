@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+#include "mock_port.h"
+
+#include <string.h>
+
+#include "common/err.h"
+#include "sim/clock/vclock.h"
+#include "sim/port/simport_internal.h"
+#include "hal/port.h"
+#include "usb/usbd.h"
+
+struct mock_stats mock;
+
+static struct {
+	uint8_t *in_buf;
+	uint16_t in_len;
+	bool in_armed;
+	uint8_t *out_buf;
+	uint16_t out_len;
+	bool out_armed;
+	bool stalled;
+	uint32_t noinit;
+	bool button;
+	void (*task)(void);
+} m;
+
+void mock_setup(const struct board *b)
+{
+	memset(&mock, 0, sizeof(mock));
+	memset(&m, 0, sizeof(m));
+	m.task = usbd_task;
+	vclock_init(VCLOCK_VIRTUAL);
+	simport_iflash_setup(b, NULL);
+}
+
+void mock_teardown(void)
+{
+	simport_iflash_teardown();
+}
+
+void mock_set_task(void (*task)(void))
+{
+	m.task = task;
+}
+
+void mock_set_button(bool held)
+{
+	m.button = held;
+}
+
+/* The host sleeps: the device keeps running meanwhile, so step the clock
+ * through the models' deadlines, running the main loop at each. */
+void mock_advance_ms(uint32_t ms)
+{
+	uint64_t target = vclock_now_us() + (uint64_t)ms * 1000u;
+	for (;;) {
+		if (m.task)
+			m.task();
+		uint64_t now = vclock_now_us(), next = vclock_next_deadline_us();
+		if (now >= target)
+			break;
+		uint64_t step = (next > now && next < target) ? next - now : target - now;
+		if (step > 1000u)
+			step = 1000u; /* let multi-step operations start their next step */
+		vclock_advance_us(step);
+	}
+}
+
+/* ------------------------------------------------------------ port.h */
+
+int port_init(const struct board *b)
+{
+	(void)b;
+	return QDFU_OK;
+}
+
+uint32_t port_millis(void)
+{
+	return (uint32_t)(vclock_now_us() / 1000u);
+}
+
+void port_wait_hint(void)
+{
+	uint64_t next = vclock_next_deadline_us(), now = vclock_now_us();
+	vclock_advance_us(next > now ? next - now : 1000u);
+}
+
+void port_uid(uint8_t uid[12])
+{
+	for (unsigned i = 0; i < 12; i++)
+		uid[i] = (uint8_t)(0x10 + i);
+}
+
+uint32_t port_noinit_get(void)
+{
+	return m.noinit;
+}
+
+void port_noinit_set(uint32_t v)
+{
+	m.noinit = v;
+}
+
+bool port_button_pressed(void)
+{
+	return m.button;
+}
+
+void port_led(bool on)
+{
+	(void)on;
+}
+
+void port_reset(void)
+{
+	mock.reset_requested = true;
+}
+
+void port_start_app(uint32_t vtor)
+{
+	mock.app_started = true;
+	mock.app_vtor = vtor;
+}
+
+int port_usb_init(const struct board *b)
+{
+	(void)b;
+	return QDFU_OK;
+}
+
+void port_usb_connect(bool on)
+{
+	mock.connected = on;
+}
+
+void port_usb_set_address(uint8_t addr)
+{
+	mock.set_address_calls++;
+	mock.last_address = addr;
+}
+
+int port_usb_ep0_xfer(uint8_t ep, uint8_t *buf, uint16_t len)
+{
+	if (ep & 0x80u) {
+		m.in_buf = buf;
+		m.in_len = len;
+		m.in_armed = true;
+		mock.in_xfers++;
+		if (len == 0)
+			mock.zlp_in++;
+	} else {
+		m.out_buf = buf;
+		m.out_len = len;
+		m.out_armed = true;
+		mock.out_xfers++;
+	}
+	return QDFU_OK;
+}
+
+void port_usb_ep0_stall(void)
+{
+	m.stalled = true;
+	mock.stalls++;
+}
+
+uint8_t port_usb_ep0_mps(void)
+{
+	return 64;
+}
+
+enum port_usb_speed port_usb_speed(void)
+{
+	return PORT_USB_SPEED_FULL;
+}
+
+bool port_usb_high_speed_capable(void)
+{
+	return mock.hs_capable; /* e.g. ULPI behind a full-speed hub */
+}
+
+/* ------------------------------------------------------------ host side */
+
+static void post(uint8_t type, uint8_t ep, uint16_t len, const uint8_t *setup)
+{
+	struct port_usb_event ev = {type, ep, len, {0}};
+	if (setup)
+		memcpy(ev.setup, setup, 8);
+	usbd_event_post(&ev);
+}
+
+void mock_bus_reset(void)
+{
+	post(PORT_USB_EV_RESET, 0, 0, NULL);
+	m.task();
+}
+
+/* Run the main loop until cond holds or the device stalls; each pass
+ * without progress is a NAK and lets virtual time jump to the next model
+ * deadline (or 1 ms). */
+#define WAIT_LIMIT 200000u
+static int wait_for(bool *cond)
+{
+	for (uint32_t i = 0; i < WAIT_LIMIT; i++) {
+		m.task();
+		if (m.stalled)
+			return MOCK_EPIPE;
+		if (*cond)
+			return 0;
+		mock.naks++;
+		uint64_t next = vclock_next_deadline_us();
+		uint64_t now = vclock_now_us();
+		vclock_advance_us(next > now ? next - now : 1000u);
+	}
+	return MOCK_ETIMEDOUT;
+}
+
+int mock_control(uint8_t bmRequestType, uint8_t bRequest, uint16_t wValue, uint16_t wIndex,
+                 uint16_t wLength, uint8_t *data)
+{
+	uint8_t setup[8] = {bmRequestType,    bRequest,
+	                    (uint8_t)wValue,  (uint8_t)(wValue >> 8),
+	                    (uint8_t)wIndex,  (uint8_t)(wIndex >> 8),
+	                    (uint8_t)wLength, (uint8_t)(wLength >> 8)};
+	int rc, got = 0;
+	m.in_armed = m.out_armed = m.stalled = false;
+	post(PORT_USB_EV_SETUP, 0, 0, setup);
+	if (wLength && (bmRequestType & 0x80u)) {
+		/* IN data stage: packets until a short one or wLength bytes */
+		for (;;) {
+			if ((rc = wait_for(&m.in_armed)))
+				return rc;
+			m.in_armed = false;
+			uint16_t n = m.in_len;
+			if (got + n > wLength)
+				return MOCK_EPIPE; /* babble: device sent too much */
+			if (n)
+				memcpy(data + got, m.in_buf, n);
+			got += n;
+			post(PORT_USB_EV_XFER_DONE, 0x80, n, NULL);
+			if (got == wLength || n == 0 || n % 64u)
+				break;
+		}
+		if ((rc = wait_for(&m.out_armed)))
+			return rc;
+		m.out_armed = false;
+		post(PORT_USB_EV_XFER_DONE, 0x00, 0, NULL);
+		m.task();
+		return got;
+	}
+	if (wLength) {
+		if ((rc = wait_for(&m.out_armed)))
+			return rc;
+		m.out_armed = false;
+		uint16_t n = wLength < m.out_len ? wLength : m.out_len;
+		memcpy(m.out_buf, data, n);
+		post(PORT_USB_EV_XFER_DONE, 0x00, n, NULL);
+		got = n;
+	}
+	if ((rc = wait_for(&m.in_armed)))
+		return rc;
+	m.in_armed = false;
+	post(PORT_USB_EV_XFER_DONE, 0x80, 0, NULL);
+	m.task();
+	return got;
+}

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The driver against every chip model through the host QSPI port, single
+ * and dual flash: probe geometry, erase / program / read at unaligned
+ * offsets (checked in the models' raw arrays, even bytes in chip 0 and odd
+ * bytes in chip 1 in dual mode), above 16 MiB, error bits, stuck busy, and
+ * a chip left in QPI + 4-byte mode by a previous run.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "boards/board.h"
+#include "common/err.h"
+#include "sim/clock/vclock.h"
+#include "sim/port/simport_internal.h"
+#include "nor/nor.h"
+#include "sim/nor/nor_model.h"
+#include "hal/port.h"
+
+#define MIB (1024u * 1024u)
+
+static const struct {
+	const char *name;
+	uint32_t size;
+} parts[] = {
+    {"MT25QL512ABB", 64 * MIB}, {"MT25QL128ABA", 16 * MIB}, {"W25Q64JV", 8 * MIB},
+    {"W25Q128JV", 16 * MIB},    {"W25Q256JV", 32 * MIB},    {"MX25L12833F", 16 * MIB},
+    {"MX25L51245G", 64 * MIB},  {"IS25LP064A", 8 * MIB},    {"GD25Q128", 16 * MIB},
+    {"AT25SF128A", 16 * MIB},
+};
+
+static int run(int rc)
+{
+	if (rc)
+		return rc;
+	while ((rc = nor_poll()) == QDFU_E_BUSY)
+		port_wait_hint();
+	return rc;
+}
+
+static void setup(const char *part, bool dual)
+{
+	const char *chips[2] = {part, part};
+	const struct board *b = board_find(dual ? "stm32h750b-dk" : "weact-h750");
+	assert_non_null(b);
+	assert_int_equal(simport_qspi_setup(b, chips, NULL), QDFU_OK);
+	assert_int_equal(nor_probe(dual, 50000000u), QDFU_OK);
+}
+
+/* byte at total address a, as stored in the chip models */
+static uint8_t raw(bool dual, uint32_t a)
+{
+	if (!dual)
+		return nor_chip_array(simport_qspi_chip(0))[a];
+	return nor_chip_array(simport_qspi_chip(a & 1u))[a / 2u];
+}
+
+static void roundtrip(bool dual, uint32_t at, uint32_t len)
+{
+	const struct nor_info *ni = nor_get_info();
+	uint32_t small = ni->erase_size[0];
+	uint32_t ea = at & ~(small - 1u), ee = (at + len + small - 1u) & ~(small - 1u);
+	/* something outside the range, to see it survive */
+	uint8_t *mark = nor_chip_array(simport_qspi_chip(0));
+	uint32_t before = ea ? ea - 1u : 0;
+	mark[before / (dual ? 2u : 1u)] = 0x5A;
+	struct nor_time t;
+	assert_int_equal(run(nor_erase_start(ea, ee - ea, &t)), QDFU_OK);
+	assert_true(t.max_ms >= t.typ_ms);
+	for (uint32_t a = ea; a < ee; a += 97)
+		assert_int_equal(raw(dual, a), 0xFF);
+	if (ea)
+		assert_int_equal(mark[before / (dual ? 2u : 1u)], 0x5A);
+	uint8_t *d = malloc(len), *back = malloc(len);
+	for (uint32_t i = 0; i < len; i++)
+		d[i] = (uint8_t)(rand() >> 3);
+	assert_int_equal(run(nor_program_start(at, d, len, &t)), QDFU_OK);
+	for (uint32_t i = 0; i < len; i++)
+		if (raw(dual, at + i) != d[i])
+			fail_msg("byte %u at 0x%x differs", i, at + i);
+	if (at > ea)
+		assert_int_equal(raw(dual, at - 1u), 0xFF);
+	if (at + len < ee)
+		assert_int_equal(raw(dual, at + len), 0xFF);
+	memset(back, 0, len);
+	assert_int_equal(nor_read(at, back, len), QDFU_OK);
+	assert_memory_equal(back, d, len);
+	free(d);
+	free(back);
+}
+
+static void every_part(bool dual)
+{
+	srand(7);
+	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		setup(parts[i].name, dual);
+		const struct nor_info *ni = nor_get_info();
+		unsigned k = dual ? 2u : 1u;
+		assert_int_equal(ni->size, parts[i].size * k);
+		assert_int_equal(ni->page, 256u * k);
+		assert_int_equal(ni->erase_size[0], 4096u * k);
+		assert_int_equal(ni->erase_size[ni->nerase - 1u], 65536u * k);
+		assert_int_equal(ni->addr_mode,
+		                 parts[i].size > 16 * MIB ? NOR_ADDR_4_OPS : NOR_ADDR_3);
+		assert_true(ni->quad);
+		roundtrip(dual, 0x12345, 5000);
+		roundtrip(dual, 3 * 65536 * k + 1, 600); /* odd start */
+		if (parts[i].size > 16 * MIB)
+			roundtrip(dual, 20 * MIB * k + 777, 3001); /* above 16 MiB */
+		simport_qspi_teardown();
+	}
+}
+
+static void test_single(void **state)
+{
+	(void)state;
+	every_part(false);
+}
+
+static void test_dual(void **state)
+{
+	(void)state;
+	every_part(true);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	static const uint8_t data[16] = {1, 2, 3};
+	/* Micron: flag status program / erase fail bits */
+	setup("MT25QL128ABA", false);
+	nor_chip_inject(simport_qspi_chip(0), NOR_FAULT_PROGRAM);
+	assert_int_equal(run(nor_program_start(0x1000, data, 16, NULL)), QDFU_E_PROGRAM);
+	nor_chip_inject(simport_qspi_chip(0), NOR_FAULT_ERASE);
+	assert_int_equal(run(nor_erase_start(0x10000, 0x10000, NULL)), QDFU_E_ERASE);
+	/* cleared: the next operation works */
+	assert_int_equal(run(nor_program_start(0x2000, data, 16, NULL)), QDFU_OK);
+	nor_chip_inject(simport_qspi_chip(0), NOR_FAULT_STUCK_BUSY);
+	assert_int_equal(run(nor_program_start(0x3000, data, 16, NULL)), QDFU_E_TIMEOUT);
+	simport_qspi_teardown();
+	/* Macronix: security register, in dual mode (one chip failing) */
+	setup("MX25L12833F", true);
+	nor_chip_inject(simport_qspi_chip(1), NOR_FAULT_ERASE);
+	assert_int_equal(run(nor_erase_start(0, 8192, NULL)), QDFU_E_ERASE);
+	nor_chip_inject(simport_qspi_chip(1), NOR_FAULT_PROGRAM);
+	assert_int_equal(run(nor_program_start(0x100, data, 16, NULL)), QDFU_E_PROGRAM);
+	simport_qspi_teardown();
+}
+
+static void test_known_state(void **state)
+{
+	(void)state;
+	/* a previous run left the chip in 4-byte mode and QPI */
+	setup("MX25L51245G", false);
+	struct nor_chip *c = simport_qspi_chip(0);
+	struct port_qspi_cmd q = {.instruction = 0xB7, .instruction_lines = 1};
+	assert_int_equal(nor_chip_command(c, &q, NULL, NULL), 0);
+	q.instruction = 0x35;
+	assert_int_equal(nor_chip_command(c, &q, NULL, NULL), 0);
+	struct nor_chip_state st;
+	nor_chip_get_state(c, &st);
+	assert_true(st.qpi && st.addr4);
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	assert_int_equal(nor_get_info()->size, 64 * MIB);
+	nor_chip_get_state(c, &st);
+	assert_false(st.qpi);
+	assert_false(st.addr4); /* dedicated 4-byte opcodes, no stateful mode */
+	roundtrip(false, 17 * MIB + 3, 1000);
+	simport_qspi_teardown();
+}
+
+int main(void)
+{
+	vclock_init(VCLOCK_VIRTUAL);
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_single),
+	    cmocka_unit_test(test_dual),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_known_state),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SFDP decoding: every chip model's generated image against the geometry
+ * written here from the datasheets (shared facts), and malformed images
+ * (bad signature, truncated, absurd density, no erase types, headers
+ * pointing outside, sector maps): a sane result or a clear error.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/err.h"
+#include "nor/nor.h"
+#include "sim/nor/nor_model.h"
+
+#define MIB (1024u * 1024u)
+
+struct img {
+	const uint8_t *p;
+	uint32_t len;
+};
+
+static int img_read(void *ctx, uint32_t addr, uint8_t *buf, uint32_t len)
+{
+	const struct img *im = ctx;
+	if (addr > im->len || len > im->len - addr)
+		return -1;
+	memcpy(buf, im->p + addr, len);
+	return 0;
+}
+
+/* Datasheet geometry: size, erase sizes 4/32/64 KiB, quad enable where
+ * the BFPT is new enough to carry it (0xFF: not in the table). */
+static const struct {
+	const char *name;
+	uint32_t size;
+	uint8_t qer;
+	bool four_byte;
+} ds[] = {
+    {"MT25QL512ABB", 64 * MIB, 0, true}, {"MT25QL128ABA", 16 * MIB, 0, false},
+    {"W25Q64JV", 8 * MIB, 0xFF, false},  {"W25Q128JV", 16 * MIB, 4, false},
+    {"W25Q256JV", 32 * MIB, 4, true},    {"MX25L12833F", 16 * MIB, 2, false},
+    {"MX25L51245G", 64 * MIB, 2, true},  {"IS25LP064A", 8 * MIB, 2, false},
+    {"GD25Q128", 16 * MIB, 0xFF, false}, {"AT25SF128A", 16 * MIB, 4, false},
+};
+
+static void test_models(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < sizeof(ds) / sizeof(ds[0]); i++) {
+		struct nor_chip *c = nor_chip_create(ds[i].name);
+		assert_non_null(c);
+		struct img im;
+		im.p = nor_chip_sfdp(c, &im.len);
+		struct nor_params p;
+		nor_params_defaults(&p);
+		assert_int_equal(nor_sfdp_parse(img_read, &im, &p), QDFU_OK);
+		assert_int_equal(p.size, ds[i].size);
+		assert_int_equal(p.nerase, 3);
+		assert_int_equal(p.erase[0].size, 4096);
+		assert_int_equal(p.erase[0].op, 0x20);
+		assert_int_equal(p.erase[1].size, 32768);
+		assert_int_equal(p.erase[1].op, 0x52);
+		assert_int_equal(p.erase[2].size, 65536);
+		assert_int_equal(p.erase[2].op, 0xD8);
+		assert_int_equal(p.page, 256);
+		assert_int_equal(p.qer, ds[i].qer == 0xFF ? NOR_QER_UNKNOWN : ds[i].qer);
+		assert_int_equal(p.op4_erase, ds[i].four_byte);
+		if (ds[i].four_byte) {
+			assert_int_equal(p.erase[0].op4, 0x21);
+			assert_int_equal(p.erase[2].op4, 0xDC);
+			assert_true(p.op4_read && p.op4_pp);
+		}
+		assert_false(p.nonuniform);
+		/* times: max never below typ; 4 KiB erase max within 100 ms..10 s */
+		for (unsigned k = 0; k < p.nerase; k++)
+			assert_true(p.erase[k].max_ms >= p.erase[k].typ_ms &&
+			            p.erase[k].typ_ms > 0);
+		if (p.sfdp_minor >= 5) {
+			assert_true(p.erase[0].max_ms >= 100 && p.erase[0].max_ms <= 10000);
+			assert_true(p.pp_max_us >= 500 && p.pp_max_us <= 10000);
+		}
+		nor_chip_destroy(c);
+	}
+}
+
+/* A hand-made SFDP: header + BFPT (16 DWORDs) at 0x10, 8 MiB, 4K/64K. */
+static uint8_t buf[512];
+static uint32_t mk(void)
+{
+	memset(buf, 0xFF, sizeof(buf));
+	const uint8_t hdr[16] = {'S',  'F', 'D', 'P', 6,    1, 0, 0xFF,
+	                         0x00, 6,   1,   16,  0x10, 0, 0, 0xFF};
+	memcpy(buf, hdr, 16);
+	uint32_t dw[16];
+	memset(dw, 0xFF, sizeof(dw));
+	dw[0] = 0xFFF120E5u;
+	dw[1] = 8u * MIB * 8u - 1u;
+	dw[7] = 0x520F200Cu; /* 4K 0x20, 32K 0x52 */
+	dw[8] = 0x0000D810u; /* 64K 0xD8 */
+	dw[9] = 0x00000000u;
+	dw[10] = 0x00000080u; /* page 256 */
+	dw[14] = 2u << 20;
+	for (unsigned i = 0; i < 16; i++)
+		for (unsigned b = 0; b < 4; b++)
+			buf[0x10 + 4 * i + b] = (uint8_t)(dw[i] >> (8 * b));
+	return 0x10 + 64;
+}
+
+static void put32(uint32_t off, uint32_t v)
+{
+	for (unsigned b = 0; b < 4; b++)
+		buf[off + b] = (uint8_t)(v >> (8 * b));
+}
+
+static int parse(uint32_t len, struct nor_params *p)
+{
+	struct img im = {buf, len};
+	nor_params_defaults(p);
+	p->size = 1234u; /* marker: must survive a failed parse */
+	return nor_sfdp_parse(img_read, &im, p);
+}
+
+static void test_handmade_ok(void **state)
+{
+	(void)state;
+	struct nor_params p;
+	assert_int_equal(parse(mk(), &p), QDFU_OK);
+	assert_int_equal(p.size, 8 * MIB);
+	assert_int_equal(p.nerase, 3);
+	assert_int_equal(p.qer, 2);
+}
+
+static void test_malformed(void **state)
+{
+	(void)state;
+	struct nor_params p;
+	uint32_t len = mk();
+	buf[0] = 'X'; /* bad signature */
+	assert_int_equal(parse(len, &p), QDFU_E_UNSUPPORTED);
+	assert_int_equal(p.size, 1234u);
+	mk();
+	assert_int_not_equal(parse(12, &p), QDFU_OK); /* truncated in the header */
+	assert_int_equal(p.size, 1234u);
+	assert_int_not_equal(parse(0x10 + 20, &p), QDFU_OK); /* truncated BFPT */
+	assert_int_equal(p.size, 1234u);
+	mk();
+	put32(0x14, 0x80000040u); /* 2^64 bits */
+	assert_int_equal(parse(len, &p), QDFU_E_CORRUPT);
+	mk();
+	put32(0x14, 1000u); /* 1001 bits */
+	assert_int_equal(parse(len, &p), QDFU_E_CORRUPT);
+	mk();
+	put32(0x14, 0x7FFFFFFFu + 0u); /* 256 MiB: the largest accepted */
+	assert_int_equal(parse(len, &p), QDFU_OK);
+	mk();
+	put32(0x10, 0xFFF120E7u); /* no 4K erase in DW1 */
+	put32(0x10 + 28, 0);      /* and no erase types */
+	put32(0x10 + 32, 0);
+	assert_int_equal(parse(len, &p), QDFU_E_CORRUPT);
+	mk();
+	put32(0x10 + 28, 0x00FF001Fu); /* absurd exponents only (2^31, 2^0) */
+	put32(0x10 + 32, 0);
+	assert_int_equal(parse(len, &p), QDFU_OK); /* falls back to DW1's 4 KiB */
+	assert_int_equal(p.nerase, 1);
+	assert_int_equal(p.erase[0].size, 4096);
+	mk();
+	buf[12] = 0x00;
+	buf[13] = 0xF0; /* BFPT pointer outside the table */
+	assert_int_not_equal(parse(len, &p), QDFU_OK);
+	assert_int_equal(p.size, 1234u);
+	mk();
+	buf[11] = 4; /* BFPT shorter than 9 DWORDs */
+	assert_int_equal(parse(len, &p), QDFU_E_CORRUPT);
+	mk();
+	buf[5] = 2; /* major revision 2 */
+	assert_int_equal(parse(len, &p), QDFU_E_CORRUPT);
+	mk();
+	buf[6] = 0xFF; /* 256 headers claimed, only one there */
+	assert_int_equal(parse(len, &p), QDFU_OK);
+	assert_int_equal(p.size, 8 * MIB);
+}
+
+/* Optional table (4BAIT) pointing outside: ignored, BFPT result kept. */
+static void test_bad_optional_table(void **state)
+{
+	(void)state;
+	struct nor_params p;
+	uint32_t len = mk();
+	buf[6] = 1;
+	const uint8_t h4[8] = {0x84, 0, 1, 2, 0x00, 0x40, 0x00, 0xFF};
+	memcpy(buf + 0x50, h4, 8); /* wrong place: headers are at 8.. */
+	memmove(buf + 0x50, buf + 0x50, 0);
+	/* put the second header right after the first: move BFPT is at 0x10,
+	 * so rebuild with headers at 8 and 16, BFPT at 0x20 */
+	uint8_t bfpt[64];
+	memcpy(bfpt, buf + 0x10, 64);
+	memcpy(buf + 16, h4, 8);
+	memcpy(buf + 0x20, bfpt, 64);
+	buf[12] = 0x20;
+	len = 0x20 + 64;
+	assert_int_equal(parse(len, &p), QDFU_OK);
+	assert_int_equal(p.size, 8 * MIB);
+	assert_false(p.op4_erase);
+}
+
+/* Sector map with two regions whose erase types differ: restricted to the
+ * types both support; no type in common is a clear error. */
+static void sector_map(uint32_t m1, uint32_t m2)
+{
+	mk();
+	uint8_t bfpt[64];
+	memcpy(bfpt, buf + 0x10, 64);
+	buf[6] = 1;
+	const uint8_t hs[8] = {0x81, 0, 1, 3, 0x60, 0x00, 0x00, 0xFF};
+	memcpy(buf + 16, hs, 8);
+	memcpy(buf + 0x20, bfpt, 64);
+	buf[12] = 0x20;
+	put32(0x60, 0x00010003u);                            /* map descriptor, last, 2 regions */
+	put32(0x64, ((128u * 1024u / 256u - 1u) << 8) | m1); /* 128 KiB */
+	put32(0x68, (((8u * MIB - 128u * 1024u) / 256u - 1u) << 8) | m2);
+}
+
+static void test_sector_map(void **state)
+{
+	(void)state;
+	struct nor_params p;
+	sector_map(0x3, 0x5); /* 4K+32K / 4K+64K: only 4K in common */
+	assert_int_equal(parse(0x70, &p), QDFU_OK);
+	assert_true(p.nonuniform);
+	assert_int_equal(p.nerase, 1);
+	assert_int_equal(p.erase[0].size, 4096);
+	sector_map(0x5, 0x5); /* uniform */
+	assert_int_equal(parse(0x70, &p), QDFU_OK);
+	assert_false(p.nonuniform);
+	assert_int_equal(p.nerase, 3);
+	sector_map(0x1, 0x4); /* nothing in common */
+	assert_int_equal(parse(0x70, &p), QDFU_E_UNSUPPORTED);
+	assert_int_equal(p.size, 1234u);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_models),     cmocka_unit_test(test_handmade_ok),
+	    cmocka_unit_test(test_malformed),  cmocka_unit_test(test_bad_optional_table),
+	    cmocka_unit_test(test_sector_map),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The real internal flash driver (firmware/port/stm32h7/iflash.c, built
+ * with QDFU_HOST_MMIO) against the FLASH controller register model.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/err.h"
+#include "sim/clock/vclock.h"
+#include "sim/h7/flash_ctrl_model.h"
+#include "sim/h7/mmio_bus.h"
+#include "hal/port.h"
+#include "port/stm32h7/mmio.h"
+
+#include "boards/board.h"
+#include "port/stm32h7/h7_sys.h"
+
+/* what the rest of the port provides: the board, and RCC_GCR */
+static struct board dual_board = {.name = "dual", .dual_core = true};
+const struct board *h7_board(void)
+{
+	return &dual_board;
+}
+static uint32_t rcc_gcr;
+static uint32_t rcc_read(void *ctx, uint32_t off, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	return off == 0xA0 ? rcc_gcr : 0;
+}
+static void rcc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	if (off == 0xA0)
+		rcc_gcr = v;
+}
+static const struct mmio_model_ops rcc_ops = {rcc_read, rcc_write};
+
+#define SR_PGSERR (1u << 18)
+#define SR_WRPERR (1u << 17)
+
+static int setup(void **state)
+{
+	(void)state;
+	vclock_init(VCLOCK_VIRTUAL);
+	mmio_reset();
+	rcc_gcr = 0;
+	if (mmio_register(0x58024400u, 0x400, &rcc_ops, NULL))
+		return -1;
+	return flash_ctrl_model_init();
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	flash_ctrl_model_free();
+	mmio_reset();
+	return 0;
+}
+
+/* poll to completion, letting simulated time pass */
+static int finish(void)
+{
+	for (int i = 0; i < 100000; i++) {
+		int rc = port_iflash_poll();
+		if (rc != QDFU_E_BUSY)
+			return rc;
+		uint64_t next = vclock_next_deadline_us(), now = vclock_now_us();
+		vclock_advance_us(next > now ? next - now : 10u);
+	}
+	return QDFU_E_TIMEOUT;
+}
+
+static void test_erase_program_read_back(void **state)
+{
+	(void)state;
+	uint8_t *mem = flash_ctrl_model_array();
+	memset(mem + 0x60000, 0x00, 64); /* old data in sector 3 */
+	uint64_t t0 = vclock_now_us();
+	assert_int_equal(port_iflash_erase_start(3), QDFU_OK);
+	assert_int_equal(port_iflash_poll(), QDFU_E_BUSY);
+	assert_int_equal(finish(), QDFU_OK);
+	assert_true(vclock_now_us() - t0 >= 1000000u); /* the erase took its time */
+	assert_int_equal(mem[0x60000], 0xFF);
+	uint8_t w[32], back[32];
+	for (unsigned i = 0; i < 32; i++)
+		w[i] = (uint8_t)(i * 7 + 3);
+	assert_int_equal(port_iflash_program_start(0x08060020u, w), QDFU_OK);
+	assert_int_equal(finish(), QDFU_OK);
+	assert_int_equal(port_iflash_read(0x08060020u, back, 32), QDFU_OK);
+	assert_memory_equal(back, w, 32);
+	assert_int_equal(flash_ctrl_model_programs(), 1);
+}
+
+static void test_second_program_breaks_ecc(void **state)
+{
+	(void)state;
+	uint8_t w[32], back[32];
+	memset(w, 0x5A, sizeof(w));
+	assert_int_equal(port_iflash_program_start(0x08040000u, w), QDFU_OK);
+	assert_int_equal(finish(), QDFU_OK);
+	memset(w, 0x00, sizeof(w));
+	assert_int_equal(port_iflash_program_start(0x08040000u, w), QDFU_OK);
+	assert_int_equal(finish(), QDFU_OK); /* the hardware does not refuse... */
+	/* ...but the word's ECC is broken: reads report it */
+	assert_int_equal(port_iflash_read(0x08040000u, back, 32), QDFU_E_ECC);
+	/* an erase repairs it */
+	assert_int_equal(port_iflash_erase_start(2), QDFU_OK);
+	assert_int_equal(finish(), QDFU_OK);
+	assert_int_equal(port_iflash_read(0x08040000u, back, 32), QDFU_OK);
+}
+
+static void test_bootloader_sector_refused(void **state)
+{
+	(void)state;
+	uint8_t w[32] = {0};
+	uint8_t *mem = flash_ctrl_model_array();
+	mem[0] = 0x42;
+	assert_int_equal(port_iflash_erase_start(0), QDFU_E_PROTECTED);
+	assert_int_equal(port_iflash_program_start(0x08000000u, w), QDFU_E_PROTECTED);
+	assert_int_equal(port_iflash_program_start(0x0801FFE0u, w), QDFU_E_PROTECTED);
+	assert_int_equal(mem[0], 0x42);
+	assert_int_equal(port_iflash_program_start(0x08020010u, w), QDFU_E_PARAM); /* unaligned */
+}
+
+static void test_bank2_uses_its_own_registers(void **state)
+{
+	(void)state;
+	assert_int_equal(port_iflash_erase_start(9), QDFU_OK); /* bank 2, sector 1 */
+	assert_true(flash_ctrl_model_sr(1) & 1u);              /* BSY in SR2 */
+	assert_false(flash_ctrl_model_sr(0) & 1u);             /* bank 1 idle */
+	assert_int_equal(finish(), QDFU_OK);
+}
+
+static void test_model_rejects_wrong_sequences(void **state)
+{
+	(void)state;
+	/* a write into the array without PG: PGSERR, nothing programmed */
+	volatile uint32_t *a = (volatile uint32_t *)mmio_base(0x08020000u);
+	mmio_write(a, 0);
+	assert_true(flash_ctrl_model_sr(0) & SR_PGSERR);
+	assert_int_equal(flash_ctrl_model_array()[0x20000], 0xFF);
+	/* CR written while locked: ignored, WRPERR */
+	volatile uint32_t *cr = (volatile uint32_t *)mmio_base(0x52002000u + 0x0C);
+	mmio_write(cr, (1u << 2) | (1u << 7) | (3u << 8));
+	assert_true(flash_ctrl_model_sr(0) & SR_WRPERR);
+	/* the driver clears stale flags and still works */
+	uint8_t w[32];
+	memset(w, 0x11, sizeof(w));
+	assert_int_equal(port_iflash_program_start(0x08020000u, w), QDFU_OK);
+	assert_int_equal(finish(), QDFU_OK);
+	assert_int_equal(flash_ctrl_model_array()[0x20000], 0x11);
+}
+
+static void test_bank2_refused_while_the_m4_may_run_from_it(void **state)
+{
+	(void)state;
+	uint8_t w[32];
+	memset(w, 0x22, sizeof(w));
+	flash_ctrl_model_set_optsr(1u << 22); /* BCM4: the M4 boots at reset */
+	assert_false(port_iflash_bank_writable(1));
+	assert_true(port_iflash_bank_writable(0));
+	assert_int_equal(port_iflash_erase_start(9), QDFU_E_PROTECTED);
+	assert_int_equal(port_iflash_program_start(0x08100000u, w), QDFU_E_PROTECTED);
+	assert_int_equal(port_iflash_erase_start(3), QDFU_OK); /* bank 1 still works */
+	assert_int_equal(finish(), QDFU_OK);
+	flash_ctrl_model_set_optsr(0);
+	rcc_gcr = 1u << 3; /* BOOT_C2: the M4 was released */
+	assert_false(port_iflash_bank_writable(1));
+	rcc_gcr = 0;
+	assert_true(port_iflash_bank_writable(1));
+	assert_int_equal(port_iflash_program_start(0x08100000u, w), QDFU_OK);
+	assert_int_equal(finish(), QDFU_OK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_erase_program_read_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_second_program_breaks_ecc, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bootloader_sector_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bank2_uses_its_own_registers, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_model_rejects_wrong_sequences, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bank2_refused_while_the_m4_may_run_from_it, setup,
+	                                    teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

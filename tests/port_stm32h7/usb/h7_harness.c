@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+#include "h7_harness.h"
+
+#include <string.h>
+
+#include "sim/clock/vclock.h"
+#include "port/stm32h7/h7.h"
+#include "sim/h7/h7_board_usb.h"
+#include "sim/h7/mmio_bus.h"
+#include "port/stm32h7/h7_sys.h"
+#include "hal/port.h"
+
+struct h7h h7h;
+bool h7h_app_started;
+uint32_t h7h_app_vtor;
+
+/* Time base of the port, in virtual time (timebase.c is target-only). */
+void h7_delay_us(uint32_t us)
+{
+	vclock_advance_us(us);
+}
+
+void h7_timebase_init(uint32_t cpu_hz)
+{
+	(void)cpu_hz;
+}
+
+uint32_t port_millis(void)
+{
+	return (uint32_t)(vclock_now_us() / 1000u);
+}
+
+/* Part 2's boot_h7.c is not part of these tests. */
+void port_start_app(uint32_t vtor)
+{
+	h7h_app_started = true;
+	h7h_app_vtor = vtor;
+}
+
+uintptr_t h7h_usb_base(const struct board *b)
+{
+	return h7_board_usb_base(b);
+}
+
+enum dwc2m_phy h7h_usb_phy(const struct board *b)
+{
+	return h7_board_usb_phy(b);
+}
+
+int h7h_setup(const struct board *b, void (*task)(void))
+{
+	return h7h_setup_ex(b, task, NULL);
+}
+
+int h7h_setup_ex(const struct board *b, void (*task)(void), const struct h7_sys_config *c)
+{
+	struct h7_sys_config cfg = {.wired = b->hw.supply};
+	for (unsigned i = 0; i < 12; i++)
+		cfg.uid[i] = (uint8_t)(0x30 + i);
+	if (c)
+		cfg = *c;
+	memset(&h7h, 0, sizeof(h7h));
+	h7h_app_started = false;
+	vclock_init(VCLOCK_VIRTUAL);
+	vclock_advance_us(1000);
+	mmio_reset();
+	if (h7_sys_model_init(&cfg))
+		return -1;
+	h7h.b = b;
+	h7h.task = task;
+	h7h.m = dwc2m_create(h7h_usb_base(b), h7h_usb_phy(b));
+	if (!h7h.m)
+		return -1;
+	vhost_init(&h7h.host, h7h.m, h7h_service, NULL);
+	return 0;
+}
+
+void h7h_teardown(void)
+{
+	dwc2m_destroy(h7h.m);
+	h7h.m = NULL;
+	mmio_reset();
+}
+
+static void run_irq(void)
+{
+	unsigned n = 0;
+	while (dwc2m_irq_pending(h7h.m) && n < 64) {
+		h7_usb_irq();
+		n++;
+		h7h.irq_runs++;
+	}
+	if (dwc2m_irq_pending(h7h.m))
+		h7h.irq_stuck++;
+}
+
+void h7h_service(void *ctx)
+{
+	(void)ctx;
+	run_irq();
+	if (h7h.task)
+		h7h.task();
+	run_irq();
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * port_init() and the system services of port/stm32h7 on the system-block
+ * models, for every board: the supply configuration written once with the
+ * board's value (and never when an earlier stage already did), VOS1 and
+ * flash wait states before PLL1 is selected, UID, no-init word, button,
+ * LED, reset.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/err.h"
+#include "port/stm32h7/h7.h"
+#include "h7_harness.h"
+#include "port/stm32h7/h7_sys.h"
+#include "hal/port.h"
+
+static uint32_t expected_supply(enum board_supply s)
+{
+	/* PWR_CR3 bits (RM0399): SMPSLEVEL[5:4] SMPSEXTHP 3 SMPSEN 2 LDOEN 1 BYPASS 0 */
+	switch (s) {
+	case BOARD_SUPPLY_DIRECT_SMPS:
+		return 1u << 2;
+	case BOARD_SUPPLY_SMPS_1V8_SUPPLIES_LDO:
+		return (1u << 4) | (1u << 2) | (1u << 1);
+	default:
+		return 1u << 1;
+	}
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	h7h_teardown();
+	return 0;
+}
+
+static void test_port_init_every_board(void **state)
+{
+	(void)state;
+	unsigned n = 0;
+	for (const struct board *const *bp = board_list; *bp; bp++, n++) {
+		const struct board *b = *bp;
+		assert_int_equal(h7h_setup(b, NULL), 0);
+		assert_int_equal(port_init(b), QDFU_OK);
+		const struct h7_sys_stats *st = h7_sys_model_stats();
+		if (st->errors)
+			fail_msg("%s: %s", b->name, st->last_error);
+		assert_int_equal(st->supply_writes, 1);
+		assert_int_equal(st->cr3_supply, expected_supply(b->hw.supply));
+		assert_false(st->chip_stopped);
+		assert_true(st->sysclk_pll);
+		assert_int_equal(h7_sysclk_hz(), 400000000u);
+		assert_int_equal(h7_hclk_hz(), 200000000u);
+		assert_int_equal(st->flash_acr & 0xFu, 4);
+		/* LED configured and off. */
+		if (b->hw.led.port != 0xFF) {
+			assert_int_equal(h7_sys_model_pin_mode(b->hw.led.port, b->hw.led.pin), 1);
+			assert_int_equal(h7_sys_model_output(b->hw.led.port, b->hw.led.pin),
+			                 !b->hw.led.active_high);
+			port_led(true);
+			assert_int_equal(h7_sys_model_output(b->hw.led.port, b->hw.led.pin),
+			                 b->hw.led.active_high != 0);
+		}
+		h7h_teardown();
+	}
+	assert_int_equal(n, 7);
+}
+
+static void test_supply_not_rewritten_after_rom(void **state)
+{
+	(void)state;
+	extern const struct board board_stm32h745i_disco;
+	const struct board *b = &board_stm32h745i_disco;
+	struct h7_sys_config cfg = {.wired = b->hw.supply, .supply_preconfigured = true};
+	assert_int_equal(h7h_setup_ex(b, NULL, &cfg), 0);
+	assert_int_equal(port_init(b), QDFU_OK);
+	assert_int_equal(h7_sys_model_stats()->supply_writes, 0);
+	assert_int_equal(h7_sys_model_stats()->errors, 0);
+	assert_true(h7_sys_model_stats()->sysclk_pll);
+}
+
+static void test_supply_preconfigured_differently(void **state)
+{
+	(void)state;
+	/* An earlier stage locked another (working) configuration: we do not
+	 * fight it, report QDFU_E_STATE, and still run. */
+	extern const struct board board_portenta_h7;
+	const struct board *b = &board_portenta_h7;
+	struct h7_sys_config cfg = {.wired = BOARD_SUPPLY_LDO, .supply_preconfigured = true};
+	assert_int_equal(h7h_setup_ex(b, NULL, &cfg), 0);
+	assert_int_equal(port_init(b), QDFU_E_STATE);
+	assert_int_equal(h7_sys_model_stats()->supply_writes, 0);
+	assert_int_equal(h7_sys_model_stats()->errors, 0);
+}
+
+static void test_model_catches_wrong_wiring(void **state)
+{
+	(void)state;
+	/* The model stops the chip when the firmware writes a supply the board
+	 * is not wired for: here a DIRECT_SMPS image on an LDO board. The
+	 * bounded waits turn that into an error instead of a hang. */
+	extern const struct board board_stm32h745i_disco;
+	const struct board *b = &board_stm32h745i_disco;
+	struct h7_sys_config cfg = {.wired = BOARD_SUPPLY_LDO};
+	assert_int_equal(h7h_setup_ex(b, NULL, &cfg), 0);
+	assert_int_equal(port_init(b), QDFU_E_TIMEOUT);
+	assert_true(h7_sys_model_stats()->chip_stopped);
+}
+
+static void test_uid_noinit_button_reset(void **state)
+{
+	(void)state;
+	extern const struct board board_stm32h750b_dk;
+	const struct board *b = &board_stm32h750b_dk;
+	assert_int_equal(h7h_setup(b, NULL), 0);
+	assert_int_equal(port_init(b), QDFU_OK);
+	uint8_t uid[12];
+	port_uid(uid);
+	for (unsigned i = 0; i < 12; i++)
+		assert_int_equal(uid[i], 0x30 + i);
+	port_noinit_set(PORT_NOINIT_ENTER_DFU);
+	assert_int_equal(port_noinit_get(), PORT_NOINIT_ENTER_DFU);
+	port_noinit_set(0);
+	assert_int_equal(port_noinit_get(), 0);
+	/* Button PC13 active-high, input with pull-down. */
+	assert_int_equal(h7_sys_model_pin_mode(2, 13), 0);
+	h7_sys_model_set_input(2, 13, false);
+	assert_false(port_button_pressed());
+	h7_sys_model_set_input(2, 13, true);
+	assert_true(port_button_pressed());
+	assert_false(h7_sys_model_take_reset());
+	port_reset();
+	assert_true(h7_sys_model_take_reset());
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_teardown(test_port_init_every_board, teardown),
+	    cmocka_unit_test_teardown(test_supply_not_rewritten_after_rom, teardown),
+	    cmocka_unit_test_teardown(test_supply_preconfigured_differently, teardown),
+	    cmocka_unit_test_teardown(test_model_catches_wrong_wiring, teardown),
+	    cmocka_unit_test_teardown(test_uid_noinit_button_reset, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/* Chip-model semantics: program clears bits only and wraps in its page,
+ * WEL gates and clears, busy ignores all but status, Winbond block
+ * protection, reset 0x66/0x99, deep power-down, power loss corruption. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sim/clock/vclock.h"
+#include "sim/nor/nor_model.h"
+
+static struct nor_chip *c;
+
+static int op(uint8_t o)
+{
+	struct port_qspi_cmd q = {.instruction = o, .instruction_lines = 1};
+	return nor_chip_command(c, &q, NULL, NULL);
+}
+
+static int pp(uint32_t a, const uint8_t *d, uint32_t n)
+{
+	struct port_qspi_cmd q = {.instruction = 0x02,
+	                          .instruction_lines = 1,
+	                          .address_lines = 1,
+	                          .address_bytes = 3,
+	                          .address = a,
+	                          .data_lines = 1,
+	                          .data_len = n};
+	return nor_chip_command(c, &q, d, NULL);
+}
+
+static int erase4k(uint32_t a)
+{
+	struct port_qspi_cmd q = {.instruction = 0x20,
+	                          .instruction_lines = 1,
+	                          .address_lines = 1,
+	                          .address_bytes = 3,
+	                          .address = a};
+	return nor_chip_command(c, &q, NULL, NULL);
+}
+
+static int rd(uint32_t a, uint8_t *b, uint32_t n)
+{
+	struct port_qspi_cmd q = {.instruction = 0x03,
+	                          .instruction_lines = 1,
+	                          .address_lines = 1,
+	                          .address_bytes = 3,
+	                          .address = a,
+	                          .data_lines = 1,
+	                          .data_len = n};
+	return nor_chip_command(c, &q, NULL, b);
+}
+
+static bool busy(void)
+{
+	struct nor_chip_state st;
+	nor_chip_get_state(c, &st);
+	return st.busy;
+}
+
+static void settle(void)
+{
+	while (busy())
+		vclock_advance_us(100);
+}
+
+static void test_program_semantics(void **state)
+{
+	(void)state;
+	c = nor_chip_create("w25q64jv");
+	assert_non_null(c);
+	uint8_t *m = nor_chip_array(c);
+	uint8_t d[4] = {0x0F, 0xF0, 0x33, 0x55};
+	/* no WEL: ignored */
+	assert_int_not_equal(pp(0x100, d, 4), 0);
+	assert_int_equal(m[0x100], 0xFF);
+	op(0x06);
+	assert_int_equal(pp(0x1FE, d, 4), 0); /* wraps: 0x1FE, 0x1FF, 0x100, 0x101 */
+	assert_true(busy());
+	uint8_t b[4];
+	assert_int_not_equal(rd(0x1FE, b, 2), 0); /* reads ignored while busy */
+	assert_int_not_equal(b[0], 0x0F);
+	struct nor_chip_state st, st2;
+	nor_chip_get_state(c, &st);
+	assert_int_not_equal(op(0x04), 0); /* WRDI ignored while busy */
+	nor_chip_get_state(c, &st2);
+	assert_int_equal(st2.ignored, st.ignored + 1);
+	assert_true(st2.wel); /* set until the program ends */
+	settle();
+	nor_chip_get_state(c, &st);
+	assert_false(st.wel); /* cleared at the end */
+	assert_int_equal(m[0x1FE], 0x0F);
+	assert_int_equal(m[0x1FF], 0xF0);
+	assert_int_equal(m[0x100], 0x33);
+	assert_int_equal(m[0x101], 0x55);
+	assert_int_equal(m[0x200], 0xFF);
+	/* program only clears bits */
+	uint8_t e[1] = {0xF0};
+	op(0x06);
+	pp(0x1FE, e, 1);
+	settle();
+	assert_int_equal(m[0x1FE], 0x00);
+	/* erase an aligned block */
+	op(0x06);
+	assert_int_equal(erase4k(0x123), 0);
+	settle();
+	assert_int_equal(m[0x1FE], 0xFF);
+	assert_int_equal(rd(0x100, b, 2), 0);
+	assert_int_equal(b[0], 0xFF);
+	nor_chip_destroy(c);
+}
+
+static void test_protection_reset_dpd(void **state)
+{
+	(void)state;
+	c = nor_chip_create("W25Q64JV");
+	uint8_t *m = nor_chip_array(c);
+	uint8_t d[1] = {0};
+	nor_chip_set_sr1(c, 0x3u << 2); /* BP=011: upper 512 KiB */
+	op(0x06);
+	pp(8u * 1024u * 1024u - 4096u, d, 1);
+	settle();
+	assert_int_equal(m[8u * 1024u * 1024u - 4096u], 0xFF);
+	op(0x06);
+	pp(0x1000, d, 1);
+	settle();
+	assert_int_equal(m[0x1000], 0x00);
+	nor_chip_set_sr1(c, 0);
+	/* reset during an erase corrupts the block, 0x99 alone does nothing */
+	memset(m + 0x2000, 0x00, 4096);
+	op(0x06);
+	erase4k(0x2000);
+	assert_int_not_equal(op(0x99), 0);
+	assert_true(busy());
+	op(0x66);
+	assert_int_equal(op(0x99), 0);
+	settle();
+	unsigned ff = 0;
+	for (unsigned i = 0; i < 4096; i++)
+		ff += m[0x2000 + i] == 0xFF;
+	assert_true(ff > 0 && ff < 4096);
+	/* deep power-down: only 0xAB */
+	op(0xB9);
+	op(0x06);
+	struct nor_chip_state st;
+	nor_chip_get_state(c, &st);
+	assert_true(st.dpd);
+	assert_false(st.wel);
+	op(0xAB);
+	settle();
+	op(0x06);
+	nor_chip_get_state(c, &st);
+	assert_true(st.wel && !st.dpd);
+	/* power loss mid-program: page left corrupted */
+	uint8_t z[256];
+	memset(z, 0, sizeof(z));
+	memset(m + 0x3000, 0xFF, 256);
+	pp(0x3000, z, 256);
+	nor_chip_power_cycle(c);
+	assert_false(busy());
+	nor_chip_destroy(c);
+}
+
+int main(void)
+{
+	vclock_init(VCLOCK_VIRTUAL);
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_program_semantics),
+	    cmocka_unit_test(test_protection_reset_dpd),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
