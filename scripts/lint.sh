@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Static checks: cppcheck over every C source, and clang-format conformance.
+# Static checks: cppcheck over every C source, clang-format conformance, and
+# the include layering (scripts/check_layers.py).
 # Exit status 1 on any finding. Used by `make lint` and registered as ctests.
 set -u
 cd "$(dirname "$0")/.."
@@ -35,5 +36,8 @@ if [ "$what" = all ] || [ "$what" = format ]; then
 		echo "$bad" | sed 's/^/  /'
 		rc=1
 	fi
+fi
+if [ "$what" = all ] || [ "$what" = layers ]; then
+	/usr/bin/python3 scripts/check_layers.py || rc=1
 fi
 exit $rc

@@ -20,7 +20,7 @@ static struct {
 	/* where the next record goes */
 	unsigned cur;  /* unit holding the newest record */
 	uint32_t next; /* offset of the next free slot in that unit */
-} j;
+} journal;
 
 void journal_encode(uint8_t rec[JOURNAL_REC_SIZE], uint32_t seq, enum journal_state st,
                     uint32_t vtor)
@@ -64,7 +64,7 @@ static int run_sync(int rc, const struct mem_time *t)
 		return rc;
 	uint32_t deadline = port_millis() + t->max_ms + SYNC_MARGIN_MS;
 	for (;;) {
-		rc = j.r->ops->poll(j.r);
+		rc = journal.r->ops->poll(journal.r);
 		if (rc != QDFU_E_BUSY)
 			return rc;
 		if (qdfu_time_reached(port_millis(), deadline))
@@ -77,16 +77,18 @@ static void scan(void)
 {
 	uint8_t rec[JOURNAL_REC_SIZE];
 	bool found = false;
-	j.state = JOURNAL_NONE;
-	j.seq = 0;
-	j.vtor = 0;
-	j.cur = 0;
-	j.next = 0;
+	journal.state = JOURNAL_NONE;
+	journal.seq = 0;
+	journal.vtor = 0;
+	journal.cur = 0;
+	journal.next = 0;
 	for (unsigned u = 0; u < 2; u++) {
 		uint32_t last_used = 0;
 		bool any = false;
-		for (uint32_t off = 0; off + JOURNAL_REC_SIZE <= j.unit; off += JOURNAL_REC_SIZE) {
-			if (j.r->ops->read(j.r, j.base + u * j.unit + off, rec, sizeof(rec)))
+		for (uint32_t off = 0; off + JOURNAL_REC_SIZE <= journal.unit;
+		     off += JOURNAL_REC_SIZE) {
+			if (journal.r->ops->read(journal.r, journal.base + u * journal.unit + off,
+			                         rec, sizeof(rec)))
 				break;
 			if (blank(rec, sizeof(rec)))
 				continue;
@@ -95,68 +97,69 @@ static void scan(void)
 			uint32_t seq, vtor;
 			enum journal_state st;
 			if (journal_decode(rec, &seq, &st, &vtor) &&
-			    (!found || (int32_t)(seq - j.seq) > 0)) {
+			    (!found || (int32_t)(seq - journal.seq) > 0)) {
 				found = true;
-				j.seq = seq;
-				j.state = st;
-				j.vtor = vtor;
-				j.cur = u;
+				journal.seq = seq;
+				journal.state = st;
+				journal.vtor = vtor;
+				journal.cur = u;
 			}
 		}
 		/* records are appended: continue after the last used slot of
 		 * the unit holding the newest record */
-		if (found && j.cur == u)
-			j.next = any ? last_used + JOURNAL_REC_SIZE : 0;
+		if (found && journal.cur == u)
+			journal.next = any ? last_used + JOURNAL_REC_SIZE : 0;
 	}
 	if (!found) {
 		/* nothing valid anywhere: the first append erases unit 0 and
 		 * starts there, whatever debris it holds */
-		j.cur = 1;
-		j.next = j.unit;
+		journal.cur = 1;
+		journal.next = journal.unit;
 	}
 }
 
 int journal_init(struct mem_region *r, uint32_t base, uint32_t unit)
 {
-	memset(&j, 0, sizeof(j));
+	memset(&journal, 0, sizeof(journal));
 	if (!r || unit < 2u * JOURNAL_REC_SIZE)
 		return QDFU_E_PARAM;
-	j.r = r;
-	j.base = base;
-	j.unit = unit;
-	j.ok = true;
+	journal.r = r;
+	journal.base = base;
+	journal.unit = unit;
+	journal.ok = true;
 	scan();
 	return QDFU_OK;
 }
 
 bool journal_available(void)
 {
-	return j.ok;
+	return journal.ok;
 }
 
 enum journal_state journal_state(void)
 {
-	return j.state;
+	return journal.state;
 }
 
 uint32_t journal_vtor(void)
 {
-	return j.vtor;
+	return journal.vtor;
 }
 
 uint32_t journal_seq(void)
 {
-	return j.seq;
+	return journal.seq;
 }
 
 static int write_rec(uint32_t addr, const uint8_t *rec)
 {
 	struct mem_time t;
-	int rc = run_sync(j.r->ops->program_start(j.r, addr, rec, JOURNAL_REC_SIZE, &t), &t);
+	int rc =
+	    run_sync(journal.r->ops->program_start(journal.r, addr, rec, JOURNAL_REC_SIZE, &t), &t);
 	if (rc)
 		return rc;
 	uint8_t back[JOURNAL_REC_SIZE];
-	rc = j.r->ops->read(j.r, addr, back, sizeof(back));
+	rc = journal.r->ops->read(journal.r, addr, back, sizeof(back));
 	if (rc == QDFU_OK && memcmp(back, rec, sizeof(back)) != 0)
 		rc = QDFU_E_VERIFY;
 	return rc;
@@ -166,30 +169,32 @@ int journal_append(enum journal_state st, uint32_t vtor)
 {
 	uint8_t rec[JOURNAL_REC_SIZE];
 	int rc;
-	if (!j.ok)
+	if (!journal.ok)
 		return QDFU_E_NO_DEVICE;
-	uint32_t seq = j.seq + 1u;
+	uint32_t seq = journal.seq + 1u;
 	journal_encode(rec, seq, st, vtor);
 	for (unsigned attempt = 0; attempt < 4; attempt++) {
-		if (j.next + JOURNAL_REC_SIZE > j.unit) {
+		if (journal.next + JOURNAL_REC_SIZE > journal.unit) {
 			/* unit full: move to the other one (erased first); the
 			 * newest record stays in the full unit meanwhile */
-			unsigned other = j.cur ^ 1u;
+			unsigned other = journal.cur ^ 1u;
 			struct mem_time t;
 			rc = run_sync(
-			    j.r->ops->erase_start(j.r, j.base + other * j.unit, j.unit, &t), &t);
+			    journal.r->ops->erase_start(
+			        journal.r, journal.base + other * journal.unit, journal.unit, &t),
+			    &t);
 			if (rc)
 				return rc;
-			j.cur = other;
-			j.next = 0;
+			journal.cur = other;
+			journal.next = 0;
 		}
-		uint32_t addr = j.base + j.cur * j.unit + j.next;
-		j.next += JOURNAL_REC_SIZE;
+		uint32_t addr = journal.base + journal.cur * journal.unit + journal.next;
+		journal.next += JOURNAL_REC_SIZE;
 		rc = write_rec(addr, rec);
 		if (rc == QDFU_OK) {
-			j.seq = seq;
-			j.state = st;
-			j.vtor = vtor;
+			journal.seq = seq;
+			journal.state = st;
+			journal.vtor = vtor;
 			return QDFU_OK;
 		}
 		/* a bad slot (torn earlier write): skip it and try the next */
@@ -199,10 +204,10 @@ int journal_append(enum journal_state st, uint32_t vtor)
 
 int journal_restore(void)
 {
-	if (!j.ok)
+	if (!journal.ok)
 		return QDFU_E_NO_DEVICE;
-	enum journal_state st = j.state;
-	uint32_t vtor = j.vtor;
+	enum journal_state st = journal.state;
+	uint32_t vtor = journal.vtor;
 	scan(); /* units are blank now: start over at unit 0 */
 	if (st == JOURNAL_NONE)
 		return QDFU_OK;

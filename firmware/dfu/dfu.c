@@ -14,6 +14,7 @@
  * while the operation still runs, so DNBUSY is never reported twice.
  */
 #include "dfu/dfu.h"
+#include "qdfu_proto.h"
 
 #include <string.h>
 
@@ -74,7 +75,7 @@ static struct {
 	uint8_t status_buf[6];
 	uint8_t small[16];
 	uint8_t buf[DFU_TRANSFER_SIZE];
-} d;
+} dfu;
 
 /* ------------------------------------------------------------- helpers */
 
@@ -123,48 +124,48 @@ uint32_t dfu_poll_timeout_ms(uint32_t typ_ms, uint32_t max_ms)
 
 enum dfu_state dfu_get_state(void)
 {
-	return d.state;
+	return dfu.state;
 }
 
 enum dfu_status dfu_get_status(void)
 {
-	return d.status;
+	return dfu.status;
 }
 
 uint32_t dfu_get_address(void)
 {
-	return d.addr;
+	return dfu.addr;
 }
 
 void dfu_force_state(enum dfu_state st)
 {
 	if (st < DFU_STATE_COUNT)
-		d.state = st;
+		dfu.state = st;
 }
 
 static void set_error(enum dfu_status st)
 {
-	d.state = DFU_STATE_ERROR;
-	d.status = st;
+	dfu.state = DFU_STATE_ERROR;
+	dfu.status = st;
 }
 
 static void status_reply(struct req *q, uint32_t poll_ms)
 {
-	d.status_buf[0] = (uint8_t)d.status;
-	d.status_buf[1] = (uint8_t)poll_ms;
-	d.status_buf[2] = (uint8_t)(poll_ms >> 8);
-	d.status_buf[3] = (uint8_t)(poll_ms >> 16);
-	d.status_buf[4] = (uint8_t)d.state;
-	d.status_buf[5] = 0;
-	q->c->buf = d.status_buf;
+	dfu.status_buf[0] = (uint8_t)dfu.status;
+	dfu.status_buf[1] = (uint8_t)poll_ms;
+	dfu.status_buf[2] = (uint8_t)(poll_ms >> 8);
+	dfu.status_buf[3] = (uint8_t)(poll_ms >> 16);
+	dfu.status_buf[4] = (uint8_t)dfu.state;
+	dfu.status_buf[5] = 0;
+	q->c->buf = dfu.status_buf;
 	q->c->len = 6;
 	q->reply = USBD_REPLY_IN;
 }
 
 static enum verdict reply_state(struct req *q)
 {
-	d.small[0] = (uint8_t)d.state;
-	q->c->buf = d.small;
+	dfu.small[0] = (uint8_t)dfu.state;
+	q->c->buf = dfu.small;
 	q->c->len = 1;
 	q->reply = USBD_REPLY_IN;
 	return V_OK;
@@ -176,7 +177,7 @@ static enum verdict reply_ack(struct req *q)
 	return V_OK;
 }
 
-/* DNLOAD with data: receive it into d.buf; the state changes when the
+/* DNLOAD with data: receive it into dfu.buf; the state changes when the
  * transfer completes (class_done). */
 static enum verdict accept_dnload(struct req *q)
 {
@@ -184,7 +185,7 @@ static enum verdict accept_dnload(struct req *q)
 		return V_ILLEGAL;
 	if (q->s->wLength == 0)
 		return reply_ack(q); /* leave request */
-	q->c->buf = d.buf;
+	q->c->buf = dfu.buf;
 	q->c->len = DFU_TRANSFER_SIZE;
 	q->reply = USBD_REPLY_OUT;
 	return V_OK;
@@ -198,12 +199,12 @@ static const uint8_t dfuse_commands[] = {DFUSE_CMD_GET_COMMANDS, DFUSE_CMD_SET_A
 static void upload_read(uint16_t block, uint16_t len, uint8_t **buf, uint16_t *got)
 {
 	uint32_t n = 0;
-	uint32_t addr = d.addr + (uint32_t)(block - 2u) * DFU_TRANSFER_SIZE;
+	uint32_t addr = dfu.addr + (uint32_t)(block - 2u) * DFU_TRANSFER_SIZE;
 	/* unmapped or past a region end: a short (possibly empty) answer,
 	 * never a stall (fwupd reads one transfer past an element) */
-	if (mem_read(addr, d.buf, len, &n) != QDFU_OK)
+	if (mem_read(addr, dfu.buf, len, &n) != QDFU_OK)
 		n = 0;
-	*buf = d.buf;
+	*buf = dfu.buf;
 	*got = (uint16_t)n;
 }
 
@@ -213,8 +214,8 @@ static enum verdict accept_upload(struct req *q)
 	if (len > DFU_TRANSFER_SIZE)
 		return V_ILLEGAL;
 	if (block == 0) {
-		memcpy(d.buf, dfuse_commands, sizeof(dfuse_commands));
-		q->c->buf = d.buf;
+		memcpy(dfu.buf, dfuse_commands, sizeof(dfuse_commands));
+		q->c->buf = dfu.buf;
 		q->c->len = sizeof(dfuse_commands);
 		q->reply = USBD_REPLY_IN;
 		return V_OK;
@@ -222,16 +223,16 @@ static enum verdict accept_upload(struct req *q)
 	if (block == 1)
 		return V_ILLEGAL;
 	if (mem_busy()) { /* e.g. the journal commit after ABORT */
-		d.up_held = true;
-		d.up_block = block;
-		d.up_len = len;
+		dfu.up_held = true;
+		dfu.up_block = block;
+		dfu.up_len = len;
 		q->reply = USBD_REPLY_DEFER;
 		return V_OK;
 	}
 	uint16_t got;
 	upload_read(block, len, &q->c->buf, &got);
 	q->c->len = got;
-	d.up_len = got;
+	dfu.up_len = got;
 	q->reply = USBD_REPLY_IN;
 	return V_OK;
 }
@@ -281,14 +282,14 @@ static enum verdict st_idle(struct req *q)
 
 static void finish_op_state(void)
 {
-	if (d.op_result == QDFU_OK) {
-		d.state = DFU_STATE_DNLOAD_IDLE;
-		d.status = DFU_STATUS_OK;
+	if (dfu.op_result == QDFU_OK) {
+		dfu.state = DFU_STATE_DNLOAD_IDLE;
+		dfu.status = DFU_STATUS_OK;
 	} else {
-		d.session_dirty = true;
-		set_error(dfu_status_from_err(d.op_result));
+		dfu.session_dirty = true;
+		set_error(dfu_status_from_err(dfu.op_result));
 	}
-	d.pend = PEND_NONE;
+	dfu.pend = PEND_NONE;
 }
 
 static enum verdict st_dnload_sync(struct req *q)
@@ -298,13 +299,13 @@ static enum verdict st_dnload_sync(struct req *q)
 		/* GETSTATUS #1: always dfuDNBUSY (dfu-util insists), with the
 		 * remaining time of the operation as poll timeout */
 		uint32_t poll = 1;
-		if (d.op_started && !d.op_done) {
+		if (dfu.op_started && !dfu.op_done) {
 			struct mem_time t = mem_settle();
 			poll = dfu_poll_timeout_ms(t.typ_ms, t.max_ms);
-		} else if (!d.op_started && d.pend != PEND_NONE) {
+		} else if (!dfu.op_started && dfu.pend != PEND_NONE) {
 			poll = 5; /* waiting for the engine to take it */
 		}
-		d.state = DFU_STATE_DNBUSY;
+		dfu.state = DFU_STATE_DNBUSY;
 		status_reply(q, poll);
 		return V_OK;
 	}
@@ -321,8 +322,8 @@ static enum verdict st_dnbusy(struct req *q)
 	case DFU_REQ_GETSTATUS:
 		/* GETSTATUS #2: the host slept bwPollTimeout. Hold the answer
 		 * while the operation still runs (dfu_task completes it). */
-		if (!d.op_done) {
-			d.gs_held = true;
+		if (!dfu.op_done) {
+			dfu.gs_held = true;
 			q->reply = USBD_REPLY_DEFER;
 			return V_OK;
 		}
@@ -355,7 +356,7 @@ static enum verdict st_manifest_sync(struct req *q)
 	case DFU_REQ_GETSTATUS:
 		/* not manifestation tolerant: report dfuMANIFEST, then the
 		 * device detaches and starts the application */
-		d.state = DFU_STATE_MANIFEST;
+		dfu.state = DFU_STATE_MANIFEST;
 		status_reply(q, 10);
 		return V_OK;
 	default:
@@ -367,7 +368,7 @@ static enum verdict st_manifest(struct req *q)
 {
 	switch (q->s->bRequest) {
 	case DFU_REQ_GETSTATUS:
-		d.state = DFU_STATE_MANIFEST_WAIT_RESET;
+		dfu.state = DFU_STATE_MANIFEST_WAIT_RESET;
 		status_reply(q, 0);
 		return V_OK;
 	default:
@@ -437,33 +438,34 @@ static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl 
 	if ((s->bmRequestType & USB_RECIP_MASK) != USB_RECIP_INTERFACE || s->wIndex != 0)
 		return USBD_REPLY_STALL;
 	switch (s->bRequest) {
-	case QDFU_VREQ_INFO:
-		if (s->bmRequestType != 0xC1 || s->wLength != 16)
+	case QDFU_PROTO_REQ_INFO:
+		if (s->bmRequestType != QDFU_PROTO_RT_IN || s->wLength != QDFU_PROTO_INFO_LEN)
 			return USBD_REPLY_STALL;
-		memset(d.small, 0, sizeof(d.small));
-		memcpy(d.small, "QDFU", 4);
-		d.small[4] = 1;    /* protocol version */
-		d.small[5] = 0x03; /* CRC32, boot journal */
-		qdfu_put_le16(&d.small[6], 0x0001);
-		c->buf = d.small;
-		c->len = 16;
+		memset(dfu.small, 0, sizeof(dfu.small));
+		memcpy(&dfu.small[QDFU_PROTO_INFO_MAGIC], QDFU_PROTO_MAGIC, 4);
+		dfu.small[QDFU_PROTO_INFO_VERSION] = QDFU_PROTO_VERSION;
+		dfu.small[QDFU_PROTO_INFO_CAPS] = QDFU_PROTO_CAP_CRC32 | QDFU_PROTO_CAP_JOURNAL;
+		qdfu_put_le16(&dfu.small[QDFU_PROTO_INFO_FW_VERSION], 0x0001);
+		c->buf = dfu.small;
+		c->len = QDFU_PROTO_INFO_LEN;
 		return USBD_REPLY_IN;
-	case QDFU_VREQ_CRC_START:
-		if (s->bmRequestType != 0x41 || s->wLength != 8)
+	case QDFU_PROTO_REQ_CRC_START:
+		if (s->bmRequestType != QDFU_PROTO_RT_OUT || s->wLength != QDFU_PROTO_CRC_START_LEN)
 			return USBD_REPLY_STALL;
-		c->buf = d.small;
-		c->len = sizeof(d.small);
+		c->buf = dfu.small;
+		c->len = sizeof(dfu.small);
 		return USBD_REPLY_OUT;
-	case QDFU_VREQ_CRC_RESULT: {
-		if (s->bmRequestType != 0xC1 || s->wLength != 12)
+	case QDFU_PROTO_REQ_CRC_RESULT: {
+		if (s->bmRequestType != QDFU_PROTO_RT_IN || s->wLength != QDFU_PROTO_CRC_RESULT_LEN)
 			return USBD_REPLY_STALL;
-		uint32_t poll = (d.crc_wanted || d.crc_running) ? 5u : 0u;
-		uint32_t st = (d.crc_wanted || d.crc_running) ? 1u : d.crc_status;
-		qdfu_put_le32(&d.small[0], st);
-		qdfu_put_le32(&d.small[4], d.crc_value);
-		qdfu_put_le32(&d.small[8], poll);
-		c->buf = d.small;
-		c->len = 12;
+		uint32_t poll = (dfu.crc_wanted || dfu.crc_running) ? 5u : 0u;
+		uint32_t st =
+		    (dfu.crc_wanted || dfu.crc_running) ? QDFU_PROTO_CRC_BUSY : dfu.crc_status;
+		qdfu_put_le32(&dfu.small[0], st);
+		qdfu_put_le32(&dfu.small[4], dfu.crc_value);
+		qdfu_put_le32(&dfu.small[8], poll);
+		c->buf = dfu.small;
+		c->len = QDFU_PROTO_CRC_RESULT_LEN;
 		return USBD_REPLY_IN;
 	}
 	default:
@@ -481,8 +483,8 @@ static enum usbd_reply class_setup(const struct usb_setup *s, struct usbd_ctrl *
 	    s->bRequest >= DFU_REQ_COUNT)
 		return USBD_REPLY_STALL;
 	/* a new request abandons any reply we were still holding */
-	d.gs_held = false;
-	d.up_held = false;
+	dfu.gs_held = false;
+	dfu.up_held = false;
 	struct req q = {s, c, USBD_REPLY_STALL};
 	/* direction must match the request (DFU 1.1 table 3.2) */
 	bool in = (s->bmRequestType & USB_DIR_IN) != 0;
@@ -494,7 +496,7 @@ static enum usbd_reply class_setup(const struct usb_setup *s, struct usbd_ctrl *
 	else if (s->bRequest == DFU_REQ_GETSTATE) /* valid in every state */
 		v = reply_state(&q);
 	else
-		v = handlers[d.state](&q);
+		v = handlers[dfu.state](&q);
 	if (v == V_OK)
 		return q.reply;
 	if (v == V_ILLEGAL)
@@ -509,23 +511,23 @@ static bool parse_command(const uint8_t *p, uint16_t len)
 	case DFUSE_CMD_SET_ADDRESS:
 		if (len != 5)
 			return false;
-		d.pend = PEND_SET_ADDRESS;
-		d.op_addr = qdfu_get_le32(p + 1);
+		dfu.pend = PEND_SET_ADDRESS;
+		dfu.op_addr = qdfu_get_le32(p + 1);
 		return true;
 	case DFUSE_CMD_ERASE:
 		if (len == 1) {
-			d.pend = PEND_MASS_ERASE;
+			dfu.pend = PEND_MASS_ERASE;
 			return true;
 		}
 		if (len != 5)
 			return false;
-		d.pend = PEND_ERASE;
-		d.op_addr = qdfu_get_le32(p + 1);
+		dfu.pend = PEND_ERASE;
+		dfu.op_addr = qdfu_get_le32(p + 1);
 		return true;
 	case DFUSE_CMD_READ_UNPROTECT:
 		if (len != 1)
 			return false;
-		d.pend = PEND_UNPROTECT;
+		dfu.pend = PEND_UNPROTECT;
 		return true;
 	default: /* DfuSe: unknown command -> stall, errSTALLEDPKT */
 		return false;
@@ -535,15 +537,15 @@ static bool parse_command(const uint8_t *p, uint16_t len)
 static bool class_data_out(const struct usb_setup *s, const uint8_t *data, uint16_t len)
 {
 	if ((s->bmRequestType & USB_TYPE_MASK) == USB_TYPE_VENDOR) {
-		if (s->bRequest != QDFU_VREQ_CRC_START || len != 8)
+		if (s->bRequest != QDFU_PROTO_REQ_CRC_START || len != QDFU_PROTO_CRC_START_LEN)
 			return false;
-		d.crc_addr = qdfu_get_le32(data);
-		d.crc_len = qdfu_get_le32(data + 4);
+		dfu.crc_addr = qdfu_get_le32(data);
+		dfu.crc_len = qdfu_get_le32(data + 4);
 		return true;
 	}
 	if (s->bRequest != DFU_REQ_DNLOAD)
 		return false;
-	d.dl_len = len;
+	dfu.dl_len = len;
 	if (s->wValue == 0) {
 		if (len == 0 || !parse_command(data, len)) {
 			set_error(DFU_STATUS_ERR_STALLEDPKT);
@@ -553,27 +555,27 @@ static bool class_data_out(const struct usb_setup *s, const uint8_t *data, uint1
 		set_error(DFU_STATUS_ERR_STALLEDPKT);
 		return false;
 	} else {
-		d.pend = PEND_WRITE;
-		d.op_addr = d.addr + (uint32_t)(s->wValue - 2u) * DFU_TRANSFER_SIZE;
+		dfu.pend = PEND_WRITE;
+		dfu.op_addr = dfu.addr + (uint32_t)(s->wValue - 2u) * DFU_TRANSFER_SIZE;
 	}
 	return true;
 }
 
 static int open_session(void)
 {
-	if (d.session_open)
+	if (dfu.session_open)
 		return QDFU_OK;
-	int rc = d.hooks && d.hooks->session_open ? d.hooks->session_open() : QDFU_OK;
+	int rc = dfu.hooks && dfu.hooks->session_open ? dfu.hooks->session_open() : QDFU_OK;
 	if (rc == QDFU_OK)
-		d.session_open = true;
+		dfu.session_open = true;
 	return rc;
 }
 
 static void close_session(void)
 {
-	if (d.session_open && !d.session_dirty && d.hooks && d.hooks->session_close)
-		d.hooks->session_close();
-	d.session_open = false;
+	if (dfu.session_open && !dfu.session_dirty && dfu.hooks && dfu.hooks->session_close)
+		dfu.hooks->session_close();
+	dfu.session_open = false;
 }
 
 /* Hand the pending DNLOAD to the engine (or finish it at once). */
@@ -583,21 +585,21 @@ static void start_op(void)
 	int rc = QDFU_OK;
 	if (mem_busy())
 		return; /* an earlier, aborted operation still runs */
-	d.op_started = true;
-	d.op_done = false;
-	switch (d.pend) {
+	dfu.op_started = true;
+	dfu.op_done = false;
+	switch (dfu.pend) {
 	case PEND_SET_ADDRESS:
 		/* DfuSe: the pointer moves even if unmapped; the error shows */
-		d.addr = d.op_addr;
-		rc = mem_find(d.op_addr) ? QDFU_OK : QDFU_E_ADDRESS;
+		dfu.addr = dfu.op_addr;
+		rc = mem_find(dfu.op_addr) ? QDFU_OK : QDFU_E_ADDRESS;
 		break;
 	case PEND_ERASE:
-		rc = mem_find(d.op_addr) ? open_session() : QDFU_E_ADDRESS;
+		rc = mem_find(dfu.op_addr) ? open_session() : QDFU_E_ADDRESS;
 		if (rc == QDFU_OK)
-			rc = mem_start_erase_page(d.op_addr, &t);
+			rc = mem_start_erase_page(dfu.op_addr, &t);
 		break;
 	case PEND_MASS_ERASE: {
-		struct mem_region *r = mem_find_alt(d.alt);
+		struct mem_region *r = mem_find_alt(dfu.alt);
 		rc = r ? open_session() : QDFU_E_ADDRESS;
 		if (rc == QDFU_OK)
 			rc = mem_start_mass_erase(r, &t);
@@ -607,25 +609,25 @@ static void start_op(void)
 		rc = QDFU_OK;
 		break;
 	case PEND_WRITE:
-		rc = mem_find(d.op_addr) ? open_session() : QDFU_E_ADDRESS;
+		rc = mem_find(dfu.op_addr) ? open_session() : QDFU_E_ADDRESS;
 		if (rc == QDFU_OK)
-			rc = mem_start_write(d.op_addr, d.buf, d.dl_len, &t);
+			rc = mem_start_write(dfu.op_addr, dfu.buf, dfu.dl_len, &t);
 		break;
 	default:
 		break;
 	}
 	if (rc != QDFU_OK || !mem_busy()) {
-		d.op_result = rc;
-		d.op_done = true;
+		dfu.op_result = rc;
+		dfu.op_done = true;
 	}
 }
 
 static void class_done(const struct usb_setup *s)
 {
 	if ((s->bmRequestType & USB_TYPE_MASK) == USB_TYPE_VENDOR) {
-		if (s->bRequest == QDFU_VREQ_CRC_START) {
-			d.crc_wanted = true;
-			d.crc_status = 2;
+		if (s->bRequest == QDFU_PROTO_REQ_CRC_START) {
+			dfu.crc_wanted = true;
+			dfu.crc_status = QDFU_PROTO_CRC_NONE;
 		}
 		return;
 	}
@@ -633,53 +635,53 @@ static void class_done(const struct usb_setup *s)
 	case DFU_REQ_DNLOAD:
 		if (s->wLength == 0) {
 			/* leave (DfuSe: DN(2,0) or DN(0,0) with no data) */
-			d.state = DFU_STATE_MANIFEST_SYNC;
+			dfu.state = DFU_STATE_MANIFEST_SYNC;
 			return;
 		}
-		if (d.state == DFU_STATE_IDLE)
-			d.session_dirty = false; /* a new client sequence */
-		d.state = DFU_STATE_DNLOAD_SYNC;
-		d.op_started = false;
-		d.op_done = false;
+		if (dfu.state == DFU_STATE_IDLE)
+			dfu.session_dirty = false; /* a new client sequence */
+		dfu.state = DFU_STATE_DNLOAD_SYNC;
+		dfu.op_started = false;
+		dfu.op_done = false;
 		start_op();
 		break;
 	case DFU_REQ_UPLOAD:
 		/* a short frame ends the upload (DFU 1.1 6.2) */
-		if (d.state == DFU_STATE_IDLE || d.state == DFU_STATE_UPLOAD_IDLE)
-			d.state = (s->wValue >= 2 && d.up_len < s->wLength && !d.up_held)
-			              ? DFU_STATE_IDLE
-			              : DFU_STATE_UPLOAD_IDLE;
+		if (dfu.state == DFU_STATE_IDLE || dfu.state == DFU_STATE_UPLOAD_IDLE)
+			dfu.state = (s->wValue >= 2 && dfu.up_len < s->wLength && !dfu.up_held)
+			                ? DFU_STATE_IDLE
+			                : DFU_STATE_UPLOAD_IDLE;
 		break;
 	case DFU_REQ_ABORT:
-		if (d.state == DFU_STATE_DNLOAD_IDLE && mem_flush() != QDFU_OK)
-			d.session_dirty = true;
-		if (d.state == DFU_STATE_DNLOAD_IDLE)
+		if (dfu.state == DFU_STATE_DNLOAD_IDLE && mem_flush() != QDFU_OK)
+			dfu.session_dirty = true;
+		if (dfu.state == DFU_STATE_DNLOAD_IDLE)
 			close_session(); /* clean end of a download sequence */
-		else if (d.state == DFU_STATE_DNLOAD_SYNC)
-			d.session_dirty = true; /* aborted mid-operation */
-		d.state = DFU_STATE_IDLE;
-		d.status = DFU_STATUS_OK;
-		if (!d.op_done)
-			d.pend = PEND_NONE;
+		else if (dfu.state == DFU_STATE_DNLOAD_SYNC)
+			dfu.session_dirty = true; /* aborted mid-operation */
+		dfu.state = DFU_STATE_IDLE;
+		dfu.status = DFU_STATUS_OK;
+		if (!dfu.op_done)
+			dfu.pend = PEND_NONE;
 		break;
 	case DFU_REQ_CLRSTATUS:
-		d.state = DFU_STATE_IDLE;
-		d.status = DFU_STATUS_OK;
+		dfu.state = DFU_STATE_IDLE;
+		dfu.status = DFU_STATUS_OK;
 		break;
 	case DFU_REQ_DETACH:
-		if (d.state == DFU_STATE_APP_IDLE)
-			d.state = DFU_STATE_APP_DETACH;
+		if (dfu.state == DFU_STATE_APP_IDLE)
+			dfu.state = DFU_STATE_APP_DETACH;
 		break;
 	case DFU_REQ_GETSTATUS:
-		if (d.state == DFU_STATE_MANIFEST) {
+		if (dfu.state == DFU_STATE_MANIFEST) {
 			if (mem_flush() != QDFU_OK)
-				d.session_dirty = true;
+				dfu.session_dirty = true;
 			close_session();
-			d.leave_pending = true;
-		} else if (d.state == DFU_STATE_DNBUSY && d.pend == PEND_UNPROTECT) {
+			dfu.leave_pending = true;
+		} else if (dfu.state == DFU_STATE_DNBUSY && dfu.pend == PEND_UNPROTECT) {
 			/* DfuSe: one GETSTATUS shows DNBUSY, then the device acts */
-			if (d.hooks && d.hooks->unprotect)
-				d.hooks->unprotect();
+			if (dfu.hooks && dfu.hooks->unprotect)
+				dfu.hooks->unprotect();
 		}
 		break;
 	default:
@@ -689,16 +691,16 @@ static void class_done(const struct usb_setup *s)
 
 static bool class_set_alt(uint8_t alt)
 {
-	if (alt >= d.num_alts)
+	if (alt >= dfu.num_alts)
 		return false;
 	/* DfuSe clients switch alt in dfuIDLE and, for .dfu files, in
 	 * dfuDNLOAD-IDLE (dfu-util); nowhere else. */
-	if (d.state != DFU_STATE_IDLE && d.state != DFU_STATE_DNLOAD_IDLE &&
-	    d.state != DFU_STATE_ERROR && d.state != DFU_STATE_UPLOAD_IDLE)
+	if (dfu.state != DFU_STATE_IDLE && dfu.state != DFU_STATE_DNLOAD_IDLE &&
+	    dfu.state != DFU_STATE_ERROR && dfu.state != DFU_STATE_UPLOAD_IDLE)
 		return false;
-	d.alt = alt;
-	if (d.state == DFU_STATE_UPLOAD_IDLE)
-		d.state = DFU_STATE_IDLE;
+	dfu.alt = alt;
+	if (dfu.state == DFU_STATE_UPLOAD_IDLE)
+		dfu.state = DFU_STATE_IDLE;
 	return true;
 }
 
@@ -707,22 +709,22 @@ static void class_reset(bool configured)
 	QDFU_UNUSED(configured);
 	/* USB reset / SET_CONFIGURATION: back to dfuIDLE (DFU 1.1 A.2.2),
 	 * except that an error survives until CLRSTATUS so the host sees it */
-	if (d.state != DFU_STATE_ERROR) {
-		d.state = DFU_STATE_IDLE;
-		d.status = DFU_STATUS_OK;
+	if (dfu.state != DFU_STATE_ERROR) {
+		dfu.state = DFU_STATE_IDLE;
+		dfu.status = DFU_STATUS_OK;
 	}
-	d.alt = 0;
-	d.gs_held = false;
-	d.up_held = false;
-	if (d.state == DFU_STATE_IDLE && d.pend != PEND_NONE && d.op_done)
-		d.pend = PEND_NONE;
+	dfu.alt = 0;
+	dfu.gs_held = false;
+	dfu.up_held = false;
+	if (dfu.state == DFU_STATE_IDLE && dfu.pend != PEND_NONE && dfu.op_done)
+		dfu.pend = PEND_NONE;
 }
 
 static void class_suspend(void)
 {
 	/* a session cut by unplug stays open (never committed) */
-	d.gs_held = false;
-	d.up_held = false;
+	dfu.gs_held = false;
+	dfu.up_held = false;
 }
 
 const struct usbd_class dfu_class = {
@@ -736,80 +738,80 @@ const struct usbd_class dfu_class = {
 
 void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts)
 {
-	memset(&d, 0, sizeof(d));
-	d.hooks = hooks;
-	d.num_alts = num_alts;
-	d.state = DFU_STATE_IDLE;
-	d.status = DFU_STATUS_OK;
-	d.crc_status = 2;
+	memset(&dfu, 0, sizeof(dfu));
+	dfu.hooks = hooks;
+	dfu.num_alts = num_alts;
+	dfu.state = DFU_STATE_IDLE;
+	dfu.status = DFU_STATUS_OK;
+	dfu.crc_status = QDFU_PROTO_CRC_NONE;
 	/* like ST's ROM: the pointer starts at the first memory (0x08000000) */
 	if (mem_region_at(0))
-		d.addr = mem_region_at(0)->base;
+		dfu.addr = mem_region_at(0)->base;
 }
 
 static void crc_task(void)
 {
-	if (d.crc_running) {
+	if (dfu.crc_running) {
 		int rc = mem_poll();
 		if (rc == QDFU_E_BUSY)
 			return;
-		d.crc_running = false;
-		d.crc_status = rc == QDFU_OK ? 0u : 3u;
-		d.crc_value = rc == QDFU_OK ? mem_crc_result() : 0u;
+		dfu.crc_running = false;
+		dfu.crc_status = rc == QDFU_OK ? QDFU_PROTO_CRC_DONE : QDFU_PROTO_CRC_BAD_RANGE;
+		dfu.crc_value = rc == QDFU_OK ? mem_crc_result() : 0u;
 		return;
 	}
-	if (d.crc_wanted && !mem_busy()) {
-		struct mem_region *r = mem_find(d.crc_addr);
-		d.crc_wanted = false;
-		if (!r || d.crc_len > r->size - (d.crc_addr - r->base) ||
-		    mem_start_crc(d.crc_addr, d.crc_len, NULL) != QDFU_OK) {
-			d.crc_status = 3;
+	if (dfu.crc_wanted && !mem_busy()) {
+		struct mem_region *r = mem_find(dfu.crc_addr);
+		dfu.crc_wanted = false;
+		if (!r || dfu.crc_len > r->size - (dfu.crc_addr - r->base) ||
+		    mem_start_crc(dfu.crc_addr, dfu.crc_len, NULL) != QDFU_OK) {
+			dfu.crc_status = QDFU_PROTO_CRC_BAD_RANGE;
 			return;
 		}
-		d.crc_running = true;
+		dfu.crc_running = true;
 	}
 }
 
 void dfu_task(void)
 {
-	if (d.crc_running || d.crc_wanted) {
+	if (dfu.crc_running || dfu.crc_wanted) {
 		crc_task();
-		if (d.crc_running)
+		if (dfu.crc_running)
 			return;
 	}
-	if (d.op_started && !d.op_done) {
+	if (dfu.op_started && !dfu.op_done) {
 		int rc = mem_poll();
 		if (rc != QDFU_E_BUSY) {
-			d.op_result = rc;
-			d.op_done = true;
-			if (d.pend == PEND_MASS_ERASE && d.hooks && d.hooks->mass_erased)
-				d.hooks->mass_erased();
+			dfu.op_result = rc;
+			dfu.op_done = true;
+			if (dfu.pend == PEND_MASS_ERASE && dfu.hooks && dfu.hooks->mass_erased)
+				dfu.hooks->mass_erased();
 		}
 	} else if (mem_busy()) {
 		(void)mem_poll(); /* an aborted operation finishing */
-	} else if (d.state == DFU_STATE_DNLOAD_SYNC && !d.op_started && d.pend != PEND_NONE) {
+	} else if (dfu.state == DFU_STATE_DNLOAD_SYNC && !dfu.op_started && dfu.pend != PEND_NONE) {
 		start_op();
 	}
-	if (d.gs_held && d.op_done && d.state == DFU_STATE_DNBUSY) {
-		d.gs_held = false;
+	if (dfu.gs_held && dfu.op_done && dfu.state == DFU_STATE_DNBUSY) {
+		dfu.gs_held = false;
 		finish_op_state();
-		d.status_buf[0] = (uint8_t)d.status;
-		d.status_buf[1] = d.status_buf[2] = d.status_buf[3] = 0;
-		d.status_buf[4] = (uint8_t)d.state;
-		d.status_buf[5] = 0;
-		usbd_ctrl_reply_in(d.status_buf, 6);
+		dfu.status_buf[0] = (uint8_t)dfu.status;
+		dfu.status_buf[1] = dfu.status_buf[2] = dfu.status_buf[3] = 0;
+		dfu.status_buf[4] = (uint8_t)dfu.state;
+		dfu.status_buf[5] = 0;
+		usbd_ctrl_reply_in(dfu.status_buf, 6);
 	}
-	if (d.up_held && !mem_busy()) {
+	if (dfu.up_held && !mem_busy()) {
 		uint8_t *buf;
 		uint16_t got;
-		d.up_held = false;
-		upload_read(d.up_block, d.up_len, &buf, &got);
-		d.up_len = got;
+		dfu.up_held = false;
+		upload_read(dfu.up_block, dfu.up_len, &buf, &got);
+		dfu.up_len = got;
 		usbd_ctrl_reply_in(buf, got);
 	}
-	if (d.leave_pending) {
-		d.leave_pending = false;
-		if (d.hooks && d.hooks->leave)
-			d.hooks->leave();
+	if (dfu.leave_pending) {
+		dfu.leave_pending = false;
+		if (dfu.hooks && dfu.hooks->leave)
+			dfu.hooks->leave();
 	}
 }

@@ -72,11 +72,6 @@ enum dfu_request {
  * tolerant: after leave the device detaches and starts the application). */
 #define DFU_ATTRIBUTES 0x0Bu
 
-/* qdfu vendor requests (docs/protocol.md) */
-#define QDFU_VREQ_INFO       0x51u
-#define QDFU_VREQ_CRC_START  0x52u
-#define QDFU_VREQ_CRC_RESULT 0x53u
-
 /* Events the class reports to the bootloader (app/bootloader.c). */
 struct dfu_hooks {
 	/* the first erase or write of a session is about to run */

@@ -27,7 +27,7 @@ static struct {
 	uint8_t ms_set[MS_SET_LEN];
 	char serial[25];
 	struct usbd_descriptors d;
-} g;
+} desc;
 
 void dfu_desc_serial(const uint8_t uid[12], char out[25])
 {
@@ -43,7 +43,7 @@ void dfu_desc_serial(const uint8_t uid[12], char out[25])
 
 static void build_device(const struct board *b)
 {
-	uint8_t *p = g.device;
+	uint8_t *p = desc.device;
 	p[0] = 18;
 	p[1] = USB_DT_DEVICE;
 	qdfu_put_le16(&p[2], 0x0201); /* 2.01: BOS for Microsoft OS 2.0 */
@@ -62,7 +62,7 @@ static void build_device(const struct board *b)
 
 static void build_config(uint8_t n)
 {
-	uint8_t *p = g.config;
+	uint8_t *p = desc.config;
 	uint16_t total = (uint16_t)CONFIG_LEN(n);
 	p[0] = 9;
 	p[1] = USB_DT_CONFIG;
@@ -99,7 +99,7 @@ static void build_bos(void)
 	 * in the little-endian GUID byte order */
 	static const uint8_t ms_uuid[16] = {0xDF, 0x60, 0xDD, 0xD8, 0x89, 0x45, 0xC7, 0x4C,
 	                                    0x9C, 0xD2, 0x65, 0x9D, 0x9E, 0x64, 0x8A, 0x9F};
-	uint8_t *p = g.bos;
+	uint8_t *p = desc.bos;
 	p[0] = 5;
 	p[1] = USB_DT_BOS;
 	qdfu_put_le16(&p[2], BOS_LEN);
@@ -132,7 +132,7 @@ static uint8_t *put_utf16(uint8_t *p, const char *s, size_t bytes)
 
 static void build_ms_os20(void)
 {
-	uint8_t *p = g.ms_set;
+	uint8_t *p = desc.ms_set;
 	/* set header */
 	qdfu_put_le16(&p[0], 10);
 	qdfu_put_le16(&p[2], 0x00); /* MS_OS_20_SET_HEADER_DESCRIPTOR */
@@ -160,24 +160,24 @@ const struct usbd_descriptors *dfu_desc_build(const struct board *b, const uint8
 {
 	if (num_alts > DFU_DESC_MAX_ALTS)
 		num_alts = DFU_DESC_MAX_ALTS;
-	memset(&g, 0, sizeof(g));
+	memset(&desc, 0, sizeof(desc));
 	build_device(b);
 	build_config(num_alts);
 	build_bos();
 	build_ms_os20();
-	dfu_desc_serial(uid, g.serial);
-	g.d.device = g.device;
-	g.d.config = g.config;
-	g.d.bos = g.bos;
-	g.d.strings[0] = NULL; /* LANGID, built by the core */
-	g.d.strings[1] = "qdfu";
-	g.d.strings[2] = b->usb_product;
-	g.d.strings[3] = g.serial;
+	dfu_desc_serial(uid, desc.serial);
+	desc.d.device = desc.device;
+	desc.d.config = desc.config;
+	desc.d.bos = desc.bos;
+	desc.d.strings[0] = NULL; /* LANGID, built by the core */
+	desc.d.strings[1] = "qdfu";
+	desc.d.strings[2] = b->usb_product;
+	desc.d.strings[3] = desc.serial;
 	for (uint8_t i = 0; i < num_alts; i++)
-		g.d.strings[4u + i] = layouts[i];
-	g.d.num_strings = (uint8_t)(4u + num_alts);
-	g.d.ms_vendor_code = QDFU_MS_VENDOR_CODE;
-	g.d.ms_os20_set = g.ms_set;
-	g.d.ms_os20_len = MS_SET_LEN;
-	return &g.d;
+		desc.d.strings[4u + i] = layouts[i];
+	desc.d.num_strings = (uint8_t)(4u + num_alts);
+	desc.d.ms_vendor_code = QDFU_MS_VENDOR_CODE;
+	desc.d.ms_os20_set = desc.ms_set;
+	desc.d.ms_os20_len = MS_SET_LEN;
+	return &desc.d;
 }

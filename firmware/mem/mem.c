@@ -47,37 +47,37 @@ static struct {
 		uint8_t bytes[GRANULE];
 	} tail;
 	uint8_t wbuf[GRANULE + MEM_MAX_WRITE];
-} g;
+} engine;
 
 QDFU_STATIC_ASSERT(SLICE % GRANULE == 0, "slice must hold whole granules");
 
 void mem_init(void)
 {
-	memset(&g, 0, sizeof(g));
+	memset(&engine, 0, sizeof(engine));
 }
 
 int mem_add_region(struct mem_region *r)
 {
-	if (g.nregions >= MEM_MAX_REGIONS)
+	if (engine.nregions >= MEM_MAX_REGIONS)
 		return QDFU_E_PARAM;
-	g.regions[g.nregions++] = r;
+	engine.regions[engine.nregions++] = r;
 	return QDFU_OK;
 }
 
 unsigned mem_region_count(void)
 {
-	return g.nregions;
+	return engine.nregions;
 }
 
 struct mem_region *mem_region_at(unsigned index)
 {
-	return index < g.nregions ? g.regions[index] : NULL;
+	return index < engine.nregions ? engine.regions[index] : NULL;
 }
 
 struct mem_region *mem_find(uint32_t addr)
 {
-	for (unsigned i = 0; i < g.nregions; i++) {
-		struct mem_region *r = g.regions[i];
+	for (unsigned i = 0; i < engine.nregions; i++) {
+		struct mem_region *r = engine.regions[i];
 		if (addr >= r->base && addr - r->base < r->size)
 			return r;
 	}
@@ -86,25 +86,25 @@ struct mem_region *mem_find(uint32_t addr)
 
 struct mem_region *mem_find_alt(uint8_t alt)
 {
-	for (unsigned i = 0; i < g.nregions; i++)
-		if (g.regions[i]->alt == alt)
-			return g.regions[i];
+	for (unsigned i = 0; i < engine.nregions; i++)
+		if (engine.regions[i]->alt == alt)
+			return engine.regions[i];
 	return NULL;
 }
 
 void mem_set_write_hook(mem_write_hook hook)
 {
-	g.hook = hook;
+	engine.hook = hook;
 }
 
 bool mem_busy(void)
 {
-	return g.kind != OP_NONE;
+	return engine.kind != OP_NONE;
 }
 
 uint32_t mem_crc_result(void)
 {
-	return g.crc_result;
+	return engine.crc_result;
 }
 
 uint32_t mem_crc32_update(uint32_t crc, const uint8_t *p, uint32_t len)
@@ -120,29 +120,30 @@ uint32_t mem_crc32_update(uint32_t crc, const uint8_t *p, uint32_t len)
 
 static void arm_deadline(void)
 {
-	g.deadline = port_millis() + g.t.max_ms + g.t.max_ms / 2u + DEADLINE_MARGIN_MS;
+	engine.deadline =
+	    port_millis() + engine.t.max_ms + engine.t.max_ms / 2u + DEADLINE_MARGIN_MS;
 }
 
 static int begin(enum op_kind kind, struct mem_region *r, uint32_t addr, uint32_t len)
 {
-	if (g.kind != OP_NONE)
+	if (engine.kind != OP_NONE)
 		return QDFU_E_BUSY;
-	g.kind = kind;
-	g.phase = PH_CHECK;
-	g.r = r;
-	g.addr = addr;
-	g.len = len;
-	g.pos = 0;
-	g.result = QDFU_OK;
-	g.t.typ_ms = 0;
-	g.t.max_ms = 0;
+	engine.kind = kind;
+	engine.phase = PH_CHECK;
+	engine.r = r;
+	engine.addr = addr;
+	engine.len = len;
+	engine.pos = 0;
+	engine.result = QDFU_OK;
+	engine.t.typ_ms = 0;
+	engine.t.max_ms = 0;
 	return QDFU_OK;
 }
 
 static void finish(int result)
 {
-	g.result = result;
-	g.phase = PH_DONE;
+	engine.result = result;
+	engine.phase = PH_DONE;
 }
 
 /* -------------------------------------------------------------- starting */
@@ -165,10 +166,10 @@ int mem_start_erase_page(uint32_t addr, struct mem_time *t)
 	/* Until the blank check says otherwise, expect a real erase: the
 	 * backend reports the estimate when the erase starts. Give a
 	 * conservative figure from a worst-case read speed for now. */
-	g.t.typ_ms = 1;
-	g.t.max_ms = 1;
+	engine.t.typ_ms = 1;
+	engine.t.max_ms = 1;
 	if (t)
-		*t = g.t;
+		*t = engine.t;
 	return QDFU_OK;
 }
 
@@ -182,15 +183,15 @@ int mem_start_mass_erase(struct mem_region *r, struct mem_time *t)
 	rc = begin(OP_MASS_ERASE, r, r->base, r->size);
 	if (rc)
 		return rc;
-	rc = r->ops->mass_erase_start(r, &g.t);
+	rc = r->ops->mass_erase_start(r, &engine.t);
 	if (rc) {
-		g.kind = OP_NONE;
+		engine.kind = OP_NONE;
 		return rc;
 	}
-	g.phase = PH_RUN;
+	engine.phase = PH_RUN;
 	arm_deadline();
 	if (t)
-		*t = g.t;
+		*t = engine.t;
 	return QDFU_OK;
 }
 
@@ -199,16 +200,16 @@ static uint32_t unit_of(const struct mem_region *r)
 	return r->program_unit > 1u && r->program_unit <= GRANULE ? r->program_unit : 1u;
 }
 
-/* Start a write of exactly [addr, addr + len) from g.wbuf. */
+/* Start a write of exactly [addr, addr + len) from engine.wbuf. */
 static int begin_write(struct mem_region *r, uint32_t addr, uint32_t len)
 {
 	int rc = begin(OP_WRITE, r, addr, len);
 	if (rc)
 		return rc;
-	g.data = g.wbuf;
-	g.run_len = 0;
-	g.t.typ_ms = 1;
-	g.t.max_ms = 1;
+	engine.data = engine.wbuf;
+	engine.run_len = 0;
+	engine.t.typ_ms = 1;
+	engine.t.max_ms = 1;
 	if (len == 0) /* everything went into the held-back tail */
 		finish(QDFU_OK);
 	return QDFU_OK;
@@ -216,14 +217,14 @@ static int begin_write(struct mem_region *r, uint32_t addr, uint32_t len)
 
 int mem_flush(void)
 {
-	if (!g.tail.valid)
+	if (!engine.tail.valid)
 		return QDFU_OK;
-	if (g.kind != OP_NONE)
+	if (engine.kind != OP_NONE)
 		return QDFU_E_BUSY;
-	uint32_t n = g.tail.end - g.tail.start;
-	memcpy(g.wbuf, g.tail.bytes, n);
-	g.tail.valid = false;
-	int rc = begin_write(g.tail.r, g.tail.start, n);
+	uint32_t n = engine.tail.end - engine.tail.start;
+	memcpy(engine.wbuf, engine.tail.bytes, n);
+	engine.tail.valid = false;
+	int rc = begin_write(engine.tail.r, engine.tail.start, n);
 	if (rc)
 		return rc;
 	/* one flash word: microseconds; bounded by the backend's deadline */
@@ -243,41 +244,41 @@ int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem
 		return QDFU_E_ADDRESS; /* crosses the end of the region */
 	if (!(mem_region_attr_range(r, addr, len) & MEM_ATTR_WRITE))
 		return QDFU_E_PROTECTED;
-	if (g.kind != OP_NONE)
+	if (engine.kind != OP_NONE)
 		return QDFU_E_BUSY;
-	if (g.hook)
-		g.hook(addr, data, len);
+	if (engine.hook)
+		engine.hook(addr, data, len);
 
 	uint32_t unit = unit_of(r), waddr = addr, wlen = 0;
-	if (g.tail.valid && g.tail.r == r && g.tail.end == addr &&
-	    (g.tail.start & ~(unit - 1u)) == (addr & ~(unit - 1u))) {
+	if (engine.tail.valid && engine.tail.r == r && engine.tail.end == addr &&
+	    (engine.tail.start & ~(unit - 1u)) == (addr & ~(unit - 1u))) {
 		/* continues the held-back partial unit: program them together */
-		wlen = g.tail.end - g.tail.start;
-		memcpy(g.wbuf, g.tail.bytes, wlen);
-		waddr = g.tail.start;
-		g.tail.valid = false;
+		wlen = engine.tail.end - engine.tail.start;
+		memcpy(engine.wbuf, engine.tail.bytes, wlen);
+		waddr = engine.tail.start;
+		engine.tail.valid = false;
 	} else {
 		int rc = mem_flush();
 		if (rc)
 			return rc;
 	}
-	memcpy(g.wbuf + wlen, data, len);
+	memcpy(engine.wbuf + wlen, data, len);
 	wlen += len;
 	uint32_t end = waddr + wlen;
 	if (unit > 1u && (end % unit) != 0) {
 		uint32_t keep_from = QDFU_MAX(end & ~(unit - 1u), waddr);
-		g.tail.valid = true;
-		g.tail.r = r;
-		g.tail.start = keep_from;
-		g.tail.end = end;
-		memcpy(g.tail.bytes, g.wbuf + (keep_from - waddr), end - keep_from);
+		engine.tail.valid = true;
+		engine.tail.r = r;
+		engine.tail.start = keep_from;
+		engine.tail.end = end;
+		memcpy(engine.tail.bytes, engine.wbuf + (keep_from - waddr), end - keep_from);
 		wlen -= end - keep_from;
 	}
 	int rc = begin_write(r, waddr, wlen);
 	if (rc)
 		return rc;
 	if (t)
-		*t = g.t;
+		*t = engine.t;
 	return QDFU_OK;
 }
 
@@ -292,13 +293,13 @@ int mem_start_crc(uint32_t addr, uint32_t len, struct mem_time *t)
 	rc = begin(OP_CRC, r, addr, len);
 	if (rc)
 		return rc;
-	g.crc = 0;
+	engine.crc = 0;
 	/* ~10 MB/s is a safe floor for reading internal or QSPI flash */
-	g.t.typ_ms = len / 10000u + 1u;
-	g.t.max_ms = len / 1000u + 10u;
+	engine.t.typ_ms = len / 10000u + 1u;
+	engine.t.max_ms = len / 1000u + 10u;
 	arm_deadline();
 	if (t)
-		*t = g.t;
+		*t = engine.t;
 	return QDFU_OK;
 }
 
@@ -314,30 +315,30 @@ static bool all_ff(const uint8_t *p, uint32_t n)
 
 static int erase_step(void)
 {
-	if (g.phase == PH_CHECK) {
+	if (engine.phase == PH_CHECK) {
 		/* skip the erase when the page is already blank */
-		uint32_t n = QDFU_MIN(SLICE, g.len - g.pos);
-		int rc = g.r->ops->read(g.r, g.addr + g.pos, g.scratch, n);
-		if (rc == QDFU_OK && all_ff(g.scratch, n)) {
-			g.pos += n;
-			if (g.pos < g.len)
+		uint32_t n = QDFU_MIN(SLICE, engine.len - engine.pos);
+		int rc = engine.r->ops->read(engine.r, engine.addr + engine.pos, engine.scratch, n);
+		if (rc == QDFU_OK && all_ff(engine.scratch, n)) {
+			engine.pos += n;
+			if (engine.pos < engine.len)
 				return QDFU_E_BUSY;
 			finish(QDFU_OK);
 			return QDFU_OK;
 		}
 		/* not blank (or unreadable, e.g. ECC): erase it */
-		rc = g.r->ops->erase_start(g.r, g.addr, g.len, &g.t);
+		rc = engine.r->ops->erase_start(engine.r, engine.addr, engine.len, &engine.t);
 		if (rc) {
 			finish(rc);
 			return rc;
 		}
-		g.phase = PH_RUN;
+		engine.phase = PH_RUN;
 		arm_deadline();
 		return QDFU_E_BUSY;
 	}
-	int rc = g.r->ops->poll(g.r);
+	int rc = engine.r->ops->poll(engine.r);
 	if (rc == QDFU_E_BUSY) {
-		if (qdfu_time_reached(port_millis(), g.deadline)) {
+		if (qdfu_time_reached(port_millis(), engine.deadline)) {
 			finish(QDFU_E_TIMEOUT);
 			return QDFU_E_TIMEOUT;
 		}
@@ -369,12 +370,12 @@ static int granule_state(const uint8_t *cur, const uint8_t *want, uint32_t n, bo
 static int start_run(void)
 {
 	struct mem_time t;
-	int rc =
-	    g.r->ops->program_start(g.r, g.addr + g.run_start, g.data + g.run_start, g.run_len, &t);
+	int rc = engine.r->ops->program_start(engine.r, engine.addr + engine.run_start,
+	                                      engine.data + engine.run_start, engine.run_len, &t);
 	if (rc)
 		return rc;
-	g.t.typ_ms += t.typ_ms;
-	g.t.max_ms += t.max_ms;
+	engine.t.typ_ms += t.typ_ms;
+	engine.t.max_ms += t.max_ms;
 	arm_deadline();
 	return QDFU_OK;
 }
@@ -383,12 +384,12 @@ static int start_run(void)
  * first run of granules that need it. */
 static int write_scan(void)
 {
-	bool rewrite_ok = g.r->program_unit <= 1u;
-	while (g.pos < g.len) {
+	bool rewrite_ok = engine.r->program_unit <= 1u;
+	while (engine.pos < engine.len) {
 		/* granules are aligned to the region's address grid */
-		uint32_t a = g.addr + g.pos;
-		uint32_t n = QDFU_MIN(SLICE - (a % GRANULE), g.len - g.pos);
-		int rc = g.r->ops->read(g.r, a, g.scratch, n);
+		uint32_t a = engine.addr + engine.pos;
+		uint32_t n = QDFU_MIN(SLICE - (a % GRANULE), engine.len - engine.pos);
+		int rc = engine.r->ops->read(engine.r, a, engine.scratch, n);
 		if (rc == QDFU_E_ECC)
 			return QDFU_E_NOT_ERASED;
 		if (rc)
@@ -396,22 +397,22 @@ static int write_scan(void)
 		uint32_t off = 0;
 		while (off < n) {
 			uint32_t gl = QDFU_MIN(GRANULE - ((a + off) % GRANULE), n - off);
-			int st =
-			    granule_state(g.scratch + off, g.data + g.pos + off, gl, rewrite_ok);
+			int st = granule_state(engine.scratch + off, engine.data + engine.pos + off,
+			                       gl, rewrite_ok);
 			if (st < 0)
 				return st;
 			if (st == 1) {
-				if (g.run_len == 0)
-					g.run_start = g.pos + off;
-				g.run_len += gl;
-			} else if (g.run_len) {
-				g.pos += off;
+				if (engine.run_len == 0)
+					engine.run_start = engine.pos + off;
+				engine.run_len += gl;
+			} else if (engine.run_len) {
+				engine.pos += off;
 				return start_run();
 			}
 			off += gl;
 		}
-		g.pos += n;
-		if (g.run_len)
+		engine.pos += n;
+		if (engine.run_len)
 			return start_run();
 	}
 	return QDFU_OK;
@@ -420,24 +421,24 @@ static int write_scan(void)
 static int write_step(void)
 {
 	int rc;
-	if (g.phase == PH_CHECK) {
+	if (engine.phase == PH_CHECK) {
 		rc = write_scan();
 		if (rc) {
 			finish(rc);
 			return rc;
 		}
-		if (g.run_len == 0) { /* nothing (more) to program */
-			g.phase = PH_VERIFY;
-			g.pos = 0;
+		if (engine.run_len == 0) { /* nothing (more) to program */
+			engine.phase = PH_VERIFY;
+			engine.pos = 0;
 			return QDFU_E_BUSY;
 		}
-		g.phase = PH_RUN;
+		engine.phase = PH_RUN;
 		return QDFU_E_BUSY;
 	}
-	if (g.phase == PH_RUN) {
-		rc = g.r->ops->poll(g.r);
+	if (engine.phase == PH_RUN) {
+		rc = engine.r->ops->poll(engine.r);
 		if (rc == QDFU_E_BUSY) {
-			if (qdfu_time_reached(port_millis(), g.deadline)) {
+			if (qdfu_time_reached(port_millis(), engine.deadline)) {
 				finish(QDFU_E_TIMEOUT);
 				return QDFU_E_TIMEOUT;
 			}
@@ -447,21 +448,21 @@ static int write_step(void)
 			finish(rc);
 			return rc;
 		}
-		g.run_len = 0;
-		g.phase = PH_CHECK; /* scan the rest */
+		engine.run_len = 0;
+		engine.phase = PH_CHECK; /* scan the rest */
 		return QDFU_E_BUSY;
 	}
 	/* PH_VERIFY: read back what should now be there */
-	uint32_t n = QDFU_MIN(SLICE, g.len - g.pos);
-	rc = g.r->ops->read(g.r, g.addr + g.pos, g.scratch, n);
-	if (rc == QDFU_OK && memcmp(g.scratch, g.data + g.pos, n) != 0)
+	uint32_t n = QDFU_MIN(SLICE, engine.len - engine.pos);
+	rc = engine.r->ops->read(engine.r, engine.addr + engine.pos, engine.scratch, n);
+	if (rc == QDFU_OK && memcmp(engine.scratch, engine.data + engine.pos, n) != 0)
 		rc = QDFU_E_VERIFY;
 	if (rc) {
 		finish(rc == QDFU_E_ECC ? QDFU_E_VERIFY : rc);
-		return g.result;
+		return engine.result;
 	}
-	g.pos += n;
-	if (g.pos < g.len)
+	engine.pos += n;
+	if (engine.pos < engine.len)
 		return QDFU_E_BUSY;
 	finish(QDFU_OK);
 	return QDFU_OK;
@@ -471,19 +472,19 @@ static int write_step(void)
 
 static int crc_step(void)
 {
-	uint32_t n = QDFU_MIN(SLICE, g.len - g.pos);
+	uint32_t n = QDFU_MIN(SLICE, engine.len - engine.pos);
 	if (n) {
-		int rc = g.r->ops->read(g.r, g.addr + g.pos, g.scratch, n);
+		int rc = engine.r->ops->read(engine.r, engine.addr + engine.pos, engine.scratch, n);
 		if (rc) {
 			finish(rc);
 			return rc;
 		}
-		g.crc = mem_crc32_update(g.crc, g.scratch, n);
-		g.pos += n;
+		engine.crc = mem_crc32_update(engine.crc, engine.scratch, n);
+		engine.pos += n;
 	}
-	if (g.pos < g.len)
+	if (engine.pos < engine.len)
 		return QDFU_E_BUSY;
-	g.crc_result = g.crc;
+	engine.crc_result = engine.crc;
 	finish(QDFU_OK);
 	return QDFU_OK;
 }
@@ -492,7 +493,7 @@ static int crc_step(void)
 
 static int step(void)
 {
-	switch (g.kind) {
+	switch (engine.kind) {
 	case OP_ERASE:
 		return erase_step();
 	case OP_WRITE:
@@ -500,8 +501,8 @@ static int step(void)
 	case OP_CRC:
 		return crc_step();
 	case OP_MASS_ERASE: {
-		int rc = g.r->ops->poll(g.r);
-		if (rc == QDFU_E_BUSY && qdfu_time_reached(port_millis(), g.deadline))
+		int rc = engine.r->ops->poll(engine.r);
+		if (rc == QDFU_E_BUSY && qdfu_time_reached(port_millis(), engine.deadline))
 			rc = QDFU_E_TIMEOUT;
 		if (rc != QDFU_E_BUSY)
 			finish(rc);
@@ -514,14 +515,14 @@ static int step(void)
 
 int mem_poll(void)
 {
-	if (g.kind == OP_NONE)
+	if (engine.kind == OP_NONE)
 		return QDFU_OK;
-	if (g.phase != PH_DONE)
+	if (engine.phase != PH_DONE)
 		(void)step();
-	if (g.phase != PH_DONE)
+	if (engine.phase != PH_DONE)
 		return QDFU_E_BUSY;
-	g.kind = OP_NONE;
-	return g.result;
+	engine.kind = OP_NONE;
+	return engine.result;
 }
 
 struct mem_time mem_settle(void)
@@ -529,17 +530,17 @@ struct mem_time mem_settle(void)
 	/* Run the quick phases (reads and compares) until the slow part has
 	 * started or the operation is over: bounded by one region's size of
 	 * reads, a few milliseconds at most. */
-	while (g.kind != OP_NONE && g.phase == PH_CHECK) {
+	while (engine.kind != OP_NONE && engine.phase == PH_CHECK) {
 		(void)step();
 	}
 	struct mem_time t = {0, 0};
-	if (g.kind != OP_NONE && g.phase != PH_DONE) {
+	if (engine.kind != OP_NONE && engine.phase != PH_DONE) {
 		uint32_t now = port_millis();
-		uint32_t left = (uint32_t)(g.deadline - now);
-		uint32_t slack = g.t.max_ms / 2u + DEADLINE_MARGIN_MS;
+		uint32_t left = (uint32_t)(engine.deadline - now);
+		uint32_t slack = engine.t.max_ms / 2u + DEADLINE_MARGIN_MS;
 		uint32_t max_left = left > slack ? left - slack : 0;
 		t.max_ms = max_left;
-		t.typ_ms = QDFU_MIN(g.t.typ_ms, max_left);
+		t.typ_ms = QDFU_MIN(engine.t.typ_ms, max_left);
 	}
 	return t;
 }

@@ -39,13 +39,13 @@ static struct {
 	uint32_t deadline;
 	int err;
 	uint8_t bounce[2u * MAX_PAGE + 2u];
-} n;
+} nor_dev;
 
 /* ------------------------------------------------------------ commands */
 
 static uint8_t nb(void) /* bytes per status read: one per chip */
 {
-	return n.info.chips;
+	return nor_dev.info.chips;
 }
 
 static struct port_qspi_cmd cmd1(uint8_t op)
@@ -97,7 +97,7 @@ static int wait_ready(uint32_t timeout_ms)
 static void set_addr(struct port_qspi_cmd *c, uint32_t addr)
 {
 	c->address_lines = 1;
-	c->address_bytes = n.info.addr_mode == NOR_ADDR_3 ? 3 : 4;
+	c->address_bytes = nor_dev.info.addr_mode == NOR_ADDR_3 ? 3 : 4;
 	c->address = addr;
 }
 
@@ -152,7 +152,7 @@ static int sfdp_read(void *ctx, uint32_t addr, uint8_t *buf, uint32_t len)
 /* Write status registers per QER so the QE bit is set; verify. */
 static int quad_enable(void)
 {
-	uint8_t qer = n.info.p.qer, c = nb();
+	uint8_t qer = nor_dev.info.p.qer, c = nb();
 	uint8_t sr1[2], sr2[2], w[4];
 	struct port_qspi_cmd wr;
 	int rc;
@@ -230,13 +230,13 @@ static uint8_t log2u(uint32_t v)
 
 int nor_probe(bool dual, uint32_t clock_hz)
 {
-	memset(&n, 0, sizeof(n));
+	memset(&nor_dev, 0, sizeof(nor_dev));
 	struct port_qspi_config cfg = {dual, 28, clock_hz};
 	int rc = port_qspi_init(&cfg);
 	if (rc)
 		return rc == QDFU_E_PARAM ? QDFU_E_NO_DEVICE : rc;
-	n.info.dual = dual;
-	n.info.chips = dual ? 2 : 1;
+	nor_dev.info.dual = dual;
+	nor_dev.info.chips = dual ? 2 : 1;
 	reset_chips();
 
 	uint8_t id[6];
@@ -246,20 +246,21 @@ int nor_probe(bool dual, uint32_t clock_hz)
 	if ((rc = port_qspi_read(&c, id)))
 		return rc;
 	for (unsigned i = 0; i < 3; i++) {
-		n.info.id[i] = id[i * nb()];
+		nor_dev.info.id[i] = id[i * nb()];
 		if (dual && id[i * 2u] != id[i * 2u + 1u])
 			return QDFU_E_NO_DEVICE; /* the two chips must be the same part */
 	}
-	if ((n.info.id[0] == 0x00 || n.info.id[0] == 0xFF) && n.info.id[1] == n.info.id[0])
+	if ((nor_dev.info.id[0] == 0x00 || nor_dev.info.id[0] == 0xFF) &&
+	    nor_dev.info.id[1] == nor_dev.info.id[0])
 		return QDFU_E_NO_DEVICE;
 
-	struct nor_params *p = &n.info.p;
+	struct nor_params *p = &nor_dev.info.p;
 	nor_params_defaults(p);
-	bool known = nor_ids_apply(n.info.id, p);
+	bool known = nor_ids_apply(nor_dev.info.id, p);
 	rc = nor_sfdp_parse(sfdp_read, NULL, p);
 	if (rc && !known)
 		return rc == QDFU_E_UNSUPPORTED ? QDFU_E_UNSUPPORTED : rc;
-	nor_vendor_fixup(n.info.id, p);
+	nor_vendor_fixup(nor_dev.info.id, p);
 	if (p->size == 0 || p->nerase == 0)
 		return QDFU_E_UNSUPPORTED;
 	if (p->page > MAX_PAGE || p->page == 0)
@@ -267,47 +268,47 @@ int nor_probe(bool dual, uint32_t clock_hz)
 
 	/* addressing */
 	if (p->size <= MIB16) {
-		n.info.addr_mode = NOR_ADDR_3;
+		nor_dev.info.addr_mode = NOR_ADDR_3;
 	} else if (p->op4_read && p->op4_pp && p->op4_erase) {
-		n.info.addr_mode = NOR_ADDR_4_OPS;
+		nor_dev.info.addr_mode = NOR_ADDR_4_OPS;
 	} else {
-		n.info.addr_mode = NOR_ADDR_4_MODE;
+		nor_dev.info.addr_mode = NOR_ADDR_4_MODE;
 		if (p->b7_wren)
 			(void)simple(0x06);
 		if ((rc = simple(0xB7)))
 			return rc;
 	}
 	/* quad reads where the QE bit could be set; 1-1-1 otherwise */
-	n.info.quad = p->quad_read && quad_enable() == QDFU_OK;
+	nor_dev.info.quad = p->quad_read && quad_enable() == QDFU_OK;
 	(void)simple(0x04);
 
-	n.info.size = p->size * nb();
-	n.info.page = p->page * nb();
-	n.info.nerase = p->nerase;
+	nor_dev.info.size = p->size * nb();
+	nor_dev.info.page = p->page * nb();
+	nor_dev.info.nerase = p->nerase;
 	for (unsigned i = 0; i < p->nerase; i++)
-		n.info.erase_size[i] = p->erase[i].size * nb();
-	cfg.size_log2 = log2u(n.info.size);
+		nor_dev.info.erase_size[i] = p->erase[i].size * nb();
+	cfg.size_log2 = log2u(nor_dev.info.size);
 	if ((rc = port_qspi_init(&cfg)))
 		return rc;
-	n.up = true;
+	nor_dev.up = true;
 	return QDFU_OK;
 }
 
 const struct nor_info *nor_get_info(void)
 {
-	return n.up ? &n.info : NULL;
+	return nor_dev.up ? &nor_dev.info : NULL;
 }
 
 /* ------------------------------------------------------------ read */
 
 static int read_raw(uint32_t addr, uint8_t *buf, uint32_t len)
 {
-	struct port_qspi_cmd c = cmd1(n.info.quad ? 0x6B : 0x0B);
-	if (n.info.addr_mode == NOR_ADDR_4_OPS)
-		c.instruction = n.info.quad ? 0x6C : 0x0C;
+	struct port_qspi_cmd c = cmd1(nor_dev.info.quad ? 0x6B : 0x0B);
+	if (nor_dev.info.addr_mode == NOR_ADDR_4_OPS)
+		c.instruction = nor_dev.info.quad ? 0x6C : 0x0C;
 	set_addr(&c, addr);
 	c.dummy_cycles = 8;
-	c.data_lines = n.info.quad ? 4 : 1;
+	c.data_lines = nor_dev.info.quad ? 4 : 1;
 	c.data_len = len;
 	return port_qspi_read(&c, buf);
 }
@@ -315,13 +316,13 @@ static int read_raw(uint32_t addr, uint8_t *buf, uint32_t len)
 int nor_read(uint32_t addr, void *buf, uint32_t len)
 {
 	uint8_t *out = buf;
-	if (!n.up)
+	if (!nor_dev.up)
 		return QDFU_E_NO_DEVICE;
-	if (addr > n.info.size || len > n.info.size - addr)
+	if (addr > nor_dev.info.size || len > nor_dev.info.size - addr)
 		return QDFU_E_ADDRESS;
-	if (n.kind != K_NONE)
+	if (nor_dev.kind != K_NONE)
 		return QDFU_E_BUSY;
-	uint32_t a = n.info.dual ? 1u : 0u; /* alignment mask */
+	uint32_t a = nor_dev.info.dual ? 1u : 0u; /* alignment mask */
 	while (len) {
 		int rc;
 		if ((addr & a) || len < 2u * a + 1u - a) {
@@ -364,36 +365,36 @@ int nor_erase_plan_step(const uint32_t *sizes, unsigned cnt, uint32_t addr, uint
 
 static int begin(enum op_kind k, uint32_t addr, uint32_t end)
 {
-	if (!n.up)
+	if (!nor_dev.up)
 		return QDFU_E_NO_DEVICE;
-	if (n.kind != K_NONE)
+	if (nor_dev.kind != K_NONE)
 		return QDFU_E_BUSY;
-	n.kind = k;
-	n.st = S_NEXT;
-	n.addr = addr;
-	n.end = end;
-	n.err = QDFU_OK;
+	nor_dev.kind = k;
+	nor_dev.st = S_NEXT;
+	nor_dev.addr = addr;
+	nor_dev.end = end;
+	nor_dev.err = QDFU_OK;
 	return QDFU_OK;
 }
 
 int nor_erase_start(uint32_t addr, uint32_t len, struct nor_time *t)
 {
-	if (!n.up)
+	if (!nor_dev.up)
 		return QDFU_E_NO_DEVICE;
-	uint32_t small = n.info.erase_size[0];
-	if (len == 0 || addr % small || len % small || addr > n.info.size ||
-	    len > n.info.size - addr)
+	uint32_t small = nor_dev.info.erase_size[0];
+	if (len == 0 || addr % small || len % small || addr > nor_dev.info.size ||
+	    len > nor_dev.info.size - addr)
 		return QDFU_E_PARAM;
 	/* estimate with the same plan the operation will follow */
 	uint64_t typ = 0, max = 0;
 	for (uint32_t a = addr, left = len; left;) {
-		int i = nor_erase_plan_step(n.info.erase_size, n.info.nerase, a, left);
+		int i = nor_erase_plan_step(nor_dev.info.erase_size, nor_dev.info.nerase, a, left);
 		if (i < 0)
 			return QDFU_E_PARAM;
-		typ += n.info.p.erase[i].typ_ms;
-		max += n.info.p.erase[i].max_ms;
-		a += n.info.erase_size[i];
-		left -= n.info.erase_size[i];
+		typ += nor_dev.info.p.erase[i].typ_ms;
+		max += nor_dev.info.p.erase[i].max_ms;
+		a += nor_dev.info.erase_size[i];
+		left -= nor_dev.info.erase_size[i];
 	}
 	int rc = begin(K_ERASE, addr, addr + len);
 	if (rc)
@@ -407,39 +408,40 @@ int nor_erase_start(uint32_t addr, uint32_t len, struct nor_time *t)
 
 int nor_program_start(uint32_t addr, const uint8_t *data, uint32_t len, struct nor_time *t)
 {
-	if (!n.up)
+	if (!nor_dev.up)
 		return QDFU_E_NO_DEVICE;
-	if (len == 0 || !data || addr > n.info.size || len > n.info.size - addr)
+	if (len == 0 || !data || addr > nor_dev.info.size || len > nor_dev.info.size - addr)
 		return QDFU_E_PARAM;
 	int rc = begin(K_PROGRAM, addr, addr + len);
 	if (rc)
 		return rc;
-	n.data = data;
-	n.data_addr = addr;
-	uint32_t pages = (addr % n.info.page + len + n.info.page - 1u) / n.info.page;
+	nor_dev.data = data;
+	nor_dev.data_addr = addr;
+	uint32_t pages =
+	    (addr % nor_dev.info.page + len + nor_dev.info.page - 1u) / nor_dev.info.page;
 	if (t) {
-		t->typ_ms = (pages * n.info.p.pp_typ_us + 999u) / 1000u;
-		t->max_ms = (pages * n.info.p.pp_max_us + 999u) / 1000u;
+		t->typ_ms = (pages * nor_dev.info.p.pp_typ_us + 999u) / 1000u;
+		t->max_ms = (pages * nor_dev.info.p.pp_max_us + 999u) / 1000u;
 	}
 	return QDFU_OK;
 }
 
 int nor_mass_erase_start(struct nor_time *t)
 {
-	int rc = begin(K_CHIP, 0, n.info.size);
+	int rc = begin(K_CHIP, 0, nor_dev.info.size);
 	if (rc)
 		return rc;
 	if (t) {
-		t->typ_ms = n.info.p.chip_typ_ms;
-		t->max_ms = n.info.p.chip_max_ms;
+		t->typ_ms = nor_dev.info.p.chip_typ_ms;
+		t->max_ms = nor_dev.info.p.chip_max_ms;
 	}
 	return QDFU_OK;
 }
 
 static int end_op(int rc)
 {
-	n.kind = K_NONE;
-	n.st = S_NEXT;
+	nor_dev.kind = K_NONE;
+	nor_dev.st = S_NEXT;
 	return rc;
 }
 
@@ -448,114 +450,116 @@ static int issue_step(void)
 {
 	struct port_qspi_cmd c;
 	uint32_t max_ms;
-	if (n.kind == K_CHIP) {
+	if (nor_dev.kind == K_CHIP) {
 		c = cmd1(0xC7);
-		n.step_len = n.end - n.addr;
-		max_ms = n.info.p.chip_max_ms;
+		nor_dev.step_len = nor_dev.end - nor_dev.addr;
+		max_ms = nor_dev.info.p.chip_max_ms;
 		if (port_qspi_write(&c, NULL))
 			return QDFU_E_ERASE;
-	} else if (n.kind == K_ERASE) {
-		const struct nor_erase *e = &n.info.p.erase[n.step_type];
-		c = cmd1(n.info.addr_mode == NOR_ADDR_4_OPS ? e->op4 : e->op);
-		set_addr(&c, n.addr);
+	} else if (nor_dev.kind == K_ERASE) {
+		const struct nor_erase *e = &nor_dev.info.p.erase[nor_dev.step_type];
+		c = cmd1(nor_dev.info.addr_mode == NOR_ADDR_4_OPS ? e->op4 : e->op);
+		set_addr(&c, nor_dev.addr);
 		max_ms = e->max_ms;
 		if (port_qspi_write(&c, NULL))
 			return QDFU_E_ERASE;
 	} else {
 		/* one page: [addr, page end) clipped to the data, padded to an
 		 * even span in dual mode (0xFF leaves bits alone) */
-		uint32_t a = n.info.dual ? 1u : 0u;
-		uint32_t pend = (n.addr / n.info.page + 1u) * n.info.page;
-		uint32_t stop = QDFU_MIN(pend, n.end);
-		uint32_t from = n.addr & ~a, to = (stop + a) & ~a;
-		memset(n.bounce, 0xFF, to - from);
-		memcpy(n.bounce + (n.addr - from), n.data + (n.addr - n.data_addr), stop - n.addr);
-		n.step_len = stop - n.addr;
-		c = cmd1(n.info.addr_mode == NOR_ADDR_4_OPS ? 0x12 : 0x02);
+		uint32_t a = nor_dev.info.dual ? 1u : 0u;
+		uint32_t pend = (nor_dev.addr / nor_dev.info.page + 1u) * nor_dev.info.page;
+		uint32_t stop = QDFU_MIN(pend, nor_dev.end);
+		uint32_t from = nor_dev.addr & ~a, to = (stop + a) & ~a;
+		memset(nor_dev.bounce, 0xFF, to - from);
+		memcpy(nor_dev.bounce + (nor_dev.addr - from),
+		       nor_dev.data + (nor_dev.addr - nor_dev.data_addr), stop - nor_dev.addr);
+		nor_dev.step_len = stop - nor_dev.addr;
+		c = cmd1(nor_dev.info.addr_mode == NOR_ADDR_4_OPS ? 0x12 : 0x02);
 		set_addr(&c, from);
 		c.data_lines = 1;
 		c.data_len = to - from;
-		max_ms = (n.info.p.pp_max_us + 999u) / 1000u;
-		if (port_qspi_write(&c, n.bounce))
+		max_ms = (nor_dev.info.p.pp_max_us + 999u) / 1000u;
+		if (port_qspi_write(&c, nor_dev.bounce))
 			return QDFU_E_PROGRAM;
 	}
-	n.deadline = port_millis() + max_ms + OP_MARGIN_MS;
+	nor_dev.deadline = port_millis() + max_ms + OP_MARGIN_MS;
 	return QDFU_OK;
 }
 
 static int fail_code(void)
 {
-	return n.kind == K_PROGRAM ? QDFU_E_PROGRAM : QDFU_E_ERASE;
+	return nor_dev.kind == K_PROGRAM ? QDFU_E_PROGRAM : QDFU_E_ERASE;
 }
 
 int nor_poll(void)
 {
 	int rc;
-	if (n.kind == K_NONE)
+	if (nor_dev.kind == K_NONE)
 		return QDFU_OK;
-	switch (n.st) {
+	switch (nor_dev.st) {
 	case S_NEXT:
-		if (n.addr >= n.end)
+		if (nor_dev.addr >= nor_dev.end)
 			return end_op(QDFU_OK);
-		if (n.kind == K_ERASE) {
-			n.step_type = nor_erase_plan_step(n.info.erase_size, n.info.nerase, n.addr,
-			                                  n.end - n.addr);
-			if (n.step_type < 0)
+		if (nor_dev.kind == K_ERASE) {
+			nor_dev.step_type =
+			    nor_erase_plan_step(nor_dev.info.erase_size, nor_dev.info.nerase,
+			                        nor_dev.addr, nor_dev.end - nor_dev.addr);
+			if (nor_dev.step_type < 0)
 				return end_op(QDFU_E_PARAM);
-			n.step_len = n.info.erase_size[n.step_type];
+			nor_dev.step_len = nor_dev.info.erase_size[nor_dev.step_type];
 		}
 		if (simple(0x06))
 			return end_op(fail_code());
-		n.st = S_CMD;
+		nor_dev.st = S_CMD;
 		return QDFU_E_BUSY;
 	case S_CMD:
 		if ((rc = issue_step()))
 			return end_op(rc);
-		n.st = S_WAIT;
+		nor_dev.st = S_WAIT;
 		return QDFU_E_BUSY;
 	case S_WAIT: {
 		struct port_qspi_cmd c = status_cmd();
 		rc = port_qspi_poll(&c, 0x01, 0x00, 0, NULL);
 		if (rc == QDFU_E_BUSY) {
-			if (qdfu_time_reached(port_millis(), n.deadline))
+			if (qdfu_time_reached(port_millis(), nor_dev.deadline))
 				return end_op(QDFU_E_TIMEOUT);
 			return QDFU_E_BUSY;
 		}
 		if (rc)
 			return end_op(rc);
-		if (n.info.p.fsr || n.info.p.scur) {
-			n.st = S_CHECK;
+		if (nor_dev.info.p.fsr || nor_dev.info.p.scur) {
+			nor_dev.st = S_CHECK;
 			return QDFU_E_BUSY;
 		}
 		break;
 	}
 	case S_CHECK: {
 		uint8_t v[2];
-		if ((rc = read_reg(n.info.p.fsr ? 0x70 : 0x2B, v)))
+		if ((rc = read_reg(nor_dev.info.p.fsr ? 0x70 : 0x2B, v)))
 			return end_op(rc);
 		uint8_t bits = (uint8_t)(v[0] | v[nb() - 1u]);
 		/* Micron FSR: 5 erase, 4 program, 1 protection; Macronix
 		 * SCUR: 6 erase, 5 program */
-		uint8_t mask = n.info.p.fsr ? 0x32u : 0x60u;
+		uint8_t mask = nor_dev.info.p.fsr ? 0x32u : 0x60u;
 		if (bits & mask) {
-			n.err = fail_code();
-			if (n.info.p.fsr) {
-				n.st = S_CLEAR;
+			nor_dev.err = fail_code();
+			if (nor_dev.info.p.fsr) {
+				nor_dev.st = S_CLEAR;
 				return QDFU_E_BUSY;
 			}
-			return end_op(n.err);
+			return end_op(nor_dev.err);
 		}
 		break;
 	}
 	case S_CLEAR:
 		(void)simple(0x50); /* clear flag status */
 		(void)simple(0x04);
-		return end_op(n.err);
+		return end_op(nor_dev.err);
 	}
 	/* step done */
-	n.addr += n.step_len;
-	n.st = S_NEXT;
-	if (n.addr >= n.end)
+	nor_dev.addr += nor_dev.step_len;
+	nor_dev.st = S_NEXT;
+	if (nor_dev.addr >= nor_dev.end)
 		return end_op(QDFU_OK);
 	return QDFU_E_BUSY;
 }

@@ -46,96 +46,96 @@ static struct {
 	uint8_t config;
 	uint8_t alt;
 	uint8_t reply[256]; /* answers built on the fly (strings, status) */
-} g;
+} usbd;
 
 void usbd_event_post(const struct port_usb_event *ev)
 {
-	uint32_t head = g.ev_head;
-	if (head - g.ev_tail >= USBD_EVQ_LEN) {
-		g.ev_dropped++;
+	uint32_t head = usbd.ev_head;
+	if (head - usbd.ev_tail >= USBD_EVQ_LEN) {
+		usbd.ev_dropped++;
 		return;
 	}
-	g.evq[head & (USBD_EVQ_LEN - 1u)] = *ev;
-	__atomic_store_n(&g.ev_head, head + 1u, __ATOMIC_RELEASE);
+	usbd.evq[head & (USBD_EVQ_LEN - 1u)] = *ev;
+	__atomic_store_n(&usbd.ev_head, head + 1u, __ATOMIC_RELEASE);
 }
 
 static bool event_pop(struct port_usb_event *ev)
 {
-	uint32_t tail = g.ev_tail;
-	if (__atomic_load_n(&g.ev_head, __ATOMIC_ACQUIRE) == tail)
+	uint32_t tail = usbd.ev_tail;
+	if (__atomic_load_n(&usbd.ev_head, __ATOMIC_ACQUIRE) == tail)
 		return false;
-	*ev = g.evq[tail & (USBD_EVQ_LEN - 1u)];
-	__atomic_store_n(&g.ev_tail, tail + 1u, __ATOMIC_RELEASE);
+	*ev = usbd.evq[tail & (USBD_EVQ_LEN - 1u)];
+	__atomic_store_n(&usbd.ev_tail, tail + 1u, __ATOMIC_RELEASE);
 	return true;
 }
 
 uint32_t usbd_events_dropped(void)
 {
-	return g.ev_dropped;
+	return usbd.ev_dropped;
 }
 
 void usbd_init(const struct usbd_descriptors *d, const struct usbd_class *cls)
 {
-	memset(&g, 0, sizeof(g));
-	g.desc = d;
-	g.cls = cls;
+	memset(&usbd, 0, sizeof(usbd));
+	usbd.desc = d;
+	usbd.cls = cls;
 }
 
 bool usbd_configured(void)
 {
-	return g.config != 0;
+	return usbd.config != 0;
 }
 
 /* ---------------------------------------------------------------- stages */
 
 static void ctrl_stall(void)
 {
-	g.stage = CTRL_STALLED;
+	usbd.stage = CTRL_STALLED;
 	port_usb_ep0_stall();
 }
 
 static void ctrl_status_in(void)
 {
-	g.stage = CTRL_STATUS_IN;
+	usbd.stage = CTRL_STATUS_IN;
 	port_usb_ep0_xfer(0x80, NULL, 0);
 }
 
 static void ctrl_send(const uint8_t *buf, uint16_t len)
 {
 	uint16_t mps = port_usb_ep0_mps();
-	if (g.setup.wLength == 0) {
+	if (usbd.setup.wLength == 0) {
 		ctrl_status_in();
 		return;
 	}
-	if (len > g.setup.wLength)
-		len = g.setup.wLength;
+	if (len > usbd.setup.wLength)
+		len = usbd.setup.wLength;
 	/* A short answer that ends on a packet boundary needs a ZLP so the
 	 * host knows the data stage is over (USB 2.0 5.5.3). len == 0 is
 	 * itself that zero-length packet. */
-	g.zlp_pending = len != 0 && len < g.setup.wLength && (len % mps) == 0;
-	g.stage = CTRL_DATA_IN;
+	usbd.zlp_pending = len != 0 && len < usbd.setup.wLength && (len % mps) == 0;
+	usbd.stage = CTRL_DATA_IN;
 	port_usb_ep0_xfer(0x80, (uint8_t *)buf, len);
 }
 
 static void ctrl_complete(void)
 {
-	struct usb_setup s = g.setup;
-	bool to_class = g.to_class;
-	g.stage = CTRL_IDLE;
-	if (to_class && g.cls && g.cls->done)
-		g.cls->done(&s);
+	struct usb_setup s = usbd.setup;
+	bool to_class = usbd.to_class;
+	usbd.stage = CTRL_IDLE;
+	if (to_class && usbd.cls && usbd.cls->done)
+		usbd.cls->done(&s);
 }
 
 void usbd_ctrl_reply_in(const uint8_t *buf, uint16_t len)
 {
-	if (g.stage != CTRL_DEFERRED)
+	if (usbd.stage != CTRL_DEFERRED)
 		return;
 	ctrl_send(buf, len);
 }
 
 void usbd_ctrl_reply_stall(void)
 {
-	if (g.stage == CTRL_DEFERRED)
+	if (usbd.stage == CTRL_DEFERRED)
 		ctrl_stall();
 }
 
@@ -144,26 +144,26 @@ void usbd_ctrl_reply_stall(void)
 static const uint8_t *string_descriptor(uint8_t index, uint16_t *len)
 {
 	if (index == 0) {
-		g.reply[0] = 4;
-		g.reply[1] = USB_DT_STRING;
-		qdfu_put_le16(&g.reply[2], 0x0409);
+		usbd.reply[0] = 4;
+		usbd.reply[1] = USB_DT_STRING;
+		qdfu_put_le16(&usbd.reply[2], 0x0409);
 		*len = 4;
-		return g.reply;
+		return usbd.reply;
 	}
-	if (index >= g.desc->num_strings || !g.desc->strings[index])
+	if (index >= usbd.desc->num_strings || !usbd.desc->strings[index])
 		return NULL;
-	const char *s = g.desc->strings[index];
+	const char *s = usbd.desc->strings[index];
 	size_t n = strlen(s);
-	if (n > (sizeof(g.reply) - 2u) / 2u)
-		n = (sizeof(g.reply) - 2u) / 2u;
-	g.reply[0] = (uint8_t)(2u + 2u * n);
-	g.reply[1] = USB_DT_STRING;
+	if (n > (sizeof(usbd.reply) - 2u) / 2u)
+		n = (sizeof(usbd.reply) - 2u) / 2u;
+	usbd.reply[0] = (uint8_t)(2u + 2u * n);
+	usbd.reply[1] = USB_DT_STRING;
 	for (size_t i = 0; i < n; i++) {
-		g.reply[2u + 2u * i] = (uint8_t)s[i];
-		g.reply[3u + 2u * i] = 0;
+		usbd.reply[2u + 2u * i] = (uint8_t)s[i];
+		usbd.reply[3u + 2u * i] = 0;
 	}
-	*len = g.reply[0];
-	return g.reply;
+	*len = usbd.reply[0];
+	return usbd.reply;
 }
 
 /* High-speed capable devices answer DEVICE_QUALIFIER and
@@ -177,23 +177,23 @@ static const uint8_t *speed_descriptor(uint8_t type, uint16_t *len)
 	if (!port_usb_high_speed_capable())
 		return NULL;
 	if (type == USB_DT_DEVICE_QUALIFIER) {
-		const uint8_t *d = g.desc->device;
-		g.reply[0] = 10;
-		g.reply[1] = USB_DT_DEVICE_QUALIFIER;
-		memcpy(&g.reply[2], &d[2], 6); /* bcdUSB, class, subclass, protocol, mps0 */
-		g.reply[8] = d[17];            /* bNumConfigurations */
-		g.reply[9] = 0;
+		const uint8_t *d = usbd.desc->device;
+		usbd.reply[0] = 10;
+		usbd.reply[1] = USB_DT_DEVICE_QUALIFIER;
+		memcpy(&usbd.reply[2], &d[2], 6); /* bcdUSB, class, subclass, protocol, mps0 */
+		usbd.reply[8] = d[17];            /* bNumConfigurations */
+		usbd.reply[9] = 0;
 		*len = 10;
-		return g.reply;
+		return usbd.reply;
 	}
 	/* other-speed configuration: same interfaces, no endpoints besides EP0 */
-	uint16_t total = qdfu_get_le16(&g.desc->config[2]);
-	if (total > sizeof(g.reply))
+	uint16_t total = qdfu_get_le16(&usbd.desc->config[2]);
+	if (total > sizeof(usbd.reply))
 		return NULL;
-	memcpy(g.reply, g.desc->config, total);
-	g.reply[1] = USB_DT_OTHER_SPEED_CONFIG;
+	memcpy(usbd.reply, usbd.desc->config, total);
+	usbd.reply[1] = USB_DT_OTHER_SPEED_CONFIG;
 	*len = total;
-	return g.reply;
+	return usbd.reply;
 }
 
 static bool get_descriptor(const struct usb_setup *s)
@@ -204,20 +204,20 @@ static bool get_descriptor(const struct usb_setup *s)
 
 	switch (type) {
 	case USB_DT_DEVICE:
-		p = g.desc->device;
+		p = usbd.desc->device;
 		len = p[0];
 		break;
 	case USB_DT_CONFIG:
 		if (index != 0)
 			return false;
-		p = g.desc->config;
+		p = usbd.desc->config;
 		len = qdfu_get_le16(&p[2]);
 		break;
 	case USB_DT_STRING:
 		p = string_descriptor(index, &len);
 		break;
 	case USB_DT_BOS:
-		p = g.desc->bos;
+		p = usbd.desc->bos;
 		if (p)
 			len = qdfu_get_le16(&p[2]);
 		break;
@@ -240,29 +240,29 @@ static bool standard_device(const struct usb_setup *s)
 	case USB_REQ_GET_DESCRIPTOR:
 		return (s->bmRequestType & USB_DIR_IN) && get_descriptor(s);
 	case USB_REQ_SET_ADDRESS:
-		if (s->wValue > 127 || s->wIndex || s->wLength || g.config)
+		if (s->wValue > 127 || s->wIndex || s->wLength || usbd.config)
 			return false;
 		/* before the status stage: DWC2 needs DCFG.DAD now (port.h) */
 		port_usb_set_address((uint8_t)s->wValue);
 		ctrl_status_in();
 		return true;
 	case USB_REQ_GET_CONFIGURATION:
-		g.reply[0] = g.config;
-		ctrl_send(g.reply, 1);
+		usbd.reply[0] = usbd.config;
+		ctrl_send(usbd.reply, 1);
 		return true;
 	case USB_REQ_SET_CONFIGURATION:
 		if (s->wValue > 1)
 			return false;
-		g.config = (uint8_t)s->wValue;
-		g.alt = 0;
-		if (g.cls && g.cls->reset)
-			g.cls->reset(g.config != 0);
+		usbd.config = (uint8_t)s->wValue;
+		usbd.alt = 0;
+		if (usbd.cls && usbd.cls->reset)
+			usbd.cls->reset(usbd.config != 0);
 		ctrl_status_in();
 		return true;
 	case USB_REQ_GET_STATUS:
-		g.reply[0] = 0; /* bus powered, no remote wake-up */
-		g.reply[1] = 0;
-		ctrl_send(g.reply, 2);
+		usbd.reply[0] = 0; /* bus powered, no remote wake-up */
+		usbd.reply[1] = 0;
+		ctrl_send(usbd.reply, 2);
 		return true;
 	case USB_REQ_SET_FEATURE:
 		/* TEST_MODE is only meaningful at high speed; accept it there */
@@ -278,23 +278,23 @@ static bool standard_device(const struct usb_setup *s)
 
 static bool standard_interface(const struct usb_setup *s)
 {
-	if (!g.config || (s->wIndex & 0xFFu) != 0)
+	if (!usbd.config || (s->wIndex & 0xFFu) != 0)
 		return false;
 	switch (s->bRequest) {
 	case USB_REQ_GET_STATUS:
-		g.reply[0] = 0;
-		g.reply[1] = 0;
-		ctrl_send(g.reply, 2);
+		usbd.reply[0] = 0;
+		usbd.reply[1] = 0;
+		ctrl_send(usbd.reply, 2);
 		return true;
 	case USB_REQ_GET_INTERFACE:
-		g.reply[0] = g.alt;
-		ctrl_send(g.reply, 1);
+		usbd.reply[0] = usbd.alt;
+		ctrl_send(usbd.reply, 1);
 		return true;
 	case USB_REQ_SET_INTERFACE:
-		if (s->wValue > 255 || !g.cls || !g.cls->set_alt ||
-		    !g.cls->set_alt((uint8_t)s->wValue))
+		if (s->wValue > 255 || !usbd.cls || !usbd.cls->set_alt ||
+		    !usbd.cls->set_alt((uint8_t)s->wValue))
 			return false;
-		g.alt = (uint8_t)s->wValue;
+		usbd.alt = (uint8_t)s->wValue;
 		ctrl_status_in();
 		return true;
 	default:
@@ -309,9 +309,9 @@ static bool standard_endpoint(const struct usb_setup *s)
 		return false;
 	switch (s->bRequest) {
 	case USB_REQ_GET_STATUS:
-		g.reply[0] = 0;
-		g.reply[1] = 0;
-		ctrl_send(g.reply, 2);
+		usbd.reply[0] = 0;
+		usbd.reply[1] = 0;
+		ctrl_send(usbd.reply, 2);
 		return true;
 	case USB_REQ_CLEAR_FEATURE:
 	case USB_REQ_SET_FEATURE:
@@ -327,20 +327,20 @@ static bool standard_endpoint(const struct usb_setup *s)
 static bool ms_os20(const struct usb_setup *s)
 {
 	/* Microsoft OS 2.0: (0xC0, vendor code, wIndex 7) returns the set */
-	if (!g.desc->ms_os20_set || s->bmRequestType != 0xC0 ||
-	    s->bRequest != g.desc->ms_vendor_code || s->wIndex != 7)
+	if (!usbd.desc->ms_os20_set || s->bmRequestType != 0xC0 ||
+	    s->bRequest != usbd.desc->ms_vendor_code || s->wIndex != 7)
 		return false;
-	ctrl_send(g.desc->ms_os20_set, g.desc->ms_os20_len);
+	ctrl_send(usbd.desc->ms_os20_set, usbd.desc->ms_os20_len);
 	return true;
 }
 
 static bool class_request(const struct usb_setup *s)
 {
 	struct usbd_ctrl c = {NULL, 0};
-	if (!g.cls || !g.cls->setup)
+	if (!usbd.cls || !usbd.cls->setup)
 		return false;
-	g.to_class = true;
-	switch (g.cls->setup(s, &c)) {
+	usbd.to_class = true;
+	switch (usbd.cls->setup(s, &c)) {
 	case USBD_REPLY_ACK:
 		ctrl_status_in();
 		return true;
@@ -354,12 +354,12 @@ static bool class_request(const struct usb_setup *s)
 		}
 		if (c.len < s->wLength || !c.buf)
 			return false;
-		g.out_buf = c.buf;
-		g.stage = CTRL_DATA_OUT;
+		usbd.out_buf = c.buf;
+		usbd.stage = CTRL_DATA_OUT;
 		port_usb_ep0_xfer(0x00, c.buf, s->wLength);
 		return true;
 	case USBD_REPLY_DEFER:
-		g.stage = CTRL_DEFERRED;
+		usbd.stage = CTRL_DEFERRED;
 		return true;
 	case USBD_REPLY_STALL:
 	default:
@@ -374,10 +374,10 @@ static void handle_setup(const uint8_t pkt[8])
 
 	/* A SETUP always starts a new control transfer, abandoning any
 	 * unfinished one (USB 2.0 8.5.3). */
-	g.setup = s;
-	g.stage = CTRL_IDLE;
-	g.to_class = false;
-	g.zlp_pending = false;
+	usbd.setup = s;
+	usbd.stage = CTRL_IDLE;
+	usbd.to_class = false;
+	usbd.zlp_pending = false;
 
 	uint8_t type = s.bmRequestType & USB_TYPE_MASK;
 	uint8_t recip = s.bmRequestType & USB_RECIP_MASK;
@@ -391,7 +391,7 @@ static void handle_setup(const uint8_t pkt[8])
 	} else if (type == USB_TYPE_VENDOR && ms_os20(&s)) {
 		ok = true;
 	} else if (type == USB_TYPE_CLASS || type == USB_TYPE_VENDOR) {
-		ok = g.config && (recip == USB_RECIP_INTERFACE || recip == USB_RECIP_DEVICE) &&
+		ok = usbd.config && (recip == USB_RECIP_INTERFACE || recip == USB_RECIP_DEVICE) &&
 		     class_request(&s);
 	}
 	if (!ok)
@@ -401,26 +401,27 @@ static void handle_setup(const uint8_t pkt[8])
 static void handle_xfer_done(uint8_t ep, uint16_t len)
 {
 	if (ep & 0x80u) {
-		if (g.stage == CTRL_DATA_IN) {
-			if (g.zlp_pending) {
-				g.zlp_pending = false;
+		if (usbd.stage == CTRL_DATA_IN) {
+			if (usbd.zlp_pending) {
+				usbd.zlp_pending = false;
 				port_usb_ep0_xfer(0x80, NULL, 0);
 				return;
 			}
-			g.stage = CTRL_STATUS_OUT;
+			usbd.stage = CTRL_STATUS_OUT;
 			port_usb_ep0_xfer(0x00, NULL, 0);
-		} else if (g.stage == CTRL_STATUS_IN) {
+		} else if (usbd.stage == CTRL_STATUS_IN) {
 			ctrl_complete();
 		}
 		return;
 	}
-	if (g.stage == CTRL_DATA_OUT) {
-		if (g.to_class && g.cls->data_out && !g.cls->data_out(&g.setup, g.out_buf, len)) {
+	if (usbd.stage == CTRL_DATA_OUT) {
+		if (usbd.to_class && usbd.cls->data_out &&
+		    !usbd.cls->data_out(&usbd.setup, usbd.out_buf, len)) {
 			ctrl_stall();
 			return;
 		}
 		ctrl_status_in();
-	} else if (g.stage == CTRL_STATUS_OUT) {
+	} else if (usbd.stage == CTRL_STATUS_OUT) {
 		ctrl_complete();
 	}
 }
@@ -431,11 +432,11 @@ void usbd_task(void)
 	while (event_pop(&ev)) {
 		switch (ev.type) {
 		case PORT_USB_EV_RESET:
-			g.stage = CTRL_IDLE;
-			g.config = 0;
-			g.alt = 0;
-			if (g.cls && g.cls->reset)
-				g.cls->reset(false);
+			usbd.stage = CTRL_IDLE;
+			usbd.config = 0;
+			usbd.alt = 0;
+			if (usbd.cls && usbd.cls->reset)
+				usbd.cls->reset(false);
 			break;
 		case PORT_USB_EV_SETUP:
 			handle_setup(ev.setup);
@@ -445,8 +446,8 @@ void usbd_task(void)
 			break;
 		case PORT_USB_EV_SUSPEND:
 		case PORT_USB_EV_DISCONNECT:
-			if (g.cls && g.cls->suspend)
-				g.cls->suspend();
+			if (usbd.cls && usbd.cls->suspend)
+				usbd.cls->suspend();
 			break;
 		default:
 			break;

@@ -93,7 +93,7 @@ static void print_device_text(struct cli *c, const struct qh_found *f)
 	if (i->has_qdfu_info)
 		fprintf(c->out, "    qdfu protocol %u, firmware %u.%u%s%s\n", i->qdfu.proto,
 		        (unsigned)(i->qdfu.fw_version >> 8), (unsigned)(i->qdfu.fw_version & 0xFF),
-		        (i->qdfu.caps & QH_QDFU_CAP_CRC32) ? ", device CRC" : "",
+		        (i->qdfu.caps & QDFU_PROTO_CAP_CRC32) ? ", device CRC" : "",
 		        (i->qdfu.flags & 1) ? ", dual-flash" : "");
 	if (i->quirks & QH_QUIRK_SERIAL_NOT_UNIQUE)
 		fprintf(c->out, "    (ST ROM serial numbers are not unique: select with --path)\n");
@@ -138,7 +138,7 @@ static void print_device_json(struct cli *c, const struct qh_found *f)
 		fprintf(c->out, ",\"qdfu\":{\"protocol\":%u,\"firmware\":\"%u.%u\",\"crc\":%s}",
 		        i->qdfu.proto, (unsigned)(i->qdfu.fw_version >> 8),
 		        (unsigned)(i->qdfu.fw_version & 0xFF),
-		        (i->qdfu.caps & QH_QDFU_CAP_CRC32) ? "true" : "false");
+		        (i->qdfu.caps & QDFU_PROTO_CAP_CRC32) ? "true" : "false");
 	fprintf(c->out, ",\"alts\":[");
 	for (unsigned k = 0; k < i->nalts; k++) {
 		const struct qh_alt *a = &i->alts[k];

@@ -317,58 +317,60 @@ int qh_dfuse_leave(struct qh_dev *d, uint32_t addr, struct qh_error *e)
 	return QH_OK;
 }
 
-int qh_qdfu_info(struct qh_dev *d, struct qh_qdfu_info *info, struct qh_error *e)
-{
-	uint8_t b[16];
-	int rc = d->ops->control(d->ctx, VREQ_IN, QH_QDFU_REQ_INFO, 0, d->info.intf, b, 16,
-	                         d->xfer_timeout_ms);
-
-	if (rc != 16 || memcmp(b, "QDFU", 4) != 0)
-		return qh_fail(e, QH_E_UNSUPPORTED,
-		               "the device does not answer qdfu's INFO request");
-	info->proto = b[4];
-	info->caps = b[5];
-	info->fw_version = (uint16_t)(b[6] | b[7] << 8);
-	info->flags =
-	    (uint32_t)b[8] | (uint32_t)b[9] << 8 | (uint32_t)b[10] << 16 | (uint32_t)b[11] << 24;
-	return QH_OK;
-}
-
 static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+int qh_qdfu_info(struct qh_dev *d, struct qh_qdfu_info *info, struct qh_error *e)
+{
+	uint8_t b[QDFU_PROTO_INFO_LEN];
+	int rc = d->ops->control(d->ctx, VREQ_IN, QDFU_PROTO_REQ_INFO, 0, d->info.intf, b,
+	                         QDFU_PROTO_INFO_LEN, d->xfer_timeout_ms);
+
+	if (rc != (int)QDFU_PROTO_INFO_LEN ||
+	    memcmp(&b[QDFU_PROTO_INFO_MAGIC], QDFU_PROTO_MAGIC, 4) != 0)
+		return qh_fail(e, QH_E_UNSUPPORTED,
+		               "the device does not answer qdfu's INFO request");
+	info->proto = b[QDFU_PROTO_INFO_VERSION];
+	info->caps = b[QDFU_PROTO_INFO_CAPS];
+	info->fw_version =
+	    (uint16_t)(b[QDFU_PROTO_INFO_FW_VERSION] | b[QDFU_PROTO_INFO_FW_VERSION + 1] << 8);
+	info->flags = le32(&b[QDFU_PROTO_INFO_FLAGS]);
+	return QH_OK;
+}
+
 int qh_qdfu_crc(struct qh_dev *d, uint32_t addr, uint32_t len, uint32_t *crc, struct qh_error *e)
 {
-	uint8_t req[8], res[12];
+	uint8_t req[QDFU_PROTO_CRC_START_LEN], res[QDFU_PROTO_CRC_RESULT_LEN];
 	uint64_t start;
 	int rc;
 
 	put_le32(req, addr);
 	put_le32(req + 4, len);
-	rc = ctl(d, VREQ_OUT, QH_QDFU_REQ_CRC_START, 0, req, 8, "qdfu CRC_START", e);
+	rc = ctl(d, VREQ_OUT, QDFU_PROTO_REQ_CRC_START, 0, req, sizeof(req), "qdfu CRC_START", e);
 	if (rc < 0)
 		return rc;
 	start = d->ops->now_ms(d->ctx);
 	for (;;) {
 		uint32_t status, poll;
-		rc = ctl(d, VREQ_IN, QH_QDFU_REQ_CRC_RESULT, 0, res, 12, "qdfu CRC_RESULT", e);
+		rc = ctl(d, VREQ_IN, QDFU_PROTO_REQ_CRC_RESULT, 0, res, sizeof(res),
+		         "qdfu CRC_RESULT", e);
 		if (rc < 0)
 			return rc;
-		if (rc != 12)
+		if (rc != (int)sizeof(res))
 			return qh_fail(e, QH_E_USB, "qdfu CRC_RESULT returned %d bytes", rc);
 		status = le32(res);
-		if (status == 0) {
+		if (status == QDFU_PROTO_CRC_DONE) {
 			*crc = le32(res + 4);
 			return QH_OK;
 		}
-		if (status == 3)
+		if (status == QDFU_PROTO_CRC_BAD_RANGE)
 			return qh_fail(e, QH_E_DFU,
 			               "device CRC of 0x%08X+%u: range not readable (unmapped or "
 			               "crossing a region end)",
 			               (unsigned)addr, (unsigned)len);
-		if (status != 1)
+		if (status != QDFU_PROTO_CRC_BUSY)
 			return qh_fail(e, QH_E_DFU, "device CRC: unexpected status %u",
 			               (unsigned)status);
 		poll = le32(res + 8);

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "qdfu_proto.h"
+
 #include "qh_err.h"
 #include "qh_layout.h"
 
@@ -40,12 +42,7 @@ enum qh_dfu_state {
 	QH_DFU_ERROR = 10,
 };
 
-/* qdfu vendor requests (docs/protocol.md). */
-#define QH_QDFU_REQ_INFO       0x51
-#define QH_QDFU_REQ_CRC_START  0x52
-#define QH_QDFU_REQ_CRC_RESULT 0x53
-#define QH_QDFU_CAP_CRC32      0x01
-#define QH_QDFU_CAP_JOURNAL    0x02
+/* qdfu vendor requests: include/qdfu_proto.h (docs/protocol.md). */
 
 struct qh_transport_ops {
 	/* One control transfer; returns bytes transferred, or QH_E_PIPE

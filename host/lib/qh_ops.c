@@ -38,7 +38,7 @@ uint16_t qh_dev_xfer_size(const struct qh_dev_info *info)
 
 int qh_dev_has_crc(const struct qh_dev_info *info)
 {
-	return info->has_qdfu_info && (info->qdfu.caps & QH_QDFU_CAP_CRC32);
+	return info->has_qdfu_info && (info->qdfu.caps & QDFU_PROTO_CAP_CRC32);
 }
 
 static void progress(struct qh_dev *d, const char *phase, uint64_t done, uint64_t total)

@@ -13,6 +13,7 @@
 
 #include "common/err.h"
 #include "sim/port/simport_internal.h"
+#include "sim/nor/nor_dual.h"
 #include "sim/nor/nor_model.h"
 #include "hal/port.h"
 
@@ -21,7 +22,7 @@ static struct {
 	unsigned n; /* 1 or 2 */
 	bool init, memmap;
 	struct port_qspi_cmd mm_cmd;
-} q;
+} qspi_bus;
 
 static char *state_path(const char *dir, unsigned i, char *buf, size_t cap)
 {
@@ -35,21 +36,21 @@ int simport_qspi_setup(const struct board *b, const char *const chips[2], const 
 	simport_qspi_teardown();
 	if (!b || !b->qspi_chip)
 		return QDFU_E_NO_DEVICE;
-	q.n = b->qspi_dual ? 2u : 1u;
-	for (unsigned i = 0; i < q.n; i++) {
+	qspi_bus.n = b->qspi_dual ? 2u : 1u;
+	for (unsigned i = 0; i < qspi_bus.n; i++) {
 		const char *name = chips && chips[i] ? chips[i] : NULL;
 		if (!name && i == 1 && chips && chips[0])
 			name = chips[0]; /* one name on a dual board: the same part twice */
 		if (!name)
 			name = b->qspi_chip;
-		q.chip[i] = nor_chip_create(name);
-		if (!q.chip[i]) {
+		qspi_bus.chip[i] = nor_chip_create(name);
+		if (!qspi_bus.chip[i]) {
 			fprintf(stderr, "hostport: unknown QSPI chip '%s'\n", name);
 			simport_qspi_teardown();
 			return QDFU_E_PARAM;
 		}
-		if (state_dir &&
-		    nor_chip_load(q.chip[i], state_path(state_dir, i, path, sizeof(path))) != 0) {
+		if (state_dir && nor_chip_load(qspi_bus.chip[i],
+		                               state_path(state_dir, i, path, sizeof(path))) != 0) {
 			simport_qspi_teardown();
 			return QDFU_E_CORRUPT;
 		}
@@ -62,9 +63,10 @@ int simport_qspi_save(const char *state_dir)
 	char path[4096];
 	if (!state_dir)
 		return QDFU_OK;
-	for (unsigned i = 0; i < q.n; i++)
-		if (q.chip[i] &&
-		    nor_chip_save(q.chip[i], state_path(state_dir, i, path, sizeof(path))) != 0)
+	for (unsigned i = 0; i < qspi_bus.n; i++)
+		if (qspi_bus.chip[i] &&
+		    nor_chip_save(qspi_bus.chip[i], state_path(state_dir, i, path, sizeof(path))) !=
+		        0)
 			return QDFU_E_PARAM;
 	return QDFU_OK;
 }
@@ -72,25 +74,25 @@ int simport_qspi_save(const char *state_dir)
 void simport_qspi_teardown(void)
 {
 	for (unsigned i = 0; i < 2; i++) {
-		nor_chip_destroy(q.chip[i]);
-		q.chip[i] = NULL;
+		nor_chip_destroy(qspi_bus.chip[i]);
+		qspi_bus.chip[i] = NULL;
 	}
-	memset(&q, 0, sizeof(q));
+	memset(&qspi_bus, 0, sizeof(qspi_bus));
 }
 
 struct nor_chip *simport_qspi_chip(unsigned i)
 {
-	return i < q.n ? q.chip[i] : NULL;
+	return i < qspi_bus.n ? qspi_bus.chip[i] : NULL;
 }
 
 int port_qspi_init(const struct port_qspi_config *cfg)
 {
-	if (!cfg || !q.n)
+	if (!cfg || !qspi_bus.n)
 		return QDFU_E_NO_DEVICE;
-	if (cfg->dual_flash != (q.n == 2))
+	if (cfg->dual_flash != (qspi_bus.n == 2))
 		return QDFU_E_PARAM; /* firmware and wiring disagree */
-	q.init = true;
-	q.memmap = false;
+	qspi_bus.init = true;
+	qspi_bus.memmap = false;
 	return QDFU_OK;
 }
 
@@ -102,7 +104,7 @@ static bool lines_ok(uint8_t l)
 /* Run c on every chip; tx / rx hold both chips' bytes interleaved. */
 static int xfer(const struct port_qspi_cmd *c, const uint8_t *tx, uint8_t *rx)
 {
-	if (!q.init)
+	if (!qspi_bus.init)
 		return QDFU_E_STATE;
 	if (!lines_ok(c->instruction_lines) || !lines_ok(c->address_lines) ||
 	    !lines_ok(c->data_lines) || !lines_ok(c->alt_lines) || c->dummy_cycles > 31 ||
@@ -110,9 +112,9 @@ static int xfer(const struct port_qspi_cmd *c, const uint8_t *tx, uint8_t *rx)
 		return QDFU_E_PARAM;
 	if (c->data_lines && c->data_len == 0)
 		return QDFU_E_PARAM;
-	q.memmap = false; /* indirect access aborts memory-mapped mode */
-	if (q.n == 1) {
-		(void)nor_chip_command(q.chip[0], c, tx, rx);
+	qspi_bus.memmap = false; /* indirect access aborts memory-mapped mode */
+	if (qspi_bus.n == 1) {
+		(void)nor_chip_command(qspi_bus.chip[0], c, tx, rx);
 		return QDFU_OK;
 	}
 	if (c->data_len % 2u || (c->address_lines && c->address % 2u))
@@ -123,15 +125,7 @@ static int xfer(const struct port_qspi_cmd *c, const uint8_t *tx, uint8_t *rx)
 	uint8_t *buf = one.data_len ? malloc(one.data_len) : NULL;
 	if (one.data_len && !buf)
 		return QDFU_E_PARAM;
-	for (unsigned i = 0; i < 2; i++) {
-		if (tx)
-			for (uint32_t k = 0; k < one.data_len; k++)
-				buf[k] = tx[2u * k + i];
-		(void)nor_chip_command(q.chip[i], &one, tx ? buf : NULL, rx ? buf : NULL);
-		if (rx)
-			for (uint32_t k = 0; k < one.data_len; k++)
-				rx[2u * k + i] = buf[k];
-	}
+	nor_dual_command(qspi_bus.chip, &one, tx, rx, buf);
 	free(buf);
 	return QDFU_OK;
 }
@@ -184,15 +178,15 @@ int port_qspi_poll(const struct port_qspi_cmd *c, uint32_t mask, uint32_t match,
 
 int port_qspi_memmap(const struct port_qspi_cmd *read_cmd)
 {
-	if (!q.init || !read_cmd)
+	if (!qspi_bus.init || !read_cmd)
 		return QDFU_E_STATE;
-	q.mm_cmd = *read_cmd;
-	q.memmap = true;
+	qspi_bus.mm_cmd = *read_cmd;
+	qspi_bus.memmap = true;
 	return QDFU_OK;
 }
 
 int port_qspi_abort(void)
 {
-	q.memmap = false;
+	qspi_bus.memmap = false;
 	return QDFU_OK;
 }

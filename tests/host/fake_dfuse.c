@@ -242,20 +242,20 @@ static int vendor(struct fake_dfuse *f, uint8_t type, uint8_t req, uint8_t *data
 {
 	if (!f->has_crc)
 		return QH_E_PIPE;
-	if (type == 0xC1 && req == QH_QDFU_REQ_INFO && len == 16) {
+	if (type == 0xC1 && req == QDFU_PROTO_REQ_INFO && len == 16) {
 		memset(data, 0, 16);
 		memcpy(data, "QDFU", 4);
 		data[4] = 1;
-		data[5] = QH_QDFU_CAP_CRC32;
+		data[5] = QDFU_PROTO_CAP_CRC32;
 		return 16;
 	}
-	if (type == 0x41 && req == QH_QDFU_REQ_CRC_START && len == 8) {
+	if (type == 0x41 && req == QDFU_PROTO_REQ_CRC_START && len == 8) {
 		f->crc_addr = le32(data);
 		f->crc_len = le32(data + 4);
 		f->crc_started = 1;
 		return 8;
 	}
-	if (type == 0xC1 && req == QH_QDFU_REQ_CRC_RESULT && len == 12) {
+	if (type == 0xC1 && req == QDFU_PROTO_REQ_CRC_RESULT && len == 12) {
 		uint8_t *m = fake_dfuse_mem(f, f->crc_addr);
 		memset(data, 0, 12);
 		if (!f->crc_started) {
@@ -353,6 +353,6 @@ void fake_dfuse_dev(struct fake_dfuse *f, struct qh_dev *d)
 	}
 	if (f->has_crc) {
 		d->info.has_qdfu_info = 1;
-		d->info.qdfu.caps = QH_QDFU_CAP_CRC32;
+		d->info.qdfu.caps = QDFU_PROTO_CAP_CRC32;
 	}
 }

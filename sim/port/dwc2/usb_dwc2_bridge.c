@@ -51,7 +51,7 @@ static struct {
 	unsigned faults_old; /* violations on models of earlier boots */
 	unsigned irq_stuck;
 	char last_fault[200];
-} g;
+} bridge;
 
 /* ------------------------------------------ what the target provides */
 
@@ -71,39 +71,40 @@ void h7_timebase_init(uint32_t cpu_hz)
 
 static unsigned model_faults(void)
 {
-	unsigned n = g.irq_stuck;
-	if (g.m)
-		n += dwc2m_errors(g.m);
+	unsigned n = bridge.irq_stuck;
+	if (bridge.m)
+		n += dwc2m_errors(bridge.m);
 	const struct h7_sys_stats *st = h7_sys_model_stats();
-	if (st && g.m)
+	if (st && bridge.m)
 		n += st->errors;
 	return n;
 }
 
 static void remember_last_fault(void)
 {
-	if (!g.m)
+	if (!bridge.m)
 		return;
 	const struct h7_sys_stats *st = h7_sys_model_stats();
-	if (dwc2m_errors(g.m))
-		snprintf(g.last_fault, sizeof(g.last_fault), "DWC2: %s", dwc2m_last_error(g.m));
+	if (dwc2m_errors(bridge.m))
+		snprintf(bridge.last_fault, sizeof(bridge.last_fault), "DWC2: %s",
+		         dwc2m_last_error(bridge.m));
 	else if (st && st->errors)
-		snprintf(g.last_fault, sizeof(g.last_fault), "RCC/PWR/CRS/GPIO: %s",
+		snprintf(bridge.last_fault, sizeof(bridge.last_fault), "RCC/PWR/CRS/GPIO: %s",
 		         st->last_error);
 }
 
 static void run_irq(void)
 {
-	if (!g.m)
+	if (!bridge.m)
 		return;
 	unsigned n = 0;
-	while (dwc2m_irq_pending(g.m) && n < IRQ_RUNS_MAX) {
+	while (dwc2m_irq_pending(bridge.m) && n < IRQ_RUNS_MAX) {
 		h7_usb_irq();
 		n++;
 	}
-	if (dwc2m_irq_pending(g.m)) {
-		g.irq_stuck++;
-		snprintf(g.last_fault, sizeof(g.last_fault),
+	if (dwc2m_irq_pending(bridge.m)) {
+		bridge.irq_stuck++;
+		snprintf(bridge.last_fault, sizeof(bridge.last_fault),
 		         "OTG interrupt still pending after %u handler runs", IRQ_RUNS_MAX);
 	}
 }
@@ -126,33 +127,33 @@ static int handshake(int hs)
 
 void simport_usb_configure(const struct simport_config *cfg)
 {
-	if (g.m)
-		dwc2m_destroy(g.m);
-	memset(&g, 0, sizeof(g));
-	memcpy(g.uid, cfg->uid, sizeof(g.uid));
-	g.host_high_speed = cfg->high_speed;
+	if (bridge.m)
+		dwc2m_destroy(bridge.m);
+	memset(&bridge, 0, sizeof(bridge));
+	memcpy(bridge.uid, cfg->uid, sizeof(bridge.uid));
+	bridge.host_high_speed = cfg->high_speed;
 }
 
 int simport_usb_power_on(const struct board *b)
 {
-	if (g.m) {
+	if (bridge.m) {
 		remember_last_fault();
-		g.faults_old += dwc2m_errors(g.m) + h7_sys_model_stats()->errors;
-		dwc2m_destroy(g.m);
-		g.m = NULL;
+		bridge.faults_old += dwc2m_errors(bridge.m) + h7_sys_model_stats()->errors;
+		dwc2m_destroy(bridge.m);
+		bridge.m = NULL;
 	}
 	h7_usb_forget_state();
 	mmio_reset();
-	struct h7_sys_config sc = {.wired = b->hw.supply, .supply_preconfigured = g.boots > 0};
-	memcpy(sc.uid, g.uid, sizeof(sc.uid));
+	struct h7_sys_config sc = {.wired = b->hw.supply, .supply_preconfigured = bridge.boots > 0};
+	memcpy(sc.uid, bridge.uid, sizeof(sc.uid));
 	if (h7_sys_model_init(&sc))
 		return QDFU_E_NO_DEVICE;
-	g.m = dwc2m_create(h7_board_usb_base(b), h7_board_usb_phy(b));
-	if (!g.m)
+	bridge.m = dwc2m_create(h7_board_usb_base(b), h7_board_usb_phy(b));
+	if (!bridge.m)
 		return QDFU_E_NO_DEVICE;
-	g.boots++;
-	g.addr = 0;
-	g.new_addr_due = false;
+	bridge.boots++;
+	bridge.addr = 0;
+	bridge.new_addr_due = false;
 
 	/* The target's port_init before the core starts USB (system.c). */
 	int rc = h7_power_init(b);
@@ -162,9 +163,9 @@ int simport_usb_power_on(const struct board *b)
 
 void simport_usb_teardown(void)
 {
-	if (g.m) {
-		dwc2m_destroy(g.m);
-		g.m = NULL;
+	if (bridge.m) {
+		dwc2m_destroy(bridge.m);
+		bridge.m = NULL;
 	}
 	h7_usb_forget_state();
 	mmio_reset();
@@ -180,31 +181,31 @@ const char *simport_usb_name(void)
 void simport_bus_reset(void)
 {
 	run_irq();
-	if (!g.m || dwc2m_bus_reset(g.m, g.host_high_speed) != DWC2M_ACK)
+	if (!bridge.m || dwc2m_bus_reset(bridge.m, bridge.host_high_speed) != DWC2M_ACK)
 		return; /* no pull-up: the hub sees no device to reset */
-	g.addr = 0;
-	g.new_addr_due = false;
+	bridge.addr = 0;
+	bridge.new_addr_due = false;
 	run_irq();
 }
 
 int simport_setup_packet(const uint8_t pkt[8])
 {
-	if (!g.m)
+	if (!bridge.m)
 		return SIMPORT_NORESP;
 	run_irq();
-	g.new_addr_due = pkt[0] == 0x00 && pkt[1] == 5; /* SET_ADDRESS */
-	g.new_addr = pkt[2] & 0x7Fu;
-	int hs = dwc2m_setup(g.m, g.addr, pkt);
+	bridge.new_addr_due = pkt[0] == 0x00 && pkt[1] == 5; /* SET_ADDRESS */
+	bridge.new_addr = pkt[2] & 0x7Fu;
+	int hs = dwc2m_setup(bridge.m, bridge.addr, pkt);
 	run_irq();
 	return handshake(hs);
 }
 
 int simport_out(uint8_t ep, const uint8_t *data, unsigned len)
 {
-	if (!g.m)
+	if (!bridge.m)
 		return SIMPORT_NORESP;
 	run_irq();
-	int hs = dwc2m_out(g.m, g.addr, ep & 0x7Fu, data, len);
+	int hs = dwc2m_out(bridge.m, bridge.addr, ep & 0x7Fu, data, len);
 	run_irq();
 	return handshake(hs);
 }
@@ -216,17 +217,17 @@ int simport_in(uint8_t ep, uint8_t *data, unsigned maxlen, unsigned *len)
 	uint8_t pkt[64];
 	unsigned got = 0;
 	*len = 0;
-	if (!g.m)
+	if (!bridge.m)
 		return SIMPORT_NORESP;
 	run_irq();
-	int hs = dwc2m_in(g.m, g.addr, ep & 0x7Fu, pkt, sizeof(pkt), &got);
+	int hs = dwc2m_in(bridge.m, bridge.addr, ep & 0x7Fu, pkt, sizeof(pkt), &got);
 	if (hs == DWC2M_ACK) {
 		memcpy(data, pkt, got < maxlen ? got : maxlen);
 		*len = got;
-		if (got == 0 && g.new_addr_due) {
+		if (got == 0 && bridge.new_addr_due) {
 			/* status stage of SET_ADDRESS done: new address */
-			g.addr = g.new_addr;
-			g.new_addr_due = false;
+			bridge.addr = bridge.new_addr;
+			bridge.new_addr_due = false;
 		}
 	}
 	run_irq();
@@ -235,25 +236,25 @@ int simport_in(uint8_t ep, uint8_t *data, unsigned maxlen, unsigned *len)
 
 bool simport_connected(void)
 {
-	return g.m && dwc2m_connected(g.m);
+	return bridge.m && dwc2m_connected(bridge.m);
 }
 
 uint8_t simport_address(void)
 {
-	return g.addr;
+	return bridge.addr;
 }
 
 bool simport_high_speed(void)
 {
-	return g.m && dwc2m_high_speed(g.m);
+	return bridge.m && dwc2m_high_speed(bridge.m);
 }
 
 unsigned simport_faults(const char **last)
 {
-	unsigned n = g.faults_old + model_faults();
+	unsigned n = bridge.faults_old + model_faults();
 	if (n)
 		remember_last_fault();
 	if (last)
-		*last = n ? g.last_fault : NULL;
+		*last = n ? bridge.last_fault : NULL;
 	return n;
 }

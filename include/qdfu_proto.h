@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The qdfu vendor protocol: the single definition shared by the bootloader
+ * (firmware/dfu/dfu.c) and the host library (host/lib/qh_dfu.c). The wire
+ * format is described in docs/protocol.md; change both together.
+ *
+ * All requests: interface recipient, wIndex = 0 (the DFU interface). They
+ * never change the DFU state machine. Multi-byte fields are little endian.
+ */
+#ifndef QDFU_PROTO_H
+#define QDFU_PROTO_H
+
+/* bmRequestType of the vendor requests (USB 2.0 9.3: vendor, interface). */
+#define QDFU_PROTO_RT_IN  0xC1u
+#define QDFU_PROTO_RT_OUT 0x41u
+
+/* bRequest codes */
+#define QDFU_PROTO_REQ_INFO       0x51u /* IN, 16 bytes: identity and capabilities */
+#define QDFU_PROTO_REQ_CRC_START  0x52u /* OUT, 8 bytes: u32 address, u32 length */
+#define QDFU_PROTO_REQ_CRC_RESULT 0x53u /* IN, 12 bytes: u32 status, u32 crc, u32 poll_ms */
+
+/* wLength of each request; any other length stalls. */
+#define QDFU_PROTO_INFO_LEN       16u
+#define QDFU_PROTO_CRC_START_LEN  8u
+#define QDFU_PROTO_CRC_RESULT_LEN 12u
+
+/* INFO answer layout (byte offsets). */
+#define QDFU_PROTO_INFO_MAGIC      0u  /* "QDFU" */
+#define QDFU_PROTO_INFO_VERSION    4u  /* u8 protocol version */
+#define QDFU_PROTO_INFO_CAPS       5u  /* u8 QDFU_PROTO_CAP_* */
+#define QDFU_PROTO_INFO_FW_VERSION 6u  /* u16 major << 8 | minor */
+#define QDFU_PROTO_INFO_FLAGS      8u  /* u32 QDFU_PROTO_FLAG_* */
+#define QDFU_PROTO_INFO_RESERVED   12u /* u32, 0 */
+
+#define QDFU_PROTO_MAGIC   "QDFU"
+#define QDFU_PROTO_VERSION 1u
+
+/* Capability bits (INFO byte 5). */
+#define QDFU_PROTO_CAP_CRC32   0x01u /* CRC_START / CRC_RESULT */
+#define QDFU_PROTO_CAP_JOURNAL 0x02u /* boot journal: commit on leave */
+
+/* Flag bits (INFO bytes 8..11). */
+#define QDFU_PROTO_FLAG_DUAL_FLASH 0x00000001u
+
+/* CRC_RESULT status: CRC-32 as zlib/IEEE (reflected 0xEDB88320, init and
+ * final XOR 0xFFFFFFFF). */
+enum qdfu_proto_crc_status {
+	QDFU_PROTO_CRC_DONE = 0,      /* crc valid */
+	QDFU_PROTO_CRC_BUSY = 1,      /* ask again after poll_ms */
+	QDFU_PROTO_CRC_NONE = 2,      /* no CRC was started */
+	QDFU_PROTO_CRC_BAD_RANGE = 3, /* range not mapped, or crosses a region end */
+};
+
+#endif
