@@ -622,6 +622,60 @@ static void start_op(void)
 	}
 }
 
+/* After the status stage of each class request (style.md 4: state changes
+ * and flash work start only once the host has seen the request succeed). */
+static void done_dnload(const struct usb_setup *s)
+{
+	if (s->wLength == 0) {
+		/* leave (DfuSe: DN(2,0) or DN(0,0) with no data) */
+		dfu.state = DFU_STATE_MANIFEST_SYNC;
+		return;
+	}
+	if (dfu.state == DFU_STATE_IDLE)
+		dfu.session_dirty = false; /* a new client sequence */
+	dfu.state = DFU_STATE_DNLOAD_SYNC;
+	dfu.op_started = false;
+	dfu.op_done = false;
+	start_op();
+}
+
+static void done_upload(const struct usb_setup *s)
+{
+	/* a short frame ends the upload (DFU 1.1 6.2) */
+	if (dfu.state == DFU_STATE_IDLE || dfu.state == DFU_STATE_UPLOAD_IDLE)
+		dfu.state = (s->wValue >= 2 && dfu.up_len < s->wLength && !dfu.up_held)
+		                ? DFU_STATE_IDLE
+		                : DFU_STATE_UPLOAD_IDLE;
+}
+
+static void done_abort(void)
+{
+	if (dfu.state == DFU_STATE_DNLOAD_IDLE && mem_flush() != QDFU_OK)
+		dfu.session_dirty = true;
+	if (dfu.state == DFU_STATE_DNLOAD_IDLE)
+		close_session(); /* clean end of a download sequence */
+	else if (dfu.state == DFU_STATE_DNLOAD_SYNC)
+		dfu.session_dirty = true; /* aborted mid-operation */
+	dfu.state = DFU_STATE_IDLE;
+	dfu.status = DFU_STATUS_OK;
+	if (!dfu.op_done)
+		dfu.pend = PEND_NONE;
+}
+
+static void done_getstatus(void)
+{
+	if (dfu.state == DFU_STATE_MANIFEST) {
+		if (mem_flush() != QDFU_OK)
+			dfu.session_dirty = true;
+		close_session();
+		dfu.leave_pending = true;
+	} else if (dfu.state == DFU_STATE_DNBUSY && dfu.pend == PEND_UNPROTECT) {
+		/* DfuSe: one GETSTATUS shows DNBUSY, then the device acts */
+		if (dfu.hooks && dfu.hooks->unprotect)
+			dfu.hooks->unprotect();
+	}
+}
+
 static void class_done(const struct usb_setup *s)
 {
 	if ((s->bmRequestType & USB_TYPE_MASK) == USB_TYPE_VENDOR) {
@@ -633,36 +687,13 @@ static void class_done(const struct usb_setup *s)
 	}
 	switch (s->bRequest) {
 	case DFU_REQ_DNLOAD:
-		if (s->wLength == 0) {
-			/* leave (DfuSe: DN(2,0) or DN(0,0) with no data) */
-			dfu.state = DFU_STATE_MANIFEST_SYNC;
-			return;
-		}
-		if (dfu.state == DFU_STATE_IDLE)
-			dfu.session_dirty = false; /* a new client sequence */
-		dfu.state = DFU_STATE_DNLOAD_SYNC;
-		dfu.op_started = false;
-		dfu.op_done = false;
-		start_op();
+		done_dnload(s);
 		break;
 	case DFU_REQ_UPLOAD:
-		/* a short frame ends the upload (DFU 1.1 6.2) */
-		if (dfu.state == DFU_STATE_IDLE || dfu.state == DFU_STATE_UPLOAD_IDLE)
-			dfu.state = (s->wValue >= 2 && dfu.up_len < s->wLength && !dfu.up_held)
-			                ? DFU_STATE_IDLE
-			                : DFU_STATE_UPLOAD_IDLE;
+		done_upload(s);
 		break;
 	case DFU_REQ_ABORT:
-		if (dfu.state == DFU_STATE_DNLOAD_IDLE && mem_flush() != QDFU_OK)
-			dfu.session_dirty = true;
-		if (dfu.state == DFU_STATE_DNLOAD_IDLE)
-			close_session(); /* clean end of a download sequence */
-		else if (dfu.state == DFU_STATE_DNLOAD_SYNC)
-			dfu.session_dirty = true; /* aborted mid-operation */
-		dfu.state = DFU_STATE_IDLE;
-		dfu.status = DFU_STATUS_OK;
-		if (!dfu.op_done)
-			dfu.pend = PEND_NONE;
+		done_abort();
 		break;
 	case DFU_REQ_CLRSTATUS:
 		dfu.state = DFU_STATE_IDLE;
@@ -673,16 +704,7 @@ static void class_done(const struct usb_setup *s)
 			dfu.state = DFU_STATE_APP_DETACH;
 		break;
 	case DFU_REQ_GETSTATUS:
-		if (dfu.state == DFU_STATE_MANIFEST) {
-			if (mem_flush() != QDFU_OK)
-				dfu.session_dirty = true;
-			close_session();
-			dfu.leave_pending = true;
-		} else if (dfu.state == DFU_STATE_DNBUSY && dfu.pend == PEND_UNPROTECT) {
-			/* DfuSe: one GETSTATUS shows DNBUSY, then the device acts */
-			if (dfu.hooks && dfu.hooks->unprotect)
-				dfu.hooks->unprotect();
-		}
+		done_getstatus();
 		break;
 	default:
 		break;
@@ -772,13 +794,10 @@ static void crc_task(void)
 	}
 }
 
-void dfu_task(void)
+/* The operation the host started: done, or an aborted one finishing, or a
+ * held request waiting for the engine to be free. */
+static void op_task(void)
 {
-	if (dfu.crc_running || dfu.crc_wanted) {
-		crc_task();
-		if (dfu.crc_running)
-			return;
-	}
 	if (dfu.op_started && !dfu.op_done) {
 		int rc = mem_poll();
 		if (rc != QDFU_E_BUSY) {
@@ -792,6 +811,11 @@ void dfu_task(void)
 	} else if (dfu.state == DFU_STATE_DNLOAD_SYNC && !dfu.op_started && dfu.pend != PEND_NONE) {
 		start_op();
 	}
+}
+
+/* Complete the GETSTATUS (or UPLOAD) held while the engine was busy. */
+static void held_replies_task(void)
+{
 	if (dfu.gs_held && dfu.op_done && dfu.state == DFU_STATE_DNBUSY) {
 		dfu.gs_held = false;
 		finish_op_state();
@@ -809,6 +833,17 @@ void dfu_task(void)
 		dfu.up_len = got;
 		usbd_ctrl_reply_in(buf, got);
 	}
+}
+
+void dfu_task(void)
+{
+	if (dfu.crc_running || dfu.crc_wanted) {
+		crc_task();
+		if (dfu.crc_running)
+			return;
+	}
+	op_task();
+	held_replies_task();
 	if (dfu.leave_pending) {
 		dfu.leave_pending = false;
 		if (dfu.hooks && dfu.hooks->leave)

@@ -234,6 +234,72 @@ static uint32_t gintsts(struct dwc2_model *m)
 	return v;
 }
 
+/* A read of the FIFO window: the next word of the packet GRXSTSP popped. */
+static uint32_t fifo_pop(struct dwc2_model *m, uint32_t off)
+{
+	if (m->cur_words_left == 0) {
+		fail(m, "RX FIFO read with no data pending (+0x%x)", off);
+		return 0;
+	}
+	uint32_t w = 0;
+	for (unsigned k = 0; k < 4; k++) {
+		unsigned i = m->cur_pos + k;
+		if (i < m->cur.bytes)
+			w |= (uint32_t)m->cur.data[i] << (8 * k);
+	}
+	m->cur_pos += 4;
+	m->cur_words_left--;
+	m->rx_words--;
+	return w;
+}
+
+/* GRSTCTL: CSRST and the flush bits read 1 until the reset or flush is
+ * over; AHBIDL once the AHB master is idle. */
+static uint32_t read_grstctl(const struct dwc2_model *m)
+{
+	uint32_t v = m->r[GRSTCTL / 4] & (0x1Fu << 6);
+	uint64_t t = now();
+	if (m->csrst_stuck || t < m->csrst_done_at)
+		v |= 1u;
+	if (t < m->txflush_done_at)
+		v |= 1u << 5;
+	if (t < m->rxflush_done_at)
+		v |= 1u << 4;
+	if (!m->csrst_stuck && t >= m->ahbidl_at)
+		v |= 1u << 31;
+	return v;
+}
+
+/* GRXSTSR peeks at the RX FIFO's next status word, GRXSTSP pops it (and
+ * the core raises STUP / XFRC for SETUP-done / OUT-done entries). */
+static uint32_t read_grxsts(struct dwc2_model *m, uint32_t off)
+{
+	if (!m->rx_count) {
+		fail(m, "GRXSTS%c read with an empty RX FIFO", off == GRXSTSP ? 'P' : 'R');
+		return 0;
+	}
+	struct rx_entry *e = &m->rxq[m->rx_head];
+	uint32_t sts = e->sts;
+	if (off == GRXSTSR)
+		return sts;
+	if (m->cur_words_left)
+		fail(m, "GRXSTSP popped with %u words of the previous packet unread",
+		     m->cur_words_left);
+	m->rx_words -= m->cur_words_left;
+	m->cur = *e;
+	m->cur_words_left = (e->bytes + 3u) / 4u;
+	m->cur_pos = 0;
+	m->rx_words--; /* the status word */
+	m->rx_head = (m->rx_head + 1) % RXQ_LEN;
+	m->rx_count--;
+	uint32_t pktsts = (sts >> 17) & 0xFu;
+	if (pktsts == 4) /* SETUP done: STUP + STPKTRX */
+		*reg(m, DOEPINT0) |= (1u << 3) | (1u << 15);
+	if (pktsts == 3) /* OUT transfer done */
+		*reg(m, DOEPINT0) |= 1u << 0;
+	return sts;
+}
+
 static uint32_t rd(void *ctx, uint32_t off, unsigned width)
 {
 	struct dwc2_model *m = ctx;
@@ -241,65 +307,16 @@ static uint32_t rd(void *ctx, uint32_t off, unsigned width)
 		fail(m, "%u-byte read at +0x%x: the core takes 32-bit accesses only", width, off);
 		return 0;
 	}
-	if (off >= 0x1000) { /* FIFO window: pops RX data */
-		if (m->cur_words_left == 0) {
-			fail(m, "RX FIFO read with no data pending (+0x%x)", off);
-			return 0;
-		}
-		uint32_t w = 0;
-		for (unsigned k = 0; k < 4; k++) {
-			unsigned i = m->cur_pos + k;
-			if (i < m->cur.bytes)
-				w |= (uint32_t)m->cur.data[i] << (8 * k);
-		}
-		m->cur_pos += 4;
-		m->cur_words_left--;
-		m->rx_words--;
-		return w;
-	}
+	if (off >= 0x1000) /* FIFO window: pops RX data */
+		return fifo_pop(m, off);
 	switch (off) {
-	case GRSTCTL: {
-		uint32_t v = m->r[GRSTCTL / 4] & (0x1Fu << 6);
-		uint64_t t = now();
-		if (m->csrst_stuck || t < m->csrst_done_at)
-			v |= 1u;
-		if (t < m->txflush_done_at)
-			v |= 1u << 5;
-		if (t < m->rxflush_done_at)
-			v |= 1u << 4;
-		if (!m->csrst_stuck && t >= m->ahbidl_at)
-			v |= 1u << 31;
-		return v;
-	}
+	case GRSTCTL:
+		return read_grstctl(m);
 	case GINTSTS:
 		return gintsts(m);
 	case GRXSTSR:
-	case GRXSTSP: {
-		if (!m->rx_count) {
-			fail(m, "GRXSTS%c read with an empty RX FIFO", off == GRXSTSP ? 'P' : 'R');
-			return 0;
-		}
-		struct rx_entry *e = &m->rxq[m->rx_head];
-		uint32_t sts = e->sts;
-		if (off == GRXSTSR)
-			return sts;
-		if (m->cur_words_left)
-			fail(m, "GRXSTSP popped with %u words of the previous packet unread",
-			     m->cur_words_left);
-		m->rx_words -= m->cur_words_left;
-		m->cur = *e;
-		m->cur_words_left = (e->bytes + 3u) / 4u;
-		m->cur_pos = 0;
-		m->rx_words--; /* the status word */
-		m->rx_head = (m->rx_head + 1) % RXQ_LEN;
-		m->rx_count--;
-		uint32_t pktsts = (sts >> 17) & 0xFu;
-		if (pktsts == 4) /* SETUP done: STUP + STPKTRX */
-			*reg(m, DOEPINT0) |= (1u << 3) | (1u << 15);
-		if (pktsts == 3) /* OUT transfer done */
-			*reg(m, DOEPINT0) |= 1u << 0;
-		return sts;
-	}
+	case GRXSTSP:
+		return read_grxsts(m, off);
 	case GSNPSID:
 		return 0x4F54330Au;
 	case DAINT:
@@ -355,6 +372,74 @@ static void write_ctl(struct dwc2_model *m, uint32_t off, uint32_t v, bool in)
 	     ena;
 }
 
+/* A write to the FIFO window: one word into EP0's TX FIFO. */
+static void fifo_push(struct dwc2_model *m, uint32_t off, uint32_t v)
+{
+	if (off >= 0x2000) {
+		fail(m, "write to TX FIFO %u: only EP0 is modelled", off / 0x1000 - 1);
+		return;
+	}
+	if (!(m->r[DIEPCTL0 / 4] & CTL_EPENA)) {
+		fail(m, "TX FIFO 0 written while DIEPCTL0.EPENA = 0");
+		return;
+	}
+	if (m->tx_bytes + 4 > tx0_depth_bytes(m)) {
+		fail(m, "TX FIFO 0 overflow");
+		return;
+	}
+	for (unsigned k = 0; k < 4; k++)
+		m->tx[m->tx_bytes++] = (uint8_t)(v >> (8 * k));
+}
+
+/* GRSTCTL is write-to-trigger: CSRST (only once AHBIDL = 1), TXFFLSH with
+ * TXFNUM, RXFFLSH; a trigger written while the same operation still runs is
+ * a driver bug (a |= on this register). */
+static void write_grstctl(struct dwc2_model *m, uint32_t v, uint64_t t)
+{
+	if (v & 1u) { /* CSRST */
+		if (t < m->ahbidl_at) {
+			fail(m, "CSRST written before GRSTCTL.AHBIDL = 1: the reset hangs");
+			m->csrst_stuck = true;
+			return;
+		}
+		core_reset(m);
+		m->csrst_done_at = t + T_CSRST_US;
+		m->ahbidl_at = m->csrst_done_at + T_AHBIDL_US;
+		return;
+	}
+	if (v & (1u << 5)) { /* TXFFLSH */
+		if (t < m->txflush_done_at)
+			fail(m, "TXFFLSH written while a TX FIFO flush is still running "
+			        "(GRSTCTL is write-to-trigger: use =, not |=)");
+		uint32_t num = (v >> 6) & 0x1Fu;
+		if (num == 0 || num == 0x10)
+			m->tx_bytes = 0;
+		m->txflush_done_at = t + T_FLUSH_US;
+	}
+	if (v & (1u << 4)) { /* RXFFLSH */
+		if (t < m->rxflush_done_at)
+			fail(m, "RXFFLSH written while an RX FIFO flush is still running "
+			        "(GRSTCTL is write-to-trigger: use =, not |=)");
+		m->rx_head = m->rx_count = m->rx_words = 0;
+		m->cur_words_left = 0;
+		m->rxflush_done_at = t + T_FLUSH_US;
+	}
+	m->r[GRSTCTL / 4] = v & (0x1Fu << 6);
+}
+
+/* DCFG.DAD: a new address written during the control transfer that set it
+ * still answers on the old one until the status stage (USB 2.0 9.4.6). */
+static void write_dcfg(struct dwc2_model *m, uint32_t v)
+{
+	uint8_t old = (uint8_t)((m->r[DCFG / 4] >> 4) & 0x7Fu);
+	uint8_t dad = (uint8_t)((v >> 4) & 0x7Fu);
+	if (dad != old && m->in_ctrl && !m->old_addr_valid) {
+		m->old_addr = old;
+		m->old_addr_valid = true;
+	}
+	m->r[DCFG / 4] = v;
+}
+
 static void wr(void *ctx, uint32_t off, uint32_t v, unsigned width)
 {
 	struct dwc2_model *m = ctx;
@@ -369,20 +454,7 @@ static void wr(void *ctx, uint32_t off, uint32_t v, unsigned width)
 		return;
 	}
 	if (off >= 0x1000) { /* FIFO push */
-		if (off >= 0x2000) {
-			fail(m, "write to TX FIFO %u: only EP0 is modelled", off / 0x1000 - 1);
-			return;
-		}
-		if (!(m->r[DIEPCTL0 / 4] & CTL_EPENA)) {
-			fail(m, "TX FIFO 0 written while DIEPCTL0.EPENA = 0");
-			return;
-		}
-		if (m->tx_bytes + 4 > tx0_depth_bytes(m)) {
-			fail(m, "TX FIFO 0 overflow");
-			return;
-		}
-		for (unsigned k = 0; k < 4; k++)
-			m->tx[m->tx_bytes++] = (uint8_t)(v >> (8 * k));
+		fifo_push(m, off, v);
 		return;
 	}
 	if (off >= 0x800 && off < 0xE00 && !device_mode(m)) {
@@ -394,35 +466,7 @@ static void wr(void *ctx, uint32_t off, uint32_t v, unsigned width)
 	}
 	switch (off) {
 	case GRSTCTL:
-		if (v & 1u) { /* CSRST */
-			if (t < m->ahbidl_at) {
-				fail(m, "CSRST written before GRSTCTL.AHBIDL = 1: the reset hangs");
-				m->csrst_stuck = true;
-				return;
-			}
-			core_reset(m);
-			m->csrst_done_at = t + T_CSRST_US;
-			m->ahbidl_at = m->csrst_done_at + T_AHBIDL_US;
-			return;
-		}
-		if (v & (1u << 5)) { /* TXFFLSH */
-			if (t < m->txflush_done_at)
-				fail(m, "TXFFLSH written while a TX FIFO flush is still running "
-				        "(GRSTCTL is write-to-trigger: use =, not |=)");
-			uint32_t num = (v >> 6) & 0x1Fu;
-			if (num == 0 || num == 0x10)
-				m->tx_bytes = 0;
-			m->txflush_done_at = t + T_FLUSH_US;
-		}
-		if (v & (1u << 4)) { /* RXFFLSH */
-			if (t < m->rxflush_done_at)
-				fail(m, "RXFFLSH written while an RX FIFO flush is still running "
-				        "(GRSTCTL is write-to-trigger: use =, not |=)");
-			m->rx_head = m->rx_count = m->rx_words = 0;
-			m->cur_words_left = 0;
-			m->rxflush_done_at = t + T_FLUSH_US;
-		}
-		m->r[GRSTCTL / 4] = v & (0x1Fu << 6);
+		write_grstctl(m, v, t);
 		return;
 	case GUSBCFG: {
 		uint32_t was_dev = m->r[GUSBCFG / 4] & (1u << 30);
@@ -441,16 +485,9 @@ static void wr(void *ctx, uint32_t off, uint32_t v, unsigned width)
 	case DSTS:
 	case DTXFSTS0:
 		return; /* read-only */
-	case DCFG: {
-		uint8_t old = (uint8_t)((m->r[DCFG / 4] >> 4) & 0x7Fu);
-		uint8_t dad = (uint8_t)((v >> 4) & 0x7Fu);
-		if (dad != old && m->in_ctrl && !m->old_addr_valid) {
-			m->old_addr = old;
-			m->old_addr_valid = true;
-		}
-		m->r[DCFG / 4] = v;
+	case DCFG:
+		write_dcfg(m, v);
 		return;
-	}
 	case DCTL:
 		/* SGINAK, CGINAK, SGONAK, CGONAK are triggers that read 0. */
 		m->r[DCTL / 4] = v & ~((1u << 7) | (1u << 8) | (1u << 9) | (1u << 10));

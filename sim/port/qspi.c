@@ -101,16 +101,23 @@ static bool lines_ok(uint8_t l)
 	return l == 0 || l == 1 || l == 2 || l == 4;
 }
 
+/* What the QUADSPI's CCR can express (RM0399 QUADSPI_CCR). */
+static bool cmd_valid(const struct port_qspi_cmd *c)
+{
+	if (!lines_ok(c->instruction_lines) || !lines_ok(c->address_lines) ||
+	    !lines_ok(c->data_lines) || !lines_ok(c->alt_lines) || c->dummy_cycles > 31)
+		return false;
+	if (c->address_lines && (c->address_bytes < 1 || c->address_bytes > 4))
+		return false;
+	return !(c->data_lines && c->data_len == 0);
+}
+
 /* Run c on every chip; tx / rx hold both chips' bytes interleaved. */
 static int xfer(const struct port_qspi_cmd *c, const uint8_t *tx, uint8_t *rx)
 {
 	if (!qspi_bus.init)
 		return QDFU_E_STATE;
-	if (!lines_ok(c->instruction_lines) || !lines_ok(c->address_lines) ||
-	    !lines_ok(c->data_lines) || !lines_ok(c->alt_lines) || c->dummy_cycles > 31 ||
-	    (c->address_lines && (c->address_bytes < 1 || c->address_bytes > 4)))
-		return QDFU_E_PARAM;
-	if (c->data_lines && c->data_len == 0)
+	if (!cmd_valid(c))
 		return QDFU_E_PARAM;
 	qspi_bus.memmap = false; /* indirect access aborts memory-mapped mode */
 	if (qspi_bus.n == 1) {

@@ -123,36 +123,131 @@ static bool chip_known(const char *name)
 	return false;
 }
 
+enum {
+	O_BOARD = 256,
+	O_FLASH,
+	O_STATE,
+	O_DEVICES,
+	O_TIME,
+	O_ENTER,
+	O_USB,
+	O_HSPEED,
+	O_LOG,
+	O_LB,
+	O_LC
+};
+
+static const struct option sim_options[] = {
+    {"board", required_argument, NULL, O_BOARD},
+    {"flash", required_argument, NULL, O_FLASH},
+    {"state", required_argument, NULL, O_STATE},
+    {"devices", required_argument, NULL, O_DEVICES},
+    {"time", required_argument, NULL, O_TIME},
+    {"enter", required_argument, NULL, O_ENTER},
+    {"usb", required_argument, NULL, O_USB},
+    {"host-speed", required_argument, NULL, O_HSPEED},
+    {"log", required_argument, NULL, O_LOG},
+    {"list-boards", no_argument, NULL, O_LB},
+    {"list-chips", no_argument, NULL, O_LC},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* An option that takes one of two words: 0 for the first, 1 for the
+ * second, -1 (after a message) for anything else. */
+static int pick(const char *opt, const char *arg, const char *first, const char *second)
+{
+	if (strcmp(arg, first) == 0)
+		return 0;
+	if (strcmp(arg, second) == 0)
+		return 1;
+	fprintf(stderr, "qdfu-sim: --%s wants %s or %s\n", opt, first, second);
+	return -1;
+}
+
+/* One option into o (board and flash names are resolved afterwards).
+ * Returns 0, or the exit status for a bad value. */
+static int apply_option(int c, struct options *o, const char **board, const char **flash)
+{
+	char *end;
+	int v;
+	switch (c) {
+	case O_BOARD:
+		*board = optarg;
+		return 0;
+	case O_FLASH:
+		*flash = optarg;
+		return 0;
+	case O_STATE:
+		o->state = optarg;
+		return 0;
+	case O_DEVICES: {
+		unsigned long n = strtoul(optarg, &end, 10);
+		if (*end || n < 1 || n > MAX_DEVICES) {
+			fprintf(stderr, "qdfu-sim: --devices wants 1..%d\n", MAX_DEVICES);
+			return 2;
+		}
+		o->devices = (unsigned)n;
+		return 0;
+	}
+	case O_TIME:
+		if ((v = pick("time", optarg, "virtual", "real")) < 0)
+			return 2;
+		o->time = v ? VCLOCK_REAL : VCLOCK_VIRTUAL;
+		return 0;
+	case O_ENTER:
+		if ((v = pick("enter", optarg, "dfu", "auto")) < 0)
+			return 2;
+		o->enter = v ? BOOTLOADER_ENTER_AUTO : BOOTLOADER_ENTER_DFU;
+		return 0;
+	case O_USB:
+		if (pick("usb", optarg, "model", "dwc2") < 0)
+			return 2;
+		o->usb = optarg;
+		return 0;
+	case O_HSPEED:
+		if ((v = pick("host-speed", optarg, "high", "full")) < 0)
+			return 2;
+		o->host_full_speed = v == 1;
+		return 0;
+	case O_LOG:
+		o->log = optarg;
+		return 0;
+	case O_LB:
+		exit(list_boards());
+	case O_LC:
+		exit(list_chips());
+	case 'h':
+		usage(stdout);
+		exit(0);
+	default:
+		usage(stderr);
+		return 2;
+	}
+}
+
+/* --flash CHIP[,CHIP]: one part, or one per chip of a dual-flash board. */
+static int parse_flash(const char *flash, struct options *o)
+{
+	char *dup = strdup(flash), *save = NULL;
+	unsigned n = 0;
+	for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (n == 2 || !chip_known(t)) {
+			fprintf(stderr, "qdfu-sim: %s chip '%s' (see --list-chips)\n",
+			        n == 2 ? "one or two chips, not" : "unknown", t);
+			free(dup);
+			return 2;
+		}
+		o->chips[n++] = strdup(t);
+	}
+	free(dup);
+	if (n == 1 && o->board->qspi_dual)
+		o->chips[1] = strdup(o->chips[0]); /* same part on both */
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct options *o)
 {
-	enum {
-		O_BOARD = 256,
-		O_FLASH,
-		O_STATE,
-		O_DEVICES,
-		O_TIME,
-		O_ENTER,
-		O_USB,
-		O_HSPEED,
-		O_LOG,
-		O_LB,
-		O_LC
-	};
-	static const struct option opts[] = {
-	    {"board", required_argument, NULL, O_BOARD},
-	    {"flash", required_argument, NULL, O_FLASH},
-	    {"state", required_argument, NULL, O_STATE},
-	    {"devices", required_argument, NULL, O_DEVICES},
-	    {"time", required_argument, NULL, O_TIME},
-	    {"enter", required_argument, NULL, O_ENTER},
-	    {"usb", required_argument, NULL, O_USB},
-	    {"host-speed", required_argument, NULL, O_HSPEED},
-	    {"log", required_argument, NULL, O_LOG},
-	    {"list-boards", no_argument, NULL, O_LB},
-	    {"list-chips", no_argument, NULL, O_LC},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	const char *board = DEFAULT_BOARD, *flash = NULL;
 	memset(o, 0, sizeof(*o));
 	o->devices = 1;
@@ -160,97 +255,18 @@ static int parse(int argc, char **argv, struct options *o)
 	o->enter = BOOTLOADER_ENTER_DFU;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		char *end;
-		switch (c) {
-		case O_BOARD:
-			board = optarg;
-			break;
-		case O_FLASH:
-			flash = optarg;
-			break;
-		case O_STATE:
-			o->state = optarg;
-			break;
-		case O_DEVICES: {
-			unsigned long n = strtoul(optarg, &end, 10);
-			if (*end || n < 1 || n > MAX_DEVICES) {
-				fprintf(stderr, "qdfu-sim: --devices wants 1..%d\n", MAX_DEVICES);
-				return 2;
-			}
-			o->devices = (unsigned)n;
-			break;
-		}
-		case O_TIME:
-			if (strcmp(optarg, "virtual") == 0) {
-				o->time = VCLOCK_VIRTUAL;
-			} else if (strcmp(optarg, "real") == 0) {
-				o->time = VCLOCK_REAL;
-			} else {
-				fprintf(stderr, "qdfu-sim: --time wants real or virtual\n");
-				return 2;
-			}
-			break;
-		case O_ENTER:
-			if (strcmp(optarg, "dfu") == 0) {
-				o->enter = BOOTLOADER_ENTER_DFU;
-			} else if (strcmp(optarg, "auto") == 0) {
-				o->enter = BOOTLOADER_ENTER_AUTO;
-			} else {
-				fprintf(stderr, "qdfu-sim: --enter wants dfu or auto\n");
-				return 2;
-			}
-			break;
-		case O_USB:
-			if (strcmp(optarg, "model") != 0 && strcmp(optarg, "dwc2") != 0) {
-				fprintf(stderr, "qdfu-sim: --usb wants model or dwc2\n");
-				return 2;
-			}
-			o->usb = optarg;
-			break;
-		case O_HSPEED:
-			if (strcmp(optarg, "high") != 0 && strcmp(optarg, "full") != 0) {
-				fprintf(stderr, "qdfu-sim: --host-speed wants high or full\n");
-				return 2;
-			}
-			o->host_full_speed = strcmp(optarg, "full") == 0;
-			break;
-		case O_LOG:
-			o->log = optarg;
-			break;
-		case O_LB:
-			exit(list_boards());
-		case O_LC:
-			exit(list_chips());
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
-			return 2;
-		}
+	while ((c = getopt_long(argc, argv, "+h", sim_options, NULL)) != -1) {
+		int e = apply_option(c, o, &board, &flash);
+		if (e)
+			return e;
 	}
 	o->board = board_find(board);
 	if (!o->board) {
 		fprintf(stderr, "qdfu-sim: unknown board '%s' (see --list-boards)\n", board);
 		return 2;
 	}
-	if (flash) {
-		char *dup = strdup(flash), *save = NULL;
-		unsigned n = 0;
-		for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-			if (n == 2 || !chip_known(t)) {
-				fprintf(stderr, "qdfu-sim: %s chip '%s' (see --list-chips)\n",
-				        n == 2 ? "one or two chips, not" : "unknown", t);
-				free(dup);
-				return 2;
-			}
-			o->chips[n++] = strdup(t);
-		}
-		free(dup);
-		if (n == 1 && o->board->qspi_dual)
-			o->chips[1] = strdup(o->chips[0]); /* same part on both */
-	}
+	if (flash && parse_flash(flash, o))
+		return 2;
 	if (optind >= argc) {
 		fprintf(stderr, "qdfu-sim: no COMMAND given\n");
 		usage(stderr);
@@ -552,6 +568,58 @@ static int run_command(struct run *r, const char *vtime_file)
 	return r->status;
 }
 
+/* After COMMAND: let each device catch up with the clock (a leave that is
+ * due), log what it reports, then stop it. */
+static void stop_devices(struct run *r)
+{
+	for (unsigned i = 0; i < r->o.devices; i++) {
+		struct vusb_event ev;
+		if (r->lost[i] || vusb_link_save(&r->links[i]) < 0)
+			continue;
+		while (vusb_link_event(&r->links[i], &ev, 0) == 1)
+			vusb_bus_device_event(r->bus, i, &ev);
+	}
+	for (unsigned i = 0; i < r->o.devices; i++)
+		if (r->links[i].pid > 0 && vusb_link_quit(&r->links[i]) != 0 && !r->lost[i])
+			fprintf(stderr, "qdfu-sim: device %u did not shut down cleanly\n", i);
+}
+
+/* The devices, the bus and COMMAND; returns COMMAND's exit status. */
+static int run_session(struct run *r, volatile uint64_t *clock, const char *vtime_file)
+{
+	int status = 2;
+	/* workers first: no threads may exist when they are forked */
+	if (start_workers(r, clock) < 0) {
+		for (unsigned i = 0; i < r->o.devices; i++)
+			if (r->links[i].pid > 0)
+				vusb_link_quit(&r->links[i]);
+		return status;
+	}
+	UMockdevTestbed *tb = umockdev_testbed_new();
+	r->bus = vusb_bus_new(tb, r->links, r->o.devices);
+	if (wait_boot(r) == 0)
+		status = run_command(r, clock ? vtime_file : NULL);
+	stop_devices(r);
+	g_object_unref(tb);
+	vusb_bus_free(r->bus);
+	return status;
+}
+
+static FILE *open_log(const char *path, int *failed)
+{
+	FILE *logf = NULL;
+	*failed = 0;
+	if (path) {
+		logf = fopen(path, "w");
+		if (!logf) {
+			fprintf(stderr, "qdfu-sim: cannot write %s: %s\n", path, strerror(errno));
+			*failed = 1;
+		}
+	}
+	vusb_log_open(logf);
+	return logf;
+}
+
 int qdfu_sim_main(int argc, char **argv)
 {
 	struct run r;
@@ -563,17 +631,9 @@ int qdfu_sim_main(int argc, char **argv)
 		return hand_over(r.o.usb, argv);
 	reexec_preloaded(argv);
 
-	FILE *logf = NULL;
-	if (r.o.log) {
-		logf = fopen(r.o.log, "w");
-		if (!logf) {
-			fprintf(stderr, "qdfu-sim: cannot write %s: %s\n", r.o.log,
-			        strerror(errno));
-			return 2;
-		}
-	}
-	vusb_log_open(logf);
-
+	FILE *logf = open_log(r.o.log, &e);
+	if (e)
+		return 2;
 	vclock_init(r.o.time);
 	if (usb_is_dwc2())
 		vusb_log("-", "usb: the STM32H7 DWC2 driver on the register model, %s",
@@ -582,45 +642,17 @@ int qdfu_sim_main(int argc, char **argv)
 		vusb_log("-", "usb: EP0 controller model (full speed)");
 	volatile uint64_t *clock = NULL;
 	char vtime_file[PATH_MAX] = "";
+	int status = 2;
 	if (r.o.time == VCLOCK_VIRTUAL) {
 		clock = vtime_shm_create(NULL, vtime_file, sizeof(vtime_file));
-		if (!clock) {
+		if (!clock)
 			fprintf(stderr, "qdfu-sim: cannot create the virtual clock file\n");
-			return 2;
-		}
-		vclock_attach_shared(clock);
+		else
+			vclock_attach_shared(clock);
 	}
+	if (r.o.time != VCLOCK_VIRTUAL || clock)
+		status = run_session(&r, clock, vtime_file);
 
-	int status = 2;
-	/* workers first: no threads may exist when they are forked */
-	if (start_workers(&r, clock) < 0)
-		goto out_workers;
-
-	UMockdevTestbed *tb = umockdev_testbed_new();
-	r.bus = vusb_bus_new(tb, r.links, r.o.devices);
-	if (wait_boot(&r) == 0)
-		status = run_command(&r, clock ? vtime_file : NULL);
-
-	/* COMMAND is done: let each device catch up with the clock (a leave
-	 * that is due), log what it reports, then stop it */
-	for (unsigned i = 0; i < r.o.devices; i++) {
-		struct vusb_event ev;
-		if (r.lost[i] || vusb_link_save(&r.links[i]) < 0)
-			continue;
-		while (vusb_link_event(&r.links[i], &ev, 0) == 1)
-			vusb_bus_device_event(r.bus, i, &ev);
-	}
-	for (unsigned i = 0; i < r.o.devices; i++)
-		if (r.links[i].pid > 0 && vusb_link_quit(&r.links[i]) != 0 && !r.lost[i])
-			fprintf(stderr, "qdfu-sim: device %u did not shut down cleanly\n", i);
-	g_object_unref(tb);
-	vusb_bus_free(r.bus);
-	goto out;
-out_workers:
-	for (unsigned i = 0; i < r.o.devices; i++)
-		if (r.links[i].pid > 0)
-			vusb_link_quit(&r.links[i]);
-out:
 	for (unsigned i = 0; i < r.o.devices; i++)
 		g_free(r.state_dirs[i]);
 	free(r.o.chips[0]);

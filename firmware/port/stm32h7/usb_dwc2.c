@@ -466,6 +466,41 @@ static void clock_and_reset_block(bool usb2, bool ulpi)
 	mmio_clear(&rcc->AHB1RSTR, rst);
 }
 
+/* Step 9 of port_usb_init: endpoints quiet, their interrupts cleared. An
+ * endpoint left enabled (by an application that reset into us) is disabled
+ * with EPDIS + SNAK; EP0 cannot be disabled, only NAKed (RM0399 OTG
+ * "Device programming model"). */
+static void endpoints_quiet(struct dwc2_regs *r)
+{
+	mmio_write(&r->DIEPMSK, 0);
+	mmio_write(&r->DOEPMSK, 0);
+	mmio_write(&r->DAINTMSK, 0);
+	for (unsigned i = 0; i < DWC2_EP_COUNT; i++) {
+		uint32_t stop = i == 0 ? DEPCTL_SNAK : DEPCTL_EPDIS | DEPCTL_SNAK;
+		bool in_on = (mmio_read(&r->IN[i].DIEPCTL) & DEPCTL_EPENA) != 0;
+		bool out_on = (mmio_read(&r->OUT[i].DOEPCTL) & DEPCTL_EPENA) != 0;
+		mmio_write(&r->IN[i].DIEPCTL, in_on ? stop : 0);
+		mmio_write(&r->IN[i].DIEPTSIZ, 0);
+		mmio_write(&r->IN[i].DIEPINT, DEPINT_CLEAR_ALL);
+		mmio_write(&r->OUT[i].DOEPCTL, out_on ? stop : 0);
+		mmio_write(&r->OUT[i].DOEPTSIZ, 0);
+		mmio_write(&r->OUT[i].DOEPINT, DEPINT_CLEAR_ALL);
+	}
+}
+
+/* Steps 10 and 11: only the core interrupts the EP0 device needs; FIFO RAM
+ * with RX at 0 and TX0 right after it. */
+static void core_interrupts_and_fifos(struct dwc2_regs *r)
+{
+	mmio_write(&r->GINTMSK, 0);
+	mmio_write(&r->GINTSTS, GINTSTS_CLEAR_ALL);
+	mmio_write(&r->GINTMSK, GINTSTS_RXFLVL | GINTSTS_USBSUSP | GINTSTS_USBRST |
+	                            GINTSTS_ENUMDNE | GINTSTS_IEPINT | GINTSTS_OEPINT |
+	                            GINTSTS_WKUPINT);
+	mmio_write(&r->GRXFSIZ, RX_FIFO_WORDS);
+	mmio_write(&r->DIEPTXF0, (TX0_FIFO_WORDS << DIEPTXF_DEPTH_Pos) | RX_FIFO_WORDS);
+}
+
 int port_usb_init(const struct board *b)
 {
 	bool usb2 = b->hw.usb == BOARD_USB2_OTG_FS_PA11_PA12;
@@ -532,37 +567,9 @@ int port_usb_init(const struct board *b)
 	if (rc)
 		return rc;
 
-	/* 9. Endpoints quiet, their interrupts cleared. */
-	mmio_write(&r->DIEPMSK, 0);
-	mmio_write(&r->DOEPMSK, 0);
-	mmio_write(&r->DAINTMSK, 0);
-	for (unsigned i = 0; i < DWC2_EP_COUNT; i++) {
-		if (mmio_read(&r->IN[i].DIEPCTL) & DEPCTL_EPENA)
-			mmio_write(&r->IN[i].DIEPCTL,
-			           i == 0 ? DEPCTL_SNAK : DEPCTL_EPDIS | DEPCTL_SNAK);
-		else
-			mmio_write(&r->IN[i].DIEPCTL, 0);
-		mmio_write(&r->IN[i].DIEPTSIZ, 0);
-		mmio_write(&r->IN[i].DIEPINT, DEPINT_CLEAR_ALL);
-		if (mmio_read(&r->OUT[i].DOEPCTL) & DEPCTL_EPENA)
-			mmio_write(&r->OUT[i].DOEPCTL,
-			           i == 0 ? DEPCTL_SNAK : DEPCTL_EPDIS | DEPCTL_SNAK);
-		else
-			mmio_write(&r->OUT[i].DOEPCTL, 0);
-		mmio_write(&r->OUT[i].DOEPTSIZ, 0);
-		mmio_write(&r->OUT[i].DOEPINT, DEPINT_CLEAR_ALL);
-	}
-
-	/* 10. Core interrupts: only what the EP0 device needs. */
-	mmio_write(&r->GINTMSK, 0);
-	mmio_write(&r->GINTSTS, GINTSTS_CLEAR_ALL);
-	mmio_write(&r->GINTMSK, GINTSTS_RXFLVL | GINTSTS_USBSUSP | GINTSTS_USBRST |
-	                            GINTSTS_ENUMDNE | GINTSTS_IEPINT | GINTSTS_OEPINT |
-	                            GINTSTS_WKUPINT);
-
-	/* 11. FIFO RAM: RX at 0, TX0 right after it. */
-	mmio_write(&r->GRXFSIZ, RX_FIFO_WORDS);
-	mmio_write(&r->DIEPTXF0, (TX0_FIFO_WORDS << DIEPTXF_DEPTH_Pos) | RX_FIFO_WORDS);
+	/* 9. - 11. Endpoints quiet, core interrupts, FIFO RAM. */
+	endpoints_quiet(r);
+	core_interrupts_and_fifos(r);
 
 	u.speed = u.ulpi ? PORT_USB_SPEED_HIGH : PORT_USB_SPEED_FULL;
 	u.in_busy = u.out_busy = u.setup_valid = false;
