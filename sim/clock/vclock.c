@@ -11,6 +11,7 @@ static uint64_t g_local_counter;
 static volatile uint64_t *g_counter = &g_local_counter;
 static uint64_t g_real_start_us;
 static uint64_t g_deadlines[VCLOCK_MAX_DEADLINES];
+static enum vclock_timing g_timing;
 
 static uint64_t mono_us(void)
 {
@@ -83,4 +84,19 @@ uint64_t vclock_next_deadline_us(void)
 			best = g_deadlines[i];
 	}
 	return best;
+}
+
+void vclock_set_timing(enum vclock_timing t)
+{
+	g_timing = t;
+}
+
+enum vclock_timing vclock_timing(void)
+{
+	return g_timing;
+}
+
+uint64_t vclock_chip_us(uint64_t typ_us, uint64_t max_us)
+{
+	return g_timing == VCLOCK_TIMING_MAX && max_us > typ_us ? max_us : typ_us;
 }

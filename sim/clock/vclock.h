@@ -37,4 +37,14 @@ void vclock_attach_shared(volatile uint64_t *counter);
 void vclock_note_deadline(uint64_t at_us);
 uint64_t vclock_next_deadline_us(void);
 
+/* Which datasheet figure the chip models charge for a program or erase:
+ * the typical time (default) or the maximum, so that the firmware's busy
+ * reporting and deadlines can be checked against the slowest legal chip
+ * (qdfu-sim --timing max). Not reset by vclock_init(). */
+enum vclock_timing { VCLOCK_TIMING_TYP = 0, VCLOCK_TIMING_MAX = 1 };
+void vclock_set_timing(enum vclock_timing t);
+enum vclock_timing vclock_timing(void);
+/* typ_us or max_us, whichever the timing mode charges. */
+uint64_t vclock_chip_us(uint64_t typ_us, uint64_t max_us);
+
 #endif
