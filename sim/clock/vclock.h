@@ -36,6 +36,10 @@ void vclock_attach_shared(volatile uint64_t *counter);
  * or 0 when none is pending. */
 void vclock_note_deadline(uint64_t at_us);
 uint64_t vclock_next_deadline_us(void);
+/* A timer of the firmware's own (port_wake_hint): it counts as a deadline
+ * only while some model deadline is pending, since otherwise the firmware
+ * is working (between two chip steps) rather than waiting. */
+void vclock_note_wake(uint64_t at_us);
 
 /* Which datasheet figure the chip models charge for a program or erase:
  * the typical time (default) or the maximum, so that the firmware's busy
