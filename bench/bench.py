@@ -17,8 +17,12 @@ same constants (bench/sim/constants.c prints them):
   pydfu     command per page, two GETSTATUS per request, and the device work
             above in series (it waits for each block).
 
+  ROM-style the same firmware with `qdfu-sim --rom-style` (fixed 104 ms poll,
+            erase on command, nothing skipped), driven by dfu-util; its
+            ceiling is dfu-util's.
+
 Usage: bench.py BUILD_DIR [--set quick|full] [--timing typ|max|both]
-                [--only SUBSTRING] [--markdown FILE]
+                [--only SUBSTRING] [--markdown FILE] [--bin DIR] [--no-rom]
 """
 import argparse
 import json
@@ -48,6 +52,7 @@ BOARDS = {
 }
 CASES = ("fresh", "unchanged", "1% changed", "all changed")
 CLIENTS = ("qdfu", "dfu-util", "pydfu")
+ROM = "dfu-util, ROM-style"  # the same firmware with qdfu-sim --rom-style
 
 
 def board_file(board):
@@ -139,8 +144,10 @@ def sim_time(log):
 def run(sim, state, cmd, board, extra, timing):
     log = os.path.join(state, "bench.log")
     t0 = time.monotonic()
-    p = subprocess.run([sim, "--board", board, "--state", state, "--log", log,
-                        "--timing", timing] + list(extra) + ["--", "sh", "-c", cmd],
+    if timing == "max":
+        extra = list(extra) + ["--timing", "max"]
+    p = subprocess.run([sim, "--board", board, "--state", state, "--log", log] +
+                       list(extra) + ["--", "sh", "-c", cmd],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     wall = time.monotonic() - t0
     if p.returncode:
@@ -172,15 +179,15 @@ def commands(client, base, path, page):
     alt = 0 if base < QSPI else 1
     if client == "qdfu":
         return "%s flash %s@0x%08x --no-reset >/dev/null" % ("$QDFU", path, base)
-    if client == "dfu-util":
+    if client in ("dfu-util", ROM):
         return "dfu-util -a %d -s 0x%08x -D %s >/dev/null" % (alt, base, path)
     return "%s %s pydfu %s 0x%08x %d >/dev/null" % (PY, CLIENT, path, base, page)
 
 
 def bench(a, consts):
     work = tempfile.mkdtemp(prefix="qdfu-bench-")
-    os.environ["QDFU"] = os.path.join(a.build, "qdfu")
-    sim = os.path.join(a.build, "qdfu-sim")
+    os.environ["QDFU"] = os.path.join(a.bin, "qdfu")
+    sim = os.path.join(a.bin, "qdfu-sim")
     rnd = random.Random(1)
     rows = []
     plan = []
@@ -195,6 +202,8 @@ def bench(a, consts):
                      ("QSPI 8 MiB", QSPI, 8 * MIB, CLIENTS if a.set == "full" else ("qdfu",))]
             if bi["iflash"] >= 2 * MIB:
                 sizes.insert(0, ("internal 1 MiB", APP, MIB, CLIENTS))
+        if a.rom:
+            sizes = [(i, b, z, c + (ROM,)) for i, b, z, c in sizes]
         for iname, base, size, clients in sizes:
             for client in clients:
                 for case in CASES:
@@ -232,8 +241,10 @@ def bench(a, consts):
         if old is not None:
             seed(state, base, old, bi, None)
         m = Model(consts, bi, chip, speed, timing)
-        ceil = ceiling(m, internal, pages, client)
+        ceil = ceiling(m, internal, pages, "dfu-util" if client == ROM else client)
         ex = list(extra) + (["--flash", chip] if chip else [])
+        if client == ROM:
+            ex.append("--rom-style")
         try:
             dev, wall = run(sim, state, commands(client, base, img, page), board, ex, timing)
         except RuntimeError as e:
@@ -262,8 +273,12 @@ def main():
     ap.add_argument("--timing", choices=("typ", "max", "both"), default="typ")
     ap.add_argument("--only", default="")
     ap.add_argument("--markdown")
+    ap.add_argument("--bin", help="qdfu-sim and qdfu from here (default: BUILD_DIR)")
+    ap.add_argument("--no-rom", dest="rom", action="store_false",
+                    help="leave out the ROM-style comparison rows")
     a = ap.parse_args()
     a.build = os.path.join(ROOT, a.build) if not os.path.isabs(a.build) else a.build
+    a.bin = os.path.abspath(a.bin) if a.bin else a.build
     a.timings = ("typ", "max") if a.timing == "both" else (a.timing,)
     tool = os.path.join(a.build, "bench-tools", "qdfu-bench-constants")
     consts = json.loads(subprocess.run([tool], stdout=subprocess.PIPE, check=True).stdout)

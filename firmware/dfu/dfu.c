@@ -133,6 +133,15 @@ uint32_t dfu_poll_timeout_ms(uint32_t typ_ms)
 	return QDFU_MIN(QDFU_MAX(typ_ms, 1u), POLL_MAX_MS);
 }
 
+/* ROM-style (benchmarks): a fixed bwPollTimeout like ST's ROM (104 ms
+ * per block in the facts' measurements). Outside `dfu`: dfu_init keeps it. */
+static uint32_t fixed_poll_ms;
+
+void dfu_set_fixed_poll(uint32_t ms)
+{
+	fixed_poll_ms = ms;
+}
+
 static void told_busy(uint32_t poll_ms)
 {
 	dfu.told_at = port_millis();
@@ -328,6 +337,8 @@ static enum verdict st_dnload_sync(struct req *q)
 		} else if (!dfu.op_started && dfu.pend != PEND_NONE) {
 			poll = 5; /* waiting for the engine to take it */
 		}
+		if (fixed_poll_ms)
+			poll = fixed_poll_ms;
 		dfu.state = DFU_STATE_DNBUSY;
 		told_busy(poll);
 		status_reply(q, poll);

@@ -17,6 +17,11 @@
  * half the maximum again, plus a fixed margin. */
 #define DEADLINE_MARGIN_MS 100u
 
+enum learn_kind { LEARN_PROGRAM = 0, LEARN_ERASE, LEARN_COUNT };
+#define SCALE_ONE 256u
+#define SCALE_MIN 32u   /* 1/8 of the figure */
+#define SCALE_MAX 1024u /* 4 x the figure */
+
 enum op_kind { OP_NONE = 0, OP_ERASE, OP_MASS_ERASE, OP_WRITE, OP_CRC };
 /* PH_PREP / PH_ERASING / PH_KEEPING: deferred erases a write needs first
  * (blank checks, erase, re-program of a granule kept aside). */
@@ -61,14 +66,64 @@ static struct {
 	uint32_t wunit; /* next erase unit of work[wi] */
 	uint32_t keep_addr, keep_len;
 	uint8_t keep[MEM_DEFER_GRAN];
+
+	/* adaptive estimates (learn_*): this chip's real time against the
+	 * backend's typical figure, x/256, per kind of work */
+	uint32_t scale[LEARN_COUNT];
+	int busy_kind; /* LEARN_*, or -1 */
+	uint32_t busy_since, busy_est;
 } engine;
 
 QDFU_STATIC_ASSERT(SLICE % GRANULE == 0, "slice must hold whole granules");
+
+/* ROM-style (benchmarks): erase on command, no blank or deferral skips.
+ * Outside `engine` so that mem_init() keeps it. */
+static bool plain_mode;
+
+void mem_set_plain(bool on)
+{
+	plain_mode = on;
+}
 
 void mem_init(void)
 {
 	memset(&engine, 0, sizeof(engine));
 	mem_defer_init(&engine.defer, NULL);
+	for (unsigned i = 0; i < LEARN_COUNT; i++)
+		engine.scale[i] = SCALE_ONE;
+	engine.busy_kind = -1;
+}
+
+/* Adaptive busy estimates: the backend's typical figure (a datasheet
+ * table, or SFDP's coarse encoding) scaled by what this chip really took,
+ * so that bwPollTimeout follows the chip (docs/decisions/busy-reporting.md).
+ * Deadlines keep using the unscaled maximum. */
+static uint32_t learn_expect(enum learn_kind k, uint32_t typ_ms)
+{
+	if (typ_ms == 0)
+		return 0;
+	uint32_t e = (uint32_t)(((uint64_t)typ_ms * engine.scale[k] + SCALE_ONE - 1u) / SCALE_ONE);
+	return QDFU_MAX(e, 1u);
+}
+
+static void learn_start(enum learn_kind k, uint32_t typ_ms)
+{
+	engine.busy_kind = (int)k;
+	engine.busy_since = port_millis();
+	engine.busy_est = typ_ms;
+}
+
+static void learn_done(void)
+{
+	/* only work long enough for the millisecond clock to measure */
+	if (engine.busy_kind >= 0 && engine.busy_est >= 4u) {
+		uint32_t took = port_millis() - engine.busy_since;
+		uint64_t r = (uint64_t)took * SCALE_ONE / engine.busy_est;
+		uint32_t ratio = (uint32_t)QDFU_MIN(QDFU_MAX(r, SCALE_MIN), SCALE_MAX);
+		uint32_t *sc = &engine.scale[engine.busy_kind];
+		*sc = (*sc + ratio) / 2u;
+	}
+	engine.busy_kind = -1;
 }
 
 int mem_add_region(struct mem_region *r)
@@ -192,7 +247,7 @@ int mem_start_erase_page(uint32_t addr, struct mem_time *t)
 	if (rc)
 		return rc;
 	uint32_t idx = mem_defer_index(&engine.defer, r, pb);
-	if (idx != MEM_DEFER_NONE && ps == engine.defer.page) {
+	if (idx != MEM_DEFER_NONE && ps == engine.defer.page && !plain_mode) {
 		if (engine.kind != OP_NONE)
 			return QDFU_E_BUSY;
 		/* erased when data for it arrives and differs (defer.h) */
@@ -439,7 +494,7 @@ static int erase_step(void)
 		/* skip the erase when the page is already blank */
 		uint32_t n = QDFU_MIN(SLICE, engine.len - engine.pos);
 		int rc = engine.r->ops->read(engine.r, engine.addr + engine.pos, engine.scratch, n);
-		if (rc == QDFU_OK && all_ff(engine.scratch, n)) {
+		if (rc == QDFU_OK && all_ff(engine.scratch, n) && !plain_mode) {
 			engine.pos += n;
 			if (engine.pos < engine.len)
 				return QDFU_E_BUSY;
@@ -452,6 +507,8 @@ static int erase_step(void)
 			finish(rc);
 			return rc;
 		}
+		learn_start(LEARN_ERASE, engine.t.typ_ms);
+		engine.t.typ_ms = learn_expect(LEARN_ERASE, engine.t.typ_ms);
 		engine.phase = PH_RUN;
 		arm_deadline();
 		return QDFU_E_BUSY;
@@ -464,6 +521,8 @@ static int erase_step(void)
 		}
 		return QDFU_E_BUSY;
 	}
+	if (rc == QDFU_OK)
+		learn_done();
 	finish(rc);
 	return rc;
 }
@@ -494,8 +553,9 @@ static int start_run(void)
 	                                      engine.data + engine.run_start, engine.run_len, &t);
 	if (rc)
 		return rc;
-	engine.t.typ_ms += t.typ_ms;
+	engine.t.typ_ms += learn_expect(LEARN_PROGRAM, t.typ_ms);
 	engine.t.max_ms += t.max_ms;
+	learn_start(LEARN_PROGRAM, t.typ_ms);
 	arm_deadline();
 	return QDFU_OK;
 }
@@ -562,7 +622,8 @@ static int start_erase(uint32_t a, uint32_t n)
 	int rc = engine.r->ops->erase_start(engine.r, a, n, &t);
 	if (rc)
 		return rc;
-	engine.t.typ_ms += t.typ_ms;
+	learn_start(LEARN_ERASE, t.typ_ms);
+	engine.t.typ_ms += learn_expect(LEARN_ERASE, t.typ_ms);
 	engine.t.max_ms += t.max_ms;
 	arm_deadline();
 	engine.phase = PH_ERASING;
@@ -628,14 +689,16 @@ static int prep_wait(void)
 	}
 	if (rc)
 		return rc;
+	learn_done();
 	if (engine.phase == PH_ERASING && engine.keep_len) {
 		struct mem_time t;
 		rc = engine.r->ops->program_start(engine.r, engine.keep_addr, engine.keep,
 		                                  engine.keep_len, &t);
 		if (rc)
 			return rc;
-		engine.t.typ_ms += t.typ_ms;
+		engine.t.typ_ms += learn_expect(LEARN_PROGRAM, t.typ_ms);
 		engine.t.max_ms += t.max_ms;
+		learn_start(LEARN_PROGRAM, t.typ_ms);
 		arm_deadline();
 		engine.keep_len = 0;
 		engine.phase = PH_KEEPING;
@@ -681,6 +744,7 @@ static int write_step(void)
 			finish(rc);
 			return rc;
 		}
+		learn_done();
 		engine.run_len = 0;
 		engine.phase = PH_CHECK; /* scan the rest */
 		return QDFU_E_BUSY;

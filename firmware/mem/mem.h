@@ -23,6 +23,9 @@
 #define MEM_MAX_WRITE   4096u /* largest single write (one DFU block) */
 
 void mem_init(void);
+/* ROM-style behaviour for comparison benchmarks (qdfu-sim --rom-style):
+ * every erase happens when asked, blank pages included, nothing deferred. */
+void mem_set_plain(bool on);
 int mem_add_region(struct mem_region *r);
 unsigned mem_region_count(void);
 struct mem_region *mem_region_at(unsigned index);

@@ -3,7 +3,7 @@
  * qdfu-sim: run a command with simulated qdfu boards plugged in.
  *
  *   qdfu-sim [--board NAME] [--flash CHIP[,CHIP]] [--state DIR] [--devices N]
- *            [--time real|virtual] [--timing typ|max] [--enter dfu|auto]
+ *            [--time real|virtual] [--timing typ|max] [--rom-style] [--enter dfu|auto]
  *            [--usb model|dwc2]
  *            [--host-speed high|full] [--log FILE] -- COMMAND [ARGS...]
  *   qdfu-sim --list-boards | --list-chips
@@ -39,6 +39,8 @@
 #include <umockdev.h>
 
 #include "boards/board.h"
+#include "dfu/dfu.h"
+#include "mem/mem.h"
 #include "sim/clock/vclock.h"
 #include "sim/h7/h7_board_usb.h"
 #include "sim/port/simport.h"
@@ -82,6 +84,9 @@ static void usage(FILE *f)
 	        "  --devices N           N boards at once (1-%d), each with its own serial\n"
 	        "  --time virtual|real   virtual (default): deterministic simulated time,\n"
 	        "                        client sleeps cost no real time; real: wall clock\n"
+	        "  --rom-style           the firmware behaves like ST's ROM bootloader for\n"
+	        "                        comparison: fixed 104 ms poll timeout, erase on\n"
+	        "                        command, no skipping (benchmarks)\n"
 	        "  --timing typ|max      chip program/erase times: datasheet typical\n"
 	        "                        (default) or datasheet maximum\n"
 	        "  --enter dfu|auto      dfu (default): boot as if the DFU button were held;\n"
@@ -133,6 +138,7 @@ enum {
 	O_DEVICES,
 	O_TIME,
 	O_TIMING,
+	O_ROMSTYLE,
 	O_ENTER,
 	O_USB,
 	O_HSPEED,
@@ -148,6 +154,7 @@ static const struct option sim_options[] = {
     {"devices", required_argument, NULL, O_DEVICES},
     {"time", required_argument, NULL, O_TIME},
     {"timing", required_argument, NULL, O_TIMING},
+    {"rom-style", no_argument, NULL, O_ROMSTYLE},
     {"enter", required_argument, NULL, O_ENTER},
     {"usb", required_argument, NULL, O_USB},
     {"host-speed", required_argument, NULL, O_HSPEED},
@@ -204,6 +211,10 @@ static int apply_option(int c, struct options *o, const char **board, const char
 		if ((v = pick("timing", optarg, "typ", "max")) < 0)
 			return 2;
 		vclock_set_timing(v ? VCLOCK_TIMING_MAX : VCLOCK_TIMING_TYP);
+		return 0;
+	case O_ROMSTYLE: /* inherited by the device processes */
+		dfu_set_fixed_poll(104);
+		mem_set_plain(true);
 		return 0;
 	case O_ENTER:
 		if ((v = pick("enter", optarg, "dfu", "auto")) < 0)

@@ -83,6 +83,19 @@ static void publish_time(void)
 		;
 }
 
+/* The MCU's main loop spins: at a model deadline it runs until it waits
+ * for a model again (nor.c issues one bus command per pass: status check,
+ * write enable, next page program), not just once. */
+#define SPIN_PASSES 16u
+static void spin(void)
+{
+	for (unsigned i = 0; i < SPIN_PASSES; i++) {
+		run_task();
+		if (vclock_next_deadline_us() > vclock_now_us())
+			break;
+	}
+}
+
 /* The device's clock catches up with the shared one, stopping at every
  * model deadline on the way to let the main loop act on it. */
 static void catch_up(void)
@@ -96,7 +109,7 @@ static void catch_up(void)
 		uint64_t step = (next && next <= target) ? next : target;
 		vclock_advance_us(step - now);
 		if (!w.app_running)
-			run_task();
+			spin();
 	}
 }
 
