@@ -192,18 +192,24 @@ def bench(a, consts):
     rows = []
     plan = []
     for bname, (board, extra, chip, speed) in BOARDS.items():
+        if a.boards and not any(x in bname for x in a.boards.split(",")):
+            continue
         bi = board_file(board)
+        part = consts["chips"][chip or bi["chip"]]
+        total = part["size"] * (2 if bi["dual"] else 1)
+        big = min(8 * MIB, total - part["erase"][-1]["size"] * (2 if bi["dual"] else 1))
+        label8 = "QSPI 8 MiB" if big == 8 * MIB else "QSPI %d KiB" % (big // 1024)
         if a.set == "quick" and "W25Q256" in bname:
-            sizes = [("QSPI 8 MiB", QSPI, 8 * MIB, ("qdfu",))]
+            sizes = [(label8, QSPI, big, ("qdfu",))]
         elif a.set == "quick" and ("Daisy" in bname or "HS" in bname):
             sizes = [("QSPI 1 MiB", QSPI, MIB, ("qdfu", "dfu-util"))]
         else:
             sizes = [("QSPI 1 MiB", QSPI, MIB, CLIENTS),
-                     ("QSPI 8 MiB", QSPI, 8 * MIB, CLIENTS if a.set == "full" else ("qdfu",))]
+                     (label8, QSPI, big, CLIENTS if a.set == "full" else ("qdfu",))]
             if bi["iflash"] >= 2 * MIB:
                 sizes.insert(0, ("internal 1 MiB", APP, MIB, CLIENTS))
-        if a.rom:
-            sizes = [(i, b, z, c + (ROM,)) for i, b, z, c in sizes]
+        if a.rom:  # ROM-style rows for the 1 MiB images (8 MiB takes minutes)
+            sizes = [(i, b, z, c + (ROM,) if z <= MIB else c) for i, b, z, c in sizes]
         for iname, base, size, clients in sizes:
             for client in clients:
                 for case in CASES:
@@ -234,8 +240,7 @@ def bench(a, consts):
         for off in range(0, size, page):
             changed = old is None or old[off:off + page] != new[off:off + page]
             pages.append((page, changed, old is None))
-        state = os.path.join(work, "s%d" % len(rows))
-        os.makedirs(state)
+        state = tempfile.mkdtemp(prefix="s", dir=work)
         img = os.path.join(state, "img.bin")
         open(img, "wb").write(new)
         if old is not None:
@@ -272,6 +277,7 @@ def main():
     ap.add_argument("--set", choices=("quick", "full"), default="quick")
     ap.add_argument("--timing", choices=("typ", "max", "both"), default="typ")
     ap.add_argument("--only", default="")
+    ap.add_argument("--boards", default="", help="comma-separated parts of board names")
     ap.add_argument("--markdown")
     ap.add_argument("--bin", help="qdfu-sim and qdfu from here (default: BUILD_DIR)")
     ap.add_argument("--no-rom", dest="rom", action="store_false",

@@ -83,16 +83,22 @@ static void publish_time(void)
 		;
 }
 
-/* The MCU's main loop spins: at a model deadline it runs until it waits
- * for a model again (nor.c issues one bus command per pass: status check,
- * write enable, next page program), not just once. */
-#define SPIN_PASSES 16u
-static void spin(void)
+/* The MCU's main loop spins while the host is away: at a model deadline it
+ * runs until it waits for a model again (nor.c issues one bus command per
+ * pass) and, while it has bus work (CRC or blank-check reads, which cost
+ * bus time), until the time the host comes back. */
+#define SPIN_IDLE_PASSES 16u
+#define SPIN_MAX_PASSES  100000u
+static void spin(uint64_t until)
 {
-	for (unsigned i = 0; i < SPIN_PASSES; i++) {
+	unsigned idle = 0;
+	for (unsigned i = 0; i < SPIN_MAX_PASSES && idle < SPIN_IDLE_PASSES; i++) {
+		uint64_t before = vclock_now_us();
 		run_task();
-		if (vclock_next_deadline_us() > vclock_now_us())
+		uint64_t now = vclock_now_us();
+		if (vclock_next_deadline_us() > now || now >= until)
 			break;
+		idle = now > before ? 0 : idle + 1;
 	}
 }
 
@@ -104,12 +110,18 @@ static void catch_up(void)
 	if (!virtual_time() || !c)
 		return;
 	uint64_t target = __atomic_load_n(c, __ATOMIC_SEQ_CST);
-	while (vclock_now_us() < target) {
-		uint64_t now = vclock_now_us(), next = vclock_next_deadline_us();
-		uint64_t step = (next && next <= target) ? next : target;
-		vclock_advance_us(step - now);
+	if (vclock_now_us() >= target)
+		return;
+	for (;;) {
+		/* the work the device does from now on (its bus time moves
+		 * the clock), then jump to the next model event */
 		if (!w.app_running)
-			spin();
+			spin(target);
+		uint64_t now = vclock_now_us();
+		if (now >= target)
+			break;
+		uint64_t next = vclock_next_deadline_us();
+		vclock_advance_us(((next && next <= target) ? next : target) - now);
 	}
 }
 
