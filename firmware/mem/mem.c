@@ -546,11 +546,11 @@ static int granule_state(const uint8_t *cur, const uint8_t *want, uint32_t n, bo
 	return QDFU_E_NOT_ERASED;
 }
 
-static int start_run(void)
+/* Start programming and count its (learned) time into the estimate. */
+static int start_program(uint32_t addr, const uint8_t *data, uint32_t len)
 {
 	struct mem_time t;
-	int rc = engine.r->ops->program_start(engine.r, engine.addr + engine.run_start,
-	                                      engine.data + engine.run_start, engine.run_len, &t);
+	int rc = engine.r->ops->program_start(engine.r, addr, data, len, &t);
 	if (rc)
 		return rc;
 	engine.t.typ_ms += learn_expect(LEARN_PROGRAM, t.typ_ms);
@@ -558,6 +558,12 @@ static int start_run(void)
 	learn_start(LEARN_PROGRAM, t.typ_ms);
 	arm_deadline();
 	return QDFU_OK;
+}
+
+static int start_run(void)
+{
+	return start_program(engine.addr + engine.run_start, engine.data + engine.run_start,
+	                     engine.run_len);
 }
 
 /* Compare the next slice with the wanted data, and start programming the
@@ -691,15 +697,9 @@ static int prep_wait(void)
 		return rc;
 	learn_done();
 	if (engine.phase == PH_ERASING && engine.keep_len) {
-		struct mem_time t;
-		rc = engine.r->ops->program_start(engine.r, engine.keep_addr, engine.keep,
-		                                  engine.keep_len, &t);
+		rc = start_program(engine.keep_addr, engine.keep, engine.keep_len);
 		if (rc)
 			return rc;
-		engine.t.typ_ms += learn_expect(LEARN_PROGRAM, t.typ_ms);
-		engine.t.max_ms += t.max_ms;
-		learn_start(LEARN_PROGRAM, t.typ_ms);
-		arm_deadline();
 		engine.keep_len = 0;
 		engine.phase = PH_KEEPING;
 		return QDFU_E_BUSY;
