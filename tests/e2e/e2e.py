@@ -345,6 +345,47 @@ def qspi_roundtrip(env, board, size, offset, extra=(), dual=False, seed=11):
         check(q0[offset:offset + size] == data, "%s: qspi0.bin does not hold the data" % board)
 
 
+def qspi_reflash(env, board):
+    """Deferred erase end to end (docs/decisions/deferred-erase.md): dfu-util
+    re-flashes QSPI over an older, longer image with pages unchanged, one
+    4 KiB block changed (the first half of a dual-flash 8 KiB unit kept
+    aside), every page changed, and an image ending mid-page: the read-back
+    must be the new image followed by erased bytes up to the end of the last
+    page it touched."""
+    rnd = random.Random(77)
+    span = 512 * 1024
+    old = bytes(rnd.getrandbits(8) for _ in range(span))
+    write(env.path("old.bin"), old)
+    new = bytearray(old[:300 * 1024 + 1000])      # shorter: ends mid-page
+    new[128 * 1024 + 3 * 4096 + 5] ^= 0x5A          # one block of page 1 changed
+    for i in range(256 * 1024, 300 * 1024):         # page 2 changed throughout
+        new[i] ^= 0xFF
+    write(env.path("new.bin"), bytes(new))
+    dl = ["dfu-util", "-a", "1", "-s", "0x%08x" % QSPI, "-D"]
+    env.run(dl + ["old.bin"], board=board, check_rc=0)
+    env.run(dl + ["new.bin"], board=board, check_rc=0)
+    up = env.path("up.bin")
+    if os.path.exists(up):
+        os.unlink(up)
+    env.run(["dfu-util", "-a", "1", "-s", "0x%08x:%d" % (QSPI, span), "-U", "up.bin"],
+            board=board, check_rc=0)
+    back = read(up)
+    page = 128 * 1024 if board in DUAL_FLASH_BOARDS else 64 * 1024
+    end = (len(new) + page - 1) // page * page
+    check(back[:len(new)] == bytes(new), "%s: re-flashed image differs" % board)
+    check(back[len(new):end] == b"\xff" * (end - len(new)),
+          "%s: the rest of the last page is not erased" % board)
+    check(back[end:] == old[end:], "%s: pages after the image changed" % board)
+
+
+def case_qspi_reflash_single(env):
+    qspi_reflash(env, "weact-h750")
+
+
+def case_qspi_reflash_dual(env):
+    qspi_reflash(env, "stm32h745i-disco")
+
+
 def make_qspi_case(board):
     def case(env):
         rc, out = env.run(["dfu-util", "-l"], board=board, check_rc=0)
