@@ -238,9 +238,12 @@ static void summary(struct cli *c, struct cli_target *t, size_t n, const struct 
 			if (strcmp(c->cmd, "flash") == 0)
 				fprintf(c->out,
 				        ",\"pages_erased\":%zu,\"pages_unchanged\":%zu,"
-				        "\"bytes_written\":%llu",
+				        "\"bytes_written\":%llu,\"image_descriptor\":%s,"
+				        "\"recommit_only\":%s",
 				        t[i].dev.pages_erased, t[i].dev.pages_unchanged,
-				        (unsigned long long)t[i].dev.bytes_written);
+				        (unsigned long long)t[i].dev.bytes_written,
+				        t[i].dev.image_desc ? "true" : "false",
+				        t[i].dev.recommit_only ? "true" : "false");
 			if (t[i].rc) {
 				fprintf(c->out, ",\"error\":");
 				cli_json_str(c->out, t[i].err.msg);
@@ -254,6 +257,13 @@ static void summary(struct cli *c, struct cli_target *t, size_t n, const struct 
 	for (size_t i = 0; i < n; i++) {
 		if (t[i].rc)
 			cli_report_error(c, t[i].label, &t[i].err);
+		else if (!c->quiet && !c->json && strcmp(c->cmd, "flash") == 0 &&
+		         t[i].dev.recommit_only)
+			fprintf(
+			    c->out,
+			    "%s: flash ok: the image (%llu bytes) was already in place; nothing "
+			    "erased or written, only (re)committed\n",
+			    t[i].label, (unsigned long long)qh_image_bytes(img));
 		else if (!c->quiet && !c->json && strcmp(c->cmd, "flash") == 0)
 			fprintf(c->out,
 			        "%s: flash ok (%llu bytes; %zu page(s) erased, %zu already up to "
