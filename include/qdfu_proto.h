@@ -30,7 +30,7 @@
 #define QDFU_PROTO_INFO_CAPS       5u  /* u8 QDFU_PROTO_CAP_* */
 #define QDFU_PROTO_INFO_FW_VERSION 6u  /* u16 major << 8 | minor */
 #define QDFU_PROTO_INFO_FLAGS      8u  /* u32 QDFU_PROTO_FLAG_* */
-#define QDFU_PROTO_INFO_RESERVED   12u /* u32, 0 */
+#define QDFU_PROTO_INFO_DESC_ADDR  12u /* u32 image descriptor unit (CAP_IMAGE_DESC), else 0 */
 
 #define QDFU_PROTO_MAGIC   "QDFU"
 #define QDFU_PROTO_VERSION 1u
@@ -38,6 +38,9 @@
 /* Capability bits (INFO byte 5). */
 #define QDFU_PROTO_CAP_CRC32   0x01u /* CRC_START / CRC_RESULT */
 #define QDFU_PROTO_CAP_JOURNAL 0x02u /* boot journal: commit on leave */
+/* boots images by their descriptor (include/qdfu_image.h), kept in the unit
+ * at INFO bytes 12..15 */
+#define QDFU_PROTO_CAP_IMAGE_DESC 0x04u
 
 /* Flag bits (INFO bytes 8..11). */
 #define QDFU_PROTO_FLAG_DUAL_FLASH 0x00000001u

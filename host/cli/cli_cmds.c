@@ -248,10 +248,13 @@ static void summary_json(struct cli *c, struct cli_target *t, size_t n, const st
 		if (strcmp(c->cmd, "flash") == 0)
 			fprintf(f,
 			        ",\"pages_erased\":%zu,\"pages_unchanged\":%zu,"
-			        "\"bytes_written\":%llu,\"pages_already_erased\":%zu",
+			        "\"bytes_written\":%llu,\"pages_already_erased\":%zu,"
+			        "\"image_descriptor\":%s,\"recommit_only\":%s",
 			        t[i].dev.pages_erased, t[i].dev.pages_unchanged,
 			        (unsigned long long)t[i].dev.bytes_written,
-			        t[i].dev.pages_already_erased);
+			        t[i].dev.pages_already_erased,
+			        t[i].dev.image_desc ? "true" : "false",
+			        t[i].dev.recommit_only ? "true" : "false");
 		if (t[i].started)
 			fprintf(f, ",\"started_at\":\"0x%08X\"", (unsigned)t[i].started_at);
 		else
@@ -276,7 +279,14 @@ static void summary_line(struct cli *c, const struct cli_target *t, const struct
 	char dur[32];
 
 	cli_duration_str(t->ms, dur, sizeof(dur));
-	if (strcmp(c->cmd, "flash") == 0) {
+	if (strcmp(c->cmd, "flash") == 0 && t->dev.recommit_only) {
+		char start[80];
+		start_note(t, start, sizeof(start));
+		fprintf(c->out,
+		        "%s: flash ok in %s: the image (%llu bytes) was already in place; nothing "
+		        "erased or written, only (re)committed%s\n",
+		        t->label, dur, (unsigned long long)qh_image_bytes(img), start);
+	} else if (strcmp(c->cmd, "flash") == 0) {
 		char start[80];
 		start_note(t, start, sizeof(start));
 		fprintf(c->out,

@@ -339,6 +339,8 @@ int qh_qdfu_info(struct qh_dev *d, struct qh_qdfu_info *info, struct qh_error *e
 	info->fw_version =
 	    (uint16_t)(b[QDFU_PROTO_INFO_FW_VERSION] | b[QDFU_PROTO_INFO_FW_VERSION + 1] << 8);
 	info->flags = le32(&b[QDFU_PROTO_INFO_FLAGS]);
+	info->desc_addr =
+	    (info->caps & QDFU_PROTO_CAP_IMAGE_DESC) ? le32(&b[QDFU_PROTO_INFO_DESC_ADDR]) : 0;
 	return QH_OK;
 }
 

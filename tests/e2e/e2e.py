@@ -248,9 +248,15 @@ def case_interrupted(env):
     app = app_image(1024 * 1024, seed=8)
     write(env.path("app.bin"), app)
     # a complete update first: it boots
-    env.run(["dfu-util", "-a", "0", "-s", "0x%08x" % APP, "-D", "app.bin"], check_rc=0)
+    env.run(["dfu-util", "-a", "0", "-s", "0x%08x:leave" % APP, "-D", "app.bin"], check_rc=0)
     env.run(["true"], enter="auto", check_rc=0)
     check("start application at 0x%08x" % APP in env.log_text(), "complete update did not boot")
+    # without :leave, dfu-util never says the update is complete: an ABORT
+    # does not commit (docs/decisions/image-descriptor.md), the board waits
+    env.run(["dfu-util", "-a", "0", "-s", "0x%08x" % APP, "-D", "app.bin"], check_rc=0)
+    env.run(["true"], enter="auto", check_rc=0)
+    check("staying in DFU: the last update was interrupted" in env.log_text(),
+          "dfu-util without :leave committed the update:\n" + env.log_text()[-1500:])
     # a client that dies mid-transfer (pyusb, no ABORT, no leave)
     env.run([PY, os.path.join(HERE, "pyusb_client.py"), "die", "app.bin", "0x%08x" % APP],
             check_rc=137)
@@ -270,7 +276,7 @@ def case_interrupted(env):
     check("the last update was interrupted" in text and "start application" not in text,
           "killed dfu-util: the device would boot:\n" + text[-1500:])
     # and a complete update afterwards boots again
-    env.run(["dfu-util", "-a", "0", "-s", "0x%08x" % APP, "-D", "app.bin"], check_rc=0)
+    env.run(["dfu-util", "-a", "0", "-s", "0x%08x:leave" % APP, "-D", "app.bin"], check_rc=0)
     env.run(["true"], enter="auto", check_rc=0)
     check("start application at 0x%08x" % APP in env.log_text().splitlines()[-1],
           "the update after the interrupted one did not boot")
