@@ -7,13 +7,13 @@
 
 #include "sim/clock/vclock.h"
 #include "sim/h7/mmio_bus.h"
+#include "sim/h7/scs_model.h"
 
 #define RCC_BASE   0x58024400u
 #define PWR_BASE   0x58024800u
 #define CRS_BASE   0x40008400u
 #define FLASH_BASE 0x52002000u
 #define GPIO_BASE  0x58020000u
-#define SCS_BASE   0xE000E000u
 #define UID_BASE   0x1FF1E800u
 
 /* Start-up times of the models (plausible orders of magnitude). */
@@ -35,8 +35,6 @@ static struct {
 	uint32_t flash_acr;
 	uint32_t gpio[11][0x28 / 4];
 	uint32_t gpio_in[11];
-	uint32_t scs[0x1000 / 4];
-	bool reset_req;
 } s;
 
 static void fail(const char *fmt, ...)
@@ -264,29 +262,7 @@ static void gpio_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 	s.gpio[port][r] = v;
 }
 
-/* -------------------------------------------------------- SCS and UID */
-
-static uint32_t scs_read(void *ctx, uint32_t off, unsigned w)
-{
-	(void)ctx;
-	(void)w;
-	if (off == 0x018) { /* SYST_CVR: count down 1 per read, as time passes */
-		uint32_t rvr = s.scs[0x014 / 4] & 0xFFFFFFu;
-		uint32_t cvr = s.scs[0x018 / 4];
-		s.scs[0x018 / 4] = cvr ? cvr - 1 : rvr;
-		return cvr;
-	}
-	return s.scs[off / 4];
-}
-
-static void scs_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
-{
-	(void)ctx;
-	(void)w;
-	if (off == 0xD0C && (v >> 16) == 0x05FAu && (v & (1u << 2)))
-		s.reset_req = true;
-	s.scs[off / 4] = v;
-}
+/* ---------------------------------------------------------------- UID */
 
 static uint32_t uid_read(void *ctx, uint32_t off, unsigned w)
 {
@@ -311,7 +287,6 @@ static const struct mmio_model_ops pwr_ops = {pwr_read, pwr_write};
 static const struct mmio_model_ops crs_ops = {crs_read, crs_write};
 static const struct mmio_model_ops flash_ops = {flash_read, flash_write};
 static const struct mmio_model_ops gpio_ops = {gpio_read, gpio_write};
-static const struct mmio_model_ops scs_ops = {scs_read, scs_write};
 static const struct mmio_model_ops uid_ops = {uid_read, uid_write};
 
 int h7_sys_model_init(const struct h7_sys_config *cfg)
@@ -337,7 +312,7 @@ int h7_sys_model_init(const struct h7_sys_config *cfg)
 	rc |= mmio_register(CRS_BASE, 0x400, &crs_ops, NULL);
 	rc |= mmio_register(FLASH_BASE, 0x400, &flash_ops, NULL);
 	rc |= mmio_register(GPIO_BASE, 11 * 0x400, &gpio_ops, NULL);
-	rc |= mmio_register(SCS_BASE, 0x1000, &scs_ops, NULL);
+	rc |= scs_model_init(); /* the Cortex-M7 system control space */
 	rc |= mmio_register(UID_BASE, 12, &uid_ops, NULL);
 	return rc ? -1 : 0;
 }
@@ -372,7 +347,5 @@ unsigned h7_sys_model_pin_af(unsigned port, unsigned pin)
 
 bool h7_sys_model_take_reset(void)
 {
-	bool r = s.reset_req;
-	s.reset_req = false;
-	return r;
+	return scs_model_take_reset();
 }

@@ -16,6 +16,7 @@
 #include "sim/clock/vclock.h"
 #include "sim/h7/mmio_bus.h"
 #include "sim/h7/quadspi_model.h"
+#include "sim/h7/scs_model.h"
 #include "nor/nor.h"
 #include "sim/nor/nor_model.h"
 #include "hal/port.h"
@@ -77,38 +78,6 @@ static void rcc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 }
 static const struct mmio_model_ops rcc_ops = {rcc_read, rcc_write};
 
-/* System control space: plain registers, with the MPU's per-region
- * RBAR/RASR selected by RNR, and what was written to NVIC ICER/ICPR. */
-static uint32_t scs[0x400];
-static uint32_t mpu_rbar[16], mpu_rasr[16];
-static uint32_t icer_written, icpr_written;
-static uint32_t scs_read(void *ctx, uint32_t off, unsigned w)
-{
-	(void)ctx;
-	(void)w;
-	if (off == 0xD9C)
-		return mpu_rbar[scs[0xD98 / 4] & 15u];
-	if (off == 0xDA0)
-		return mpu_rasr[scs[0xD98 / 4] & 15u];
-	return scs[off / 4u];
-}
-static void scs_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
-{
-	(void)ctx;
-	(void)w;
-	if (off == 0xD9C)
-		mpu_rbar[scs[0xD98 / 4] & 15u] = v;
-	else if (off == 0xDA0)
-		mpu_rasr[scs[0xD98 / 4] & 15u] = v;
-	else
-		scs[off / 4u] = v;
-	if (off >= 0x180 && off < 0x1A0 && v == 0xFFFFFFFFu)
-		icer_written++;
-	if (off >= 0x280 && off < 0x2A0 && v == 0xFFFFFFFFu)
-		icpr_written++;
-}
-static const struct mmio_model_ops scs_ops = {scs_read, scs_write};
-
 static bool usb_connected = true;
 void port_usb_connect(bool on)
 {
@@ -123,12 +92,8 @@ static void setup_bus(const char *part, bool dual)
 	mmio_reset();
 	memset(rcc, 0, sizeof(rcc));
 	assert_int_equal(mmio_register(0x58024400u, 0x400, &rcc_ops, NULL), 0);
-	memset(scs, 0, sizeof(scs));
-	memset(mpu_rbar, 0, sizeof(mpu_rbar));
-	memset(mpu_rasr, 0, sizeof(mpu_rasr));
-	icer_written = icpr_written = 0;
 	usb_connected = true;
-	assert_int_equal(mmio_register(0xE000E000u, 0x1000, &scs_ops, NULL), 0);
+	assert_int_equal(scs_model_init(), 0);
 	chips[0] = nor_chip_create(part);
 	chips[1] = dual ? nor_chip_create(part) : NULL;
 	assert_non_null(chips[0]);
@@ -231,6 +196,41 @@ static void test_dual_poll_waits_for_both_chips(void **state)
 	assert_int_equal(quadspi_model_faults(), 0);
 }
 
+/* What the bootloader leaves running when it decides to start the
+ * application: SysTick with its interrupt, the USB interrupt enabled and
+ * pending (a bus event arrived during the quiesce). */
+static void bootloader_running(void)
+{
+	volatile uint32_t *syst_csr = (volatile uint32_t *)MMIO_BASE(0xE000E010u);
+	volatile uint32_t *nvic = (volatile uint32_t *)MMIO_BASE(0xE000E100u);
+	mmio_write(syst_csr, 7u);                                /* ENABLE | TICKINT | CLKSOURCE */
+	unsigned irq = 101u;                                     /* OTG_FS */
+	mmio_write(&nvic[irq / 32u], 1u << (irq % 32u));         /* ISER */
+	mmio_write(&nvic[0x40u + irq / 32u], 1u << (irq % 32u)); /* ISPR */
+}
+
+/* The state a reset leaves (ARMv7-M B1.5.5 "Reset behavior"; ST's
+ * DFU_Standalone example jumps with PRIMASK = 0): what the application's
+ * start-up code and ST's HAL rely on. */
+static void assert_reset_like_branch(uint32_t vtor)
+{
+	const struct scs_branch *b = scs_model_branch();
+	assert_true(b->taken);
+	assert_string_equal(scs_model_branch_problems(), "");
+	assert_false(b->primask);
+	assert_false(b->faultmask);
+	assert_int_equal(b->basepri, 0);
+	assert_int_equal(b->icsr, 0); /* no SysTick / PendSV pending */
+	for (unsigned i = 0; i < SCS_NVIC_WORDS; i++) {
+		assert_int_equal(b->iser[i], 0);
+		assert_int_equal(b->ispr[i], 0);
+	}
+	assert_int_equal(b->syst_csr & 1u, 0); /* SysTick off */
+	assert_int_equal(b->vtor, vtor);
+	assert_int_equal(b->ccr & (3u << 16), 0); /* caches off (never enabled) */
+	assert_int_equal(scs_model_stats()->errors, 0);
+}
+
 /* Starting an application that executes from QSPI: what is left how
  * (shared facts, "Jumping to the application"). */
 static void test_start_xip_application(void **state)
@@ -238,24 +238,28 @@ static void test_start_xip_application(void **state)
 	(void)state;
 	setup_bus("MT25QL512ABB", true);
 	assert_int_equal(nor_probe(true, 50000000u), QDFU_OK);
-	scs[0x010 / 4] = 7u; /* SysTick running */
+	bootloader_running();
 	port_start_app(0x90040000u);
-	assert_false(usb_connected);                         /* detached first */
-	assert_int_equal(scs[0x010 / 4], 0);                 /* SysTick off */
-	assert_true(icer_written >= 5 && icpr_written >= 5); /* 150 IRQs: 5 words */
-	assert_int_equal(scs[0xD08 / 4], 0x90040000u);       /* VTOR */
-	assert_true(quadspi_model_memmapped());              /* execute in place */
-	assert_int_equal(scs[0xD94 / 4] & 1u, 1u);           /* MPU on */
+	assert_false(usb_connected); /* detached first */
+	assert_reset_like_branch(0x90040000u);
+	assert_true(quadspi_model_memmapped()); /* execute in place */
+	const struct scs_branch *b = scs_model_branch();
+	assert_int_equal(b->mpu_ctrl & 1u, 1u); /* MPU on */
+	uint32_t rbar, rasr;
 	/* region 0: the 256 MiB window, no access, execute-never */
-	assert_int_equal(mpu_rbar[0] & ~0x1Fu, 0x90000000u);
-	assert_int_equal((mpu_rasr[0] >> 1) & 31u, 27u); /* 2^28 */
-	assert_true(mpu_rasr[0] & (1u << 28));
-	assert_int_equal((mpu_rasr[0] >> 24) & 7u, 0u);
+	scs_model_mpu_region(0, &rbar, &rasr);
+	assert_int_equal(rbar & ~0x1Fu, 0x90000000u);
+	assert_int_equal((rasr >> 1) & 31u, 27u); /* 2^28 */
+	assert_true(rasr & (1u << 28));
+	assert_int_equal((rasr >> 24) & 7u, 0u);
 	/* region 1: the flash itself, executable, read-only, cacheable */
-	assert_false(mpu_rasr[1] & (1u << 28));
-	assert_int_equal((mpu_rasr[1] >> 24) & 7u, 6u);
-	assert_true(mpu_rasr[1] & (1u << 17));
-	assert_true(((mpu_rasr[1] >> 1) & 31u) + 1u >= 27u); /* covers 128 MiB */
+	scs_model_mpu_region(1, &rbar, &rasr);
+	assert_false(rasr & (1u << 28));
+	assert_int_equal((rasr >> 24) & 7u, 6u);
+	assert_true(rasr & (1u << 17));
+	assert_true(((rasr >> 1) & 31u) + 1u >= 27u); /* covers 128 MiB */
+	assert_true(scs_model_mpu_executable(0x90040000u));
+	assert_false(scs_model_mpu_readable(0x98000000u)); /* beyond the flash */
 	assert_int_equal(quadspi_model_faults(), 0);
 }
 
@@ -264,10 +268,10 @@ static void test_start_internal_application(void **state)
 	(void)state;
 	setup_bus("W25Q64JV", false);
 	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	bootloader_running();
 	port_start_app(0x08020000u);
-	assert_int_equal(scs[0xD08 / 4], 0x08020000u);
-	assert_false(quadspi_model_memmapped());   /* QSPI untouched */
-	assert_int_equal(scs[0xD94 / 4] & 1u, 0u); /* no MPU needed */
+	assert_reset_like_branch(0x08020000u);
+	assert_false(quadspi_model_memmapped()); /* QSPI untouched */
 	assert_false(usb_connected);
 }
 
