@@ -30,7 +30,18 @@
 #define QDFU_PROTO_INFO_CAPS       5u  /* u8 QDFU_PROTO_CAP_* */
 #define QDFU_PROTO_INFO_FW_VERSION 6u  /* u16 major << 8 | minor */
 #define QDFU_PROTO_INFO_FLAGS      8u  /* u32 QDFU_PROTO_FLAG_* */
-#define QDFU_PROTO_INFO_RESERVED   12u /* u32, 0 */
+#define QDFU_PROTO_INFO_WHY        12u /* u8 QDFU_PROTO_WHY_*: why it is in DFU mode */
+#define QDFU_PROTO_INFO_FAULT      13u /* u8 exception that reset the bootloader, 0 none */
+#define QDFU_PROTO_INFO_RESERVED   14u /* u16, 0 */
+
+/* Why the device is in DFU mode (INFO byte 12; 0 from devices before
+ * this field existed). */
+#define QDFU_PROTO_WHY_UNKNOWN     0u
+#define QDFU_PROTO_WHY_REQUESTED   1u /* the application asked (no-init word) */
+#define QDFU_PROTO_WHY_BUTTON      2u /* DFU button held, or the simulator's --enter dfu */
+#define QDFU_PROTO_WHY_NO_APP      3u /* nothing flashed, erased, or no valid vector table */
+#define QDFU_PROTO_WHY_INTERRUPTED 4u /* the last update was interrupted */
+#define QDFU_PROTO_WHY_FAULT       5u /* the bootloader reset after a fault (byte 13) */
 
 #define QDFU_PROTO_MAGIC   "QDFU"
 #define QDFU_PROTO_VERSION 1u

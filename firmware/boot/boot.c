@@ -5,6 +5,7 @@
 #include "common/compiler.h"
 #include "mem/mem.h"
 #include "hal/port.h"
+#include "qdfu_proto.h"
 
 /* H74x/H75x RAM (RM0399 2.3.2): DTCM, AXI SRAM, SRAM1-3, SRAM4 */
 static const struct {
@@ -82,13 +83,16 @@ void boot_decide(const struct board *b, bool force_dfu, struct boot_decision *ou
 	port_noinit_set(0);
 	out->start_app = false;
 	out->vtor = 0;
+	out->why = QDFU_PROTO_WHY_NO_APP;
 
 	if (req == PORT_NOINIT_ENTER_DFU) {
 		out->reason = "the application asked for the bootloader";
+		out->why = QDFU_PROTO_WHY_REQUESTED;
 		return;
 	}
 	if (req != PORT_NOINIT_BOOT_APP && force_dfu) {
 		out->reason = "DFU requested (button held)";
+		out->why = QDFU_PROTO_WHY_BUTTON;
 		return;
 	}
 	uint32_t vtor = b->default_app_base;
@@ -99,6 +103,7 @@ void boot_decide(const struct board *b, bool force_dfu, struct boot_decision *ou
 			return;
 		case JOURNAL_OPEN:
 			out->reason = "the last update was interrupted";
+			out->why = QDFU_PROTO_WHY_INTERRUPTED;
 			return;
 		case JOURNAL_EMPTY:
 			out->reason = "the application was erased";

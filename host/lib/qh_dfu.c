@@ -337,6 +337,8 @@ int qh_qdfu_info(struct qh_dev *d, struct qh_qdfu_info *info, struct qh_error *e
 	info->fw_version =
 	    (uint16_t)(b[QDFU_PROTO_INFO_FW_VERSION] | b[QDFU_PROTO_INFO_FW_VERSION + 1] << 8);
 	info->flags = le32(&b[QDFU_PROTO_INFO_FLAGS]);
+	info->why = b[QDFU_PROTO_INFO_WHY];
+	info->fault = b[QDFU_PROTO_INFO_FAULT];
 	return QH_OK;
 }
 

@@ -77,6 +77,8 @@ struct qh_qdfu_info {
 	uint8_t proto, caps;
 	uint16_t fw_version;
 	uint32_t flags;
+	uint8_t why;   /* QDFU_PROTO_WHY_*: why the device is in DFU mode */
+	uint8_t fault; /* exception that reset the bootloader, 0 none */
 };
 
 struct qh_dev_info {

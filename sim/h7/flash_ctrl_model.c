@@ -6,6 +6,7 @@
 
 #include "sim/clock/vclock.h"
 #include "sim/h7/mmio_bus.h"
+#include "sim/h7/scs_model.h"
 
 #define CTRL_BASE  0x52002000u
 #define ARRAY_BASE 0x08000000u
@@ -35,6 +36,7 @@ struct bank {
 	unsigned key_step; /* 0: none, 1: KEY1 seen */
 	bool key_fault;    /* wrong key: locked until reset */
 	uint64_t busy_until;
+	uint32_t ecc_fa;   /* FLASH_ECC_FAx: failing flash word of a double error */
 	uint32_t buf_word; /* address of the word being buffered */
 	uint8_t buf[WORD];
 	uint8_t buf_mask[WORD];
@@ -106,6 +108,8 @@ static uint32_t ctrl_read(void *ctx, uint32_t off, unsigned width)
 		return m.optsr;
 	case 0x10:
 		return sr_now(k);
+	case 0x60:
+		return k->ecc_fa;
 	default:
 		return 0;
 	}
@@ -152,20 +156,34 @@ static void ctrl_write(void *ctx, uint32_t off, uint32_t v, unsigned width)
 		break;
 	case 0x14: /* CCRx: write 1 to clear */
 		k->sr &= ~(v & ~(SR_BSY | SR_QW | SR_WBNE));
+		if (v & SR_DBECCERR)
+			k->ecc_fa = 0;
 		break;
 	default:
 		break;
 	}
 }
 
+/* A double ECC error (a word programmed twice, or cut by a power loss):
+ * SR.DBECCERR, the failing flash word in ECC_FA (only the first one until
+ * the flag is cleared), and a bus error to the reading master (RM0399 /
+ * RM0433 embedded flash, ECC; facts "Traps found by review" 3; the
+ * register name and field from the stm32-rs SVD: FAIL_ECC_ADDR[14:0] in
+ * flash words). The CPU model decides whether the load faults. */
 static uint32_t array_read(void *ctx, uint32_t off, unsigned width)
 {
 	(void)ctx;
 	uint32_t v = 0;
 	for (unsigned i = 0; i < width; i++)
 		v |= (uint32_t)m.mem[off + i] << (8u * i);
-	if (m.ecc_bad[off / WORD])
-		m.b[off >= BANK_SIZE].sr |= SR_DBECCERR;
+	if (m.ecc_bad[off / WORD]) {
+		struct bank *k = &m.b[off >= BANK_SIZE];
+		if (!(k->sr & SR_DBECCERR))
+			k->ecc_fa = (off % BANK_SIZE) / WORD;
+		k->sr |= SR_DBECCERR;
+		scs_model_bus_error(ARRAY_BASE + off);
+		v = 0xDEADBEEFu; /* what an ignored faulting load returns: unknown */
+	}
 	return v;
 }
 

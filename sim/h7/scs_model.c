@@ -294,6 +294,16 @@ void scs_model_mpu_region(unsigned i, uint32_t *rbar, uint32_t *rasr)
 	*rasr = c.rasr[i % MPU_REGIONS];
 }
 
+bool scs_model_primask(void)
+{
+	return c.primask;
+}
+
+bool scs_model_faultmask(void)
+{
+	return c.faultmask;
+}
+
 void scs_model_irq_pend(unsigned irq)
 {
 	if (irq < 32u * SCS_NVIC_WORDS)

@@ -63,6 +63,8 @@ void scs_model_set_fault_handler(scs_fault_handler h);
  * effects; MPU region i's RBAR / RASR. For tests. */
 uint32_t scs_model_peek(uint32_t off);
 void scs_model_mpu_region(unsigned i, uint32_t *rbar, uint32_t *rasr);
+bool scs_model_primask(void);
+bool scs_model_faultmask(void);
 
 /* A data load by the CPU got a bus error response (called by models). */
 void scs_model_bus_error(uint32_t addr);

@@ -29,6 +29,14 @@ uint32_t h7_sysclk_hz(void);
 /* timebase.c: SysTick at 1 kHz from the CPU clock. */
 void h7_timebase_init(uint32_t cpu_hz);
 
+/* system.c: keep a fault record in the no-init words (port_take_fault
+ * returns it after the reset). fault.c: the fault handlers' body: record
+ * what the core says (exception, CFSR, HFSR, BFAR/MMFAR, stacked PC from
+ * frame when it lies in RAM) and reset into DFU. */
+struct port_fault;
+void h7_fault_record(const struct port_fault *f);
+void h7_fault_entry(uint32_t exception, const uint32_t *frame);
+
 /* usb_dwc2.c: the interrupt body (called by the OTG_HS/OTG_FS vectors;
  * on the host by the model's test harness when the interrupt is pending). */
 void h7_usb_irq(void);

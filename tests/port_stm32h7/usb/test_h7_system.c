@@ -19,6 +19,7 @@
 #include "h7_harness.h"
 #include "port/stm32h7/h7_sys.h"
 #include "hal/port.h"
+#include "sim/h7/scs_model.h"
 
 static uint32_t expected_supply(enum board_supply s)
 {
@@ -139,6 +140,42 @@ static void test_uid_noinit_button_reset(void **state)
 	assert_true(h7_sys_model_take_reset());
 }
 
+/* What the core model calls when a fault is taken: the port's handler
+ * body, as the naked vector in startup.c calls it on the target (no stack
+ * frame here). */
+static void port_fault_vector(unsigned exception)
+{
+	h7_fault_entry(exception, NULL);
+}
+
+/* A bus error the bootloader cannot ignore (a load outside a guarded
+ * read): the fault is recorded in the no-init words and the MCU reset,
+ * and the record is read once after the reset (issue 11 item 3). */
+static void test_fault_recorded_then_reset(void **state)
+{
+	(void)state;
+	extern const struct board board_stm32h745i_disco;
+	const struct board *b = &board_stm32h745i_disco;
+	assert_int_equal(h7h_setup(b, NULL), 0);
+	assert_int_equal(port_init(b), QDFU_OK);
+	struct port_fault f;
+	assert_false(port_take_fault(&f));     /* nothing recorded at power-on */
+	port_noinit_set(PORT_NOINIT_BOOT_APP); /* e.g. right after a DFU leave */
+	scs_model_set_fault_handler(port_fault_vector);
+	scs_model_bus_error(0x08040020u);
+	scs_model_set_fault_handler(NULL);
+	assert_int_equal(scs_model_stats()->faults_taken, 1);
+	assert_int_equal(scs_model_stats()->hangs, 0);
+	assert_true(h7_sys_model_take_reset());
+	assert_int_equal(port_noinit_get(), 0); /* not "start the application" */
+	assert_true(port_take_fault(&f));
+	assert_int_equal(f.exception, 3); /* BusFault escalated to HardFault */
+	assert_true(f.cfsr & (1u << 9));  /* PRECISERR */
+	assert_int_equal(f.addr, 0x08040020u);
+	assert_true(f.hfsr & (1u << 30));  /* FORCED */
+	assert_false(port_take_fault(&f)); /* read once */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +184,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_supply_preconfigured_differently, teardown),
 	    cmocka_unit_test_teardown(test_model_catches_wrong_wiring, teardown),
 	    cmocka_unit_test_teardown(test_uid_noinit_button_reset, teardown),
+	    cmocka_unit_test_teardown(test_fault_recorded_then_reset, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
