@@ -16,8 +16,6 @@
 #include "regs_quadspi.h"
 #include "regs_scb.h"
 
-#define QSPI_WINDOW_LOG2 28u /* 256 MiB at 0x90000000 */
-
 /* what applications write (include/qdfu_app.h) is what we read */
 QDFU_STATIC_ASSERT(QDFU_ENTER_DFU == PORT_NOINIT_ENTER_DFU, "request value");
 
@@ -36,29 +34,6 @@ void h7_quiesce_for_app(void)
 	 * application's SystemInit enables them after invalidating). */
 	struct scb_regs *scb = (struct scb_regs *)MMIO_BASE(SCB_BASE);
 	mmio_clear(&scb->CCR, SCB_CCR_DC | SCB_CCR_IC);
-	h7_dsb();
-	h7_isb();
-}
-
-/* Trap 3 of the facts: speculative reads into the QSPI window beyond the
- * flash can lock the bus. Region 0: the whole 256 MiB window, no access,
- * never executed; region 1 (higher priority): the flash itself, normal
- * memory, cacheable, executable, read-only. */
-static void mpu_for_xip(uint32_t size_log2)
-{
-	struct mpu_regs *mpu = (struct mpu_regs *)MMIO_BASE(MPU_BASE);
-	mmio_write(&mpu->CTRL, 0);
-	mmio_write(&mpu->RNR, 0);
-	mmio_write(&mpu->RBAR, QSPI_MEM_BASE);
-	mmio_write(&mpu->RASR, MPU_RASR_XN | /* AP = 0: no access */
-	                           ((QSPI_WINDOW_LOG2 - 1u) << MPU_RASR_SIZE_Pos) |
-	                           MPU_RASR_ENABLE);
-	mmio_write(&mpu->RNR, 1);
-	mmio_write(&mpu->RBAR, QSPI_MEM_BASE);
-	mmio_write(&mpu->RASR, (6u << MPU_RASR_AP_Pos) /* RO */ | (1u << MPU_RASR_TEX_Pos) |
-	                           MPU_RASR_C | MPU_RASR_B |
-	                           ((size_log2 - 1u) << MPU_RASR_SIZE_Pos) | MPU_RASR_ENABLE);
-	mmio_write(&mpu->CTRL, MPU_CTRL_ENABLE | MPU_CTRL_PRIVDEFENA);
 	h7_dsb();
 	h7_isb();
 }
@@ -121,7 +96,9 @@ void port_start_app(uint32_t vtor)
 		qspi_xip(&size_log2);
 	h7_quiesce_for_app();
 	if (xip && size_log2 >= 5u && size_log2 <= QSPI_WINDOW_LOG2)
-		mpu_for_xip(size_log2);
+		h7_mpu_open_qspi_flash(size_log2);
+	else if (!xip)
+		h7_mpu_off(); /* the guard of the QSPI window was ours: reset state */
 	struct scb_regs *scb = (struct scb_regs *)MMIO_BASE(SCB_BASE);
 	mmio_write(&scb->VTOR, vtor);
 	leave_reset_state();

@@ -100,6 +100,13 @@ static void setup_bus(const char *part, bool dual)
 	assert_int_equal(quadspi_model_init(chips[0], chips[1]), 0);
 }
 
+/* No QUADSPI rule broken (the model's message says which one was). */
+static void assert_model_clean(void)
+{
+	assert_string_equal(quadspi_model_last_fault(), "");
+	assert_int_equal(quadspi_model_faults(), 0);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -145,7 +152,7 @@ static void roundtrip(const char *part, bool dual)
 			assert_int_equal((a % 2u ? c1 : c0)[a / 2u], data[i]);
 		}
 	}
-	assert_int_equal(quadspi_model_faults(), 0);
+	assert_model_clean();
 }
 
 static void test_single_w25q64(void **state)
@@ -193,7 +200,71 @@ static void test_dual_poll_waits_for_both_chips(void **state)
 	assert_int_equal(port_qspi_poll(&rdsr, 0x01, 0x00, 200, &last), QDFU_E_TIMEOUT);
 	assert_int_equal(last & 0x0101u, 0x0100u); /* chip 0 ready, chip 1 busy */
 	assert_int_equal(port_qspi_poll(&rdsr, 0x01, 0x00, 0, &last), QDFU_E_BUSY);
-	assert_int_equal(quadspi_model_faults(), 0);
+	assert_model_clean();
+}
+
+/* An abort with nothing in progress must leave CCR alone: a CCR write
+ * without an address phase starts a command, so rewriting it (to clear
+ * FMODE, as ST's HAL does after a real abort) sends the last instruction
+ * again: WREN, or a chip erase (facts, "Traps found by review" 7). */
+static void test_abort_when_idle_sends_nothing(void **state)
+{
+	(void)state;
+	setup_bus("W25Q64JV", false);
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	struct port_qspi_cmd wren = {.instruction = 0x06, .instruction_lines = 1};
+	assert_int_equal(port_qspi_write(&wren, NULL), QDFU_OK);
+	unsigned before = quadspi_model_commands();
+	assert_int_equal(port_qspi_abort(), QDFU_OK);
+	assert_int_equal(quadspi_model_commands(), before);
+	assert_model_clean();
+}
+
+/* Alternate bytes (e.g. the continuous-read mode byte of a memory-mapped
+ * quad read) must be in ABR when the command starts: ST's HAL writes ABR
+ * before CCR (stm32h7xx_hal_qspi.c QSPI_Config). */
+static void test_alternate_bytes_written_before_the_command_starts(void **state)
+{
+	(void)state;
+	setup_bus("W25Q64JV", false);
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	struct port_qspi_cmd rd = {.instruction = 0xEB,
+	                           .instruction_lines = 1,
+	                           .address_lines = 4,
+	                           .address_bytes = 3,
+	                           .alt_lines = 4,
+	                           .alt_bytes = 1,
+	                           .alt = 0xA5,
+	                           .dummy_cycles = 4,
+	                           .data_lines = 4};
+	assert_int_equal(port_qspi_memmap(&rd), QDFU_OK);
+	assert_true(quadspi_model_memmapped());
+	assert_int_equal(quadspi_model_last_alt(), 0xA5);
+	assert_model_clean();
+}
+
+/* Status polling right after memory-mapped mode: PSMKR/PSMAR/PIR/CR are
+ * ignored while BUSY, so the driver must abort before configuring the
+ * poll (ST's HAL_QSPI_AutoPolling waits for BUSY = 0 first). */
+static void test_poll_after_memory_mapped_mode(void **state)
+{
+	(void)state;
+	setup_bus("W25Q64JV", false);
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	struct port_qspi_cmd rd = {.instruction = 0x0B,
+	                           .instruction_lines = 1,
+	                           .address_lines = 1,
+	                           .address_bytes = 3,
+	                           .dummy_cycles = 8,
+	                           .data_lines = 1};
+	assert_int_equal(port_qspi_memmap(&rd), QDFU_OK);
+	struct port_qspi_cmd rdsr = {
+	    .instruction = 0x05, .instruction_lines = 1, .data_lines = 1, .data_len = 1};
+	uint32_t last = 0xFF;
+	assert_int_equal(port_qspi_poll(&rdsr, 0x01, 0x00, 100, &last), QDFU_OK);
+	assert_int_equal(last & 0x01, 0);
+	assert_false(quadspi_model_memmapped());
+	assert_model_clean();
 }
 
 /* What the bootloader leaves running when it decides to start the
@@ -260,7 +331,7 @@ static void test_start_xip_application(void **state)
 	assert_true(((rasr >> 1) & 31u) + 1u >= 27u); /* covers 128 MiB */
 	assert_true(scs_model_mpu_executable(0x90040000u));
 	assert_false(scs_model_mpu_readable(0x98000000u)); /* beyond the flash */
-	assert_int_equal(quadspi_model_faults(), 0);
+	assert_model_clean();
 }
 
 static void test_start_internal_application(void **state)
@@ -271,7 +342,8 @@ static void test_start_internal_application(void **state)
 	bootloader_running();
 	port_start_app(0x08020000u);
 	assert_reset_like_branch(0x08020000u);
-	assert_false(quadspi_model_memmapped()); /* QSPI untouched */
+	assert_int_equal(scs_model_branch()->mpu_ctrl, 0); /* MPU off, as after reset */
+	assert_false(quadspi_model_memmapped());           /* QSPI untouched */
 	assert_false(usb_connected);
 }
 
@@ -282,6 +354,10 @@ int main(void)
 	    cmocka_unit_test_teardown(test_single_mx25l51245g_above_16mib, teardown),
 	    cmocka_unit_test_teardown(test_dual_mt25ql512, teardown),
 	    cmocka_unit_test_teardown(test_dual_poll_waits_for_both_chips, teardown),
+	    cmocka_unit_test_teardown(test_abort_when_idle_sends_nothing, teardown),
+	    cmocka_unit_test_teardown(test_alternate_bytes_written_before_the_command_starts,
+	                              teardown),
+	    cmocka_unit_test_teardown(test_poll_after_memory_mapped_mode, teardown),
 	    cmocka_unit_test_teardown(test_start_xip_application, teardown),
 	    cmocka_unit_test_teardown(test_start_internal_application, teardown),
 	};
