@@ -29,6 +29,7 @@
 #define CR_LOCK     (1u << 0)
 #define CR_PG       (1u << 1)
 #define CR_SER      (1u << 2)
+#define CR_FW       (1u << 6)
 #define CR_START    (1u << 7)
 
 struct bank {
@@ -63,7 +64,7 @@ static bool busy(const struct bank *k)
 
 static uint32_t sr_now(struct bank *k)
 {
-	uint32_t sr = k->sr & ~(SR_BSY | SR_QW);
+	uint32_t sr = k->sr & ~(SR_BSY | SR_QW | SR_WBNE); /* WBNE: from the buffer */
 	if (busy(k))
 		sr |= SR_BSY | SR_QW;
 	else if (k->sr & (SR_BSY | SR_QW))
@@ -115,6 +116,47 @@ static uint32_t ctrl_read(void *ctx, uint32_t off, unsigned width)
 	}
 }
 
+static void commit_word(struct bank *k);
+
+static void erase_sector(unsigned bi, struct bank *k, unsigned snb)
+{
+	uint32_t off0 = bi * BANK_SIZE + snb * SECTOR;
+	memset(m.mem + off0, 0xFF, SECTOR);
+	memset(m.programmed + off0 / WORD, 0, SECTOR / WORD);
+	memset(m.ecc_bad + off0 / WORD, 0, SECTOR / WORD);
+	set_busy(k, ERASE_US);
+}
+
+static void cr_write(unsigned bi, struct bank *k, uint32_t v)
+{
+	if (k->cr & CR_LOCK) {
+		k->sr |= SR_WRPERR; /* writes to a locked CR are ignored */
+		return;
+	}
+	if (k->buf_count && (k->cr & CR_PG) && !(v & CR_PG)) {
+		/* PG cleared with a partial flash word buffered: the buffer is
+		 * dropped and the word stays erased (facts, "Traps found by
+		 * review" 9; not verified on silicon) */
+		k->buf_count = 0;
+		memset(k->buf_mask, 0, WORD);
+	}
+	if ((v & CR_FW) && k->buf_count) {
+		commit_word(k); /* force-write: missing bytes stay 0xFF */
+		v &= ~CR_FW;
+	}
+	if ((v & CR_START) && (v & CR_SER)) {
+		/* busy, or a partial word still waiting in the buffer (WBNE):
+		 * nothing else starts until it is gone */
+		if (busy(k) || k->buf_count) {
+			k->sr |= SR_PGSERR;
+			return;
+		}
+		erase_sector(bi, k, (v >> 8) & 7u);
+		v &= ~CR_START; /* START reads back as 0 */
+	}
+	k->cr = v;
+}
+
 static void ctrl_write(void *ctx, uint32_t off, uint32_t v, unsigned width)
 {
 	(void)ctx;
@@ -135,24 +177,7 @@ static void ctrl_write(void *ctx, uint32_t off, uint32_t v, unsigned width)
 		}
 		break;
 	case 0x0C: /* CRx */
-		if (k->cr & CR_LOCK) {
-			k->sr |= SR_WRPERR; /* writes to a locked CR are ignored */
-			break;
-		}
-		if ((v & CR_START) && (v & CR_SER)) {
-			if (busy(k)) {
-				k->sr |= SR_PGSERR;
-				break;
-			}
-			unsigned snb = (v >> 8) & 7u;
-			uint32_t off0 = bi * BANK_SIZE + snb * SECTOR;
-			memset(m.mem + off0, 0xFF, SECTOR);
-			memset(m.programmed + off0 / WORD, 0, SECTOR / WORD);
-			memset(m.ecc_bad + off0 / WORD, 0, SECTOR / WORD);
-			set_busy(k, ERASE_US);
-			v &= ~CR_START; /* START reads back as 0 */
-		}
-		k->cr = v;
+		cr_write(bi, k, v);
 		break;
 	case 0x14: /* CCRx: write 1 to clear */
 		k->sr &= ~(v & ~(SR_BSY | SR_QW | SR_WBNE));

@@ -58,8 +58,18 @@ bool port_iflash_bank_writable(unsigned bank)
 static int ready(struct flash_bank_regs *f)
 {
 	uint32_t sr = mmio_read(&f->SR);
-	if (sr & (FLASH_SR_BSY | FLASH_SR_QW | FLASH_SR_WBNE))
+	if (sr & (FLASH_SR_BSY | FLASH_SR_QW))
 		return QDFU_E_BUSY;
+	if (sr & FLASH_SR_WBNE) {
+		/* A partial flash word left in the write buffer by a program that
+		 * never completed (a fault, a debugger, an earlier stage) blocks
+		 * every later operation (facts, "Traps found by review" 9). Clearing
+		 * PG drops it and leaves the word erased; CR.FW would program the
+		 * partial word and spend its one program per erase. */
+		mmio_clear(&f->CR, FLASH_CR_PG);
+		if (mmio_read(&f->SR) & FLASH_SR_WBNE)
+			return QDFU_E_BUSY;
+	}
 	mmio_write(&f->CCR, FLASH_CCR_ALL); /* stale flags from an earlier run */
 	return QDFU_OK;
 }

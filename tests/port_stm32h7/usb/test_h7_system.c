@@ -58,7 +58,9 @@ static void test_port_init_every_board(void **state)
 		assert_true(st->sysclk_pll);
 		assert_int_equal(h7_sysclk_hz(), 400000000u);
 		assert_int_equal(h7_hclk_hz(), 200000000u);
-		assert_int_equal(st->flash_acr & 0xFu, 4);
+		/* the RM table at VOS1, 200 MHz AXI: 2 wait states, WRHIGHFREQ 2 */
+		assert_string_equal(h7_sys_model_flash_acr_problem(), "");
+		assert_int_equal(st->flash_acr, 0x22u);
 		/* LED configured and off. */
 		if (b->hw.led.port != 0xFF) {
 			assert_int_equal(h7_sys_model_pin_mode(b->hw.led.port, b->hw.led.pin), 1);
@@ -98,6 +100,38 @@ static void test_supply_preconfigured_differently(void **state)
 	assert_int_equal(port_init(b), QDFU_E_STATE);
 	assert_int_equal(h7_sys_model_stats()->supply_writes, 0);
 	assert_int_equal(h7_sys_model_stats()->errors, 0);
+}
+
+/* An earlier stage (ST's ROM bootloader, an application that jumped to the
+ * RAM flasher) left PLL3 running: PLLSRC and DIVMx may only change with
+ * every PLL off (issue 11 item 6). */
+static void test_pll_source_changed_only_with_every_pll_off(void **state)
+{
+	(void)state;
+	extern const struct board board_stm32h745i_disco;
+	const struct board *b = &board_stm32h745i_disco;
+	struct h7_sys_config cfg = {.wired = b->hw.supply, .pll3_left_on = true};
+	assert_int_equal(h7h_setup_ex(b, NULL, &cfg), 0);
+	assert_int_equal(port_init(b), QDFU_OK);
+	assert_string_equal(h7_sys_model_stats()->last_error, "");
+	assert_true(h7_sys_model_stats()->sysclk_pll);
+}
+
+/* PLL1 never locks: the bootloader stays on HSI (32 MHz AXI) and the flash
+ * wait states and programming delay must match that clock, not the one it
+ * prepared for (RM table; issue 11 item 6). */
+static void test_flash_wait_states_follow_the_clock_we_got(void **state)
+{
+	(void)state;
+	extern const struct board board_stm32h750b_dk;
+	const struct board *b = &board_stm32h750b_dk;
+	struct h7_sys_config cfg = {.wired = b->hw.supply, .pll_never_locks = true};
+	assert_int_equal(h7h_setup_ex(b, NULL, &cfg), 0);
+	assert_int_equal(port_init(b), QDFU_E_TIMEOUT);
+	assert_false(h7_sys_model_stats()->sysclk_pll);
+	assert_string_equal(h7_sys_model_stats()->last_error, "");
+	assert_string_equal(h7_sys_model_flash_acr_problem(), "");
+	assert_int_equal(h7_hclk_hz(), 32000000u);
 }
 
 static void test_model_catches_wrong_wiring(void **state)
@@ -182,6 +216,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_port_init_every_board, teardown),
 	    cmocka_unit_test_teardown(test_supply_not_rewritten_after_rom, teardown),
 	    cmocka_unit_test_teardown(test_supply_preconfigured_differently, teardown),
+	    cmocka_unit_test_teardown(test_pll_source_changed_only_with_every_pll_off, teardown),
+	    cmocka_unit_test_teardown(test_flash_wait_states_follow_the_clock_we_got, teardown),
 	    cmocka_unit_test_teardown(test_model_catches_wrong_wiring, teardown),
 	    cmocka_unit_test_teardown(test_uid_noinit_button_reset, teardown),
 	    cmocka_unit_test_teardown(test_fault_recorded_then_reset, teardown),
