@@ -10,7 +10,7 @@ umockdev libumockdev-dev libumockdev0 libglib2.0-dev
 dfu-util python3 python3-usb
 gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
 qemu-system-arm
-clang clang-format cppcheck"
+clang clang-format cppcheck pmccabe"
 
 missing=""
 for p in $PKGS; do
