@@ -175,41 +175,49 @@ static uint32_t rcc_read(void *ctx, uint32_t off, unsigned w)
 	return v;
 }
 
+static uint32_t rcc_cr_write(uint32_t v, uint32_t old)
+{
+	if ((v & (1u << 12)) && !(old & (1u << 12)))
+		s.hsi48_at = now() + T_HSI48_US;
+	if ((v & (1u << 24)) && !(old & (1u << 24)))
+		s.pll1_at = now() + T_PLL_US;
+	if (!(v & (1u << 24)) && (s.rcc[0x10 / 4] & 7u) == 3u) {
+		fail("RCC: PLL1 switched off while it clocks the system");
+		v |= 1u << 24;
+	}
+	return v | 1u; /* HSI stays on in this model */
+}
+
+static uint32_t rcc_cfgr_write(uint32_t v)
+{
+	uint32_t sw = v & 7u;
+	if (sw == 3u) {
+		bool pll_ok =
+		    (s.rcc[0] & (1u << 24)) && now() >= s.pll1_at && !s.cfg.pll_never_locks;
+		bool vos1 = ((s.pwr[0x18 / 4] >> 14) & 3u) == 3u && now() >= s.vos_at;
+		if (!pll_ok)
+			fail("RCC: SW = PLL1 before PLL1RDY");
+		if (!vos1)
+			fail("RCC: SW = PLL1 without VOS1 ready");
+		if (!pll_ok)
+			sw = 0;
+	}
+	s.st.sysclk_pll = sw == 3u;
+	return (v & ~0x3Fu) | sw | (sw << 3);
+}
+
 static void rcc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 {
 	(void)ctx;
 	(void)w;
 	if (s.st.chip_stopped)
 		return;
-	uint32_t old = s.rcc[off / 4];
-	if (off == 0x00) {
-		if ((v & (1u << 12)) && !(old & (1u << 12)))
-			s.hsi48_at = now() + T_HSI48_US;
-		if ((v & (1u << 24)) && !(old & (1u << 24)))
-			s.pll1_at = now() + T_PLL_US;
-		if (!(v & (1u << 24)) && (s.rcc[0x10 / 4] & 7u) == 3u) {
-			fail("RCC: PLL1 switched off while it clocks the system");
-			v |= 1u << 24;
-		}
-		v |= 1u; /* HSI stays on in this model */
-	} else if (off == 0x10) {
-		uint32_t sw = v & 7u;
-		if (sw == 3u) {
-			bool pll_ok =
-			    (s.rcc[0] & (1u << 24)) && now() >= s.pll1_at && !s.cfg.pll_never_locks;
-			bool vos1 = ((s.pwr[0x18 / 4] >> 14) & 3u) == 3u && now() >= s.vos_at;
-			if (!pll_ok)
-				fail("RCC: SW = PLL1 before PLL1RDY");
-			if (!vos1)
-				fail("RCC: SW = PLL1 without VOS1 ready");
-			if (!pll_ok)
-				sw = 0;
-		}
-		v = (v & ~0x3Fu) | sw | (sw << 3);
-		s.st.sysclk_pll = sw == 3u;
-	} else if (off == 0x28 && !pllckselr_write_ok(v)) {
+	if (off == 0x00)
+		v = rcc_cr_write(v, s.rcc[0]);
+	else if (off == 0x10)
+		v = rcc_cfgr_write(v);
+	else if (off == 0x28 && !pllckselr_write_ok(v))
 		return; /* ignored by the hardware */
-	}
 	s.rcc[off / 4] = v;
 	if (off == 0x00 || off == 0x10 || off == 0x18)
 		check_flash_latency();
