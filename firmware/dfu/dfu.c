@@ -73,6 +73,9 @@ static struct {
 	bool crc_wanted, crc_running;
 	uint32_t crc_addr, crc_len, crc_value, crc_status;
 
+	/* why the device is in DFU mode, for INFO (dfu_set_why) */
+	uint8_t why, fault;
+
 	uint8_t status_buf[6];
 	uint8_t small[16];
 	uint8_t buf[DFU_TRANSFER_SIZE];
@@ -451,6 +454,8 @@ static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl 
 			qdfu_put_le32(&dfu.small[QDFU_PROTO_INFO_DESC_ADDR], dfu.image_desc_addr);
 		}
 		qdfu_put_le16(&dfu.small[QDFU_PROTO_INFO_FW_VERSION], 0x0001);
+		dfu.small[QDFU_PROTO_INFO_WHY] = dfu.why;
+		dfu.small[QDFU_PROTO_INFO_FAULT] = dfu.fault;
 		c->buf = dfu.small;
 		c->len = QDFU_PROTO_INFO_LEN;
 		return USBD_REPLY_IN;
@@ -817,6 +822,12 @@ const struct usbd_class dfu_class = {
     .reset = class_reset,
     .suspend = class_suspend,
 };
+
+void dfu_set_why(uint8_t why, uint8_t fault_exception)
+{
+	dfu.why = why;
+	dfu.fault = fault_exception;
+}
 
 void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts)
 {
