@@ -110,7 +110,8 @@ void dfu_force_state(enum dfu_state st);
 
 /* Map an internal error to a DFU status (the class boundary). */
 enum dfu_status dfu_status_from_err(int err);
-/* bwPollTimeout for a DNBUSY answer from an operation's time estimate. */
-uint32_t dfu_poll_timeout_ms(uint32_t typ_ms, uint32_t max_ms);
+/* bwPollTimeout for a DNBUSY answer from the operation's typical remaining
+ * time (docs/decisions/busy-reporting.md). */
+uint32_t dfu_poll_timeout_ms(uint32_t typ_ms);
 
 #endif

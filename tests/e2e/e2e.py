@@ -235,6 +235,41 @@ def case_fwupd_session(env):
     check(env.internal()[APP - IFLASH:APP - IFLASH + len(app)] == app, "fwupd image not stored")
 
 
+def busy_clients(env, timing):
+    """Every client's busy handling against real erases (sectors that hold
+    data) with the chip models at datasheet-typical or -maximum times
+    (docs/decisions/busy-reporting.md): dfu-util 0.11 (GETSTATUS loop with
+    sleeps), pydfu (two GETSTATUS, no sleep), fwupd (sleep loop, each
+    GETSTATUS under 1.5 s), dfu-util 0.7 (two GETSTATUS then ABORT)."""
+    extra = ("--timing", timing)
+    old = app_image(150000, seed=31)
+    write(env.path("old.bin"), old)
+    sessions = [
+        ("dfu-util", "dfu-util -a 0 -s 0x%08x -D %%s" % APP),
+        ("pydfu", "%s %s pydfu %%s 0x%08x" % (PY, os.path.join(HERE, "pyusb_client.py"), APP)),
+        ("fwupd", "%s %s fwupd %%s 0x%08x" % (PY, os.path.join(HERE, "pyusb_client.py"), APP)),
+        ("dfu-util 0.7", "%s %s dfuutil07 %%s 0x%08x" %
+         (PY, os.path.join(HERE, "pyusb_client.py"), APP)),
+    ]
+    for i, (who, cmd) in enumerate(sessions):
+        env.run(cmd % "old.bin", extra=extra, check_rc=0)  # sectors now hold data
+        new = app_image(150000, seed=40 + i)
+        write(env.path("new.bin"), new)
+        rc, out = env.run(cmd % "new.bin", extra=extra)
+        check(rc == 0, "%s at %s timing: exit %d:\n%s" % (who, timing, rc, out[-1500:]))
+        got = env.internal()[APP - IFLASH:APP - IFLASH + len(new)]
+        check(got == new, "%s at %s timing: image not stored" % (who, timing))
+        print("%s at %s timing: ok" % (who, timing))
+
+
+def case_busy_typ(env):
+    busy_clients(env, "typ")
+
+
+def case_busy_max(env):
+    busy_clients(env, "max")
+
+
 def case_cubeprog_session(env):
     app = app_image(40000, seed=9)
     write(env.path("app.bin"), app)
