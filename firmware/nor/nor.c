@@ -16,6 +16,8 @@
 
 #define MIB16           (16u * 1024u * 1024u)
 #define RESET_WAIT_MS   10u
+#define DEAF_WAIT_MS    1u   /* >= every tRES1 / tRST in the datasheets (tens of us) */
+#define ID_TRIES        10u  /* a reset during an erase can take ms to recover */
 #define SR_WRITE_MAX_MS 100u /* status register write, generous (unverified) */
 #define OP_MARGIN_MS    20u
 #define MAX_PAGE        256u
@@ -116,23 +118,54 @@ static void set_addr(struct port_qspi_cmd *c, uint32_t addr)
 
 /* ------------------------------------------------------------ probe */
 
+/* Wait at least ms whole milliseconds (its own deadline). */
+static void wait_ms(uint32_t ms)
+{
+	/* +1: the current tick of port_millis() may be almost over */
+	uint32_t end = port_millis() + ms + 1u;
+	while (!qdfu_time_reached(port_millis(), end))
+		port_wait_hint();
+}
+
+/* Back to a known state, whatever a CPU-only reset left the chip in (deep
+ * power-down, QPI, 4-byte mode, continuous read). After 0xAB (tRES1) and
+ * after a soft reset (tRST) a chip hears no command and does not drive the
+ * data line, so polling SR.WIP would read the undriven line: these windows
+ * are waited out with fixed delays instead (tRES1 3 us and tRST 30 us on
+ * W25Q64JV, the other datasheets' figures are in sim/nor/nor_parts.c; Linux
+ * drivers/mtd/spi-nor/core.c spi_nor_soft_reset() sleeps 200-400 us). */
+struct reset_step {
+	uint8_t op, lines;
+	bool wait; /* DEAF_WAIT_MS afterwards */
+};
+static const struct reset_step reset_steps[] = {
+    /* leave deep power-down, in SPI or in QPI */
+    {NOR_OP_RES, 1, false},
+    {NOR_OP_RES, 4, true},
+    /* leave QPI: Micron / Macronix / ISSI 0xF5, Winbond / GigaDevice 0xFF */
+    {NOR_OP_RSTQIO, 4, false},
+    {NOR_OP_QPI_EX_WB, 4, false},
+    /* soft reset on 4 lines, then on 1 line */
+    {NOR_OP_RSTEN, 4, false},
+    {NOR_OP_RST, 4, true},
+    {NOR_OP_RSTEN, 1, false},
+    {NOR_OP_RST, 1, true},
+    /* continuous-read mode off, back to 3-byte addressing */
+    {NOR_OP_CRMR, 1, false},
+    {NOR_OP_WREN, 1, false},
+    {NOR_OP_EX4B, 1, false},
+    {NOR_OP_WRDI, 1, false},
+};
+
 static void reset_chips(void)
 {
-	/* leave deep power-down, QPI (Micron/Macronix/ISSI 0xF5, Winbond
-	 * 0xFF on 4 lines), then soft reset on 4 and 1 lines */
-	(void)simple(NOR_OP_RES);
-	(void)simple_lines(NOR_OP_RSTQIO, 4);
-	(void)simple_lines(NOR_OP_QPI_EX_WB, 4);
-	(void)simple_lines(NOR_OP_RSTEN, 4);
-	(void)simple_lines(NOR_OP_RST, 4);
-	(void)simple(NOR_OP_RSTEN);
-	(void)simple(NOR_OP_RST);
+	for (unsigned i = 0; i < QDFU_ARRAY_SIZE(reset_steps); i++) {
+		(void)simple_lines(reset_steps[i].op, reset_steps[i].lines);
+		if (reset_steps[i].wait)
+			wait_ms(DEAF_WAIT_MS);
+	}
+	/* a chip reset in the middle of an erase may still be busy */
 	(void)wait_ready(RESET_WAIT_MS);
-	/* continuous-read mode off, back to 3-byte addressing */
-	(void)simple(NOR_OP_CRMR);
-	(void)simple(NOR_OP_WREN);
-	(void)simple(NOR_OP_EX4B);
-	(void)simple(NOR_OP_WRDI);
 }
 
 static int sfdp_read(void *ctx, uint32_t addr, uint8_t *buf, uint32_t len)
@@ -305,7 +338,9 @@ int nor_probe(bool dual, uint32_t clock_hz)
 	nor_dev.info.dual = dual;
 	nor_dev.info.chips = dual ? 2 : 1;
 	reset_chips();
-	if ((rc = read_id()) || (rc = load_params()) || (rc = set_addressing()))
+	for (unsigned t = 1; (rc = read_id()) == QDFU_E_NO_DEVICE && t < ID_TRIES; t++)
+		wait_ms(DEAF_WAIT_MS);
+	if (rc || (rc = load_params()) || (rc = set_addressing()))
 		return rc;
 	/* quad reads where the QE bit could be set; 1-1-1 otherwise */
 	nor_dev.info.quad = nor_dev.info.p.quad_read && quad_enable() == QDFU_OK;

@@ -29,10 +29,8 @@
 #include "sim/nor/nor_parts.h"
 
 #define PAGE                256u
-#define RESET_US            30u
 #define WRSR_US             2000u /* status register write (unverified, ~ms on all parts) */
 #define SFDP_MAX            256u
-#define RES_US              3u
 #define ERASED              0xFFu
 #define FAILED_PROGRAM_KEEP 0xF0u /* a failed program: only some bits cleared */
 /* Bits a status write leaves alone (read-only or lock bits). */
@@ -50,6 +48,7 @@ struct nor_chip {
 	/* status */
 	uint8_t sr1, sr2, sr3, fsr, scur;
 	bool wel, addr4, qpi, dpd, rst_en;
+	uint64_t deaf_until; /* tRES1 / tRST: nothing heard, data line not driven */
 	/* running operation */
 	enum busy_kind busy;
 	uint64_t busy_until;
@@ -627,12 +626,11 @@ static int op_dp(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint
 	return 0;
 }
 
-/* 0xAB outside deep power-down: release (a short busy) and electronic ID. */
+/* 0xAB outside deep power-down: electronic ID. */
 static int op_res(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
                   uint8_t *rx)
 {
 	(void)tx;
-	start_busy(c, B_OTHER, RES_US, 0, 0);
 	if (rx)
 		fill_rx(rx, cmd->data_len, &c->p->id[2], 1);
 	return 0;
@@ -688,13 +686,22 @@ static const op_handler op_handlers[256] = {
     [NOR_OP_RES] = op_res,
 };
 
-/* Deep power-down: only 0xAB is heard; it releases the chip. */
+/* The chip hears nothing and leaves the data line undriven until t. */
+static void go_deaf(struct nor_chip *c, uint64_t t)
+{
+	c->deaf_until = t;
+	vclock_note_deadline(t);
+}
+
+/* Deep power-down: only 0xAB is heard; it releases the chip, which then
+ * needs tRES1 before the next command (not a busy period: WIP reads as the
+ * undriven line). */
 static int in_deep_power_down(struct nor_chip *c, uint8_t op)
 {
 	if (op != NOR_OP_RES)
 		return -1;
 	c->dpd = false;
-	start_busy(c, B_OTHER, RES_US, 0, 0);
+	go_deaf(c, vclock_now_us() + c->p->tres1_us);
 	return 0;
 }
 
@@ -704,7 +711,7 @@ static int reset_sequence(struct nor_chip *c, uint8_t op)
 {
 	if (op == NOR_OP_RST && c->rst_en) {
 		volatile_reset(c);
-		start_busy(c, B_OTHER, RESET_US, 0, 0);
+		go_deaf(c, vclock_now_us() + c->p->trst_us);
 		return 0;
 	}
 	c->rst_en = op == NOR_OP_RSTEN;
@@ -737,10 +744,11 @@ static int command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const ui
 int nor_chip_command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
                      uint8_t *rx)
 {
-	complete(c, vclock_now_us());
+	uint64_t now = vclock_now_us();
+	complete(c, now);
 	if (rx)
 		memset(rx, 0x00, cmd->data_len); /* hi-Z lines: not 0xFF, not data */
-	int rc = command(c, cmd, tx, rx);
+	int rc = now < c->deaf_until ? -1 : command(c, cmd, tx, rx);
 	if (rc)
 		c->st.ignored++;
 	return rc;
@@ -830,6 +838,7 @@ void nor_chip_power_cycle(struct nor_chip *c)
 {
 	volatile_reset(c);
 	c->scur = 0;
+	c->deaf_until = 0;
 }
 
 void nor_chip_inject(struct nor_chip *c, unsigned faults)
@@ -851,6 +860,7 @@ void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st)
 	st->addr4 = c->addr4;
 	st->qpi = c->qpi;
 	st->dpd = c->dpd;
+	st->deaf = vclock_now_us() < c->deaf_until;
 	st->qe = qe(c);
 	st->sr1 = sr1_now(c);
 	st->sr2 = c->sr2;

@@ -175,14 +175,46 @@ static void test_known_state(void **state)
 	simport_qspi_teardown();
 }
 
+/* A CPU-only reset left both dies asleep (deep power-down) in QPI and
+ * 4-byte mode; each command after 0xAB and after the soft reset is heard
+ * only once tRES1 / tRST have passed, and the status register reads as the
+ * undriven line until then. */
+static void test_asleep(void **state)
+{
+	(void)state;
+	setup("MT25QL512ABB", true);
+	static const struct {
+		uint8_t op, lines;
+	} seq[] = {{0x06, 1}, {0xB7, 1}, {0x35, 1}, {0xB9, 4}};
+	for (unsigned i = 0; i < 2; i++) {
+		struct nor_chip *c = simport_qspi_chip(i);
+		for (unsigned k = 0; k < sizeof(seq) / sizeof(seq[0]); k++) {
+			struct port_qspi_cmd q = {.instruction = seq[k].op,
+			                          .instruction_lines = seq[k].lines};
+			assert_int_equal(nor_chip_command(c, &q, NULL, NULL), 0);
+		}
+		struct nor_chip_state st;
+		nor_chip_get_state(c, &st);
+		assert_true(st.qpi && st.addr4 && st.dpd);
+	}
+	assert_int_equal(nor_probe(true, 50000000u), QDFU_OK);
+	assert_int_equal(nor_get_info()->size, 128 * MIB);
+	for (unsigned i = 0; i < 2; i++) {
+		struct nor_chip_state st;
+		nor_chip_get_state(simport_qspi_chip(i), &st);
+		assert_false(st.qpi || st.addr4 || st.dpd);
+	}
+	roundtrip(true, 40 * MIB + 5, 2000);
+	simport_qspi_teardown();
+}
+
 int main(void)
 {
 	vclock_init(VCLOCK_VIRTUAL);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_single),
-	    cmocka_unit_test(test_dual),
-	    cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_known_state),
+	    cmocka_unit_test(test_single), cmocka_unit_test(test_dual),
+	    cmocka_unit_test(test_errors), cmocka_unit_test(test_known_state),
+	    cmocka_unit_test(test_asleep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,7 +138,8 @@ static void test_protection_reset_dpd(void **state)
 	assert_true(busy());
 	op(0x66);
 	assert_int_equal(op(0x99), 0);
-	settle();
+	assert_false(busy()); /* not busy: deaf for tRST (test_deaf_windows) */
+	vclock_advance_us(1000);
 	unsigned ff = 0;
 	for (unsigned i = 0; i < 4096; i++)
 		ff += m[0x2000 + i] == 0xFF;
@@ -151,7 +152,7 @@ static void test_protection_reset_dpd(void **state)
 	assert_true(st.dpd);
 	assert_false(st.wel);
 	op(0xAB);
-	settle();
+	vclock_advance_us(1000); /* past tRES1 */
 	op(0x06);
 	nor_chip_get_state(c, &st);
 	assert_true(st.wel && !st.dpd);
@@ -165,12 +166,63 @@ static void test_protection_reset_dpd(void **state)
 	nor_chip_destroy(c);
 }
 
+static int rdsr(uint8_t *v)
+{
+	struct port_qspi_cmd q = {
+	    .instruction = 0x05, .instruction_lines = 1, .data_lines = 1, .data_len = 1};
+	*v = 0xEE;
+	return nor_chip_command(c, &q, NULL, v);
+}
+
+static bool wel(void)
+{
+	struct nor_chip_state st;
+	nor_chip_get_state(c, &st);
+	return st.wel;
+}
+
+/* After a soft reset (tRST) and after leaving deep power-down (tRES1) the
+ * chip hears no command and does not drive the data line: a status read
+ * returns the undriven 0x00, which a driver polling WIP takes for "ready". */
+static void test_deaf_windows(void **state)
+{
+	(void)state;
+	static const char *const parts[] = {"MT25QL512ABB", "W25Q64JV", "MX25L12833F",
+	                                    "IS25LP064A",   "GD25Q128", "AT25SF128A"};
+	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		c = nor_chip_create(parts[i]);
+		assert_non_null(c);
+		uint8_t sr;
+		assert_int_equal(op(0x66), 0);
+		assert_int_equal(op(0x99), 0);
+		assert_int_not_equal(rdsr(&sr), 0);
+		assert_int_equal(sr, 0x00);
+		assert_int_not_equal(op(0x06), 0);
+		assert_false(wel());
+		vclock_advance_us(1000);
+		assert_int_equal(op(0x06), 0);
+		assert_true(wel());
+		assert_int_equal(rdsr(&sr), 0);
+		assert_int_equal(sr & 0x03, 0x02);
+		/* deep power-down, then 0xAB: deaf for tRES1 */
+		assert_int_equal(op(0xB9), 0);
+		assert_int_equal(op(0xAB), 0);
+		assert_int_not_equal(op(0x04), 0);
+		assert_true(wel());
+		vclock_advance_us(1000);
+		assert_int_equal(op(0x04), 0);
+		assert_false(wel());
+		nor_chip_destroy(c);
+	}
+}
+
 int main(void)
 {
 	vclock_init(VCLOCK_VIRTUAL);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_program_semantics),
 	    cmocka_unit_test(test_protection_reset_dpd),
+	    cmocka_unit_test(test_deaf_windows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
