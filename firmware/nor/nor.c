@@ -299,14 +299,27 @@ static int load_params(void)
 	return QDFU_OK;
 }
 
+/* With dedicated 4-byte opcodes only the erase types that have one remain. */
+static void keep_4byte_erase_types(struct nor_params *p)
+{
+	unsigned w = 0;
+	for (unsigned k = 0; k < p->nerase; k++)
+		if (p->erase[k].op4)
+			p->erase[w++] = p->erase[k];
+	for (unsigned k = w; k < NOR_MAX_ERASE_TYPES; k++)
+		memset(&p->erase[k], 0, sizeof(p->erase[k]));
+	p->nerase = (uint8_t)w;
+}
+
 /* 3-byte up to 16 MiB; above, dedicated 4-byte opcodes, else 0xB7 mode. */
 static int set_addressing(void)
 {
-	const struct nor_params *p = &nor_dev.info.p;
+	struct nor_params *p = &nor_dev.info.p;
 	if (p->size <= MIB16) {
 		nor_dev.info.addr_mode = NOR_ADDR_3;
 	} else if (p->op4_read && p->op4_pp && p->op4_erase) {
 		nor_dev.info.addr_mode = NOR_ADDR_4_OPS;
+		keep_4byte_erase_types(p);
 	} else {
 		nor_dev.info.addr_mode = NOR_ADDR_4_MODE;
 		if (p->b7_wren)

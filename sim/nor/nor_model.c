@@ -55,6 +55,7 @@ struct nor_chip {
 	bool fail_pending; /* the running op failed: set error bits at its end */
 	uint32_t tgt_addr, tgt_len;
 	unsigned faults;
+	uint8_t ignored_ops[256 / 8]; /* opcodes this instance does not have */
 	uint32_t rng;
 	struct nor_chip_state st;
 };
@@ -530,6 +531,8 @@ static int op_rdsfdp(struct nor_chip *c, const struct port_qspi_cmd *cmd, const 
                      uint8_t *rx)
 {
 	(void)tx;
+	if (c->sfdp_len == 0)
+		return -1; /* a part without SFDP: unknown instruction */
 	if (!rx || !cmd->address_lines || cmd->dummy_cycles != 8 ||
 	    (cmd->address_bytes != 3 && !(c->addr4 && cmd->address_bytes == 4)))
 		return -1;
@@ -738,6 +741,8 @@ static int command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const ui
 	if (c->busy && !heard_while_busy(c, op))
 		return -1;
 	op_handler h = op_handlers[op];
+	if (c->ignored_ops[op / 8u] & (1u << (op % 8u)))
+		h = NULL;
 	return h ? h(c, cmd, tx, rx) : -1;
 }
 
@@ -844,6 +849,18 @@ void nor_chip_power_cycle(struct nor_chip *c)
 void nor_chip_inject(struct nor_chip *c, unsigned faults)
 {
 	c->faults |= faults;
+}
+
+void nor_chip_set_sfdp(struct nor_chip *c, const uint8_t *img, uint32_t len)
+{
+	c->sfdp_len = len < sizeof(c->sfdp) ? len : (uint32_t)sizeof(c->sfdp);
+	if (c->sfdp_len)
+		memcpy(c->sfdp, img, c->sfdp_len);
+}
+
+void nor_chip_ignore_opcode(struct nor_chip *c, uint8_t op)
+{
+	c->ignored_ops[op / 8u] |= (uint8_t)(1u << (op % 8u));
 }
 
 void nor_chip_set_sr1(struct nor_chip *c, uint8_t sr1)

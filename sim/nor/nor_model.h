@@ -73,6 +73,12 @@ struct nor_chip_state {
 	uint32_t ignored; /* commands ignored (busy, WEL, QPI mismatch, malformed) */
 };
 void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st);
+/* Quirks of other chips, for tests: replace the SFDP image (len <= 256
+ * bytes; 0 = no SFDP at all), and make the chip ignore an opcode (as a part
+ * without that instruction does). */
+void nor_chip_set_sfdp(struct nor_chip *c, const uint8_t *img, uint32_t len);
+void nor_chip_ignore_opcode(struct nor_chip *c, uint8_t op);
+
 /* Set SR1 directly (block protection bits) as a programmer would. */
 void nor_chip_set_sr1(struct nor_chip *c, uint8_t sr1);
 

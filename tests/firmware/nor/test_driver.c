@@ -208,13 +208,47 @@ static void test_asleep(void **state)
 	simport_qspi_teardown();
 }
 
+/* MX25L51245G as if its 4BAIT had no 4-byte 32 KiB erase (the chip ignores
+ * 0x5C): the driver must not use one; a 32 KiB block above 16 MiB is erased
+ * with the types the 4BAIT lists. */
+static void test_4bait_trusted(void **state)
+{
+	(void)state;
+	setup("MX25L51245G", false);
+	struct nor_chip *c = simport_qspi_chip(0);
+	uint32_t len;
+	uint8_t img[256];
+	const uint8_t *orig = nor_chip_sfdp(c, &len);
+	assert_true(len <= sizeof(img));
+	memcpy(img, orig, len);
+	/* second parameter header: the 4BAIT */
+	assert_int_equal(img[16] | (img[23] << 8), 0xFF84);
+	uint32_t at = img[20] | (img[21] << 8) | ((uint32_t)img[22] << 16);
+	img[at + 1] &= (uint8_t) ~(1u << (10 - 8)); /* DW1 bit 10: erase type 2 */
+	img[at + 5] = 0;                            /* DW2 byte 1: its opcode */
+	nor_chip_set_sfdp(c, img, len);
+	nor_chip_ignore_opcode(c, 0x5C);
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	const struct nor_info *ni = nor_get_info();
+	assert_int_equal(ni->addr_mode, NOR_ADDR_4_OPS);
+	for (unsigned k = 0; k < ni->nerase; k++)
+		assert_int_not_equal(ni->erase_size[k], 32768);
+	uint32_t a = 20 * MIB + 32768;
+	memset(nor_chip_array(c) + a, 0x00, 32768);
+	assert_int_equal(run(nor_erase_start(a, 32768, NULL)), QDFU_OK);
+	for (uint32_t i = 0; i < 32768; i++)
+		if (nor_chip_array(c)[a + i] != 0xFF)
+			fail_msg("byte 0x%x not erased", a + i);
+	simport_qspi_teardown();
+}
+
 int main(void)
 {
 	vclock_init(VCLOCK_VIRTUAL);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_single), cmocka_unit_test(test_dual),
 	    cmocka_unit_test(test_errors), cmocka_unit_test(test_known_state),
-	    cmocka_unit_test(test_asleep),
+	    cmocka_unit_test(test_asleep), cmocka_unit_test(test_4bait_trusted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
