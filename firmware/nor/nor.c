@@ -29,7 +29,7 @@
 #define PROBE_SIZE_LOG2 28u /* the whole 256 MiB window until the size is known */
 
 enum job_kind { K_NONE = 0, K_ERASE, K_PROGRAM, K_CHIP };
-enum job_state { S_NEXT = 0, S_CMD, S_WAIT, S_CHECK, S_CLEAR, S_COUNT };
+enum job_state { S_NEXT = 0, S_WEL, S_CMD, S_WAIT, S_CHECK, S_CLEAR, S_COUNT };
 
 /* The probed chip(s): valid once up. */
 static struct {
@@ -523,6 +523,22 @@ static int end_job(int rc)
 	return rc;
 }
 
+/* After a timeout: abort what the chips are doing (soft reset: the block
+ * of the aborted operation is left undefined, and reported as failed),
+ * wait out tRST and any busy period, and restore the addressing mode. */
+static void recover_chips(void)
+{
+	(void)simple(NOR_OP_RSTEN);
+	(void)simple(NOR_OP_RST);
+	wait_ms(DEAF_WAIT_MS);
+	(void)wait_ready(RESET_WAIT_MS);
+	if (nor_dev.info.addr_mode == NOR_ADDR_4_MODE) {
+		if (nor_dev.info.p.b7_wren)
+			(void)simple(NOR_OP_WREN);
+		(void)simple(NOR_OP_EN4B);
+	}
+}
+
 static int fail_code(void)
 {
 	return nor_job.kind == K_PROGRAM ? QDFU_E_PROGRAM : QDFU_E_ERASE;
@@ -600,6 +616,23 @@ static int job_next(void)
 	}
 	if (simple(NOR_OP_WREN))
 		return end_job(fail_code());
+	nor_job.st = S_WEL;
+	return QDFU_E_BUSY;
+}
+
+/* The write enable took: WEL set and WIP clear on every chip. A chip still
+ * busy (or not listening) ignores WREN and the command, and the end of its
+ * old operation would be taken for the end of this one. */
+static int job_wel(void)
+{
+	uint8_t v[2];
+	int rc = read_reg(NOR_OP_RDSR, v);
+	if (rc)
+		return end_job(rc);
+	if (!all_chips_have(v, NOR_SR1_WEL) || ((v[0] | v[nb() - 1u]) & NOR_SR1_WIP)) {
+		recover_chips();
+		return end_job(QDFU_E_NO_DEVICE);
+	}
 	nor_job.st = S_CMD;
 	return QDFU_E_BUSY;
 }
@@ -626,8 +659,10 @@ static int job_wait(void)
 	struct port_qspi_cmd c = status_cmd();
 	int rc = port_qspi_poll(&c, NOR_SR1_WIP, 0x00, 0, NULL);
 	if (rc == QDFU_E_BUSY) {
-		if (qdfu_time_reached(port_millis(), nor_job.deadline))
+		if (qdfu_time_reached(port_millis(), nor_job.deadline)) {
+			recover_chips(); /* never leave a chip busy behind a failure */
 			return end_job(QDFU_E_TIMEOUT);
+		}
 		return QDFU_E_BUSY;
 	}
 	if (rc)
@@ -665,8 +700,8 @@ static int job_clear(void)
 }
 
 static int (*const job_states[])(void) = {
-    [S_NEXT] = job_next,   [S_CMD] = job_cmd,     [S_WAIT] = job_wait,
-    [S_CHECK] = job_check, [S_CLEAR] = job_clear,
+    [S_NEXT] = job_next, [S_WEL] = job_wel,     [S_CMD] = job_cmd,
+    [S_WAIT] = job_wait, [S_CHECK] = job_check, [S_CLEAR] = job_clear,
 };
 QDFU_STATIC_ASSERT(QDFU_ARRAY_SIZE(job_states) == S_COUNT, "one handler per job state");
 

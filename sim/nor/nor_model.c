@@ -32,7 +32,8 @@
 #define WRSR_US             2000u /* status register write (unverified, ~ms on all parts) */
 #define SFDP_MAX            256u
 #define ERASED              0xFFu
-#define FAILED_PROGRAM_KEEP 0xF0u /* a failed program: only some bits cleared */
+#define SLOW_EXTRA_US       100000u /* NOR_FAULT_SLOW: 2 x maximum + 100 ms */
+#define FAILED_PROGRAM_KEEP 0xF0u   /* a failed program: only some bits cleared */
 /* Bits a status write leaves alone (read-only or lock bits). */
 #define SR2_KEEP (NOR_SR2_SRL | NOR_SR2_SUS) /* Winbond SR2 */
 #define SR3_KEEP NOR_SR3_ADS                 /* Winbond SR3 */
@@ -98,15 +99,31 @@ static void complete(struct nor_chip *c, uint64_t now)
 	c->busy = B_NONE;
 }
 
+/* The datasheet maximum of a program (one page) or an erase of len bytes. */
+static uint64_t max_time_us(const struct nor_chip *c, enum busy_kind k, uint32_t len)
+{
+	if (k == B_PROGRAM)
+		return c->p->pp_max_us;
+	for (unsigned t = 0; t < 4; t++)
+		if (c->p->erase[t].log2 && (1u << c->p->erase[t].log2) == len)
+			return (uint64_t)c->p->erase[t].max_ms * 1000u;
+	return (uint64_t)c->p->chip_max_ms * 1000u;
+}
+
 static void start_busy(struct nor_chip *c, enum busy_kind k, uint64_t us, uint32_t a, uint32_t len)
 {
 	c->busy = k;
 	c->tgt_addr = a;
 	c->tgt_len = len;
-	if ((k == B_PROGRAM || k == B_ERASE) && (c->faults & NOR_FAULT_STUCK_BUSY)) {
+	bool array_op = k == B_PROGRAM || k == B_ERASE;
+	if (array_op && (c->faults & NOR_FAULT_STUCK_BUSY)) {
 		c->faults &= ~(unsigned)NOR_FAULT_STUCK_BUSY;
 		c->busy_until = UINT64_MAX;
 		return;
+	}
+	if (array_op && (c->faults & NOR_FAULT_SLOW)) {
+		c->faults &= ~(unsigned)NOR_FAULT_SLOW;
+		us = 2u * max_time_us(c, k, len) + SLOW_EXTRA_US;
 	}
 	if (us == 0)
 		us = 1;

@@ -59,6 +59,7 @@ enum nor_fault {
 	NOR_FAULT_PROGRAM = 1u,    /* the next page program fails */
 	NOR_FAULT_ERASE = 2u,      /* the next erase (sector or chip) fails */
 	NOR_FAULT_STUCK_BUSY = 4u, /* the next program/erase never ends (until power cycle) */
+	NOR_FAULT_SLOW = 8u,       /* the next program/erase takes twice its maximum + 100 ms */
 };
 void nor_chip_inject(struct nor_chip *c, unsigned faults);
 
