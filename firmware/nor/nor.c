@@ -252,6 +252,36 @@ static int quad_enable(void)
 	return all_chips_have(reg, m->bit) ? QDFU_OK : QDFU_E_UNSUPPORTED;
 }
 
+/* Block protection left set by the factory or another tool makes Winbond
+ * and ISSI parts ignore program and erase without a word (Micron and
+ * Macronix flag it). Clear the BP bits at probe: volatile where the chip
+ * has a volatile status write (0x50 then 0x01: Winbond, GigaDevice, Adesto
+ * datasheets; the protection is back after a power cycle, and cleared again
+ * at the next probe), else non-volatile (WREN then 0x01), as Linux does
+ * with spi_nor_try_unlock_all() (drivers/mtd/spi-nor/core.c, swp.c). One
+ * status byte is written: SR2 is left alone except on QER 1 parts, whose
+ * quad enable is set again afterwards. */
+static int unprotect(void)
+{
+	const struct nor_params *p = &nor_dev.info.p;
+	uint8_t sr1[2], w[2], c = nb();
+	int rc = read_reg(NOR_OP_RDSR, sr1);
+	if (rc || !((sr1[0] | sr1[c - 1u]) & p->bp_mask))
+		return rc;
+	nor_dev.info.protect_found = true;
+	for (unsigned i = 0; i < c; i++)
+		w[i] = (uint8_t)(sr1[i] & ~(p->bp_mask | NOR_SR1_STATUS));
+	struct port_qspi_cmd wr = cmd1(NOR_OP_WRSR);
+	wr.data_lines = 1;
+	wr.data_len = c;
+	if ((rc = simple(p->vsr_50 ? NOR_OP_VSR_WREN : NOR_OP_WREN)) ||
+	    (rc = port_qspi_write(&wr, w)) || (rc = wait_ready(SR_WRITE_MAX_MS)) ||
+	    (rc = read_reg(NOR_OP_RDSR, sr1)))
+		return rc;
+	nor_dev.info.protect_cleared = !((sr1[0] | sr1[c - 1u]) & p->bp_mask);
+	return QDFU_OK;
+}
+
 static uint8_t log2u(uint32_t v)
 {
 	uint8_t l = 0;
@@ -355,6 +385,7 @@ int nor_probe(bool dual, uint32_t clock_hz)
 		wait_ms(DEAF_WAIT_MS);
 	if (rc || (rc = load_params()) || (rc = set_addressing()))
 		return rc;
+	(void)unprotect(); /* a failure shows in protect_cleared */
 	/* quad reads where the QE bit could be set; 1-1-1 otherwise */
 	nor_dev.info.quad = nor_dev.info.p.quad_read && quad_enable() == QDFU_OK;
 	(void)simple(NOR_OP_WRDI);

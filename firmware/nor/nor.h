@@ -50,6 +50,8 @@ struct nor_params {
 	bool scur;             /* Macronix security register (0x2B) */
 	bool quad_read;        /* 1-1-4 read 0x6B supported */
 	bool nonuniform;       /* sector map: regions differ (restricted to common types) */
+	uint8_t bp_mask;       /* SR1 bits holding block protection (vendor layer) */
+	bool vsr_50;           /* volatile status write after 0x50 (Winbond, GD, Adesto) */
 	uint8_t sfdp_minor;    /* BFPT revision used, 0xFF = no SFDP */
 };
 #define NOR_QER_UNKNOWN 0xFFu
@@ -63,7 +65,9 @@ struct nor_info {
 	uint32_t erase_size[NOR_MAX_ERASE_TYPES]; /* total per erase type, ascending */
 	uint8_t nerase;
 	enum nor_addr_mode addr_mode;
-	bool quad; /* reads on 4 lines (QE set where needed) */
+	bool quad;            /* reads on 4 lines (QE set where needed) */
+	bool protect_found;   /* block-protect bits were set at probe */
+	bool protect_cleared; /* ... and are clear now (volatile where p.vsr_50) */
 	struct nor_params p;
 };
 

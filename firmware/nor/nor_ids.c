@@ -38,6 +38,7 @@ void nor_params_defaults(struct nor_params *p)
 	p->addr_bytes = 3;
 	p->quad_read = true;
 	p->sfdp_minor = 0xFF;
+	p->bp_mask = NOR_SR1_PROTECT;
 }
 
 struct nor_id_entry {

@@ -48,6 +48,8 @@ struct nor_chip {
 	uint32_t sfdp_len;
 	/* status */
 	uint8_t sr1, sr2, sr3, fsr, scur;
+	uint8_t sr1_nv, sr2_nv; /* non-volatile copies: what a power cycle restores */
+	bool vsr_we, vsr_armed; /* Winbond family 0x50: the next status write is volatile */
 	bool wel, addr4, qpi, dpd, rst_en;
 	uint64_t deaf_until; /* tRES1 / tRST: nothing heard, data line not driven */
 	/* running operation */
@@ -157,18 +159,47 @@ static void volatile_reset(struct nor_chip *c)
 	c->sr3 &= (uint8_t) ~(NOR_SR3_ADS | NOR_CR_4BYTE); /* W25Q256 ADS / Macronix CR 4BYTE */
 }
 
-/* Winbond block protection: BP2..0 (SR1 4:2), TB (SR1 5), CMP/SEC not
- * modelled. BP = n protects the upper (TB: lower) size / 2^(7-n); 7 = all
- * (W25Q64JV table; unverified for other densities). */
+/* Winbond, GigaDevice and Adesto: SR2 read with 0x35 and written with
+ * 0x01 + 2 bytes or 0x31; QPI entered with 0x38 and left with 0xFF. */
+static bool sr2_family(const struct nor_chip *c)
+{
+	enum nor_vendor v = c->p->vendor;
+	return v == NOR_V_WINBOND || v == NOR_V_GIGADEVICE || v == NOR_V_ADESTO;
+}
+
+/* The block-protect value of SR1: BP2..0 in bits 4:2 everywhere; BP3 in
+ * bit 6 on Micron, bit 5 on Macronix and ISSI (where TB lives in another,
+ * one-time register, default top). */
+static uint32_t bp_value(const struct nor_chip *c)
+{
+	uint32_t bp = (c->sr1 & NOR_SR1_BP_MASK) >> NOR_SR1_BP_SHIFT;
+	enum nor_vendor v = c->p->vendor;
+	if (v == NOR_V_MICRON && (c->sr1 & NOR_SR1_BP3_MICRON))
+		bp |= 8u;
+	if ((v == NOR_V_MACRONIX || v == NOR_V_ISSI) && (c->sr1 & NOR_SR1_BP3))
+		bp |= 8u;
+	return bp;
+}
+
+/* Block protection (simplified from the datasheets' tables): a region at
+ * the top, at the bottom with TB (Winbond family, Micron). Winbond /
+ * GigaDevice / Adesto: BP = n protects size / 2^(7-n), 7 = all (W25Q64JV
+ * table; CMP and SEC not modelled); Micron, Macronix, ISSI: BP = n protects
+ * 2^(n-1) 64 KiB blocks (MT25Q table; Macronix and ISSI unverified). */
 static bool protected_range(const struct nor_chip *c, uint32_t a, uint32_t len)
 {
-	if (c->p->vendor != NOR_V_WINBOND)
-		return false;
-	uint32_t bp = (c->sr1 & NOR_SR1_BP_MASK) >> NOR_SR1_BP_SHIFT;
+	uint32_t bp = bp_value(c), size = c->p->size, plen;
 	if (bp == 0)
 		return false;
-	uint32_t plen = bp == 7 ? c->p->size : c->p->size >> (7u - bp);
-	uint32_t pstart = (c->sr1 & NOR_SR1_TB) ? 0 : c->p->size - plen;
+	bool wb = sr2_family(c);
+	if (wb)
+		plen = bp == 7 ? size : size >> (7u - bp);
+	else
+		plen = bp > 16u ? size : (64u * 1024u) << (bp - 1u);
+	if (plen > size)
+		plen = size;
+	bool bottom = (wb || c->p->vendor == NOR_V_MICRON) && (c->sr1 & NOR_SR1_TB);
+	uint32_t pstart = bottom ? 0 : size - plen;
 	return a < pstart + plen && pstart < a + len;
 }
 
@@ -193,14 +224,6 @@ static void fill_rx(uint8_t *rx, uint32_t n, const uint8_t *src, uint32_t srclen
 }
 
 /* ------------------------------------------------------------ commands */
-
-/* Winbond, GigaDevice and Adesto: SR2 read with 0x35 and written with
- * 0x01 + 2 bytes or 0x31; QPI entered with 0x38 and left with 0xFF. */
-static bool sr2_family(const struct nor_chip *c)
-{
-	enum nor_vendor v = c->p->vendor;
-	return v == NOR_V_WINBOND || v == NOR_V_GIGADEVICE || v == NOR_V_ADESTO;
-}
 
 static bool instr_only(const struct port_qspi_cmd *cmd)
 {
@@ -367,7 +390,8 @@ static int do_erase(struct nor_chip *c, const struct port_qspi_cmd *cmd, int typ
 static int do_wrsr(struct nor_chip *c, uint8_t op, const struct port_qspi_cmd *cmd,
                    const uint8_t *tx)
 {
-	if (!c->wel || !tx || cmd->data_len == 0 || cmd->address_lines)
+	bool volatile_only = !c->wel && c->vsr_armed; /* 0x50 first: no WEL, no busy */
+	if ((!c->wel && !volatile_only) || !tx || cmd->data_len == 0 || cmd->address_lines)
 		return -1;
 	enum nor_vendor v = c->p->vendor;
 	bool two_sr = sr2_family(c);
@@ -388,6 +412,10 @@ static int do_wrsr(struct nor_chip *c, uint8_t op, const struct port_qspi_cmd *c
 	} else {
 		return -1;
 	}
+	if (volatile_only)
+		return 0;
+	c->sr1_nv = c->sr1;
+	c->sr2_nv = c->sr2;
 	start_busy(c, B_OTHER, WRSR_US, 0, 0);
 	return 0;
 }
@@ -508,8 +536,9 @@ static int op_rdfsr(struct nor_chip *c, const struct port_qspi_cmd *cmd, const u
 	return 0;
 }
 
-/* 0x50: Micron clear flag status (and WEL); Winbond volatile SR write
- * enable (not modelled). */
+/* 0x50: Micron clear flag status (and WEL); Winbond / GigaDevice / Adesto
+ * write enable for the volatile status register (the next status write
+ * changes only the volatile copy); unknown elsewhere. */
 static int op_clfsr(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
                     uint8_t *rx)
 {
@@ -519,7 +548,11 @@ static int op_clfsr(struct nor_chip *c, const struct port_qspi_cmd *cmd, const u
 	if (c->p->vendor == NOR_V_MICRON) {
 		c->fsr &= (uint8_t)~NOR_FSR_ERRORS;
 		c->wel = false;
+		return 0;
 	}
+	if (!sr2_family(c))
+		return -1;
+	c->vsr_we = true;
 	return 0;
 }
 
@@ -757,6 +790,9 @@ static int command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const ui
 		return rc;
 	if (c->busy && !heard_while_busy(c, op))
 		return -1;
+	/* 0x50 arms only the status write right after it */
+	c->vsr_armed = c->vsr_we && (op == NOR_OP_WRSR || op == NOR_OP_WRSR2 || op == NOR_OP_WRSR3);
+	c->vsr_we = false;
 	op_handler h = op_handlers[op];
 	if (c->ignored_ops[op / 8u] & (1u << (op % 8u)))
 		h = NULL;
@@ -800,6 +836,7 @@ struct nor_chip *nor_chip_create(const char *part)
 	c->rng = 0x1234567u ^ p->id[2];
 	if (p->qe_factory)
 		c->sr2 |= NOR_SR2_QE;
+	c->sr2_nv = c->sr2;
 	return c;
 }
 
@@ -861,6 +898,8 @@ void nor_chip_power_cycle(struct nor_chip *c)
 	volatile_reset(c);
 	c->scur = 0;
 	c->deaf_until = 0;
+	c->sr1 = c->sr1_nv;
+	c->sr2 = c->sr2_nv;
 }
 
 void nor_chip_inject(struct nor_chip *c, unsigned faults)
@@ -883,6 +922,7 @@ void nor_chip_ignore_opcode(struct nor_chip *c, uint8_t op)
 void nor_chip_set_sr1(struct nor_chip *c, uint8_t sr1)
 {
 	c->sr1 = sr1 & (uint8_t)~NOR_SR1_STATUS;
+	c->sr1_nv = c->sr1;
 }
 
 void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st)

@@ -285,6 +285,40 @@ static void test_timeout_recovery(void **state)
 	}
 }
 
+/* Block protection left set by the factory or another tool (every block
+ * protected): the chips silently ignore program and erase. The driver
+ * clears it at probe, volatile where the chip allows (0x50 on Winbond,
+ * GigaDevice, Adesto: a power cycle brings it back), else non-volatile. */
+static void test_protection(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		uint8_t sr1;
+		bool back_after_power_cycle;
+	} cases[] = {
+	    {"W25Q64JV", 0x1C, true},     {"GD25Q128", 0x1C, true},
+	    {"AT25SF128A", 0x1C, true},   {"MT25QL128ABA", 0x5C, false},
+	    {"MX25L12833F", 0x3C, false}, {"IS25LP064A", 0x3C, false},
+	};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		setup(cases[i].name, false);
+		struct nor_chip *c = simport_qspi_chip(0);
+		nor_chip_set_sr1(c, cases[i].sr1);
+		assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+		roundtrip(false, 0x12345, 3000);
+		const struct nor_info *ni = nor_get_info();
+		assert_true(ni->protect_found);
+		assert_true(ni->protect_cleared);
+		nor_chip_power_cycle(c);
+		struct nor_chip_state st;
+		nor_chip_get_state(c, &st);
+		assert_int_equal((st.sr1 & cases[i].sr1) == cases[i].sr1,
+		                 cases[i].back_after_power_cycle);
+		simport_qspi_teardown();
+	}
+}
+
 int main(void)
 {
 	vclock_init(VCLOCK_VIRTUAL);
@@ -292,7 +326,7 @@ int main(void)
 	    cmocka_unit_test(test_single),           cmocka_unit_test(test_dual),
 	    cmocka_unit_test(test_errors),           cmocka_unit_test(test_known_state),
 	    cmocka_unit_test(test_asleep),           cmocka_unit_test(test_4bait_trusted),
-	    cmocka_unit_test(test_timeout_recovery),
+	    cmocka_unit_test(test_timeout_recovery), cmocka_unit_test(test_protection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
