@@ -832,7 +832,7 @@ struct nor_chip *nor_chip_create(const char *part)
 	}
 	memset(c->mem, ERASED, p->size);
 	c->p = p;
-	c->sfdp_len = nor_sfdp_build(p, c->sfdp, sizeof(c->sfdp));
+	c->sfdp_len = p->no_sfdp ? 0 : nor_sfdp_build(p, c->sfdp, sizeof(c->sfdp));
 	c->rng = 0x1234567u ^ p->id[2];
 	if (p->qe_factory)
 		c->sr2 |= NOR_SR2_QE;

@@ -171,6 +171,23 @@ const struct nor_part nor_parts[] = {
      .sfdp_minor = 10 /* JESD216F BFPT, to exercise the longest table (unverified) */,
      .tres1_us = 10, /* AT25SF128A datasheet tRDPD / tRST (unverified) */
      .trst_us = 30},
+    /* The same JEDEC ID as the AT25SF128A; listed without SFDP by third-party
+     * chip tables (ufprog atmel.c: AT25QF128A, alias AT25SF128A, NO_SFDP, QE in
+     * SR2 bit 1, 0x50 volatile status write): the driver's JEDEC-ID table path. */
+    {.name = "AT25QF128A",
+     .id = {0x1F, 0x89, 0x01},
+     .size = 16 * MIB,
+     .vendor = NOR_V_ADESTO,
+     .erase = {K4(60, 300), K32(200, 1300), K64(300, 3000)}, /* unverified */
+     .pp_typ_us = 400,
+     .pp_max_us = 3000,
+     .chip_typ_ms = 80000,
+     .chip_max_ms = 250000,
+     .qer = 4, /* SR2 bit1 (unverified) */
+     .eb_clocks = 6,
+     .no_sfdp = true,
+     .tres1_us = 10, /* AT25SF128A datasheet tRDPD / tRST (unverified) */
+     .trst_us = 30},
 };
 const unsigned nor_parts_count = sizeof(nor_parts) / sizeof(nor_parts[0]);
 

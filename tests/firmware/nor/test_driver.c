@@ -32,7 +32,7 @@ static const struct {
     {"MT25QL512ABB", 64 * MIB}, {"MT25QL128ABA", 16 * MIB}, {"W25Q64JV", 8 * MIB},
     {"W25Q128JV", 16 * MIB},    {"W25Q256JV", 32 * MIB},    {"MX25L12833F", 16 * MIB},
     {"MX25L51245G", 64 * MIB},  {"IS25LP064A", 8 * MIB},    {"GD25Q128", 16 * MIB},
-    {"AT25SF128A", 16 * MIB},
+    {"AT25SF128A", 16 * MIB},   {"AT25QF128A", 16 * MIB}, /* no SFDP: ID table */
 };
 
 static int run(int rc)
@@ -121,6 +121,9 @@ static void every_part(bool dual)
 		assert_int_equal(ni->addr_mode,
 		                 parts[i].size > 16 * MIB ? NOR_ADDR_4_OPS : NOR_ADDR_3);
 		assert_true(ni->quad);
+		/* the part without SFDP is configured from the JEDEC-ID table */
+		assert_int_equal(ni->p.sfdp_minor == 0xFF,
+		                 strcmp(parts[i].name, "AT25QF128A") == 0);
 		roundtrip(dual, 0x12345, 5000);
 		roundtrip(dual, 3 * 65536 * k + 1, 600); /* odd start */
 		if (parts[i].size > 16 * MIB)
