@@ -380,6 +380,12 @@ def case_qspi_big_dual(env):
                    extra=("--flash", "MX25L51245G"), dual=True)
 
 
+def case_qspi_no_sfdp(env):
+    # the GIGA R1's JEDEC ID (1F 89 01) on a chip without SFDP (AT25QF128A,
+    # as third-party tables list it): the driver's JEDEC-ID table path
+    qspi_roundtrip(env, "giga-r1", 256 * 1024 + 5, 0x20003, extra=("--flash", "AT25QF128A"))
+
+
 def case_examples_boot(env):
     """The example applications built by arm-none-eabi-gcc (make firmware):
     flashed with qdfu, each starts where it was linked."""
