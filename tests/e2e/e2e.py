@@ -126,7 +126,7 @@ def case_list(env):
     check(found, "dfu-util -l found no DFU device:\n" + out)
     alts = {int(a): (vid, pid, name, serial) for vid, pid, path, a, name, serial in found}
     check(alts[0][0:2] == ("0483", "df11"), "VID:PID %s:%s" % alts[0][0:2])
-    check(alts[0][2] == "@Internal Flash  /0x08000000/01*128Ka,15*128Kg",
+    check(alts[0][2] == "@Internal Flash  /0x08020000/15*128Kg/0x08000000/01*128Ka",
           "alt 0 name %r" % alts[0][2])
     check(re.fullmatch(r"[0-9A-F]{24}", alts[0][3]), "serial %r" % alts[0][3])
     for alt, (_, _, name, _) in alts.items():
