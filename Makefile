@@ -10,7 +10,10 @@ CTEST_ARGS ?=
 # See docs/porting.md.
 board_file_arg = -DQDFU_BOARD_FILE=$(if $(BOARD_FILE),$(abspath $(BOARD_FILE)),)
 
-.PHONY: all deps build firmware test demo bench fuzz format lint clean
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all deps build firmware test demo bench fuzz format lint clean release install deb
 
 all: build
 
@@ -53,6 +56,22 @@ format:
 
 lint: build
 	./scripts/lint.sh
+
+# For users: optimised, no sanitizers, no tests, warnings not fatal
+# (build/release); `make install PREFIX=/usr DESTDIR=/tmp/root` stages it.
+release:
+	@./scripts/install-deps.sh tool
+	cmake --preset release -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build --preset release -j $(JOBS)
+
+install: release
+	DESTDIR=$(DESTDIR) cmake --install build/release
+
+# Debian packages (qdfu, libqdfu1, libqdfu-dev) built with dpkg-buildpackage
+# from a copy of the tree in build/deb/, then checked with lintian.
+deb:
+	@./scripts/install-deps.sh deb
+	./scripts/make-deb.sh
 
 clean:
 	rm -rf build

@@ -63,6 +63,8 @@ static int ctl(struct qh_dev *d, uint8_t type, uint8_t req, uint16_t value, uint
 		return rc;
 	if (rc == QH_E_PIPE)
 		return qh_fail(e, rc, "the device refused %s (stall)", what);
+	if (rc == QH_E_CANCELLED)
+		return qh_fail(e, rc, "cancelled before %s", what);
 	if (rc == QH_E_NODEV) /* gone in the middle of an operation: a device error */
 		return qh_fail(e, QH_E_USB, "the device disconnected during %s", what);
 	if (rc == QH_E_TIMEOUT)
