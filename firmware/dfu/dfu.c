@@ -77,11 +77,15 @@ static struct {
 	uint16_t up_block, up_len;
 	bool session_open; /* an erase/write happened since the last close */
 	bool session_dirty;
+	uint32_t image_desc_addr; /* for INFO: where hosts write the descriptor */
 	bool leave_pending;
 
 	/* vendor CRC */
 	bool crc_wanted, crc_running;
 	uint32_t crc_addr, crc_len, crc_value, crc_status;
+
+	/* why the device is in DFU mode, for INFO (dfu_set_why) */
+	uint8_t why, fault;
 
 	uint8_t status_buf[6];
 	uint8_t small[16];
@@ -496,7 +500,13 @@ static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl 
 		memcpy(&dfu.small[QDFU_PROTO_INFO_MAGIC], QDFU_PROTO_MAGIC, 4);
 		dfu.small[QDFU_PROTO_INFO_VERSION] = QDFU_PROTO_VERSION;
 		dfu.small[QDFU_PROTO_INFO_CAPS] = QDFU_PROTO_CAP_CRC32 | QDFU_PROTO_CAP_JOURNAL;
+		if (dfu.image_desc_addr) {
+			dfu.small[QDFU_PROTO_INFO_CAPS] |= QDFU_PROTO_CAP_IMAGE_DESC;
+			qdfu_put_le32(&dfu.small[QDFU_PROTO_INFO_DESC_ADDR], dfu.image_desc_addr);
+		}
 		qdfu_put_le16(&dfu.small[QDFU_PROTO_INFO_FW_VERSION], 0x0001);
+		dfu.small[QDFU_PROTO_INFO_WHY] = dfu.why;
+		dfu.small[QDFU_PROTO_INFO_FAULT] = dfu.fault;
 		c->buf = dfu.small;
 		c->len = QDFU_PROTO_INFO_LEN;
 		return USBD_REPLY_IN;
@@ -730,12 +740,14 @@ static void done_upload(const struct usb_setup *s)
 		                : DFU_STATE_UPLOAD_IDLE;
 }
 
+/* ABORT ends a download sequence but never commits it: clients send it
+ * between the steps of one update (qdfu between memories, dfu-util per
+ * element), so only a manifestation says the update is complete
+ * (docs/decisions/image-descriptor.md). */
 static void done_abort(void)
 {
 	if (dfu.state == DFU_STATE_DNLOAD_IDLE && mem_flush() != QDFU_OK)
 		dfu.session_dirty = true;
-	if (dfu.state == DFU_STATE_DNLOAD_IDLE)
-		close_session(); /* clean end of a download sequence */
 	else if (dfu.state == DFU_STATE_DNLOAD_SYNC)
 		dfu.session_dirty = true; /* aborted mid-operation */
 	dfu.state = DFU_STATE_IDLE;
@@ -822,9 +834,19 @@ static bool class_set_alt(uint8_t alt)
 	return true;
 }
 
+/* The host vanished in the middle of a download (bus reset, unplug): what
+ * it sent so far is not an update a later bare leave may commit. */
+static void mark_cut_sequence(void)
+{
+	if (dfu.state == DFU_STATE_DNLOAD_SYNC || dfu.state == DFU_STATE_DNBUSY ||
+	    dfu.state == DFU_STATE_DNLOAD_IDLE)
+		dfu.session_dirty = true;
+}
+
 static void class_reset(bool configured)
 {
 	QDFU_UNUSED(configured);
+	mark_cut_sequence();
 	/* USB reset / SET_CONFIGURATION: back to dfuIDLE (DFU 1.1 A.2.2),
 	 * except that an error survives until CLRSTATUS so the host sees it */
 	if (dfu.state != DFU_STATE_ERROR) {
@@ -842,6 +864,7 @@ static void class_reset(bool configured)
 static void class_suspend(void)
 {
 	/* a session cut by unplug stays open (never committed) */
+	mark_cut_sequence();
 	dfu.gs_held = false;
 	dfu.up_held = false;
 	dfu.abort_held = false;
@@ -856,6 +879,12 @@ const struct usbd_class dfu_class = {
     .suspend = class_suspend,
 };
 
+void dfu_set_why(uint8_t why, uint8_t fault_exception)
+{
+	dfu.why = why;
+	dfu.fault = fault_exception;
+}
+
 void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts)
 {
 	memset(&dfu, 0, sizeof(dfu));
@@ -867,6 +896,11 @@ void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts)
 	/* like ST's ROM: the pointer starts at the first memory (0x08000000) */
 	if (mem_region_at(0))
 		dfu.addr = mem_region_at(0)->base;
+}
+
+void dfu_set_image_desc(uint32_t addr)
+{
+	dfu.image_desc_addr = addr;
 }
 
 static void crc_task(void)

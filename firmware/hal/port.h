@@ -52,6 +52,19 @@ void port_uid(uint8_t uid[12]);
 uint32_t port_noinit_get(void);
 void port_noinit_set(uint32_t v);
 
+/* A fault the bootloader took in its previous run, recorded in no-init RAM
+ * by the target's fault handlers before they reset the MCU (instead of
+ * looping forever in the vector). */
+struct port_fault {
+	uint8_t exception; /* 2 NMI, 3 HardFault, 4 MemManage, 5 BusFault, 6 UsageFault */
+	uint32_t cfsr, hfsr;
+	uint32_t addr; /* BFAR or MMFAR when valid, else 0 */
+	uint32_t pc;   /* stacked PC, 0 if the stack could not be read */
+};
+/* Returns true and fills f once after such a reset (the record is
+ * cleared); false otherwise. */
+bool port_take_fault(struct port_fault *f);
+
 /* The board's "enter bootloader" button, debounced by the caller. */
 bool port_button_pressed(void);
 void port_led(bool on);

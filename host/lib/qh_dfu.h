@@ -77,6 +77,9 @@ struct qh_qdfu_info {
 	uint8_t proto, caps;
 	uint16_t fw_version;
 	uint32_t flags;
+	uint32_t desc_addr; /* image descriptor unit (caps & QDFU_PROTO_CAP_IMAGE_DESC) */
+	uint8_t why;        /* QDFU_PROTO_WHY_*: why the device is in DFU mode */
+	uint8_t fault;      /* exception that reset the bootloader, 0 none */
 };
 
 struct qh_dev_info {
@@ -128,6 +131,12 @@ struct qh_dev {
 	/* The plan whose every page the last qh_op_program found already right
 	 * (by device CRC): verifying it by CRC again would prove nothing new. */
 	const struct qh_plan *proven_plan;
+	/* The device boots by image descriptor and the image has one: it was
+	 * written last (desc_written) or was already in place. */
+	int image_desc, desc_written;
+	/* Nothing was erased or written: the image was already in place and
+	 * the leave only (re)commits it. */
+	int recommit_only;
 };
 
 struct qh_dfu_status {

@@ -20,6 +20,7 @@ static struct {
 	bool out_armed;
 	bool stalled;
 	uint32_t noinit;
+	struct port_fault fault; /* exception 0: none recorded */
 	bool button;
 	void (*task)(void);
 } m;
@@ -46,6 +47,20 @@ void mock_set_task(void (*task)(void))
 void mock_set_button(bool held)
 {
 	m.button = held;
+}
+
+void mock_set_fault(const struct port_fault *f)
+{
+	m.fault = *f;
+}
+
+bool port_take_fault(struct port_fault *f)
+{
+	if (!m.fault.exception)
+		return false;
+	*f = m.fault;
+	memset(&m.fault, 0, sizeof(m.fault));
+	return true;
 }
 
 /* The host sleeps: the device keeps running meanwhile, so step the clock

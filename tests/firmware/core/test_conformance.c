@@ -155,7 +155,7 @@ static void test_cc06_bootloader_sector_read_only(void **state)
 	get_config();
 	char s[130];
 	get_string_ascii(find_desc(4, 0)[8], s, sizeof(s));
-	assert_string_equal(s, "@Internal Flash  /0x08000000/01*128Ka,15*128Kg");
+	assert_string_equal(s, "@Internal Flash  /0x08020000/15*128Kg/0x08000000/01*128Ka");
 }
 
 static void test_cc06b_bank2_read_only_while_the_m4_runs(void **state)
@@ -166,7 +166,8 @@ static void test_cc06b_bank2_read_only_while_the_m4_runs(void **state)
 	get_config();
 	char s[130];
 	get_string_ascii(find_desc(4, 0)[8], s, sizeof(s));
-	assert_string_equal(s, "@Internal Flash  /0x08000000/01*128Ka,07*128Kg,08*128Ka");
+	assert_string_equal(s,
+	                    "@Internal Flash  /0x08020000/07*128Kg,08*128Ka/0x08000000/01*128Ka");
 	uint8_t data[64] = {0};
 	assert_int_equal(fx_write_block(0x08100000u, data, sizeof(data)), DFU_STATUS_ERR_TARGET);
 	assert_int_equal(h7_iflash_array(simport_iflash_model())[0x100000], 0xFF);
