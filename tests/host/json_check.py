@@ -15,29 +15,14 @@ import shutil
 import subprocess
 import sys
 
+from hexfile import ihex
+
 QDFU = os.environ["QDFU"]
 SIM = os.environ["QDFU_SIM"]
 BOARD = os.environ.get("E2E_BOARD", "portenta-h7")
 WORK = sys.argv[1]
 KEYS = {"version", "event", "command", "ok", "exit", "error", "result"}
 failures = []
-
-
-def ihex(addr, data):
-    """Intel HEX text of data at addr (type 04 + 00 records, 01 end)."""
-    lines = []
-
-    def rec(kind, a, payload):
-        b = bytes([len(payload), (a >> 8) & 0xFF, a & 0xFF, kind]) + payload
-        lines.append(":" + (b + bytes([(-sum(b)) & 0xFF])).hex().upper())
-
-    for off in range(0, len(data), 16):
-        a = addr + off
-        if off == 0 or (a & 0xFFFF) == 0:
-            rec(4, 0, bytes([(a >> 24) & 0xFF, (a >> 16) & 0xFF]))
-        rec(0, a & 0xFFFF, data[off:off + 16])
-    rec(1, 0, b"")
-    return "\n".join(lines) + "\n"
 
 
 def check(cond, what):
