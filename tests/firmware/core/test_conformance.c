@@ -90,7 +90,16 @@ static void test_cc02_functional_descriptor(void **state)
 	/* willDetach (bit3) without manifestation tolerance: after leave the
 	 * device detaches itself and starts the application */
 	assert_int_equal(f[2] & 0x0F, 0x0B);
-	assert_null(find_desc(0x21, 1)); /* exactly one */
+	/* one copy right after each alternate setting's interface descriptor:
+	 * fwupd 2.0 takes the descriptor following each DFU interface as its
+	 * functional descriptor (docs/decisions/functional-descriptor.md) */
+	for (int alt = 0; find_desc(4, alt); alt++) {
+		const uint8_t *i = find_desc(4, alt);
+		assert_int_equal(i[9 + 1], 0x21);
+		assert_memory_equal(i + 9, f, 9);
+	}
+	assert_non_null(find_desc(0x21, 1));
+	assert_null(find_desc(0x21, 2)); /* one per alt: internal + QSPI */
 }
 
 static void test_cc03_string_exact_length_and_langid(void **state)
