@@ -26,6 +26,8 @@ struct station {
 	char (*done)[160]; /* keys of the boards flashed this session */
 	size_t ndone, cap;
 	unsigned pass, failed;
+	struct qh_found *prev; /* the previous scan */
+	size_t nprev;
 };
 
 static void board_key(const struct qh_found *f, char *key, size_t len)
@@ -58,22 +60,43 @@ static int remember(struct station *s, const char *key)
 	return QH_OK;
 }
 
-/* The new boards attached now (not flashed yet, openable). */
+/* Was f (same bus address, same key) in the previous scan? A board is
+ * flashed only once it has been seen twice, 200 ms apart: while it
+ * enumerates its strings may not be readable yet, or it may re-enumerate. */
+static int settled(const struct station *s, const struct qh_found *f, const char *key)
+{
+	for (size_t i = 0; i < s->nprev; i++) {
+		char k[160];
+		board_key(&s->prev[i], k, sizeof(k));
+		if (s->prev[i].info.bus == f->info.bus &&
+		    s->prev[i].info.address == f->info.address && strcmp(k, key) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The new boards attached now (settled, not flashed yet, openable); the
+ * scan is kept for the next call. */
 static size_t new_boards(struct cli *c, struct station *s, struct qh_found **out)
 {
-	struct qh_found *list = NULL;
+	struct qh_found *list = NULL, *pick;
 	size_t n = 0, k = 0;
 
 	*out = NULL;
 	if (qh_usb_scan(c->usb, &c->match, &list, &n, NULL) != 0)
 		return 0;
-	for (size_t i = 0; i < n; i++) {
+	pick = calloc(n ? n : 1, sizeof(*pick));
+	for (size_t i = 0; pick && i < n; i++) {
 		char key[160];
 		board_key(&list[i], key, sizeof(key));
-		if (!list[i].access_denied && list[i].info.kind != QH_KIND_RUNTIME && !seen(s, key))
-			list[k++] = list[i];
+		if (!list[i].access_denied && list[i].info.kind != QH_KIND_RUNTIME &&
+		    !seen(s, key) && settled(s, &list[i], key))
+			pick[k++] = list[i];
 	}
-	*out = list;
+	free(s->prev);
+	s->prev = list;
+	s->nprev = n;
+	*out = pick;
 	return k;
 }
 
@@ -129,6 +152,10 @@ static void flash_batch(struct cli *c, struct station *s, struct qh_found *list,
 	cli_flash_targets(c, t, n, img, 0);
 	for (size_t i = 0; i < n; i++) {
 		char key[160];
+		/* gone before it could be opened (unplugged, re-enumerating):
+		 * nothing was done, try again when it is back */
+		if (t[i].rc == QH_E_NODEV && !t[i].open)
+			continue;
 		board_key(&t[i].found, key, sizeof(key));
 		remember(s, key);
 		report(c, &t[i], t[i].ms ? t[i].ms : cli_now_ms() - t0);
@@ -178,6 +205,7 @@ int cli_production(struct cli *c, const struct qh_image *img)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	free(s.done);
+	free(s.prev);
 	if (c->json) {
 		fprintf(c->jr, "\"passed\":%u,\"failed\":%u", s.pass, s.failed);
 		c->jr_complete = 1;
