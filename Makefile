@@ -4,6 +4,11 @@
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
+# BOARD_FILE=path/to/my_board.c adds an out-of-tree board description to
+# `make build` (qdfu-sim --board my_board) and `make firmware`
+# (build/my_board/qdfu-my_board.*); it stays configured until BOARD_FILE= (empty).
+# See docs/porting.md.
+board_file_arg = -DQDFU_BOARD_FILE=$(if $(BOARD_FILE),$(abspath $(BOARD_FILE)),)
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -23,10 +28,13 @@ build/arm/CMakeCache.txt: | deps
 
 # Host side: build/host/qdfu, build/host/qdfu-sim and the tests.
 build: deps build/host/CMakeCache.txt
+	$(if $(filter undefined,$(origin BOARD_FILE)),,cmake --preset host $(board_file_arg) >/dev/null)
 	cmake --build --preset host -j $(JOBS)
 
-# Every board's bootloader into build/<board>/ (.elf, .hex, .bin).
+# Every board's bootloader into build/<board>/ (.elf, .hex, .bin), each board
+# description checked first.
 firmware: deps build/arm/CMakeCache.txt
+	$(if $(filter undefined,$(origin BOARD_FILE)),,cmake --preset arm $(board_file_arg) >/dev/null)
 	cmake --build --preset arm -j $(JOBS)
 
 test: build firmware

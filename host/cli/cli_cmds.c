@@ -73,6 +73,51 @@ static void print_layout_text(struct cli *c, const struct qh_alt *a)
 	}
 }
 
+/* INFO bytes 10 and 11 (docs/protocol.md): why the device is in DFU mode. */
+static const char *why_str(uint8_t why)
+{
+	switch (why) {
+	case QDFU_PROTO_WHY_REQUESTED:
+		return "the application asked for the bootloader";
+	case QDFU_PROTO_WHY_BUTTON:
+		return "DFU requested (button held, or qdfu-sim --enter dfu)";
+	case QDFU_PROTO_WHY_NO_APP:
+		return "no valid application (never flashed, erased, or no vector table)";
+	case QDFU_PROTO_WHY_INTERRUPTED:
+		return "the last update was interrupted";
+	case QDFU_PROTO_WHY_FAULT:
+		return "the bootloader reset after a fault";
+	default:
+		return "not reported";
+	}
+}
+
+static const char *fault_str(uint8_t exception)
+{
+	switch (exception) {
+	case 2:
+		return "NMI";
+	case 3:
+		return "HardFault";
+	case 4:
+		return "MemManage fault";
+	case 5:
+		return "BusFault";
+	case 6:
+		return "UsageFault";
+	default:
+		return exception >= 16 ? "unexpected interrupt" : "exception";
+	}
+}
+
+static void print_why_text(struct cli *c, const struct qh_qdfu_info *q)
+{
+	fprintf(c->out, "    in DFU mode: %s", why_str(q->why));
+	if (q->fault)
+		fprintf(c->out, " (%s, exception %u)", fault_str(q->fault), q->fault);
+	fputc('\n', c->out);
+}
+
 static void print_device_text(struct cli *c, const struct qh_found *f)
 {
 	const struct qh_dev_info *i = &f->info;
@@ -96,6 +141,8 @@ static void print_device_text(struct cli *c, const struct qh_found *f)
 		        (unsigned)(i->qdfu.fw_version >> 8), (unsigned)(i->qdfu.fw_version & 0xFF),
 		        (i->qdfu.caps & QDFU_PROTO_CAP_CRC32) ? ", device CRC" : "",
 		        (i->qdfu.flags & 1) ? ", dual-flash" : "");
+	if (i->has_qdfu_info && c->verbose)
+		print_why_text(c, &i->qdfu);
 	if (i->quirks & QH_QUIRK_SERIAL_NOT_UNIQUE)
 		fprintf(c->out, "    (ST ROM serial numbers are not unique: select with --path)\n");
 	for (unsigned k = 0; k < i->nalts; k++)
@@ -136,10 +183,13 @@ static void print_device_json(struct cli *c, const struct qh_found *f)
 	    f->access_denied ? "false" : "true", i->bcd_device, i->bcd_dfu,
 	    (unsigned)i->transfer_size, i->attrs, (unsigned)i->speed_mbps);
 	if (i->has_qdfu_info)
-		fprintf(c->jr, ",\"qdfu\":{\"protocol\":%u,\"firmware\":\"%u.%u\",\"crc\":%s}",
+		fprintf(c->jr,
+		        ",\"qdfu\":{\"protocol\":%u,\"firmware\":\"%u.%u\",\"crc\":%s,"
+		        "\"why\":%u,\"fault\":%u}",
 		        i->qdfu.proto, (unsigned)(i->qdfu.fw_version >> 8),
 		        (unsigned)(i->qdfu.fw_version & 0xFF),
-		        (i->qdfu.caps & QDFU_PROTO_CAP_CRC32) ? "true" : "false");
+		        (i->qdfu.caps & QDFU_PROTO_CAP_CRC32) ? "true" : "false", i->qdfu.why,
+		        i->qdfu.fault);
 	fprintf(c->jr, ",\"alts\":[");
 	for (unsigned k = 0; k < i->nalts; k++) {
 		const struct qh_alt *a = &i->alts[k];
@@ -251,10 +301,13 @@ static void summary_json(struct cli *c, struct cli_target *t, size_t n, const st
 		if (strcmp(c->cmd, "flash") == 0)
 			fprintf(f,
 			        ",\"pages_erased\":%zu,\"pages_unchanged\":%zu,"
-			        "\"bytes_written\":%llu,\"pages_already_erased\":%zu",
+			        "\"bytes_written\":%llu,\"pages_already_erased\":%zu,"
+			        "\"image_descriptor\":%s,\"recommit_only\":%s",
 			        t[i].dev.pages_erased, t[i].dev.pages_unchanged,
 			        (unsigned long long)t[i].dev.bytes_written,
-			        t[i].dev.pages_already_erased);
+			        t[i].dev.pages_already_erased,
+			        t[i].dev.image_desc ? "true" : "false",
+			        t[i].dev.recommit_only ? "true" : "false");
 		if (t[i].started)
 			fprintf(f, ",\"started_at\":\"0x%08X\"", (unsigned)t[i].started_at);
 		else
@@ -279,7 +332,14 @@ static void summary_line(struct cli *c, const struct cli_target *t, const struct
 	char dur[32];
 
 	cli_duration_str(t->ms, dur, sizeof(dur));
-	if (strcmp(c->cmd, "flash") == 0) {
+	if (strcmp(c->cmd, "flash") == 0 && t->dev.recommit_only) {
+		char start[80];
+		start_note(t, start, sizeof(start));
+		fprintf(c->out,
+		        "%s: flash ok in %s: the image (%llu bytes) was already in place; nothing "
+		        "erased or written, only (re)committed%s\n",
+		        t->label, dur, (unsigned long long)qh_image_bytes(img), start);
+	} else if (strcmp(c->cmd, "flash") == 0) {
 		char start[80];
 		start_note(t, start, sizeof(start));
 		fprintf(c->out,
