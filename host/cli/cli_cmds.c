@@ -143,6 +143,8 @@ static void print_device_text(struct cli *c, const struct qh_found *f)
 		        (i->qdfu.flags & 1) ? ", dual-flash" : "");
 	if (i->has_qdfu_info && c->verbose)
 		print_why_text(c, &i->qdfu);
+	if (i->qdfu_guid && c->verbose)
+		fprintf(c->out, "    Microsoft OS 2.0 descriptors name qdfu's interface GUID\n");
 	if (i->quirks & QH_QUIRK_SERIAL_NOT_UNIQUE)
 		fprintf(c->out, "    (ST ROM serial numbers are not unique: select with --path)\n");
 	for (unsigned k = 0; k < i->nalts; k++)
@@ -179,9 +181,10 @@ static void print_device_json(struct cli *c, const struct qh_found *f)
 	fprintf(
 	    c->jr,
 	    ",\"access\":%s,\"bcd_device\":\"0x%04x\",\"bcd_dfu\":\"0x%04x\",\"transfer_size\":%u,"
-	    "\"attributes\":%u,\"speed_mbps\":%u",
+	    "\"attributes\":%u,\"speed_mbps\":%u,\"qdfu_guid\":%s",
 	    f->access_denied ? "false" : "true", i->bcd_device, i->bcd_dfu,
-	    (unsigned)i->transfer_size, i->attrs, (unsigned)i->speed_mbps);
+	    (unsigned)i->transfer_size, i->attrs, (unsigned)i->speed_mbps,
+	    i->qdfu_guid ? "true" : "false");
 	if (i->has_qdfu_info)
 		fprintf(c->jr,
 		        ",\"qdfu\":{\"protocol\":%u,\"firmware\":\"%u.%u\",\"crc\":%s,"

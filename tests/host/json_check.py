@@ -101,6 +101,8 @@ run(["flash", "--json", app, "--device", "ffff:fffe"], 5, name="no device")
 # Through the simulator.
 o = run(["list", "--json"], 0, st)
 check(o and len(o["result"]["devices"]) == 1, "list: one device")
+check(o and o["result"]["devices"][0].get("qdfu_guid") is True,
+      "list: qdfu recognised by its MS OS 2.0 interface GUID")
 o = run(["flash", "--json", app, "--no-reset"], 0, st)
 check(o and o["result"]["devices"][0]["ok"] is True, "flash: device ok")
 o = run(["verify", "--json", app], 0, st)
