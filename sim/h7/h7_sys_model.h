@@ -22,12 +22,14 @@
 #include <stdint.h>
 
 #include "boards/board.h"
+#include "sim/h7/cm4_model.h"
 
 struct h7_sys_config {
 	enum board_supply wired;   /* how the board is really wired */
 	bool supply_preconfigured; /* an earlier stage (ROM) already wrote it */
 	bool pll3_left_on;         /* an earlier stage left PLL3 running from HSE */
 	bool pll_never_locks;      /* PLL1RDY never comes (a broken PLL, a test) */
+	struct cm4_config cm4;     /* dual-core parts: the M4 (cm4_model.h) */
 	uint8_t uid[12];
 };
 

@@ -32,6 +32,12 @@ uint32_t h7_flash_acr_for(uint32_t aclk_hz, unsigned vos);
 /* timebase.c: SysTick at 1 kHz from the CPU clock. */
 void h7_timebase_init(uint32_t cpu_hz);
 
+/* dualcore.c: on dual-core boards whose Cortex-M4 may run, wait (bounded)
+ * for it to park in D2 stop and hold HSEM 0 (QDFU_E_BUSY when it does not
+ * park: bank 2 then stays read-only); h7_cm4_held(): parked and held. */
+int h7_dualcore_park(const struct board *b);
+bool h7_cm4_held(void);
+
 /* system.c: keep a fault record in the no-init words (port_take_fault
  * returns it after the reset). fault.c: the fault handlers' body: record
  * what the core says (exception, CFSR, HFSR, BFAR/MMFAR, stacked PC from

@@ -44,7 +44,9 @@ static int unlock(struct flash_bank_regs *f)
 
 /* Dual-core parts: bank 2 holds the Cortex-M4's program (BOOT4 address,
  * 0x08100000 by default). While the M4 may run from it (BCM4 option bit,
- * or BOOT_C2 set) the bank is neither erased nor programmed. */
+ * or BOOT_C2 set) the bank is neither erased nor programmed, unless the M4
+ * parked in D2 stop and is held there (dualcore.c, ST's dual-core start-up
+ * handshake): then it fetches nothing until the next reset. */
 bool port_iflash_bank_writable(unsigned bank)
 {
 	const struct board *b = h7_board();
@@ -52,7 +54,7 @@ bool port_iflash_bank_writable(unsigned bank)
 		return true;
 	uint32_t optsr = mmio_read(&bank_regs(0)->OPTSR_CUR);
 	uint32_t gcr = mmio_read((volatile uint32_t *)MMIO_BASE(0x58024400u + RCC_GCR_OFFSET));
-	return !(optsr & FLASH_OPTSR_BCM4) && !(gcr & RCC_GCR_BOOT_C2);
+	return (!(optsr & FLASH_OPTSR_BCM4) && !(gcr & RCC_GCR_BOOT_C2)) || h7_cm4_held();
 }
 
 static int ready(struct flash_bank_regs *f)

@@ -80,6 +80,10 @@ int port_init(const struct board *b)
 	/* Portenta: the 25 MHz oscillator (also the ULPI PHY's reference) is
 	 * powered by PH1; switch it on first. */
 	h7_gpio_output(&b->hw.hse_enable, true);
+	/* Dual-core parts: the Cortex-M4 parks before we touch power or clocks,
+	 * and is held while we run (dualcore.c). One that does not park keeps
+	 * bank 2 read-only; that is no error for the bootloader itself. */
+	(void)h7_dualcore_park(b);
 	rc = h7_power_init(b);
 	if (rc)
 		first = rc;

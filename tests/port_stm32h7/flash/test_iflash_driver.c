@@ -27,6 +27,12 @@ const struct board *h7_board(void)
 {
 	return &dual_board;
 }
+/* dualcore.c: the M4 parked in D2 stop and held through HSEM 0 */
+static bool cm4_held;
+bool h7_cm4_held(void)
+{
+	return cm4_held;
+}
 static uint32_t rcc_gcr;
 static uint32_t rcc_read(void *ctx, uint32_t off, unsigned w)
 {
@@ -52,6 +58,7 @@ static int setup(void **state)
 	vclock_init(VCLOCK_VIRTUAL);
 	mmio_reset();
 	rcc_gcr = 0;
+	cm4_held = false;
 	if (mmio_register(0x58024400u, 0x400, &rcc_ops, NULL) || scs_model_init())
 		return -1;
 	return flash_ctrl_model_init();
@@ -215,6 +222,14 @@ static void test_bank2_refused_while_the_m4_may_run_from_it(void **state)
 	assert_true(port_iflash_bank_writable(1));
 	assert_int_equal(port_iflash_program_start(0x08100000u, w), QDFU_OK);
 	assert_int_equal(finish(), QDFU_OK);
+	/* BCM4 set, but the M4 parked and is held (issue 11 item 5): bank 2 can
+	 * be updated on a DISCO board as shipped */
+	flash_ctrl_model_set_optsr(1u << 22);
+	cm4_held = true;
+	assert_true(port_iflash_bank_writable(1));
+	assert_int_equal(port_iflash_erase_start(9), QDFU_OK);
+	assert_int_equal(finish(), QDFU_OK);
+	cm4_held = false;
 }
 
 int main(void)
