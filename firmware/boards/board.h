@@ -36,6 +36,11 @@ struct board_pin {
 		0xFF, 0, 0, 0                                                                      \
 	}
 
+enum board_pmic {
+	BOARD_PMIC_NONE = 0,
+	BOARD_PMIC_PF1550, /* NXP PF1550 on I2C1 (Portenta H7) */
+};
+
 struct board_hw {
 	enum board_supply supply;
 	uint32_t hse_hz; /* 0 = no crystal: HSI48 + CRS */
@@ -47,6 +52,9 @@ struct board_hw {
 	struct board_pin qspi_io[8]; /* bank 1 IO0..3, bank 2 IO0..3 */
 	struct board_pin button;
 	struct board_pin led;
+	/* a PMIC the bootloader must bring up (pins used only when pmic != NONE) */
+	enum board_pmic pmic;
+	struct board_pin pmic_scl, pmic_sda, pmic_standby;
 };
 
 struct board {

@@ -40,5 +40,12 @@ const struct board board_portenta_h7 = {
                         BOARD_PIN_NONE},
             .button = BOARD_PIN_NONE,
             .led = {10, 6, 0, 0}, /* PK6 green, active-low */
+            /* PF1550 on I2C1: SCL PB6, SDA PB7 (AF4); STANDBY PJ0, high =
+             * standby (Arduino's mcuboot-arduino-stm32h7 app/board.h,
+             * app/power/power.cpp; shared facts "Traps found by review" 2) */
+            .pmic = BOARD_PMIC_PF1550,
+            .pmic_scl = {1, 6, 4, 1},
+            .pmic_sda = {1, 7, 4, 1},
+            .pmic_standby = {9, 0, 0, 1},
         },
 };

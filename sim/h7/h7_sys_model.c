@@ -478,6 +478,16 @@ unsigned h7_sys_model_pin_af(unsigned port, unsigned pin)
 	return port < 11 && pin < 16 ? (s.gpio[port][8 + pin / 8] >> (4 * (pin % 8))) & 0xFu : 0;
 }
 
+bool h7_sys_model_open_drain(unsigned port, unsigned pin)
+{
+	return port < 11 && pin < 16 && ((s.gpio[port][1] >> pin) & 1u);
+}
+
+uint32_t h7_sys_model_rcc(uint32_t off)
+{
+	return off < 0x100u ? s.rcc[off / 4] : 0u;
+}
+
 bool h7_sys_model_take_reset(void)
 {
 	return scs_model_take_reset();

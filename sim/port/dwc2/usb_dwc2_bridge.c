@@ -31,7 +31,9 @@
 #include "sim/h7/dwc2_model.h"
 #include "sim/h7/h7_board_usb.h"
 #include "sim/h7/h7_sys_model.h"
+#include "sim/h7/i2c_model.h"
 #include "sim/h7/mmio_bus.h"
+#include "sim/h7/pf1550_model.h"
 #include "port/stm32h7/h7_sys.h"
 #include "sim/port/simport_sys.h"
 #include "sim/port/simport.h"
@@ -151,6 +153,13 @@ int simport_usb_power_on(const struct board *b)
 	bridge.m = dwc2m_create(h7_board_usb_base(b), h7_board_usb_phy(b));
 	if (!bridge.m)
 		return QDFU_E_NO_DEVICE;
+	if (b->hw.pmic == BOARD_PMIC_PF1550) {
+		/* Portenta: the ULPI PHY's rails come from the PF1550 on I2C1 */
+		if (i2c_model_init())
+			return QDFU_E_NO_DEVICE;
+		pf1550_model_init(true);
+		dwc2m_set_phy_power(bridge.m, pf1550_model_phy_rails_ok);
+	}
 	bridge.boots++;
 	bridge.addr = 0;
 	bridge.new_addr_due = false;
@@ -158,7 +167,8 @@ int simport_usb_power_on(const struct board *b)
 	/* The target's port_init before the core starts USB (system.c). */
 	int rc = h7_power_init(b);
 	int c = h7_clock_init(b);
-	return rc ? rc : c;
+	int p = h7_pmic_init(b);
+	return rc ? rc : c ? c : p;
 }
 
 void simport_usb_teardown(void)
