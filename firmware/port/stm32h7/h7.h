@@ -11,6 +11,12 @@
 
 #include "boards/board.h"
 
+/* Where the bootloader's code runs after Reset_Handler (startup.c,
+ * stm32h7_bootloader.ld): 1 = ITCM, so nothing stalls while bank 1 is
+ * erased or programmed. Checked on every board image by the h7_itcm_layout
+ * test; the DWC2 build of the simulator stalls the CPU when it is 0. */
+#define H7_CODE_IN_ITCM 1
+
 /* GPIO (gpio.c) */
 void h7_gpio_af(const struct board_pin *p);            /* alternate function, very high speed */
 void h7_gpio_af_open_drain(const struct board_pin *p); /* I2C */

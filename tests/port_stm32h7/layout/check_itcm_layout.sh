@@ -15,6 +15,13 @@ if ! command -v "$nm" >/dev/null 2>&1; then
 	echo "SKIPPED: $nm not installed"
 	exit 0
 fi
+# The simulator trusts H7_CODE_IN_ITCM (port/stm32h7/h7.h) to decide whether
+# the CPU stalls during bank-1 operations: the images must agree with it.
+hdr="$dir/../firmware/port/stm32h7/h7.h"
+if ! grep -q '^#define H7_CODE_IN_ITCM 1' "$hdr" 2>/dev/null; then
+	echo "$hdr: H7_CODE_IN_ITCM is not 1; this check expects code in ITCM"
+	exit 1
+fi
 found=0
 rc=0
 for elf in "$dir"/*/qdfu-*.elf; do
