@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "boot/boot.h"
+#include "boot/image.h"
 #include "boot/journal.h"
 #include "common/err.h"
 #include "dfu/dfu.h"
@@ -91,6 +92,21 @@ static const struct dfu_hooks hooks = {
     .unprotect = hook_unprotect,
 };
 
+/* The image descriptor's unit: the small erase unit just below the
+ * journal, when it is one hosts may write (every supported chip: the
+ * largest erase type is 16 smallest ones). */
+static void setup_descriptor(const struct mem_region *q)
+{
+	uint32_t jbase, junit, pb, ps;
+	uint8_t attr = 0;
+	if (region_qspi_journal(q, &jbase, &junit) && jbase - q->base >= junit &&
+	    mem_region_page(q, jbase - junit, &pb, &ps, &attr) && ps == junit &&
+	    (attr & MEM_ATTR_WRITE) && (attr & MEM_ATTR_ERASE))
+		image_init(pb, ps);
+	else
+		image_init(0, 0);
+}
+
 static void setup_memories(const struct board *b)
 {
 	mem_init();
@@ -104,8 +120,10 @@ static void setup_memories(const struct board *b)
 			journal_init(&bl.qspi, jbase, junit);
 		else
 			journal_init(NULL, 0, 0);
+		setup_descriptor(&bl.qspi);
 	} else {
 		journal_init(NULL, 0, 0);
+		image_init(0, 0);
 	}
 	mem_set_write_hook(boot_learn_vtor);
 }
@@ -143,6 +161,7 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	port_uid(uid);
 	usbd_init(dfu_desc_build(b, uid, bl.layout_ptrs, nalts), &dfu_class);
 	dfu_init(&hooks, nalts);
+	dfu_set_image_desc(image_available() ? image_desc_addr() : 0);
 	dfu_set_why(bl.decision.why, fault.exception);
 	port_usb_init(b);
 	port_usb_connect(true);

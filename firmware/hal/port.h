@@ -74,6 +74,11 @@ void port_led(bool on);
  * event; the host port in virtual time moves the clock to the next model
  * deadline, so a wait there ends as it would on silicon. */
 void port_wait_hint(void);
+/* The main loop wants to run again at port_millis() == at_ms (a timer of
+ * its own, e.g. the end of a held GETSTATUS). Targets whose main loop spins
+ * ignore it; the host port in virtual time records it as a deadline so the
+ * clock stops there instead of jumping past it. */
+void port_wake_hint(uint32_t at_ms);
 
 /* Reset the whole MCU. On the host, ends the simulated run loop. */
 void port_reset(void);

@@ -8,13 +8,15 @@
 #include "sim/h7/mmio_bus.h"
 #include "sim/h7/scs_model.h"
 
-#define CTRL_BASE  0x52002000u
-#define ARRAY_BASE 0x08000000u
-#define BANK_SIZE  (1024u * 1024u)
-#define SECTOR     131072u
-#define WORD       32u
-#define ERASE_US   1100000u
-#define PROGRAM_US 16u
+#define CTRL_BASE      0x52002000u
+#define ARRAY_BASE     0x08000000u
+#define BANK_SIZE      (1024u * 1024u)
+#define SECTOR         131072u
+#define WORD           32u
+#define ERASE_US       1100000u
+#define ERASE_MAX_US   2200000u /* as sim/h7/h7_iflash.h */
+#define PROGRAM_US     16u
+#define PROGRAM_MAX_US 600u
 
 /* SR / CR bits (RM0399) */
 #define SR_BSY      (1u << 0)
@@ -124,7 +126,7 @@ static void erase_sector(unsigned bi, struct bank *k, unsigned snb)
 	memset(m.mem + off0, 0xFF, SECTOR);
 	memset(m.programmed + off0 / WORD, 0, SECTOR / WORD);
 	memset(m.ecc_bad + off0 / WORD, 0, SECTOR / WORD);
-	set_busy(k, ERASE_US);
+	set_busy(k, (uint32_t)vclock_chip_us(ERASE_US, ERASE_MAX_US));
 }
 
 static void cr_write(unsigned bi, struct bank *k, uint32_t v)
@@ -223,7 +225,7 @@ static void commit_word(struct bank *k)
 	m.programs++;
 	k->buf_count = 0;
 	memset(k->buf_mask, 0, WORD);
-	set_busy(k, PROGRAM_US);
+	set_busy(k, (uint32_t)vclock_chip_us(PROGRAM_US, PROGRAM_MAX_US));
 }
 
 static void array_write(void *ctx, uint32_t off, uint32_t v, unsigned width)

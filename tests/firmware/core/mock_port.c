@@ -100,6 +100,14 @@ void port_wait_hint(void)
 	vclock_advance_us(next > now ? next - now : 1000u);
 }
 
+void port_wake_hint(uint32_t at_ms)
+{
+	uint64_t now_ms = vclock_now_us() / 1000u;
+	int32_t ahead = (int32_t)(at_ms - (uint32_t)now_ms);
+	if (ahead > 0)
+		vclock_note_wake((now_ms + (uint64_t)ahead) * 1000u);
+}
+
 void port_uid(uint8_t uid[12])
 {
 	for (unsigned i = 0; i < 12; i++)

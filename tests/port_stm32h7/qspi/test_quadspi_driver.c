@@ -192,6 +192,16 @@ static void test_dual_poll_waits_for_both_chips(void **state)
 	int rc = run(nor_erase_start(0, 0x20000u, &t));
 	/* AND polling: chip 0 being ready is not enough */
 	assert_int_not_equal(rc, QDFU_OK);
+	/* the driver gave up and reset both chips; hang chip 1 again */
+	nor_chip_inject(chips[1], NOR_FAULT_STUCK_BUSY);
+	struct port_qspi_cmd wren = {.instruction = 0x06, .instruction_lines = 1};
+	struct port_qspi_cmd erase = {.instruction = 0x21,
+	                              .instruction_lines = 1,
+	                              .address_lines = 1,
+	                              .address_bytes = 4,
+	                              .address = 0};
+	assert_int_equal(port_qspi_write(&wren, NULL), QDFU_OK);
+	assert_int_equal(port_qspi_write(&erase, NULL), QDFU_OK);
 	/* the hardware auto-poll itself: read status (0x05) of both chips,
 	 * WIP (bit 0) must be clear in BOTH bytes */
 	struct port_qspi_cmd rdsr = {
