@@ -69,23 +69,11 @@ __attribute__((section(".isr_vector"), used)) const vector_t vector_table[VECTOR
 };
 QDFU_STATIC_ASSERT(sizeof(vector_table) == 4 * 166, "vector table: 16 + 150 entries");
 
-/* Unused interrupt or fault: record it and reset into DFU (fault.c,
- * issue 11 item 3); looping here hung every boot when the fault came back
- * on each one (a damaged flash word on the boot path). The stacked frame is
- * on the stack the exception used (EXC_RETURN bit 2: MSP or PSP); then a
- * fresh stack at _estack, since the fault may have been a stack overflow.
- * h7_fault_entry(exception number from IPSR, frame) does not return. */
+/* Unused interrupt or fault: fault.c (h7_fault_vector) either resumes a
+ * guarded flash read or records the fault and resets into DFU. */
 __attribute__((naked)) void Default_Handler(void)
 {
-	__asm volatile("tst lr, #4\n"
-	               "ite eq\n"
-	               "mrseq r1, msp\n"
-	               "mrsne r1, psp\n"
-	               "mrs r0, ipsr\n"
-	               "ubfx r0, r0, #0, #9\n"
-	               "ldr r2, =_estack\n"
-	               "mov sp, r2\n"
-	               "b h7_fault_entry\n");
+	__asm volatile("b h7_fault_vector\n");
 }
 
 /* A fault before the copy (nothing in ITCM yet): reset. Runs from flash. */
