@@ -73,7 +73,7 @@ static void test_info_identifies_qdfu(void **state)
 	assert_int_equal(mock_control(0xC1, 0x51, 0, 1, 16, b), MOCK_EPIPE); /* wrong interface */
 }
 
-/* INFO byte 12 says why the device is in DFU mode, byte 13 which fault
+/* INFO byte 10 says why the device is in DFU mode, byte 11 which fault
  * reset the bootloader (issue 11 item 3). */
 static void test_info_says_why_in_dfu(void **state)
 {
