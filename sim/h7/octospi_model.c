@@ -562,6 +562,27 @@ bool octospi_model_memmapped(void)
 	return fmode() == FM_MEMMAP && ospi.active;
 }
 
+/* A core read of n bytes at window offset addr in memory-mapped mode: one
+ * read command as CCR/TCR/IR/ABR describe it, with the address put in by
+ * the controller. Beyond DEVSIZE the silicon answers with a bus error. */
+int octospi_model_window_read(uint32_t addr, uint8_t *buf, uint32_t n)
+{
+	if (!octospi_model_memmapped()) {
+		fault("read of the OCTOSPI window at 0x%08x outside memory-mapped mode", addr);
+		return -1;
+	}
+	struct port_qspi_cmd c;
+	(void)decode(R(CCR), &c);
+	c.address = addr;
+	if (!address_in_range(&c) || (n && !address_in_range(&(struct port_qspi_cmd){
+	                                       .address_lines = 1, .address = addr + n - 1u}))) {
+		fault("memory-mapped read at 0x%08x beyond DEVSIZE: bus error", addr);
+		return -1;
+	}
+	bus(&c, NULL, buf, n);
+	return 0;
+}
+
 uint32_t octospi_model_reg(uint32_t off)
 {
 	return off < 0x400u ? R(off) : 0;

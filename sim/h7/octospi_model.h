@@ -44,6 +44,9 @@ const char *octospi_model_last_fault(void);
 unsigned octospi_model_commands(void);
 const struct port_qspi_cmd *octospi_model_last_cmd(void);
 bool octospi_model_memmapped(void);
+/* A core read through the window (offset from 0x90000000) in memory-mapped
+ * mode: 0, or -1 (a fault recorded: not mapped, beyond DEVSIZE). */
+int octospi_model_window_read(uint32_t addr, uint8_t *buf, uint32_t n);
 /* Raw register read for inspection (offset from OCTOSPI1's base). */
 uint32_t octospi_model_reg(uint32_t off);
 

@@ -242,6 +242,33 @@ static void test_memory_mapped_then_poll(void **state)
 	assert_model_clean();
 }
 
+/* Execute in place: the 4-byte fast read (0x0C, 8 dummy cycles) mapped
+ * over a 64 MiB chip reads what was programmed, above 16 MiB too (DEVSIZE
+ * covers the chip). */
+static void test_memory_mapped_reads_the_chip(void **state)
+{
+	(void)state;
+	ospi_setup("MX25L51245G", false);
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	static uint8_t d[512], b[512];
+	for (unsigned i = 0; i < sizeof(d); i++)
+		d[i] = (uint8_t)(i ^ 0x5A);
+	struct nor_time t;
+	uint32_t at = 0x3FF0000u; /* the last 64 KiB */
+	assert_int_equal(ospi_run(nor_erase_start(at, 0x10000u, &t)), QDFU_OK);
+	assert_int_equal(ospi_run(nor_program_start(at, d, sizeof(d), &t)), QDFU_OK);
+	struct port_qspi_cmd rd = {.instruction = 0x0C,
+	                           .instruction_lines = 1,
+	                           .address_lines = 1,
+	                           .address_bytes = 4,
+	                           .dummy_cycles = 8,
+	                           .data_lines = 1};
+	assert_int_equal(port_qspi_memmap(&rd), QDFU_OK);
+	assert_int_equal(octospi_model_window_read(at, b, sizeof(b)), 0);
+	assert_memory_equal(b, d, sizeof(b));
+	assert_model_clean();
+}
+
 /* An abort with nothing running sends nothing and leaves FMODE at 00. */
 static void test_abort_when_idle_sends_nothing(void **state)
 {
@@ -286,6 +313,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_octal_dtr_register_read, ospi_teardown),
 	    cmocka_unit_test_teardown(test_octal_dtr_poll, ospi_teardown),
 	    cmocka_unit_test_teardown(test_memory_mapped_then_poll, ospi_teardown),
+	    cmocka_unit_test_teardown(test_memory_mapped_reads_the_chip, ospi_teardown),
 	    cmocka_unit_test_teardown(test_abort_when_idle_sends_nothing, ospi_teardown),
 	    cmocka_unit_test_teardown(test_io_manager_rerouted, ospi_teardown),
 	};
