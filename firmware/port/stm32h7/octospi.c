@@ -204,8 +204,11 @@ static void timing(const struct port_qspi_cmd *c, uint32_t *tcr, uint32_t *ccr)
 	    c->mem_type == PORT_QSPI_MEM_MACRONIX ? OCTOSPI_MTYP_MACRONIX : OCTOSPI_MTYP_MICRON;
 	uint32_t dcr1 = mmio_read(&r->DCR1);
 	uint32_t want = (dcr1 & ~OCTOSPI_DCR1_MTYP_Msk) | mtyp << OCTOSPI_DCR1_MTYP_Pos;
-	if (want != dcr1)
+	if (want != dcr1) { /* as ST's BSP, which re-initialises (EN = 0) to change it */
+		mmio_clear(&r->CR, OCTOSPI_CR_EN);
 		mmio_write(&r->DCR1, want);
+		mmio_set(&r->CR, OCTOSPI_CR_EN);
+	}
 	*tcr = (c->dtr ? OCTOSPI_TCR_DHQC : OCTOSPI_TCR_SSHIFT) | (c->dummy_cycles & 31u);
 	*ccr = ccr_of(c);
 }
