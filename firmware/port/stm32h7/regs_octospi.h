@@ -3,7 +3,10 @@
  * OCTOSPI and its IO manager (OCTOSPIM) of the STM32H72x/H73x and
  * H7A3/H7B0/H7B3 (RM0468 / RM0455, OCTOSPI and OCTOSPIM chapters). Bit
  * positions as in ST's CMSIS device headers stm32h735xx.h / stm32h7b3xx.h
- * (identical in both); sequences from ST's stm32h7xx_hal_ospi.c.
+ * (identical in both); sequences from ST's stm32h7xx_hal_ospi.c. Offsets and
+ * fields cross-checked with an SVD-derived STM32H73x register file
+ * (currentmakers/cmforthlib stm32h73x/octospi.fs): equal, except that it
+ * makes DCR1.CSHT 6 bits wide; the HAL allows 1..8 cycles, the driver uses 4.
  *
  * NOT the QUADSPI layout although OCTOSPI1 sits at the QUADSPI address:
  * the prescaler is in DCR2, FMODE in CR[29:28], dummy cycles in TCR, the
