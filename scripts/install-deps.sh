@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential cmake pkg-config ninja-build
 libusb-1.0-0-dev libcmocka-dev
 umockdev libumockdev-dev libumockdev0 libglib2.0-dev
-dfu-util python3 python3-usb
+dfu-util python3 python3-usb fwupd
 gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
 qemu-system-arm
 clang clang-format cppcheck pmccabe"

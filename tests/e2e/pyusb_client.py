@@ -5,9 +5,6 @@
   pydfu FILE ADDR  micropython's pydfu: no SET_INTERFACE, SET_ADDRESS before
                    every chunk, GETSTATUS twice with no sleep, leave with
                    SET_ADDRESS(0x08000000) + DNLOAD(0, empty)
-  fwupd FILE ADDR  fwupd's dfu plugin: erase all pages first, address once,
-                   block numbers increment, sleep bwPollTimeout, verify by
-                   UPLOAD after ABORT with no GETSTATUS, attach = DNLOAD(2, empty)
   die FILE ADDR    erases and writes a few blocks, then the process is killed
   speed - -        prints libusb's speed and what the device answers to
                    DEVICE_QUALIFIER and OTHER_SPEED_CONFIGURATION (USB 2.0
@@ -92,7 +89,9 @@ def pydfu(path, addr):
     usb.util.dispose_resources(dev)
 
 
-def wait_fwupd(dev):
+def wait_idle(dev):
+    """GETSTATUS until not busy, sleeping bwPollTimeout (a poll timeout of 0
+    keeps the previous one)."""
     st, poll, state = getstatus(dev)
     while state == ST_DNBUSY:
         time.sleep(poll / 1000.0)
@@ -100,44 +99,7 @@ def wait_fwupd(dev):
         if p2:
             poll = p2
     if state == ST_ERROR:
-        sys.exit("fwupd: error status %d" % st)
-
-
-def fwupd(path, addr):
-    dev = find()
-    usb.util.claim_interface(dev, 0)
-    dev.set_interface_altsetting(0, 0)
-    size = xfer_size(dev)
-    data = open(path, "rb").read()
-    for page in range(addr & ~(PAGE - 1), addr + len(data), PAGE):
-        dnload(dev, 0, struct.pack("<BI", 0x41, page))
-        wait_fwupd(dev)
-    dnload(dev, 0, struct.pack("<BI", 0x21, addr))
-    wait_fwupd(dev)
-    for i, off in enumerate(range(0, len(data), size)):
-        dnload(dev, i + 2, data[off:off + size])
-        wait_fwupd(dev)
-    # verify: SET_ADDRESS, ABORT without GETSTATUS, UPLOAD until short
-    dnload(dev, 0, struct.pack("<BI", 0x21, addr))
-    wait_fwupd(dev)
-    dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
-    back = b""
-    block = 2
-    while True:
-        chunk = bytes(dev.ctrl_transfer(0xA1, UPLOAD, block, 0, size, 5000))
-        back += chunk
-        block += 1
-        if len(chunk) < size or len(back) >= len(data) + size:
-            break
-    if back[:len(data)] != data:
-        sys.exit("fwupd: verify mismatch")
-    dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
-    dnload(dev, 2, b"")  # attach
-    try:
-        getstatus(dev)
-    except usb.core.USBError:
-        pass  # a device that already left is fine
-    usb.util.dispose_resources(dev)
+        sys.exit("error status %d" % st)
 
 
 def cubeprog(path, addr):
@@ -149,7 +111,7 @@ def cubeprog(path, addr):
     size = xfer_size(dev)
     dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
     dnload(dev, 0, struct.pack("<BI", 0x21, 0x08000000))
-    wait_fwupd(dev)
+    wait_idle(dev)
     dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
     head = bytes(dev.ctrl_transfer(0xA1, UPLOAD, 2, 0, 1024, 5000))
     if len(head) != 1024:
@@ -158,24 +120,24 @@ def cubeprog(path, addr):
     data = open(path, "rb").read()
     for page in range(addr & ~(PAGE - 1), addr + len(data), PAGE):
         dnload(dev, 0, struct.pack("<BI", 0x41, page))
-        wait_fwupd(dev)
+        wait_idle(dev)
     for off in range(0, len(data), size):
         dnload(dev, 0, struct.pack("<BI", 0x21, addr + off))
-        wait_fwupd(dev)
+        wait_idle(dev)
         dnload(dev, 2, data[off:off + size])
-        wait_fwupd(dev)
+        wait_idle(dev)
     dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
     back = b""
     for off in range(0, len(data), size):
         dnload(dev, 0, struct.pack("<BI", 0x21, addr + off))
-        wait_fwupd(dev)
+        wait_idle(dev)
         dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
         back += bytes(dev.ctrl_transfer(0xA1, UPLOAD, 2, 0, min(size, len(data) - off), 5000))
         dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
     if back != data:
         sys.exit("cubeprog: verify mismatch")
     dnload(dev, 0, struct.pack("<BI", 0x21, addr))
-    wait_fwupd(dev)
+    wait_idle(dev)
     dnload(dev, 2, b"")
     st, poll, state = getstatus(dev)
     if state != ST_MANIFEST:
@@ -189,12 +151,12 @@ def die(path, addr):
     size = xfer_size(dev)
     data = open(path, "rb").read()
     dnload(dev, 0, struct.pack("<BI", 0x41, addr))
-    wait_fwupd(dev)
+    wait_idle(dev)
     dnload(dev, 0, struct.pack("<BI", 0x21, addr))
-    wait_fwupd(dev)
+    wait_idle(dev)
     for i in range(3):
         dnload(dev, i + 2, data[i * size:(i + 1) * size])
-        wait_fwupd(dev)
+        wait_idle(dev)
     os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -222,5 +184,5 @@ def speed(path, addr):
 
 if __name__ == "__main__":
     mode, path, addr = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
-    {"pydfu": pydfu, "fwupd": fwupd, "cubeprog": cubeprog, "die": die,
+    {"pydfu": pydfu, "cubeprog": cubeprog, "die": die,
      "speed": speed}[mode](path, addr)
