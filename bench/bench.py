@@ -7,9 +7,11 @@ clock (USB bus time per transaction at the enumerated speed, datasheet-typical f
 times), so "device time" is what the update would take on a board with a
 host that adds no latency of its own; "wall" is this machine's real time.
 """
+import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -72,6 +74,31 @@ def main():
         case("QSPI 1 MiB %s, fresh" % board, board, qs, size)
         case("QSPI 1 MiB %s, over old" % board, board, qs, size,
              lambda st, b=board: run(st, qs, b))
+
+    # fwupd (Debian's fwupdtool, no daemon): writes, then reads everything
+    # back to verify, then leaves (docs/fwupd.md)
+    if shutil.which("fwupdtool"):
+        dfu = os.path.join(work, "img.dfu")
+        subprocess.run([os.path.join(os.path.dirname(SIM), "qdfu"), "pack", "%s@0x08020000" % img,
+                        "-o", dfu, "--layout", "@Internal Flash  /0x08020000/15*128Kg"],
+                       check=True, stdout=subprocess.DEVNULL)
+        for var, sub in (("FWUPD_LOCALSTATEDIR", "var"), ("STATE_DIRECTORY", "var/lib/fwupd"),
+                         ("CACHE_DIRECTORY", "var/cache/fwupd"),
+                         ("LOCALCONF_DIRECTORY", "var/etc/fwupd"), ("FWUPD_LOCKDIR", "lock")):
+            os.environ[var] = os.path.join(work, "fwupd", sub)
+            os.makedirs(os.environ[var], exist_ok=True)
+        tool = "fwupdtool --plugins dfu --no-reboot-check"
+        dev_id = {}
+
+        def find_id(state):  # not part of the measured run
+            p = subprocess.run([SIM, "--state", state, "--", "sh", "-c",
+                                tool + " get-devices --json 2>/dev/null"], stdout=subprocess.PIPE)
+            dev_id["id"] = json.loads(p.stdout)["Devices"][0]["DeviceId"]
+        case("internal 1 MiB fresh, fwupdtool (+ verify)", "stm32h745i-disco",
+             "%s install-blob %s $(cat %s/id) >/dev/null 2>&1" % (tool, dfu, work), size,
+             lambda st: (find_id(st), open(os.path.join(work, "id"), "w").write(dev_id["id"])))
+    else:
+        print("fwupd: not measured (fwupdtool not installed)")
 
     # the same through the STM32H7 port's DWC2 driver on the register model
     # (qdfu-sim --usb dwc2): full speed on the H745 (internal PHY), high
