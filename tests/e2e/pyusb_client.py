@@ -5,6 +5,13 @@
   pydfu FILE ADDR  micropython's pydfu: no SET_INTERFACE, SET_ADDRESS before
                    every chunk, GETSTATUS twice with no sleep, leave with
                    SET_ADDRESS(0x08000000) + DNLOAD(0, empty)
+  fwupd FILE ADDR  fwupd's dfu plugin: erase all pages first, address once,
+                   block numbers increment, sleep bwPollTimeout, verify by
+                   UPLOAD after ABORT with no GETSTATUS, attach = DNLOAD(2, empty)
+  dfuutil07 FILE ADDR  dfu-util 0.7's dfuse.c: after a command exactly two
+                   GETSTATUS with a sleep of bwPollTimeout between (only
+                   bStatus checked), then ABORT and GETSTATUS == dfuIDLE;
+                   data chunks: GETSTATUS + sleep until dfuDNLOAD-IDLE
   die FILE ADDR    erases and writes a few blocks, then the process is killed
   speed - -        prints libusb's speed and what the device answers to
                    DEVICE_QUALIFIER and OTHER_SPEED_CONFIGURATION (USB 2.0
@@ -41,9 +48,32 @@ def xfer_size(dev):
     sys.exit("no DFU functional descriptor of 9 bytes in the interfaces' extra data")
 
 
+def vclock_us():
+    """The simulator's virtual clock (qdfu-sim --time virtual), or None."""
+    path = os.environ.get("QDFU_VTIME_FILE")
+    if not path:
+        return None
+    with open(path, "rb") as f:
+        return struct.unpack("<Q", f.read(8))[0]
+
+
+LONGEST_GETSTATUS = [0]  # device time of the longest GETSTATUS, us
+
+
 def getstatus(dev):
+    t0 = vclock_us()
     s = dev.ctrl_transfer(0xA1, GETSTATUS, 0, 0, 6, 20000)
+    if t0 is not None:
+        LONGEST_GETSTATUS[0] = max(LONGEST_GETSTATUS[0], vclock_us() - t0)
     return s[0], s[1] | s[2] << 8 | s[3] << 16, s[4]
+
+
+def check_hold(limit_ms, who):
+    """fwupd times each GETSTATUS out after 1.5 s (fu-dfu-device.c)."""
+    held = LONGEST_GETSTATUS[0] / 1000.0
+    print("%s: longest GETSTATUS %.1f ms" % (who, held))
+    if held > limit_ms:
+        sys.exit("%s: a GETSTATUS was held %.1f ms (limit %d)" % (who, held, limit_ms))
 
 
 def dnload(dev, block, data):
@@ -89,9 +119,7 @@ def pydfu(path, addr):
     usb.util.dispose_resources(dev)
 
 
-def wait_idle(dev):
-    """GETSTATUS until not busy, sleeping bwPollTimeout (a poll timeout of 0
-    keeps the previous one)."""
+def wait_fwupd(dev):
     st, poll, state = getstatus(dev)
     while state == ST_DNBUSY:
         time.sleep(poll / 1000.0)
@@ -99,7 +127,45 @@ def wait_idle(dev):
         if p2:
             poll = p2
     if state == ST_ERROR:
-        sys.exit("error status %d" % st)
+        sys.exit("fwupd: error status %d" % st)
+
+
+def fwupd(path, addr):
+    dev = find()
+    usb.util.claim_interface(dev, 0)
+    dev.set_interface_altsetting(0, 0)
+    size = xfer_size(dev)
+    data = open(path, "rb").read()
+    for page in range(addr & ~(PAGE - 1), addr + len(data), PAGE):
+        dnload(dev, 0, struct.pack("<BI", 0x41, page))
+        wait_fwupd(dev)
+    dnload(dev, 0, struct.pack("<BI", 0x21, addr))
+    wait_fwupd(dev)
+    for i, off in enumerate(range(0, len(data), size)):
+        dnload(dev, i + 2, data[off:off + size])
+        wait_fwupd(dev)
+    # verify: SET_ADDRESS, ABORT without GETSTATUS, UPLOAD until short
+    dnload(dev, 0, struct.pack("<BI", 0x21, addr))
+    wait_fwupd(dev)
+    dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+    back = b""
+    block = 2
+    while True:
+        chunk = bytes(dev.ctrl_transfer(0xA1, UPLOAD, block, 0, size, 5000))
+        back += chunk
+        block += 1
+        if len(chunk) < size or len(back) >= len(data) + size:
+            break
+    if back[:len(data)] != data:
+        sys.exit("fwupd: verify mismatch")
+    dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+    dnload(dev, 2, b"")  # attach
+    try:
+        getstatus(dev)
+    except usb.core.USBError:
+        pass  # a device that already left is fine
+    usb.util.dispose_resources(dev)
+    check_hold(1500, "fwupd")
 
 
 def cubeprog(path, addr):
@@ -111,7 +177,7 @@ def cubeprog(path, addr):
     size = xfer_size(dev)
     dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
     dnload(dev, 0, struct.pack("<BI", 0x21, 0x08000000))
-    wait_idle(dev)
+    wait_fwupd(dev)
     dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
     head = bytes(dev.ctrl_transfer(0xA1, UPLOAD, 2, 0, 1024, 5000))
     if len(head) != 1024:
@@ -120,29 +186,70 @@ def cubeprog(path, addr):
     data = open(path, "rb").read()
     for page in range(addr & ~(PAGE - 1), addr + len(data), PAGE):
         dnload(dev, 0, struct.pack("<BI", 0x41, page))
-        wait_idle(dev)
+        wait_fwupd(dev)
     for off in range(0, len(data), size):
         dnload(dev, 0, struct.pack("<BI", 0x21, addr + off))
-        wait_idle(dev)
+        wait_fwupd(dev)
         dnload(dev, 2, data[off:off + size])
-        wait_idle(dev)
+        wait_fwupd(dev)
     dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
     back = b""
     for off in range(0, len(data), size):
         dnload(dev, 0, struct.pack("<BI", 0x21, addr + off))
-        wait_idle(dev)
+        wait_fwupd(dev)
         dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
         back += bytes(dev.ctrl_transfer(0xA1, UPLOAD, 2, 0, min(size, len(data) - off), 5000))
         dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
     if back != data:
         sys.exit("cubeprog: verify mismatch")
     dnload(dev, 0, struct.pack("<BI", 0x21, addr))
-    wait_idle(dev)
+    wait_fwupd(dev)
     dnload(dev, 2, b"")
     st, poll, state = getstatus(dev)
     if state != ST_MANIFEST:
         sys.exit("cubeprog: leave not in dfuMANIFEST (%d)" % state)
     usb.util.dispose_resources(dev)
+
+
+def command_dfuutil07(dev, payload):
+    dnload(dev, 0, payload)
+    st, poll, state = getstatus(dev)
+    if state != ST_DNBUSY:
+        sys.exit("dfu-util 0.7: Wrong state after command download (%d)" % state)
+    time.sleep(poll / 1000.0)
+    st, poll, state = getstatus(dev)
+    if st != 0:
+        sys.exit("dfu-util 0.7: Command not correctly executed (status %d)" % st)
+    time.sleep(poll / 1000.0)
+    dev.ctrl_transfer(0x21, ABORT, 0, 0, None, 5000)
+    st, poll, state = getstatus(dev)
+    if state != ST_IDLE:
+        sys.exit("dfu-util 0.7: Failed to enter idle state on abort (%d)" % state)
+    time.sleep(poll / 1000.0)
+
+
+def dfuutil07(path, addr):
+    dev = find()
+    usb.util.claim_interface(dev, 0)
+    dev.set_interface_altsetting(0, 0 if addr < 0x90000000 else 1)
+    size = xfer_size(dev)
+    data = open(path, "rb").read()
+    page = PAGE if addr < 0x90000000 else 64 * 1024
+    for p in range(addr & ~(page - 1), addr + len(data), page):
+        command_dfuutil07(dev, struct.pack("<BI", 0x41, p))
+    for off in range(0, len(data), size):
+        command_dfuutil07(dev, struct.pack("<BI", 0x21, addr + off))
+        dnload(dev, 2, data[off:off + size])
+        while True:
+            st, poll, state = getstatus(dev)
+            time.sleep(poll / 1000.0)
+            if state in (ST_DNLOAD_IDLE, ST_ERROR, ST_MANIFEST):
+                break
+        if st != 0:
+            sys.exit("dfu-util 0.7: write failed at 0x%08x (status %d)" % (addr + off, st))
+    dev.ctrl_transfer(0x21, ABORT, 0, 0, None, 5000)
+    usb.util.dispose_resources(dev)
+    check_hold(5000, "dfu-util 0.7")
 
 
 def die(path, addr):
@@ -151,12 +258,12 @@ def die(path, addr):
     size = xfer_size(dev)
     data = open(path, "rb").read()
     dnload(dev, 0, struct.pack("<BI", 0x41, addr))
-    wait_idle(dev)
+    wait_fwupd(dev)
     dnload(dev, 0, struct.pack("<BI", 0x21, addr))
-    wait_idle(dev)
+    wait_fwupd(dev)
     for i in range(3):
         dnload(dev, i + 2, data[i * size:(i + 1) * size])
-        wait_idle(dev)
+        wait_fwupd(dev)
     os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -184,5 +291,5 @@ def speed(path, addr):
 
 if __name__ == "__main__":
     mode, path, addr = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
-    {"pydfu": pydfu, "cubeprog": cubeprog, "die": die,
-     "speed": speed}[mode](path, addr)
+    {"pydfu": pydfu, "fwupd": fwupd, "cubeprog": cubeprog, "die": die,
+     "speed": speed, "dfuutil07": dfuutil07}[mode](path, addr)
