@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -36,6 +37,11 @@
 #include "sim/vusb/vusb_proto.h"
 
 #define IDLE_POLL_MS 1
+/* Real time: a model deadline closer than this is waited for by spinning,
+ * as the MCU's main loop would (a flash word takes 16 us; sleeping 1 ms per
+ * word made a 4 KiB block take longer than the firmware's deadline on a
+ * busy host). */
+#define SPIN_MAX_US 200u
 /* NAKs in a row that only let the main loop catch up (process the SETUP)
  * before virtual time may jump to the next model deadline. */
 #define NAK_CATCH_UP 2u
@@ -177,6 +183,26 @@ static void dev_nak(void *ctx, uint32_t streak)
 		}
 	}
 	run_task();
+}
+
+/* How long the idle loop may wait for a request before the next pass of
+ * the main loop. In real time the firmware must see a model deadline (the
+ * end of a flash operation) when it happens, not up to a tick later: a
+ * close one is spun to, a farther one bounds the wait. */
+static struct timespec idle_wait(void)
+{
+	uint64_t wait_us = IDLE_POLL_MS * 1000u;
+	if (!virtual_time() && !w.app_running) {
+		uint64_t now = vclock_now_us(), next = vclock_next_deadline_us();
+		if (next > now && next - now <= SPIN_MAX_US) {
+			while (vclock_now_us() < next)
+				;
+			wait_us = 0;
+		} else if (next > now && next - now < wait_us) {
+			wait_us = next - now;
+		}
+	}
+	return (struct timespec){0, (long)(wait_us * 1000u)};
 }
 
 static const struct vusb_dev_ops dev_ops = {
@@ -387,7 +413,8 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 
 	for (;;) {
 		struct pollfd p = {.fd = req_fd, .events = POLLIN};
-		int n = poll(&p, 1, IDLE_POLL_MS);
+		struct timespec idle = idle_wait();
+		int n = ppoll(&p, 1, &idle, NULL);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n > 0) {
