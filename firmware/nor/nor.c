@@ -150,7 +150,10 @@ static const struct reset_step reset_steps[] = {
     {NOR_OP_RST, 4, true},
     {NOR_OP_RSTEN, 1, false},
     {NOR_OP_RST, 1, true},
-    /* continuous-read mode off, back to 3-byte addressing */
+    /* continuous-read mode off (0xFF, the Winbond "continuous read mode
+     * reset"), back to 3-byte addressing. Micron's XIP mode is left by a
+     * read with the XIP bit clear or by its power-loss rescue sequence (MT25Q
+     * datasheet, "XIP mode"): neither is sent here (unverified). */
     {NOR_OP_CRMR, 1, false},
     {NOR_OP_WREN, 1, false},
     {NOR_OP_EX4B, 1, false},
@@ -386,8 +389,11 @@ int nor_probe(bool dual, uint32_t clock_hz)
 	if (rc || (rc = load_params()) || (rc = set_addressing()))
 		return rc;
 	(void)unprotect(); /* a failure shows in protect_cleared */
-	/* quad reads where the QE bit could be set; 1-1-1 otherwise */
-	nor_dev.info.quad = nor_dev.info.p.quad_read && quad_enable() == QDFU_OK;
+	/* quad reads where the chip has the opcode (0x6C above 16 MiB: the
+	 * 4BAIT says) and the QE bit could be set; 1-1-1 otherwise */
+	const struct nor_params *p = &nor_dev.info.p;
+	bool quad_op = nor_dev.info.addr_mode != NOR_ADDR_4_OPS || p->op4_quad_read;
+	nor_dev.info.quad = p->quad_read && quad_op && quad_enable() == QDFU_OK;
 	(void)simple(NOR_OP_WRDI);
 	fill_geometry();
 	cfg.size_log2 = log2u(nor_dev.info.size);

@@ -42,7 +42,8 @@ struct nor_params {
 	uint32_t chip_typ_ms, chip_max_ms;
 	uint8_t qer;           /* JESD216 quad enable requirement 0..6, NOR_QER_UNKNOWN */
 	uint8_t addr_bytes;    /* from BFPT DW1: 3, or 4 (4-byte only) */
-	bool op4_read, op4_pp; /* 0x13/0x0C/0x6C and 0x12 available */
+	bool op4_read, op4_pp; /* 0x13/0x0C and 0x12 available */
+	bool op4_quad_read;    /* 0x6C (1-1-4 read, 4-byte address) available */
 	bool op4_erase;        /* a dedicated 4-byte erase opcode known (for some types) */
 	bool has_4bait;        /* a 4BAIT was parsed: its erase opcodes are the truth */
 	bool b7_wren;          /* 0xB7/0xE9 need WREN (Micron) */

@@ -329,13 +329,33 @@ static void test_4bait_trusted(void **state)
 	assert_true(p.op4_read && p.op4_pp && p.op4_erase);
 }
 
+/* Chip erase maximum: JESD216 leaves open whether DW11's program multiplier
+ * or DW10's erase multiplier applies; the larger of the two is used. */
+static void test_chip_erase_max(void **state)
+{
+	(void)state;
+	struct nor_params p;
+	static const struct {
+		uint32_t dw10_m, dw11_m, factor;
+	} cases[] = {{7, 0, 16}, {0, 7, 16}, {1, 2, 6}};
+	for (unsigned i = 0; i < 3; i++) {
+		mk();
+		put32(0x10 + 36, cases[i].dw10_m);
+		/* DW11: page 256, chip erase 10 x 4 s */
+		put32(0x10 + 40, cases[i].dw11_m | 0x80u | (0x49u << 24));
+		assert_int_equal(parse(0x10 + 64, &p), QDFU_OK);
+		assert_int_equal(p.chip_typ_ms, 40000u);
+		assert_int_equal(p.chip_max_ms, 40000u * cases[i].factor);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_models),        cmocka_unit_test(test_handmade_ok),
 	    cmocka_unit_test(test_malformed),     cmocka_unit_test(test_bad_optional_table),
 	    cmocka_unit_test(test_sector_map),    cmocka_unit_test(test_erase_type_index),
-	    cmocka_unit_test(test_4bait_trusted),
+	    cmocka_unit_test(test_4bait_trusted), cmocka_unit_test(test_chip_erase_max),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
