@@ -418,14 +418,39 @@ static uint8_t read_opcode(void)
 	return four ? NOR_OP_FAST_READ_4B : NOR_OP_FAST_READ;
 }
 
-static int read_raw(uint32_t addr, uint8_t *buf, uint32_t len)
+/* The array read the probe set up: 1-1-4 when the QE bit is set (quad),
+ * else 1-1-1 fast read; 8 dummy clocks either way. */
+static struct port_qspi_cmd read_cmd(uint32_t addr, uint32_t len)
 {
 	struct port_qspi_cmd c = cmd1(read_opcode());
 	set_addr(&c, addr);
 	c.dummy_cycles = READ_DUMMY;
 	c.data_lines = nor_dev.info.quad ? 4 : 1;
 	c.data_len = len;
+	return c;
+}
+
+static int read_raw(uint32_t addr, uint8_t *buf, uint32_t len)
+{
+	struct port_qspi_cmd c = read_cmd(addr, len);
 	return port_qspi_read(&c, buf);
+}
+
+int nor_xip_read_cmd(struct port_qspi_cmd *c)
+{
+	if (!nor_dev.up)
+		return QDFU_E_NO_DEVICE;
+	*c = read_cmd(0, 0);
+	return QDFU_OK;
+}
+
+int nor_memmap(void)
+{
+	struct port_qspi_cmd c;
+	int rc = nor_xip_read_cmd(&c);
+	if (rc == QDFU_OK && nor_job.kind != K_NONE)
+		rc = QDFU_E_BUSY;
+	return rc ? rc : port_qspi_memmap(&c);
 }
 
 int nor_read(uint32_t addr, void *buf, uint32_t len)

@@ -83,6 +83,16 @@ const struct nor_info *nor_get_info(void);
 /* Synchronous read (any alignment). */
 int nor_read(uint32_t addr, void *buf, uint32_t len);
 
+/* Memory-mapped mode for an application that executes in place: the
+ * fastest read the probe set up and nor_read() uses, 1-1-4 (0x6B, or 0x6C
+ * above 16 MiB, 8 dummy clocks, QE set) where the chip allows, else 1-1-1
+ * fast read (0x0B / 0x0C). nor_xip_read_cmd() gives the command (address
+ * field unused); nor_memmap() hands it to port_qspi_memmap(). The chip is
+ * left in 3-byte address mode unless addr_mode is NOR_ADDR_4_MODE. */
+struct port_qspi_cmd;
+int nor_xip_read_cmd(struct port_qspi_cmd *c);
+int nor_memmap(void);
+
 /* Start erasing [addr, addr + len): both aligned to the smallest erase
  * size (total). Uses the largest aligned erase type that fits each step. */
 int nor_erase_start(uint32_t addr, uint32_t len, struct nor_time *t);

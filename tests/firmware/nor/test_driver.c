@@ -375,6 +375,37 @@ static void test_mt25ql512_4bait_both_ways(void **state)
 	}
 }
 
+/* The memory-mapped read handed to an XIP application: quad (1-1-4) on
+ * every part where nor_read() is quad, and the chip answers it with the
+ * right data when it is run as an ordinary read. */
+static void xip_read_matches(uint32_t at)
+{
+	struct port_qspi_cmd c;
+	assert_int_equal(nor_xip_read_cmd(&c), QDFU_OK);
+	assert_int_equal(c.data_lines, nor_get_info()->quad ? 4 : 1);
+	uint8_t want[64], got[64];
+	assert_int_equal(nor_read(at, want, sizeof(want)), QDFU_OK);
+	c.address = at;
+	c.data_len = sizeof(got);
+	memset(got, 0, sizeof(got));
+	assert_int_equal(port_qspi_read(&c, got), QDFU_OK);
+	assert_memory_equal(got, want, sizeof(want));
+}
+
+static void test_xip_read(void **state)
+{
+	(void)state;
+	for (unsigned dual = 0; dual < 2; dual++)
+		for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+			setup(parts[i].name, dual);
+			roundtrip(dual, 0x1000, 64);
+			xip_read_matches(0x1000);
+			assert_true(nor_get_info()->quad);
+			assert_int_equal(nor_memmap(), QDFU_OK);
+			simport_qspi_teardown();
+		}
+}
+
 int main(void)
 {
 	vclock_init(VCLOCK_VIRTUAL);
@@ -389,6 +420,7 @@ int main(void)
 	    cmocka_unit_test(test_protection),
 	    cmocka_unit_test(test_4bait_no_quad_read),
 	    cmocka_unit_test(test_mt25ql512_4bait_both_ways),
+	    cmocka_unit_test(test_xip_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
