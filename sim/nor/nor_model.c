@@ -350,7 +350,8 @@ static int do_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const
 			c->mem[page + i] &= buf[i] | FAILED_PROGRAM_KEEP;
 	}
 	c->fail_pending = fail;
-	start_busy(c, B_PROGRAM, c->p->pp_typ_us, page, PAGE);
+	start_busy(c, B_PROGRAM, (uint32_t)vclock_chip_us(c->p->pp_typ_us, c->p->pp_max_us), page,
+	           PAGE);
 	return 0;
 }
 
@@ -382,8 +383,9 @@ static int do_erase(struct nor_chip *c, const struct port_qspi_cmd *cmd, int typ
 	else
 		memset(c->mem + a, ERASED, len / 3u); /* partly erased */
 	c->fail_pending = fail;
-	uint64_t ms = chip ? c->p->chip_typ_ms : c->p->erase[type].typ_ms;
-	start_busy(c, B_ERASE, ms * 1000u, a, len);
+	uint64_t typ = chip ? c->p->chip_typ_ms : c->p->erase[type].typ_ms;
+	uint64_t max = chip ? c->p->chip_max_ms : c->p->erase[type].max_ms;
+	start_busy(c, B_ERASE, vclock_chip_us(typ * 1000u, max * 1000u), a, len);
 	return 0;
 }
 

@@ -190,6 +190,41 @@ static void test_known_state(void **state)
 	simport_qspi_teardown();
 }
 
+/* Device time of reading 64 KiB at total address 0 with the bus clock the
+ * driver gets for `want_hz`, in microseconds (virtual clock). */
+static uint64_t read_64k_us(const char *part, bool dual, uint32_t want_hz)
+{
+	static uint8_t buf[64 * 1024];
+	const char *chips[2] = {part, part};
+	const struct board *b = board_find(dual ? "stm32h750b-dk" : "weact-h750");
+	assert_int_equal(simport_qspi_setup(b, chips, NULL), QDFU_OK);
+	assert_int_equal(nor_probe(dual, want_hz), QDFU_OK);
+	assert_true(nor_get_info()->quad);
+	uint64_t t0 = vclock_now_us(), b0 = simport_qspi_bus_ns();
+	assert_int_equal(nor_read(0, buf, sizeof(buf)), QDFU_OK);
+	uint64_t dt = vclock_now_us() - t0, bus = simport_qspi_bus_ns() - b0;
+	simport_qspi_teardown();
+	assert_true(dt + 1u >= bus / 1000u && dt <= bus / 1000u + 1u);
+	return dt;
+}
+
+static void test_read_bus_time(void **state)
+{
+	(void)state;
+	/* 1-1-4 at 50 MHz: 2 clocks per byte per chip, plus instruction,
+	 * address and 8 dummy clocks per 4 KiB command */
+	uint64_t single = read_64k_us("W25Q64JV", false, 50000000u);
+	uint64_t want = (65536u * 2u + 16u * (8u + 24u + 8u)) / 50u;
+	assert_true(single >= want - 1u && single <= want + 1u);
+	/* dual flash: each chip carries half the bytes (4-byte address) */
+	uint64_t dual = read_64k_us("MT25QL512ABB", true, 50000000u);
+	want = (32768u * 2u + 16u * (8u + 32u + 8u)) / 50u;
+	assert_true(dual >= want - 1u && dual <= want + 1u);
+	/* the clock the prescaler really gives: 200 MHz / 4 for 66 MHz */
+	assert_true(read_64k_us("W25Q64JV", false, 66000000u) == single);
+	assert_true(read_64k_us("W25Q64JV", false, 25000000u) >= 2u * single - 1u);
+}
+
 /* A CPU-only reset left both dies asleep (deep power-down) in QPI and
  * 4-byte mode; each command after 0xAB and after the soft reset is heard
  * only once tRES1 / tRST have passed, and the status register reads as the
@@ -418,6 +453,7 @@ int main(void)
 	    cmocka_unit_test(test_4bait_trusted),
 	    cmocka_unit_test(test_timeout_recovery),
 	    cmocka_unit_test(test_protection),
+	    cmocka_unit_test(test_read_bus_time),
 	    cmocka_unit_test(test_4bait_no_quad_read),
 	    cmocka_unit_test(test_mt25ql512_4bait_both_ways),
 	    cmocka_unit_test(test_xip_read),
