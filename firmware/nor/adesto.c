@@ -13,6 +13,7 @@ static void adesto_fixup(const uint8_t id[3], struct nor_params *p)
 	if (p->qer == NOR_QER_UNKNOWN)
 		p->qer = 4;
 	p->vsr_50 = true;
+	p->rdsr2 = true; /* ufprog atmel.c: SR1/SR2/SR3 read with 0x05/0x35/0x15 */
 }
 
 const struct nor_vendor_ops nor_vendor_adesto = {NOR_MFR_ADESTO, adesto_fixup};

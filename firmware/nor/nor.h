@@ -53,6 +53,7 @@ struct nor_params {
 	bool nonuniform;       /* sector map: regions differ (restricted to common types) */
 	uint8_t bp_mask;       /* SR1 bits holding block protection (vendor layer) */
 	bool vsr_50;           /* volatile status write after 0x50 (Winbond, GD, Adesto) */
+	bool rdsr2;            /* SR2 readable with 0x35 whatever the QER (vendor layer) */
 	uint8_t sfdp_minor;    /* BFPT revision used, 0xFF = no SFDP */
 };
 #define NOR_QER_UNKNOWN 0xFFu

@@ -59,6 +59,7 @@ struct nor_chip {
 	uint32_t tgt_addr, tgt_len;
 	unsigned faults;
 	uint8_t ignored_ops[256 / 8]; /* opcodes this instance does not have */
+	uint8_t id[3];                /* JEDEC ID answered (the part's unless set) */
 	uint32_t rng;
 	struct nor_chip_state st;
 };
@@ -574,7 +575,7 @@ static int op_rdid(struct nor_chip *c, const struct port_qspi_cmd *cmd, const ui
 	(void)tx;
 	if (!rx || c->qpi)
 		return -1;
-	fill_rx(rx, cmd->data_len, c->p->id, 3);
+	fill_rx(rx, cmd->data_len, c->id, 3);
 	return 0;
 }
 
@@ -835,6 +836,7 @@ struct nor_chip *nor_chip_create(const char *part)
 	memset(c->mem, ERASED, p->size);
 	c->p = p;
 	c->sfdp_len = p->no_sfdp ? 0 : nor_sfdp_build(p, c->sfdp, sizeof(c->sfdp));
+	memcpy(c->id, p->id, sizeof(c->id));
 	c->rng = 0x1234567u ^ p->id[2];
 	if (p->qe_factory)
 		c->sr2 |= NOR_SR2_QE;
@@ -914,6 +916,11 @@ void nor_chip_set_sfdp(struct nor_chip *c, const uint8_t *img, uint32_t len)
 	c->sfdp_len = len < sizeof(c->sfdp) ? len : (uint32_t)sizeof(c->sfdp);
 	if (c->sfdp_len)
 		memcpy(c->sfdp, img, c->sfdp_len);
+}
+
+void nor_chip_set_id(struct nor_chip *c, const uint8_t id[3])
+{
+	memcpy(c->id, id, sizeof(c->id));
 }
 
 void nor_chip_ignore_opcode(struct nor_chip *c, uint8_t op)

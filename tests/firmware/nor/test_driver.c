@@ -441,6 +441,30 @@ static void test_xip_read(void **state)
 		}
 }
 
+/* QER 4 on a part of a maker the driver has no layer for, without 0x35
+ * (JESD216 QER 1 and 4 do not define a read of SR2): the quad enable is
+ * written as SR1 + SR2 (0x01, two bytes) and checked by a quad read, not by
+ * reading SR2 with an instruction the chip may not have. */
+static void test_qer4_without_rdsr2(void **state)
+{
+	(void)state;
+	static const uint8_t unknown[3] = {0xAA, 0x40, 0x18};
+	setup("W25Q128JV", false); /* SFDP: QER 4 */
+	struct nor_chip *c = simport_qspi_chip(0);
+	nor_chip_set_id(c, unknown);
+	nor_chip_ignore_opcode(c, 0x35);
+	roundtrip(false, 0x4000, 64); /* data at the address the check reads */
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	const struct nor_info *ni = nor_get_info();
+	assert_int_equal(ni->p.qer, 4);
+	assert_true(ni->quad);
+	struct nor_chip_state st;
+	nor_chip_get_state(c, &st);
+	assert_true(st.qe);
+	roundtrip(false, 0x12345, 3000);
+	simport_qspi_teardown();
+}
+
 int main(void)
 {
 	vclock_init(VCLOCK_VIRTUAL);
@@ -457,6 +481,7 @@ int main(void)
 	    cmocka_unit_test(test_4bait_no_quad_read),
 	    cmocka_unit_test(test_mt25ql512_4bait_both_ways),
 	    cmocka_unit_test(test_xip_read),
+	    cmocka_unit_test(test_qer4_without_rdsr2),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
