@@ -6,10 +6,14 @@
  *  - program / erase / status writes need WEL, which clears when they end;
  *  - while busy only status reads (and Micron flag status, reset) are
  *    honoured, array reads included;
- *  - erase sets an aligned block to 0xFF; Winbond block protection (BP/TB)
- *    makes program/erase on a protected area a no-op;
+ *  - erase sets an aligned block to 0xFF; block protection (BP bits at each
+ *    vendor's SR1 layout) makes program/erase on a protected area a no-op;
+ *    SR1/SR2 have non-volatile copies a power cycle restores, and the
+ *    Winbond family's 0x50 makes the next status write volatile;
  *  - 0x66 then 0x99 resets (volatile state lost); deep power-down until
- *    0xAB; QPI (instruction on 4 lines) per vendor; 4-byte address mode
+ *    0xAB; after the reset (tRST) and the release (tRES1) the chip hears
+ *    nothing and leaves the data line undriven for the part's time;
+ *    QPI (instruction on 4 lines) per vendor; 4-byte address mode
  *    (0xB7/0xE9) and dedicated 4-byte opcodes on parts above 16 MiB;
  *  - Micron flag status error bits, Macronix security register error bits;
  *  - busy periods in model time (vclock), each registered as a deadline.
