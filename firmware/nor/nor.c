@@ -754,10 +754,14 @@ static int job_cmd(void)
 
 static int job_wait(void)
 {
+	/* the clock before the status: time passing between the two (an
+	 * interrupt; in qdfu-sim another device moving the shared clock) must
+	 * not turn a busy seen in time into a timeout */
+	uint32_t now = port_millis();
 	struct port_qspi_cmd c = status_cmd();
 	int rc = port_qspi_poll(&c, NOR_SR1_WIP, 0x00, 0, NULL);
 	if (rc == QDFU_E_BUSY) {
-		if (qdfu_time_reached(port_millis(), nor_job.deadline)) {
+		if (qdfu_time_reached(now, nor_job.deadline)) {
 			recover_chips(); /* never leave a chip busy behind a failure */
 			return end_job(QDFU_E_TIMEOUT);
 		}

@@ -465,6 +465,30 @@ static void test_qer4_without_rdsr2(void **state)
 	simport_qspi_teardown();
 }
 
+extern uint64_t time_stub_jump_us; /* time_stub.c */
+extern unsigned time_stub_jump_skip;
+
+/* Time that passes between the status read and the clock read (an
+ * interrupt, or in qdfu-sim another device's process moving the shared
+ * virtual clock) must not turn a busy seen before the deadline into a
+ * timeout: the clock is read before the status. */
+static void test_deadline_read_before_status(void **state)
+{
+	(void)state;
+	static const uint8_t data[16] = {1, 2, 3, 4};
+	setup("W25Q64JV", false);
+	assert_int_equal(nor_program_start(0x3000, data, sizeof(data), NULL), QDFU_OK);
+	/* WREN, WEL check, page program: the next call polls the status */
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(nor_poll(), QDFU_E_BUSY);
+	time_stub_jump_skip = 1; /* the port's poll reads the clock first */
+	time_stub_jump_us = 1000000u;
+	assert_int_equal(run(QDFU_OK), QDFU_OK);
+	assert_int_equal(time_stub_jump_us, 0); /* the jump happened */
+	assert_memory_equal(nor_chip_array(simport_qspi_chip(0)) + 0x3000, data, sizeof(data));
+	simport_qspi_teardown();
+}
+
 int main(void)
 {
 	vclock_init(VCLOCK_VIRTUAL);
@@ -482,6 +506,7 @@ int main(void)
 	    cmocka_unit_test(test_mt25ql512_4bait_both_ways),
 	    cmocka_unit_test(test_xip_read),
 	    cmocka_unit_test(test_qer4_without_rdsr2),
+	    cmocka_unit_test(test_deadline_read_before_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
