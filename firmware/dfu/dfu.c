@@ -475,6 +475,32 @@ static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl 
 
 /* ------------------------------------------------------ class callbacks */
 
+/* CLRSTATUS outside dfuERROR. DFU 1.1 allows it in dfuERROR only (A.2.10);
+ * ST's USB device library answers it in every DFU state and moves to
+ * dfuERROR/errUNKNOWN (STM32Cube usbd_dfu.c, DFU_ClearStatus), so the clients
+ * written against ST's devices send it where the text does not allow it:
+ * pydfu clears "any error status" by sending CLRSTATUS until GETSTATUS says
+ * dfuIDLE (tools/pydfu.py clr_status), STM32CubeProgrammer sends it twice
+ * after a long busy and carries on. qdfu answers it (never a stall) in the
+ * states a client can be left in between requests and goes straight to
+ * dfuIDLE, like ABORT but without committing anything
+ * (docs/decisions/clrstatus-semantics.md). The manifestation states and
+ * the application states keep the DFU 1.1 answer. */
+static bool clrstatus_accepted(void)
+{
+	switch (dfu.state) {
+	case DFU_STATE_IDLE:
+	case DFU_STATE_DNLOAD_SYNC:
+	case DFU_STATE_DNBUSY:
+	case DFU_STATE_DNLOAD_IDLE:
+	case DFU_STATE_UPLOAD_IDLE:
+	case DFU_STATE_ERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static enum usbd_reply class_setup(const struct usb_setup *s, struct usbd_ctrl *c)
 {
 	if ((s->bmRequestType & USB_TYPE_MASK) == USB_TYPE_VENDOR)
@@ -495,6 +521,8 @@ static enum usbd_reply class_setup(const struct usb_setup *s, struct usbd_ctrl *
 		v = V_ILLEGAL;
 	else if (s->bRequest == DFU_REQ_GETSTATE) /* valid in every state */
 		v = reply_state(&q);
+	else if (s->bRequest == DFU_REQ_CLRSTATUS && clrstatus_accepted())
+		v = reply_ack(&q);
 	else
 		v = handlers[dfu.state](&q);
 	if (v == V_OK)
@@ -662,6 +690,21 @@ static void done_abort(void)
 		dfu.pend = PEND_NONE;
 }
 
+/* In dfuERROR (DFU 1.1) or, for ST-library clients, anywhere a client can
+ * be between requests (clrstatus_accepted): back to dfuIDLE. An operation
+ * already handed to the engine finishes in the background (as after ABORT);
+ * one not started yet is dropped; nothing is committed: a sequence cut this
+ * way is not a clean end. */
+static void done_clrstatus(void)
+{
+	if (dfu.state != DFU_STATE_ERROR && dfu.state != DFU_STATE_IDLE)
+		dfu.session_dirty = true;
+	dfu.state = DFU_STATE_IDLE;
+	dfu.status = DFU_STATUS_OK;
+	if (!dfu.op_done)
+		dfu.pend = PEND_NONE;
+}
+
 static void done_getstatus(void)
 {
 	if (dfu.state == DFU_STATE_MANIFEST) {
@@ -696,8 +739,7 @@ static void class_done(const struct usb_setup *s)
 		done_abort();
 		break;
 	case DFU_REQ_CLRSTATUS:
-		dfu.state = DFU_STATE_IDLE;
-		dfu.status = DFU_STATUS_OK;
+		done_clrstatus();
 		break;
 	case DFU_REQ_DETACH:
 		if (dfu.state == DFU_STATE_APP_IDLE)

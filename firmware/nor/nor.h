@@ -20,8 +20,10 @@ struct nor_erase {
 	uint32_t size; /* bytes per chip, power of two; 0 = absent */
 	uint8_t op;    /* 3-byte (or 4-byte mode) opcode */
 	uint8_t op4;   /* dedicated 4-byte opcode, 0 = none */
+	uint8_t type;  /* BFPT erase type index 0..3 it came from, NOR_ERASE_TYPE_NONE */
 	uint32_t typ_ms, max_ms;
 };
+#define NOR_ERASE_TYPE_NONE 0xFFu /* from the ID table or BFPT DW1's 4 KiB opcode */
 
 enum nor_addr_mode {
 	NOR_ADDR_3 = 0,  /* <= 16 MiB */

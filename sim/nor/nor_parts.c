@@ -7,20 +7,21 @@
  */
 #include <stddef.h>
 
+#include "nor/nor_cmds.h"
 #include "sim/nor/nor_model.h"
 #include "sim/nor/nor_parts.h"
 
 #define K4(t, m)                                                                                   \
 	{                                                                                          \
-		12, 0x20, t, m                                                                     \
+		12, NOR_OP_BE_4K, t, m                                                             \
 	}
 #define K32(t, m)                                                                                  \
 	{                                                                                          \
-		15, 0x52, t, m                                                                     \
+		15, NOR_OP_BE_32K, t, m                                                            \
 	}
 #define K64(t, m)                                                                                  \
 	{                                                                                          \
-		16, 0xD8, t, m                                                                     \
+		16, NOR_OP_SE, t, m                                                                \
 	}
 #define MIB (1024u * 1024u)
 

@@ -144,6 +144,8 @@ def case_leave_roundtrip(env):
                       check_rc=0)
     check("Transitioning to dfuMANIFEST state" in out or "Submitting leave request" in out,
           "no leave in dfu-util's output:\n" + out[-2000:])
+    # a functional descriptor after each alt setting: dfu-util takes the first
+    check("Device returned transfer size 4096" in out, "dfu-util's transfer size:\n" + out[-2000:])
     check("start application at 0x%08x" % APP in env.log_text(),
           "the bootloader did not start the application after leave:\n" + env.log_text()[-2000:])
     mem = env.internal()

@@ -90,7 +90,16 @@ static void test_cc02_functional_descriptor(void **state)
 	/* willDetach (bit3) without manifestation tolerance: after leave the
 	 * device detaches itself and starts the application */
 	assert_int_equal(f[2] & 0x0F, 0x0B);
-	assert_null(find_desc(0x21, 1)); /* exactly one */
+	/* one copy right after each alternate setting's interface descriptor:
+	 * fwupd 2.0 takes the descriptor following each DFU interface as its
+	 * functional descriptor (docs/decisions/functional-descriptor.md) */
+	for (int alt = 0; find_desc(4, alt); alt++) {
+		const uint8_t *i = find_desc(4, alt);
+		assert_int_equal(i[9 + 1], 0x21);
+		assert_memory_equal(i + 9, f, 9);
+	}
+	assert_non_null(find_desc(0x21, 1));
+	assert_null(find_desc(0x21, 2)); /* one per alt: internal + QSPI */
 }
 
 static void test_cc03_string_exact_length_and_langid(void **state)
@@ -225,7 +234,8 @@ static void test_cc13_clrstatus_recovers_from_error(void **state)
 {
 	(void)state;
 	uint8_t st[6];
-	assert_int_equal(fx_clrstatus(), MOCK_EPIPE); /* illegal in idle */
+	/* DETACH is illegal in dfuIDLE: dfuERROR / errSTALLEDPKT */
+	assert_int_equal(mock_control(0x21, DFU_REQ_DETACH, 0, 0, 0, NULL), MOCK_EPIPE);
 	fx_getstatus(st);
 	assert_int_equal(st[4], DFU_STATE_ERROR);
 	/* a reset does not hide the error: the next client still sees it */
@@ -236,6 +246,58 @@ static void test_cc13_clrstatus_recovers_from_error(void **state)
 	fx_getstatus(st);
 	assert_int_equal(st[4], DFU_STATE_IDLE);
 	assert_int_equal(st[0], 0);
+}
+
+/* pydfu's clr_status(): CLRSTATUS until GETSTATUS says dfuIDLE, whatever
+ * the state (tools/pydfu.py). A stall would end pydfu with a USB error. */
+static void test_cc13b_pydfu_clears_dnload_idle(void **state)
+{
+	(void)state;
+	uint8_t st[6];
+	assert_int_equal(fx_set_address(0x08020000u), 0); /* dfuDNLOAD-IDLE */
+	assert_int_equal(fx_getstate(), DFU_STATE_DNLOAD_IDLE);
+	int rounds = 0;
+	while (fx_getstatus(st) == 6 && st[4] != DFU_STATE_IDLE && rounds < 3) {
+		assert_int_equal(fx_clrstatus(), 0);
+		rounds++;
+	}
+	assert_int_equal(st[4], DFU_STATE_IDLE);
+	assert_int_equal(st[0], DFU_STATUS_OK);
+	assert_int_equal(rounds, 1);
+	/* and the next command works */
+	assert_int_equal(fx_set_address(0x08020000u), 0);
+}
+
+/* STM32CubeProgrammer after a long busy: CLRSTATUS twice, then carries on
+ * (issue 21; ST's library answers both). The operation that was running
+ * completes, nothing is committed by the CLRSTATUS, and the next write
+ * lands where it should. */
+static void test_cc13c_double_clrstatus_while_busy(void **state)
+{
+	(void)state;
+	uint8_t st[6], cmd[5] = {DFUSE_CMD_ERASE, 0x00, 0x00, 0x02, 0x08}, data[256], back[256];
+	assert_int_equal(fx_dnload(0, cmd, 5), 5); /* erase 0x08020000: dfuDNLOAD-SYNC */
+	assert_int_equal(fx_getstatus(st), 6);     /* dfuDNBUSY */
+	assert_int_equal(st[4], DFU_STATE_DNBUSY);
+	assert_int_equal(fx_clrstatus(), 0);
+	assert_int_equal(fx_clrstatus(), 0);
+	assert_int_equal(fx_getstatus(st), 6);
+	assert_int_equal(st[4], DFU_STATE_IDLE);
+	assert_int_equal(st[0], DFU_STATUS_OK);
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7u + 1u);
+	assert_int_equal(fx_write_block(0x08020000u, data, sizeof(data)), 0);
+	assert_int_equal(fx_abort(), 0);
+	assert_int_equal(fx_read(0x08020000u, back, sizeof(back)), 0);
+	assert_memory_equal(back, data, sizeof(data));
+}
+
+/* The manifestation states keep DFU 1.1's answer: CLRSTATUS stalls. */
+static void test_cc13d_clrstatus_in_manifest_stalls(void **state)
+{
+	(void)state;
+	assert_int_equal(fx_dnload(0, NULL, 0), 0); /* leave: dfuMANIFEST-SYNC */
+	assert_int_equal(fx_clrstatus(), MOCK_EPIPE);
 }
 
 static void test_cc14_dnload_longer_than_transfer_size(void **state)
@@ -704,6 +766,9 @@ int main(void)
 	    T(test_cc11_getstate_one_byte),
 	    T(test_cc12_abort_returns_to_idle),
 	    T(test_cc13_clrstatus_recovers_from_error),
+	    T(test_cc13b_pydfu_clears_dnload_idle),
+	    T(test_cc13c_double_clrstatus_while_busy),
+	    T(test_cc13d_clrstatus_in_manifest_stalls),
 	    T(test_cc14_dnload_longer_than_transfer_size),
 	    T(test_cc15_dnload_in_upload_idle_stalls),
 	    T(test_cc16_upload_in_dnload_idle_stalls),
