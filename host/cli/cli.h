@@ -45,6 +45,9 @@ struct cli {
 	const char *layouts[QH_MAX_ALTS];
 	unsigned nlayouts;
 	unsigned wait_ms;
+	const char *board;   /* --board NAME: zero install / install (cli_rom.c) */
+	const char *flasher; /* --flasher FILE */
+	int rom_direct;      /* talk to ST's ROM itself, no flasher (install) */
 	uint16_t suffix_vid, suffix_pid, suffix_bcd;
 	int have_suffix_ids;
 	char **pos;
@@ -108,6 +111,12 @@ int cmd_erase(struct cli *c);
 int cmd_reset(struct cli *c);
 int cmd_info(struct cli *c);
 int cmd_pack(struct cli *c);
+/* cli_rom.c: zero install (docs/zero-install.md) */
+/* t is ST's ROM: load and start the flasher, t->found becomes the flasher. */
+int cli_rom_start(struct cli *c, struct cli_target *t, struct qh_error *e);
+/* After an image was refused by ST's ROM's map: say how zero install helps. */
+void cli_rom_hint(struct cli *c, struct cli_target *t);
+int cmd_install(struct cli *c);
 /* Load every positional file (from index first) into img. */
 int cli_load_files(struct cli *c, int first, struct qh_image *img, struct qh_error *e);
 

@@ -36,7 +36,16 @@ static const struct command commands[] = {
      "  --all          flash every matching device in parallel\n"
      "  --no-verify    skip verification\n"
      "  --verify=crc|read  force the verification method\n"
-     "  --no-reset     stay in the bootloader afterwards\n"},
+     "  --no-reset     stay in the bootloader afterwards\n"
+     "  --board NAME   the board is in ST's ROM DFU mode (BOOT0): load qdfu's flasher\n"
+     "                 for NAME into RAM first and write every memory through it\n"
+     "                 (zero install, docs/zero-install.md)\n"
+     "  --flasher FILE the flasher image to load (default qdfu-flasher-NAME.bin)\n"},
+    {"install", cmd_install, 0, 1, "qdfu install --board NAME [FILE] [--no-reset]",
+     "Put qdfu's resident bootloader (FILE, default qdfu-NAME.bin from `make firmware`)\n"
+     "into internal flash at 0x08000000 through ST's ROM DFU bootloader (BOOT0 high),\n"
+     "verify it and start it. A running qdfu bootloader cannot replace itself: start\n"
+     "the ROM and install again (the application and external flash are kept).\n"},
     {"verify", cmd_verify, 1, -1, "qdfu verify FILE[@ADDRESS]... [--all] [--verify=crc|read]",
      "Compare the device's memory with the files (nothing is written).\n"},
     {"read", cmd_read, 2, 2, "qdfu read ADDRESS LENGTH -o FILE",
@@ -198,6 +207,12 @@ static int parse_option(struct cli *c, int argc, char **argv, int *i)
 		if (c->nlayouts == QH_MAX_ALTS)
 			return usage_error(c, "too many --layout options%s", "");
 		c->layouts[c->nlayouts++] = v;
+	} else if (IS("--board", "--board")) {
+		NEED();
+		c->board = v;
+	} else if (IS("--flasher", "--flasher")) {
+		NEED();
+		c->flasher = v;
 	} else if (IS("--wait", "--wait")) {
 		uint32_t ms;
 		NEED();

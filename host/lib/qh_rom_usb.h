@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* Zero install, the USB side: wait for the flasher the ROM started. */
+#ifndef QH_ROM_USB_H
+#define QH_ROM_USB_H
+
+#include "qh_usb.h"
+
+/* The product string prefix of a running flasher (bootloader_flasher_board). */
+#define QH_FLASHER_PRODUCT "qdfu flasher"
+
+/* Wait up to timeout_ms for the flasher to enumerate on the USB port the
+ * ROM was on (path), as itself (its product string, qdfu INFO). */
+int qh_rom_wait_flasher(struct qh_usb *u, const char *path, unsigned timeout_ms,
+                        struct qh_dev_info *out, struct qh_error *e);
+
+#endif
