@@ -712,7 +712,8 @@ void vusb_usbfs_ioctl(struct client *c, UMockdevIoctlClient *ioc)
 		r = op->fn(&k);
 		/* refusals in the log (not the EAGAIN of every poll) */
 		if (r < 0 && r != -EAGAIN)
-			vusb_log(c->dev->path, "usbfs: %s -> %s", op->name, strerrorname_np((int)-r));
+			vusb_log(c->dev->path, "usbfs: %s -> %s", op->name,
+			         strerrorname_np((int)-r));
 	}
 	umockdev_ioctl_client_complete(ioc, r < 0 ? -1 : r, r < 0 ? (int)-r : 0);
 	release_held(&k);
