@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -81,7 +82,7 @@ static void rom_state(const struct board *b)
 		wr(NVIC_ISER0 + 4u * i, 0xFFFFFFFFu);
 		wr(NVIC_ISPR0 + 4u * i, 0xFFFFFFFFu);
 	}
-	wr(SYST_CSR, 7u);                   /* enabled, TICKINT, processor clock */
+	wr(SYST_CSR, 7u);                      /* enabled, TICKINT, processor clock */
 	wr(SCB_ICSR, (1u << 26) | (1u << 28)); /* PENDSTSET, PENDSVSET */
 	assert_true(h7_sys_model_stats()->sysclk_pll);
 }
