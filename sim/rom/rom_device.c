@@ -2,6 +2,7 @@
 #include "sim/rom/rom_device.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -102,6 +103,17 @@ static void jump_to_ram(uint32_t vtor)
 	dev.runs = RUN_FLASHER_NEXT;
 }
 
+/* A vector table in flash: SP in RAM, a Thumb reset handler in flash
+ * (erased flash, 0xFFFFFFFF, is neither). */
+static bool flash_vectors_ok(uint32_t vtor)
+{
+	uint8_t v[8];
+	if (rom_mem_read(vtor, v, sizeof(v)) != ROM_MEM_OK)
+		return false;
+	uint32_t sp = qdfu_get_le32(v), pc = qdfu_get_le32(v + 4);
+	return rom_mem_in_ram(sp - 4u, 4) && (pc & 1u) && rom_mem_in_flash(pc & ~1u, 2);
+}
+
 static void rom_left(void)
 {
 	uint32_t addr;
@@ -118,12 +130,12 @@ static void rom_left(void)
 		jump_to_ram(addr);
 		return;
 	}
-	if (rom_mem_in_flash(addr, 8)) {
+	if (rom_mem_in_flash(addr, 8) && flash_vectors_ok(addr)) {
 		note("ROM jumped to the application at 0x%08X", (unsigned)addr);
 		port_start_app(addr);
 		return;
 	}
-	note("ROM jumped to 0x%08X: nothing executable there; hard fault, the board is off the bus",
+	note("ROM jumped to 0x%08X: no vector table there; hard fault, the board is off the bus",
 	     (unsigned)addr);
 }
 
