@@ -3,7 +3,9 @@
  * The flasher's start from the state ST's ROM DFU bootloader leaves
  * (facts "st-rom-dfu", Leave and RAM), on the register models: the supply
  * configuration already written (write-once), SYSCLK on PLL1, the OTG core
- * enumerated and its interrupt enabled and pending in the NVIC, SysTick
+ * enumerated, addressed and configured by a USB session (the bootloader's
+ * own stack standing in for the ROM's) and its interrupt enabled and
+ * pending in the NVIC, SysTick
  * running with its exception pending. The flasher's own start
  * (h7_quiesce_after_rom, then port_init and bootloader_init with the
  * flasher board, as main_flasher.c does) must clear the NVIC and SysTick,
@@ -76,8 +78,17 @@ static void rom_state(const struct board *b)
 	struct h7_sys_config cfg = {.wired = b->hw.supply, .supply_preconfigured = true};
 	assert_int_equal(h7h_setup_ex(b, bootloader_task, &cfg), 0);
 	assert_int_equal(port_init(b), QDFU_OK); /* PLL1 as SYSCLK, like the ROM's */
-	assert_int_equal(port_usb_init(b), QDFU_OK);
-	port_usb_connect(true);
+	/* the ROM's USB session: enumerated and configured (a stand-in: the
+	 * bootloader's own USB stack on the same core) */
+	assert_int_equal(simport_iflash_setup(b, NULL), QDFU_OK);
+	assert_true(bootloader_init(b, BOOTLOADER_ENTER_DFU));
+	assert_int_equal(vhost_reset(&h7h.host, false), 0);
+	uint8_t d[64];
+	assert_int_equal(ctrl(0x80, 6, 0x0100, 0, 18, d), 18);
+	assert_int_equal(ctrl(0x00, 5, 9, 0, 0, NULL), 0);
+	assert_int_equal(ctrl(0x00, 9, 1, 0, 0, NULL), 0);
+	assert_int_equal(ctrl(0x80, 6, 0x0100, 0, 18, d), 18);
+	simport_iflash_teardown();
 	for (unsigned i = 0; i < IRQ_WORDS; i++) {
 		wr(NVIC_ISER0 + 4u * i, 0xFFFFFFFFu);
 		wr(NVIC_ISPR0 + 4u * i, 0xFFFFFFFFu);
