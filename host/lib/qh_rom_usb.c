@@ -15,7 +15,7 @@ static void sleep_ms(unsigned ms)
 }
 
 /* 1: the flasher is there (*out), -1: the ROM is back, 0: nothing yet. */
-static int look(struct qh_usb *u, const char *path, struct qh_dev_info *out)
+static int look(struct qh_usb *u, const struct qh_dev_info *rom, struct qh_dev_info *out)
 {
 	struct qh_found *list;
 	size_t n;
@@ -24,8 +24,10 @@ static int look(struct qh_usb *u, const char *path, struct qh_dev_info *out)
 		return 0;
 	for (size_t i = 0; i < n && seen != 1; i++) {
 		const struct qh_dev_info *c = &list[i].info;
-		if (strcmp(c->path, path) != 0)
+		if (strcmp(c->path, rom->path) != 0)
 			continue;
+		if (c->bus == rom->bus && c->address == rom->address)
+			continue; /* the ROM's entry, not yet dropped from the list */
 		if (strncmp(c->product, QH_FLASHER_PRODUCT, strlen(QH_FLASHER_PRODUCT)) == 0) {
 			*out = *c;
 			seen = 1;
@@ -37,14 +39,27 @@ static int look(struct qh_usb *u, const char *path, struct qh_dev_info *out)
 	return seen;
 }
 
-int qh_rom_wait_flasher(struct qh_usb *u, const char *path, unsigned timeout_ms,
+/* Listed is not yet usable: on Linux the node's permissions come from udev
+ * a moment after enumeration, and a device that re-enumerated on the same
+ * port may still answer for its predecessor (seen under qdfu-sim as ENODEV
+ * from the claim). Wait until it opens and its interface can be claimed. */
+static int can_open(struct qh_usb *u, const struct qh_dev_info *info)
+{
+	struct qh_dev d;
+	if (qh_usb_open(u, info, &d, NULL) != 0)
+		return 0;
+	qh_usb_close(&d);
+	return 1;
+}
+
+int qh_rom_wait_flasher(struct qh_usb *u, const struct qh_dev_info *rom, unsigned timeout_ms,
                         struct qh_dev_info *out, struct qh_error *e)
 {
 	int rom_back = 0;
 	for (unsigned waited = 0; waited <= timeout_ms; waited += POLL_MS) {
 		sleep_ms(POLL_MS);
-		int r = look(u, path, out);
-		if (r == 1)
+		int r = look(u, rom, out);
+		if (r == 1 && can_open(u, out))
 			return QH_OK;
 		rom_back |= r < 0;
 	}
@@ -52,7 +67,7 @@ int qh_rom_wait_flasher(struct qh_usb *u, const char *path, unsigned timeout_ms,
 		qh_fail(e, QH_E_NODEV,
 		        "%s: ST's ROM bootloader came back instead of the flasher: it reset rather "
 		        "than start it",
-		        path);
+		        rom->path);
 		qh_hint(e, "the board's internal flash was not touched; retry, and if it happens "
 		           "again use qdfu install or an SWD probe");
 		return QH_E_NODEV;
@@ -60,7 +75,7 @@ int qh_rom_wait_flasher(struct qh_usb *u, const char *path, unsigned timeout_ms,
 	qh_fail(e, QH_E_NODEV,
 	        "%s: the flasher was loaded into RAM and started, but did not appear on USB "
 	        "within %u ms",
-	        path, timeout_ms);
+	        rom->path, timeout_ms);
 	qh_hint(e, "flash is unchanged. Known cause: ST's ROM bootloader V9.0 (early revision V "
 	           "STM32H74x/H75x) cannot start code; reset the board (BOOT0 high) and use qdfu "
 	           "install or an SWD probe; otherwise check that --board names this board");
