@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "boot/boot.h"
 
+#include "boot/image.h"
 #include "boot/journal.h"
 #include "common/compiler.h"
 #include "mem/mem.h"
 #include "hal/port.h"
+#include "qdfu_proto.h"
 
 /* H74x/H75x RAM (RM0399 2.3.2): DTCM, AXI SRAM, SRAM1-3, SRAM4 */
 static const struct {
@@ -76,44 +78,89 @@ uint32_t boot_learned_vtor(void)
 	return learned;
 }
 
+/* The descriptor path: start the image it describes when it is intact and
+ * every range matches. A newest journal record VERIFIED for this very
+ * descriptor (nothing was erased or written through the bootloader since:
+ * every update appends OPEN first) skips the range CRCs. */
+static enum image_verdict decide_by_image(struct boot_decision *out)
+{
+	static struct image_desc desc;
+	enum image_verdict v = image_read(&desc);
+	if (v != IMAGE_OK)
+		return v;
+	bool cached =
+	    journal_available() && journal_state() == JOURNAL_VERIFIED && journal_tag() == desc.crc;
+	if (!cached) {
+		uint32_t bad;
+		v = image_verify(&desc, &bad);
+		if (v != IMAGE_OK)
+			return v;
+		if (journal_available())
+			(void)journal_append_tag(JOURNAL_VERIFIED, desc.vtor, desc.crc);
+	}
+	out->vtor = desc.vtor;
+	out->reason = cached ? "verified image (cached)" : "verified image";
+	return IMAGE_OK;
+}
+
+/* No usable descriptor: what the journal says (images written by generic
+ * clients, committed at manifestation). Returns true when it names an
+ * application to start (out->vtor). */
+static bool decide_by_journal(const struct board *b, enum image_verdict img,
+                              struct boot_decision *out)
+{
+	out->vtor = b->default_app_base;
+	out->reason = "committed application";
+	if (!journal_available())
+		return true;
+	switch (journal_state()) {
+	case JOURNAL_NONE:
+		out->reason = img == IMAGE_NONE
+		                  ? "no application has been flashed through the bootloader"
+		                  : image_verdict_text(img);
+		return false;
+	case JOURNAL_OPEN:
+		out->reason = "the last update was interrupted";
+		out->why = QDFU_PROTO_WHY_INTERRUPTED;
+		return false;
+	case JOURNAL_EMPTY:
+		out->reason = "the application was erased";
+		return false;
+	case JOURNAL_VERIFIED:
+		/* verified once, changed since without going through an update */
+		out->reason = image_verdict_text(img == IMAGE_NONE ? IMAGE_DAMAGED : img);
+		return false;
+	case JOURNAL_COMMITTED:
+		out->vtor = journal_vtor();
+		return true;
+	}
+	return false;
+}
+
 void boot_decide(const struct board *b, bool force_dfu, struct boot_decision *out)
 {
 	uint32_t req = port_noinit_get();
 	port_noinit_set(0);
 	out->start_app = false;
 	out->vtor = 0;
+	out->why = QDFU_PROTO_WHY_NO_APP;
 
 	if (req == PORT_NOINIT_ENTER_DFU) {
 		out->reason = "the application asked for the bootloader";
+		out->why = QDFU_PROTO_WHY_REQUESTED;
 		return;
 	}
 	if (req != PORT_NOINIT_BOOT_APP && force_dfu) {
 		out->reason = "DFU requested (button held)";
+		out->why = QDFU_PROTO_WHY_BUTTON;
 		return;
 	}
-	uint32_t vtor = b->default_app_base;
-	if (journal_available()) {
-		switch (journal_state()) {
-		case JOURNAL_NONE:
-			out->reason = "no application has been flashed through the bootloader";
-			return;
-		case JOURNAL_OPEN:
-			out->reason = "the last update was interrupted";
-			return;
-		case JOURNAL_EMPTY:
-			out->reason = "the application was erased";
-			return;
-		case JOURNAL_COMMITTED:
-			vtor = journal_vtor();
-			break;
-		}
-	}
-	if (!boot_vector_table_valid(vtor)) {
-		out->vtor = vtor;
+	enum image_verdict img = decide_by_image(out);
+	if (img != IMAGE_OK && !decide_by_journal(b, img, out))
+		return;
+	if (!boot_vector_table_valid(out->vtor)) {
 		out->reason = "no valid vector table at the application address";
 		return;
 	}
 	out->start_app = true;
-	out->vtor = vtor;
-	out->reason = "committed application";
 }

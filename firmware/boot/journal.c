@@ -15,22 +15,34 @@ static struct {
 	uint32_t base, unit;
 	bool ok;
 	/* newest record */
-	uint32_t seq, vtor;
+	uint32_t seq, vtor, tag;
 	enum journal_state state;
 	/* where the next record goes */
 	unsigned cur;  /* unit holding the newest record */
 	uint32_t next; /* offset of the next free slot in that unit */
 } journal;
 
-void journal_encode(uint8_t rec[JOURNAL_REC_SIZE], uint32_t seq, enum journal_state st,
-                    uint32_t vtor)
+void journal_encode_tag(uint8_t rec[JOURNAL_REC_SIZE], uint32_t seq, enum journal_state st,
+                        uint32_t vtor, uint32_t tag)
 {
 	memset(rec, 0, JOURNAL_REC_SIZE);
 	qdfu_put_le32(&rec[0], JOURNAL_MAGIC);
 	qdfu_put_le32(&rec[4], seq);
 	qdfu_put_le32(&rec[8], (uint32_t)st);
 	qdfu_put_le32(&rec[12], vtor);
+	qdfu_put_le32(&rec[16], tag);
 	qdfu_put_le32(&rec[28], mem_crc32_update(0, rec, 28));
+}
+
+void journal_encode(uint8_t rec[JOURNAL_REC_SIZE], uint32_t seq, enum journal_state st,
+                    uint32_t vtor)
+{
+	journal_encode_tag(rec, seq, st, vtor, 0);
+}
+
+uint32_t journal_record_tag(const uint8_t rec[JOURNAL_REC_SIZE])
+{
+	return qdfu_get_le32(&rec[16]);
 }
 
 bool journal_decode(const uint8_t rec[JOURNAL_REC_SIZE], uint32_t *seq, enum journal_state *st,
@@ -41,7 +53,7 @@ bool journal_decode(const uint8_t rec[JOURNAL_REC_SIZE], uint32_t *seq, enum jou
 	if (qdfu_get_le32(&rec[28]) != mem_crc32_update(0, rec, 28))
 		return false;
 	uint32_t s = qdfu_get_le32(&rec[8]);
-	if (s < JOURNAL_OPEN || s > JOURNAL_EMPTY)
+	if (s < JOURNAL_OPEN || s > JOURNAL_VERIFIED)
 		return false;
 	*seq = qdfu_get_le32(&rec[4]);
 	*st = (enum journal_state)s;
@@ -80,6 +92,7 @@ static void scan(void)
 	journal.state = JOURNAL_NONE;
 	journal.seq = 0;
 	journal.vtor = 0;
+	journal.tag = 0;
 	journal.cur = 0;
 	journal.next = 0;
 	for (unsigned u = 0; u < 2; u++) {
@@ -102,6 +115,7 @@ static void scan(void)
 				journal.seq = seq;
 				journal.state = st;
 				journal.vtor = vtor;
+				journal.tag = journal_record_tag(rec);
 				journal.cur = u;
 			}
 		}
@@ -151,6 +165,11 @@ uint32_t journal_seq(void)
 	return journal.seq;
 }
 
+uint32_t journal_tag(void)
+{
+	return journal.tag;
+}
+
 static int write_rec(uint32_t addr, const uint8_t *rec)
 {
 	struct mem_time t;
@@ -167,12 +186,17 @@ static int write_rec(uint32_t addr, const uint8_t *rec)
 
 int journal_append(enum journal_state st, uint32_t vtor)
 {
+	return journal_append_tag(st, vtor, 0);
+}
+
+int journal_append_tag(enum journal_state st, uint32_t vtor, uint32_t tag)
+{
 	uint8_t rec[JOURNAL_REC_SIZE];
 	int rc;
 	if (!journal.ok)
 		return QDFU_E_NO_DEVICE;
 	uint32_t seq = journal.seq + 1u;
-	journal_encode(rec, seq, st, vtor);
+	journal_encode_tag(rec, seq, st, vtor, tag);
 	for (unsigned attempt = 0; attempt < 4; attempt++) {
 		if (journal.next + JOURNAL_REC_SIZE > journal.unit) {
 			/* unit full: move to the other one (erased first); the
@@ -195,6 +219,7 @@ int journal_append(enum journal_state st, uint32_t vtor)
 			journal.seq = seq;
 			journal.state = st;
 			journal.vtor = vtor;
+			journal.tag = tag;
 			return QDFU_OK;
 		}
 		/* a bad slot (torn earlier write): skip it and try the next */
@@ -207,9 +232,9 @@ int journal_restore(void)
 	if (!journal.ok)
 		return QDFU_E_NO_DEVICE;
 	enum journal_state st = journal.state;
-	uint32_t vtor = journal.vtor;
+	uint32_t vtor = journal.vtor, tag = journal.tag;
 	scan(); /* units are blank now: start over at unit 0 */
 	if (st == JOURNAL_NONE)
 		return QDFU_OK;
-	return journal_append(st, vtor);
+	return journal_append_tag(st, vtor, tag);
 }

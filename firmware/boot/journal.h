@@ -5,9 +5,14 @@
  * 32-byte records (append-only, ping-pong between the units):
  *
  *   OPEN       written before the first erase/write of an update
- *   COMMITTED  written when the host ends the update cleanly (ABORT after
- *              success, or leave), with the application's vector table
+ *   COMMITTED  written when the host ends the update with a leave
+ *              (manifestation) after every operation succeeded, with the
+ *              application's vector table (never on ABORT: clients send it
+ *              between the steps of one update)
  *   EMPTY      the application was wiped (read unprotect)
+ *   VERIFIED   the boot decision checked the image against its descriptor
+ *              (boot/image.h); the tag is the descriptor's CRC, so later
+ *              boots skip the range CRCs while this is the newest record
  *
  * The newest valid record (highest sequence number, CRC-checked) wins. A
  * torn record fails its CRC and is ignored; a unit is erased only when the
@@ -26,6 +31,7 @@ enum journal_state {
 	JOURNAL_OPEN = 1,
 	JOURNAL_COMMITTED = 2,
 	JOURNAL_EMPTY = 3,
+	JOURNAL_VERIFIED = 4,
 };
 
 #define JOURNAL_REC_SIZE 32u
@@ -38,8 +44,11 @@ bool journal_available(void);
 enum journal_state journal_state(void);
 uint32_t journal_vtor(void);
 uint32_t journal_seq(void);
+/* The newest record's tag (VERIFIED: the descriptor's CRC; else 0). */
+uint32_t journal_tag(void);
 /* Append a record (synchronous, bounded by the flash's max times). */
 int journal_append(enum journal_state st, uint32_t vtor);
+int journal_append_tag(enum journal_state st, uint32_t vtor, uint32_t tag);
 /* The journal's units were wiped (chip erase): write the current record
  * again. */
 int journal_restore(void);
@@ -47,7 +56,11 @@ int journal_restore(void);
 /* Encode / check one record (exposed for tests). */
 void journal_encode(uint8_t rec[JOURNAL_REC_SIZE], uint32_t seq, enum journal_state st,
                     uint32_t vtor);
+void journal_encode_tag(uint8_t rec[JOURNAL_REC_SIZE], uint32_t seq, enum journal_state st,
+                        uint32_t vtor, uint32_t tag);
 bool journal_decode(const uint8_t rec[JOURNAL_REC_SIZE], uint32_t *seq, enum journal_state *st,
                     uint32_t *vtor);
+/* The tag of a record journal_decode accepted (bytes 16..19). */
+uint32_t journal_record_tag(const uint8_t rec[JOURNAL_REC_SIZE]);
 
 #endif

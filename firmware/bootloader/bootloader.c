@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "boot/boot.h"
+#include "boot/image.h"
 #include "boot/journal.h"
 #include "common/err.h"
 #include "dfu/dfu.h"
@@ -16,6 +17,7 @@
 #include "mem/region_iflash.h"
 #include "mem/region_qspi.h"
 #include "hal/port.h"
+#include "qdfu_proto.h"
 #include "usb/usbd.h"
 
 #define LEAVE_DETACH_DELAY_MS 0u
@@ -95,6 +97,21 @@ static const struct dfu_hooks hooks = {
     .unprotect = hook_unprotect,
 };
 
+/* The image descriptor's unit: the small erase unit just below the
+ * journal, when it is one hosts may write (every supported chip: the
+ * largest erase type is 16 smallest ones). */
+static void setup_descriptor(const struct mem_region *q)
+{
+	uint32_t jbase, junit, pb, ps;
+	uint8_t attr = 0;
+	if (region_qspi_journal(q, &jbase, &junit) && jbase - q->base >= junit &&
+	    mem_region_page(q, jbase - junit, &pb, &ps, &attr) && ps == junit &&
+	    (attr & MEM_ATTR_WRITE) && (attr & MEM_ATTR_ERASE))
+		image_init(pb, ps);
+	else
+		image_init(0, 0);
+}
+
 static void setup_memories(const struct board *b)
 {
 	mem_init();
@@ -108,8 +125,10 @@ static void setup_memories(const struct board *b)
 			journal_init(&bl.qspi, jbase, junit);
 		else
 			journal_init(NULL, 0, 0);
+		setup_descriptor(&bl.qspi);
 	} else {
 		journal_init(NULL, 0, 0);
+		image_init(0, 0);
 	}
 	mem_set_write_hook(boot_learn_vtor);
 }
@@ -146,6 +165,27 @@ static void flasher_start_app(void)
 	bl.decision.reason = "no valid vector table to start: still the flasher";
 }
 
+/* Stay in DFU or start the application, and why (bl.decision). */
+static void decide(const struct board *b, enum bootloader_enter how, struct port_fault *fault)
+{
+	if (how == BOOTLOADER_ENTER_FLASHER) {
+		/* started from RAM by ST's ROM: always serve the host */
+		bl.decision.start_app = false;
+		bl.decision.reason = "flasher started from RAM";
+		return;
+	}
+	/* A fault in the previous run (the fault handlers record it and reset
+	 * instead of looping): stay in DFU and say why, so a damaged word on
+	 * the boot path cannot hang every boot (issue 11 item 3). */
+	bool faulted = port_take_fault(fault);
+	bool force = how == BOOTLOADER_ENTER_DFU || port_button_pressed() || faulted;
+	boot_decide(b, force, &bl.decision);
+	if (faulted && !bl.decision.start_app) {
+		bl.decision.reason = "the bootloader reset after a fault";
+		bl.decision.why = QDFU_PROTO_WHY_FAULT;
+	}
+}
+
 bool bootloader_init(const struct board *b, enum bootloader_enter how)
 {
 	memset(&bl, 0, sizeof(bl));
@@ -153,14 +193,8 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	bl.flasher = how == BOOTLOADER_ENTER_FLASHER;
 	setup_memories(b);
 
-	if (bl.flasher) {
-		/* started from RAM by ST's ROM: always serve the host */
-		bl.decision.start_app = false;
-		bl.decision.reason = "flasher started from RAM";
-	} else {
-		bool force = how == BOOTLOADER_ENTER_DFU || port_button_pressed();
-		boot_decide(b, force, &bl.decision);
-	}
+	struct port_fault fault = {0};
+	decide(b, how, &fault);
 	if (bl.decision.start_app) {
 		port_start_app(bl.decision.vtor);
 		return false;
@@ -177,6 +211,8 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	port_uid(uid);
 	usbd_init(dfu_desc_build(b, uid, bl.layout_ptrs, nalts), &dfu_class);
 	dfu_init(&hooks, nalts);
+	dfu_set_image_desc(image_available() ? image_desc_addr() : 0);
+	dfu_set_why(bl.decision.why, fault.exception);
 	port_usb_init(b);
 	port_usb_connect(true);
 	port_led(true);

@@ -7,11 +7,18 @@
  * accept is illegal, which stalls and enters dfuERROR with errSTALLEDPKT
  * (DFU 1.1 6.1.1, never a bare stall).
  *
- * Busy handling that every client accepts (dfu-util, pydfu, fwupd):
- * the operation requested by a DNLOAD starts when its control transfer
- * completes; GETSTATUS #1 answers dfuDNBUSY at once with a bwPollTimeout
- * from the memory's own timing; GETSTATUS #2 is held (the host sees NAKs)
- * while the operation still runs, so DNBUSY is never reported twice.
+ * Busy reporting that every client accepts (dfu-util old and new, pydfu,
+ * fwupd, WebDFU; their rules with sources in docs/decisions/
+ * busy-reporting.md): the operation requested by a DNLOAD starts when its
+ * control transfer completes; GETSTATUS #1 answers dfuDNBUSY at once with
+ * the TYPICAL remaining time as bwPollTimeout; a later GETSTATUS is held
+ * (the host sees NAKs) until the operation ends, so a client that slept
+ * gets its answer the moment the chip is done. Only when a client that
+ * slept has been held for HOLD_BUDGET_MS (a chip running towards its
+ * datasheet maximum) does it get dfuDNBUSY again, with a short poll; a
+ * client that did not sleep (pydfu) is held to the end, since it fails on
+ * a second dfuDNBUSY. An ABORT sent while the operation runs (dfu-util 0.7
+ * after its two GETSTATUS) is held until the operation ends.
  */
 #include "dfu/dfu.h"
 #include "qdfu_proto.h"
@@ -61,16 +68,24 @@ static struct {
 	int op_result;
 	uint32_t op_addr;
 	uint16_t dl_len;
-	bool gs_held; /* a GETSTATUS reply is deferred until op_done */
-	bool up_held; /* an UPLOAD reply is deferred until the engine idles */
+	bool gs_held;    /* a GETSTATUS reply is deferred until op_done */
+	bool gs_slept;   /* ... from a client that slept the poll timeout */
+	bool abort_held; /* an ABORT's status stage waits for op_done */
+	uint32_t gs_held_at;
+	uint32_t told_at, told_ms; /* last dfuDNBUSY answer: when, poll */
+	bool up_held;              /* an UPLOAD reply is deferred until the engine idles */
 	uint16_t up_block, up_len;
 	bool session_open; /* an erase/write happened since the last close */
 	bool session_dirty;
+	uint32_t image_desc_addr; /* for INFO: where hosts write the descriptor */
 	bool leave_pending;
 
 	/* vendor CRC */
 	bool crc_wanted, crc_running;
 	uint32_t crc_addr, crc_len, crc_value, crc_status;
+
+	/* why the device is in DFU mode, for INFO (dfu_set_why) */
+	uint8_t why, fault;
 
 	uint8_t status_buf[6];
 	uint8_t small[16];
@@ -106,20 +121,26 @@ enum dfu_status dfu_status_from_err(int err)
 	}
 }
 
-/* How long the host should sleep before GETSTATUS #2. The hold that
- * follows covers the rest; keep it well under fwupd's 1.5 s per GETSTATUS
- * and dfu-util's 5 s control timeout, so ask for at least max - 1 s. */
+/* Longest hold of a GETSTATUS from a client that slept: well under
+ * fwupd's 1.5 s GETSTATUS timeout (fu-dfu-device.c timeout_ms) and
+ * dfu-util's 5 s control timeout. Past it the client hears dfuDNBUSY
+ * again and polls REPOLL_MS later. */
 #define HOLD_BUDGET_MS 1000u
+#define REPOLL_MS      10u
 #define POLL_MAX_MS    0xFFFFFFu /* 24-bit field */
 
-uint32_t dfu_poll_timeout_ms(uint32_t typ_ms, uint32_t max_ms)
+uint32_t dfu_poll_timeout_ms(uint32_t typ_ms)
 {
-	uint32_t p = typ_ms;
-	if (max_ms > HOLD_BUDGET_MS && max_ms - HOLD_BUDGET_MS > p)
-		p = max_ms - HOLD_BUDGET_MS;
-	if (p == 0)
-		p = 1;
-	return QDFU_MIN(p, POLL_MAX_MS);
+	/* never 0 in dfuDNBUSY: fwupd keeps its previous value for 0
+	 * (fu_dfu_device_set_download_timeout), dfu-util counts 100 zero
+	 * polls as "Device stuck" */
+	return QDFU_MIN(QDFU_MAX(typ_ms, 1u), POLL_MAX_MS);
+}
+
+static void told_busy(uint32_t poll_ms)
+{
+	dfu.told_at = port_millis();
+	dfu.told_ms = poll_ms;
 }
 
 enum dfu_state dfu_get_state(void)
@@ -149,7 +170,8 @@ static void set_error(enum dfu_status st)
 	dfu.status = st;
 }
 
-static void status_reply(struct req *q, uint32_t poll_ms)
+/* The 6-byte GETSTATUS answer (DFU 1.1 6.1.2). */
+static void fill_status(uint32_t poll_ms)
 {
 	dfu.status_buf[0] = (uint8_t)dfu.status;
 	dfu.status_buf[1] = (uint8_t)poll_ms;
@@ -157,6 +179,11 @@ static void status_reply(struct req *q, uint32_t poll_ms)
 	dfu.status_buf[3] = (uint8_t)(poll_ms >> 16);
 	dfu.status_buf[4] = (uint8_t)dfu.state;
 	dfu.status_buf[5] = 0;
+}
+
+static void status_reply(struct req *q, uint32_t poll_ms)
+{
+	fill_status(poll_ms);
 	q->c->buf = dfu.status_buf;
 	q->c->len = 6;
 	q->reply = USBD_REPLY_IN;
@@ -301,11 +328,12 @@ static enum verdict st_dnload_sync(struct req *q)
 		uint32_t poll = 1;
 		if (dfu.op_started && !dfu.op_done) {
 			struct mem_time t = mem_settle();
-			poll = dfu_poll_timeout_ms(t.typ_ms, t.max_ms);
+			poll = dfu_poll_timeout_ms(t.typ_ms);
 		} else if (!dfu.op_started && dfu.pend != PEND_NONE) {
 			poll = 5; /* waiting for the engine to take it */
 		}
 		dfu.state = DFU_STATE_DNBUSY;
+		told_busy(poll);
 		status_reply(q, poll);
 		return V_OK;
 	}
@@ -320,16 +348,32 @@ static enum verdict st_dnbusy(struct req *q)
 {
 	switch (q->s->bRequest) {
 	case DFU_REQ_GETSTATUS:
-		/* GETSTATUS #2: the host slept bwPollTimeout. Hold the answer
-		 * while the operation still runs (dfu_task completes it). */
+		/* Hold the answer while the operation still runs
+		 * (held_replies_task completes it). */
 		if (!dfu.op_done) {
+			uint32_t now = port_millis();
 			dfu.gs_held = true;
+			dfu.gs_held_at = now;
+			/* slept: at least half the poll timeout passed */
+			dfu.gs_slept = now - dfu.told_at >= dfu.told_ms / 2u;
+			if (dfu.gs_slept)
+				port_wake_hint(now + HOLD_BUDGET_MS);
 			q->reply = USBD_REPLY_DEFER;
 			return V_OK;
 		}
 		finish_op_state();
 		status_reply(q, 0);
 		return V_OK;
+	case DFU_REQ_ABORT:
+		/* dfu-util 0.7 sends ABORT after exactly two GETSTATUS even
+		 * if the second said dfuDNBUSY: finish the operation first */
+		if (!dfu.op_done) {
+			dfu.abort_held = true;
+			q->reply = USBD_REPLY_DEFER;
+			return V_OK;
+		}
+		finish_op_state();
+		return reply_ack(q);
 	default:
 		return V_ILLEGAL;
 	}
@@ -445,7 +489,13 @@ static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl 
 		memcpy(&dfu.small[QDFU_PROTO_INFO_MAGIC], QDFU_PROTO_MAGIC, 4);
 		dfu.small[QDFU_PROTO_INFO_VERSION] = QDFU_PROTO_VERSION;
 		dfu.small[QDFU_PROTO_INFO_CAPS] = QDFU_PROTO_CAP_CRC32 | QDFU_PROTO_CAP_JOURNAL;
+		if (dfu.image_desc_addr) {
+			dfu.small[QDFU_PROTO_INFO_CAPS] |= QDFU_PROTO_CAP_IMAGE_DESC;
+			qdfu_put_le32(&dfu.small[QDFU_PROTO_INFO_DESC_ADDR], dfu.image_desc_addr);
+		}
 		qdfu_put_le16(&dfu.small[QDFU_PROTO_INFO_FW_VERSION], 0x0001);
+		dfu.small[QDFU_PROTO_INFO_WHY] = dfu.why;
+		dfu.small[QDFU_PROTO_INFO_FAULT] = dfu.fault;
 		c->buf = dfu.small;
 		c->len = QDFU_PROTO_INFO_LEN;
 		return USBD_REPLY_IN;
@@ -511,6 +561,7 @@ static enum usbd_reply class_setup(const struct usb_setup *s, struct usbd_ctrl *
 	/* a new request abandons any reply we were still holding */
 	dfu.gs_held = false;
 	dfu.up_held = false;
+	dfu.abort_held = false;
 	struct req q = {s, c, USBD_REPLY_STALL};
 	/* direction must match the request (DFU 1.1 table 3.2) */
 	bool in = (s->bmRequestType & USB_DIR_IN) != 0;
@@ -676,12 +727,14 @@ static void done_upload(const struct usb_setup *s)
 		                : DFU_STATE_UPLOAD_IDLE;
 }
 
+/* ABORT ends a download sequence but never commits it: clients send it
+ * between the steps of one update (qdfu between memories, dfu-util per
+ * element), so only a manifestation says the update is complete
+ * (docs/decisions/image-descriptor.md). */
 static void done_abort(void)
 {
 	if (dfu.state == DFU_STATE_DNLOAD_IDLE && mem_flush() != QDFU_OK)
 		dfu.session_dirty = true;
-	if (dfu.state == DFU_STATE_DNLOAD_IDLE)
-		close_session(); /* clean end of a download sequence */
 	else if (dfu.state == DFU_STATE_DNLOAD_SYNC)
 		dfu.session_dirty = true; /* aborted mid-operation */
 	dfu.state = DFU_STATE_IDLE;
@@ -768,9 +821,19 @@ static bool class_set_alt(uint8_t alt)
 	return true;
 }
 
+/* The host vanished in the middle of a download (bus reset, unplug): what
+ * it sent so far is not an update a later bare leave may commit. */
+static void mark_cut_sequence(void)
+{
+	if (dfu.state == DFU_STATE_DNLOAD_SYNC || dfu.state == DFU_STATE_DNBUSY ||
+	    dfu.state == DFU_STATE_DNLOAD_IDLE)
+		dfu.session_dirty = true;
+}
+
 static void class_reset(bool configured)
 {
 	QDFU_UNUSED(configured);
+	mark_cut_sequence();
 	/* USB reset / SET_CONFIGURATION: back to dfuIDLE (DFU 1.1 A.2.2),
 	 * except that an error survives until CLRSTATUS so the host sees it */
 	if (dfu.state != DFU_STATE_ERROR) {
@@ -780,6 +843,7 @@ static void class_reset(bool configured)
 	dfu.alt = 0;
 	dfu.gs_held = false;
 	dfu.up_held = false;
+	dfu.abort_held = false;
 	if (dfu.state == DFU_STATE_IDLE && dfu.pend != PEND_NONE && dfu.op_done)
 		dfu.pend = PEND_NONE;
 }
@@ -787,8 +851,10 @@ static void class_reset(bool configured)
 static void class_suspend(void)
 {
 	/* a session cut by unplug stays open (never committed) */
+	mark_cut_sequence();
 	dfu.gs_held = false;
 	dfu.up_held = false;
+	dfu.abort_held = false;
 }
 
 const struct usbd_class dfu_class = {
@@ -799,6 +865,12 @@ const struct usbd_class dfu_class = {
     .reset = class_reset,
     .suspend = class_suspend,
 };
+
+void dfu_set_why(uint8_t why, uint8_t fault_exception)
+{
+	dfu.why = why;
+	dfu.fault = fault_exception;
+}
 
 void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts)
 {
@@ -811,6 +883,11 @@ void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts)
 	/* like ST's ROM: the pointer starts at the first memory (0x08000000) */
 	if (mem_region_at(0))
 		dfu.addr = mem_region_at(0)->base;
+}
+
+void dfu_set_image_desc(uint32_t addr)
+{
+	dfu.image_desc_addr = addr;
 }
 
 static void crc_task(void)
@@ -855,17 +932,30 @@ static void op_task(void)
 	}
 }
 
-/* Complete the GETSTATUS (or UPLOAD) held while the engine was busy. */
+static void send_held_status(uint32_t poll_ms)
+{
+	dfu.gs_held = false;
+	fill_status(poll_ms);
+	usbd_ctrl_reply_in(dfu.status_buf, 6);
+}
+
+/* Complete the GETSTATUS, ABORT or UPLOAD held while the engine was busy. */
 static void held_replies_task(void)
 {
-	if (dfu.gs_held && dfu.op_done && dfu.state == DFU_STATE_DNBUSY) {
-		dfu.gs_held = false;
+	if (dfu.gs_held && dfu.state == DFU_STATE_DNBUSY) {
+		if (dfu.op_done) {
+			finish_op_state();
+			send_held_status(0);
+		} else if (dfu.gs_slept && port_millis() - dfu.gs_held_at >= HOLD_BUDGET_MS) {
+			/* a slow chip: the client that slept polls again */
+			told_busy(REPOLL_MS);
+			send_held_status(REPOLL_MS);
+		}
+	}
+	if (dfu.abort_held && dfu.op_done && dfu.state == DFU_STATE_DNBUSY) {
+		dfu.abort_held = false;
 		finish_op_state();
-		dfu.status_buf[0] = (uint8_t)dfu.status;
-		dfu.status_buf[1] = dfu.status_buf[2] = dfu.status_buf[3] = 0;
-		dfu.status_buf[4] = (uint8_t)dfu.state;
-		dfu.status_buf[5] = 0;
-		usbd_ctrl_reply_in(dfu.status_buf, 6);
+		usbd_ctrl_reply_in(NULL, 0); /* status stage; class_done aborts */
 	}
 	if (dfu.up_held && !mem_busy()) {
 		uint8_t *buf;

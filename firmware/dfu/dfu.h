@@ -76,7 +76,8 @@ enum dfu_request {
 struct dfu_hooks {
 	/* the first erase or write of a session is about to run */
 	int (*session_open)(void);
-	/* the host ended a session cleanly (ABORT after success, or leave) */
+	/* the host ended an update with a leave (manifestation) after every
+	 * operation since the sequence began succeeded; never on ABORT */
 	void (*session_close)(void);
 	/* leave: the host asked to start the application */
 	void (*leave)(void);
@@ -90,6 +91,11 @@ struct dfu_hooks {
 extern const struct usbd_class dfu_class;
 
 void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts);
+/* Announce the image descriptor unit in the INFO answer (0: none). */
+void dfu_set_image_desc(uint32_t addr);
+/* Why the device is in DFU mode (QDFU_PROTO_WHY_*) and the exception that
+ * reset the bootloader (0 none), reported by INFO; after dfu_init(). */
+void dfu_set_why(uint8_t why, uint8_t fault_exception);
 /* Main-loop work: advances flash operations, completes held GETSTATUS. */
 void dfu_task(void);
 
@@ -104,7 +110,8 @@ void dfu_force_state(enum dfu_state st);
 
 /* Map an internal error to a DFU status (the class boundary). */
 enum dfu_status dfu_status_from_err(int err);
-/* bwPollTimeout for a DNBUSY answer from an operation's time estimate. */
-uint32_t dfu_poll_timeout_ms(uint32_t typ_ms, uint32_t max_ms);
+/* bwPollTimeout for a DNBUSY answer from the operation's typical remaining
+ * time (docs/decisions/busy-reporting.md). */
+uint32_t dfu_poll_timeout_ms(uint32_t typ_ms);
 
 #endif

@@ -8,6 +8,7 @@ static void adesto_fixup(const uint8_t id[3], struct nor_params *p)
 	(void)id;
 	if (p->qer == NOR_QER_UNKNOWN)
 		p->qer = 4;
+	p->vsr_50 = true;
 }
 
 const struct nor_vendor_ops nor_vendor_adesto = {NOR_MFR_ADESTO, adesto_fixup};

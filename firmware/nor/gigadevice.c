@@ -10,6 +10,7 @@ static void gigadevice_fixup(const uint8_t id[3], struct nor_params *p)
 		p->qer = 6;
 	else if (p->qer == NOR_QER_UNKNOWN)
 		p->qer = 5;
+	p->vsr_50 = true;
 }
 
 const struct nor_vendor_ops nor_vendor_gigadevice = {NOR_MFR_GIGADEVICE, gigadevice_fixup};

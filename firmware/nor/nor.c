@@ -16,6 +16,8 @@
 
 #define MIB16           (16u * 1024u * 1024u)
 #define RESET_WAIT_MS   10u
+#define DEAF_WAIT_MS    1u   /* >= every tRES1 / tRST in the datasheets (tens of us) */
+#define ID_TRIES        10u  /* a reset during an erase can take ms to recover */
 #define SR_WRITE_MAX_MS 100u /* status register write, generous (unverified) */
 #define OP_MARGIN_MS    20u
 #define MAX_PAGE        256u
@@ -27,7 +29,7 @@
 #define PROBE_SIZE_LOG2 28u /* the whole 256 MiB window until the size is known */
 
 enum job_kind { K_NONE = 0, K_ERASE, K_PROGRAM, K_CHIP };
-enum job_state { S_NEXT = 0, S_CMD, S_WAIT, S_CHECK, S_CLEAR, S_COUNT };
+enum job_state { S_NEXT = 0, S_WEL, S_CMD, S_WAIT, S_CHECK, S_CLEAR, S_COUNT };
 
 /* The probed chip(s): valid once up. */
 static struct {
@@ -116,23 +118,54 @@ static void set_addr(struct port_qspi_cmd *c, uint32_t addr)
 
 /* ------------------------------------------------------------ probe */
 
+/* Wait at least ms whole milliseconds (its own deadline). */
+static void wait_ms(uint32_t ms)
+{
+	/* +1: the current tick of port_millis() may be almost over */
+	uint32_t end = port_millis() + ms + 1u;
+	while (!qdfu_time_reached(port_millis(), end))
+		port_wait_hint();
+}
+
+/* Back to a known state, whatever a CPU-only reset left the chip in (deep
+ * power-down, QPI, 4-byte mode, continuous read). After 0xAB (tRES1) and
+ * after a soft reset (tRST) a chip hears no command and does not drive the
+ * data line, so polling SR.WIP would read the undriven line: these windows
+ * are waited out with fixed delays instead (tRES1 3 us and tRST 30 us on
+ * W25Q64JV, the other datasheets' figures are in sim/nor/nor_parts.c; Linux
+ * drivers/mtd/spi-nor/core.c spi_nor_soft_reset() sleeps 200-400 us). */
+struct reset_step {
+	uint8_t op, lines;
+	bool wait; /* DEAF_WAIT_MS afterwards */
+};
+static const struct reset_step reset_steps[] = {
+    /* leave deep power-down, in SPI or in QPI */
+    {NOR_OP_RES, 1, false},
+    {NOR_OP_RES, 4, true},
+    /* leave QPI: Micron / Macronix / ISSI 0xF5, Winbond / GigaDevice 0xFF */
+    {NOR_OP_RSTQIO, 4, false},
+    {NOR_OP_QPI_EX_WB, 4, false},
+    /* soft reset on 4 lines, then on 1 line */
+    {NOR_OP_RSTEN, 4, false},
+    {NOR_OP_RST, 4, true},
+    {NOR_OP_RSTEN, 1, false},
+    {NOR_OP_RST, 1, true},
+    /* continuous-read mode off, back to 3-byte addressing */
+    {NOR_OP_CRMR, 1, false},
+    {NOR_OP_WREN, 1, false},
+    {NOR_OP_EX4B, 1, false},
+    {NOR_OP_WRDI, 1, false},
+};
+
 static void reset_chips(void)
 {
-	/* leave deep power-down, QPI (Micron/Macronix/ISSI 0xF5, Winbond
-	 * 0xFF on 4 lines), then soft reset on 4 and 1 lines */
-	(void)simple(NOR_OP_RES);
-	(void)simple_lines(NOR_OP_RSTQIO, 4);
-	(void)simple_lines(NOR_OP_QPI_EX_WB, 4);
-	(void)simple_lines(NOR_OP_RSTEN, 4);
-	(void)simple_lines(NOR_OP_RST, 4);
-	(void)simple(NOR_OP_RSTEN);
-	(void)simple(NOR_OP_RST);
+	for (unsigned i = 0; i < QDFU_ARRAY_SIZE(reset_steps); i++) {
+		(void)simple_lines(reset_steps[i].op, reset_steps[i].lines);
+		if (reset_steps[i].wait)
+			wait_ms(DEAF_WAIT_MS);
+	}
+	/* a chip reset in the middle of an erase may still be busy */
 	(void)wait_ready(RESET_WAIT_MS);
-	/* continuous-read mode off, back to 3-byte addressing */
-	(void)simple(NOR_OP_CRMR);
-	(void)simple(NOR_OP_WREN);
-	(void)simple(NOR_OP_EX4B);
-	(void)simple(NOR_OP_WRDI);
 }
 
 static int sfdp_read(void *ctx, uint32_t addr, uint8_t *buf, uint32_t len)
@@ -219,6 +252,36 @@ static int quad_enable(void)
 	return all_chips_have(reg, m->bit) ? QDFU_OK : QDFU_E_UNSUPPORTED;
 }
 
+/* Block protection left set by the factory or another tool makes Winbond
+ * and ISSI parts ignore program and erase without a word (Micron and
+ * Macronix flag it). Clear the BP bits at probe: volatile where the chip
+ * has a volatile status write (0x50 then 0x01: Winbond, GigaDevice, Adesto
+ * datasheets; the protection is back after a power cycle, and cleared again
+ * at the next probe), else non-volatile (WREN then 0x01), as Linux does
+ * with spi_nor_try_unlock_all() (drivers/mtd/spi-nor/core.c, swp.c). One
+ * status byte is written: SR2 is left alone except on QER 1 parts, whose
+ * quad enable is set again afterwards. */
+static int unprotect(void)
+{
+	const struct nor_params *p = &nor_dev.info.p;
+	uint8_t sr1[2], w[2], c = nb();
+	int rc = read_reg(NOR_OP_RDSR, sr1);
+	if (rc || !((sr1[0] | sr1[c - 1u]) & p->bp_mask))
+		return rc;
+	nor_dev.info.protect_found = true;
+	for (unsigned i = 0; i < c; i++)
+		w[i] = (uint8_t)(sr1[i] & ~(p->bp_mask | NOR_SR1_STATUS));
+	struct port_qspi_cmd wr = cmd1(NOR_OP_WRSR);
+	wr.data_lines = 1;
+	wr.data_len = c;
+	if ((rc = simple(p->vsr_50 ? NOR_OP_VSR_WREN : NOR_OP_WREN)) ||
+	    (rc = port_qspi_write(&wr, w)) || (rc = wait_ready(SR_WRITE_MAX_MS)) ||
+	    (rc = read_reg(NOR_OP_RDSR, sr1)))
+		return rc;
+	nor_dev.info.protect_cleared = !((sr1[0] | sr1[c - 1u]) & p->bp_mask);
+	return QDFU_OK;
+}
+
 static uint8_t log2u(uint32_t v)
 {
 	uint8_t l = 0;
@@ -266,14 +329,27 @@ static int load_params(void)
 	return QDFU_OK;
 }
 
+/* With dedicated 4-byte opcodes only the erase types that have one remain. */
+static void keep_4byte_erase_types(struct nor_params *p)
+{
+	unsigned w = 0;
+	for (unsigned k = 0; k < p->nerase; k++)
+		if (p->erase[k].op4)
+			p->erase[w++] = p->erase[k];
+	for (unsigned k = w; k < NOR_MAX_ERASE_TYPES; k++)
+		memset(&p->erase[k], 0, sizeof(p->erase[k]));
+	p->nerase = (uint8_t)w;
+}
+
 /* 3-byte up to 16 MiB; above, dedicated 4-byte opcodes, else 0xB7 mode. */
 static int set_addressing(void)
 {
-	const struct nor_params *p = &nor_dev.info.p;
+	struct nor_params *p = &nor_dev.info.p;
 	if (p->size <= MIB16) {
 		nor_dev.info.addr_mode = NOR_ADDR_3;
 	} else if (p->op4_read && p->op4_pp && p->op4_erase) {
 		nor_dev.info.addr_mode = NOR_ADDR_4_OPS;
+		keep_4byte_erase_types(p);
 	} else {
 		nor_dev.info.addr_mode = NOR_ADDR_4_MODE;
 		if (p->b7_wren)
@@ -305,8 +381,11 @@ int nor_probe(bool dual, uint32_t clock_hz)
 	nor_dev.info.dual = dual;
 	nor_dev.info.chips = dual ? 2 : 1;
 	reset_chips();
-	if ((rc = read_id()) || (rc = load_params()) || (rc = set_addressing()))
+	for (unsigned t = 1; (rc = read_id()) == QDFU_E_NO_DEVICE && t < ID_TRIES; t++)
+		wait_ms(DEAF_WAIT_MS);
+	if (rc || (rc = load_params()) || (rc = set_addressing()))
 		return rc;
+	(void)unprotect(); /* a failure shows in protect_cleared */
 	/* quad reads where the QE bit could be set; 1-1-1 otherwise */
 	nor_dev.info.quad = nor_dev.info.p.quad_read && quad_enable() == QDFU_OK;
 	(void)simple(NOR_OP_WRDI);
@@ -475,6 +554,22 @@ static int end_job(int rc)
 	return rc;
 }
 
+/* After a timeout: abort what the chips are doing (soft reset: the block
+ * of the aborted operation is left undefined, and reported as failed),
+ * wait out tRST and any busy period, and restore the addressing mode. */
+static void recover_chips(void)
+{
+	(void)simple(NOR_OP_RSTEN);
+	(void)simple(NOR_OP_RST);
+	wait_ms(DEAF_WAIT_MS);
+	(void)wait_ready(RESET_WAIT_MS);
+	if (nor_dev.info.addr_mode == NOR_ADDR_4_MODE) {
+		if (nor_dev.info.p.b7_wren)
+			(void)simple(NOR_OP_WREN);
+		(void)simple(NOR_OP_EN4B);
+	}
+}
+
 static int fail_code(void)
 {
 	return nor_job.kind == K_PROGRAM ? QDFU_E_PROGRAM : QDFU_E_ERASE;
@@ -552,6 +647,23 @@ static int job_next(void)
 	}
 	if (simple(NOR_OP_WREN))
 		return end_job(fail_code());
+	nor_job.st = S_WEL;
+	return QDFU_E_BUSY;
+}
+
+/* The write enable took: WEL set and WIP clear on every chip. A chip still
+ * busy (or not listening) ignores WREN and the command, and the end of its
+ * old operation would be taken for the end of this one. */
+static int job_wel(void)
+{
+	uint8_t v[2];
+	int rc = read_reg(NOR_OP_RDSR, v);
+	if (rc)
+		return end_job(rc);
+	if (!all_chips_have(v, NOR_SR1_WEL) || ((v[0] | v[nb() - 1u]) & NOR_SR1_WIP)) {
+		recover_chips();
+		return end_job(QDFU_E_NO_DEVICE);
+	}
 	nor_job.st = S_CMD;
 	return QDFU_E_BUSY;
 }
@@ -578,8 +690,10 @@ static int job_wait(void)
 	struct port_qspi_cmd c = status_cmd();
 	int rc = port_qspi_poll(&c, NOR_SR1_WIP, 0x00, 0, NULL);
 	if (rc == QDFU_E_BUSY) {
-		if (qdfu_time_reached(port_millis(), nor_job.deadline))
+		if (qdfu_time_reached(port_millis(), nor_job.deadline)) {
+			recover_chips(); /* never leave a chip busy behind a failure */
 			return end_job(QDFU_E_TIMEOUT);
+		}
 		return QDFU_E_BUSY;
 	}
 	if (rc)
@@ -617,8 +731,8 @@ static int job_clear(void)
 }
 
 static int (*const job_states[])(void) = {
-    [S_NEXT] = job_next,   [S_CMD] = job_cmd,     [S_WAIT] = job_wait,
-    [S_CHECK] = job_check, [S_CLEAR] = job_clear,
+    [S_NEXT] = job_next, [S_WEL] = job_wel,     [S_CMD] = job_cmd,
+    [S_WAIT] = job_wait, [S_CHECK] = job_check, [S_CLEAR] = job_clear,
 };
 QDFU_STATIC_ASSERT(QDFU_ARRAY_SIZE(job_states) == S_COUNT, "one handler per job state");
 

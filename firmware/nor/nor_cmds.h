@@ -81,13 +81,17 @@
 
 /* ------------------------------------------------------------ register bits */
 
-#define NOR_SR1_WIP      0x01u /* write in progress */
-#define NOR_SR1_WEL      0x02u /* write enable latch */
-#define NOR_SR1_BP_MASK  0x1Cu /* block protect BP2..0 (Winbond layout) */
-#define NOR_SR1_BP_SHIFT 2u
-#define NOR_SR1_TB       0x20u                       /* Winbond: protect from the bottom */
-#define NOR_SR1_QE       0x40u                       /* QER 2: Macronix / ISSI quad enable */
-#define NOR_SR1_STATUS   (NOR_SR1_WIP | NOR_SR1_WEL) /* read-only, not written */
+#define NOR_SR1_WIP        0x01u /* write in progress */
+#define NOR_SR1_WEL        0x02u /* write enable latch */
+#define NOR_SR1_BP_MASK    0x1Cu /* block protect BP2..0 (Winbond layout) */
+#define NOR_SR1_BP_SHIFT   2u
+#define NOR_SR1_TB         0x20u /* Winbond, Micron: protect from the bottom */
+#define NOR_SR1_BP3        0x20u /* Macronix, ISSI: BP3 (BP3..0 in bits 5:2) */
+#define NOR_SR1_BP3_MICRON 0x40u /* Micron: BP3 */
+#define NOR_SR1_QE         0x40u /* QER 2: Macronix / ISSI quad enable */
+#define NOR_SR1_STATUS     (NOR_SR1_WIP | NOR_SR1_WEL) /* read-only, not written */
+/* SR1 bits that hold block protection on most parts: BP2..0 and TB or BP3 */
+#define NOR_SR1_PROTECT (NOR_SR1_BP_MASK | NOR_SR1_TB)
 
 #define NOR_SR2_SRL     0x01u /* Winbond: status register lock (not written here) */
 #define NOR_SR2_QE      0x02u /* QER 1, 4, 5, 6: quad enable */

@@ -38,6 +38,7 @@ void nor_params_defaults(struct nor_params *p)
 	p->addr_bytes = 3;
 	p->quad_read = true;
 	p->sfdp_minor = 0xFF;
+	p->bp_mask = NOR_SR1_PROTECT;
 }
 
 struct nor_id_entry {
@@ -87,9 +88,10 @@ void nor_vendor_fixup(const uint8_t id[3], struct nor_params *p)
 	for (unsigned i = 0; i < QDFU_ARRAY_SIZE(vendors); i++)
 		if (vendors[i]->mfr == id[0])
 			vendors[i]->fixup(id, p);
-	/* generic post-SFDP rules */
-	if (p->size > 16u * 1024u * 1024u && p->nerase) {
-		/* without 4BAIT, derive the dedicated erase opcodes from the map */
+	/* generic post-SFDP rule: above 16 MiB without a 4BAIT, derive the
+	 * dedicated erase opcodes from the 3->4-byte map (a parsed 4BAIT is
+	 * trusted as it is) */
+	if (p->size > 16u * 1024u * 1024u && p->nerase && !p->has_4bait) {
 		bool all = true;
 		for (unsigned k = 0; k < p->nerase; k++) {
 			if (!p->erase[k].op4)

@@ -290,7 +290,8 @@ static int decode_bfpt(const uint32_t *dw, unsigned n, struct nor_params *p)
 
 /* 4BAIT: which 4-byte opcodes exist (DW1) and the 4-byte opcode of each
  * BFPT erase type (DW2 byte t). An erase type whose support bit is clear
- * or whose opcode is blank gets none. */
+ * or whose opcode is blank has none, and nothing later invents one (Linux
+ * drivers/mtd/spi-nor/sfdp.c spi_nor_parse_4bait() masks such types). */
 static void decode_4bait(const uint32_t *dw, unsigned n, struct nor_params *p)
 {
 	if (n < FOURBAIT_DWORDS)
@@ -299,7 +300,8 @@ static void decode_4bait(const uint32_t *dw, unsigned n, struct nor_params *p)
 	const uint32_t reads = FOURBAIT_READ | FOURBAIT_FAST_READ;
 	p->op4_read = (sup & reads) == reads;
 	p->op4_pp = (sup & FOURBAIT_PP) != 0;
-	bool all = p->nerase > 0;
+	p->op4_erase = false;
+	p->has_4bait = true;
 	for (unsigned k = 0; k < p->nerase; k++) {
 		struct nor_erase *e = &p->erase[k];
 		unsigned t = e->type;
@@ -307,9 +309,8 @@ static void decode_4bait(const uint32_t *dw, unsigned n, struct nor_params *p)
 		bool ok = t < BFPT_ERASE_TYPES && (sup & (1u << (FOURBAIT_ERASE_TYPE0 + t))) &&
 		          !op_unset(op);
 		e->op4 = ok ? (uint8_t)op : 0;
-		all = all && ok;
+		p->op4_erase = p->op4_erase || ok;
 	}
-	p->op4_erase = all;
 }
 
 /* Sector map: walk the map descriptors; *common is the AND of every

@@ -134,7 +134,7 @@ int cli_rom_start(struct cli *c, struct cli_target *t, struct qh_error *e)
 	rc = start_flasher_on(c, t, &f, e);
 	qh_flasher_free(&f);
 	if (rc == 0)
-		rc = qh_rom_wait_flasher(c->usb, &t->found.info, c->wait_ms, &fl, e);
+		rc = qh_rom_wait_flasher(c->usb, &t->found.info, c->detach_ms, &fl, e);
 	if (rc)
 		return rc;
 	cli_note(c, "%s: the flasher is running (%s)\n", t->label, fl.product);

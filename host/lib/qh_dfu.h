@@ -77,6 +77,9 @@ struct qh_qdfu_info {
 	uint8_t proto, caps;
 	uint16_t fw_version;
 	uint32_t flags;
+	uint32_t desc_addr; /* image descriptor unit (caps & QDFU_PROTO_CAP_IMAGE_DESC) */
+	uint8_t why;        /* QDFU_PROTO_WHY_*: why the device is in DFU mode */
+	uint8_t fault;      /* exception that reset the bootloader, 0 none */
 };
 
 struct qh_dev_info {
@@ -123,6 +126,12 @@ struct qh_dev {
 	/* What the last qh_op_program did. */
 	size_t pages_unchanged, pages_already_erased, pages_erased;
 	uint64_t bytes_written;
+	/* The device boots by image descriptor and the image has one: it was
+	 * written last (desc_written) or was already in place. */
+	int image_desc, desc_written;
+	/* Nothing was erased or written: the image was already in place and
+	 * the leave only (re)commits it. */
+	int recommit_only;
 };
 
 struct qh_dfu_status {

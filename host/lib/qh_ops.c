@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "qh_crc32.h"
+#include "qh_desc.h"
 
 /* wBlockNum is 16 bits: set the address again well before it wraps. */
 #define MAX_BLOCKS_PER_ADDRESS 0x4000u
@@ -142,6 +143,13 @@ static int classify_pages(struct qh_dev *d, const struct qh_plan *p, uint8_t *ac
 		int rc = expected_page_crc(p, &p->page[i], &want, e);
 		if (rc == 0)
 			rc = qh_qdfu_crc(d, p->page[i].addr, p->page[i].size, &have, e);
+		if (rc == QH_E_DFU) {
+			/* unreadable (a flash word torn by a power cut reads back
+			 * with an ECC error): erasing it is the cure */
+			qh_error_clear(e);
+			action[i] = PAGE_ERASE_WRITE;
+			continue;
+		}
 		if (rc)
 			return rc;
 		if (have == want) {
@@ -252,15 +260,150 @@ static uint64_t bytes_to_write(const struct qh_plan *p, const uint8_t *action)
 	return n;
 }
 
+int qh_dev_has_image_desc(const struct qh_dev_info *info)
+{
+	return qh_dev_has_crc(info) && (info->qdfu.caps & QDFU_PROTO_CAP_IMAGE_DESC) &&
+	       info->qdfu.desc_addr;
+}
+
+/* The image descriptor qdfu writes last (docs/decisions/image-descriptor.md). */
+struct desc_job {
+	int active;   /* the device boots by descriptor, the image has one */
+	int in_place; /* the descriptor unit already holds exactly it */
+	unsigned region;
+	uint32_t addr, unit;
+	struct qh_desc desc;
+};
+
+/* Does the descriptor unit hold exactly j's descriptor, 0xFF after it? Two
+ * device CRCs: the body, then the trailing CRC field and the rest of the
+ * unit. (One CRC over a whole descriptor would not do: a message followed
+ * by its own CRC-32 always has the same CRC-32, whatever the message.) */
+static int desc_in_place(struct qh_dev *d, const struct desc_job *j, struct qh_error *e)
+{
+	uint8_t ff[256];
+	uint32_t body = (uint32_t)j->desc.len - 4u, have = 0;
+	int rc = qh_qdfu_crc(d, j->addr, body, &have, e);
+
+	memset(ff, 0xFF, sizeof(ff));
+	if (rc == 0 && have == qh_crc32(j->desc.bytes, body)) {
+		uint32_t want = qh_crc32_update(0xFFFFFFFFu, j->desc.bytes + body, 4);
+		for (uint32_t done = (uint32_t)j->desc.len; done < j->unit;) {
+			uint32_t n =
+			    j->unit - done < sizeof(ff) ? j->unit - done : (uint32_t)sizeof(ff);
+			want = qh_crc32_update(want, ff, n);
+			done += n;
+		}
+		rc = qh_qdfu_crc(d, j->addr + body, j->unit - body, &have, e);
+		if (rc == 0)
+			return have == (want ^ 0xFFFFFFFFu);
+	}
+	if (rc == QH_E_DFU) { /* unreadable: torn, so not in place */
+		qh_error_clear(e);
+		rc = 0;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+static int desc_plan(struct qh_dev *d, const struct qh_memmap *m, const struct qh_plan *p,
+                     struct desc_job *j, struct qh_error *e)
+{
+	uint32_t vtor;
+	uint8_t attr = 0;
+	int ri, rc;
+
+	memset(j, 0, sizeof(*j));
+	if (!qh_dev_has_image_desc(&d->info))
+		return QH_OK;
+	ri = qh_memmap_find(m, d->info.qdfu.desc_addr, &j->addr, &j->unit, &attr);
+	if (ri < 0 || (attr & (QH_ATTR_WRITE | QH_ATTR_ERASE)) != (QH_ATTR_WRITE | QH_ATTR_ERASE) ||
+	    j->unit < QDFU_IMG_MAX_SIZE)
+		return QH_OK; /* not where the layout lets us write: no descriptor */
+	if (qh_plan_touches(p, j->addr, j->unit)) {
+		qh_fail(e, QH_E_MAP,
+		        "the image writes 0x%08X-0x%08X, the unit where the bootloader keeps the "
+		        "image descriptor",
+		        (unsigned)j->addr, (unsigned)(j->addr + j->unit - 1u));
+		qh_hint(e,
+		        "link the image so that it leaves the last %u KiB of the external "
+		        "flash free",
+		        (unsigned)(3u * j->unit / 1024u));
+		return QH_E_MAP;
+	}
+	vtor = qh_desc_find_vtor(p, qh_dev_xfer_size(&d->info));
+	if (!vtor)
+		return QH_OK; /* data only: the journal decides (committed at leave) */
+	rc = qh_desc_build(p, vtor, &j->desc, e);
+	if (rc)
+		return rc;
+	j->active = 1;
+	j->region = (unsigned)ri;
+	rc = desc_in_place(d, j, e);
+	j->in_place = rc > 0;
+	return rc < 0 ? rc : QH_OK;
+}
+
+/* Before anything else is erased: the old image stops being bootable. */
+static int desc_invalidate(struct qh_dev *d, const struct qh_memmap *m, const struct desc_job *j,
+                           struct qh_error *e)
+{
+	int rc = enter_region(d, m, j->region, e);
+	return rc ? rc : qh_dfuse_erase_page(d, j->addr, e);
+}
+
+/* After every range: the descriptor, checked by the device's CRC. */
+static int desc_write(struct qh_dev *d, const struct qh_memmap *m, const struct desc_job *j,
+                      struct qh_error *e)
+{
+	struct qh_chunk c = {j->region, j->addr, (uint32_t)j->desc.len, j->desc.bytes};
+	uint64_t done = 0;
+	int rc = enter_region(d, m, j->region, e);
+
+	if (rc == 0)
+		rc = write_chunk(d, &c, &done, c.len, e);
+	if (rc == 0)
+		rc = qh_dfu_make_idle(d, e);
+	if (rc == 0)
+		rc = desc_in_place(d, j, e);
+	if (rc == 0)
+		rc = qh_fail(e, QH_E_VERIFY, "the image descriptor at 0x%08X did not verify",
+		             (unsigned)c.addr);
+	return rc < 0 ? rc : QH_OK;
+}
+
+/* Nothing to write and no descriptor: a session must open on the device
+ * for its leave to commit the image (the journal's rule), so write the
+ * first block again; it holds those bytes already, the device programs
+ * nothing. */
+static int touch_first_block(struct qh_dev *d, const struct qh_memmap *m, const struct qh_plan *p,
+                             struct qh_error *e)
+{
+	struct qh_chunk c = p->chunk[0];
+	uint64_t done = 0;
+	uint16_t xfer = qh_dev_xfer_size(&d->info);
+	int rc = enter_region(d, m, c.region, e);
+
+	if (c.len > xfer)
+		c.len = xfer;
+	return rc ? rc : write_chunk(d, &c, &done, c.len, e);
+}
+
 int qh_op_program(struct qh_dev *d, const struct qh_memmap *m, const struct qh_plan *p,
                   struct qh_error *e)
 {
+	struct desc_job job;
 	uint64_t done = 0, total;
 	uint8_t *action = NULL;
 	int rc = QH_OK, cur = -1;
 
 	d->pages_unchanged = d->pages_already_erased = d->pages_erased = 0;
 	d->bytes_written = 0;
+	d->image_desc = d->desc_written = d->recommit_only = 0;
+	rc = qh_dfu_make_idle(d, e);
+	if (rc == 0)
+		rc = desc_plan(d, m, p, &job, e);
+	if (rc)
+		return rc;
 	if (d->skip_unchanged && qh_dev_has_crc(&d->info) && p->npage) {
 		action = calloc(p->npage, 1);
 		if (!action)
@@ -271,6 +414,8 @@ int qh_op_program(struct qh_dev *d, const struct qh_memmap *m, const struct qh_p
 			rc = classify_pages(d, p, action, e);
 		progress(d, "check", p->npage, p->npage);
 	}
+	if (rc == 0 && job.active && !job.in_place)
+		rc = desc_invalidate(d, m, &job, e);
 	if (rc == 0)
 		rc = erase_pages(d, m, p, action, e);
 	total = bytes_to_write(p, action);
@@ -285,9 +430,16 @@ int qh_op_program(struct qh_dev *d, const struct qh_memmap *m, const struct qh_p
 			rc = write_chunk_filtered(d, p, action, &p->chunk[i], &done, total, e);
 	}
 	free(action);
+	if (rc == 0 && job.active && !job.in_place)
+		rc = desc_write(d, m, &job, e);
 	if (rc)
 		return rc;
-	return qh_dfu_make_idle(d, e);
+	d->image_desc = job.active;
+	d->desc_written = job.active && !job.in_place;
+	d->recommit_only = !d->pages_erased && !d->bytes_written && !d->desc_written;
+	if (d->recommit_only && !job.active && qh_dev_has_crc(&d->info) && p->nchunk)
+		rc = touch_first_block(d, m, p, e);
+	return rc ? rc : qh_dfu_make_idle(d, e);
 }
 
 /* UPLOAD len bytes at addr into out (AN3156 6.4: SET_ADDRESS, ABORT to

@@ -16,8 +16,12 @@ int qh_dev_memmap(const struct qh_dev_info *info, struct qh_memmap *m, struct qh
 uint16_t qh_dev_xfer_size(const struct qh_dev_info *info);
 /* Does the device compute CRCs for us (qdfu INFO bit0)? */
 int qh_dev_has_crc(const struct qh_dev_info *info);
+/* Does it boot images by descriptor (INFO bit2, with the unit's address)? */
+int qh_dev_has_image_desc(const struct qh_dev_info *info);
 
-/* Erase the plan's pages, then write its chunks. */
+/* Erase the plan's pages, then write its chunks. On a device that boots by
+ * image descriptor, the descriptor unit is erased first and the image's
+ * descriptor written last (docs/decisions/image-descriptor.md). */
 int qh_op_program(struct qh_dev *d, const struct qh_memmap *m, const struct qh_plan *p,
                   struct qh_error *e);
 /* Check the device holds the plan's data. use_crc: 1 device CRC, 0 read-back,

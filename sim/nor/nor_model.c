@@ -29,12 +29,11 @@
 #include "sim/nor/nor_parts.h"
 
 #define PAGE                256u
-#define RESET_US            30u
 #define WRSR_US             2000u /* status register write (unverified, ~ms on all parts) */
 #define SFDP_MAX            256u
-#define RES_US              3u
 #define ERASED              0xFFu
-#define FAILED_PROGRAM_KEEP 0xF0u /* a failed program: only some bits cleared */
+#define SLOW_EXTRA_US       100000u /* NOR_FAULT_SLOW: 2 x maximum + 100 ms */
+#define FAILED_PROGRAM_KEEP 0xF0u   /* a failed program: only some bits cleared */
 /* Bits a status write leaves alone (read-only or lock bits). */
 #define SR2_KEEP (NOR_SR2_SRL | NOR_SR2_SUS) /* Winbond SR2 */
 #define SR3_KEEP NOR_SR3_ADS                 /* Winbond SR3 */
@@ -49,13 +48,17 @@ struct nor_chip {
 	uint32_t sfdp_len;
 	/* status */
 	uint8_t sr1, sr2, sr3, fsr, scur;
+	uint8_t sr1_nv, sr2_nv; /* non-volatile copies: what a power cycle restores */
+	bool vsr_we, vsr_armed; /* Winbond family 0x50: the next status write is volatile */
 	bool wel, addr4, qpi, dpd, rst_en;
+	uint64_t deaf_until; /* tRES1 / tRST: nothing heard, data line not driven */
 	/* running operation */
 	enum busy_kind busy;
 	uint64_t busy_until;
 	bool fail_pending; /* the running op failed: set error bits at its end */
 	uint32_t tgt_addr, tgt_len;
 	unsigned faults;
+	uint8_t ignored_ops[256 / 8]; /* opcodes this instance does not have */
 	uint32_t rng;
 	struct nor_chip_state st;
 };
@@ -98,15 +101,31 @@ static void complete(struct nor_chip *c, uint64_t now)
 	c->busy = B_NONE;
 }
 
+/* The datasheet maximum of a program (one page) or an erase of len bytes. */
+static uint64_t max_time_us(const struct nor_chip *c, enum busy_kind k, uint32_t len)
+{
+	if (k == B_PROGRAM)
+		return c->p->pp_max_us;
+	for (unsigned t = 0; t < 4; t++)
+		if (c->p->erase[t].log2 && (1u << c->p->erase[t].log2) == len)
+			return (uint64_t)c->p->erase[t].max_ms * 1000u;
+	return (uint64_t)c->p->chip_max_ms * 1000u;
+}
+
 static void start_busy(struct nor_chip *c, enum busy_kind k, uint64_t us, uint32_t a, uint32_t len)
 {
 	c->busy = k;
 	c->tgt_addr = a;
 	c->tgt_len = len;
-	if ((k == B_PROGRAM || k == B_ERASE) && (c->faults & NOR_FAULT_STUCK_BUSY)) {
+	bool array_op = k == B_PROGRAM || k == B_ERASE;
+	if (array_op && (c->faults & NOR_FAULT_STUCK_BUSY)) {
 		c->faults &= ~(unsigned)NOR_FAULT_STUCK_BUSY;
 		c->busy_until = UINT64_MAX;
 		return;
+	}
+	if (array_op && (c->faults & NOR_FAULT_SLOW)) {
+		c->faults &= ~(unsigned)NOR_FAULT_SLOW;
+		us = 2u * max_time_us(c, k, len) + SLOW_EXTRA_US;
 	}
 	if (us == 0)
 		us = 1;
@@ -140,18 +159,47 @@ static void volatile_reset(struct nor_chip *c)
 	c->sr3 &= (uint8_t) ~(NOR_SR3_ADS | NOR_CR_4BYTE); /* W25Q256 ADS / Macronix CR 4BYTE */
 }
 
-/* Winbond block protection: BP2..0 (SR1 4:2), TB (SR1 5), CMP/SEC not
- * modelled. BP = n protects the upper (TB: lower) size / 2^(7-n); 7 = all
- * (W25Q64JV table; unverified for other densities). */
+/* Winbond, GigaDevice and Adesto: SR2 read with 0x35 and written with
+ * 0x01 + 2 bytes or 0x31; QPI entered with 0x38 and left with 0xFF. */
+static bool sr2_family(const struct nor_chip *c)
+{
+	enum nor_vendor v = c->p->vendor;
+	return v == NOR_V_WINBOND || v == NOR_V_GIGADEVICE || v == NOR_V_ADESTO;
+}
+
+/* The block-protect value of SR1: BP2..0 in bits 4:2 everywhere; BP3 in
+ * bit 6 on Micron, bit 5 on Macronix and ISSI (where TB lives in another,
+ * one-time register, default top). */
+static uint32_t bp_value(const struct nor_chip *c)
+{
+	uint32_t bp = (c->sr1 & NOR_SR1_BP_MASK) >> NOR_SR1_BP_SHIFT;
+	enum nor_vendor v = c->p->vendor;
+	if (v == NOR_V_MICRON && (c->sr1 & NOR_SR1_BP3_MICRON))
+		bp |= 8u;
+	if ((v == NOR_V_MACRONIX || v == NOR_V_ISSI) && (c->sr1 & NOR_SR1_BP3))
+		bp |= 8u;
+	return bp;
+}
+
+/* Block protection (simplified from the datasheets' tables): a region at
+ * the top, at the bottom with TB (Winbond family, Micron). Winbond /
+ * GigaDevice / Adesto: BP = n protects size / 2^(7-n), 7 = all (W25Q64JV
+ * table; CMP and SEC not modelled); Micron, Macronix, ISSI: BP = n protects
+ * 2^(n-1) 64 KiB blocks (MT25Q table; Macronix and ISSI unverified). */
 static bool protected_range(const struct nor_chip *c, uint32_t a, uint32_t len)
 {
-	if (c->p->vendor != NOR_V_WINBOND)
-		return false;
-	uint32_t bp = (c->sr1 & NOR_SR1_BP_MASK) >> NOR_SR1_BP_SHIFT;
+	uint32_t bp = bp_value(c), size = c->p->size, plen;
 	if (bp == 0)
 		return false;
-	uint32_t plen = bp == 7 ? c->p->size : c->p->size >> (7u - bp);
-	uint32_t pstart = (c->sr1 & NOR_SR1_TB) ? 0 : c->p->size - plen;
+	bool wb = sr2_family(c);
+	if (wb)
+		plen = bp == 7 ? size : size >> (7u - bp);
+	else
+		plen = bp > 16u ? size : (64u * 1024u) << (bp - 1u);
+	if (plen > size)
+		plen = size;
+	bool bottom = (wb || c->p->vendor == NOR_V_MICRON) && (c->sr1 & NOR_SR1_TB);
+	uint32_t pstart = bottom ? 0 : size - plen;
 	return a < pstart + plen && pstart < a + len;
 }
 
@@ -176,14 +224,6 @@ static void fill_rx(uint8_t *rx, uint32_t n, const uint8_t *src, uint32_t srclen
 }
 
 /* ------------------------------------------------------------ commands */
-
-/* Winbond, GigaDevice and Adesto: SR2 read with 0x35 and written with
- * 0x01 + 2 bytes or 0x31; QPI entered with 0x38 and left with 0xFF. */
-static bool sr2_family(const struct nor_chip *c)
-{
-	enum nor_vendor v = c->p->vendor;
-	return v == NOR_V_WINBOND || v == NOR_V_GIGADEVICE || v == NOR_V_ADESTO;
-}
 
 static bool instr_only(const struct port_qspi_cmd *cmd)
 {
@@ -310,7 +350,8 @@ static int do_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const
 			c->mem[page + i] &= buf[i] | FAILED_PROGRAM_KEEP;
 	}
 	c->fail_pending = fail;
-	start_busy(c, B_PROGRAM, c->p->pp_typ_us, page, PAGE);
+	start_busy(c, B_PROGRAM, (uint32_t)vclock_chip_us(c->p->pp_typ_us, c->p->pp_max_us), page,
+	           PAGE);
 	return 0;
 }
 
@@ -342,15 +383,17 @@ static int do_erase(struct nor_chip *c, const struct port_qspi_cmd *cmd, int typ
 	else
 		memset(c->mem + a, ERASED, len / 3u); /* partly erased */
 	c->fail_pending = fail;
-	uint64_t ms = chip ? c->p->chip_typ_ms : c->p->erase[type].typ_ms;
-	start_busy(c, B_ERASE, ms * 1000u, a, len);
+	uint64_t typ = chip ? c->p->chip_typ_ms : c->p->erase[type].typ_ms;
+	uint64_t max = chip ? c->p->chip_max_ms : c->p->erase[type].max_ms;
+	start_busy(c, B_ERASE, vclock_chip_us(typ * 1000u, max * 1000u), a, len);
 	return 0;
 }
 
 static int do_wrsr(struct nor_chip *c, uint8_t op, const struct port_qspi_cmd *cmd,
                    const uint8_t *tx)
 {
-	if (!c->wel || !tx || cmd->data_len == 0 || cmd->address_lines)
+	bool volatile_only = !c->wel && c->vsr_armed; /* 0x50 first: no WEL, no busy */
+	if ((!c->wel && !volatile_only) || !tx || cmd->data_len == 0 || cmd->address_lines)
 		return -1;
 	enum nor_vendor v = c->p->vendor;
 	bool two_sr = sr2_family(c);
@@ -371,6 +414,10 @@ static int do_wrsr(struct nor_chip *c, uint8_t op, const struct port_qspi_cmd *c
 	} else {
 		return -1;
 	}
+	if (volatile_only)
+		return 0;
+	c->sr1_nv = c->sr1;
+	c->sr2_nv = c->sr2;
 	start_busy(c, B_OTHER, WRSR_US, 0, 0);
 	return 0;
 }
@@ -491,8 +538,9 @@ static int op_rdfsr(struct nor_chip *c, const struct port_qspi_cmd *cmd, const u
 	return 0;
 }
 
-/* 0x50: Micron clear flag status (and WEL); Winbond volatile SR write
- * enable (not modelled). */
+/* 0x50: Micron clear flag status (and WEL); Winbond / GigaDevice / Adesto
+ * write enable for the volatile status register (the next status write
+ * changes only the volatile copy); unknown elsewhere. */
 static int op_clfsr(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
                     uint8_t *rx)
 {
@@ -502,7 +550,11 @@ static int op_clfsr(struct nor_chip *c, const struct port_qspi_cmd *cmd, const u
 	if (c->p->vendor == NOR_V_MICRON) {
 		c->fsr &= (uint8_t)~NOR_FSR_ERRORS;
 		c->wel = false;
+		return 0;
 	}
+	if (!sr2_family(c))
+		return -1;
+	c->vsr_we = true;
 	return 0;
 }
 
@@ -531,6 +583,8 @@ static int op_rdsfdp(struct nor_chip *c, const struct port_qspi_cmd *cmd, const 
                      uint8_t *rx)
 {
 	(void)tx;
+	if (c->sfdp_len == 0)
+		return -1; /* a part without SFDP: unknown instruction */
 	if (!rx || !cmd->address_lines || cmd->dummy_cycles != 8 ||
 	    (cmd->address_bytes != 3 && !(c->addr4 && cmd->address_bytes == 4)))
 		return -1;
@@ -627,12 +681,11 @@ static int op_dp(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint
 	return 0;
 }
 
-/* 0xAB outside deep power-down: release (a short busy) and electronic ID. */
+/* 0xAB outside deep power-down: electronic ID. */
 static int op_res(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
                   uint8_t *rx)
 {
 	(void)tx;
-	start_busy(c, B_OTHER, RES_US, 0, 0);
 	if (rx)
 		fill_rx(rx, cmd->data_len, &c->p->id[2], 1);
 	return 0;
@@ -688,13 +741,22 @@ static const op_handler op_handlers[256] = {
     [NOR_OP_RES] = op_res,
 };
 
-/* Deep power-down: only 0xAB is heard; it releases the chip. */
+/* The chip hears nothing and leaves the data line undriven until t. */
+static void go_deaf(struct nor_chip *c, uint64_t t)
+{
+	c->deaf_until = t;
+	vclock_note_deadline(t);
+}
+
+/* Deep power-down: only 0xAB is heard; it releases the chip, which then
+ * needs tRES1 before the next command (not a busy period: WIP reads as the
+ * undriven line). */
 static int in_deep_power_down(struct nor_chip *c, uint8_t op)
 {
 	if (op != NOR_OP_RES)
 		return -1;
 	c->dpd = false;
-	start_busy(c, B_OTHER, RES_US, 0, 0);
+	go_deaf(c, vclock_now_us() + c->p->tres1_us);
 	return 0;
 }
 
@@ -704,7 +766,7 @@ static int reset_sequence(struct nor_chip *c, uint8_t op)
 {
 	if (op == NOR_OP_RST && c->rst_en) {
 		volatile_reset(c);
-		start_busy(c, B_OTHER, RESET_US, 0, 0);
+		go_deaf(c, vclock_now_us() + c->p->trst_us);
 		return 0;
 	}
 	c->rst_en = op == NOR_OP_RSTEN;
@@ -730,17 +792,23 @@ static int command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const ui
 		return rc;
 	if (c->busy && !heard_while_busy(c, op))
 		return -1;
+	/* 0x50 arms only the status write right after it */
+	c->vsr_armed = c->vsr_we && (op == NOR_OP_WRSR || op == NOR_OP_WRSR2 || op == NOR_OP_WRSR3);
+	c->vsr_we = false;
 	op_handler h = op_handlers[op];
+	if (c->ignored_ops[op / 8u] & (1u << (op % 8u)))
+		h = NULL;
 	return h ? h(c, cmd, tx, rx) : -1;
 }
 
 int nor_chip_command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
                      uint8_t *rx)
 {
-	complete(c, vclock_now_us());
+	uint64_t now = vclock_now_us();
+	complete(c, now);
 	if (rx)
 		memset(rx, 0x00, cmd->data_len); /* hi-Z lines: not 0xFF, not data */
-	int rc = command(c, cmd, tx, rx);
+	int rc = now < c->deaf_until ? -1 : command(c, cmd, tx, rx);
 	if (rc)
 		c->st.ignored++;
 	return rc;
@@ -766,10 +834,11 @@ struct nor_chip *nor_chip_create(const char *part)
 	}
 	memset(c->mem, ERASED, p->size);
 	c->p = p;
-	c->sfdp_len = nor_sfdp_build(p, c->sfdp, sizeof(c->sfdp));
+	c->sfdp_len = p->no_sfdp ? 0 : nor_sfdp_build(p, c->sfdp, sizeof(c->sfdp));
 	c->rng = 0x1234567u ^ p->id[2];
 	if (p->qe_factory)
 		c->sr2 |= NOR_SR2_QE;
+	c->sr2_nv = c->sr2;
 	return c;
 }
 
@@ -830,6 +899,9 @@ void nor_chip_power_cycle(struct nor_chip *c)
 {
 	volatile_reset(c);
 	c->scur = 0;
+	c->deaf_until = 0;
+	c->sr1 = c->sr1_nv;
+	c->sr2 = c->sr2_nv;
 }
 
 void nor_chip_inject(struct nor_chip *c, unsigned faults)
@@ -837,9 +909,22 @@ void nor_chip_inject(struct nor_chip *c, unsigned faults)
 	c->faults |= faults;
 }
 
+void nor_chip_set_sfdp(struct nor_chip *c, const uint8_t *img, uint32_t len)
+{
+	c->sfdp_len = len < sizeof(c->sfdp) ? len : (uint32_t)sizeof(c->sfdp);
+	if (c->sfdp_len)
+		memcpy(c->sfdp, img, c->sfdp_len);
+}
+
+void nor_chip_ignore_opcode(struct nor_chip *c, uint8_t op)
+{
+	c->ignored_ops[op / 8u] |= (uint8_t)(1u << (op % 8u));
+}
+
 void nor_chip_set_sr1(struct nor_chip *c, uint8_t sr1)
 {
 	c->sr1 = sr1 & (uint8_t)~NOR_SR1_STATUS;
+	c->sr1_nv = c->sr1;
 }
 
 void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st)
@@ -851,6 +936,7 @@ void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st)
 	st->addr4 = c->addr4;
 	st->qpi = c->qpi;
 	st->dpd = c->dpd;
+	st->deaf = vclock_now_us() < c->deaf_until;
 	st->qe = qe(c);
 	st->sr1 = sr1_now(c);
 	st->sr2 = c->sr2;

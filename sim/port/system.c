@@ -64,6 +64,24 @@ void port_noinit_set(uint32_t v)
 	g_noinit = v;
 }
 
+/* The PC port never faults into a reset; a fault can be injected for
+ * tests of the bootloader's reporting (simport_set_fault). */
+static struct port_fault g_fault;
+
+void simport_set_fault(const struct port_fault *f)
+{
+	g_fault = *f;
+}
+
+bool port_take_fault(struct port_fault *f)
+{
+	if (!g_fault.exception)
+		return false;
+	*f = g_fault;
+	memset(&g_fault, 0, sizeof(g_fault));
+	return true;
+}
+
 bool port_button_pressed(void)
 {
 	return g_sys.button;

@@ -23,6 +23,8 @@
 /* Synchronous requests (enumeration, SET_INTERFACE, RESET) give up after
  * this much real time, like the kernel's USB_CTRL_GET_TIMEOUT. */
 #define SYNC_TIMEOUT_MS 5000
+/* Rounds of 1 ms to let a closed file's release happen (vusb_bus_settle) */
+#define SETTLE_ROUNDS 50
 
 struct devnode_ref {
 	struct bus_dev *dev;
@@ -483,6 +485,26 @@ void vusb_dev_config_changed(struct bus_dev *d)
 	if (d->config_value)
 		snprintf(v, sizeof(v), "%u\n", (unsigned)d->config_value);
 	umockdev_testbed_set_attribute(d->bus->tb, d->syspath, "bConfigurationValue", v);
+}
+
+/* A process that closed its file is only seen gone once umockdev's worker
+ * thread has read the end of its socket: run what is pending on that
+ * thread's context (this handler's) for a while. Linux releases a file's
+ * claims inside close(); without this, the next process's claim could
+ * still find the old owner. */
+bool vusb_bus_settle(struct vusb_bus *bus, bool (*done)(const void *arg), const void *arg)
+{
+	GMainContext *ctx = g_main_context_get_thread_default();
+	for (unsigned round = 0; round < SETTLE_ROUNDS; round++) {
+		if (done(arg))
+			return true;
+		while (ctx && g_main_context_iteration(ctx, FALSE))
+			;
+		if (done(arg))
+			return true;
+		vusb_bus_sleep_unlocked(bus, 1000);
+	}
+	return done(arg);
 }
 
 void vusb_bus_sleep_unlocked(struct vusb_bus *bus, unsigned us)

@@ -92,6 +92,9 @@ int vusb_dev_reset(struct bus_dev *d);
 void vusb_dev_config_changed(struct bus_dev *d);
 bool vusb_client_alive(const struct client *c);
 void vusb_bus_sleep_unlocked(struct vusb_bus *bus, unsigned us);
+/* Let umockdev notice files closed by now (their claims go); true as soon
+ * as done(arg), false if still not after about 50 ms. */
+bool vusb_bus_settle(struct vusb_bus *bus, bool (*done)(const void *arg), const void *arg);
 
 /* vusb_usbfs.c: the device node's file operations */
 void vusb_usbfs_ioctl(struct client *c, UMockdevIoctlClient *ioc);

@@ -48,6 +48,7 @@ struct call {
 	UMockdevIoctlData *arg;
 	unsigned long req;
 	UMockdevIoctlData *held[3]; /* resolved client memory, written back at completion */
+	unsigned want;              /* the interface a claim waits for */
 	unsigned nheld;
 };
 
@@ -137,6 +138,21 @@ static void unbind(struct bus_dev *d, unsigned ifnum)
 		d->cur_alt[ifnum] = 0;
 }
 
+static bool iface_free(const void *arg)
+{
+	const struct call *k = arg;
+	return k->d->owner[k->want] == NULL;
+}
+
+static bool nothing_claimed(const void *arg)
+{
+	const struct call *k = arg;
+	for (unsigned i = 0; i < VUSB_MAX_IFNUM; i++)
+		if (k->d->owner[i])
+			return false;
+	return true;
+}
+
 /* devio.c claimintf() */
 static long claimintf(struct call *k, unsigned ifnum)
 {
@@ -149,7 +165,8 @@ static long claimintf(struct call *k, unsigned ifnum)
 		return -EACCES;
 	if (!iface_of(d, ifnum))
 		return -ENOENT;
-	if (d->owner[ifnum])
+	k->want = ifnum;
+	if (!vusb_bus_settle(k->c->bus, iface_free, k))
 		return -EBUSY; /* usb_driver_claim_interface: already bound */
 	d->owner[ifnum] = k->c;
 	k->c->ifclaimed |= bit(ifnum);
@@ -445,12 +462,10 @@ static long op_setconfiguration(struct call *k)
 	int *v = arg_struct(k, sizeof(*v));
 	if (!v)
 		return -EFAULT;
-	for (unsigned i = 0; i < VUSB_MAX_IFNUM; i++)
-		if (configured(d) && d->owner[i]) {
-			vusb_log(d->path, "usbfs: interface %u claimed while setting config #%d", i,
-			         *v);
-			return -EBUSY;
-		}
+	if (configured(d) && !vusb_bus_settle(k->c->bus, nothing_claimed, k)) {
+		vusb_log(d->path, "usbfs: an interface is claimed while setting config #%d", *v);
+		return -EBUSY;
+	}
 	int value = *v == -1 ? 0 : *v;
 	if (value != 0 && value != d->cfg.value)
 		return -EINVAL; /* usb_set_configuration: no such configuration */

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "fake_dfuse.h"
+#include "qdfu_image.h"
+#include "qh_crc32.h"
 #include "qh_ops.h"
 
 struct ctx {
@@ -235,13 +237,16 @@ static void test_skip_unchanged_pages(void **state)
 	assert_int_equal(c->d.pages_already_erased, 5);
 	assert_int_equal(c->d.bytes_written, sizeof(c->a) + sizeof(c->b));
 	assert_memory_equal(fake_dfuse_mem(&c->f, 0x08004000), c->a, sizeof(c->a));
-	/* same image again: nothing erased, nothing written */
+	/* same image again: nothing erased, nothing written but the first block
+	 * once more (it holds those bytes: the device programs nothing), so
+	 * that the device's journal sees an update its leave may commit */
 	writes = c->f.writes;
 	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
 	assert_int_equal(c->f.erases, 0);
-	assert_int_equal(c->f.writes, writes);
+	assert_int_equal(c->f.writes, writes + 1);
 	assert_int_equal(c->d.pages_unchanged, 5);
 	assert_int_equal(c->d.bytes_written, 0);
+	assert_true(c->d.recommit_only);
 	/* one byte changed in the second internal page (0x08008000..): only it */
 	c->a[0x8000 - 0x4000 + 100] ^= 0xFF;
 	c->img.seg[0].data[0x8000 - 0x4000 + 100] ^= 0xFF; /* the plan points into the image */
@@ -264,6 +269,66 @@ static void test_skip_unchanged_pages(void **state)
 	assert_int_equal(c->d.pages_unchanged, 0);
 }
 
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A device that boots by image descriptor (unit: the last external page):
+ * qdfu writes the descriptor last, a re-run writes nothing and says so, and
+ * an image reaching into the unit is refused before anything is erased. */
+static void test_image_descriptor_written_last(void **state)
+{
+	struct ctx *c = *state;
+	const uint32_t unit = FAKE_EXT_BASE + (FAKE_EXT_PAGES - 1u) * FAKE_EXT_PAGE;
+	/* a vector table at 0x08004000: SP in AXI SRAM, Thumb reset inside */
+	const uint8_t vt[8] = {0x00, 0x00, 0x08, 0x24, 0x01, 0x42, 0x00, 0x08};
+
+	c->f.has_crc = 1;
+	memcpy(c->a, vt, sizeof(vt));
+	plan_two_regions(c);
+	c->d.info.qdfu.caps |= QDFU_PROTO_CAP_IMAGE_DESC;
+	c->d.info.qdfu.desc_addr = unit;
+	*fake_dfuse_mem(&c->f, unit) = 0x00; /* an older descriptor's debris */
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_true(c->d.image_desc && c->d.desc_written && !c->d.recommit_only);
+	const uint8_t *dsc = fake_dfuse_mem(&c->f, unit);
+	assert_int_equal(get32(dsc), QDFU_IMG_MAGIC);
+	assert_int_equal(get32(dsc + QDFU_IMG_OFF_VTOR), 0x08004000u);
+	/* two runs of pages: internal 0x08004000 + 3 pages, external 2 pages */
+	assert_int_equal(dsc[QDFU_IMG_OFF_NRANGES], 2);
+	assert_int_equal(get32(dsc + QDFU_IMG_HDR_SIZE), 0x08004000u);
+	assert_int_equal(get32(dsc + QDFU_IMG_HDR_SIZE + 4), 3u * FAKE_INT_PAGE);
+	assert_int_equal(get32(dsc + QDFU_IMG_HDR_SIZE + 12), FAKE_EXT_BASE + FAKE_EXT_PAGE);
+	uint32_t len = get32(dsc + QDFU_IMG_OFF_TOTAL);
+	assert_int_equal(len, QDFU_IMG_HDR_SIZE + 2u * QDFU_IMG_RANGE_SIZE + 4u);
+	assert_int_equal(get32(dsc + len - 4u), qh_crc32(dsc, len - 4u));
+	assert_int_equal(get32(dsc + QDFU_IMG_HDR_SIZE + 8),
+	                 qh_crc32(fake_dfuse_mem(&c->f, 0x08004000), 3u * FAKE_INT_PAGE));
+	/* again: the image and its descriptor are in place; nothing is sent */
+	unsigned writes = c->f.writes, erases = c->f.erases;
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.writes, writes);
+	assert_int_equal(c->f.erases, erases);
+	assert_true(c->d.image_desc && !c->d.desc_written && c->d.recommit_only);
+	/* another image of the same shape: a new descriptor (a descriptor
+	 * followed by its own CRC always has the same CRC-32, so "in place"
+	 * must not be judged by one CRC over it) */
+	c->img.seg[0].data[100] ^= 0x5A;
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_true(c->d.desc_written);
+	assert_int_equal(get32(dsc + QDFU_IMG_HDR_SIZE + 8),
+	                 qh_crc32(fake_dfuse_mem(&c->f, 0x08004000), 3u * FAKE_INT_PAGE));
+	erases = c->f.erases;
+	/* an image reaching into the descriptor unit: refused, nothing erased */
+	qh_plan_free(&c->p);
+	assert_int_equal(qh_image_add(&c->img, unit + 16u, c->b, 16, "late", &c->e), 0);
+	assert_int_equal(qh_plan_build(&c->m, &c->img, &c->p, &c->e), 0);
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), QH_E_MAP);
+	assert_non_null(strstr(c->e.msg, "image descriptor"));
+	assert_int_equal(c->f.erases, erases);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +340,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_make_idle_recovers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_erase_mass_leave, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_skip_unchanged_pages, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_image_descriptor_written_last, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_detach, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

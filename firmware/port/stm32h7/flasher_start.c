@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "cpu.h"
 #include "h7.h"
 #include "h7_flasher.h"
 #include "h7_sys.h"
@@ -10,9 +11,7 @@
 
 void h7_quiesce_after_rom(void)
 {
-#ifndef QDFU_HOST_MMIO
-	__asm volatile("cpsid i" ::: "memory");
-#endif
+	h7_irq_disable();
 	struct systick_regs *st = (struct systick_regs *)MMIO_BASE(SYSTICK_BASE);
 	mmio_write(&st->CSR, 0);
 	struct nvic_regs *nvic = (struct nvic_regs *)MMIO_BASE(NVIC_BASE);
@@ -24,9 +23,7 @@ void h7_quiesce_after_rom(void)
 	mmio_write(&scb->ICSR, SCB_ICSR_PENDSTCLR | SCB_ICSR_PENDSVCLR);
 	h7_dsb();
 	h7_isb();
-#ifndef QDFU_HOST_MMIO
 	/* our handlers are in place (VTOR) and nothing is enabled: the
 	 * drivers enable what they use */
-	__asm volatile("cpsie i" ::: "memory");
-#endif
+	h7_irq_enable();
 }

@@ -156,6 +156,24 @@ int fx_download(uint32_t addr, const uint8_t *data, uint32_t len)
 	return fx_abort();
 }
 
+int fx_leave(void)
+{
+	uint8_t st[6];
+	int rc = fx_dnload(2, NULL, 0);
+	if (rc)
+		return rc;
+	if (fx_getstatus(st) != 6 || st[4] != DFU_STATE_MANIFEST)
+		return -1;
+	mock_advance_ms(100);
+	return mock.reset_requested ? 0 : -1;
+}
+
+int fx_download_leave(uint32_t addr, const uint8_t *data, uint32_t len)
+{
+	int rc = fx_download(addr, data, len);
+	return rc ? rc : fx_leave();
+}
+
 int fx_read(uint32_t addr, uint8_t *buf, uint32_t len)
 {
 	int rc = fx_set_address(addr);

@@ -40,6 +40,12 @@ int fx_erase_page(uint32_t addr);
 int fx_write_block(uint32_t addr, const uint8_t *data, uint16_t len);
 /* Erase every page touched, write in DFU_TRANSFER_SIZE chunks, ABORT. */
 int fx_download(uint32_t addr, const uint8_t *data, uint32_t len);
+/* dfu-util's :leave: DNLOAD(2, empty), GETSTATUS (dfuMANIFEST), then the
+ * device's detach and reset; 0 when it happened. The journal commits here,
+ * never at ABORT. */
+int fx_leave(void);
+/* fx_download then fx_leave: a complete update by a generic client. */
+int fx_download_leave(uint32_t addr, const uint8_t *data, uint32_t len);
 /* Read len bytes at addr (SET_ADDRESS, ABORT, UPLOAD 2...). */
 int fx_read(uint32_t addr, uint8_t *buf, uint32_t len);
 /* A minimal valid vector table for an application at vtor. */

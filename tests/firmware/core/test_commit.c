@@ -94,6 +94,8 @@ static void test_complete_update_boots(void **state)
 	(void)state;
 	make_app(FX_IFLASH_APP);
 	assert_int_equal(fx_download(FX_IFLASH_APP, app, sizeof(app)), 0); /* ends with ABORT */
+	assert_int_equal(journal_state(), JOURNAL_OPEN);                   /* ABORT never commits */
+	assert_int_equal(fx_leave(), 0);
 	assert_int_equal(journal_state(), JOURNAL_COMMITTED);
 	assert_false(fx_reboot(false));
 	assert_true(mock.app_started);
@@ -104,7 +106,9 @@ static void test_interrupted_update_never_boots(void **state)
 {
 	(void)state;
 	make_app(FX_IFLASH_APP);
-	assert_int_equal(fx_download(FX_IFLASH_APP, app, sizeof(app)), 0);
+	assert_int_equal(fx_download_leave(FX_IFLASH_APP, app, sizeof(app)), 0);
+	assert_false(fx_reboot(false)); /* it boots */
+	assert_true(fx_reboot(true));
 	/* second update: erase and one block, then the cable is pulled */
 	assert_int_equal(fx_erase_page(FX_IFLASH_APP), 0);
 	assert_int_equal(fx_write_block(FX_IFLASH_APP, app, 4096), 0);
@@ -114,7 +118,7 @@ static void test_interrupted_update_never_boots(void **state)
 	/* and it stays so across further resets */
 	assert_true(fx_reboot(false));
 	/* a complete update afterwards boots again */
-	assert_int_equal(fx_download(FX_IFLASH_APP, app, sizeof(app)), 0);
+	assert_int_equal(fx_download_leave(FX_IFLASH_APP, app, sizeof(app)), 0);
 	assert_false(fx_reboot(false));
 }
 
@@ -154,7 +158,7 @@ static void test_vtor_learned_lowest_and_qspi_only(void **state)
 	(void)state;
 	/* an application linked for QSPI (Daisy-style at +0x40000) */
 	make_app(0x90040000u);
-	assert_int_equal(fx_download(0x90040000u, app, 4096), 0);
+	assert_int_equal(fx_download_leave(0x90040000u, app, 4096), 0);
 	assert_int_equal(journal_vtor(), 0x90040000u);
 	assert_false(fx_reboot(false));
 	assert_int_equal(mock.app_vtor, 0x90040000u);
@@ -168,6 +172,7 @@ static void test_vtor_learned_lowest_and_qspi_only(void **state)
 	assert_int_equal(fx_write_block(0x90000000u, vt2, sizeof(vt2)), 0);
 	assert_int_equal(fx_write_block(0x08040000u, app, 4096), 0);
 	assert_int_equal(fx_abort(), 0);
+	assert_int_equal(fx_leave(), 0);
 	assert_int_equal(journal_vtor(), 0x08040000u);
 }
 
@@ -175,7 +180,7 @@ static void test_invalid_vector_table_stays_in_dfu(void **state)
 {
 	(void)state;
 	memset(app, 0x00, sizeof(app)); /* SP 0: not a vector table */
-	assert_int_equal(fx_download(FX_IFLASH_APP, app, 4096), 0);
+	assert_int_equal(fx_download_leave(FX_IFLASH_APP, app, 4096), 0);
 	assert_true(fx_reboot(false));
 	assert_non_null(strstr(bootloader_decision()->reason, "vector table"));
 	/* and plausibility rejects the classic garbage cases */
@@ -197,7 +202,7 @@ static void test_application_request_enters_dfu(void **state)
 {
 	(void)state;
 	make_app(FX_IFLASH_APP);
-	assert_int_equal(fx_download(FX_IFLASH_APP, app, 4096), 0);
+	assert_int_equal(fx_download_leave(FX_IFLASH_APP, app, 4096), 0);
 	port_noinit_set(PORT_NOINIT_ENTER_DFU);
 	assert_true(fx_reboot(false));
 	assert_non_null(strstr(bootloader_decision()->reason, "asked"));
@@ -214,6 +219,8 @@ static void test_mass_erase_of_qspi_keeps_journal(void **state)
 	assert_int_equal(fx_command(cmd, 1, NULL, NULL), 0); /* wipes the journal units too */
 	assert_int_equal(journal_state(), JOURNAL_OPEN);
 	assert_int_equal(fx_abort(), 0);
+	assert_int_equal(journal_state(), JOURNAL_OPEN);
+	assert_int_equal(fx_leave(), 0);
 	assert_int_equal(journal_state(), JOURNAL_COMMITTED);
 	assert_false(fx_reboot(false));
 	assert_int_equal(mock.app_vtor, FX_IFLASH_APP);

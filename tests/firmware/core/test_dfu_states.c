@@ -56,13 +56,15 @@ static const struct expect matrix[DFU_STATE_COUNT][DFU_REQ_COUNT] = {
                         {ACC, S(IDLE)},
                         {ACC, -1},
                         {ACC, S(IDLE)}},
+    /* ABORT in dfuDNBUSY: accepted once the operation ends (dfu-util 0.7
+     * sends it after two GETSTATUS, docs/decisions/busy-reporting.md) */
     [S(DNBUSY)] = {{STALL_ERR, 0},
                    {STALL_ERR, 0},
                    {STALL_ERR, 0},
                    {ACC, S(DNLOAD_IDLE)},
                    {ACC, S(IDLE)},
                    {ACC, -1},
-                   {STALL_ERR, 0}},
+                   {ACC, S(IDLE)}},
     [S(DNLOAD_IDLE)] = {{STALL_ERR, 0},
                         {ACC, S(DNLOAD_SYNC)},
                         {STALL_ERR, 0},

@@ -293,7 +293,7 @@ static void test_erase_type_index(void **state)
 	assert_int_equal(p.erase[0].op4, 0x21);
 	assert_int_equal(p.erase[1].op4, 0);
 	assert_int_equal(p.erase[2].op4, 0xDC);
-	assert_false(p.op4_erase);
+	assert_true(p.op4_erase && p.has_4bait); /* some types have one */
 	/* sector map: region 1 types 0 + 1, region 2 type 1: only 4 KiB */
 	out_of_order();
 	add_sector_map(0x3, 0x2);
@@ -304,12 +304,38 @@ static void test_erase_type_index(void **state)
 	assert_int_equal(p.erase[0].type, 1);
 }
 
+/* A 64 MiB chip whose 4BAIT has no 4-byte form of erase type 1 (32 KiB):
+ * the fixups must not invent one (0x5C), the chip would ignore it. */
+static void test_4bait_trusted(void **state)
+{
+	(void)state;
+	struct nor_params p;
+	out_of_order();
+	put32(0x14, 64u * MIB * 8u - 1u);
+	put32(0x10 + 28, 0x520F200Cu); /* type 0: 4K 0x20, type 1: 32K 0x52 */
+	put32(0x10 + 32, 0x0000D810u); /* type 2: 64K 0xD8 */
+	const uint8_t h4[8] = {0x84, 0, 1, 2, 0x60, 0, 0, 0xFF};
+	second_header(h4);
+	put32(0x60, (1u << 9) | (1u << 11) | 0x53u); /* types 0 and 2 */
+	put32(0x64, 0x00DC0021u);
+	assert_int_equal(parse(0x68, &p), QDFU_OK);
+	const uint8_t id[3] = {0xC2, 0x20, 0x1A};
+	nor_vendor_fixup(id, &p);
+	assert_int_equal(p.size, 64 * MIB);
+	assert_int_equal(p.erase[0].op4, 0x21);
+	assert_int_equal(p.erase[1].size, 32768);
+	assert_int_equal(p.erase[1].op4, 0); /* not 0x5C */
+	assert_int_equal(p.erase[2].op4, 0xDC);
+	assert_true(p.op4_read && p.op4_pp && p.op4_erase);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_models),     cmocka_unit_test(test_handmade_ok),
-	    cmocka_unit_test(test_malformed),  cmocka_unit_test(test_bad_optional_table),
-	    cmocka_unit_test(test_sector_map), cmocka_unit_test(test_erase_type_index),
+	    cmocka_unit_test(test_models),        cmocka_unit_test(test_handmade_ok),
+	    cmocka_unit_test(test_malformed),     cmocka_unit_test(test_bad_optional_table),
+	    cmocka_unit_test(test_sector_map),    cmocka_unit_test(test_erase_type_index),
+	    cmocka_unit_test(test_4bait_trusted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
