@@ -51,8 +51,8 @@ struct cli {
 	int verify_mode; /* -1 auto, 0 read-back, 1 device CRC */
 	const char *layouts[QH_MAX_ALTS];
 	unsigned nlayouts;
-	unsigned wait_ms;   /* --wait: for a device to appear (0: do not wait) */
-	unsigned detach_ms; /* for a detached application to come back in DFU mode */
+	unsigned wait_ms;    /* --wait: for a device to appear (0: do not wait) */
+	unsigned detach_ms;  /* for a detached application to come back in DFU mode */
 	const char *board;   /* --board NAME: zero install / install (cli_rom.c) */
 	const char *flasher; /* --flasher FILE */
 	int rom_direct;      /* talk to ST's ROM itself, no flasher (install) */
