@@ -21,6 +21,8 @@ enum {
 	O_NO_SKIP,
 	O_VERIFY,
 	O_LAYOUT,
+	O_PRODUCTION,
+	O_COUNT,
 	O_BOARD,
 	O_FLASHER,
 };
@@ -85,6 +87,14 @@ static const struct opt_doc opts[] = {
     {{"no-skip", no_argument, NULL, O_NO_SKIP},
      "--no-skip",
      "erase and write every page, even those that already hold the data",
+     C_FLASH},
+    {{"production", no_argument, NULL, O_PRODUCTION},
+     "--production",
+     "flash every board as it is plugged in, one PASS/FAIL line each, until Ctrl-C",
+     C_FLASH},
+    {{"count", required_argument, NULL, O_COUNT},
+     "--count N",
+     "--production: stop after N boards",
      C_FLASH},
     {{"board", required_argument, NULL, O_BOARD},
      "--board NAME",
@@ -297,6 +307,16 @@ static int set_option(struct cli *c, int id, const char *v)
 		else
 			return usage_error(c, "bad --verify '%s' (crc or read)", v);
 		break;
+	case O_PRODUCTION:
+		c->production = 1;
+		break;
+	case O_COUNT: {
+		uint32_t n;
+		if (qh_parse_u32(v, &n) != 0 || n == 0)
+			return usage_error(c, "bad --count '%s' (a number of boards)", v);
+		c->prod_count = n;
+		break;
+	}
 	case O_LAYOUT:
 		if (c->nlayouts == QH_MAX_ALTS)
 			return usage_error(c, "too many --layout options%s", "");
