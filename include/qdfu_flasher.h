@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The flasher's identity record: the RAM build of the bootloader
- * (build/<board>/qdfu-flasher-<board>.bin) carries this record right after
- * its vector table, so that
+ * (build/<board>/qdfu-flasher-<board>.bin) carries this record in its first
+ * 4 KiB (after the boot vector table and reset handler), so that
  *  - qdfu checks it loads the flasher made for the board it was told
  *    (board name, MCU family, internal flash size) and where it must go;
  *  - qdfu-sim recognises the image a ROM DFU "leave" starts and runs the

@@ -3,7 +3,7 @@
  * The flasher's main() (zero install, docs/zero-install.md): the same
  * bootloader core, linked to run from AXI SRAM (stm32h7_flasher.ld), loaded
  * and started by ST's ROM DFU bootloader. Its identity record follows the
- * vector table so that qdfu checks it loads the right image and the
+ * boot vector table and reset handler so that qdfu checks it loads the right image and the
  * simulator can recognise it (include/qdfu_flasher.h).
  */
 #include "bootloader/bootloader.h"
