@@ -35,6 +35,7 @@
 #include "sim/vusb/usb_timing.h"
 #include "sim/vusb/vusb_ctrl.h"
 #include "sim/vusb/vusb_proto.h"
+#include "sim/rom/rom_device.h"
 
 #define IDLE_POLL_MS 1
 /* Real time: a model deadline closer than this is waited for by spinning,
@@ -48,6 +49,7 @@
 
 static struct {
 	const struct vusb_worker_config *cfg;
+	const struct board *board; /* as set up (--rom: nothing of qdfu installed) */
 	int req_fd, ev_fd;
 	bool connected; /* last pull-up state told to the host */
 	bool app_running;
@@ -216,7 +218,10 @@ static const struct vusb_dev_ops dev_ops = {
  * moved the device's clock (port_wait_hint). */
 static void run_task(void)
 {
-	bootloader_task();
+	if (w.cfg->rom)
+		rom_device_task();
+	else
+		bootloader_task();
 	publish_time();
 }
 
@@ -276,8 +281,27 @@ static void check_lifecycle(void)
 	}
 }
 
+static void note(const char *line)
+{
+	send_event(VUSB_EV_NOTE, 0, line);
+}
+
+/* BOOT0 high: every reset starts ST's ROM bootloader. */
+static void boot_rom(void)
+{
+	w.app_running = false;
+	port_init(w.board);
+	if (rom_device_boot(w.board, w.cfg->rom_version, w.cfg->hp.uid, note) < 0)
+		send_event(VUSB_EV_ERROR, 0, "no ST ROM bootloader model for this MCU");
+	check_lifecycle();
+}
+
 static void boot(void)
 {
+	if (w.cfg->rom) {
+		boot_rom();
+		return;
+	}
 	w.app_running = false;
 	port_init(w.cfg->hp.board); /* what the target's startup does first */
 	bool dfu = bootloader_init(w.cfg->hp.board, w.cfg->enter);
@@ -402,7 +426,11 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 			vclock_advance_us(shared - now);
 	}
 
-	int r = simport_setup(&cfg->hp);
+	struct simport_config hp = cfg->hp;
+	if (cfg->rom)
+		hp.board = bootloader_flasher_board(hp.board);
+	w.board = hp.board;
+	int r = simport_setup(&hp);
 	if (r < 0) {
 		char why[96];
 		snprintf(why, sizeof(why), "board setup failed (error %d)", r);
