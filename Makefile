@@ -5,7 +5,7 @@
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
 
-.PHONY: all deps build firmware test demo bench fuzz format lint clean
+.PHONY: all deps build firmware test demo bench fuzz soak format lint clean
 
 all: build
 
@@ -39,6 +39,13 @@ bench: deps
 
 fuzz: build
 	./scripts/fuzz.sh
+
+# 10,000 power cuts at random moments of updates by every client, on the
+# real firmware and chip models (tests/reliability; make test runs 504).
+SOAK_CUTS ?= 10000
+SOAK_SEED ?= 1
+soak: build
+	./build/host/tests/rel_campaign --cuts $(SOAK_CUTS) --seed $(SOAK_SEED) --table
 
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i

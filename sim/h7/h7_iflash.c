@@ -9,6 +9,8 @@
 
 #define WORD 32u
 
+enum h7_op { H7_OP_NONE = 0, H7_OP_ERASE, H7_OP_PROGRAM };
+
 struct h7_iflash {
 	uint32_t base, sector_size, sectors, size;
 	uint8_t *mem;
@@ -16,6 +18,13 @@ struct h7_iflash {
 	uint8_t *ecc_bad;    /* per word: programmed twice, ECC broken */
 	uint64_t busy_until;
 	uint32_t erases, programs;
+	/* the running operation, to tear it if power goes (h7_iflash_power_cut) */
+	enum h7_op op;
+	uint32_t op_off;   /* sector or word offset in mem */
+	uint64_t op_start; /* us */
+	uint8_t *old;      /* contents before it (a sector, or a word) */
+	uint8_t *old_prog, *old_ecc;
+	uint32_t rng;
 };
 
 struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t sectors)
@@ -30,7 +39,10 @@ struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t
 	f->mem = malloc(f->size);
 	f->programmed = calloc(f->size / WORD, 1);
 	f->ecc_bad = calloc(f->size / WORD, 1);
-	if (!f->mem || !f->programmed || !f->ecc_bad) {
+	f->old = malloc(sector_size);
+	f->old_prog = malloc(sector_size / WORD);
+	f->old_ecc = malloc(sector_size / WORD);
+	if (!f->mem || !f->programmed || !f->ecc_bad || !f->old || !f->old_prog || !f->old_ecc) {
 		h7_iflash_destroy(f);
 		return NULL;
 	}
@@ -45,6 +57,9 @@ void h7_iflash_destroy(struct h7_iflash *f)
 	free(f->mem);
 	free(f->programmed);
 	free(f->ecc_bad);
+	free(f->old);
+	free(f->old_prog);
+	free(f->old_ecc);
 	free(f);
 }
 
@@ -95,6 +110,12 @@ int h7_iflash_erase(struct h7_iflash *f, uint32_t sector)
 	if (sector >= f->sectors || h7_iflash_busy(f))
 		return -1;
 	uint32_t off = sector * f->sector_size;
+	f->op = H7_OP_ERASE;
+	f->op_off = off;
+	f->op_start = vclock_now_us();
+	memcpy(f->old, f->mem + off, f->sector_size);
+	memcpy(f->old_prog, f->programmed + off / WORD, f->sector_size / WORD);
+	memcpy(f->old_ecc, f->ecc_bad + off / WORD, f->sector_size / WORD);
 	memset(f->mem + off, 0xFF, f->sector_size);
 	memset(f->programmed + off / WORD, 0, f->sector_size / WORD);
 	memset(f->ecc_bad + off / WORD, 0, f->sector_size / WORD);
@@ -108,6 +129,10 @@ int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t word[32]
 	if (addr < f->base || addr - f->base >= f->size || (addr % WORD) || h7_iflash_busy(f))
 		return -1;
 	uint32_t off = addr - f->base, w = off / WORD;
+	f->op = H7_OP_PROGRAM;
+	f->op_off = off;
+	f->op_start = vclock_now_us();
+	memcpy(f->old, f->mem + off, WORD);
 	if (f->programmed[w])
 		f->ecc_bad[w] = 1; /* written twice: ECC no longer matches */
 	for (uint32_t i = 0; i < WORD; i++)
@@ -128,6 +153,101 @@ int h7_iflash_read(const struct h7_iflash *f, uint32_t addr, uint8_t *buf, uint3
 		if (f->ecc_bad[w])
 			return -1;
 	return 0;
+}
+
+/* ------------------------------------------------------- power loss */
+
+/* RM0433 4.3.9 / 4.3.10: a flash word is programmed with its ECC in one
+ * operation and a sector erase ends with a check; power lost during either
+ * leaves words whose ECC does not match their data (a read then raises a
+ * double error, DBECCERR). A torn program: some of the bits to clear are
+ * cleared, and the word's ECC is broken. A torn erase: words already
+ * erased, words still old, and words in between with broken ECC, in the
+ * proportion of how far the erase had come. */
+static uint32_t torn_rnd(struct h7_iflash *f)
+{
+	uint32_t x = f->rng ? f->rng : 0x9E3779B9u;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	f->rng = x;
+	return x;
+}
+
+static uint32_t torn_done(const struct h7_iflash *f, uint64_t now)
+{
+	uint64_t start = f->op_start, end = f->busy_until;
+	if (now <= start || end <= start)
+		return 0;
+	return (uint32_t)((now - start) * 1024u / (end - start));
+}
+
+static void tear_word(struct h7_iflash *f, uint32_t w, const uint8_t *old, uint32_t done)
+{
+	uint8_t *m = f->mem + w * WORD;
+	for (uint32_t i = 0; i < WORD; i++) {
+		uint8_t clear = (uint8_t)(old[i] & ~m[i]), made = 0;
+		for (unsigned b = 0; b < 8; b++)
+			if (((clear >> b) & 1u) && (torn_rnd(f) & 1023u) < done)
+				made |= (uint8_t)(1u << b);
+		m[i] = (uint8_t)(old[i] & ~made);
+	}
+	f->ecc_bad[w] = 1;
+	f->programmed[w] = 1;
+}
+
+static void tear_sector(struct h7_iflash *f, uint32_t done)
+{
+	uint32_t first = f->op_off / WORD, n = f->sector_size / WORD;
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t r = torn_rnd(f), phase = r & 1023u, w = first + k;
+		uint8_t *m = f->mem + w * WORD;
+		if (phase + 64u < done)
+			continue; /* erased */
+		if (phase >= done + 64u) {
+			memcpy(m, f->old + k * WORD, WORD); /* not reached yet */
+			f->programmed[w] = f->old_prog[k];
+			f->ecc_bad[w] = f->old_ecc[k];
+			continue;
+		}
+		for (uint32_t i = 0; i < WORD; i++)
+			m[i] = (uint8_t)(torn_rnd(f) >> 8);
+		f->programmed[w] = 1;
+		f->ecc_bad[w] = 1;
+	}
+}
+
+bool h7_iflash_power_cut(struct h7_iflash *f)
+{
+	uint64_t now = vclock_now_us();
+	bool torn = false;
+	if (f->op != H7_OP_NONE && now < f->busy_until) {
+		uint32_t done = torn_done(f, now);
+		if (f->op == H7_OP_PROGRAM)
+			tear_word(f, f->op_off / WORD, f->old, done);
+		else
+			tear_sector(f, done);
+		torn = true;
+	}
+	f->op = H7_OP_NONE;
+	f->busy_until = 0;
+	return torn;
+}
+
+void h7_iflash_set_contents(struct h7_iflash *f, const uint8_t *data)
+{
+	memmove(f->mem, data, f->size);
+	memset(f->ecc_bad, 0, f->size / WORD);
+	for (uint32_t w = 0; w < f->size / WORD; w++) {
+		f->programmed[w] = 0;
+		for (uint32_t i = 0; i < WORD; i++)
+			if (f->mem[w * WORD + i] != 0xFF) {
+				f->programmed[w] = 1;
+				break;
+			}
+	}
+	f->op = H7_OP_NONE;
+	f->busy_until = 0;
 }
 
 uint8_t *h7_iflash_array(struct h7_iflash *f)

@@ -26,6 +26,7 @@
 #include "sim/clock/vclock.h"
 #include "sim/nor/nor_model.h"
 #include "sim/nor/nor_parts.h"
+#include "sim/nor/nor_torn.h"
 
 #define PAGE     256u
 #define RESET_US 30u
@@ -49,6 +50,7 @@ struct nor_chip {
 	bool fail_pending; /* the running op failed: set error bits at its end */
 	uint32_t tgt_addr, tgt_len;
 	unsigned faults;
+	struct nor_torn torn; /* what a power cut leaves (nor_torn.c) */
 	uint32_t rng;
 	struct nor_chip_state st;
 };
@@ -106,11 +108,18 @@ static void start_busy(struct nor_chip *c, enum busy_kind k, uint64_t us, uint32
 	vclock_note_deadline(c->busy_until);
 }
 
-/* Interrupted program/erase: the target is left in an undefined state. */
+/* Interrupted program/erase: the target is left torn (nor_torn.c), or in
+ * an undefined state when no snapshot exists. */
 static void corrupt_target(struct nor_chip *c)
 {
 	if (c->busy != B_PROGRAM && c->busy != B_ERASE)
 		return;
+	if (c->torn.kind != NOR_TORN_NONE) {
+		nor_torn_cut(&c->torn, c->mem, vclock_now_us());
+		return;
+	}
+	if (vclock_now_us() >= c->busy_until)
+		return; /* it had finished */
 	for (uint32_t i = 0; i < c->tgt_len; i++) {
 		uint32_t r = rnd(c);
 		if (r & 1u)
@@ -235,6 +244,8 @@ static int do_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const
 	c->faults &= ~(unsigned)NOR_FAULT_PROGRAM;
 	if (c->p->vendor == NOR_V_MACRONIX)
 		c->scur &= ~0x60u;
+	nor_torn_begin(&c->torn, NOR_TORN_PROGRAM, c->mem, page, PAGE, vclock_now_us(),
+	               vclock_now_us() + (c->p->pp_typ_us ? c->p->pp_typ_us : 1u));
 	if (!fail) {
 		for (uint32_t i = 0; i < PAGE; i++)
 			c->mem[page + i] &= buf[i];
@@ -270,12 +281,14 @@ static int do_erase(struct nor_chip *c, const struct port_qspi_cmd *cmd, int typ
 	c->faults &= ~(unsigned)NOR_FAULT_ERASE;
 	if (c->p->vendor == NOR_V_MACRONIX)
 		c->scur &= ~0x60u;
+	uint64_t ms = chip ? c->p->chip_typ_ms : c->p->erase[type].typ_ms;
+	nor_torn_begin(&c->torn, NOR_TORN_ERASE, c->mem, a, len, vclock_now_us(),
+	               vclock_now_us() + (ms ? ms * 1000u : 1u));
 	if (!fail)
 		memset(c->mem + a, 0xFF, len);
 	else
 		memset(c->mem + a, 0xFF, len / 3u); /* partly erased */
 	c->fail_pending = fail;
-	uint64_t ms = chip ? c->p->chip_typ_ms : c->p->erase[type].typ_ms;
 	start_busy(c, B_ERASE, ms * 1000u, a, len);
 	return 0;
 }
@@ -556,6 +569,7 @@ void nor_chip_destroy(struct nor_chip *c)
 {
 	if (!c)
 		return;
+	nor_torn_free(&c->torn);
 	free(c->mem);
 	free(c);
 }

@@ -17,6 +17,7 @@ static struct {
 	const struct board *b;
 	struct h7_iflash *f;
 	int pending; /* result of the running operation */
+	bool off;    /* no supply (power cut) */
 } s;
 
 static char *state_path(const char *dir, char *buf, size_t cap)
@@ -32,7 +33,7 @@ int simport_iflash_setup(const struct board *b, const char *state_dir)
 	s.b = b;
 	s.f = h7_iflash_create(b->iflash_base, b->iflash_sector_size,
 	                       b->iflash_banks * b->iflash_sectors);
-	if (!s.f)
+	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
 	if (state_dir && h7_iflash_load(s.f, state_path(state_dir, path, sizeof(path))) != 0)
 		return QDFU_E_CORRUPT;
@@ -55,6 +56,11 @@ void simport_iflash_teardown(void)
 	s.pending = QDFU_OK;
 }
 
+void simport_iflash_power(bool on)
+{
+	s.off = !on;
+}
+
 struct h7_iflash *simport_iflash_model(void)
 {
 	return s.f;
@@ -67,7 +73,7 @@ static bool protected_addr(uint32_t addr)
 
 int port_iflash_erase_start(uint32_t sector)
 {
-	if (!s.f)
+	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
 	if (sector * s.b->iflash_sector_size < s.b->bootloader_size)
 		return QDFU_E_PROTECTED;
@@ -79,7 +85,7 @@ int port_iflash_erase_start(uint32_t sector)
 
 int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD])
 {
-	if (!s.f)
+	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
 	if (protected_addr(addr))
 		return QDFU_E_PROTECTED;
@@ -93,7 +99,7 @@ int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD
 
 int port_iflash_poll(void)
 {
-	if (!s.f)
+	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
 	if (h7_iflash_busy(s.f))
 		return QDFU_E_BUSY;
@@ -110,7 +116,7 @@ bool port_iflash_bank_writable(unsigned bank)
 
 int port_iflash_read(uint32_t addr, void *buf, uint32_t len)
 {
-	if (!s.f)
+	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
 	return h7_iflash_read(s.f, addr, buf, len) ? QDFU_E_ECC : QDFU_OK;
 }

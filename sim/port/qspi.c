@@ -21,6 +21,7 @@ static struct {
 	struct nor_chip *chip[2];
 	unsigned n; /* 1 or 2 */
 	bool init, memmap;
+	bool off; /* no supply (power cut) */
 	struct port_qspi_cmd mm_cmd;
 } qspi_bus;
 
@@ -80,6 +81,11 @@ void simport_qspi_teardown(void)
 	memset(&qspi_bus, 0, sizeof(qspi_bus));
 }
 
+void simport_qspi_power(bool on)
+{
+	qspi_bus.off = !on;
+}
+
 struct nor_chip *simport_qspi_chip(unsigned i)
 {
 	return i < qspi_bus.n ? qspi_bus.chip[i] : NULL;
@@ -117,6 +123,8 @@ static int xfer(const struct port_qspi_cmd *c, const uint8_t *tx, uint8_t *rx)
 {
 	if (!qspi_bus.init)
 		return QDFU_E_STATE;
+	if (qspi_bus.off)
+		return QDFU_E_NO_DEVICE;
 	if (!cmd_valid(c))
 		return QDFU_E_PARAM;
 	qspi_bus.memmap = false; /* indirect access aborts memory-mapped mode */
