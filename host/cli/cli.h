@@ -41,6 +41,11 @@ struct cli {
 	int all;
 	const char *output;
 	int no_reset, no_verify, no_skip;
+	int force; /* flash a .dfu whose suffix names another device */
+	/* the DfuSe files loaded, for the suffix check against each device */
+	struct qh_file_info files[8];
+	const char *file_names[8];
+	unsigned nfiles;
 	int verify_mode; /* -1 auto, 0 read-back, 1 device CRC */
 	const char *layouts[QH_MAX_ALTS];
 	unsigned nlayouts;

@@ -27,7 +27,7 @@ static const struct command commands[] = {
      "  --verbose      also each raw layout string, and where it breaks the parsing\n"
      "                 limits of dfu-util, fwupd or pydfu\n"},
     {"flash", cmd_flash, 1, -1,
-     "qdfu flash FILE[@ADDRESS]... [--all] [--no-verify] [--no-reset] [--no-skip]",
+     "qdfu flash FILE[@ADDRESS]... [--all] [--no-verify] [--no-reset] [--no-skip] [--force]",
      "Write Intel HEX, S-record, ELF, DfuSe (.dfu) and raw binary (FILE@ADDRESS) files.\n"
      "All files are merged; every segment goes to the alt whose memory holds it. The\n"
      "whole image is checked against the device's memory map before anything is erased;\n"
@@ -36,7 +36,8 @@ static const struct command commands[] = {
      "  --all          flash every matching device in parallel\n"
      "  --no-verify    skip verification\n"
      "  --verify=crc|read  force the verification method\n"
-     "  --no-reset     stay in the bootloader afterwards\n"},
+     "  --no-reset     stay in the bootloader afterwards\n"
+     "  --force        flash a .dfu file whose suffix names another USB device\n"},
     {"verify", cmd_verify, 1, -1, "qdfu verify FILE[@ADDRESS]... [--all] [--verify=crc|read]",
      "Compare the device's memory with the files (nothing is written).\n"},
     {"read", cmd_read, 2, 2, "qdfu read ADDRESS LENGTH -o FILE",
@@ -183,6 +184,8 @@ static int parse_option(struct cli *c, int argc, char **argv, int *i)
 		c->no_reset = 1;
 	} else if (IS("--no-verify", "--no-verify")) {
 		c->no_verify = 1;
+	} else if (IS("--force", "--force")) {
+		c->force = 1;
 	} else if (IS("--no-skip", "--no-skip")) {
 		c->no_skip = 1;
 	} else if (IS("--verify", "--verify")) {

@@ -45,7 +45,7 @@ _qdfu()
     case $cmd in
     flash|verify)
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "$common --all --no-verify --no-reset --no-skip --verify" -- "$cur"))
+            COMPREPLY=($(compgen -W "$common --all --no-verify --no-reset --no-skip --force --verify" -- "$cur"))
         else
             COMPREPLY=($(compgen -f -X '!*.@(hex|ihex|ihx|srec|s19|s28|s37|mot|elf|axf|out|dfu|bin)' -- "$cur")
                        $(compgen -d -- "$cur"))
