@@ -4,8 +4,16 @@
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
+# BOARD_FILE=path/to/my_board.c adds an out-of-tree board description to
+# `make build` (qdfu-sim --board my_board) and `make firmware`
+# (build/my_board/qdfu-my_board.*); it stays configured until BOARD_FILE= (empty).
+# See docs/porting.md.
+board_file_arg = -DQDFU_BOARD_FILE=$(if $(BOARD_FILE),$(abspath $(BOARD_FILE)),)
 
-.PHONY: all deps build firmware test demo bench fuzz soak format lint clean
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all deps build firmware test demo bench fuzz soak format lint clean release install deb
 
 all: build
 
@@ -20,10 +28,13 @@ build/arm/CMakeCache.txt: | deps
 
 # Host side: build/host/qdfu, build/host/qdfu-sim and the tests.
 build: deps build/host/CMakeCache.txt
+	$(if $(filter undefined,$(origin BOARD_FILE)),,cmake --preset host $(board_file_arg) >/dev/null)
 	cmake --build --preset host -j $(JOBS)
 
-# Every board's bootloader into build/<board>/ (.elf, .hex, .bin).
+# Every board's bootloader into build/<board>/ (.elf, .hex, .bin), each board
+# description checked first.
 firmware: deps build/arm/CMakeCache.txt
+	$(if $(filter undefined,$(origin BOARD_FILE)),,cmake --preset arm $(board_file_arg) >/dev/null)
 	cmake --build --preset arm -j $(JOBS)
 
 test: build firmware
@@ -52,6 +63,22 @@ format:
 
 lint: build
 	./scripts/lint.sh
+
+# For users: optimised, no sanitizers, no tests, warnings not fatal
+# (build/release); `make install PREFIX=/usr DESTDIR=/tmp/root` stages it.
+release:
+	@./scripts/install-deps.sh tool
+	cmake --preset release -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build --preset release -j $(JOBS)
+
+install: release
+	DESTDIR=$(DESTDIR) cmake --install build/release
+
+# Debian packages (qdfu, libqdfu1, libqdfu-dev) built with dpkg-buildpackage
+# from a copy of the tree in build/deb/, then checked with lintian.
+deb:
+	@./scripts/install-deps.sh deb
+	./scripts/make-deb.sh
 
 clean:
 	rm -rf build

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
 # qdfu_unit_test(NAME name SOURCES a.c b.c LIBS lib1 lib2 [LABELS l])
 # A cmocka test executable registered with ctest.
-pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
+if(QDFU_BUILD_TESTS)
+  pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
+endif()
 
 function(qdfu_unit_test)
   cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})

@@ -29,8 +29,19 @@
 #define QDFU_PROTO_INFO_VERSION    4u  /* u8 protocol version */
 #define QDFU_PROTO_INFO_CAPS       5u  /* u8 QDFU_PROTO_CAP_* */
 #define QDFU_PROTO_INFO_FW_VERSION 6u  /* u16 major << 8 | minor */
-#define QDFU_PROTO_INFO_FLAGS      8u  /* u32 QDFU_PROTO_FLAG_* */
+#define QDFU_PROTO_INFO_FLAGS      8u  /* u16 QDFU_PROTO_FLAG_* */
+#define QDFU_PROTO_INFO_WHY        10u /* u8 QDFU_PROTO_WHY_*: why it is in DFU mode */
+#define QDFU_PROTO_INFO_FAULT      11u /* u8 exception that reset the bootloader, 0 none */
 #define QDFU_PROTO_INFO_DESC_ADDR  12u /* u32 image descriptor unit (CAP_IMAGE_DESC), else 0 */
+
+/* Why the device is in DFU mode (INFO byte 10; 0 from devices before
+ * this field existed). */
+#define QDFU_PROTO_WHY_UNKNOWN     0u
+#define QDFU_PROTO_WHY_REQUESTED   1u /* the application asked (no-init word) */
+#define QDFU_PROTO_WHY_BUTTON      2u /* DFU button held, or the simulator's --enter dfu */
+#define QDFU_PROTO_WHY_NO_APP      3u /* nothing flashed, erased, or no valid vector table */
+#define QDFU_PROTO_WHY_INTERRUPTED 4u /* the last update was interrupted */
+#define QDFU_PROTO_WHY_FAULT       5u /* the bootloader reset after a fault (byte 11) */
 
 #define QDFU_PROTO_MAGIC   "QDFU"
 #define QDFU_PROTO_VERSION 1u
@@ -42,7 +53,7 @@
  * at INFO bytes 12..15 */
 #define QDFU_PROTO_CAP_IMAGE_DESC 0x04u
 
-/* Flag bits (INFO bytes 8..11). */
+/* Flag bits (INFO bytes 8..9). */
 #define QDFU_PROTO_FLAG_DUAL_FLASH 0x00000001u
 
 /* CRC_RESULT status: CRC-32 as zlib/IEEE (reflected 0xEDB88320, init and

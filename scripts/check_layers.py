@@ -26,7 +26,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 LAYERS = {
     "include": (["include"], ["include"]),
     "firmware": (["firmware", "include"], ["firmware", "include"]),
-    "host": (["host/lib", "include", "host/cli"], ["host", "include"]),
+    "host": (["host/lib", "include", "host/cli", "host/include"], ["host", "include"]),
 }
 
 

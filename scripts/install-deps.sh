@@ -1,16 +1,32 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Installs the Debian packages qdfu needs to build, test and run the demo.
-# Idempotent: installs only what is missing; does nothing when all is present.
+# Installs the Debian packages qdfu needs. Idempotent: installs only what is
+# missing; does nothing when all is present.
+#   install-deps.sh        everything to build, test and run the demo (default)
+#   install-deps.sh tool   only what `make install` needs (the host tool,
+#                          libqdfu and, with umockdev, qdfu-sim)
+#   install-deps.sh deb    what `make deb` needs on top (Debian packaging tools)
 set -eu
 
-PKGS="build-essential cmake pkg-config ninja-build
-libusb-1.0-0-dev libcmocka-dev
-umockdev libumockdev-dev libumockdev0 libglib2.0-dev
-dfu-util python3 python3-usb
+TOOL="build-essential cmake pkg-config libusb-1.0-0-dev libumockdev-dev libglib2.0-dev"
+ALL="$TOOL ninja-build
+libcmocka-dev
+umockdev libumockdev0
+dfu-util python3 python3-usb tmux
 gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
 qemu-system-arm
 clang clang-format cppcheck pmccabe"
+DEB="$TOOL umockdev debhelper lintian fakeroot dpkg-dev"
+
+case ${1:-all} in
+all) PKGS=$ALL ;;
+tool) PKGS=$TOOL ;;
+deb) PKGS=$DEB ;;
+*)
+    echo "usage: $0 [all|tool|deb]" >&2
+    exit 2
+    ;;
+esac
 
 missing=""
 for p in $PKGS; do

@@ -1,6 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Electrosmith Daisy Seed: H750, LDO, IS25LP064A 8 MiB, USB2_OTG_FS on the micro-USB. */
-#include "boards/board.h"
+/*
+ * Electrosmith Daisy Seed: STM32H750IB (one 128 KiB internal flash sector: the bootloader's),
+ * LDO, IS25LP064A 8 MiB single QSPI flash, USB2_OTG_FS on the micro-USB connector.
+ * Applications live in QSPI (libDaisy links them at 0x90040000).
+ *
+ * Sources (checked 2026-12), electro-smith/libDaisy:
+ * - QSPI pins: src/daisy_seed.cpp, DaisySeed::ConfigureQspi (IO0 PF8, IO1 PF9, IO2 PF7,
+ *   IO3 PF6, CLK PF10, NCS PG6); AFs: src/per/qspi.cpp, GetAF (AF10, AF10, AF9, AF9, AF9, AF10).
+ * - LED: src/daisy_seed.cpp (SEED_LED_PORT C, SEED_LED_PIN 7, written true = on).
+ * - Supply and HSE: src/sys/system.cpp (PWR_LDO_SUPPLY, RCC_HSE_ON) and Makefile
+ *   (-DHSE_VALUE=16000000).
+ * - USB: src/usbd/usbd_conf.c (PA11/PA12 AF10, OTG1_FS = USB2_OTG_FS on the H750).
+ * The BOOT button is the hardware BOOT0 (ST's ROM bootloader); there is no user button.
+ */
+#include "boards/board_def.h"
 
 const struct board board_daisy_seed = {
     .name = "daisy-seed",
@@ -23,20 +36,24 @@ const struct board board_daisy_seed = {
         {
             .supply = BOARD_SUPPLY_LDO,
             .hse_hz = 16000000u,
+            .hse_bypass = false,
             .usb = BOARD_USB2_OTG_FS_PA11_PA12,
-            .hse_enable = BOARD_PIN_NONE,
-            .ulpi_reset = BOARD_PIN_NONE,
-            .qspi_clk = {5, 10, 9, 1},
-            .qspi_ncs = {6, 6, 10, 0},
-            .qspi_io = {{5, 8, 10, 1},
-                        {5, 9, 10, 1},
-                        {5, 7, 9, 1},
-                        {5, 6, 9, 1},
-                        BOARD_PIN_NONE,
-                        BOARD_PIN_NONE,
-                        BOARD_PIN_NONE,
-                        BOARD_PIN_NONE},
-            .button = BOARD_PIN_NONE, /* BOOT is hardware BOOT0 */
-            .led = {2, 7, 0, 1},      /* PC7 active-high */
+            .hse_enable = NO_PIN,
+            .ulpi_reset = NO_PIN,
+            .qspi_clk = PIN(PF10, AF9),
+            .qspi_ncs = PIN(PG6, AF10),
+            .qspi_io =
+                {
+                    [QSPI_BK1_IO0] = PIN(PF8, AF10),
+                    [QSPI_BK1_IO1] = PIN(PF9, AF10),
+                    [QSPI_BK1_IO2] = PIN(PF7, AF9),
+                    [QSPI_BK1_IO3] = PIN(PF6, AF9),
+                    [QSPI_BK2_IO0] = NO_PIN,
+                    [QSPI_BK2_IO1] = NO_PIN,
+                    [QSPI_BK2_IO2] = NO_PIN,
+                    [QSPI_BK2_IO3] = NO_PIN,
+                },
+            .button = NO_PIN,
+            .led = ACTIVE_HIGH(PC7),
         },
 };

@@ -1,6 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Arduino GIGA R1 WiFi: H747, LDO, AT25SF128A 16 MiB, USB2_OTG_FS on USB-C. */
-#include "boards/board.h"
+/*
+ * Arduino GIGA R1 WiFi: STM32H747XI, LDO, AT25SF128A 16 MiB single QSPI flash, USB2_OTG_FS on
+ * USB-C (full speed).
+ *
+ * Sources (checked 2026-12):
+ * - Supply, HSE, button, LEDs: micropython ports/stm32/boards/ARDUINO_GIGA/mpconfigboard.h
+ *   (PWR_LDO_SUPPLY; MICROPY_HW_CLK_USE_BYPASS 0 and PLLM 4 for a 16 MHz crystal; USRSW PC13,
+ *   pull-down, pressed = 1; MICROPY_HW_LED_ON = pin low; USB FS).
+ * - QSPI pins: micropython ARDUINO_GIGA/pins.csv (QSPI2_CS PG6, CLK PF10, D0 PD11, D1 PD12,
+ *   D2 PE2, D3 PF6); AFs from ARMmbed/mbed-os TARGET_PORTENTA_H7/PeripheralPins.c (the same
+ *   STM32H747XI: AF9, CS on PG6 AF10).
+ * - LEDs and BOOT0 on PC13: arduino/ArduinoCore-mbed variants/GIGA/variant.cpp (LEDR PI12,
+ *   LEDG PJ13, LEDB PE3; D100 BOOT0 PC13).
+ */
+#include "boards/board_def.h"
 
 const struct board board_giga_r1 = {
     .name = "giga-r1",
@@ -23,20 +36,24 @@ const struct board board_giga_r1 = {
         {
             .supply = BOARD_SUPPLY_LDO,
             .hse_hz = 16000000u,
+            .hse_bypass = false,
             .usb = BOARD_USB2_OTG_FS_PA11_PA12,
-            .hse_enable = BOARD_PIN_NONE,
-            .ulpi_reset = BOARD_PIN_NONE,
-            .qspi_clk = {5, 10, 9, 1},
-            .qspi_ncs = {6, 6, 10, 0},
-            .qspi_io = {{3, 11, 9, 1},
-                        {3, 12, 9, 1},
-                        {4, 2, 9, 1},
-                        {5, 6, 9, 1},
-                        BOARD_PIN_NONE,
-                        BOARD_PIN_NONE,
-                        BOARD_PIN_NONE,
-                        BOARD_PIN_NONE},
-            .button = {2, 13, 0, 1}, /* BOOT0 button readable on PC13 */
-            .led = {8, 12, 0, 0},    /* PI12 red, active-low */
+            .hse_enable = NO_PIN,
+            .ulpi_reset = NO_PIN,
+            .qspi_clk = PIN(PF10, AF9),
+            .qspi_ncs = PIN(PG6, AF10),
+            .qspi_io =
+                {
+                    [QSPI_BK1_IO0] = PIN(PD11, AF9),
+                    [QSPI_BK1_IO1] = PIN(PD12, AF9),
+                    [QSPI_BK1_IO2] = PIN(PE2, AF9),
+                    [QSPI_BK1_IO3] = PIN(PF6, AF9),
+                    [QSPI_BK2_IO0] = NO_PIN,
+                    [QSPI_BK2_IO1] = NO_PIN,
+                    [QSPI_BK2_IO2] = NO_PIN,
+                    [QSPI_BK2_IO3] = NO_PIN,
+                },
+            .button = ACTIVE_HIGH(PC13), /* the BOOT0 button, readable on PC13 */
+            .led = ACTIVE_LOW(PI12),     /* LEDR */
         },
 };

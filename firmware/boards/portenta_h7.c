@@ -1,7 +1,23 @@
 /* SPDX-License-Identifier: MIT */
-/* Arduino Portenta H7: H747, SMPS 1.8 V supplying the LDO, 16 MiB QSPI (MX25L12833F: UNVERIFIED),
- * USB1_OTG_HS + USB3320 ULPI. */
-#include "boards/board.h"
+/*
+ * Arduino Portenta H7: STM32H747XI, SMPS 1.8 V supplying the LDO, 16 MiB single QSPI flash
+ * (MX25L12833F per a third party: UNVERIFIED), USB1_OTG_HS with the USB3320 ULPI PHY on USB-C.
+ *
+ * Sources (checked 2026-12):
+ * - Oscillator and supply: ARMmbed/mbed-os,
+ *   targets/TARGET_STM/TARGET_STM32H7/TARGET_STM32H747xI/TARGET_PORTENTA_H7/
+ *   system_clock_override.c (PH1 driven high powers the oscillator; RCC_HSE_BYPASS;
+ *   PWR_SMPS_1V8_SUPPLIES_LDO, PLLM 5 for 25 MHz). The same file selects
+ *   PWR_SMPS_1V8_SUPPLIES_EXT for a 27 MHz board variant: such a board needs its own
+ *   description (another supply value), not this one.
+ * - QSPI pins: the same target's PinNames.h (QSPI_FLASH1_*: PD11, PD12, PF7, PD13, PF10, PG6)
+ *   and micropython ports/stm32/boards/ARDUINO_PORTENTA_H7/pins.csv (QSPI2_*); AFs from the
+ *   target's PeripheralPins.c (PinMap_QSPI_*: AF9, CS on PG6 AF10).
+ * - USB and LEDs: micropython ARDUINO_PORTENTA_H7/mpconfigboard.h (ULPI NXT PH4, STP PC0, DIR
+ *   PI11; MICROPY_HW_LED_ON = pin low; HSE bypass; PWR_SMPS_1V8_SUPPLIES_LDO) and pins.csv
+ *   (USB_HS_RST PJ4, OSCEN PH1, LEDG PK6). No user button.
+ */
+#include "boards/board_def.h"
 
 const struct board board_portenta_h7 = {
     .name = "portenta-h7",
@@ -26,19 +42,22 @@ const struct board board_portenta_h7 = {
             .hse_hz = 25000000u,
             .hse_bypass = true,
             .usb = BOARD_USB1_OTG_HS_ULPI,
-            .hse_enable = {7, 1, 0, 1}, /* PH1 high powers the oscillator */
-            .ulpi_reset = {9, 4, 0, 0}, /* PJ4 */
-            .qspi_clk = {5, 10, 9, 1},
-            .qspi_ncs = {6, 6, 10, 0},
-            .qspi_io = {{3, 11, 9, 1},
-                        {3, 12, 9, 1},
-                        {5, 7, 9, 1},
-                        {3, 13, 9, 1},
-                        BOARD_PIN_NONE,
-                        BOARD_PIN_NONE,
-                        BOARD_PIN_NONE,
-                        BOARD_PIN_NONE},
-            .button = BOARD_PIN_NONE,
-            .led = {10, 6, 0, 0}, /* PK6 green, active-low */
+            .hse_enable = ACTIVE_HIGH(PH1), /* OSCEN: high powers the oscillator */
+            .ulpi_reset = ACTIVE_LOW(PJ4),  /* USB_HS_RST */
+            .qspi_clk = PIN(PF10, AF9),
+            .qspi_ncs = PIN(PG6, AF10),
+            .qspi_io =
+                {
+                    [QSPI_BK1_IO0] = PIN(PD11, AF9),
+                    [QSPI_BK1_IO1] = PIN(PD12, AF9),
+                    [QSPI_BK1_IO2] = PIN(PF7, AF9),
+                    [QSPI_BK1_IO3] = PIN(PD13, AF9),
+                    [QSPI_BK2_IO0] = NO_PIN,
+                    [QSPI_BK2_IO1] = NO_PIN,
+                    [QSPI_BK2_IO2] = NO_PIN,
+                    [QSPI_BK2_IO3] = NO_PIN,
+                },
+            .button = NO_PIN,
+            .led = ACTIVE_LOW(PK6), /* LEDG */
         },
 };

@@ -1,7 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* STM32H745I-DISCO: H745 (CM7 + CM4), direct SMPS, MT25TL01G dual-flash, USB on CN13 (USB2_OTG_FS).
+/*
+ * STM32H745I-DISCO: STM32H745XI (Cortex-M7 + Cortex-M4), direct SMPS, two MT25QL512ABB dies
+ * (MT25TL01G) in dual-flash mode, USB OTG FS connector CN13 (USB2_OTG_FS).
+ *
+ * Sources (checked 2026-12):
+ * - QSPI pins and AFs: STMicroelectronics/stm32h745i-disco-bsp, stm32h745i_discovery_qspi.h
+ *   (QSPI_CLK_PIN .. QSPI_BK2_D3_PIN) and stm32h745i_discovery_qspi.c (QSPI_MspInit: AF9, CS and
+ *   BK1 D1 AF10).
+ * - LED and button: stm32h745i_discovery.h (LED1 PJ2, BUTTON_USER PC13) and .c (BSP_LED_On
+ *   writes 0: active-low; BSP_PB_GetState returns the pin: pressed = 1).
+ * - Supply and HSE: STMicroelectronics/STM32CubeH7,
+ *   Projects/STM32H745I-DISCO/Templates/BootCM7_CM4Gated/CM7/Src/main.c (PWR_DIRECT_SMPS_SUPPLY,
+ *   RCC_HSE_ON with PLLM 5 for a 25 MHz crystal).
  */
-#include "boards/board.h"
+#include "boards/board_def.h"
 
 const struct board board_stm32h745i_disco = {
     .name = "stm32h745i-disco",
@@ -24,20 +36,24 @@ const struct board board_stm32h745i_disco = {
         {
             .supply = BOARD_SUPPLY_DIRECT_SMPS,
             .hse_hz = 25000000u,
+            .hse_bypass = false,
             .usb = BOARD_USB2_OTG_FS_PA11_PA12,
-            .hse_enable = BOARD_PIN_NONE,
-            .ulpi_reset = BOARD_PIN_NONE,
-            .qspi_clk = {5, 10, 9, 1}, /* PF10 AF9 */
-            .qspi_ncs = {6, 6, 10, 0}, /* PG6 AF10 */
-            .qspi_io = {{3, 11, 9, 1},
-                        {5, 9, 10, 1},
-                        {5, 7, 9, 1},
-                        {5, 6, 9, 1},
-                        {7, 2, 9, 1},
-                        {7, 3, 9, 1},
-                        {6, 9, 9, 1},
-                        {6, 14, 9, 1}},
-            .button = {2, 13, 0, 1}, /* PC13 active-high */
-            .led = {9, 2, 0, 0},     /* PJ2 active-low */
+            .hse_enable = NO_PIN,
+            .ulpi_reset = NO_PIN,
+            .qspi_clk = PIN(PF10, AF9),
+            .qspi_ncs = PIN(PG6, AF10),
+            .qspi_io =
+                {
+                    [QSPI_BK1_IO0] = PIN(PD11, AF9),
+                    [QSPI_BK1_IO1] = PIN(PF9, AF10),
+                    [QSPI_BK1_IO2] = PIN(PF7, AF9),
+                    [QSPI_BK1_IO3] = PIN(PF6, AF9),
+                    [QSPI_BK2_IO0] = PIN(PH2, AF9),
+                    [QSPI_BK2_IO1] = PIN(PH3, AF9),
+                    [QSPI_BK2_IO2] = PIN(PG9, AF9),
+                    [QSPI_BK2_IO3] = PIN(PG14, AF9),
+                },
+            .button = ACTIVE_HIGH(PC13), /* USER */
+            .led = ACTIVE_LOW(PJ2),      /* LD1 green */
         },
 };

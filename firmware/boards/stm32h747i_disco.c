@@ -1,7 +1,21 @@
 /* SPDX-License-Identifier: MIT */
-/* STM32H747I-DISCO: H747, direct SMPS, MT25TL01G dual-flash, USB1_OTG_HS with the ULPI PHY on CN1.
+/*
+ * STM32H747I-DISCO: STM32H747XI (Cortex-M7 + Cortex-M4), direct SMPS, two MT25QL512ABB dies
+ * (MT25TL01G) in dual-flash mode, USB1_OTG_HS with the USB3320 ULPI PHY on CN1 (high speed).
+ *
+ * Sources (checked 2026-12):
+ * - QSPI pins and AFs: STMicroelectronics/stm32h747i-disco-bsp, stm32h747i_discovery_qspi.h
+ *   (as the H745I-DISCO except QSPI_CLK_PIN on PB2) and stm32h747i_discovery_qspi.c
+ *   (QSPI_MspInit: AF9, CS and BK1 D1 AF10).
+ * - LED and button: stm32h747i_discovery.h (LED1 PI12, BUTTON_WAKEUP PC13) and .c (BSP_LED_On
+ *   writes 0: active-low; BSP_PB_GetState returns the pin). ST's own DFU_Standalone example
+ *   tests the pin the other way round: the sense is still to be confirmed on a board.
+ * - Supply, HSE, USB: STMicroelectronics/STM32CubeH7,
+ *   Projects/STM32H747I-DISCO/Applications/USB_Device/DFU_Standalone (CM7/Src/main.c: RCC_HSE_ON,
+ *   "HSE Frequency(Hz) = 25000000"; STM32CubeIDE/CM7/.cproject: USE_PWR_DIRECT_SMPS_SUPPLY,
+ *   USE_USB_HS).
  */
-#include "boards/board.h"
+#include "boards/board_def.h"
 
 const struct board board_stm32h747i_disco = {
     .name = "stm32h747i-disco",
@@ -24,20 +38,24 @@ const struct board board_stm32h747i_disco = {
         {
             .supply = BOARD_SUPPLY_DIRECT_SMPS,
             .hse_hz = 25000000u,
+            .hse_bypass = false,
             .usb = BOARD_USB1_OTG_HS_ULPI,
-            .hse_enable = BOARD_PIN_NONE,
-            .ulpi_reset = BOARD_PIN_NONE,
-            .qspi_clk = {1, 2, 9, 1},  /* PB2 AF9 */
-            .qspi_ncs = {6, 6, 10, 0}, /* PG6 AF10 */
-            .qspi_io = {{3, 11, 9, 1},
-                        {5, 9, 10, 1},
-                        {5, 7, 9, 1},
-                        {5, 6, 9, 1},
-                        {7, 2, 9, 1},
-                        {7, 3, 9, 1},
-                        {6, 9, 9, 1},
-                        {6, 14, 9, 1}},
-            .button = {2, 13, 0, 1}, /* PC13 wake-up, active-high (verify on hardware) */
-            .led = {8, 12, 0, 0},    /* PI12 active-low */
+            .hse_enable = NO_PIN,
+            .ulpi_reset = NO_PIN,
+            .qspi_clk = PIN(PB2, AF9),
+            .qspi_ncs = PIN(PG6, AF10),
+            .qspi_io =
+                {
+                    [QSPI_BK1_IO0] = PIN(PD11, AF9),
+                    [QSPI_BK1_IO1] = PIN(PF9, AF10),
+                    [QSPI_BK1_IO2] = PIN(PF7, AF9),
+                    [QSPI_BK1_IO3] = PIN(PF6, AF9),
+                    [QSPI_BK2_IO0] = PIN(PH2, AF9),
+                    [QSPI_BK2_IO1] = PIN(PH3, AF9),
+                    [QSPI_BK2_IO2] = PIN(PG9, AF9),
+                    [QSPI_BK2_IO3] = PIN(PG14, AF9),
+                },
+            .button = ACTIVE_HIGH(PC13), /* WAKEUP (sense: see above) */
+            .led = ACTIVE_LOW(PI12),     /* LD1 green */
         },
 };

@@ -1,6 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* WeAct MiniSTM32H750: H750, LDO, W25Q64JV 8 MiB (UNVERIFIED part), USB2_OTG_FS on USB-C. */
-#include "boards/board.h"
+/*
+ * WeAct MiniSTM32H750: STM32H750VBT6 (one 128 KiB internal flash sector: the bootloader's),
+ * LDO, 8 MiB single QSPI flash (W25Q64JV; some batches PY25Q64HA: UNVERIFIED which),
+ * USB2_OTG_FS on USB-C. Applications live in QSPI (0x90000000).
+ *
+ * Sources (checked 2026-12), WeActStudio/MiniSTM32H7xx, SDK/HAL/STM32H750/02-ExtMem_Boot:
+ * - QSPI pins and AFs: Core/Src/quadspi.c (HAL_QSPI_MspInit: PE2 IO2, PB2 CLK, PD11 IO0,
+ *   PD12 IO1, PD13 IO3 AF9; PB6 NCS AF10).
+ * - Supply and HSE: Core/Src/main.c (PWR_LDO_SUPPLY, RCC_HSE_ON, PLLM 5) and 02-ExtMem_Boot.ioc
+ *   (RCC.HSE_VALUE=25000000).
+ * - Button and LED: the .ioc (K1 on PC13 with a pull-down: pressed = high; PE3 an output).
+ *   The LED's active level is not stated there (the GPIO example only toggles it): active-high
+ *   is from the facts table, UNVERIFIED.
+ */
+#include "boards/board_def.h"
 
 const struct board board_weact_h750 = {
     .name = "weact-h750",
@@ -23,20 +36,24 @@ const struct board board_weact_h750 = {
         {
             .supply = BOARD_SUPPLY_LDO,
             .hse_hz = 25000000u,
+            .hse_bypass = false,
             .usb = BOARD_USB2_OTG_FS_PA11_PA12,
-            .hse_enable = BOARD_PIN_NONE,
-            .ulpi_reset = BOARD_PIN_NONE,
-            .qspi_clk = {1, 2, 9, 1},  /* PB2 AF9 */
-            .qspi_ncs = {1, 6, 10, 0}, /* PB6 AF10 */
-            .qspi_io = {{3, 11, 9, 1},
-                        {3, 12, 9, 1},
-                        {4, 2, 9, 1},
-                        {3, 13, 9, 1},
-                        BOARD_PIN_NONE,
-                        BOARD_PIN_NONE,
-                        BOARD_PIN_NONE,
-                        BOARD_PIN_NONE},
-            .button = {2, 13, 0, 1}, /* K1 PC13 active-high */
-            .led = {4, 3, 0, 1},     /* PE3 active-high */
+            .hse_enable = NO_PIN,
+            .ulpi_reset = NO_PIN,
+            .qspi_clk = PIN(PB2, AF9),
+            .qspi_ncs = PIN(PB6, AF10),
+            .qspi_io =
+                {
+                    [QSPI_BK1_IO0] = PIN(PD11, AF9),
+                    [QSPI_BK1_IO1] = PIN(PD12, AF9),
+                    [QSPI_BK1_IO2] = PIN(PE2, AF9),
+                    [QSPI_BK1_IO3] = PIN(PD13, AF9),
+                    [QSPI_BK2_IO0] = NO_PIN,
+                    [QSPI_BK2_IO1] = NO_PIN,
+                    [QSPI_BK2_IO2] = NO_PIN,
+                    [QSPI_BK2_IO3] = NO_PIN,
+                },
+            .button = ACTIVE_HIGH(PC13), /* K1 */
+            .led = ACTIVE_HIGH(PE3),
         },
 };

@@ -6,6 +6,7 @@
 #include "common/compiler.h"
 #include "mem/mem.h"
 #include "hal/port.h"
+#include "qdfu_proto.h"
 
 /* H74x/H75x RAM (RM0399 2.3.2): DTCM, AXI SRAM, SRAM1-3, SRAM4 */
 static const struct {
@@ -120,6 +121,7 @@ static bool decide_by_journal(const struct board *b, enum image_verdict img,
 		return false;
 	case JOURNAL_OPEN:
 		out->reason = "the last update was interrupted";
+		out->why = QDFU_PROTO_WHY_INTERRUPTED;
 		return false;
 	case JOURNAL_EMPTY:
 		out->reason = "the application was erased";
@@ -141,13 +143,16 @@ void boot_decide(const struct board *b, bool force_dfu, struct boot_decision *ou
 	port_noinit_set(0);
 	out->start_app = false;
 	out->vtor = 0;
+	out->why = QDFU_PROTO_WHY_NO_APP;
 
 	if (req == PORT_NOINIT_ENTER_DFU) {
 		out->reason = "the application asked for the bootloader";
+		out->why = QDFU_PROTO_WHY_REQUESTED;
 		return;
 	}
 	if (req != PORT_NOINIT_BOOT_APP && force_dfu) {
 		out->reason = "DFU requested (button held)";
+		out->why = QDFU_PROTO_WHY_BUTTON;
 		return;
 	}
 	enum image_verdict img = decide_by_image(out);

@@ -15,6 +15,7 @@ struct boot_decision {
 	bool start_app;
 	uint32_t vtor;
 	const char *reason; /* human-readable, for logs */
+	uint8_t why;        /* QDFU_PROTO_WHY_* when not starting the application */
 };
 
 /* force_dfu: the button is held (or the simulator's --enter dfu). The

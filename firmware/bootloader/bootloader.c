@@ -17,6 +17,7 @@
 #include "mem/region_iflash.h"
 #include "mem/region_qspi.h"
 #include "hal/port.h"
+#include "qdfu_proto.h"
 #include "usb/usbd.h"
 
 #define LEAVE_DETACH_DELAY_MS 0u
@@ -133,8 +134,17 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	bl.b = b;
 	setup_memories(b);
 
-	bool force = how == BOOTLOADER_ENTER_DFU || port_button_pressed();
+	/* A fault in the previous run (the fault handlers record it and reset
+	 * instead of looping): stay in DFU and say why, so a damaged word on
+	 * the boot path cannot hang every boot (issue 11 item 3). */
+	struct port_fault fault = {0};
+	bool faulted = port_take_fault(&fault);
+	bool force = how == BOOTLOADER_ENTER_DFU || port_button_pressed() || faulted;
 	boot_decide(b, force, &bl.decision);
+	if (faulted && !bl.decision.start_app) {
+		bl.decision.reason = "the bootloader reset after a fault";
+		bl.decision.why = QDFU_PROTO_WHY_FAULT;
+	}
 	if (bl.decision.start_app) {
 		port_start_app(bl.decision.vtor);
 		return false;
@@ -152,6 +162,7 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	usbd_init(dfu_desc_build(b, uid, bl.layout_ptrs, nalts), &dfu_class);
 	dfu_init(&hooks, nalts);
 	dfu_set_image_desc(image_available() ? image_desc_addr() : 0);
+	dfu_set_why(bl.decision.why, fault.exception);
 	port_usb_init(b);
 	port_usb_connect(true);
 	port_led(true);

@@ -7,11 +7,18 @@
  * accept is illegal, which stalls and enters dfuERROR with errSTALLEDPKT
  * (DFU 1.1 6.1.1, never a bare stall).
  *
- * Busy handling that every client accepts (dfu-util, pydfu, fwupd):
- * the operation requested by a DNLOAD starts when its control transfer
- * completes; GETSTATUS #1 answers dfuDNBUSY at once with a bwPollTimeout
- * from the memory's own timing; GETSTATUS #2 is held (the host sees NAKs)
- * while the operation still runs, so DNBUSY is never reported twice.
+ * Busy reporting that every client accepts (dfu-util old and new, pydfu,
+ * fwupd, WebDFU; their rules with sources in docs/decisions/
+ * busy-reporting.md): the operation requested by a DNLOAD starts when its
+ * control transfer completes; GETSTATUS #1 answers dfuDNBUSY at once with
+ * the TYPICAL remaining time as bwPollTimeout; a later GETSTATUS is held
+ * (the host sees NAKs) until the operation ends, so a client that slept
+ * gets its answer the moment the chip is done. Only when a client that
+ * slept has been held for HOLD_BUDGET_MS (a chip running towards its
+ * datasheet maximum) does it get dfuDNBUSY again, with a short poll; a
+ * client that did not sleep (pydfu) is held to the end, since it fails on
+ * a second dfuDNBUSY. An ABORT sent while the operation runs (dfu-util 0.7
+ * after its two GETSTATUS) is held until the operation ends.
  */
 #include "dfu/dfu.h"
 #include "qdfu_proto.h"
@@ -61,8 +68,12 @@ static struct {
 	int op_result;
 	uint32_t op_addr;
 	uint16_t dl_len;
-	bool gs_held; /* a GETSTATUS reply is deferred until op_done */
-	bool up_held; /* an UPLOAD reply is deferred until the engine idles */
+	bool gs_held;    /* a GETSTATUS reply is deferred until op_done */
+	bool gs_slept;   /* ... from a client that slept the poll timeout */
+	bool abort_held; /* an ABORT's status stage waits for op_done */
+	uint32_t gs_held_at;
+	uint32_t told_at, told_ms; /* last dfuDNBUSY answer: when, poll */
+	bool up_held;              /* an UPLOAD reply is deferred until the engine idles */
 	uint16_t up_block, up_len;
 	bool session_open; /* an erase/write happened since the last close */
 	bool session_dirty;
@@ -72,6 +83,9 @@ static struct {
 	/* vendor CRC */
 	bool crc_wanted, crc_running;
 	uint32_t crc_addr, crc_len, crc_value, crc_status;
+
+	/* why the device is in DFU mode, for INFO (dfu_set_why) */
+	uint8_t why, fault;
 
 	uint8_t status_buf[6];
 	uint8_t small[16];
@@ -107,20 +121,26 @@ enum dfu_status dfu_status_from_err(int err)
 	}
 }
 
-/* How long the host should sleep before GETSTATUS #2. The hold that
- * follows covers the rest; keep it well under fwupd's 1.5 s per GETSTATUS
- * and dfu-util's 5 s control timeout, so ask for at least max - 1 s. */
+/* Longest hold of a GETSTATUS from a client that slept: well under
+ * fwupd's 1.5 s GETSTATUS timeout (fu-dfu-device.c timeout_ms) and
+ * dfu-util's 5 s control timeout. Past it the client hears dfuDNBUSY
+ * again and polls REPOLL_MS later. */
 #define HOLD_BUDGET_MS 1000u
+#define REPOLL_MS      10u
 #define POLL_MAX_MS    0xFFFFFFu /* 24-bit field */
 
-uint32_t dfu_poll_timeout_ms(uint32_t typ_ms, uint32_t max_ms)
+uint32_t dfu_poll_timeout_ms(uint32_t typ_ms)
 {
-	uint32_t p = typ_ms;
-	if (max_ms > HOLD_BUDGET_MS && max_ms - HOLD_BUDGET_MS > p)
-		p = max_ms - HOLD_BUDGET_MS;
-	if (p == 0)
-		p = 1;
-	return QDFU_MIN(p, POLL_MAX_MS);
+	/* never 0 in dfuDNBUSY: fwupd keeps its previous value for 0
+	 * (fu_dfu_device_set_download_timeout), dfu-util counts 100 zero
+	 * polls as "Device stuck" */
+	return QDFU_MIN(QDFU_MAX(typ_ms, 1u), POLL_MAX_MS);
+}
+
+static void told_busy(uint32_t poll_ms)
+{
+	dfu.told_at = port_millis();
+	dfu.told_ms = poll_ms;
 }
 
 enum dfu_state dfu_get_state(void)
@@ -150,7 +170,8 @@ static void set_error(enum dfu_status st)
 	dfu.status = st;
 }
 
-static void status_reply(struct req *q, uint32_t poll_ms)
+/* The 6-byte GETSTATUS answer (DFU 1.1 6.1.2). */
+static void fill_status(uint32_t poll_ms)
 {
 	dfu.status_buf[0] = (uint8_t)dfu.status;
 	dfu.status_buf[1] = (uint8_t)poll_ms;
@@ -158,6 +179,11 @@ static void status_reply(struct req *q, uint32_t poll_ms)
 	dfu.status_buf[3] = (uint8_t)(poll_ms >> 16);
 	dfu.status_buf[4] = (uint8_t)dfu.state;
 	dfu.status_buf[5] = 0;
+}
+
+static void status_reply(struct req *q, uint32_t poll_ms)
+{
+	fill_status(poll_ms);
 	q->c->buf = dfu.status_buf;
 	q->c->len = 6;
 	q->reply = USBD_REPLY_IN;
@@ -302,11 +328,12 @@ static enum verdict st_dnload_sync(struct req *q)
 		uint32_t poll = 1;
 		if (dfu.op_started && !dfu.op_done) {
 			struct mem_time t = mem_settle();
-			poll = dfu_poll_timeout_ms(t.typ_ms, t.max_ms);
+			poll = dfu_poll_timeout_ms(t.typ_ms);
 		} else if (!dfu.op_started && dfu.pend != PEND_NONE) {
 			poll = 5; /* waiting for the engine to take it */
 		}
 		dfu.state = DFU_STATE_DNBUSY;
+		told_busy(poll);
 		status_reply(q, poll);
 		return V_OK;
 	}
@@ -321,16 +348,32 @@ static enum verdict st_dnbusy(struct req *q)
 {
 	switch (q->s->bRequest) {
 	case DFU_REQ_GETSTATUS:
-		/* GETSTATUS #2: the host slept bwPollTimeout. Hold the answer
-		 * while the operation still runs (dfu_task completes it). */
+		/* Hold the answer while the operation still runs
+		 * (held_replies_task completes it). */
 		if (!dfu.op_done) {
+			uint32_t now = port_millis();
 			dfu.gs_held = true;
+			dfu.gs_held_at = now;
+			/* slept: at least half the poll timeout passed */
+			dfu.gs_slept = now - dfu.told_at >= dfu.told_ms / 2u;
+			if (dfu.gs_slept)
+				port_wake_hint(now + HOLD_BUDGET_MS);
 			q->reply = USBD_REPLY_DEFER;
 			return V_OK;
 		}
 		finish_op_state();
 		status_reply(q, 0);
 		return V_OK;
+	case DFU_REQ_ABORT:
+		/* dfu-util 0.7 sends ABORT after exactly two GETSTATUS even
+		 * if the second said dfuDNBUSY: finish the operation first */
+		if (!dfu.op_done) {
+			dfu.abort_held = true;
+			q->reply = USBD_REPLY_DEFER;
+			return V_OK;
+		}
+		finish_op_state();
+		return reply_ack(q);
 	default:
 		return V_ILLEGAL;
 	}
@@ -451,6 +494,8 @@ static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl 
 			qdfu_put_le32(&dfu.small[QDFU_PROTO_INFO_DESC_ADDR], dfu.image_desc_addr);
 		}
 		qdfu_put_le16(&dfu.small[QDFU_PROTO_INFO_FW_VERSION], 0x0001);
+		dfu.small[QDFU_PROTO_INFO_WHY] = dfu.why;
+		dfu.small[QDFU_PROTO_INFO_FAULT] = dfu.fault;
 		c->buf = dfu.small;
 		c->len = QDFU_PROTO_INFO_LEN;
 		return USBD_REPLY_IN;
@@ -480,6 +525,32 @@ static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl 
 
 /* ------------------------------------------------------ class callbacks */
 
+/* CLRSTATUS outside dfuERROR. DFU 1.1 allows it in dfuERROR only (A.2.10);
+ * ST's USB device library answers it in every DFU state and moves to
+ * dfuERROR/errUNKNOWN (STM32Cube usbd_dfu.c, DFU_ClearStatus), so the clients
+ * written against ST's devices send it where the text does not allow it:
+ * pydfu clears "any error status" by sending CLRSTATUS until GETSTATUS says
+ * dfuIDLE (tools/pydfu.py clr_status), STM32CubeProgrammer sends it twice
+ * after a long busy and carries on. qdfu answers it (never a stall) in the
+ * states a client can be left in between requests and goes straight to
+ * dfuIDLE, like ABORT but without committing anything
+ * (docs/decisions/clrstatus-semantics.md). The manifestation states and
+ * the application states keep the DFU 1.1 answer. */
+static bool clrstatus_accepted(void)
+{
+	switch (dfu.state) {
+	case DFU_STATE_IDLE:
+	case DFU_STATE_DNLOAD_SYNC:
+	case DFU_STATE_DNBUSY:
+	case DFU_STATE_DNLOAD_IDLE:
+	case DFU_STATE_UPLOAD_IDLE:
+	case DFU_STATE_ERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static enum usbd_reply class_setup(const struct usb_setup *s, struct usbd_ctrl *c)
 {
 	if ((s->bmRequestType & USB_TYPE_MASK) == USB_TYPE_VENDOR)
@@ -490,6 +561,7 @@ static enum usbd_reply class_setup(const struct usb_setup *s, struct usbd_ctrl *
 	/* a new request abandons any reply we were still holding */
 	dfu.gs_held = false;
 	dfu.up_held = false;
+	dfu.abort_held = false;
 	struct req q = {s, c, USBD_REPLY_STALL};
 	/* direction must match the request (DFU 1.1 table 3.2) */
 	bool in = (s->bmRequestType & USB_DIR_IN) != 0;
@@ -500,6 +572,8 @@ static enum usbd_reply class_setup(const struct usb_setup *s, struct usbd_ctrl *
 		v = V_ILLEGAL;
 	else if (s->bRequest == DFU_REQ_GETSTATE) /* valid in every state */
 		v = reply_state(&q);
+	else if (s->bRequest == DFU_REQ_CLRSTATUS && clrstatus_accepted())
+		v = reply_ack(&q);
 	else
 		v = handlers[dfu.state](&q);
 	if (v == V_OK)
@@ -669,6 +743,21 @@ static void done_abort(void)
 		dfu.pend = PEND_NONE;
 }
 
+/* In dfuERROR (DFU 1.1) or, for ST-library clients, anywhere a client can
+ * be between requests (clrstatus_accepted): back to dfuIDLE. An operation
+ * already handed to the engine finishes in the background (as after ABORT);
+ * one not started yet is dropped; nothing is committed: a sequence cut this
+ * way is not a clean end. */
+static void done_clrstatus(void)
+{
+	if (dfu.state != DFU_STATE_ERROR && dfu.state != DFU_STATE_IDLE)
+		dfu.session_dirty = true;
+	dfu.state = DFU_STATE_IDLE;
+	dfu.status = DFU_STATUS_OK;
+	if (!dfu.op_done)
+		dfu.pend = PEND_NONE;
+}
+
 static void done_getstatus(void)
 {
 	if (dfu.state == DFU_STATE_MANIFEST) {
@@ -703,8 +792,7 @@ static void class_done(const struct usb_setup *s)
 		done_abort();
 		break;
 	case DFU_REQ_CLRSTATUS:
-		dfu.state = DFU_STATE_IDLE;
-		dfu.status = DFU_STATUS_OK;
+		done_clrstatus();
 		break;
 	case DFU_REQ_DETACH:
 		if (dfu.state == DFU_STATE_APP_IDLE)
@@ -755,6 +843,7 @@ static void class_reset(bool configured)
 	dfu.alt = 0;
 	dfu.gs_held = false;
 	dfu.up_held = false;
+	dfu.abort_held = false;
 	if (dfu.state == DFU_STATE_IDLE && dfu.pend != PEND_NONE && dfu.op_done)
 		dfu.pend = PEND_NONE;
 }
@@ -765,6 +854,7 @@ static void class_suspend(void)
 	mark_cut_sequence();
 	dfu.gs_held = false;
 	dfu.up_held = false;
+	dfu.abort_held = false;
 }
 
 const struct usbd_class dfu_class = {
@@ -775,6 +865,12 @@ const struct usbd_class dfu_class = {
     .reset = class_reset,
     .suspend = class_suspend,
 };
+
+void dfu_set_why(uint8_t why, uint8_t fault_exception)
+{
+	dfu.why = why;
+	dfu.fault = fault_exception;
+}
 
 void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts)
 {
@@ -836,17 +932,30 @@ static void op_task(void)
 	}
 }
 
-/* Complete the GETSTATUS (or UPLOAD) held while the engine was busy. */
+static void send_held_status(uint32_t poll_ms)
+{
+	dfu.gs_held = false;
+	fill_status(poll_ms);
+	usbd_ctrl_reply_in(dfu.status_buf, 6);
+}
+
+/* Complete the GETSTATUS, ABORT or UPLOAD held while the engine was busy. */
 static void held_replies_task(void)
 {
-	if (dfu.gs_held && dfu.op_done && dfu.state == DFU_STATE_DNBUSY) {
-		dfu.gs_held = false;
+	if (dfu.gs_held && dfu.state == DFU_STATE_DNBUSY) {
+		if (dfu.op_done) {
+			finish_op_state();
+			send_held_status(0);
+		} else if (dfu.gs_slept && port_millis() - dfu.gs_held_at >= HOLD_BUDGET_MS) {
+			/* a slow chip: the client that slept polls again */
+			told_busy(REPOLL_MS);
+			send_held_status(REPOLL_MS);
+		}
+	}
+	if (dfu.abort_held && dfu.op_done && dfu.state == DFU_STATE_DNBUSY) {
+		dfu.abort_held = false;
 		finish_op_state();
-		dfu.status_buf[0] = (uint8_t)dfu.status;
-		dfu.status_buf[1] = dfu.status_buf[2] = dfu.status_buf[3] = 0;
-		dfu.status_buf[4] = (uint8_t)dfu.state;
-		dfu.status_buf[5] = 0;
-		usbd_ctrl_reply_in(dfu.status_buf, 6);
+		usbd_ctrl_reply_in(NULL, 0); /* status stage; class_done aborts */
 	}
 	if (dfu.up_held && !mem_busy()) {
 		uint8_t *buf;

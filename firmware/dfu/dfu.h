@@ -93,6 +93,9 @@ extern const struct usbd_class dfu_class;
 void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts);
 /* Announce the image descriptor unit in the INFO answer (0: none). */
 void dfu_set_image_desc(uint32_t addr);
+/* Why the device is in DFU mode (QDFU_PROTO_WHY_*) and the exception that
+ * reset the bootloader (0 none), reported by INFO; after dfu_init(). */
+void dfu_set_why(uint8_t why, uint8_t fault_exception);
 /* Main-loop work: advances flash operations, completes held GETSTATUS. */
 void dfu_task(void);
 
@@ -107,7 +110,8 @@ void dfu_force_state(enum dfu_state st);
 
 /* Map an internal error to a DFU status (the class boundary). */
 enum dfu_status dfu_status_from_err(int err);
-/* bwPollTimeout for a DNBUSY answer from an operation's time estimate. */
-uint32_t dfu_poll_timeout_ms(uint32_t typ_ms, uint32_t max_ms);
+/* bwPollTimeout for a DNBUSY answer from the operation's typical remaining
+ * time (docs/decisions/busy-reporting.md). */
+uint32_t dfu_poll_timeout_ms(uint32_t typ_ms);
 
 #endif

@@ -7,7 +7,9 @@
 #include "dfu/dfu.h"
 #include "usb/usb_std.h"
 
-#define CONFIG_LEN(n) (9u + 9u * (n) + 9u)
+/* configuration + per alt: interface descriptor and its functional
+ * descriptor (docs/decisions/functional-descriptor.md) */
+#define CONFIG_LEN(n) (9u + 18u * (n))
 #define BOS_LEN       (5u + 7u + 28u)
 /* MS OS 2.0 set: header 10, compatible ID 20, registry property 132 */
 #define MS_PROP_NAME       "DeviceInterfaceGUIDs"
@@ -60,6 +62,21 @@ static void build_device(const struct board *b)
 	p[17] = 1; /* configurations */
 }
 
+/* DFU functional descriptor (DFU 1.1 4.1.3). One after every alternate
+ * setting: fwupd 2.0 reads the descriptor that follows each DFU interface,
+ * libusb gives each alternate setting the descriptors after it, dfu-util
+ * and pydfu take the first one they find. */
+static uint8_t *put_functional(uint8_t *p)
+{
+	p[0] = 9;
+	p[1] = USB_DT_DFU_FUNCTIONAL;
+	p[2] = DFU_ATTRIBUTES;
+	qdfu_put_le16(&p[3], DFU_DETACH_TIMEOUT_MS);
+	qdfu_put_le16(&p[5], DFU_TRANSFER_SIZE);
+	qdfu_put_le16(&p[7], 0x011A);
+	return p + 9;
+}
+
 static void build_config(uint8_t n)
 {
 	uint8_t *p = desc.config;
@@ -73,7 +90,7 @@ static void build_config(uint8_t n)
 	p[7] = 0x80; /* bus powered */
 	p[8] = 50;   /* 100 mA */
 	p += 9;
-	for (uint8_t alt = 0; alt < n; alt++, p += 9) {
+	for (uint8_t alt = 0; alt < n; alt++) {
 		p[0] = 9;
 		p[1] = USB_DT_INTERFACE;
 		p[2] = 0;   /* bInterfaceNumber */
@@ -83,14 +100,8 @@ static void build_config(uint8_t n)
 		p[6] = 0x01;
 		p[7] = 0x02; /* DFU mode */
 		p[8] = (uint8_t)(4u + alt);
+		p = put_functional(p + 9);
 	}
-	/* DFU functional descriptor (DFU 1.1 4.1.3), once, after the alts */
-	p[0] = 9;
-	p[1] = USB_DT_DFU_FUNCTIONAL;
-	p[2] = DFU_ATTRIBUTES;
-	qdfu_put_le16(&p[3], DFU_DETACH_TIMEOUT_MS);
-	qdfu_put_le16(&p[5], DFU_TRANSFER_SIZE);
-	qdfu_put_le16(&p[7], 0x011A);
 }
 
 static void build_bos(void)

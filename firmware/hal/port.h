@@ -52,6 +52,19 @@ void port_uid(uint8_t uid[12]);
 uint32_t port_noinit_get(void);
 void port_noinit_set(uint32_t v);
 
+/* A fault the bootloader took in its previous run, recorded in no-init RAM
+ * by the target's fault handlers before they reset the MCU (instead of
+ * looping forever in the vector). */
+struct port_fault {
+	uint8_t exception; /* 2 NMI, 3 HardFault, 4 MemManage, 5 BusFault, 6 UsageFault */
+	uint32_t cfsr, hfsr;
+	uint32_t addr; /* BFAR or MMFAR when valid, else 0 */
+	uint32_t pc;   /* stacked PC, 0 if the stack could not be read */
+};
+/* Returns true and fills f once after such a reset (the record is
+ * cleared); false otherwise. */
+bool port_take_fault(struct port_fault *f);
+
 /* The board's "enter bootloader" button, debounced by the caller. */
 bool port_button_pressed(void);
 void port_led(bool on);
@@ -61,6 +74,11 @@ void port_led(bool on);
  * event; the host port in virtual time moves the clock to the next model
  * deadline, so a wait there ends as it would on silicon. */
 void port_wait_hint(void);
+/* The main loop wants to run again at port_millis() == at_ms (a timer of
+ * its own, e.g. the end of a held GETSTATUS). Targets whose main loop spins
+ * ignore it; the host port in virtual time records it as a deadline so the
+ * clock stops there instead of jumping past it. */
+void port_wake_hint(uint32_t at_ms);
 
 /* Reset the whole MCU. On the host, ends the simulated run loop. */
 void port_reset(void);

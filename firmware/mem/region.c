@@ -119,18 +119,14 @@ static bool size_unit(uint32_t size, uint32_t *num, char *unit)
 #define LAYOUT_MAX_CHARS 126u /* dfu-util reads strings into 255 bytes */
 #define LAYOUT_MAX_COUNT 999u /* fwupd's parser */
 
-int mem_region_layout(const struct mem_region *r, char *buf, uint32_t cap)
+/* One zone: "/0xADDR/NN*SSSut,..." for segments [from, to). */
+static int put_zone(struct sbuf *b, const struct mem_region *r, uint32_t addr, unsigned from,
+                    unsigned to)
 {
-	struct sbuf b = {buf, 0, cap, false};
-	bool first = true;
-	if (!buf || cap == 0 || r->nseg == 0)
-		return QDFU_E_PARAM;
-	put_c(&b, '@');
-	put_s(&b, r->name);
-	put_c(&b, '/');
-	put_hex32(&b, r->base);
-	put_c(&b, '/');
-	for (unsigned i = 0; i < r->nseg; i++) {
+	put_c(b, '/');
+	put_hex32(b, addr);
+	put_c(b, '/');
+	for (unsigned i = from; i < to; i++) {
 		const struct mem_segment *s = &r->seg[i];
 		uint32_t num;
 		char unit;
@@ -142,18 +138,46 @@ int mem_region_layout(const struct mem_region *r, char *buf, uint32_t cap)
 		uint32_t parts = (s->count + LAYOUT_MAX_COUNT - 1u) / LAYOUT_MAX_COUNT;
 		for (uint32_t left = s->count; left; parts--) {
 			uint32_t n = (left + parts - 1u) / parts;
-			if (!first)
-				put_c(&b, ',');
-			first = false;
-			put_dec(&b, n, 2);
-			put_c(&b, '*');
-			put_dec(&b, num, 1);
-			put_c(&b, unit);
-			put_c(&b, type_letter(s->attr));
+			if (b->p[b->len - 1u] != '/')
+				put_c(b, ',');
+			put_dec(b, n, 2);
+			put_c(b, '*');
+			put_dec(b, num, 1);
+			put_c(b, unit);
+			put_c(b, type_letter(s->attr));
 			left -= n;
 		}
 	}
-	if (b.overflow || b.len > LAYOUT_MAX_CHARS)
+	return QDFU_OK;
+}
+
+/* fwupd 2.0 looks an address up in the sectors in the order of the string
+ * and takes the first whose range holds it, end INCLUDED
+ * (plugins/dfu/fu-dfu-target.c, fu_dfu_target_get_sector_for_addr): the
+ * first writable page after read-only ones would be taken for the read-only
+ * page before it ("memory sector at 0x8020000 is not writable"). Leading
+ * read-only segments (the bootloader's sector) therefore come last, in a
+ * zone of their own: "@Internal Flash  /0x08020000/15*128Kg/0x08000000/01*128Ka".
+ * dfu-util, pydfu and libqdfu look zones up by address, in any order. */
+int mem_region_layout(const struct mem_region *r, char *buf, uint32_t cap)
+{
+	struct sbuf b = {buf, 0, cap, false};
+	unsigned lead = 0;
+	uint32_t lead_span = 0;
+	if (!buf || cap == 0 || r->nseg == 0)
+		return QDFU_E_PARAM;
+	for (; lead < r->nseg && !(r->seg[lead].attr & MEM_ATTR_WRITE); lead++)
+		lead_span += r->seg[lead].count * r->seg[lead].page_size;
+	if (lead == r->nseg) { /* nothing writable: one zone */
+		lead = 0;
+		lead_span = 0;
+	}
+	put_c(&b, '@');
+	put_s(&b, r->name);
+	int rc = put_zone(&b, r, r->base + lead_span, lead, r->nseg);
+	if (rc == QDFU_OK && lead)
+		rc = put_zone(&b, r, r->base, 0, lead);
+	if (rc != QDFU_OK || b.overflow || b.len > LAYOUT_MAX_CHARS)
 		return QDFU_E_PARAM;
 	buf[b.len] = '\0';
 	return (int)b.len;

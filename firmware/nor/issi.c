@@ -2,6 +2,7 @@
 /* ISSI IS25LP: QE in SR1 bit6 (QER 2). IS25LP256 claims 3-byte-only in
  * its BFPT yet takes the 4-byte opcodes (facts): trust the opcodes above
  * 16 MiB. */
+#include "nor/nor_cmds.h"
 #include "nor/nor_vendor.h"
 
 static void issi_fixup(const uint8_t id[3], struct nor_params *p)
@@ -15,4 +16,4 @@ static void issi_fixup(const uint8_t id[3], struct nor_params *p)
 	}
 }
 
-const struct nor_vendor_ops nor_vendor_issi = {0x9D, issi_fixup};
+const struct nor_vendor_ops nor_vendor_issi = {NOR_MFR_ISSI, issi_fixup};

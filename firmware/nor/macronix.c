@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Macronix MX25L: QE in SR1 bit6 (QER 2), fail bits in the security
  * register (0x2B: bit5 program, bit6 erase), 0xB7/0xE9 without WREN. */
+#include "nor/nor_cmds.h"
 #include "nor/nor_vendor.h"
 
 static void macronix_fixup(const uint8_t id[3], struct nor_params *p)
@@ -12,4 +13,4 @@ static void macronix_fixup(const uint8_t id[3], struct nor_params *p)
 		p->qer = 2;
 }
 
-const struct nor_vendor_ops nor_vendor_macronix = {0xC2, macronix_fixup};
+const struct nor_vendor_ops nor_vendor_macronix = {NOR_MFR_MACRONIX, macronix_fixup};

@@ -20,8 +20,10 @@ struct nor_erase {
 	uint32_t size; /* bytes per chip, power of two; 0 = absent */
 	uint8_t op;    /* 3-byte (or 4-byte mode) opcode */
 	uint8_t op4;   /* dedicated 4-byte opcode, 0 = none */
+	uint8_t type;  /* BFPT erase type index 0..3 it came from, NOR_ERASE_TYPE_NONE */
 	uint32_t typ_ms, max_ms;
 };
+#define NOR_ERASE_TYPE_NONE 0xFFu /* from the ID table or BFPT DW1's 4 KiB opcode */
 
 enum nor_addr_mode {
 	NOR_ADDR_3 = 0,  /* <= 16 MiB */
@@ -41,12 +43,15 @@ struct nor_params {
 	uint8_t qer;           /* JESD216 quad enable requirement 0..6, NOR_QER_UNKNOWN */
 	uint8_t addr_bytes;    /* from BFPT DW1: 3, or 4 (4-byte only) */
 	bool op4_read, op4_pp; /* 0x13/0x0C/0x6C and 0x12 available */
-	bool op4_erase;        /* dedicated 4-byte erase opcodes known */
+	bool op4_erase;        /* a dedicated 4-byte erase opcode known (for some types) */
+	bool has_4bait;        /* a 4BAIT was parsed: its erase opcodes are the truth */
 	bool b7_wren;          /* 0xB7/0xE9 need WREN (Micron) */
 	bool fsr;              /* Micron flag status register (0x70) */
 	bool scur;             /* Macronix security register (0x2B) */
 	bool quad_read;        /* 1-1-4 read 0x6B supported */
 	bool nonuniform;       /* sector map: regions differ (restricted to common types) */
+	uint8_t bp_mask;       /* SR1 bits holding block protection (vendor layer) */
+	bool vsr_50;           /* volatile status write after 0x50 (Winbond, GD, Adesto) */
 	uint8_t sfdp_minor;    /* BFPT revision used, 0xFF = no SFDP */
 };
 #define NOR_QER_UNKNOWN 0xFFu
@@ -60,7 +65,9 @@ struct nor_info {
 	uint32_t erase_size[NOR_MAX_ERASE_TYPES]; /* total per erase type, ascending */
 	uint8_t nerase;
 	enum nor_addr_mode addr_mode;
-	bool quad; /* reads on 4 lines (QE set where needed) */
+	bool quad;            /* reads on 4 lines (QE set where needed) */
+	bool protect_found;   /* block-protect bits were set at probe */
+	bool protect_cleared; /* ... and are clear now (volatile where p.vsr_50) */
 	struct nor_params p;
 };
 

@@ -8,6 +8,7 @@
 
 #include "common/compiler.h"
 #include "nor/nor.h"
+#include "nor/nor_cmds.h"
 #include "nor/nor_vendor.h"
 
 void nor_params_defaults(struct nor_params *p)
@@ -16,8 +17,18 @@ void nor_params_defaults(struct nor_params *p)
 	p->size = 0; /* unknown until the ID table or SFDP says */
 	p->page = 256;
 	/* 4 KiB 0x20 and 64 KiB 0xD8 exist on every part in the table */
-	p->erase[0] = (struct nor_erase){4096, 0x20, 0x21, 50, 800};
-	p->erase[1] = (struct nor_erase){65536, 0xD8, 0xDC, 300, 3000};
+	p->erase[0] = (struct nor_erase){.size = 4096,
+	                                 .op = NOR_OP_BE_4K,
+	                                 .op4 = NOR_OP_BE_4K_4B,
+	                                 .type = NOR_ERASE_TYPE_NONE,
+	                                 .typ_ms = 50,
+	                                 .max_ms = 800};
+	p->erase[1] = (struct nor_erase){.size = 65536,
+	                                 .op = NOR_OP_SE,
+	                                 .op4 = NOR_OP_SE_4B,
+	                                 .type = NOR_ERASE_TYPE_NONE,
+	                                 .typ_ms = 300,
+	                                 .max_ms = 3000};
 	p->nerase = 2;
 	p->pp_typ_us = 700;
 	p->pp_max_us = 5000;
@@ -27,6 +38,7 @@ void nor_params_defaults(struct nor_params *p)
 	p->addr_bytes = 3;
 	p->quad_read = true;
 	p->sfdp_minor = 0xFF;
+	p->bp_mask = NOR_SR1_PROTECT;
 }
 
 struct nor_id_entry {
@@ -76,26 +88,16 @@ void nor_vendor_fixup(const uint8_t id[3], struct nor_params *p)
 	for (unsigned i = 0; i < QDFU_ARRAY_SIZE(vendors); i++)
 		if (vendors[i]->mfr == id[0])
 			vendors[i]->fixup(id, p);
-	/* generic post-SFDP rules */
-	if (p->size > 16u * 1024u * 1024u && p->nerase) {
-		/* without 4BAIT, derive the dedicated erase opcodes from the map */
+	/* generic post-SFDP rule: above 16 MiB without a 4BAIT, derive the
+	 * dedicated erase opcodes from the 3->4-byte map (a parsed 4BAIT is
+	 * trusted as it is) */
+	if (p->size > 16u * 1024u * 1024u && p->nerase && !p->has_4bait) {
 		bool all = true;
 		for (unsigned k = 0; k < p->nerase; k++) {
-			if (!p->erase[k].op4) {
-				switch (p->erase[k].op) {
-				case 0x20:
-					p->erase[k].op4 = 0x21;
-					break;
-				case 0x52:
-					p->erase[k].op4 = 0x5C;
-					break;
-				case 0xD8:
-					p->erase[k].op4 = 0xDC;
-					break;
-				default:
-					all = false;
-				}
-			}
+			if (!p->erase[k].op4)
+				p->erase[k].op4 = nor_erase_op_4b(p->erase[k].op);
+			if (!p->erase[k].op4)
+				all = false;
 		}
 		if (!p->op4_erase && p->op4_pp)
 			p->op4_erase = all;

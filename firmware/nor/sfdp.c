@@ -4,23 +4,37 @@
  * revision, 9..23 DWORDs used), the 4-byte address instruction table and
  * the sector map (non-uniform detection). Pure: reads through a callback,
  * every decoded value sanity-limited, optional tables may fail.
+ * One function per BFPT field, in the order JESD216 lays them out; the
+ * field positions are in sfdp_fields.h. Each decoded erase type keeps its
+ * BFPT index (struct nor_erase.type) for DW10, the 4BAIT and the sector map
+ * (the shape of Linux drivers/mtd/spi-nor/sfdp.c and Zephyr jesd216.c).
  */
 #include <string.h>
 
 #include "common/compiler.h"
 #include "common/err.h"
 #include "nor/nor.h"
+#include "nor/sfdp_fields.h"
 
-#define SFDP_SIGNATURE 0x50444653u
-#define SFDP_MAX_HDRS  8u
-#define SFDP_MAX_ADDR  0x10000u /* a sane SFDP space is far smaller */
-#define BFPT_MAX_DW    23u
-#define SMPT_MAX_DW    64u
-#define ID_BFPT        0xFF00u
-#define ID_4BAIT       0xFF84u
-#define ID_SMPT        0xFF81u
-#define MIN_SIZE       (64u * 1024u)
-#define MAX_SIZE       (256u * 1024u * 1024u) /* the H7 QUADSPI window */
+#define SFDP_MAX_HDRS    8u
+#define SFDP_MAX_ADDR    0x10000u /* a sane SFDP space is far smaller */
+#define SMPT_MAX_DW      64u
+#define MIN_SIZE         (64u * 1024u)
+#define MAX_SIZE         (256u * 1024u * 1024u) /* the H7 QUADSPI window */
+#define DENSITY_MIN_POW2 19u                    /* 2^19 bits = 64 KiB */
+#define DENSITY_MAX_POW2 31u                    /* 2^31 bits = 256 MiB */
+#define ERASE_MIN_LOG2   8u
+#define ERASE_MAX_LOG2   26u
+#define PAGE_MIN_LOG2    2u
+#define PAGE_MAX_LOG2    8u /* clamp to 256: some parts declare 512 but wrap at 256 */
+#define PAGE_DEFAULT     256u
+/* times for an erase type that neither the BFPT nor an earlier layer gives */
+#define ERASE_4K_TYP_MS  50u
+#define ERASE_4K_MAX_MS  500u
+#define ERASE_BIG_TYP_MS 200u
+#define ERASE_BIG_MAX_MS 3000u
+
+QDFU_STATIC_ASSERT(NOR_MAX_ERASE_TYPES == BFPT_ERASE_TYPES, "BFPT defines four erase types");
 
 struct phdr {
 	uint16_t id;
@@ -43,66 +57,168 @@ static int read_table(nor_sfdp_read_fn rd, void *ctx, const struct phdr *h, uint
 	return QDFU_OK;
 }
 
-static uint32_t ms_unit_time(uint32_t field, const uint32_t *units)
+/* An opcode byte left blank (0x00 or erased 0xFF) says "none". */
+static bool op_unset(uint32_t op)
 {
-	return ((field & 0x1Fu) + 1u) * units[(field >> 5) & 3u];
+	return op == 0x00u || op == 0xFFu;
 }
 
-static int decode_bfpt(const uint32_t *dw, unsigned n, struct nor_params *p)
+/* A JESD216 time field: typical = (count + 1) * unit, the unit chosen by
+ * the two bits above the count. */
+static uint32_t time_field(uint32_t field, const uint32_t units[4])
 {
-	/* density */
-	uint32_t d = dw[1];
+	return (SFDP_GET(field, BFPT_TIME_COUNT) + 1u) * units[SFDP_GET(field, BFPT_TIME_UNIT)];
+}
+
+/* A maximum multiplier field M: maximum = typical * 2 * (M + 1). */
+static uint32_t max_factor(uint32_t m)
+{
+	return 2u * (m + 1u);
+}
+
+/* ------------------------------------------------------------ BFPT fields */
+
+/* DW1: address bytes (00 3-only, 01 3-or-4 booting in 3, 10 4-only) and
+ * whether the 1-1-4 fast read exists. */
+static void bfpt_dw1_modes(const uint32_t *dw, struct nor_params *p)
+{
+	uint32_t d = dw[BFPT_DW(1)];
+	p->addr_bytes = SFDP_GET(d, BFPT_DW1_ADDR_BYTES) == BFPT_ADDR_4 ? 4 : 3;
+	p->quad_read = SFDP_GET(d, BFPT_DW1_READ_1_1_4) != 0;
+}
+
+/* DW2: density. Bit 31 clear: bits 30:0 are the size in bits minus one;
+ * set: the size is 2^N bits. Sane: a power of two, 64 KiB..256 MiB. */
+static int bfpt_dw2_density(const uint32_t *dw, struct nor_params *p)
+{
+	uint32_t d = dw[BFPT_DW(2)], v = SFDP_GET(d, BFPT_DW2_DENSITY);
 	uint64_t bits;
-	if (d & 0x80000000u) {
-		uint32_t e = d & 0x7FFFFFFFu;
-		if (e < 19u || e > 31u)
+	if (SFDP_GET(d, BFPT_DW2_POW2)) {
+		if (v < DENSITY_MIN_POW2 || v > DENSITY_MAX_POW2)
 			return QDFU_E_CORRUPT;
-		bits = (uint64_t)1 << e;
+		bits = (uint64_t)1 << v;
 	} else {
-		bits = (uint64_t)d + 1u;
+		bits = (uint64_t)v + 1u;
 	}
 	uint64_t bytes = bits / 8u;
 	if (bytes < MIN_SIZE || bytes > MAX_SIZE || (bytes & (bytes - 1u)))
 		return QDFU_E_CORRUPT;
 	p->size = (uint32_t)bytes;
+	return QDFU_OK;
+}
 
-	/* erase types (DW8/9), with DW1's 4 KiB opcode as a last resort */
-	struct nor_erase e[4];
+/* DW8, DW9: erase types 1..4 (index t = 0..3), one 16-bit half each: size
+ * 2^N bytes (0 = absent) and opcode. Sizes outside 256 B..64 MiB or larger
+ * than the chip, and blank opcodes, are skipped. Returns the count. */
+static unsigned bfpt_dw8_erase_types(const uint32_t *dw, uint32_t chip_size, struct nor_erase *e)
+{
 	unsigned ne = 0;
-	memset(e, 0, sizeof(e));
-	for (unsigned i = 0; i < 4; i++) {
-		uint32_t half = (dw[7 + i / 2] >> (16 * (i % 2))) & 0xFFFFu;
-		uint8_t exp = (uint8_t)half, op = (uint8_t)(half >> 8);
-		if (exp < 8u || exp > 26u || (1u << exp) > p->size || op == 0 || op == 0xFF)
+	for (unsigned t = 0; t < BFPT_ERASE_TYPES; t++) {
+		uint32_t half = dw[BFPT_DW(8) + t / 2u] >> (BFPT_ERASE_HALF * (t % 2u));
+		uint32_t exp = SFDP_GET(half, BFPT_ERASE_SIZE), op = SFDP_GET(half, BFPT_ERASE_OP);
+		if (exp < ERASE_MIN_LOG2 || exp > ERASE_MAX_LOG2 || (1u << exp) > chip_size ||
+		    op_unset(op))
 			continue;
-		e[ne].size = 1u << exp;
-		e[ne].op = op;
-		e[ne].typ_ms = 0; /* filled from DW10 below, index kept in max_ms */
-		e[ne].max_ms = i;
+		e[ne] =
+		    (struct nor_erase){.size = 1u << exp, .op = (uint8_t)op, .type = (uint8_t)t};
 		ne++;
 	}
-	if (ne == 0 && (dw[0] & 3u) == 1u && ((dw[0] >> 8) & 0xFFu) != 0) {
-		e[0].size = 4096;
-		e[0].op = (uint8_t)(dw[0] >> 8);
-		e[0].max_ms = 0xFF;
-		ne = 1;
-	}
-	if (ne == 0)
-		return QDFU_E_CORRUPT;
-	/* DW10 (JESD216A+): typical times and the max multiplier */
-	static const uint32_t eu[4] = {1, 16, 128, 1000};
+	return ne;
+}
+
+/* DW1 bits 1:0 and 15:8: the 4 KiB erase, a last resort when DW8/9 give
+ * nothing usable. It has no BFPT erase type (no DW10 time, no sector map). */
+static unsigned bfpt_dw1_erase_4k(const uint32_t *dw, struct nor_erase *e)
+{
+	uint32_t d = dw[BFPT_DW(1)], op = SFDP_GET(d, BFPT_DW1_ERASE_4K_OP);
+	if (SFDP_GET(d, BFPT_DW1_ERASE_4K) != BFPT_ERASE_4K_YES || op == 0)
+		return 0;
+	e[0] = (struct nor_erase){.size = 4096, .op = (uint8_t)op, .type = NOR_ERASE_TYPE_NONE};
+	return 1;
+}
+
+/* DW10 (JESD216A+): the typical time of erase type t is the 7-bit field at
+ * 4 + 7t (count 4:0, unit 6:5: 1 ms, 16 ms, 128 ms, 1 s); the maximum is
+ * typical * 2 * (M + 1), M in bits 3:0, shared by all types. */
+static void bfpt_dw10_erase_times(const uint32_t *dw, unsigned n, struct nor_erase *e, unsigned ne)
+{
+	static const uint32_t unit_ms[4] = {1, 16, 128, 1000};
+	if (n < 10)
+		return;
+	uint32_t d = dw[BFPT_DW(10)], mult = max_factor(SFDP_GET(d, BFPT_DW10_MULT));
 	for (unsigned k = 0; k < ne; k++) {
-		unsigned idx = e[k].max_ms;
-		e[k].typ_ms = 0;
-		e[k].max_ms = 0;
-		if (n >= 10 && idx < 4) {
-			uint32_t f = (dw[9] >> (4 + 7 * idx)) & 0x7Fu;
-			uint32_t typ = ms_unit_time(f, eu);
-			e[k].typ_ms = typ;
-			e[k].max_ms = typ * 2u * ((dw[9] & 0xFu) + 1u);
-		}
+		if (e[k].type >= BFPT_ERASE_TYPES)
+			continue;
+		uint32_t f =
+		    sfdp_bits(d, BFPT_DW10_TYPE0 + BFPT_DW10_TYPE_W * e[k].type, BFPT_DW10_TYPE_W);
+		e[k].typ_ms = time_field(f, unit_ms);
+		e[k].max_ms = e[k].typ_ms * mult;
 	}
-	/* sort ascending by size, drop duplicates of a size */
+}
+
+/* DW11 (JESD216A+): page size 2^N (bits 7:4) and page program time
+ * (count 12:8, unit bit 13: 8 / 64 us), maximum with the multiplier of
+ * bits 3:0. */
+static void bfpt_dw11_page_program(const uint32_t *dw, unsigned n, struct nor_params *p)
+{
+	if (n < 11)
+		return;
+	uint32_t d = dw[BFPT_DW(11)], pg = SFDP_GET(d, BFPT_DW11_PAGE);
+	p->page = (pg >= PAGE_MIN_LOG2 && pg <= PAGE_MAX_LOG2) ? 1u << pg : PAGE_DEFAULT;
+	uint32_t unit_us = SFDP_GET(d, BFPT_DW11_PP_UNIT) ? 64u : 8u;
+	p->pp_typ_us = (SFDP_GET(d, BFPT_DW11_PP_COUNT) + 1u) * unit_us;
+	p->pp_max_us = p->pp_typ_us * max_factor(SFDP_GET(d, BFPT_DW11_MULT));
+}
+
+/* DW11 bits 30:24: chip erase time (count 28:24, unit 30:29: 16 ms,
+ * 256 ms, 4 s, 64 s), maximum with DW11's multiplier. */
+static void bfpt_dw11_chip_erase(const uint32_t *dw, unsigned n, struct nor_params *p)
+{
+	static const uint32_t unit_ms[4] = {16, 256, 4000, 64000};
+	if (n < 11)
+		return;
+	uint32_t d = dw[BFPT_DW(11)];
+	p->chip_typ_ms = time_field(SFDP_GET(d, BFPT_DW11_CHIP), unit_ms);
+	p->chip_max_ms = p->chip_typ_ms * max_factor(SFDP_GET(d, BFPT_DW11_MULT));
+}
+
+/* DW14 bit 3: busy polling through the flag status register (Micron). */
+static void bfpt_dw14_status_poll(const uint32_t *dw, unsigned n, struct nor_params *p)
+{
+	if (n >= 14 && SFDP_GET(dw[BFPT_DW(14)], BFPT_DW14_POLL_FSR))
+		p->fsr = true;
+}
+
+/* DW15 bits 22:20: quad enable requirement. */
+static void bfpt_dw15_qer(const uint32_t *dw, unsigned n, struct nor_params *p)
+{
+	if (n < 15)
+		return;
+	uint32_t qer = SFDP_GET(dw[BFPT_DW(15)], BFPT_DW15_QER);
+	if (qer <= BFPT_QER_MAX)
+		p->qer = (uint8_t)qer;
+}
+
+/* DW16 bits 31:24: how to enter 4-byte addressing: dedicated opcodes
+ * (bit 29), 0xB7 after WREN (bit 25). */
+static void bfpt_dw16_4byte(const uint32_t *dw, unsigned n, struct nor_params *p)
+{
+	if (n < 16)
+		return;
+	uint32_t enter = SFDP_GET(dw[BFPT_DW(16)], BFPT_DW16_4B_ENTER);
+	if (enter & BFPT_4B_ENTER_DEDICATED) {
+		p->op4_read = true;
+		p->op4_pp = true;
+	}
+	if (enter & BFPT_4B_ENTER_WREN_B7)
+		p->b7_wren = true;
+}
+
+/* ------------------------------------------------------------ erase list */
+
+/* Ascending by size (stable), one entry per size (the lower BFPT type). */
+static unsigned erase_sort_unique(struct nor_erase *e, unsigned ne)
+{
 	for (unsigned i = 1; i < ne; i++)
 		for (unsigned j = i; j > 0 && e[j].size < e[j - 1].size; j--) {
 			struct nor_erase t = e[j];
@@ -113,131 +229,137 @@ static int decode_bfpt(const uint32_t *dw, unsigned n, struct nor_params *p)
 	for (unsigned i = 0; i < ne; i++)
 		if (w == 0 || e[i].size != e[w - 1].size)
 			e[w++] = e[i];
-	ne = w;
+	return w;
+}
+
+/* An erase type without a BFPT time keeps an earlier layer's time for its
+ * size, else a conservative default. */
+static void erase_fill_times(struct nor_erase *e, unsigned ne, const struct nor_params *p)
+{
 	for (unsigned i = 0; i < ne; i++) {
-		if (e[i].typ_ms == 0) { /* keep the earlier layers' times */
-			for (unsigned k = 0; k < p->nerase; k++)
-				if (p->erase[k].size == e[i].size) {
-					e[i].typ_ms = p->erase[k].typ_ms;
-					e[i].max_ms = p->erase[k].max_ms;
-				}
-			if (e[i].typ_ms == 0) {
-				e[i].typ_ms = e[i].size <= 4096 ? 50 : 200;
-				e[i].max_ms = e[i].size <= 4096 ? 500 : 3000;
+		if (e[i].typ_ms)
+			continue;
+		for (unsigned k = 0; k < p->nerase; k++)
+			if (p->erase[k].size == e[i].size) {
+				e[i].typ_ms = p->erase[k].typ_ms;
+				e[i].max_ms = p->erase[k].max_ms;
 			}
+		if (e[i].typ_ms == 0) {
+			bool small = e[i].size <= 4096u;
+			e[i].typ_ms = small ? ERASE_4K_TYP_MS : ERASE_BIG_TYP_MS;
+			e[i].max_ms = small ? ERASE_4K_MAX_MS : ERASE_BIG_MAX_MS;
 		}
 	}
+}
+
+static int bfpt_erase(const uint32_t *dw, unsigned n, struct nor_params *p)
+{
+	struct nor_erase e[NOR_MAX_ERASE_TYPES];
+	memset(e, 0, sizeof(e));
+	unsigned ne = bfpt_dw8_erase_types(dw, p->size, e);
+	if (ne == 0)
+		ne = bfpt_dw1_erase_4k(dw, e);
+	if (ne == 0)
+		return QDFU_E_CORRUPT;
+	bfpt_dw10_erase_times(dw, n, e, ne);
+	ne = erase_sort_unique(e, ne);
+	erase_fill_times(e, ne, p);
 	memset(p->erase, 0, sizeof(p->erase));
 	memcpy(p->erase, e, sizeof(e[0]) * ne);
 	p->nerase = (uint8_t)ne;
+	return QDFU_OK;
+}
 
-	uint32_t ab = (dw[0] >> 17) & 3u;
-	p->addr_bytes = ab == 2u ? 4 : 3;
-	p->quad_read = (dw[0] >> 22) & 1u;
+static int decode_bfpt(const uint32_t *dw, unsigned n, struct nor_params *p)
+{
+	int rc = bfpt_dw2_density(dw, p);
+	if (rc == QDFU_OK)
+		rc = bfpt_erase(dw, n, p);
+	if (rc)
+		return rc;
+	bfpt_dw1_modes(dw, p);
+	bfpt_dw11_page_program(dw, n, p);
+	bfpt_dw11_chip_erase(dw, n, p);
+	bfpt_dw14_status_poll(dw, n, p);
+	bfpt_dw15_qer(dw, n, p);
+	bfpt_dw16_4byte(dw, n, p);
+	return QDFU_OK;
+}
 
-	if (n >= 11) {
-		uint32_t d11 = dw[10];
-		uint32_t pg = (d11 >> 4) & 0xFu;
-		/* clamp to 256: some parts declare 512 but wrap at 256 */
-		p->page = (pg >= 2 && pg <= 8) ? 1u << pg : 256u;
-		uint32_t mult = 2u * ((d11 & 0xFu) + 1u);
-		uint32_t pt = (((d11 >> 8) & 0x1Fu) + 1u) * ((d11 >> 13) & 1u ? 64u : 8u);
-		p->pp_typ_us = pt;
-		p->pp_max_us = pt * mult;
-		static const uint32_t cu[4] = {16, 256, 4000, 64000};
-		uint32_t ct = ms_unit_time((d11 >> 24) & 0x7Fu, cu);
-		p->chip_typ_ms = ct;
-		p->chip_max_ms = ct * mult;
+/* ------------------------------------------------------------ optional tables */
+
+/* 4BAIT: which 4-byte opcodes exist (DW1) and the 4-byte opcode of each
+ * BFPT erase type (DW2 byte t). An erase type whose support bit is clear
+ * or whose opcode is blank has none, and nothing later invents one (Linux
+ * drivers/mtd/spi-nor/sfdp.c spi_nor_parse_4bait() masks such types). */
+static void decode_4bait(const uint32_t *dw, unsigned n, struct nor_params *p)
+{
+	if (n < FOURBAIT_DWORDS)
+		return;
+	uint32_t sup = dw[0];
+	const uint32_t reads = FOURBAIT_READ | FOURBAIT_FAST_READ;
+	p->op4_read = (sup & reads) == reads;
+	p->op4_pp = (sup & FOURBAIT_PP) != 0;
+	p->op4_erase = false;
+	p->has_4bait = true;
+	for (unsigned k = 0; k < p->nerase; k++) {
+		struct nor_erase *e = &p->erase[k];
+		unsigned t = e->type;
+		uint32_t op = t < BFPT_ERASE_TYPES ? (dw[1] >> (FOURBAIT_ERASE_OP * t)) & 0xFFu : 0;
+		bool ok = t < BFPT_ERASE_TYPES && (sup & (1u << (FOURBAIT_ERASE_TYPE0 + t))) &&
+		          !op_unset(op);
+		e->op4 = ok ? (uint8_t)op : 0;
+		p->op4_erase = p->op4_erase || ok;
 	}
-	if (n >= 14) {
-		if (dw[13] & (1u << 3))
-			p->fsr = true;
-	}
-	if (n >= 15) {
-		uint32_t qer = (dw[14] >> 20) & 7u;
-		if (qer <= 6u)
-			p->qer = (uint8_t)qer;
-	}
-	if (n >= 16) {
-		uint32_t enter = dw[15] >> 24;
-		if (enter & (1u << 5)) {
-			p->op4_read = true;
-			p->op4_pp = true;
+}
+
+/* Sector map: walk the map descriptors; *common is the AND of every
+ * region's erase-type mask, *differ whether two regions differ. */
+static int smpt_walk(const uint32_t *dw, unsigned n, uint32_t *common, bool *differ)
+{
+	uint32_t first = 0;
+	bool any = false;
+	unsigned i = 0;
+	*common = 0xFu;
+	*differ = false;
+	while (i < n) {
+		uint32_t d = dw[i];
+		if (!SFDP_GET(d, SMPT_MAP)) { /* configuration detection command */
+			i += SMPT_CMD_DWORDS;
+			if (SFDP_GET(d, SMPT_LAST))
+				break;
+			continue;
 		}
-		if (enter & (1u << 1))
-			p->b7_wren = true;
+		unsigned regions = SFDP_GET(d, SMPT_REGIONS) + 1u;
+		if (i + 1u + regions > n)
+			return QDFU_E_CORRUPT;
+		for (unsigned r = 0; r < regions; r++) {
+			uint32_t m = SFDP_GET(dw[i + 1u + r], SMPT_REGION_TYPES);
+			*differ = *differ || (any && m != first);
+			first = any ? first : m;
+			any = true;
+			*common &= m;
+		}
+		i += 1u + regions;
+		if (SFDP_GET(d, SMPT_LAST))
+			break;
 	}
 	return QDFU_OK;
 }
 
-/* 4BAIT: which 4-byte opcodes exist and the erase opcodes. */
-static void decode_4bait(const uint32_t *dw, unsigned n, struct nor_params *p)
+/* Non-uniform maps are restricted to the erase types every region
+ * supports (a safe uniform layout); none in common is an error. */
+static int decode_smpt(const uint32_t *dw, unsigned n, struct nor_params *p)
 {
-	if (n < 2)
-		return;
-	p->op4_read = (dw[0] & 0x3u) == 0x3u;
-	p->op4_pp = dw[0] & (1u << 6);
-	bool all = p->nerase > 0;
-	for (unsigned k = 0; k < p->nerase; k++)
-		p->erase[k].op4 = 0;
-	/* match BFPT erase types to 4BAIT ones by the 3->4-byte opcode map;
-	 * an opcode 0 (or unsupported bit) is skipped */
-	static const uint8_t o3[] = {0x20, 0x52, 0xD8, 0x21, 0x5C, 0xDC};
-	static const uint8_t o4[] = {0x21, 0x5C, 0xDC, 0x21, 0x5C, 0xDC};
-	for (unsigned t = 0; t < 4; t++) {
-		uint8_t op = (uint8_t)(dw[1] >> (8 * t));
-		if (!(dw[0] & (1u << (9 + t))) || op == 0 || op == 0xFF)
-			continue;
-		for (unsigned k = 0; k < p->nerase; k++)
-			for (unsigned m = 0; m < 3; m++)
-				if (p->erase[k].op == o3[m] && op == o4[m])
-					p->erase[k].op4 = op;
-	}
-	for (unsigned k = 0; k < p->nerase; k++)
-		if (!p->erase[k].op4)
-			all = false;
-	p->op4_erase = all;
-}
-
-/* Sector map: walk the map descriptors; the erase types usable everywhere
- * are the AND of every region's mask. Non-uniform maps are restricted to
- * those (a safe uniform layout); none in common is an error. */
-static int decode_smpt(const uint32_t *dw, unsigned n, struct nor_params *p,
-                       const uint8_t *bfpt_idx)
-{
-	uint32_t common = 0xFu, first = 0;
-	bool any = false, differ = false;
-	unsigned i = 0;
-	while (i < n) {
-		uint32_t d = dw[i];
-		if (!(d & 2u)) { /* command descriptor: 2 DWORDs */
-			i += 2;
-			if (d & 1u)
-				break;
-			continue;
-		}
-		unsigned regions = ((d >> 16) & 0xFFu) + 1u;
-		if (i + 1u + regions > n)
-			return QDFU_E_CORRUPT;
-		for (unsigned r = 0; r < regions; r++) {
-			uint32_t m = dw[i + 1u + r] & 0xFu;
-			if (!any)
-				first = m;
-			else if (m != first)
-				differ = true;
-			any = true;
-			common &= m;
-		}
-		i += 1u + regions;
-		if (d & 1u)
-			break;
-	}
-	if (!any || !differ)
-		return QDFU_OK;
+	uint32_t common;
+	bool differ;
+	int rc = smpt_walk(dw, n, &common, &differ);
+	if (rc || !differ)
+		return rc;
 	p->nonuniform = true;
 	unsigned w = 0;
 	for (unsigned k = 0; k < p->nerase; k++)
-		if (bfpt_idx[k] < 4 && (common & (1u << bfpt_idx[k])))
+		if (p->erase[k].type < BFPT_ERASE_TYPES && (common & (1u << p->erase[k].type)))
 			p->erase[w++] = p->erase[k];
 	if (w == 0)
 		return QDFU_E_UNSUPPORTED;
@@ -247,75 +369,93 @@ static int decode_smpt(const uint32_t *dw, unsigned n, struct nor_params *p,
 	return QDFU_OK;
 }
 
-int nor_sfdp_parse(nor_sfdp_read_fn rd, void *ctx, struct nor_params *out)
+/* ------------------------------------------------------------ headers */
+
+/* The SFDP header and up to SFDP_MAX_HDRS parameter headers. */
+static int read_headers(nor_sfdp_read_fn rd, void *ctx, struct phdr *ph, unsigned *nread)
 {
-	uint8_t h[8];
-	if (rd(ctx, 0, h, 8))
+	uint8_t h[SFDP_HDR_LEN];
+	if (rd(ctx, 0, h, sizeof(h)) || qdfu_get_le32(h) != SFDP_SIGNATURE)
 		return QDFU_E_UNSUPPORTED;
-	if (qdfu_get_le32(h) != SFDP_SIGNATURE)
-		return QDFU_E_UNSUPPORTED;
-	if (h[5] != 1)
+	if (h[SFDP_HDR_MAJOR] != SFDP_MAJOR)
 		return QDFU_E_CORRUPT;
-	unsigned nph = qdfu_min_u32((uint32_t)h[6] + 1u, SFDP_MAX_HDRS);
-	struct phdr ph[SFDP_MAX_HDRS] = {{0}};
-	unsigned nread = 0;
+	unsigned nph = qdfu_min_u32((uint32_t)h[SFDP_HDR_NPH] + 1u, SFDP_MAX_HDRS);
+	*nread = 0;
 	for (unsigned i = 0; i < nph; i++) {
-		uint8_t b[8];
-		if (rd(ctx, 8u + 8u * i, b, 8))
+		uint8_t b[SFDP_PH_LEN];
+		if (rd(ctx, SFDP_HDR_LEN + SFDP_PH_LEN * i, b, sizeof(b)))
 			break;
-		ph[i].id = (uint16_t)(b[0] | (b[7] << 8));
-		ph[i].minor = b[1];
-		ph[i].major = b[2];
-		ph[i].len = b[3];
-		ph[i].ptr = (uint32_t)b[4] | ((uint32_t)b[5] << 8) | ((uint32_t)b[6] << 16);
-		nread++;
+		ph[i].id = (uint16_t)(b[SFDP_PH_ID_LSB] | (b[SFDP_PH_ID_MSB] << 8));
+		ph[i].minor = b[SFDP_PH_MINOR];
+		ph[i].major = b[SFDP_PH_MAJOR];
+		ph[i].len = b[SFDP_PH_DWORDS];
+		ph[i].ptr = (uint32_t)b[SFDP_PH_PTR] | ((uint32_t)b[SFDP_PH_PTR + 1] << 8) |
+		            ((uint32_t)b[SFDP_PH_PTR + 2] << 16);
+		(*nread)++;
 	}
-	/* the first header must be the BFPT; use the newest major-1 BFPT */
-	if (nread == 0 || ph[0].id != ID_BFPT)
+	/* the first header must be the BFPT */
+	if (*nread == 0 || ph[0].id != SFDP_ID_BFPT)
 		return QDFU_E_CORRUPT;
+	return QDFU_OK;
+}
+
+/* The newest major-1 BFPT of at least 9 DWORDs, -1 if none. */
+static int newest_bfpt(const struct phdr *ph, unsigned nread)
+{
 	int best = -1;
 	for (unsigned i = 0; i < nread; i++)
-		if (ph[i].id == ID_BFPT && ph[i].major == 1 && ph[i].len >= 9 &&
-		    (best < 0 || ph[i].minor > ph[best].minor))
+		if (ph[i].id == SFDP_ID_BFPT && ph[i].major == SFDP_MAJOR &&
+		    ph[i].len >= BFPT_DW_REV0 && (best < 0 || ph[i].minor > ph[best].minor))
 			best = (int)i;
-	if (best < 0)
-		return QDFU_E_CORRUPT;
+	return best;
+}
 
-	struct nor_params p = *out;
+/* Optional tables: a failure to read one leaves the BFPT result standing;
+ * a sector map with no erase type in common is an error. */
+static int optional_tables(nor_sfdp_read_fn rd, void *ctx, const struct phdr *ph, unsigned nread,
+                           struct nor_params *p)
+{
 	uint32_t dw[SMPT_MAX_DW];
 	unsigned n;
-	int rc = read_table(rd, ctx, &ph[best], dw, BFPT_MAX_DW, &n);
-	if (rc)
-		return rc;
-	if (n < 9)
-		return QDFU_E_CORRUPT;
-	/* remember which BFPT erase type each entry came from (sector map) */
-	uint8_t idx[4] = {0xFF, 0xFF, 0xFF, 0xFF};
-	rc = decode_bfpt(dw, n, &p);
-	if (rc)
-		return rc;
-	for (unsigned k = 0; k < p.nerase; k++)
-		for (unsigned t = 0; t < 4; t++) {
-			uint32_t half = (dw[7 + t / 2] >> (16 * (t % 2))) & 0xFFFFu;
-			if ((half >> 8) == p.erase[k].op &&
-			    (1u << (half & 0xFFu)) == p.erase[k].size)
-				idx[k] = (uint8_t)t;
-		}
-	p.sfdp_minor = ph[best].minor;
-
-	/* optional tables: a failure leaves the BFPT result standing */
 	for (unsigned i = 0; i < nread; i++) {
-		if (ph[i].major != 1)
+		if (ph[i].major != SFDP_MAJOR)
 			continue;
-		if (ph[i].id == ID_4BAIT && read_table(rd, ctx, &ph[i], dw, 2, &n) == QDFU_OK) {
-			decode_4bait(dw, n, &p);
-		} else if (ph[i].id == ID_SMPT &&
+		if (ph[i].id == SFDP_ID_4BAIT &&
+		    read_table(rd, ctx, &ph[i], dw, FOURBAIT_DWORDS, &n) == QDFU_OK) {
+			decode_4bait(dw, n, p);
+		} else if (ph[i].id == SFDP_ID_SMPT &&
 		           read_table(rd, ctx, &ph[i], dw, SMPT_MAX_DW, &n) == QDFU_OK) {
-			rc = decode_smpt(dw, n, &p, idx);
+			int rc = decode_smpt(dw, n, p);
 			if (rc)
 				return rc;
 		}
 	}
+	return QDFU_OK;
+}
+
+int nor_sfdp_parse(nor_sfdp_read_fn rd, void *ctx, struct nor_params *out)
+{
+	struct phdr ph[SFDP_MAX_HDRS];
+	unsigned nread, n;
+	memset(ph, 0, sizeof(ph));
+	int rc = read_headers(rd, ctx, ph, &nread);
+	if (rc)
+		return rc;
+	int best = newest_bfpt(ph, nread);
+	if (best < 0)
+		return QDFU_E_CORRUPT;
+	struct nor_params p = *out;
+	uint32_t dw[BFPT_DW_REVF];
+	rc = read_table(rd, ctx, &ph[best], dw, BFPT_DW_REVF, &n);
+	if (rc)
+		return rc;
+	if (n < BFPT_DW_REV0)
+		return QDFU_E_CORRUPT;
+	if ((rc = decode_bfpt(dw, n, &p)))
+		return rc;
+	p.sfdp_minor = ph[best].minor;
+	if ((rc = optional_tables(rd, ctx, ph, nread, &p)))
+		return rc;
 	*out = p;
 	return QDFU_OK;
 }

@@ -21,8 +21,9 @@ static int fail(struct cli *c, struct qh_error *e, int rc)
 {
 	int code = cli_exit_code(rc ? rc : e->code);
 
-	if (c->json)
-		cli_json_error(c, code, e);
+	if (!e->code)
+		e->code = rc;
+	cli_json_fail(c, e);
 	cli_report_error(c, NULL, e);
 	return code;
 }
@@ -79,6 +80,51 @@ static void print_layout_text(struct cli *c, const struct qh_alt *a)
 	}
 }
 
+/* INFO bytes 10 and 11 (docs/protocol.md): why the device is in DFU mode. */
+static const char *why_str(uint8_t why)
+{
+	switch (why) {
+	case QDFU_PROTO_WHY_REQUESTED:
+		return "the application asked for the bootloader";
+	case QDFU_PROTO_WHY_BUTTON:
+		return "DFU requested (button held, or qdfu-sim --enter dfu)";
+	case QDFU_PROTO_WHY_NO_APP:
+		return "no valid application (never flashed, erased, or no vector table)";
+	case QDFU_PROTO_WHY_INTERRUPTED:
+		return "the last update was interrupted";
+	case QDFU_PROTO_WHY_FAULT:
+		return "the bootloader reset after a fault";
+	default:
+		return "not reported";
+	}
+}
+
+static const char *fault_str(uint8_t exception)
+{
+	switch (exception) {
+	case 2:
+		return "NMI";
+	case 3:
+		return "HardFault";
+	case 4:
+		return "MemManage fault";
+	case 5:
+		return "BusFault";
+	case 6:
+		return "UsageFault";
+	default:
+		return exception >= 16 ? "unexpected interrupt" : "exception";
+	}
+}
+
+static void print_why_text(struct cli *c, const struct qh_qdfu_info *q)
+{
+	fprintf(c->out, "    in DFU mode: %s", why_str(q->why));
+	if (q->fault)
+		fprintf(c->out, " (%s, exception %u)", fault_str(q->fault), q->fault);
+	fputc('\n', c->out);
+}
+
 static void print_device_text(struct cli *c, const struct qh_found *f)
 {
 	const struct qh_dev_info *i = &f->info;
@@ -102,6 +148,8 @@ static void print_device_text(struct cli *c, const struct qh_found *f)
 		        (unsigned)(i->qdfu.fw_version >> 8), (unsigned)(i->qdfu.fw_version & 0xFF),
 		        (i->qdfu.caps & QDFU_PROTO_CAP_CRC32) ? ", device CRC" : "",
 		        (i->qdfu.flags & 1) ? ", dual-flash" : "");
+	if (i->has_qdfu_info && c->verbose)
+		print_why_text(c, &i->qdfu);
 	if (i->quirks & QH_QUIRK_SERIAL_NOT_UNIQUE)
 		fprintf(c->out, "    (ST ROM serial numbers are not unique: select with --path)\n");
 	for (unsigned k = 0; k < i->nalts; k++)
@@ -110,14 +158,14 @@ static void print_device_text(struct cli *c, const struct qh_found *f)
 
 static void print_zone_json(struct cli *c, const struct qh_layout_zone *zn)
 {
-	fprintf(c->out, "{\"start\":\"0x%08X\",\"end\":\"0x%08llX\",\"size\":%llu,\"pages\":[",
+	fprintf(c->jr, "{\"start\":\"0x%08X\",\"end\":\"0x%08llX\",\"size\":%llu,\"pages\":[",
 	        (unsigned)zn->base, (unsigned long long)(zn->base + zn->size - 1),
 	        (unsigned long long)zn->size);
 	for (unsigned g = 0; g < zn->ngroups; g++)
-		fprintf(c->out, "%s{\"count\":%u,\"size\":%u,\"type\":\"%c\",\"access\":\"%s\"}",
+		fprintf(c->jr, "%s{\"count\":%u,\"size\":%u,\"type\":\"%c\",\"access\":\"%s\"}",
 		        g ? "," : "", (unsigned)zn->g[g].count, (unsigned)zn->g[g].size,
 		        zn->g[g].type, qh_attr_str(zn->g[g].attr));
-	fprintf(c->out, "]}");
+	fprintf(c->jr, "]}");
 }
 
 static void print_device_json(struct cli *c, const struct qh_found *f)
@@ -125,42 +173,45 @@ static void print_device_json(struct cli *c, const struct qh_found *f)
 	const struct qh_dev_info *i = &f->info;
 	static const char *const kinds[] = {"qdfu", "st-rom", "dfuse", "dfu", "runtime"};
 
-	fprintf(c->out,
+	fprintf(c->jr,
 	        "{\"kind\":\"%s\",\"vid\":\"%04x\",\"pid\":\"%04x\",\"serial\":", kinds[i->kind],
 	        i->vid, i->pid);
-	cli_json_str(c->out, i->serial);
-	fprintf(c->out, ",\"path\":");
-	cli_json_str(c->out, i->path);
-	fprintf(c->out, ",\"manufacturer\":");
-	cli_json_str(c->out, i->manufacturer);
-	fprintf(c->out, ",\"product\":");
-	cli_json_str(c->out, i->product);
+	cli_json_str(c->jr, i->serial);
+	fprintf(c->jr, ",\"path\":");
+	cli_json_str(c->jr, i->path);
+	fprintf(c->jr, ",\"manufacturer\":");
+	cli_json_str(c->jr, i->manufacturer);
+	fprintf(c->jr, ",\"product\":");
+	cli_json_str(c->jr, i->product);
 	fprintf(
-	    c->out,
+	    c->jr,
 	    ",\"access\":%s,\"bcd_device\":\"0x%04x\",\"bcd_dfu\":\"0x%04x\",\"transfer_size\":%u,"
 	    "\"attributes\":%u,\"speed_mbps\":%u",
 	    f->access_denied ? "false" : "true", i->bcd_device, i->bcd_dfu,
 	    (unsigned)i->transfer_size, i->attrs, (unsigned)i->speed_mbps);
 	if (i->has_qdfu_info)
-		fprintf(c->out, ",\"qdfu\":{\"protocol\":%u,\"firmware\":\"%u.%u\",\"crc\":%s}",
+		fprintf(c->jr,
+		        ",\"qdfu\":{\"protocol\":%u,\"firmware\":\"%u.%u\",\"crc\":%s,"
+		        "\"why\":%u,\"fault\":%u}",
 		        i->qdfu.proto, (unsigned)(i->qdfu.fw_version >> 8),
 		        (unsigned)(i->qdfu.fw_version & 0xFF),
-		        (i->qdfu.caps & QDFU_PROTO_CAP_CRC32) ? "true" : "false");
-	fprintf(c->out, ",\"alts\":[");
+		        (i->qdfu.caps & QDFU_PROTO_CAP_CRC32) ? "true" : "false", i->qdfu.why,
+		        i->qdfu.fault);
+	fprintf(c->jr, ",\"alts\":[");
 	for (unsigned k = 0; k < i->nalts; k++) {
 		const struct qh_alt *a = &i->alts[k];
-		fprintf(c->out, "%s{\"alt\":%u,\"name\":", k ? "," : "", a->alt);
-		cli_json_str(c->out, a->name);
-		fprintf(c->out, ",\"written_by_flash\":%s,\"regions\":[",
+		fprintf(c->jr, "%s{\"alt\":%u,\"name\":", k ? "," : "", a->alt);
+		cli_json_str(c->jr, a->name);
+		fprintf(c->jr, ",\"written_by_flash\":%s,\"regions\":[",
 		        a->layout_ok && !a->excluded ? "true" : "false");
 		for (unsigned z = 0; a->layout_ok && z < a->layout.nzones; z++) {
 			if (z)
-				fputc(',', c->out);
+				fputc(',', c->jr);
 			print_zone_json(c, &a->layout.z[z]);
 		}
-		fprintf(c->out, "]}");
+		fprintf(c->jr, "]}");
 	}
-	fprintf(c->out, "]}");
+	fprintf(c->jr, "]}");
 }
 
 int cmd_list(struct cli *c)
@@ -175,13 +226,13 @@ int cmd_list(struct cli *c)
 	if (rc)
 		return fail(c, &e, rc);
 	if (c->json) {
-		fprintf(c->out, "{\"ok\":true,\"devices\":[");
+		fprintf(c->jr, "\"devices\":[");
 		for (size_t i = 0; i < n; i++) {
 			if (i)
-				fputc(',', c->out);
+				fputc(',', c->jr);
 			print_device_json(c, &list[i]);
 		}
-		fprintf(c->out, "]}\n");
+		fprintf(c->jr, "]");
 	} else if (n == 0) {
 		fprintf(c->out, "no DFU device found\n");
 		cli_note(c,
@@ -211,81 +262,126 @@ static void *flash_thread(void *arg)
 	struct cli_target *t = arg;
 	struct cli *c = t->c;
 	int is_flash = strcmp(c->cmd, "flash") == 0;
+	uint64_t t0 = cli_now_ms();
 	int rc = 0;
 
 	if (is_flash)
 		rc = qh_op_program(&t->dev, &t->map, &t->plan, &t->err);
 	if (rc == 0 && (!is_flash || !c->no_verify))
 		rc = qh_op_verify(&t->dev, &t->map, &t->plan, c->verify_mode, &t->err);
-	if (rc == 0 && is_flash && !c->no_reset)
-		rc = qh_op_leave(&t->dev, &t->map, leave_address(t), &t->err);
+	/* A mismatch found by `verify` alone means another image (or none) is
+	 * on the board; right after writing it points at the hardware. */
+	if (rc == QH_E_VERIFY && !is_flash)
+		qh_hint(&t->err, "the board holds a different image (or none): flash this one "
+		                 "with `qdfu flash`");
+	if (rc == 0 && is_flash && !c->no_reset) {
+		t->started_at = leave_address(t);
+		rc = qh_op_leave(&t->dev, &t->map, t->started_at, &t->err);
+		t->started = rc == 0;
+	}
+	t->ms = cli_now_ms() - t0;
 	t->rc = rc;
 	return NULL;
+}
+
+static void summary_json(struct cli *c, struct cli_target *t, size_t n, const struct qh_image *img)
+{
+	FILE *f = c->jr;
+
+	fprintf(f, "\"bytes\":%llu,\"duration_ms\":%llu,\"devices\":[",
+	        (unsigned long long)(img ? qh_image_bytes(img) : 0),
+	        (unsigned long long)(cli_now_ms() - c->start_ms));
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s{\"label\":", i ? "," : "");
+		cli_json_str(f, t[i].label);
+		fprintf(f, ",\"serial\":");
+		cli_json_str(f, t[i].found.info.serial);
+		fprintf(f, ",\"path\":");
+		cli_json_str(f, t[i].found.info.path);
+		fprintf(f, ",\"ok\":%s,\"exit\":%d,\"error\":", t[i].rc ? "false" : "true",
+		        cli_exit_code(t[i].rc));
+		cli_json_error_obj(f, t[i].rc ? &t[i].err : NULL);
+		fprintf(f, ",\"duration_ms\":%llu", (unsigned long long)t[i].ms);
+		if (strcmp(c->cmd, "flash") == 0)
+			fprintf(f,
+			        ",\"pages_erased\":%zu,\"pages_unchanged\":%zu,"
+			        "\"bytes_written\":%llu,\"pages_already_erased\":%zu,"
+			        "\"image_descriptor\":%s,\"recommit_only\":%s",
+			        t[i].dev.pages_erased, t[i].dev.pages_unchanged,
+			        (unsigned long long)t[i].dev.bytes_written,
+			        t[i].dev.pages_already_erased,
+			        t[i].dev.image_desc ? "true" : "false",
+			        t[i].dev.recommit_only ? "true" : "false");
+		if (t[i].started)
+			fprintf(f, ",\"started_at\":\"0x%08X\"", (unsigned)t[i].started_at);
+		else
+			fprintf(f, ",\"started_at\":null");
+		fputc('}', f);
+	}
+	fprintf(f, "]");
+	c->jr_complete = 1;
+}
+
+/* "; application started at 0x08020000" or "; left in the bootloader". */
+static void start_note(const struct cli_target *t, char *buf, size_t len)
+{
+	if (t->started)
+		snprintf(buf, len, "; application started at 0x%08X", (unsigned)t->started_at);
+	else
+		snprintf(buf, len, "; left in the bootloader (--no-reset)");
+}
+
+static void summary_line(struct cli *c, const struct cli_target *t, const struct qh_image *img)
+{
+	char dur[32];
+
+	cli_duration_str(t->ms, dur, sizeof(dur));
+	if (strcmp(c->cmd, "flash") == 0 && t->dev.recommit_only) {
+		char start[80];
+		start_note(t, start, sizeof(start));
+		fprintf(c->out,
+		        "%s: flash ok in %s: the image (%llu bytes) was already in place; nothing "
+		        "erased or written, only (re)committed%s\n",
+		        t->label, dur, (unsigned long long)qh_image_bytes(img), start);
+	} else if (strcmp(c->cmd, "flash") == 0) {
+		char start[80];
+		start_note(t, start, sizeof(start));
+		fprintf(c->out,
+		        "%s: flash ok in %s (%llu bytes; pages: %zu erased, %zu already erased, "
+		        "%zu unchanged; %llu bytes written)%s\n",
+		        t->label, dur, (unsigned long long)qh_image_bytes(img), t->dev.pages_erased,
+		        t->dev.pages_already_erased, t->dev.pages_unchanged,
+		        (unsigned long long)t->dev.bytes_written, start);
+	} else if (!img) {
+		fprintf(c->out, "%s: %s ok\n", t->label, c->cmd);
+	} else {
+		fprintf(c->out, "%s: %s ok in %s (%llu bytes)\n", t->label, c->cmd, dur,
+		        (unsigned long long)qh_image_bytes(img));
+	}
 }
 
 static void summary(struct cli *c, struct cli_target *t, size_t n, const struct qh_image *img)
 {
 	size_t ok = 0;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		ok += t[i].rc == 0;
-	if (c->json) {
-		fprintf(c->out, "{\"ok\":%s,\"bytes\":%llu,\"devices\":[",
-		        ok == n ? "true" : "false",
-		        (unsigned long long)(img ? qh_image_bytes(img) : 0));
-		for (size_t i = 0; i < n; i++) {
-			fprintf(c->out, "%s{\"label\":", i ? "," : "");
-			cli_json_str(c->out, t[i].label);
-			fprintf(c->out, ",\"serial\":");
-			cli_json_str(c->out, t[i].found.info.serial);
-			fprintf(c->out, ",\"path\":");
-			cli_json_str(c->out, t[i].found.info.path);
-			fprintf(c->out, ",\"ok\":%s,\"exit\":%d", t[i].rc ? "false" : "true",
-			        cli_exit_code(t[i].rc));
-			if (strcmp(c->cmd, "flash") == 0)
-				fprintf(c->out,
-				        ",\"pages_erased\":%zu,\"pages_unchanged\":%zu,"
-				        "\"bytes_written\":%llu,\"image_descriptor\":%s,"
-				        "\"recommit_only\":%s",
-				        t[i].dev.pages_erased, t[i].dev.pages_unchanged,
-				        (unsigned long long)t[i].dev.bytes_written,
-				        t[i].dev.image_desc ? "true" : "false",
-				        t[i].dev.recommit_only ? "true" : "false");
-			if (t[i].rc) {
-				fprintf(c->out, ",\"error\":");
-				cli_json_str(c->out, t[i].err.msg);
-				fprintf(c->out, ",\"hint\":");
-				cli_json_str(c->out, t[i].err.hint);
-			}
-			fputc('}', c->out);
-		}
-		fprintf(c->out, "]}\n");
+		if (t[i].rc)
+			cli_json_fail(c, &t[i].err);
 	}
+	if (c->json)
+		summary_json(c, t, n, img);
 	for (size_t i = 0; i < n; i++) {
 		if (t[i].rc)
 			cli_report_error(c, t[i].label, &t[i].err);
-		else if (!c->quiet && !c->json && strcmp(c->cmd, "flash") == 0 &&
-		         t[i].dev.recommit_only)
-			fprintf(
-			    c->out,
-			    "%s: flash ok: the image (%llu bytes) was already in place; nothing "
-			    "erased or written, only (re)committed\n",
-			    t[i].label, (unsigned long long)qh_image_bytes(img));
-		else if (!c->quiet && !c->json && strcmp(c->cmd, "flash") == 0)
-			fprintf(c->out,
-			        "%s: flash ok (%llu bytes; %zu page(s) erased, %zu already up to "
-			        "date, %llu bytes written)\n",
-			        t[i].label, (unsigned long long)qh_image_bytes(img),
-			        t[i].dev.pages_erased, t[i].dev.pages_unchanged,
-			        (unsigned long long)t[i].dev.bytes_written);
-		else if (!c->quiet && !c->json && !img)
-			fprintf(c->out, "%s: %s ok\n", t[i].label, c->cmd);
 		else if (!c->quiet && !c->json)
-			fprintf(c->out, "%s: %s ok (%llu bytes)\n", t[i].label, c->cmd,
-			        (unsigned long long)qh_image_bytes(img));
+			summary_line(c, &t[i], img);
 	}
-	if (n > 1 && !c->quiet && !c->json)
-		fprintf(c->out, "%zu of %zu devices succeeded\n", ok, n);
+	if (n > 1 && !c->quiet && !c->json) {
+		char dur[32];
+		cli_duration_str(cli_now_ms() - c->start_ms, dur, sizeof(dur));
+		fprintf(c->out, "%zu of %zu devices succeeded in %s\n", ok, n, dur);
+	}
 }
 
 static int targets_exit(struct cli_target *t, size_t n)
@@ -308,19 +404,50 @@ static int targets_exit(struct cli_target *t, size_t n)
 
 static void print_plan(struct cli *c, const struct cli_target *t)
 {
+	int crc = c->verify_mode == 1 || (c->verify_mode < 0 && qh_dev_has_crc(&t->found.info));
+	int skip = !c->no_skip && qh_dev_has_crc(&t->found.info);
+
 	fprintf(c->err, "%s: %s, %s verification\n", t->label, qh_kind_name(t->found.info.kind),
-	        c->verify_mode == 0 || (c->verify_mode < 0 && !qh_dev_has_crc(&t->found.info))
-	            ? "read-back"
-	            : "device CRC");
+	        crc ? "device CRC" : "read-back");
 	for (size_t i = 0; i < t->plan.nchunk; i++) {
 		const struct qh_chunk *ch = &t->plan.chunk[i];
 		fprintf(c->err, "%s:   write 0x%08X-0x%08X via alt %u '%s'\n", t->label,
 		        (unsigned)ch->addr, (unsigned)(ch->addr + ch->len - 1),
 		        t->map.r[ch->region].alt, t->map.r[ch->region].name);
 	}
+	/* With skipping, the device's CRCs decide which pages are erased: list
+	 * them as candidates; the summary says how many were erased. */
+	if (skip && t->plan.npage)
+		fprintf(c->err,
+		        "%s:   %zu page(s) touched; each is erased only if it does not already "
+		        "hold the data (or is already erased):\n",
+		        t->label, t->plan.npage);
 	for (size_t i = 0; i < t->plan.npage; i++)
-		fprintf(c->err, "%s:   erase page 0x%08X (%u bytes)\n", t->label,
-		        (unsigned)t->plan.page[i].addr, (unsigned)t->plan.page[i].size);
+		fprintf(c->err, "%s:   %s page 0x%08X (%u bytes)\n", t->label,
+		        skip ? "check" : "erase", (unsigned)t->plan.page[i].addr,
+		        (unsigned)t->plan.page[i].size);
+}
+
+/* Run flash_thread on every target, one thread each. */
+static void run_targets(struct cli *c, struct cli_target *t, size_t n)
+{
+	struct cli_progress **list = calloc(n ? n : 1, sizeof(*list));
+
+	for (size_t i = 0; list && i < n; i++)
+		list[i] = &t[i].prog;
+	cli_progress_begin(c, list, list ? (unsigned)n : 0);
+	for (size_t i = 0; i < n; i++)
+		if (pthread_create(&t[i].thread, NULL, flash_thread, &t[i]) != 0)
+			flash_thread(&t[i]); /* no thread: do it here */
+		else
+			t[i].open |= 2;
+	for (size_t i = 0; i < n; i++)
+		if (t[i].open & 2) {
+			pthread_join(t[i].thread, NULL);
+			t[i].open &= 1;
+		}
+	cli_progress_end(c);
+	free(list);
 }
 
 int cmd_flash(struct cli *c)
@@ -354,28 +481,15 @@ int cmd_flash(struct cli *c)
 		ready += t[i].rc == 0;
 	}
 	if (ready == n) {
-		if (n == 1 && !c->quiet && !c->json && t[0].plan.npage &&
-		    strcmp(c->cmd, "flash") == 0)
+		if (n == 1 && t[0].plan.npage && strcmp(c->cmd, "flash") == 0)
 			cli_note(c,
 			         "%s: %llu bytes in %zu range(s), touching %zu erasable page(s)\n",
 			         t[0].label, (unsigned long long)t[0].plan.bytes, t[0].plan.nchunk,
 			         t[0].plan.npage);
 		for (size_t i = 0; i < n && c->verbose && !c->json; i++)
 			print_plan(c, &t[i]);
-		cli_progress_begin(c, (unsigned)n);
-		for (size_t i = 0; i < n; i++)
-			if (pthread_create(&t[i].thread, NULL, flash_thread, &t[i]) != 0)
-				flash_thread(&t[i]); /* no thread: do it here */
-			else
-				t[i].open |= 2;
-		for (size_t i = 0; i < n; i++)
-			if (t[i].open & 2) {
-				pthread_join(t[i].thread, NULL);
-				t[i].open &= 1;
-			}
-		cli_progress_end(c);
-	}
-	if (ready != n) {
+		run_targets(c, t, n);
+	} else {
 		/* All or nothing: a device whose check passed is not touched when
 		 * another one refused the image (likely a different board). */
 		for (size_t i = 0; i < n; i++)
@@ -412,8 +526,8 @@ static int one_device(struct cli *c, struct cli_target **t, struct qh_error *e)
 
 static int parse_range(struct cli *c, uint32_t *addr, uint32_t *len, struct qh_error *e)
 {
-	if (qh_parse_u32(c->pos[0], addr) != 0)
-		return qh_fail(e, QH_E_USAGE, "bad address '%s' (e.g. 0x08020000)", c->pos[0]);
+	if (qh_parse_address(c->pos[0], NULL, addr, e) != 0)
+		return QH_E_USAGE;
 	if (qh_parse_u32(c->pos[1], len) != 0 || *len == 0)
 		return qh_fail(e, QH_E_USAGE, "bad length '%s' (e.g. 0x1000, 4096 or 4K)",
 		               c->pos[1]);
@@ -471,7 +585,8 @@ int cmd_read(struct cli *c)
 		rc = buf ? 0 : qh_fail(&e, QH_E_NOMEM, "out of memory");
 	}
 	if (rc == 0) {
-		cli_progress_begin(c, 1);
+		struct cli_progress *bar = &t->prog;
+		cli_progress_begin(c, &bar, 1);
 		rc = qh_op_read(&t->dev, &t->map, addr, len, buf, &e);
 		cli_progress_end(c);
 	}
@@ -481,10 +596,11 @@ int cmd_read(struct cli *c)
 	cli_targets_free(t, t ? 1 : 0);
 	if (rc)
 		return fail(c, &e, rc);
-	if (c->json)
-		fprintf(c->out, "{\"ok\":true,\"address\":\"0x%08X\",\"length\":%u}\n",
-		        (unsigned)addr, (unsigned)len);
-	else if (!c->quiet)
+	if (c->json) {
+		fprintf(c->jr, "\"address\":\"0x%08X\",\"length\":%u,\"output\":", (unsigned)addr,
+		        (unsigned)len);
+		cli_json_str(c->jr, c->output);
+	} else if (!c->quiet)
 		fprintf(c->out, "read 0x%08X-0x%08X (%u bytes) into %s\n", (unsigned)addr,
 		        (unsigned)(addr + len - 1), (unsigned)len, c->output);
 	return CLI_EXIT_OK;
@@ -508,7 +624,8 @@ int cmd_erase(struct cli *c)
 	if (rc == 0)
 		rc = one_device(c, &t, &e);
 	if (rc == 0) {
-		cli_progress_begin(c, 1);
+		struct cli_progress *bar = &t->prog;
+		cli_progress_begin(c, &bar, 1);
 		rc = len ? qh_op_erase(&t->dev, &t->map, addr, len, &e)
 		         : qh_op_mass_erase(&t->dev, &t->map, &e);
 		cli_progress_end(c);
@@ -516,10 +633,16 @@ int cmd_erase(struct cli *c)
 	cli_targets_free(t, t ? 1 : 0);
 	if (rc)
 		return fail(c, &e, rc);
-	if (c->json)
-		fprintf(c->out, "{\"ok\":true}\n");
+	if (c->json && len)
+		fprintf(c->jr, "\"address\":\"0x%08X\",\"length\":%u,\"all\":false", (unsigned)addr,
+		        (unsigned)len);
+	else if (c->json)
+		fprintf(c->jr, "\"address\":null,\"length\":null,\"all\":true");
+	else if (!c->quiet && len)
+		fprintf(c->out, "erased every page touched by 0x%08X-0x%08X\n", (unsigned)addr,
+		        (unsigned)(addr + len - 1));
 	else if (!c->quiet)
-		fprintf(c->out, "erased %s\n", len ? "the range" : "all erasable memory");
+		fprintf(c->out, "erased all erasable memory\n");
 	return CLI_EXIT_OK;
 }
 
@@ -534,9 +657,11 @@ int cmd_reset(struct cli *c)
 		return fail(c, &e, rc);
 	for (size_t i = 0; i < n; i++) {
 		t[i].rc = cli_open(c, &t[i], &t[i].err);
-		if (t[i].rc == 0)
-			t[i].rc =
-			    qh_op_leave(&t[i].dev, &t[i].map, leave_address(&t[i]), &t[i].err);
+		if (t[i].rc == 0) {
+			t[i].started_at = leave_address(&t[i]);
+			t[i].rc = qh_op_leave(&t[i].dev, &t[i].map, t[i].started_at, &t[i].err);
+			t[i].started = t[i].rc == 0;
+		}
 	}
 	summary(c, t, n, NULL);
 	rc = targets_exit(t, n);
@@ -552,7 +677,7 @@ static void print_segments(struct cli *c, const struct qh_image *img, int json)
 		const struct qh_seg *s = &img->seg[i];
 		uint32_t crc = qh_crc32(s->data, s->len);
 		if (json)
-			fprintf(c->out,
+			fprintf(c->jr,
 			        "%s{\"start\":\"0x%08X\",\"end\":\"0x%08X\",\"length\":%u,"
 			        "\"crc32\":\"0x%08X\"}",
 			        i ? "," : "", (unsigned)s->addr, (unsigned)(s->addr + s->len - 1),
@@ -607,17 +732,17 @@ static int info_map(struct cli *c, int for_pack, struct qh_memmap *m, int *have,
 static void print_placement(struct cli *c, const struct qh_memmap *m, const struct qh_plan *p)
 {
 	if (c->json) {
-		fprintf(c->out, ",\"placement\":[");
+		fprintf(c->jr, ",\"placement\":[");
 		for (size_t i = 0; i < p->nchunk; i++) {
 			const struct qh_chunk *ch = &p->chunk[i];
-			fprintf(c->out,
+			fprintf(c->jr,
 			        "%s{\"start\":\"0x%08X\",\"length\":%u,\"alt\":%u,\"region\":",
 			        i ? "," : "", (unsigned)ch->addr, (unsigned)ch->len,
 			        m->r[ch->region].alt);
-			cli_json_str(c->out, m->r[ch->region].name);
-			fputc('}', c->out);
+			cli_json_str(c->jr, m->r[ch->region].name);
+			fputc('}', c->jr);
 		}
-		fprintf(c->out, "],\"erase_pages\":%zu,\"erase_bytes\":%llu", p->npage,
+		fprintf(c->jr, "],\"erase_pages\":%zu,\"erase_bytes\":%llu", p->npage,
 		        (unsigned long long)p->erase_bytes);
 		return;
 	}
@@ -642,7 +767,7 @@ int cmd_info(struct cli *c)
 
 	qh_image_init(&all);
 	if (c->json)
-		fprintf(c->out, "{\"files\":[");
+		fprintf(c->jr, "\"files\":[");
 	for (int i = 0; i < c->npos && rc == 0; i++) {
 		struct qh_image img;
 		struct qh_file_info fi = {0};
@@ -650,12 +775,12 @@ int cmd_info(struct cli *c)
 		rc = qh_load_file(c->pos[i], QH_FMT_AUTO, &img, &fi, &e);
 		if (rc == 0) {
 			if (c->json) {
-				fprintf(c->out, "%s{\"file\":", i ? "," : "");
-				cli_json_str(c->out, c->pos[i]);
-				fprintf(c->out, ",\"format\":\"%s\",\"size\":%zu,\"segments\":[",
+				fprintf(c->jr, "%s{\"file\":", i ? "," : "");
+				cli_json_str(c->jr, c->pos[i]);
+				fprintf(c->jr, ",\"format\":\"%s\",\"size\":%zu,\"segments\":[",
 				        qh_format_name(fi.format), fi.file_size);
 				print_segments(c, &img, 1);
-				fprintf(c->out, "]}");
+				fprintf(c->jr, "]}");
 			} else {
 				fprintf(c->out,
 				        "%s: %s, %zu bytes, %zu segment(s), %llu data bytes\n",
@@ -668,13 +793,18 @@ int cmd_info(struct cli *c)
 		qh_image_free(&img);
 	}
 	if (c->json)
-		fprintf(c->out, "]");
+		fprintf(c->jr, "]");
 	if (rc == 0) {
 		if (c->json) {
-			fprintf(c->out, ",\"image\":{\"bytes\":%llu,\"segments\":[",
+			fprintf(c->jr, ",\"image\":{\"bytes\":%llu,\"entry\":",
 			        (unsigned long long)qh_image_bytes(&all));
+			if (all.has_entry)
+				fprintf(c->jr, "\"0x%08X\"", (unsigned)all.entry);
+			else
+				fputs("null", c->jr);
+			fprintf(c->jr, ",\"segments\":[");
 			print_segments(c, &all, 1);
-			fprintf(c->out, "]}");
+			fprintf(c->jr, "]}");
 		} else if (c->npos > 1) {
 			fprintf(c->out, "merged image: %zu segment(s), %llu bytes\n", all.n,
 			        (unsigned long long)qh_image_bytes(&all));
@@ -692,16 +822,10 @@ int cmd_info(struct cli *c)
 		}
 	}
 	qh_image_free(&all);
-	if (c->json) {
-		fprintf(c->out, ",\"ok\":%s,\"exit\":%d,\"error\":", rc ? "false" : "true",
-		        cli_exit_code(rc));
-		cli_json_str(c->out, rc ? e.msg : "");
-		fprintf(c->out, "}\n");
-	}
-	if (rc) {
-		cli_report_error(c, NULL, &e);
-		return cli_exit_code(rc);
-	}
+	if (rc == 0 && c->json && !have_map)
+		fprintf(c->jr, ",\"placement\":null");
+	if (rc)
+		return fail(c, &e, rc);
 	return CLI_EXIT_OK;
 }
 
@@ -776,11 +900,11 @@ int cmd_pack(struct cli *c)
 	qh_image_free(&img);
 	if (rc)
 		return fail(c, &e, rc);
-	if (c->json)
-		fprintf(c->out, "{\"ok\":true,\"output\":");
 	if (c->json) {
-		cli_json_str(c->out, c->output);
-		fprintf(c->out, ",\"size\":%zu}\n", len);
+		fprintf(c->jr, "\"output\":");
+		cli_json_str(c->jr, c->output);
+		fprintf(c->jr, ",\"size\":%zu,\"vid\":\"%04x\",\"pid\":\"%04x\"", len, f.vid,
+		        f.pid);
 	} else if (!c->quiet) {
 		fprintf(c->out, "wrote %s (%zu bytes, DfuSe, suffix %04x:%04x)\n", c->output, len,
 		        c->have_suffix_ids ? c->suffix_vid : 0x0483,

@@ -6,13 +6,7 @@
 
 #include "cli.h"
 #include "qh_ops.h"
-
-static const char *const bootloader_hint =
-    "connect the board and start its bootloader: qdfu boards enter DFU mode when the "
-    "DFU/USER button is held during reset; ST's ROM bootloader starts with BOOT0 high "
-    "during reset; an application with a DFU runtime interface is detached "
-    "automatically. Check with `qdfu list` (and `lsusb`). If the board is listed by lsusb "
-    "but not by qdfu, install host/udev/70-qdfu.rules";
+#include "qh_select.h"
 
 int cli_usb(struct cli *c, struct qh_error *e)
 {
@@ -34,53 +28,25 @@ static void make_label(struct cli_target *t)
 int cli_select(struct cli *c, int multi_ok, struct cli_target **out, size_t *nout,
                struct qh_error *e)
 {
-	struct qh_found *list;
-	size_t n, usable = 0, denied = 0;
+	struct qh_found *list = NULL;
+	size_t n = 0;
 	struct cli_target *t;
 	int rc = cli_usb(c, e);
 
 	*out = NULL;
 	*nout = 0;
+	if (rc == 0 && c->wait_ms && !c->quiet && !c->json)
+		cli_note(c, "qdfu: waiting for a device...\n");
 	if (rc == 0)
-		rc = qh_usb_scan(c->usb, &c->match, &list, &n, e);
-	if (rc) {
-		if (rc == QH_E_NODEV)
-			qh_hint(e, "%s", bootloader_hint);
+		rc = qh_select(c->usb, &c->match, multi_ok, c->wait_ms, &list, &n, e);
+	if (rc)
 		return rc;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (list[i].access_denied)
-			denied++;
-		else
-			list[usable++] = list[i];
-	}
-	if (usable == 0) {
-		free(list);
-		if (denied) {
-			qh_fail(e, QH_E_ACCESS,
-			        "%zu DFU device(s) found but this user may not open them", denied);
-			qh_hint(e, "install the udev rule: sudo cp host/udev/70-qdfu.rules "
-			           "/etc/udev/rules.d/ && sudo udevadm control --reload && sudo "
-			           "udevadm trigger, then replug the board");
-			return QH_E_ACCESS;
-		}
-		qh_fail(e, QH_E_NODEV, "no DFU device found%s",
-		        c->selected ? " matching --device/--serial/--path" : "");
-		qh_hint(e, "%s", bootloader_hint);
-		return QH_E_NODEV;
-	}
-	if (usable > 1 && !multi_ok) {
-		free(list);
-		qh_fail(e, QH_E_USAGE, "%zu DFU devices match", usable);
-		qh_hint(e, "choose one with --serial or --path (see `qdfu list`), or use --all");
-		return QH_E_USAGE;
-	}
-	t = calloc(usable, sizeof(*t));
+	t = calloc(n, sizeof(*t));
 	if (!t) {
 		free(list);
 		return qh_fail(e, QH_E_NOMEM, "out of memory");
 	}
-	for (size_t i = 0; i < usable; i++) {
+	for (size_t i = 0; i < n; i++) {
 		t[i].found = list[i];
 		t[i].c = c;
 		make_label(&t[i]);
@@ -90,7 +56,7 @@ int cli_select(struct cli *c, int multi_ok, struct cli_target **out, size_t *nou
 	}
 	free(list);
 	*out = t;
-	*nout = usable;
+	*nout = n;
 	return QH_OK;
 }
 
@@ -102,7 +68,7 @@ int cli_open(struct cli *c, struct cli_target *t, struct qh_error *e)
 		struct qh_dev_info dfu;
 		cli_note(c, "%s: application in DFU runtime mode: detaching into the bootloader\n",
 		         t->label);
-		rc = qh_usb_detach_wait(c->usb, &t->found.info, c->wait_ms, &dfu, e);
+		rc = qh_usb_detach_wait(c->usb, &t->found.info, c->detach_ms, &dfu, e);
 		if (rc)
 			return rc;
 		t->found.info = dfu;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Argument parsing, help texts and dispatch. */
-#define _POSIX_C_SOURCE 200809L
+/* Argument parsing (getopt_long), help texts and dispatch. */
+#define _GNU_SOURCE /* getopt_long */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +12,102 @@
 #define QDFU_VERSION "0.1.0"
 #endif
 
+/* Options that have no short form. */
+enum {
+	O_JSON = 256,
+	O_JSON_PROGRESS,
+	O_NO_RESET,
+	O_NO_VERIFY,
+	O_NO_SKIP,
+	O_FORCE,
+	O_VERIFY,
+	O_LAYOUT,
+};
+
+/* Every option: getopt_long's entry, its help line, and the commands that
+ * take it (bits of struct command's index; ALL_CMDS: every command). */
+#define ALL_CMDS 0xFFu
+#define DEV_CMDS 0xFFu /* every command can talk to a device (info/pack use its map) */
+enum {
+	C_LIST = 1,
+	C_FLASH = 2,
+	C_VERIFY = 4,
+	C_READ = 8,
+	C_ERASE = 16,
+	C_RESET = 32,
+	C_INFO = 64,
+	C_PACK = 128
+};
+
+struct opt_doc {
+	struct option o;
+	const char *spec; /* as shown in the help */
+	const char *help;
+	unsigned cmds;
+};
+
+static const struct opt_doc opts[] = {
+    {{"device", required_argument, NULL, 'd'},
+     "-d, --device VID:PID",
+     "only devices with this USB id (hex)",
+     DEV_CMDS},
+    {{"serial", required_argument, NULL, 's'},
+     "-s, --serial SERIAL",
+     "only the device with this serial number",
+     DEV_CMDS},
+    {{"path", required_argument, NULL, 'p'},
+     "-p, --path BUS-PORT",
+     "only the device on this USB port (as `qdfu list` shows)",
+     DEV_CMDS},
+    {{"all", no_argument, NULL, 'a'},
+     "-a, --all",
+     "every matching device, in parallel (erase: all erasable memory)",
+     C_FLASH | C_VERIFY | C_RESET | C_ERASE},
+    {{"wait", optional_argument, NULL, 'w'},
+     "-w, --wait[=SECONDS]",
+     "wait for a matching device to appear (no value: until one does)",
+     C_LIST | C_FLASH | C_VERIFY | C_READ | C_ERASE | C_RESET},
+    {{"output", required_argument, NULL, 'o'},
+     "-o, --output FILE",
+     "output file (read: .hex/.srec/.s19 give text formats)",
+     C_READ | C_PACK},
+    {{"no-verify", no_argument, NULL, O_NO_VERIFY}, "--no-verify", "skip verification", C_FLASH},
+    {{"verify", required_argument, NULL, O_VERIFY},
+     "--verify=crc|read",
+     "verify by device CRC or by reading back (default: CRC when offered)",
+     C_FLASH | C_VERIFY},
+    {{"no-reset", no_argument, NULL, O_NO_RESET},
+     "--no-reset",
+     "stay in the bootloader afterwards",
+     C_FLASH},
+    {{"no-skip", no_argument, NULL, O_NO_SKIP},
+     "--no-skip",
+     "erase and write every page, even those that already hold the data",
+     C_FLASH},
+    {{"force", no_argument, NULL, O_FORCE},
+     "--force",
+     "flash a .dfu file whose suffix names another USB device",
+     C_FLASH},
+    {{"layout", required_argument, NULL, O_LAYOUT},
+     "--layout STRING",
+     "alt N's DfuSe layout (Nth option), instead of a device's",
+     C_INFO | C_PACK},
+    {{"json", no_argument, NULL, O_JSON},
+     "--json",
+     "one JSON object on standard output (schema in docs/cli.md)",
+     ALL_CMDS},
+    {{"json-progress", no_argument, NULL, O_JSON_PROGRESS},
+     "--json-progress",
+     "JSON lines of progress events on standard output, then the --json object",
+     C_FLASH | C_VERIFY | C_READ | C_ERASE},
+    {{"quiet", no_argument, NULL, 'q'}, "-q, --quiet", "errors only", ALL_CMDS},
+    {{"verbose", no_argument, NULL, 'v'}, "-v, --verbose", "more detail", ALL_CMDS},
+    {{"help", no_argument, NULL, 'h'}, "-h, --help", "help (of the command)", ALL_CMDS},
+    {{"version", no_argument, NULL, 'V'}, "-V, --version", "version", ALL_CMDS},
+};
+
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
 struct command {
 	const char *name;
 	int (*run)(struct cli *c);
@@ -20,38 +117,33 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"list", cmd_list, 0, 0,
-     "qdfu list [--device VID:PID] [--serial S] [--path P] [--json] [--verbose]",
+    {"list", cmd_list, 0, 0, "qdfu list [OPTIONS]",
      "List every DFU device: qdfu bootloaders, ST's ROM bootloader, other DfuSe and DFU 1.1\n"
      "devices and applications in DFU runtime mode, with each alt's memory map decoded.\n"
-     "  --verbose      also each raw layout string, and where it breaks the parsing\n"
-     "                 limits of dfu-util, fwupd or pydfu\n"},
-    {"flash", cmd_flash, 1, -1,
-     "qdfu flash FILE[@ADDRESS]... [--all] [--no-verify] [--no-reset] [--no-skip] [--force]",
-     "Write Intel HEX, S-record, ELF, DfuSe (.dfu) and raw binary (FILE@ADDRESS) files.\n"
+     "--verbose also shows each raw layout string, and where it breaks the parsing limits\n"
+     "of dfu-util, fwupd or pydfu.\n"},
+    {"flash", cmd_flash, 1, -1, "qdfu flash FILE[@ADDRESS]... [OPTIONS]",
+     "Write Intel HEX, S-record, ELF, DfuSe (.dfu) and raw binary (FILE@0xADDRESS) files.\n"
      "All files are merged; every segment goes to the alt whose memory holds it. The\n"
      "whole image is checked against the device's memory map before anything is erased;\n"
-     "only the pages the image touches are erased. Then the memory is verified (device\n"
-     "CRC when the bootloader offers it, else read-back) and the device leaves DFU mode.\n"
-     "  --all          flash every matching device in parallel\n"
-     "  --no-verify    skip verification\n"
-     "  --verify=crc|read  force the verification method\n"
-     "  --no-reset     stay in the bootloader afterwards\n"
-     "  --force        flash a .dfu file whose suffix names another USB device\n"},
-    {"verify", cmd_verify, 1, -1, "qdfu verify FILE[@ADDRESS]... [--all] [--verify=crc|read]",
+     "only the pages the image touches are erased (on a qdfu bootloader, pages that\n"
+     "already hold the data are skipped). Then the memory is verified (device CRC when\n"
+     "the bootloader offers it, else read-back) and the application is started.\n"},
+    {"verify", cmd_verify, 1, -1, "qdfu verify FILE[@ADDRESS]... [OPTIONS]",
      "Compare the device's memory with the files (nothing is written).\n"},
-    {"read", cmd_read, 2, 2, "qdfu read ADDRESS LENGTH -o FILE",
+    {"read", cmd_read, 2, 2, "qdfu read ADDRESS LENGTH -o FILE [OPTIONS]",
      "Read memory into FILE: raw binary, or Intel HEX / S-record when FILE ends in\n"
-     ".hex / .srec. ADDRESS and LENGTH take 0x hex, decimal, and K/M suffixes.\n"},
-    {"erase", cmd_erase, 0, 2, "qdfu erase ADDRESS LENGTH | qdfu erase --all",
+     ".hex / .srec. ADDRESS is 0x hex (0x90000000); LENGTH 0x hex, decimal, K/M suffixes.\n"},
+    {"erase", cmd_erase, 0, 2, "qdfu erase ADDRESS LENGTH | qdfu erase --all [OPTIONS]",
      "Erase every page touched by the range, or with --all every erasable page of every\n"
      "memory (read-only pages, such as the bootloader's own sector, are kept).\n"},
-    {"reset", cmd_reset, 0, 0, "qdfu reset [--all]", "Leave DFU mode and start the application.\n"},
-    {"info", cmd_info, 1, -1, "qdfu info FILE[@ADDRESS]... [--layout STRING]... [--json]",
+    {"reset", cmd_reset, 0, 0, "qdfu reset [OPTIONS]",
+     "Leave DFU mode and start the application.\n"},
+    {"info", cmd_info, 1, -1, "qdfu info FILE[@ADDRESS]... [OPTIONS]",
      "Show each file's format, segments, sizes and CRC-32s, and the merged image. When a\n"
      "device is selected (or exactly one is attached) or --layout strings are given, also\n"
      "show the region each segment would go to and any problem that would stop `flash`.\n"},
-    {"pack", cmd_pack, 1, -1, "qdfu pack FILE[@ADDRESS]... -o OUT.dfu [--layout STRING]...",
+    {"pack", cmd_pack, 1, -1, "qdfu pack FILE[@ADDRESS]... -o OUT.dfu [OPTIONS]",
      "Write a DfuSe file (one target per alt, valid suffix CRC) that dfu-util -D and\n"
      "STM32CubeProgrammer-era tools accept. Alts come from the selected device, from\n"
      "--layout strings (alt N = the Nth), or the qdfu default map (alt 0 internal flash\n"
@@ -61,52 +153,33 @@ static const struct command commands[] = {
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+static void print_options(FILE *f, unsigned mask)
+{
+	for (size_t i = 0; i < NOPTS; i++)
+		if (opts[i].cmds & mask)
+			fprintf(f, "  %-24s %s\n", opts[i].spec, opts[i].help);
+}
+
 static void print_usage(FILE *f)
 {
 	fprintf(f, "usage: qdfu COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %s\n", commands[i].usage);
-	fprintf(
-	    f,
-	    "\ndevice selection (every command that talks to a device):\n"
-	    "  -d, --device VID:PID   only devices with this USB id (hex)\n"
-	    "  -s, --serial SERIAL    only the device with this serial number\n"
-	    "  -p, --path BUS-PORT    only the device on this USB port (as `qdfu list` shows)\n"
-	    "  -a, --all              act on every matching device (flash, verify, reset)\n"
-	    "\noutput:\n"
-	    "  --json                 one JSON object on standard output\n"
-	    "  -q, --quiet            errors only\n"
-	    "  -v, --verbose          more detail\n"
-	    "\nother:\n"
-	    "  -o, --output FILE      output file (read, pack)\n"
-	    "  --layout STRING        describe alt N's memory without a device (info, pack)\n"
-	    "  --wait MS              how long to wait for a detached device (default 10000)\n"
-	    "  -h, --help             this text; `qdfu help COMMAND` for one command\n"
-	    "  -V, --version          version\n"
-	    "\nexit status: 0 ok, 1 internal error, 2 usage, 3 file error, 4 image does not fit\n"
-	    "the device (nothing changed), 5 no device, 6 permission denied or device busy,\n"
-	    "7 device error, 8 verify mismatch, 9 --all: some devices failed.\n");
+	fprintf(f, "\noptions (`qdfu help COMMAND` shows the ones a command takes):\n");
+	print_options(f, ALL_CMDS);
+	fprintf(f, "\nShort options combine (-qv). Addresses need 0x for hex (0x90000000).\n"
+	           "\nexit status: 0 ok, 1 internal error, 2 usage, 3 file error, 4 image does "
+	           "not fit\nthe device (nothing changed), 5 no device, 6 permission denied or "
+	           "device busy,\n7 device error, 8 verify mismatch, 9 --all: some devices "
+	           "failed.\n");
 }
 
-static const struct command *find_command(const char *name)
+static int find_command(const char *name)
 {
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
-	return NULL;
-}
-
-static int command_help(struct cli *c, const char *name)
-{
-	const struct command *cmd = find_command(name);
-
-	if (!cmd) {
-		fprintf(c->err, "qdfu: unknown command '%s'; see qdfu --help\n", name);
-		return CLI_EXIT_USAGE;
-	}
-	fprintf(c->out, "usage: %s\n\n%s", cmd->usage, cmd->help);
-	fprintf(c->out, "\nSee qdfu --help for device selection and output options.\n");
-	return CLI_EXIT_OK;
+			return (int)i;
+	return -1;
 }
 
 static int usage_error(struct cli *c, const char *fmt, const char *arg)
@@ -116,102 +189,204 @@ static int usage_error(struct cli *c, const char *fmt, const char *arg)
 	qh_fail(&e, QH_E_USAGE, fmt, arg);
 	qh_hint(&e, "see qdfu --help");
 	cli_report_error(c, NULL, &e);
+	cli_json_fail(c, &e);
 	return CLI_EXIT_USAGE;
 }
 
-/* Value of an option given as "--opt VALUE" or "--opt=VALUE". */
-static const char *opt_value(int argc, char **argv, int *i, const char *eq)
+static int command_help(struct cli *c, const char *name)
 {
-	if (eq)
-		return eq + 1;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
+	int k = find_command(name);
+
+	if (k < 0)
+		return usage_error(c, "unknown command '%s'", name);
+	fprintf(c->out, "usage: %s\n\n%s\noptions:\n", commands[k].usage, commands[k].help);
+	print_options(c->out, 1u << k);
+	return CLI_EXIT_OK;
 }
 
-static int parse_option(struct cli *c, int argc, char **argv, int *i)
+static int print_version(struct cli *c)
 {
-	const char *a = argv[*i], *eq = NULL, *v;
-	char name[32];
-	size_t n;
-
-	if (a[1] == '-') {
-		eq = strchr(a, '=');
-		n = eq ? (size_t)(eq - a) : strlen(a);
+	if (c->json) {
+		fprintf(c->jr, "\"qdfu\":\"%s\",\"git\":", QDFU_VERSION);
+		cli_json_str(c->jr, qdfu_git_describe);
+		c->jr_complete = 1;
 	} else {
-		n = strlen(a);
+		fprintf(c->out, "qdfu %s (git %s)\n", QDFU_VERSION, qdfu_git_describe);
 	}
-	if (n >= sizeof(name))
-		return usage_error(c, "unknown option %s", a);
-	memcpy(name, a, n);
-	name[n] = '\0';
-#define IS(s, l) (strcmp(name, s) == 0 || strcmp(name, l) == 0)
-#define NEED()                                                                                     \
-	do {                                                                                       \
-		v = opt_value(argc, argv, i, eq);                                                  \
-		if (!v)                                                                            \
-			return usage_error(c, "option %s needs a value", name);                    \
-	} while (0)
-	if (IS("-d", "--device")) {
-		NEED();
+	return CLI_EXIT_OK;
+}
+
+static int parse_wait(struct cli *c, const char *v)
+{
+	uint32_t s;
+
+	if (!v) {
+		c->wait_ms = CLI_WAIT_FOREVER;
+		return CLI_EXIT_OK;
+	}
+	if (qh_parse_u32(v, &s) != 0 || s > 86400)
+		return usage_error(c, "bad --wait '%s' (seconds, up to 86400)", v);
+	c->wait_ms = s * 1000u;
+	if (c->detach_ms < c->wait_ms)
+		c->detach_ms = c->wait_ms;
+	return CLI_EXIT_OK;
+}
+
+static int set_option(struct cli *c, int id, const char *v)
+{
+	switch (id) {
+	case 'd':
 		if (qh_parse_vidpid(v, &c->match.vid, &c->match.pid) != 0)
-			return usage_error(c,
-			                   "bad --device '%s' (expected VID:PID in hex, e.g. "
-			                   "0483:df11)",
+			return usage_error(c, "bad --device '%s' (VID:PID in hex, e.g. 0483:df11)",
 			                   v);
 		c->match.has_vidpid = 1;
 		c->selected = 1;
-	} else if (IS("-s", "--serial")) {
-		NEED();
+		break;
+	case 's':
 		c->match.serial = v;
 		c->selected = 1;
-	} else if (IS("-p", "--path")) {
-		NEED();
+		break;
+	case 'p':
 		c->match.path = v;
 		c->selected = 1;
-	} else if (IS("-o", "--output")) {
-		NEED();
+		break;
+	case 'o':
 		c->output = v;
-	} else if (IS("-a", "--all")) {
+		break;
+	case 'a':
 		c->all = 1;
-	} else if (IS("-q", "--quiet")) {
+		break;
+	case 'q':
 		c->quiet = 1;
-	} else if (IS("-v", "--verbose")) {
+		break;
+	case 'v':
 		c->verbose = 1;
-	} else if (IS("--json", "--json")) {
+		break;
+	case 'w':
+		return parse_wait(c, v);
+	case O_JSON:
 		c->json = 1;
-	} else if (IS("--no-reset", "--no-reset")) {
+		break;
+	case O_JSON_PROGRESS:
+		c->json = c->json_progress = 1;
+		break;
+	case O_NO_RESET:
 		c->no_reset = 1;
-	} else if (IS("--no-verify", "--no-verify")) {
+		break;
+	case O_NO_VERIFY:
 		c->no_verify = 1;
-	} else if (IS("--force", "--force")) {
-		c->force = 1;
-	} else if (IS("--no-skip", "--no-skip")) {
+		break;
+	case O_NO_SKIP:
 		c->no_skip = 1;
-	} else if (IS("--verify", "--verify")) {
-		NEED();
-		if (strcmp(v, "crc") == 0)
-			c->verify_mode = 1;
-		else if (strcmp(v, "read") == 0)
-			c->verify_mode = 0;
+		break;
+	case O_FORCE:
+		c->force = 1;
+		break;
+	case O_VERIFY:
+		if (strcmp(v, "crc") == 0 || strcmp(v, "read") == 0)
+			c->verify_mode = strcmp(v, "crc") == 0;
 		else
 			return usage_error(c, "bad --verify '%s' (crc or read)", v);
-	} else if (IS("--layout", "--layout")) {
-		NEED();
+		break;
+	case O_LAYOUT:
 		if (c->nlayouts == QH_MAX_ALTS)
 			return usage_error(c, "too many --layout options%s", "");
 		c->layouts[c->nlayouts++] = v;
-	} else if (IS("--wait", "--wait")) {
-		uint32_t ms;
-		NEED();
-		if (qh_parse_u32(v, &ms) != 0)
-			return usage_error(c, "bad --wait '%s' (milliseconds)", v);
-		c->wait_ms = ms;
-	} else {
-		return usage_error(c, "unknown option %s", a);
+		break;
+	default:
+		return CLI_EXIT_FAIL;
 	}
-#undef IS
-#undef NEED
+	return CLI_EXIT_OK;
+}
+
+/* "--wait 5" means --wait=5: getopt_long only takes an optional value
+ * written with '='. A copy of argv where such pairs are joined. */
+static char **join_wait_values(int *argc, char **argv, char **store)
+{
+	char **v = calloc((size_t)*argc + 1, sizeof(char *));
+	int n = 0;
+
+	*store = NULL;
+	if (!v)
+		return NULL;
+	for (int i = 0; i < *argc; i++) {
+		const char *next = i + 1 < *argc ? argv[i + 1] : NULL;
+		int is_wait = strcmp(argv[i], "--wait") == 0 || strcmp(argv[i], "-w") == 0;
+		if (is_wait && next && next[0] >= '0' && next[0] <= '9' &&
+		    strspn(next, "0123456789") == strlen(next) && !*store) {
+			size_t len = strlen(next) + 8;
+			*store = malloc(len);
+			if (!*store)
+				break;
+			snprintf(*store, len, "--wait=%s", next);
+			v[n++] = *store;
+			i++;
+			continue;
+		}
+		v[n++] = argv[i];
+	}
+	*argc = n;
+	return v;
+}
+
+/* getopt_long over args; positional arguments land in c->pos. The first is
+ * the command. Returns an exit status (CLI_EXIT_OK to go on). */
+static int parse_args(struct cli *c, int argc, char **argv, unsigned *seen, int *help, int *version)
+{
+	struct option lo[NOPTS + 1];
+	int id, idx;
+
+	for (size_t i = 0; i < NOPTS; i++)
+		lo[i] = opts[i].o;
+	lo[NOPTS] = (struct option){0};
+	optind = 0; /* a fresh scan each call (the tests call us many times) */
+	opterr = 0;
+	while ((id = getopt_long(argc, argv, "-:d:s:p:ao:w::qvhV", lo, &idx)) != -1) {
+		int rc = CLI_EXIT_OK;
+		if (id == 1) { /* a positional argument, in order ("-" in optstring) */
+			c->pos[c->npos++] = optarg;
+			continue;
+		}
+		if (id == ':') /* missing value */
+			return usage_error(c, "option %s needs a value", argv[optind - 1]);
+		if (id == '?') {
+			char shortopt[3] = {'-', (char)optopt, 0};
+			return usage_error(c, "unknown option %s",
+			                   optopt > 0 && optopt < 256 ? shortopt
+			                                              : argv[optind - 1]);
+		}
+		if (id == 'h') {
+			*help = 1;
+			continue;
+		}
+		if (id == 'V') {
+			*version = 1;
+			continue;
+		}
+		for (size_t i = 0; i < NOPTS; i++)
+			if (opts[i].o.val == id)
+				*seen |= 1u << i;
+		rc = set_option(c, id, optarg);
+		if (rc)
+			return rc;
+	}
+	while (optind < argc) /* after "--" */
+		c->pos[c->npos++] = argv[optind++];
+	return CLI_EXIT_OK;
+}
+
+/* An option given to a command that does not take it is an error, not
+ * silently ignored. */
+static int check_options(struct cli *c, int k, unsigned seen)
+{
+	for (size_t i = 0; i < NOPTS; i++) {
+		if ((seen & (1u << i)) && !(opts[i].cmds & (1u << k))) {
+			char msg[160];
+			snprintf(msg, sizeof(msg), "option --%s does not apply to '%%s'",
+			         opts[i].o.name);
+			return usage_error(c, msg, commands[k].name);
+		}
+	}
 	return CLI_EXIT_OK;
 }
 
@@ -222,75 +397,88 @@ static void cli_init(struct cli *c, FILE *out, FILE *err)
 	c->err = err;
 	c->tty = isatty(fileno(err));
 	c->verify_mode = -1;
-	c->wait_ms = 10000;
+	c->detach_ms = 10000;
+	c->start_ms = cli_now_ms();
+	c->jr = open_memstream(&c->jr_buf, &c->jr_len);
 	pthread_mutex_init(&c->lock, NULL);
+}
+
+static int dispatch(struct cli *c, int help, unsigned seen)
+{
+	int k;
+
+	if (c->cmd && strcmp(c->cmd, "help") == 0) {
+		if (c->npos)
+			return command_help(c, c->pos[0]);
+		print_usage(c->out);
+		return CLI_EXIT_OK;
+	}
+	if (!c->cmd) {
+		if (!help) {
+			usage_error(c, "no command given%s", "");
+			print_usage(c->err);
+			return CLI_EXIT_USAGE;
+		}
+		print_usage(c->out);
+		return CLI_EXIT_OK;
+	}
+	k = find_command(c->cmd);
+	if (k < 0)
+		return usage_error(c, "unknown command '%s'", c->cmd);
+	if (help)
+		return command_help(c, c->cmd);
+	if (check_options(c, k, seen))
+		return CLI_EXIT_USAGE;
+	if (c->npos < commands[k].min_pos ||
+	    (commands[k].max_pos >= 0 && c->npos > commands[k].max_pos)) {
+		struct qh_error e = {0};
+		qh_fail(&e, QH_E_USAGE, "wrong number of arguments for '%s'", c->cmd);
+		qh_hint(&e, "usage: %s", commands[k].usage);
+		cli_report_error(c, NULL, &e);
+		cli_json_fail(c, &e);
+		return CLI_EXIT_USAGE;
+	}
+	return commands[k].run(c);
 }
 
 int qdfu_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
 	struct cli c;
-	const struct command *cmd;
-	int rc = CLI_EXIT_OK, help = 0;
+	char *joined = NULL, **args, **pos;
+	unsigned seen = 0;
+	int rc, help = 0, version = 0;
 
 	cli_init(&c, out, err);
-	c.pos = calloc((size_t)argc + 1, sizeof(char *));
-	if (!c.pos)
+	args = join_wait_values(&argc, argv, &joined);
+	pos = c.pos = calloc((size_t)argc + 1, sizeof(char *));
+	if (!pos || !args || !c.jr) {
+		free(args);
+		free(pos);
+		free(joined);
 		return CLI_EXIT_FAIL;
-	for (int i = 1; i < argc && rc == CLI_EXIT_OK; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			while (++i < argc)
-				c.pos[c.npos++] = argv[i];
-		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			help = 1;
-		} else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
-			fprintf(out, "qdfu %s\n", QDFU_VERSION);
-			free(c.pos);
-			return CLI_EXIT_OK;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			rc = parse_option(&c, argc, argv, &i);
-		} else if (!c.cmd) {
-			c.cmd = a;
-		} else {
-			c.pos[c.npos++] = argv[i];
-		}
 	}
-	if (rc != CLI_EXIT_OK)
-		goto out;
-	if (c.cmd && strcmp(c.cmd, "help") == 0) {
-		if (c.npos)
-			rc = command_help(&c, c.pos[0]);
-		else
-			print_usage(out);
-		goto out;
+	rc = parse_args(&c, argc, args, &seen, &help, &version);
+	if (rc == CLI_EXIT_OK && c.npos) {
+		c.cmd = c.pos[0];
+		c.pos++;
+		c.npos--;
 	}
-	if (!c.cmd) {
-		print_usage(help ? out : err);
-		rc = help ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-		goto out;
+	if (rc == CLI_EXIT_OK && version) {
+		c.cmd = "version";
+		rc = print_version(&c);
+	} else if (rc == CLI_EXIT_OK) {
+		rc = dispatch(&c, help, seen);
 	}
-	cmd = find_command(c.cmd);
-	if (!cmd) {
-		rc = usage_error(&c, "unknown command '%s'", c.cmd);
-		goto out;
-	}
-	if (help) {
-		rc = command_help(&c, c.cmd);
-		goto out;
-	}
-	if (c.npos < cmd->min_pos || (cmd->max_pos >= 0 && c.npos > cmd->max_pos)) {
-		struct qh_error e = {0};
-		qh_fail(&e, QH_E_USAGE, "wrong number of arguments for '%s'", c.cmd);
-		qh_hint(&e, "usage: %s", cmd->usage);
-		cli_report_error(&c, NULL, &e);
-		rc = CLI_EXIT_USAGE;
-		goto out;
-	}
-	rc = cmd->run(&c);
-out:
+	/* help texts are text even with --json */
+	if (c.json && (!help || version) && !(c.cmd && strcmp(c.cmd, "help") == 0 && rc == 0))
+		cli_json_emit(&c, rc);
 	if (c.usb)
 		qh_usb_exit(c.usb);
 	pthread_mutex_destroy(&c.lock);
-	free(c.pos);
+	fclose(c.jr);
+	free(c.jr_buf);
+	free(pos);
+	free(args);
+	free(joined);
 	return rc;
 }

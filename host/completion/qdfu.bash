@@ -1,15 +1,15 @@
 # SPDX-License-Identifier: MIT
-# bash completion for qdfu. Install: copy to
-# /usr/share/bash-completion/completions/qdfu (or source it from ~/.bashrc).
+# bash completion for qdfu. `make install` and the .deb install it as
+# share/bash-completion/completions/qdfu (or source it from ~/.bashrc).
 
 _qdfu_serials()
 {
-    qdfu list --json 2>/dev/null | tr ',' '\n' | sed -n 's/^"serial":"\([^"]*\)".*/\1/p'
+    qdfu list --json 2>/dev/null | tr ',' '\n' | sed -n 's/^.*"serial":"\([^"]*\)".*/\1/p'
 }
 
 _qdfu_paths()
 {
-    qdfu list --json 2>/dev/null | tr ',' '\n' | sed -n 's/^"path":"\([^"]*\)".*/\1/p'
+    qdfu list --json 2>/dev/null | tr ',' '\n' | sed -n 's/^.*"path":"\([^"]*\)".*/\1/p'
 }
 
 _qdfu()
@@ -19,7 +19,7 @@ _qdfu()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     local commands="list flash verify read erase reset info pack help"
-    local common="--device --serial --path --json --quiet --verbose --help --wait"
+    local common="--device --serial --path --json --quiet --verbose --help"
 
     cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
@@ -35,7 +35,7 @@ _qdfu()
     -d|--device) COMPREPLY=($(compgen -W "0483:df11" -- "$cur")); return ;;
     -o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --verify) COMPREPLY=($(compgen -W "crc read" -- "$cur")); return ;;
-    --layout|--wait) return ;;
+    --layout|-w|--wait) return ;;
     esac
 
     if [[ -z $cmd ]]; then
@@ -45,7 +45,11 @@ _qdfu()
     case $cmd in
     flash|verify)
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "$common --all --no-verify --no-reset --no-skip --force --verify" -- "$cur"))
+            if [[ $cmd == flash ]]; then
+                COMPREPLY=($(compgen -W "$common --wait --json-progress --all --no-verify --no-reset --no-skip --force --verify" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$common --wait --json-progress --all --verify" -- "$cur"))
+            fi
         else
             COMPREPLY=($(compgen -f -X '!*.@(hex|ihex|ihx|srec|s19|s28|s37|mot|elf|axf|out|dfu|bin)' -- "$cur")
                        $(compgen -d -- "$cur"))
@@ -56,10 +60,10 @@ _qdfu()
         else
             COMPREPLY=($(compgen -f -- "$cur"))
         fi ;;
-    read) COMPREPLY=($(compgen -W "$common --output" -- "$cur")) ;;
-    erase) COMPREPLY=($(compgen -W "$common --all" -- "$cur")) ;;
-    reset) COMPREPLY=($(compgen -W "$common --all" -- "$cur")) ;;
-    list) COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
+    read) COMPREPLY=($(compgen -W "$common --wait --json-progress --output" -- "$cur")) ;;
+    erase) COMPREPLY=($(compgen -W "$common --wait --json-progress --all" -- "$cur")) ;;
+    reset) COMPREPLY=($(compgen -W "$common --wait --all" -- "$cur")) ;;
+    list) COMPREPLY=($(compgen -W "$common --wait" -- "$cur")) ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
     esac
 }

@@ -63,6 +63,8 @@ static int ctl(struct qh_dev *d, uint8_t type, uint8_t req, uint16_t value, uint
 		return rc;
 	if (rc == QH_E_PIPE)
 		return qh_fail(e, rc, "the device refused %s (stall)", what);
+	if (rc == QH_E_CANCELLED)
+		return qh_fail(e, rc, "cancelled before %s", what);
 	if (rc == QH_E_NODEV) /* gone in the middle of an operation: a device error */
 		return qh_fail(e, QH_E_USB, "the device disconnected during %s", what);
 	if (rc == QH_E_TIMEOUT)
@@ -336,9 +338,11 @@ int qh_qdfu_info(struct qh_dev *d, struct qh_qdfu_info *info, struct qh_error *e
 	info->caps = b[QDFU_PROTO_INFO_CAPS];
 	info->fw_version =
 	    (uint16_t)(b[QDFU_PROTO_INFO_FW_VERSION] | b[QDFU_PROTO_INFO_FW_VERSION + 1] << 8);
-	info->flags = le32(&b[QDFU_PROTO_INFO_FLAGS]);
+	info->flags = (uint32_t)(b[QDFU_PROTO_INFO_FLAGS] | b[QDFU_PROTO_INFO_FLAGS + 1] << 8);
 	info->desc_addr =
 	    (info->caps & QDFU_PROTO_CAP_IMAGE_DESC) ? le32(&b[QDFU_PROTO_INFO_DESC_ADDR]) : 0;
+	info->why = b[QDFU_PROTO_INFO_WHY];
+	info->fault = b[QDFU_PROTO_INFO_FAULT];
 	return QH_OK;
 }
 

@@ -78,6 +78,8 @@ struct qh_qdfu_info {
 	uint16_t fw_version;
 	uint32_t flags;
 	uint32_t desc_addr; /* image descriptor unit (caps & QDFU_PROTO_CAP_IMAGE_DESC) */
+	uint8_t why;        /* QDFU_PROTO_WHY_*: why the device is in DFU mode */
+	uint8_t fault;      /* exception that reset the bootloader, 0 none */
 };
 
 struct qh_dev_info {

@@ -88,6 +88,10 @@ int qh_split_at_address(const char *spec, char *path, size_t pathlen, uint32_t *
                         struct qh_error *e);
 /* Parse a number: 0x hex, or decimal, with an optional K/M suffix. */
 int qh_parse_u32(const char *s, uint32_t *out);
+/* Parse an address like qh_parse_u32, but refuse one without 0x that looks
+ * hexadecimal (hex letters, or eight digits: "90000000"), saying so. ctx
+ * (may be NULL) starts the message, e.g. the FILE@ADDRESS argument. */
+int qh_parse_address(const char *s, const char *ctx, uint32_t *out, struct qh_error *e);
 /* Guess the format from the name's extension, then from the contents. */
 enum qh_format qh_detect_format(const char *path, const uint8_t *buf, size_t len);
 /* Read spec ("FILE" or "FILE@ADDRESS") and add its segments to img. If

@@ -69,6 +69,36 @@ int qh_parse_u32(const char *s, uint32_t *out)
 	return 0;
 }
 
+int qh_parse_address(const char *s, const char *ctx, uint32_t *out, struct qh_error *e)
+{
+	const char *sep = ctx ? ": " : "";
+	size_t digits = 0, letters = 0, len = s ? strlen(s) : 0;
+
+	ctx = ctx ? ctx : "";
+	for (size_t i = 0; i < len; i++) {
+		digits += s[i] >= '0' && s[i] <= '9';
+		letters += (s[i] >= 'a' && s[i] <= 'f') || (s[i] >= 'A' && s[i] <= 'F');
+	}
+	/* Only hex digits, and either a hex letter or the eight digits 32-bit
+	 * addresses are written with in hex (90000000, 08020000): as decimal
+	 * they are almost never meant. */
+	if (len && digits + letters == len && (letters || digits == 8)) {
+		qh_fail(e, QH_E_USAGE,
+		        "%s%saddress '%s' looks hexadecimal but has no 0x prefix (numbers without "
+		        "it are decimal)",
+		        ctx, sep, s);
+		qh_hint(e, "write 0x%s", s);
+		return QH_E_USAGE;
+	}
+	if (qh_parse_u32(s, out) != 0) {
+		qh_fail(e, QH_E_USAGE, "%s%sbad address '%s'", ctx, sep, s ? s : "");
+		qh_hint(e, "addresses are 0x hex (0x08020000), or decimal with an optional K/M "
+		           "suffix");
+		return QH_E_USAGE;
+	}
+	return QH_OK;
+}
+
 int qh_split_at_address(const char *spec, char *path, size_t pathlen, uint32_t *addr,
                         struct qh_error *e)
 {
@@ -79,10 +109,8 @@ int qh_split_at_address(const char *spec, char *path, size_t pathlen, uint32_t *
 		snprintf(path, pathlen, "%s", spec);
 		return 0;
 	}
-	if (qh_parse_u32(at + 1, addr) != 0)
-		return qh_fail(e, QH_E_USAGE,
-		               "%s: bad address after '@' (write FILE@0x08020000 for a raw binary)",
-		               spec);
+	if (qh_parse_address(at + 1, spec, addr, e) != 0)
+		return QH_E_USAGE;
 	n = (size_t)(at - spec);
 	if (n + 1 > pathlen)
 		return qh_fail(e, QH_E_USAGE, "%s: path too long", spec);

@@ -11,6 +11,8 @@ static uint64_t g_local_counter;
 static volatile uint64_t *g_counter = &g_local_counter;
 static uint64_t g_real_start_us;
 static uint64_t g_deadlines[VCLOCK_MAX_DEADLINES];
+static uint64_t g_wakes[VCLOCK_MAX_DEADLINES];
+static enum vclock_timing g_timing;
 static uint64_t g_alarm_at;
 static void (*g_alarm_fn)(void);
 
@@ -26,7 +28,7 @@ void vclock_init(enum vclock_mode mode)
 	g_mode = mode;
 	g_real_start_us = mono_us();
 	for (unsigned i = 0; i < VCLOCK_MAX_DEADLINES; i++)
-		g_deadlines[i] = 0;
+		g_deadlines[i] = g_wakes[i] = 0;
 }
 
 enum vclock_mode vclock_mode(void)
@@ -72,33 +74,69 @@ void vclock_set_alarm(uint64_t at_us, void (*fn)(void))
 	g_alarm_fn = fn;
 }
 
-void vclock_note_deadline(uint64_t at_us)
+static void note(uint64_t *list, uint64_t at_us)
 {
 	unsigned slot = 0;
 	uint64_t now = vclock_now_us();
 	for (unsigned i = 0; i < VCLOCK_MAX_DEADLINES; i++) {
-		if (g_deadlines[i] == at_us)
+		if (list[i] == at_us)
 			return;
-		if (g_deadlines[i] <= now) {
+		if (list[i] <= now) {
 			slot = i;
 			break;
 		}
-		if (g_deadlines[i] > g_deadlines[slot])
+		if (list[i] > list[slot])
 			slot = i; /* full: replace the latest one */
 	}
-	g_deadlines[slot] = at_us;
+	list[slot] = at_us;
+}
+
+/* Earliest entry still in the future (forgetting past ones), 0 if none. */
+static uint64_t earliest(uint64_t *list)
+{
+	uint64_t now = vclock_now_us(), best = 0;
+	for (unsigned i = 0; i < VCLOCK_MAX_DEADLINES; i++) {
+		if (list[i] <= now) {
+			list[i] = 0;
+			continue;
+		}
+		if (!best || list[i] < best)
+			best = list[i];
+	}
+	return best;
+}
+
+void vclock_note_deadline(uint64_t at_us)
+{
+	note(g_deadlines, at_us);
+}
+
+void vclock_note_wake(uint64_t at_us)
+{
+	note(g_wakes, at_us);
 }
 
 uint64_t vclock_next_deadline_us(void)
 {
-	uint64_t now = vclock_now_us(), best = 0;
-	for (unsigned i = 0; i < VCLOCK_MAX_DEADLINES; i++) {
-		if (g_deadlines[i] <= now) {
-			g_deadlines[i] = 0;
-			continue;
-		}
-		if (!best || g_deadlines[i] < best)
-			best = g_deadlines[i];
-	}
-	return best;
+	uint64_t model = earliest(g_deadlines), wake = earliest(g_wakes);
+	/* a firmware timer stops the clock only while a model works: when
+	 * none does, the firmware itself is busy and time must not jump */
+	if (!model)
+		return 0;
+	return wake && wake < model ? wake : model;
+}
+
+void vclock_set_timing(enum vclock_timing t)
+{
+	g_timing = t;
+}
+
+enum vclock_timing vclock_timing(void)
+{
+	return g_timing;
+}
+
+uint64_t vclock_chip_us(uint64_t typ_us, uint64_t max_us)
+{
+	return g_timing == VCLOCK_TIMING_MAX && max_us > typ_us ? max_us : typ_us;
 }

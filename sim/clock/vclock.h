@@ -40,5 +40,19 @@ void vclock_note_deadline(uint64_t at_us);
  * inside a busy-wait of the firmware). fn NULL: no alarm. */
 void vclock_set_alarm(uint64_t at_us, void (*fn)(void));
 uint64_t vclock_next_deadline_us(void);
+/* A timer of the firmware's own (port_wake_hint): it counts as a deadline
+ * only while some model deadline is pending, since otherwise the firmware
+ * is working (between two chip steps) rather than waiting. */
+void vclock_note_wake(uint64_t at_us);
+
+/* Which datasheet figure the chip models charge for a program or erase:
+ * the typical time (default) or the maximum, so that the firmware's busy
+ * reporting and deadlines can be checked against the slowest legal chip
+ * (qdfu-sim --timing max). Not reset by vclock_init(). */
+enum vclock_timing { VCLOCK_TIMING_TYP = 0, VCLOCK_TIMING_MAX = 1 };
+void vclock_set_timing(enum vclock_timing t);
+enum vclock_timing vclock_timing(void);
+/* typ_us or max_us, whichever the timing mode charges. */
+uint64_t vclock_chip_us(uint64_t typ_us, uint64_t max_us);
 
 #endif

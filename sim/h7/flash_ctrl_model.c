@@ -6,14 +6,17 @@
 
 #include "sim/clock/vclock.h"
 #include "sim/h7/mmio_bus.h"
+#include "sim/h7/scs_model.h"
 
-#define CTRL_BASE  0x52002000u
-#define ARRAY_BASE 0x08000000u
-#define BANK_SIZE  (1024u * 1024u)
-#define SECTOR     131072u
-#define WORD       32u
-#define ERASE_US   1100000u
-#define PROGRAM_US 16u
+#define CTRL_BASE      0x52002000u
+#define ARRAY_BASE     0x08000000u
+#define BANK_SIZE      (1024u * 1024u)
+#define SECTOR         131072u
+#define WORD           32u
+#define ERASE_US       1100000u
+#define ERASE_MAX_US   2200000u /* as sim/h7/h7_iflash.h */
+#define PROGRAM_US     16u
+#define PROGRAM_MAX_US 600u
 
 /* SR / CR bits (RM0399) */
 #define SR_BSY      (1u << 0)
@@ -28,6 +31,7 @@
 #define CR_LOCK     (1u << 0)
 #define CR_PG       (1u << 1)
 #define CR_SER      (1u << 2)
+#define CR_FW       (1u << 6)
 #define CR_START    (1u << 7)
 
 struct bank {
@@ -35,6 +39,7 @@ struct bank {
 	unsigned key_step; /* 0: none, 1: KEY1 seen */
 	bool key_fault;    /* wrong key: locked until reset */
 	uint64_t busy_until;
+	uint32_t ecc_fa;   /* FLASH_ECC_FAx: failing flash word of a double error */
 	uint32_t buf_word; /* address of the word being buffered */
 	uint8_t buf[WORD];
 	uint8_t buf_mask[WORD];
@@ -61,7 +66,7 @@ static bool busy(const struct bank *k)
 
 static uint32_t sr_now(struct bank *k)
 {
-	uint32_t sr = k->sr & ~(SR_BSY | SR_QW);
+	uint32_t sr = k->sr & ~(SR_BSY | SR_QW | SR_WBNE); /* WBNE: from the buffer */
 	if (busy(k))
 		sr |= SR_BSY | SR_QW;
 	else if (k->sr & (SR_BSY | SR_QW))
@@ -106,9 +111,52 @@ static uint32_t ctrl_read(void *ctx, uint32_t off, unsigned width)
 		return m.optsr;
 	case 0x10:
 		return sr_now(k);
+	case 0x60:
+		return k->ecc_fa;
 	default:
 		return 0;
 	}
+}
+
+static void commit_word(struct bank *k);
+
+static void erase_sector(unsigned bi, struct bank *k, unsigned snb)
+{
+	uint32_t off0 = bi * BANK_SIZE + snb * SECTOR;
+	memset(m.mem + off0, 0xFF, SECTOR);
+	memset(m.programmed + off0 / WORD, 0, SECTOR / WORD);
+	memset(m.ecc_bad + off0 / WORD, 0, SECTOR / WORD);
+	set_busy(k, (uint32_t)vclock_chip_us(ERASE_US, ERASE_MAX_US));
+}
+
+static void cr_write(unsigned bi, struct bank *k, uint32_t v)
+{
+	if (k->cr & CR_LOCK) {
+		k->sr |= SR_WRPERR; /* writes to a locked CR are ignored */
+		return;
+	}
+	if (k->buf_count && (k->cr & CR_PG) && !(v & CR_PG)) {
+		/* PG cleared with a partial flash word buffered: the buffer is
+		 * dropped and the word stays erased (facts, "Traps found by
+		 * review" 9; not verified on silicon) */
+		k->buf_count = 0;
+		memset(k->buf_mask, 0, WORD);
+	}
+	if ((v & CR_FW) && k->buf_count) {
+		commit_word(k); /* force-write: missing bytes stay 0xFF */
+		v &= ~CR_FW;
+	}
+	if ((v & CR_START) && (v & CR_SER)) {
+		/* busy, or a partial word still waiting in the buffer (WBNE):
+		 * nothing else starts until it is gone */
+		if (busy(k) || k->buf_count) {
+			k->sr |= SR_PGSERR;
+			return;
+		}
+		erase_sector(bi, k, (v >> 8) & 7u);
+		v &= ~CR_START; /* START reads back as 0 */
+	}
+	k->cr = v;
 }
 
 static void ctrl_write(void *ctx, uint32_t off, uint32_t v, unsigned width)
@@ -131,41 +179,38 @@ static void ctrl_write(void *ctx, uint32_t off, uint32_t v, unsigned width)
 		}
 		break;
 	case 0x0C: /* CRx */
-		if (k->cr & CR_LOCK) {
-			k->sr |= SR_WRPERR; /* writes to a locked CR are ignored */
-			break;
-		}
-		if ((v & CR_START) && (v & CR_SER)) {
-			if (busy(k)) {
-				k->sr |= SR_PGSERR;
-				break;
-			}
-			unsigned snb = (v >> 8) & 7u;
-			uint32_t off0 = bi * BANK_SIZE + snb * SECTOR;
-			memset(m.mem + off0, 0xFF, SECTOR);
-			memset(m.programmed + off0 / WORD, 0, SECTOR / WORD);
-			memset(m.ecc_bad + off0 / WORD, 0, SECTOR / WORD);
-			set_busy(k, ERASE_US);
-			v &= ~CR_START; /* START reads back as 0 */
-		}
-		k->cr = v;
+		cr_write(bi, k, v);
 		break;
 	case 0x14: /* CCRx: write 1 to clear */
 		k->sr &= ~(v & ~(SR_BSY | SR_QW | SR_WBNE));
+		if (v & SR_DBECCERR)
+			k->ecc_fa = 0;
 		break;
 	default:
 		break;
 	}
 }
 
+/* A double ECC error (a word programmed twice, or cut by a power loss):
+ * SR.DBECCERR, the failing flash word in ECC_FA (only the first one until
+ * the flag is cleared), and a bus error to the reading master (RM0399 /
+ * RM0433 embedded flash, ECC; facts "Traps found by review" 3; the
+ * register name and field from the stm32-rs SVD: FAIL_ECC_ADDR[14:0] in
+ * flash words). The CPU model decides whether the load faults. */
 static uint32_t array_read(void *ctx, uint32_t off, unsigned width)
 {
 	(void)ctx;
 	uint32_t v = 0;
 	for (unsigned i = 0; i < width; i++)
 		v |= (uint32_t)m.mem[off + i] << (8u * i);
-	if (m.ecc_bad[off / WORD])
-		m.b[off >= BANK_SIZE].sr |= SR_DBECCERR;
+	if (m.ecc_bad[off / WORD]) {
+		struct bank *k = &m.b[off >= BANK_SIZE];
+		if (!(k->sr & SR_DBECCERR))
+			k->ecc_fa = (off % BANK_SIZE) / WORD;
+		k->sr |= SR_DBECCERR;
+		scs_model_bus_error(ARRAY_BASE + off);
+		v = 0xDEADBEEFu; /* what an ignored faulting load returns: unknown */
+	}
 	return v;
 }
 
@@ -180,7 +225,7 @@ static void commit_word(struct bank *k)
 	m.programs++;
 	k->buf_count = 0;
 	memset(k->buf_mask, 0, WORD);
-	set_busy(k, PROGRAM_US);
+	set_busy(k, (uint32_t)vclock_chip_us(PROGRAM_US, PROGRAM_MAX_US));
 }
 
 static void array_write(void *ctx, uint32_t off, uint32_t v, unsigned width)

@@ -120,7 +120,7 @@ int h7_iflash_erase(struct h7_iflash *f, uint32_t sector)
 	memset(f->programmed + off / WORD, 0, f->sector_size / WORD);
 	memset(f->ecc_bad + off / WORD, 0, f->sector_size / WORD);
 	f->erases++;
-	set_busy(f, H7_IFLASH_ERASE_US);
+	set_busy(f, (uint32_t)vclock_chip_us(H7_IFLASH_ERASE_US, H7_IFLASH_ERASE_MAX_US));
 	return 0;
 }
 
@@ -139,7 +139,7 @@ int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t word[32]
 		f->mem[off + i] &= word[i];
 	f->programmed[w] = 1;
 	f->programs++;
-	set_busy(f, H7_IFLASH_PROGRAM_US);
+	set_busy(f, (uint32_t)vclock_chip_us(H7_IFLASH_PROGRAM_US, H7_IFLASH_PROGRAM_MAX_US));
 	return 0;
 }
 

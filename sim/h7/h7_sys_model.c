@@ -7,13 +7,13 @@
 
 #include "sim/clock/vclock.h"
 #include "sim/h7/mmio_bus.h"
+#include "sim/h7/scs_model.h"
 
 #define RCC_BASE   0x58024400u
 #define PWR_BASE   0x58024800u
 #define CRS_BASE   0x40008400u
 #define FLASH_BASE 0x52002000u
 #define GPIO_BASE  0x58020000u
-#define SCS_BASE   0xE000E000u
 #define UID_BASE   0x1FF1E800u
 
 /* Start-up times of the models (plausible orders of magnitude). */
@@ -35,8 +35,6 @@ static struct {
 	uint32_t flash_acr;
 	uint32_t gpio[11][0x28 / 4];
 	uint32_t gpio_in[11];
-	uint32_t scs[0x1000 / 4];
-	bool reset_req;
 } s;
 
 static void fail(const char *fmt, ...)
@@ -53,7 +51,106 @@ static uint64_t now(void)
 	return vclock_now_us();
 }
 
+/* ------------------------------------------------- clocks and flash */
+
+/* VOS from PWR_D3CR.VOS (11 VOS1, 10 VOS2, 01 VOS3), 3 until it is ready. */
+static unsigned vos_now(void)
+{
+	unsigned v = (s.pwr[0x18 / 4] >> 14) & 3u;
+	if (now() < s.vos_at)
+		return 3u; /* still on the old, lower level: be strict */
+	return v == 3u ? 1u : v == 2u ? 2u : 3u;
+}
+
+/* The AXI clock (ACLK = HCLK) from the RCC registers: SWS (HSI with
+ * HSIDIV, or PLL1 P from HSI), D1CPRE and HPRE (RM0399 RCC clock tree). */
+static uint32_t aclk_hz(void)
+{
+	uint32_t sys = 64000000u >> ((s.rcc[0] >> 3) & 3u);
+	if (((s.rcc[0x10 / 4] >> 3) & 7u) == 3u) {
+		uint32_t m = (s.rcc[0x28 / 4] >> 4) & 0x3Fu, divr = s.rcc[0x30 / 4];
+		uint32_t n = (divr & 0x1FFu) + 1u, p = ((divr >> 9) & 0x7Fu) + 1u;
+		sys = m ? (uint32_t)((uint64_t)64000000u / m * n / p) : 0u;
+	}
+	uint32_t d1 = s.rcc[0x18 / 4], cpre = (d1 >> 8) & 0xFu, hpre = d1 & 0xFu;
+	if (cpre & 8u)
+		sys >>= (cpre & 7u) < 4u ? (cpre & 7u) + 1u : (cpre & 7u) + 2u;
+	if (hpre & 8u)
+		sys >>= (hpre & 7u) < 4u ? (hpre & 7u) + 1u : (hpre & 7u) + 2u;
+	return sys;
+}
+
+/* RM0433/RM0399 "FLASH recommended number of wait states and programming
+ * delay" (recalled; VOS2/VOS3 rows agree with ST's LL_SetFlashLatency for
+ * DEV_ID 0x450, the WRHIGHFREQ bands with stm32h7xx_hal_flash_ex.h's
+ * FLASH_PROGRAMMING_DELAY_x): per VOS, the highest ACLK in MHz each row
+ * allows. Written separately from the port's own table on purpose. */
+static const struct {
+	uint8_t ws, wrhf;
+	uint16_t max_mhz[4]; /* index: VOS1, VOS2, VOS3 (1..3); 0 unused */
+} flash_rows[] = {
+    {0, 0, {0, 70, 55, 45}},    {1, 1, {0, 140, 110, 90}},  {2, 1, {0, 185, 165, 135}},
+    {2, 2, {0, 210, 165, 135}}, {3, 2, {0, 225, 225, 180}}, {4, 2, {0, 225, 225, 225}},
+};
+
+static bool flash_row(uint32_t hz, unsigned vos, unsigned *ws, unsigned *wrhf)
+{
+	for (unsigned i = 0; i < sizeof(flash_rows) / sizeof(flash_rows[0]); i++)
+		if (hz <= flash_rows[i].max_mhz[vos] * 1000000u) {
+			*ws = flash_rows[i].ws;
+			*wrhf = flash_rows[i].wrhf;
+			return true;
+		}
+	return false;
+}
+
+/* Read side, checked at every change of clock, VOS or ACR: the latency may
+ * be higher than the table's, never lower (reads would return garbage). */
+static void check_flash_latency(void)
+{
+	unsigned ws = 0, wrhf = 0, vos = vos_now();
+	uint32_t hz = aclk_hz();
+	if (!flash_row(hz, vos, &ws, &wrhf)) {
+		fail("ACLK %u MHz is above what VOS%u allows", (unsigned)(hz / 1000000u), vos);
+		return;
+	}
+	if ((s.flash_acr & 0xFu) < ws)
+		fail("FLASH_ACR.LATENCY %u below %u for ACLK %u MHz at VOS%u", s.flash_acr & 0xFu,
+		     ws, (unsigned)(hz / 1000000u), vos);
+}
+
+const char *h7_sys_model_flash_acr_problem(void)
+{
+	static char msg[120];
+	unsigned ws = 0, wrhf = 0, vos = vos_now();
+	uint32_t hz = aclk_hz();
+	msg[0] = '\0';
+	if (!flash_row(hz, vos, &ws, &wrhf))
+		snprintf(msg, sizeof(msg), "ACLK %u Hz above VOS%u", (unsigned)hz, vos);
+	else if ((s.flash_acr & 0xFu) < ws || ((s.flash_acr >> 4) & 3u) != wrhf)
+		snprintf(msg, sizeof(msg),
+		         "FLASH_ACR 0x%02x for ACLK %u MHz at VOS%u: table says LATENCY >= %u, "
+		         "WRHIGHFREQ %u",
+		         (unsigned)s.flash_acr, (unsigned)(hz / 1000000u), vos, ws, wrhf);
+	return msg;
+}
+
 /* ---------------------------------------------------------------- RCC */
+
+#define RCC_CR_PLLS_ON ((1u << 24) | (1u << 26) | (1u << 28))
+
+/* RCC_PLLCKSELR (PLLSRC, DIVMx) may change only with every PLL off (ST's
+ * stm32h7xx_hal_rcc.h, __HAL_RCC_PLL_PLLSOURCE_CONFIG: "must be used only
+ * when all PLLs are disabled"; facts "Traps found by review" 8). */
+static bool pllckselr_write_ok(uint32_t v)
+{
+	uint32_t old = s.rcc[0x28 / 4];
+	if (v == old || !(s.rcc[0] & RCC_CR_PLLS_ON))
+		return true;
+	fail("RCC_PLLCKSELR changed (0x%08x -> 0x%08x) while a PLL is on (CR 0x%08x)", old, v,
+	     s.rcc[0]);
+	return false;
+}
 
 static uint32_t rcc_read(void *ctx, uint32_t off, unsigned w)
 {
@@ -70,10 +167,43 @@ static uint32_t rcc_read(void *ctx, uint32_t off, unsigned w)
 			v |= 1u << 13;
 		if (v & (1u << 16))
 			v |= 1u << 17;
-		if ((v & (1u << 24)) && now() >= s.pll1_at)
+		if ((v & (1u << 24)) && now() >= s.pll1_at && !s.cfg.pll_never_locks)
 			v |= 1u << 25;
+		v &= ~((1u << 27) | (1u << 29));
+		v |= (v & ((1u << 26) | (1u << 28))) << 1; /* PLL2RDY, PLL3RDY */
 	}
 	return v;
+}
+
+static uint32_t rcc_cr_write(uint32_t v, uint32_t old)
+{
+	if ((v & (1u << 12)) && !(old & (1u << 12)))
+		s.hsi48_at = now() + T_HSI48_US;
+	if ((v & (1u << 24)) && !(old & (1u << 24)))
+		s.pll1_at = now() + T_PLL_US;
+	if (!(v & (1u << 24)) && (s.rcc[0x10 / 4] & 7u) == 3u) {
+		fail("RCC: PLL1 switched off while it clocks the system");
+		v |= 1u << 24;
+	}
+	return v | 1u; /* HSI stays on in this model */
+}
+
+static uint32_t rcc_cfgr_write(uint32_t v)
+{
+	uint32_t sw = v & 7u;
+	if (sw == 3u) {
+		bool pll_ok =
+		    (s.rcc[0] & (1u << 24)) && now() >= s.pll1_at && !s.cfg.pll_never_locks;
+		bool vos1 = ((s.pwr[0x18 / 4] >> 14) & 3u) == 3u && now() >= s.vos_at;
+		if (!pll_ok)
+			fail("RCC: SW = PLL1 before PLL1RDY");
+		if (!vos1)
+			fail("RCC: SW = PLL1 without VOS1 ready");
+		if (!pll_ok)
+			sw = 0;
+	}
+	s.st.sysclk_pll = sw == 3u;
+	return (v & ~0x3Fu) | sw | (sw << 3);
 }
 
 static void rcc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
@@ -82,38 +212,15 @@ static void rcc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 	(void)w;
 	if (s.st.chip_stopped)
 		return;
-	uint32_t old = s.rcc[off / 4];
-	if (off == 0x00) {
-		if ((v & (1u << 12)) && !(old & (1u << 12)))
-			s.hsi48_at = now() + T_HSI48_US;
-		if ((v & (1u << 24)) && !(old & (1u << 24)))
-			s.pll1_at = now() + T_PLL_US;
-		if (!(v & (1u << 24)) && (s.rcc[0x10 / 4] & 7u) == 3u) {
-			fail("RCC: PLL1 switched off while it clocks the system");
-			v |= 1u << 24;
-		}
-		v |= 1u; /* HSI stays on in this model */
-	} else if (off == 0x10) {
-		uint32_t sw = v & 7u;
-		if (sw == 3u) {
-			bool pll_ok = (s.rcc[0] & (1u << 24)) && now() >= s.pll1_at;
-			bool vos1 = ((s.pwr[0x18 / 4] >> 14) & 3u) == 3u && now() >= s.vos_at;
-			uint32_t lat = s.flash_acr & 0xFu, wrhf = (s.flash_acr >> 4) & 3u;
-			if (!pll_ok)
-				fail("RCC: SW = PLL1 before PLL1RDY");
-			if (!vos1)
-				fail("RCC: SW = PLL1 without VOS1 ready");
-			if (lat < 2 || wrhf < 2)
-				fail("RCC: SW = PLL1 before the flash wait states were raised "
-				     "(ACR 0x%02x)",
-				     s.flash_acr);
-			if (!pll_ok)
-				sw = 0;
-		}
-		v = (v & ~0x3Fu) | sw | (sw << 3);
-		s.st.sysclk_pll = sw == 3u;
-	}
+	if (off == 0x00)
+		v = rcc_cr_write(v, s.rcc[0]);
+	else if (off == 0x10)
+		v = rcc_cfgr_write(v);
+	else if (off == 0x28 && !pllckselr_write_ok(v))
+		return; /* ignored by the hardware */
 	s.rcc[off / 4] = v;
+	if (off == 0x00 || off == 0x10 || off == 0x18)
+		check_flash_latency();
 	s.st.usbsel = (s.rcc[0x54 / 4] >> 20) & 3u;
 	s.st.ahb1enr = s.rcc[0xD8 / 4];
 }
@@ -186,6 +293,8 @@ static void pwr_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 		v &= ~(1u << 13);
 	}
 	s.pwr[off / 4] = v;
+	if (off == 0x18)
+		check_flash_latency();
 }
 
 /* ---------------------------------------------------------- CRS, FLASH */
@@ -224,10 +333,9 @@ static void flash_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 	(void)ctx;
 	(void)w;
 	if (off == 0) {
-		if ((v & 0xFu) < (s.flash_acr & 0xFu) && s.st.sysclk_pll)
-			fail("FLASH_ACR: wait states lowered while on PLL1");
 		s.flash_acr = v & 0x3Fu;
 		s.st.flash_acr = s.flash_acr;
+		check_flash_latency();
 	}
 }
 
@@ -264,29 +372,7 @@ static void gpio_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 	s.gpio[port][r] = v;
 }
 
-/* -------------------------------------------------------- SCS and UID */
-
-static uint32_t scs_read(void *ctx, uint32_t off, unsigned w)
-{
-	(void)ctx;
-	(void)w;
-	if (off == 0x018) { /* SYST_CVR: count down 1 per read, as time passes */
-		uint32_t rvr = s.scs[0x014 / 4] & 0xFFFFFFu;
-		uint32_t cvr = s.scs[0x018 / 4];
-		s.scs[0x018 / 4] = cvr ? cvr - 1 : rvr;
-		return cvr;
-	}
-	return s.scs[off / 4];
-}
-
-static void scs_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
-{
-	(void)ctx;
-	(void)w;
-	if (off == 0xD0C && (v >> 16) == 0x05FAu && (v & (1u << 2)))
-		s.reset_req = true;
-	s.scs[off / 4] = v;
-}
+/* ---------------------------------------------------------------- UID */
 
 static uint32_t uid_read(void *ctx, uint32_t off, unsigned w)
 {
@@ -311,18 +397,23 @@ static const struct mmio_model_ops pwr_ops = {pwr_read, pwr_write};
 static const struct mmio_model_ops crs_ops = {crs_read, crs_write};
 static const struct mmio_model_ops flash_ops = {flash_read, flash_write};
 static const struct mmio_model_ops gpio_ops = {gpio_read, gpio_write};
-static const struct mmio_model_ops scs_ops = {scs_read, scs_write};
 static const struct mmio_model_ops uid_ops = {uid_read, uid_write};
 
 int h7_sys_model_init(const struct h7_sys_config *cfg)
 {
 	memset(&s, 0, sizeof(s));
 	s.cfg = *cfg;
-	s.rcc[0] = 0x5u;           /* HSION, HSIRDY */
-	s.flash_acr = 0x37u;       /* 7 WS, WRHIGHFREQ 3 (reset) */
-	s.pwr[3] = PWR_SUPPLY_RST; /* CR3 */
-	s.pwr[6] = 1u << 14;       /* VOS3 */
-	s.crs[1] = 0x2022BB7Fu;    /* CFGR reset: SYNCSRC 2 (USB1 SOF) */
+	s.rcc[0] = 0x5u;               /* HSION, HSIRDY */
+	s.flash_acr = 0x37u;           /* 7 WS, WRHIGHFREQ 3 (reset) */
+	s.pwr[3] = PWR_SUPPLY_RST;     /* CR3 */
+	s.pwr[6] = 1u << 14;           /* VOS3 */
+	s.crs[1] = 0x2022BB7Fu;        /* CFGR reset: SYNCSRC 2 (USB1 SOF) */
+	s.rcc[0x28 / 4] = 0x02020200u; /* PLLCKSELR reset: DIVMx 32, PLLSRC HSI */
+	s.rcc[0x30 / 4] = 0x01010280u; /* PLL1DIVR reset */
+	if (cfg->pll3_left_on) {
+		s.rcc[0] |= 1u << 28;  /* PLL3ON, from HSE */
+		s.rcc[0x28 / 4] |= 2u; /* PLLSRC = HSE */
+	}
 	if (cfg->supply_preconfigured) {
 		s.pwr[3] = cfg->wired == BOARD_SUPPLY_DIRECT_SMPS             ? 0x04u
 		           : cfg->wired == BOARD_SUPPLY_SMPS_1V8_SUPPLIES_LDO ? 0x16u
@@ -337,7 +428,7 @@ int h7_sys_model_init(const struct h7_sys_config *cfg)
 	rc |= mmio_register(CRS_BASE, 0x400, &crs_ops, NULL);
 	rc |= mmio_register(FLASH_BASE, 0x400, &flash_ops, NULL);
 	rc |= mmio_register(GPIO_BASE, 11 * 0x400, &gpio_ops, NULL);
-	rc |= mmio_register(SCS_BASE, 0x1000, &scs_ops, NULL);
+	rc |= scs_model_init(); /* the Cortex-M7 system control space */
 	rc |= mmio_register(UID_BASE, 12, &uid_ops, NULL);
 	return rc ? -1 : 0;
 }
@@ -372,7 +463,5 @@ unsigned h7_sys_model_pin_af(unsigned port, unsigned pin)
 
 bool h7_sys_model_take_reset(void)
 {
-	bool r = s.reset_req;
-	s.reset_req = false;
-	return r;
+	return scs_model_take_reset();
 }

@@ -7,8 +7,11 @@
  * facts insist on and count violations, so tests can assert none happened:
  *  - PWR_CR3 supply bits written at most once, never with a value the
  *    board is not wired for (the model then "stops the chip");
- *  - PLL1 selected as system clock only with VOS1 ready and the flash wait
- *    states already raised;
+ *  - PLL1 selected as system clock only with VOS1 ready; FLASH_ACR.LATENCY
+ *    never below the RM table's value for the AXI clock and VOS, checked
+ *    at every clock, VOS or ACR change (h7_sys_model_flash_acr_problem()
+ *    also compares WRHIGHFREQ, the programming delay);
+ *  - RCC_PLLCKSELR changed only while every PLL is off;
  *  - CRS_CFGR written only while the CRS is disabled.
  * Times come from vclock (virtual time in tests).
  */
@@ -23,6 +26,8 @@
 struct h7_sys_config {
 	enum board_supply wired;   /* how the board is really wired */
 	bool supply_preconfigured; /* an earlier stage (ROM) already wrote it */
+	bool pll3_left_on;         /* an earlier stage left PLL3 running from HSE */
+	bool pll_never_locks;      /* PLL1RDY never comes (a broken PLL, a test) */
 	uint8_t uid[12];
 };
 
@@ -51,5 +56,8 @@ unsigned h7_sys_model_pin_mode(unsigned port, unsigned pin);
 unsigned h7_sys_model_pin_af(unsigned port, unsigned pin);
 /* SCB_AIRCR got a system reset request since the last call. */
 bool h7_sys_model_take_reset(void);
+/* "" when FLASH_ACR matches the RM table for the present AXI clock and
+ * VOS (LATENCY at least the table's, WRHIGHFREQ equal), else why not. */
+const char *h7_sys_model_flash_acr_problem(void);
 
 #endif

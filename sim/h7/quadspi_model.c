@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "sim/h7/quadspi_model.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sim/h7/mmio_bus.h"
+#include "sim/h7/scs_model.h"
 #include "sim/nor/nor_dual.h"
 #include "sim/nor/nor_model.h"
 
@@ -28,8 +31,20 @@ static struct {
 	bool writing;
 	bool polling;
 	unsigned faults;
+	char last_fault[160];
 	uint32_t last_status;
+	uint32_t abr_latched; /* ABR as the command's trigger found it */
+	unsigned commands;    /* commands started */
 } qspi_regs;
+
+static void fault(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(qspi_regs.last_fault, sizeof(qspi_regs.last_fault), fmt, ap);
+	va_end(ap);
+	qspi_regs.faults++;
+}
 
 static unsigned lines(uint32_t mode)
 {
@@ -53,7 +68,7 @@ static void decode(struct port_qspi_cmd *c, uint32_t data_len)
 	c->dummy_cycles = (uint8_t)((qspi_regs.ccr >> 18) & 31u);
 	c->data_lines = (uint8_t)lines((qspi_regs.ccr >> 24) & 3u);
 	c->address = dual() ? qspi_regs.ar >> 1 : qspi_regs.ar; /* AN4760: AR/2 on the wire */
-	c->alt = qspi_regs.abr;
+	c->alt = qspi_regs.abr_latched;
 	c->data_len = data_len;
 }
 
@@ -74,7 +89,7 @@ static void run(const uint8_t *tx, uint8_t *rx, uint32_t n)
 	}
 	static uint8_t scratch[FIFO_MAX / 2];
 	if (n % 2u)
-		qspi_regs.faults++; /* dual-flash transfers are always an even byte count */
+		fault("dual-flash transfer of an odd byte count");
 	decode(&c, n / 2u);
 	nor_dual_command(qspi_regs.chip, &c, tx, rx, scratch);
 }
@@ -100,10 +115,32 @@ static void poll_once(void)
 	}
 }
 
-/* The command starts at the last of CCR / AR that it needs (RM0399). */
+/* Speculative reads (facts "Traps found by review" 6; ST's DFU_Standalone
+ * example starts with a no-access background MPU region): with the
+ * peripheral in indirect mode the Cortex-M7 may still read ahead into
+ * 0x90000000-0x9FFFFFFF (Normal memory in the default map), which disturbs
+ * or locks the peripheral. Every 1 MiB of the window must be no-access in
+ * the MPU while a command runs. */
+static void check_window_guarded(void)
+{
+	for (uint32_t a = 0x90000000u; a >= 0x90000000u && a <= 0x9FF00000u; a += 0x100000u) {
+		if (scs_model_mpu_readable(a) || scs_model_mpu_executable(a)) {
+			fault("indirect command with 0x%08x open to speculative reads (no MPU "
+			      "no-access region over the QSPI window)",
+			      a);
+			return;
+		}
+	}
+}
+
+/* The command starts at the last of CCR / AR that it needs (RM0399), with
+ * ABR as it is at that moment. */
 static void start(void)
 {
 	uint32_t n = data_len();
+	qspi_regs.commands++;
+	qspi_regs.abr_latched = qspi_regs.abr;
+	check_window_guarded();
 	qspi_regs.fifo_len = qspi_regs.fifo_pos = 0;
 	qspi_regs.sr &= ~(SR_TCF | SR_SMF | SR_FTF);
 	switch (fmode()) {
@@ -120,7 +157,7 @@ static void start(void)
 		break;
 	case 1: /* indirect read: all of it lands in the FIFO */
 		if (n > FIFO_MAX) {
-			qspi_regs.faults++;
+			fault("indirect read longer than the model's FIFO");
 			n = FIFO_MAX;
 		}
 		run(NULL, qspi_regs.fifo, n);
@@ -130,7 +167,7 @@ static void start(void)
 		break;
 	case 2: /* auto-poll */
 		if (qspi_regs.cr & CR_PMM)
-			qspi_regs.faults++; /* OR mode: one ready chip would do (never!) */
+			fault("auto-poll in OR mode: one ready chip would do");
 		qspi_regs.polling = true;
 		qspi_regs.active = true;
 		qspi_regs.sr |= SR_BUSY;
@@ -174,7 +211,7 @@ static uint32_t reg_read(void *ctx, uint32_t off, unsigned width)
 		uint32_t v = 0;
 		for (unsigned i = 0; i < width; i++) {
 			if (qspi_regs.fifo_pos >= qspi_regs.fifo_len) {
-				qspi_regs.faults++; /* read of an empty FIFO */
+				fault("read of an empty FIFO");
 				break;
 			}
 			v |= (uint32_t)qspi_regs.fifo[qspi_regs.fifo_pos++] << (8u * i);
@@ -186,22 +223,100 @@ static uint32_t reg_read(void *ctx, uint32_t off, unsigned width)
 	}
 }
 
+/* CCR: most of the QUADSPI's command set-up (RM0399 QUADSPI registers). */
+static void write_ccr(uint32_t v)
+{
+	if (qspi_regs.active) {
+		fault("CCR written while BUSY (ignored by the hardware)");
+		return;
+	}
+	qspi_regs.ccr = v;
+	if (fmode() == 3u) {
+		/* memory-mapped: the core may prefetch at once and BUSY stays
+		 * set until an abort; ABR is taken now */
+		qspi_regs.abr_latched = qspi_regs.abr;
+		qspi_regs.active = true;
+		qspi_regs.sr |= SR_BUSY;
+		return;
+	}
+	/* no address phase: the CCR write itself starts the command, whatever
+	 * the write meant (an abort path that only clears FMODE sends the
+	 * previous instruction again: facts trap 7) */
+	if (!needs_address())
+		start();
+}
+
+static void write_cr(uint32_t v)
+{
+	if (v & CR_ABORT) {
+		qspi_regs.active = qspi_regs.writing = qspi_regs.polling = false;
+		qspi_regs.sr &= ~(SR_BUSY | SR_FTF);
+		qspi_regs.sr |= SR_TCF;
+		qspi_regs.fifo_len = qspi_regs.fifo_pos = 0;
+		v &= ~CR_ABORT;
+	} else if (qspi_regs.active && ((v ^ qspi_regs.cr) & ~(CR_EN | CR_ABORT))) {
+		fault("CR written while BUSY (ignored by the hardware)");
+		return;
+	}
+	qspi_regs.cr = v;
+}
+
+static void write_dr(uint32_t v, unsigned width)
+{
+	if (!qspi_regs.writing) {
+		fault("DR written outside an indirect write");
+		return;
+	}
+	for (unsigned i = 0; i < width && qspi_regs.fifo_len < FIFO_MAX; i++)
+		qspi_regs.fifo[qspi_regs.fifo_len++] = (uint8_t)(v >> (8u * i));
+	if (qspi_regs.fifo_len >= data_len()) {
+		run(qspi_regs.fifo, NULL, qspi_regs.fifo_len);
+		qspi_regs.writing = false;
+		qspi_regs.active = false;
+		qspi_regs.fifo_len = qspi_regs.fifo_pos = 0;
+		qspi_regs.sr &= ~(SR_BUSY | SR_FTF);
+		qspi_regs.sr |= SR_TCF;
+	}
+}
+
+/* DLR, AR, PSMKR, PSMAR, PIR: writable only while BUSY = 0 and ignored
+ * otherwise (RM0399); a poll configured in memory-mapped mode would poll
+ * with a stale mask and match (facts trap 7). */
+static uint32_t *idle_only_reg(uint32_t off)
+{
+	switch (off) {
+	case 0x10:
+		return &qspi_regs.dlr;
+	case 0x18:
+		return &qspi_regs.ar;
+	case 0x24:
+		return &qspi_regs.psmkr;
+	case 0x28:
+		return &qspi_regs.psmar;
+	case 0x2C:
+		return &qspi_regs.pir;
+	default:
+		return NULL;
+	}
+}
+
 static void reg_write(void *ctx, uint32_t off, uint32_t v, unsigned width)
 {
 	(void)ctx;
-	bool busy = qspi_regs.active;
+	uint32_t *idle_reg = idle_only_reg(off);
+	if (idle_reg) {
+		if (qspi_regs.active) {
+			fault("register 0x%02x written while BUSY (ignored by the hardware)", off);
+			return;
+		}
+		*idle_reg = v;
+		if (off == 0x18 && fmode() != 3u)
+			start(); /* AR: the last write the command needs */
+		return;
+	}
 	switch (off) {
 	case 0x00:
-		if (v & CR_ABORT) {
-			qspi_regs.active = qspi_regs.writing = qspi_regs.polling = false;
-			qspi_regs.sr &= ~(SR_BUSY | SR_FTF);
-			qspi_regs.sr |= SR_TCF;
-			qspi_regs.fifo_len = qspi_regs.fifo_pos = 0;
-			v &= ~CR_ABORT;
-		} else if (busy && ((v ^ qspi_regs.cr) & ~(CR_EN | CR_ABORT))) {
-			qspi_regs.faults++; /* most fields are read-only while BUSY */
-		}
-		qspi_regs.cr = v;
+		write_cr(v);
 		break;
 	case 0x04:
 		qspi_regs.dcr = v;
@@ -209,57 +324,14 @@ static void reg_write(void *ctx, uint32_t off, uint32_t v, unsigned width)
 	case 0x0C:
 		qspi_regs.sr &= ~(v & 0x1Bu);
 		break;
-	case 0x10:
-		if (busy)
-			qspi_regs.faults++;
-		qspi_regs.dlr = v;
-		break;
-	case 0x14: {
-		if (busy)
-			qspi_regs.faults++;
-		/* clearing FMODE after an abort (what ST's HAL does too) only
-		 * resets the mode; it does not start a command */
-		bool mode_reset =
-		    (v ^ qspi_regs.ccr) == (qspi_regs.ccr & (3u << 26)) && ((v >> 26) & 3u) == 0;
-		qspi_regs.ccr = v;
-		if (fmode() == 3u || mode_reset)
-			break; /* memory-mapped: reads of 0x90000000.. go to the chips */
-		if (!needs_address())
-			start();
-		break;
-	}
-	case 0x18:
-		qspi_regs.ar = v;
-		if (fmode() != 3u)
-			start();
+	case 0x14:
+		write_ccr(v);
 		break;
 	case 0x1C:
 		qspi_regs.abr = v;
 		break;
 	case 0x20:
-		if (!qspi_regs.writing) {
-			qspi_regs.faults++; /* data written outside an indirect write */
-			break;
-		}
-		for (unsigned i = 0; i < width && qspi_regs.fifo_len < FIFO_MAX; i++)
-			qspi_regs.fifo[qspi_regs.fifo_len++] = (uint8_t)(v >> (8u * i));
-		if (qspi_regs.fifo_len >= data_len()) {
-			run(qspi_regs.fifo, NULL, qspi_regs.fifo_len);
-			qspi_regs.writing = false;
-			qspi_regs.active = false;
-			qspi_regs.fifo_len = qspi_regs.fifo_pos = 0;
-			qspi_regs.sr &= ~(SR_BUSY | SR_FTF);
-			qspi_regs.sr |= SR_TCF;
-		}
-		break;
-	case 0x24:
-		qspi_regs.psmkr = v;
-		break;
-	case 0x28:
-		qspi_regs.psmar = v;
-		break;
-	case 0x2C:
-		qspi_regs.pir = v;
+		write_dr(v, width);
 		break;
 	default:
 		break;
@@ -279,6 +351,21 @@ int quadspi_model_init(struct nor_chip *chip0, struct nor_chip *chip1)
 unsigned quadspi_model_faults(void)
 {
 	return qspi_regs.faults;
+}
+
+const char *quadspi_model_last_fault(void)
+{
+	return qspi_regs.last_fault;
+}
+
+unsigned quadspi_model_commands(void)
+{
+	return qspi_regs.commands;
+}
+
+uint32_t quadspi_model_last_alt(void)
+{
+	return qspi_regs.abr_latched;
 }
 
 bool quadspi_model_memmapped(void)

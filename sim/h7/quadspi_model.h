@@ -11,6 +11,7 @@
 #define QDFU_SIM_H7_QUADSPI_MODEL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct nor_chip;
 
@@ -18,6 +19,11 @@ int quadspi_model_init(struct nor_chip *chip0, struct nor_chip *chip1);
 /* Faults the model saw (e.g. OR-mode polling, a register written while
  * busy, data phases that do not match DLR). */
 unsigned quadspi_model_faults(void);
+const char *quadspi_model_last_fault(void);
+/* Commands started on the bus so far, and the alternate bytes the last one
+ * sent (ABR as it was when the command started). */
+unsigned quadspi_model_commands(void);
+uint32_t quadspi_model_last_alt(void);
 bool quadspi_model_memmapped(void);
 
 #endif

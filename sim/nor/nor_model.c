@@ -23,16 +23,22 @@
 #include <string.h>
 #include <strings.h>
 
+#include "nor/nor_cmds.h"
 #include "sim/clock/vclock.h"
 #include "sim/nor/nor_model.h"
 #include "sim/nor/nor_parts.h"
 #include "sim/nor/nor_torn.h"
 
-#define PAGE     256u
-#define RESET_US 30u
-#define WRSR_US  2000u /* status register write (unverified, ~ms on all parts) */
-#define SFDP_MAX 256u
-#define RES_US   3u
+#define PAGE                256u
+#define WRSR_US             2000u /* status register write (unverified, ~ms on all parts) */
+#define SFDP_MAX            256u
+#define ERASED              0xFFu
+#define SLOW_EXTRA_US       100000u /* NOR_FAULT_SLOW: 2 x maximum + 100 ms */
+#define FAILED_PROGRAM_KEEP 0xF0u   /* a failed program: only some bits cleared */
+/* Bits a status write leaves alone (read-only or lock bits). */
+#define SR2_KEEP (NOR_SR2_SRL | NOR_SR2_SUS) /* Winbond SR2 */
+#define SR3_KEEP NOR_SR3_ADS                 /* Winbond SR3 */
+#define CR_KEEP  NOR_CR_4BYTE                /* Macronix configuration register */
 
 enum busy_kind { B_NONE = 0, B_PROGRAM, B_ERASE, B_OTHER };
 
@@ -43,14 +49,18 @@ struct nor_chip {
 	uint32_t sfdp_len;
 	/* status */
 	uint8_t sr1, sr2, sr3, fsr, scur;
+	uint8_t sr1_nv, sr2_nv; /* non-volatile copies: what a power cycle restores */
+	bool vsr_we, vsr_armed; /* Winbond family 0x50: the next status write is volatile */
 	bool wel, addr4, qpi, dpd, rst_en;
+	uint64_t deaf_until; /* tRES1 / tRST: nothing heard, data line not driven */
 	/* running operation */
 	enum busy_kind busy;
 	uint64_t busy_until;
 	bool fail_pending; /* the running op failed: set error bits at its end */
 	uint32_t tgt_addr, tgt_len;
 	unsigned faults;
-	struct nor_torn torn; /* what a power cut leaves (nor_torn.c) */
+	uint8_t ignored_ops[256 / 8]; /* opcodes this instance does not have */
+	struct nor_torn torn;         /* what a power cut leaves (nor_torn.c) */
 	uint32_t rng;
 	struct nor_chip_state st;
 };
@@ -63,11 +73,11 @@ static bool qe(const struct nor_chip *c)
 	case 0:
 		return true; /* quad by opcode alone */
 	case 2:
-		return c->sr1 & 0x40u;
+		return c->sr1 & NOR_SR1_QE;
 	case 3:
-		return c->sr2 & 0x80u;
+		return c->sr2 & NOR_SR2_QE_QER3;
 	default:
-		return c->sr2 & 0x02u;
+		return c->sr2 & NOR_SR2_QE;
 	}
 }
 
@@ -82,14 +92,26 @@ static void complete(struct nor_chip *c, uint64_t now)
 	if (c->busy == B_NONE || now < c->busy_until)
 		return;
 	if (c->fail_pending && c->p->vendor == NOR_V_MICRON) {
-		c->fsr |= c->busy == B_ERASE ? 0x20u : 0x10u; /* WEL stays set */
+		/* WEL stays set */
+		c->fsr |= c->busy == B_ERASE ? NOR_FSR_ERASE_FAIL : NOR_FSR_PROGRAM_FAIL;
 	} else {
 		c->wel = false;
 		if (c->fail_pending && c->p->vendor == NOR_V_MACRONIX)
-			c->scur |= c->busy == B_ERASE ? 0x40u : 0x20u;
+			c->scur |= c->busy == B_ERASE ? NOR_SCUR_E_FAIL : NOR_SCUR_P_FAIL;
 	}
 	c->fail_pending = false;
 	c->busy = B_NONE;
+}
+
+/* The datasheet maximum of a program (one page) or an erase of len bytes. */
+static uint64_t max_time_us(const struct nor_chip *c, enum busy_kind k, uint32_t len)
+{
+	if (k == B_PROGRAM)
+		return c->p->pp_max_us;
+	for (unsigned t = 0; t < 4; t++)
+		if (c->p->erase[t].log2 && (1u << c->p->erase[t].log2) == len)
+			return (uint64_t)c->p->erase[t].max_ms * 1000u;
+	return (uint64_t)c->p->chip_max_ms * 1000u;
 }
 
 static void start_busy(struct nor_chip *c, enum busy_kind k, uint64_t us, uint32_t a, uint32_t len)
@@ -97,10 +119,15 @@ static void start_busy(struct nor_chip *c, enum busy_kind k, uint64_t us, uint32
 	c->busy = k;
 	c->tgt_addr = a;
 	c->tgt_len = len;
-	if ((k == B_PROGRAM || k == B_ERASE) && (c->faults & NOR_FAULT_STUCK_BUSY)) {
+	bool array_op = k == B_PROGRAM || k == B_ERASE;
+	if (array_op && (c->faults & NOR_FAULT_STUCK_BUSY)) {
 		c->faults &= ~(unsigned)NOR_FAULT_STUCK_BUSY;
 		c->busy_until = UINT64_MAX;
 		return;
+	}
+	if (array_op && (c->faults & NOR_FAULT_SLOW)) {
+		c->faults &= ~(unsigned)NOR_FAULT_SLOW;
+		us = 2u * max_time_us(c, k, len) + SLOW_EXTRA_US;
 	}
 	if (us == 0)
 		us = 1;
@@ -115,6 +142,7 @@ static void corrupt_target(struct nor_chip *c)
 	if (c->busy != B_PROGRAM && c->busy != B_ERASE)
 		return;
 	if (c->torn.kind != NOR_TORN_NONE) {
+		c->torn.end = c->busy_until; /* the busy period the chip really had */
 		nor_torn_cut(&c->torn, c->mem, vclock_now_us());
 		return;
 	}
@@ -137,22 +165,51 @@ static void volatile_reset(struct nor_chip *c)
 	c->qpi = false;
 	c->dpd = false;
 	c->rst_en = false;
-	c->fsr &= ~0x32u;
-	c->sr3 &= ~0x21u; /* W25Q256 ADS / Macronix CR 4BYTE */
+	c->fsr &= (uint8_t)~NOR_FSR_ERRORS;
+	c->sr3 &= (uint8_t) ~(NOR_SR3_ADS | NOR_CR_4BYTE); /* W25Q256 ADS / Macronix CR 4BYTE */
 }
 
-/* Winbond block protection: BP2..0 (SR1 4:2), TB (SR1 5), CMP/SEC not
- * modelled. BP = n protects the upper (TB: lower) size / 2^(7-n); 7 = all
- * (W25Q64JV table; unverified for other densities). */
+/* Winbond, GigaDevice and Adesto: SR2 read with 0x35 and written with
+ * 0x01 + 2 bytes or 0x31; QPI entered with 0x38 and left with 0xFF. */
+static bool sr2_family(const struct nor_chip *c)
+{
+	enum nor_vendor v = c->p->vendor;
+	return v == NOR_V_WINBOND || v == NOR_V_GIGADEVICE || v == NOR_V_ADESTO;
+}
+
+/* The block-protect value of SR1: BP2..0 in bits 4:2 everywhere; BP3 in
+ * bit 6 on Micron, bit 5 on Macronix and ISSI (where TB lives in another,
+ * one-time register, default top). */
+static uint32_t bp_value(const struct nor_chip *c)
+{
+	uint32_t bp = (c->sr1 & NOR_SR1_BP_MASK) >> NOR_SR1_BP_SHIFT;
+	enum nor_vendor v = c->p->vendor;
+	if (v == NOR_V_MICRON && (c->sr1 & NOR_SR1_BP3_MICRON))
+		bp |= 8u;
+	if ((v == NOR_V_MACRONIX || v == NOR_V_ISSI) && (c->sr1 & NOR_SR1_BP3))
+		bp |= 8u;
+	return bp;
+}
+
+/* Block protection (simplified from the datasheets' tables): a region at
+ * the top, at the bottom with TB (Winbond family, Micron). Winbond /
+ * GigaDevice / Adesto: BP = n protects size / 2^(7-n), 7 = all (W25Q64JV
+ * table; CMP and SEC not modelled); Micron, Macronix, ISSI: BP = n protects
+ * 2^(n-1) 64 KiB blocks (MT25Q table; Macronix and ISSI unverified). */
 static bool protected_range(const struct nor_chip *c, uint32_t a, uint32_t len)
 {
-	if (c->p->vendor != NOR_V_WINBOND)
-		return false;
-	uint32_t bp = (c->sr1 >> 2) & 7u;
+	uint32_t bp = bp_value(c), size = c->p->size, plen;
 	if (bp == 0)
 		return false;
-	uint32_t plen = bp == 7 ? c->p->size : c->p->size >> (7u - bp);
-	uint32_t pstart = (c->sr1 & 0x20u) ? 0 : c->p->size - plen;
+	bool wb = sr2_family(c);
+	if (wb)
+		plen = bp == 7 ? size : size >> (7u - bp);
+	else
+		plen = bp > 16u ? size : (64u * 1024u) << (bp - 1u);
+	if (plen > size)
+		plen = size;
+	bool bottom = (wb || c->p->vendor == NOR_V_MICRON) && (c->sr1 & NOR_SR1_TB);
+	uint32_t pstart = bottom ? 0 : size - plen;
 	return a < pstart + plen && pstart < a + len;
 }
 
@@ -178,19 +235,71 @@ static void fill_rx(uint8_t *rx, uint32_t n, const uint8_t *src, uint32_t srclen
 
 /* ------------------------------------------------------------ commands */
 
+static bool instr_only(const struct port_qspi_cmd *cmd)
+{
+	return !cmd->address_lines && !cmd->data_lines;
+}
+
+#define EB_CLOCKS 0xFFu /* rd_op.clocks: the part's own 0xEB mode + dummy count */
+
 struct rd_op {
 	uint8_t op;
 	bool four;
 	uint8_t al, dl; /* address / data lines */
-	uint8_t clocks; /* mode + dummy clocks; 0xFF = vendor's 0xEB count */
+	uint8_t clocks; /* mode + dummy clocks, or EB_CLOCKS */
 	bool quad;
 };
 
 static const struct rd_op rd_ops[] = {
-    {0x03, false, 1, 1, 0, false}, {0x13, true, 1, 1, 0, false},    {0x0B, false, 1, 1, 8, false},
-    {0x0C, true, 1, 1, 8, false},  {0x3B, false, 1, 2, 8, false},   {0x3C, true, 1, 2, 8, false},
-    {0xBB, false, 2, 2, 4, false}, {0xBC, true, 2, 2, 4, false},    {0x6B, false, 1, 4, 8, true},
-    {0x6C, true, 1, 4, 8, true},   {0xEB, false, 4, 4, 0xFF, true}, {0xEC, true, 4, 4, 0xFF, true},
+    {NOR_OP_READ, false, 1, 1, 0, false},
+    {NOR_OP_READ_4B, true, 1, 1, 0, false},
+    {NOR_OP_FAST_READ, false, 1, 1, 8, false},
+    {NOR_OP_FAST_READ_4B, true, 1, 1, 8, false},
+    {NOR_OP_READ_1_1_2, false, 1, 2, 8, false},
+    {NOR_OP_READ_1_1_2_4B, true, 1, 2, 8, false},
+    {NOR_OP_READ_1_2_2, false, 2, 2, 4, false},
+    {NOR_OP_READ_1_2_2_4B, true, 2, 2, 4, false},
+    {NOR_OP_READ_1_1_4, false, 1, 4, 8, true},
+    {NOR_OP_READ_1_1_4_4B, true, 1, 4, 8, true},
+    {NOR_OP_READ_1_4_4, false, 4, 4, EB_CLOCKS, true},
+    {NOR_OP_READ_1_4_4_4B, true, 4, 4, EB_CLOCKS, true},
+};
+
+#define VENDOR_BIT(v)   (1u << (v))
+#define ALL_VENDORS     0xFFu
+#define NOT_MACRONIX    (ALL_VENDORS & ~VENDOR_BIT(NOR_V_MACRONIX))
+#define MICRON_MACRONIX (VENDOR_BIT(NOR_V_MICRON) | VENDOR_BIT(NOR_V_MACRONIX))
+
+/* Page programs: address width, lines, and the vendors that have them
+ * (Macronix has no 1-1-4 program; only Micron and Macronix have 1-4-4). */
+struct pp_op {
+	uint8_t op;
+	bool four;
+	uint8_t al, dl;
+	bool quad;
+	uint32_t vendors;
+};
+
+static const struct pp_op pp_ops[] = {
+    {NOR_OP_PP, false, 1, 1, false, ALL_VENDORS},
+    {NOR_OP_PP_4B, true, 1, 1, false, ALL_VENDORS},
+    {NOR_OP_PP_1_1_4, false, 1, 4, true, NOT_MACRONIX},
+    {NOR_OP_PP_1_1_4_4B, true, 1, 4, true, NOT_MACRONIX},
+    {NOR_OP_PP_1_4_4, false, 4, 4, true, MICRON_MACRONIX},
+    {NOR_OP_PP_1_4_4_4B, true, 4, 4, true, MICRON_MACRONIX},
+};
+
+/* Erases: the part's erase type (index into nor_part.erase), -1 = chip. */
+struct erase_op {
+	uint8_t op;
+	int8_t type;
+	bool four;
+};
+
+static const struct erase_op erase_ops[] = {
+    {NOR_OP_BE_4K, 0, false},       {NOR_OP_BE_32K, 1, false},       {NOR_OP_SE, 2, false},
+    {NOR_OP_BE_4K_4B, 0, true},     {NOR_OP_BE_32K_4B, 1, true},     {NOR_OP_SE_4B, 2, true},
+    {NOR_OP_CHIP_ERASE, -1, false}, {NOR_OP_CHIP_ERASE2, -1, false},
 };
 
 static unsigned cmd_clocks(const struct port_qspi_cmd *cmd)
@@ -202,7 +311,7 @@ static unsigned cmd_clocks(const struct port_qspi_cmd *cmd)
 static int do_read(struct nor_chip *c, const struct rd_op *o, const struct port_qspi_cmd *cmd,
                    uint8_t *rx)
 {
-	unsigned want = o->clocks == 0xFF ? c->p->eb_clocks : o->clocks;
+	unsigned want = o->clocks == EB_CLOCKS ? c->p->eb_clocks : o->clocks;
 	/* in QPI every phase is on 4 lines */
 	unsigned al = c->qpi ? 4 : o->al, dl = c->qpi ? 4 : o->dl;
 	if (!addr_ok(c, cmd, o->four) || cmd->address_lines != al || cmd->data_lines != dl ||
@@ -213,7 +322,6 @@ static int do_read(struct nor_chip *c, const struct rd_op *o, const struct port_
 		rx[i] = c->mem[(a + i) & (c->p->size - 1u)];
 	return 0;
 }
-
 static int do_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
                       bool four, unsigned al, unsigned dl, bool quad)
 {
@@ -226,12 +334,12 @@ static int do_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const
 		return -1;
 	uint32_t a = amask(c, cmd->address), page = a & ~(PAGE - 1u);
 	uint8_t buf[PAGE];
-	memset(buf, 0xFF, sizeof(buf));
+	memset(buf, ERASED, sizeof(buf));
 	/* the page buffer wraps: later bytes overwrite earlier ones */
 	for (uint32_t i = 0; i < cmd->data_len; i++)
 		buf[(a + i) % PAGE] &= tx[i];
 	if (cmd->data_len > PAGE) {
-		memset(buf, 0xFF, sizeof(buf));
+		memset(buf, ERASED, sizeof(buf));
 		for (uint32_t i = 0; i < cmd->data_len; i++)
 			buf[(a + i) % PAGE] = tx[i];
 	}
@@ -243,18 +351,19 @@ static int do_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const
 	bool fail = c->faults & NOR_FAULT_PROGRAM;
 	c->faults &= ~(unsigned)NOR_FAULT_PROGRAM;
 	if (c->p->vendor == NOR_V_MACRONIX)
-		c->scur &= ~0x60u;
-	nor_torn_begin(&c->torn, NOR_TORN_PROGRAM, c->mem, page, PAGE, vclock_now_us(),
-	               vclock_now_us() + (c->p->pp_typ_us ? c->p->pp_typ_us : 1u));
+		c->scur &= (uint8_t)~NOR_SCUR_ERRORS;
+	/* the end of the busy period is set when it is torn (corrupt_target) */
+	nor_torn_begin(&c->torn, NOR_TORN_PROGRAM, c->mem, page, PAGE, vclock_now_us(), 0);
 	if (!fail) {
 		for (uint32_t i = 0; i < PAGE; i++)
 			c->mem[page + i] &= buf[i];
 	} else {
 		for (uint32_t i = 0; i < PAGE; i += 7) /* a few bits made it */
-			c->mem[page + i] &= buf[i] | 0xF0u;
+			c->mem[page + i] &= buf[i] | FAILED_PROGRAM_KEEP;
 	}
 	c->fail_pending = fail;
-	start_busy(c, B_PROGRAM, c->p->pp_typ_us, page, PAGE);
+	start_busy(c, B_PROGRAM, (uint32_t)vclock_chip_us(c->p->pp_typ_us, c->p->pp_max_us), page,
+	           PAGE);
 	return 0;
 }
 
@@ -280,43 +389,48 @@ static int do_erase(struct nor_chip *c, const struct port_qspi_cmd *cmd, int typ
 	bool fail = c->faults & NOR_FAULT_ERASE;
 	c->faults &= ~(unsigned)NOR_FAULT_ERASE;
 	if (c->p->vendor == NOR_V_MACRONIX)
-		c->scur &= ~0x60u;
-	uint64_t ms = chip ? c->p->chip_typ_ms : c->p->erase[type].typ_ms;
-	nor_torn_begin(&c->torn, NOR_TORN_ERASE, c->mem, a, len, vclock_now_us(),
-	               vclock_now_us() + (ms ? ms * 1000u : 1u));
+		c->scur &= (uint8_t)~NOR_SCUR_ERRORS;
+	nor_torn_begin(&c->torn, NOR_TORN_ERASE, c->mem, a, len, vclock_now_us(), 0);
 	if (!fail)
-		memset(c->mem + a, 0xFF, len);
+		memset(c->mem + a, ERASED, len);
 	else
-		memset(c->mem + a, 0xFF, len / 3u); /* partly erased */
+		memset(c->mem + a, ERASED, len / 3u); /* partly erased */
 	c->fail_pending = fail;
-	start_busy(c, B_ERASE, ms * 1000u, a, len);
+	uint64_t typ = chip ? c->p->chip_typ_ms : c->p->erase[type].typ_ms;
+	uint64_t max = chip ? c->p->chip_max_ms : c->p->erase[type].max_ms;
+	start_busy(c, B_ERASE, vclock_chip_us(typ * 1000u, max * 1000u), a, len);
 	return 0;
 }
 
 static int do_wrsr(struct nor_chip *c, uint8_t op, const struct port_qspi_cmd *cmd,
                    const uint8_t *tx)
 {
-	if (!c->wel || !tx || cmd->data_len == 0 || cmd->address_lines)
+	bool volatile_only = !c->wel && c->vsr_armed; /* 0x50 first: no WEL, no busy */
+	if ((!c->wel && !volatile_only) || !tx || cmd->data_len == 0 || cmd->address_lines)
 		return -1;
 	enum nor_vendor v = c->p->vendor;
-	bool two_sr = v == NOR_V_WINBOND || v == NOR_V_GIGADEVICE || v == NOR_V_ADESTO;
-	if (op == 0x01) {
-		c->sr1 = (uint8_t)((c->sr1 & 0x03u) | (tx[0] & 0xFCu));
+	bool two_sr = sr2_family(c);
+	if (op == NOR_OP_WRSR) {
+		c->sr1 = (uint8_t)((c->sr1 & NOR_SR1_STATUS) | (tx[0] & ~NOR_SR1_STATUS));
 		if (cmd->data_len >= 2) {
 			if (two_sr)
-				c->sr2 = (uint8_t)((c->sr2 & 0x01u) | (tx[1] & 0x7Eu));
+				c->sr2 = (uint8_t)((c->sr2 & SR2_KEEP) | (tx[1] & ~SR2_KEEP));
 			else if (v == NOR_V_MACRONIX)
-				c->sr3 = (uint8_t)((c->sr3 & 0x20u) | (tx[1] & 0xDFu));
+				c->sr3 = (uint8_t)((c->sr3 & CR_KEEP) | (tx[1] & ~CR_KEEP));
 		} else if (c->p->qer == 1) {
 			c->sr2 = 0; /* QER 1: a 1-byte write clears SR2 */
 		}
-	} else if (op == 0x31 && two_sr) {
-		c->sr2 = (uint8_t)((c->sr2 & 0x01u) | (tx[0] & 0x7Eu));
-	} else if (op == 0x11 && v == NOR_V_WINBOND) {
-		c->sr3 = (uint8_t)((c->sr3 & 0x01u) | (tx[0] & 0xFEu));
+	} else if (op == NOR_OP_WRSR2 && two_sr) {
+		c->sr2 = (uint8_t)((c->sr2 & SR2_KEEP) | (tx[0] & ~SR2_KEEP));
+	} else if (op == NOR_OP_WRSR3 && v == NOR_V_WINBOND) {
+		c->sr3 = (uint8_t)((c->sr3 & SR3_KEEP) | (tx[0] & ~SR3_KEEP));
 	} else {
 		return -1;
 	}
+	if (volatile_only)
+		return 0;
+	c->sr1_nv = c->sr1;
+	c->sr2_nv = c->sr2;
 	start_busy(c, B_OTHER, WRSR_US, 0, 0);
 	return 0;
 }
@@ -328,169 +442,376 @@ static void reg_read(uint8_t v, const struct port_qspi_cmd *cmd, uint8_t *rx)
 
 static uint8_t sr1_now(const struct nor_chip *c)
 {
-	return (uint8_t)((c->sr1 & 0xFCu) | (c->wel ? 0x02u : 0) | (c->busy ? 0x01u : 0));
+	return (uint8_t)((c->sr1 & ~NOR_SR1_STATUS) | (c->wel ? NOR_SR1_WEL : 0) |
+	                 (c->busy ? NOR_SR1_WIP : 0));
 }
 
 static uint8_t fsr_now(const struct nor_chip *c)
 {
-	return (uint8_t)((c->fsr & 0x7Eu) | (c->busy ? 0 : 0x80u) | (c->addr4 ? 0x01u : 0));
+	return (uint8_t)((c->fsr & ~(NOR_FSR_READY | NOR_FSR_ADDR4)) |
+	                 (c->busy ? 0 : NOR_FSR_READY) | (c->addr4 ? NOR_FSR_ADDR4 : 0));
 }
 
-static int dispatch(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+/* ---- one handler per opcode (dispatch table below) ---- */
+
+typedef int (*op_handler)(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                          uint8_t *rx);
+
+static int op_read(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                   uint8_t *rx)
+{
+	(void)tx;
+	for (unsigned i = 0; i < sizeof(rd_ops) / sizeof(rd_ops[0]); i++)
+		if (rd_ops[i].op == cmd->instruction)
+			return do_read(c, &rd_ops[i], cmd, rx);
+	return -1;
+}
+
+static int op_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                      uint8_t *rx)
+{
+	(void)rx;
+	for (unsigned i = 0; i < sizeof(pp_ops) / sizeof(pp_ops[0]); i++) {
+		const struct pp_op *o = &pp_ops[i];
+		if (o->op != cmd->instruction)
+			continue;
+		if (!(o->vendors & VENDOR_BIT(c->p->vendor)))
+			return -1;
+		return do_program(c, cmd, tx, o->four, o->al, o->dl, o->quad);
+	}
+	return -1;
+}
+
+static int op_erase(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
                     uint8_t *rx)
 {
-	uint8_t op = cmd->instruction;
-	enum nor_vendor v = c->p->vendor;
-	bool wb = v == NOR_V_WINBOND || v == NOR_V_GIGADEVICE || v == NOR_V_ADESTO;
-	bool instr_only = !cmd->address_lines && !cmd->data_lines;
+	(void)tx;
+	(void)rx;
+	for (unsigned i = 0; i < sizeof(erase_ops) / sizeof(erase_ops[0]); i++)
+		if (erase_ops[i].op == cmd->instruction)
+			return do_erase(c, cmd, erase_ops[i].type, erase_ops[i].four);
+	return -1;
+}
 
-	for (unsigned i = 0; i < sizeof(rd_ops) / sizeof(rd_ops[0]); i++)
-		if (rd_ops[i].op == op)
-			return do_read(c, &rd_ops[i], cmd, rx);
+static int op_wrsr(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                   uint8_t *rx)
+{
+	(void)rx;
+	return do_wrsr(c, cmd->instruction, cmd, tx);
+}
 
-	switch (op) {
-	case 0x05:
+static int op_rdsr(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                   uint8_t *rx)
+{
+	(void)tx;
+	if (!rx)
+		return -1;
+	reg_read(sr1_now(c), cmd, rx);
+	return 0;
+}
+
+/* 0x35: read SR2 (Winbond family), enter QPI (Micron / Macronix / ISSI). */
+static int op_rdsr2_or_eqio(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                            uint8_t *rx)
+{
+	(void)tx;
+	if (sr2_family(c)) {
 		if (!rx)
 			return -1;
-		reg_read(sr1_now(c), cmd, rx);
-		return 0;
-	case 0x35:
-		if (wb) {
-			if (!rx)
-				return -1;
-			reg_read(c->sr2, cmd, rx);
-			return 0;
-		}
-		if (!instr_only || c->qpi)
-			return -1;
-		c->qpi = true; /* 0x35 enters QPI (Micron/Macronix/ISSI) */
-		return 0;
-	case 0x15:
-		if (!rx || (v != NOR_V_WINBOND && v != NOR_V_MACRONIX))
-			return -1;
-		reg_read((uint8_t)(c->sr3 | (c->addr4 ? (v == NOR_V_WINBOND ? 0x01u : 0x20u) : 0)),
-		         cmd, rx);
-		return 0;
-	case 0x70:
-		if (v != NOR_V_MICRON || !rx)
-			return -1;
-		reg_read(fsr_now(c), cmd, rx);
-		return 0;
-	case 0x50:
-		if (v == NOR_V_MICRON) {
-			c->fsr &= ~0x32u;
-			c->wel = false;
-			return 0;
-		}
-		return 0; /* Winbond: volatile SR write enable (not modelled) */
-	case 0x2B:
-		if (v != NOR_V_MACRONIX || !rx)
-			return -1;
-		reg_read(c->scur, cmd, rx);
-		return 0;
-	case 0x9F:
-		if (!rx || c->qpi)
-			return -1;
-		fill_rx(rx, cmd->data_len, c->p->id, 3);
-		return 0;
-	case 0x5A: {
-		/* SFDP: 3-byte address (4 in 4-byte mode), 8 dummy clocks */
-		if (!rx || !cmd->address_lines || cmd->dummy_cycles != 8 ||
-		    (cmd->address_bytes != 3 && !(c->addr4 && cmd->address_bytes == 4)))
-			return -1;
-		for (uint32_t i = 0; i < cmd->data_len; i++) {
-			uint32_t a = cmd->address + i;
-			rx[i] = a < c->sfdp_len ? c->sfdp[a] : 0xFF;
-		}
+		reg_read(c->sr2, cmd, rx);
 		return 0;
 	}
-	case 0x06:
-		c->wel = true;
-		return 0;
-	case 0x04:
+	if (!instr_only(cmd) || c->qpi)
+		return -1;
+	c->qpi = true;
+	return 0;
+}
+
+/* 0x15: Winbond SR3 (ADS = current 4-byte mode), Macronix configuration
+ * register (4BYTE). */
+static int op_rdsr3_or_rdcr(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                            uint8_t *rx)
+{
+	(void)tx;
+	enum nor_vendor v = c->p->vendor;
+	if (!rx || (v != NOR_V_WINBOND && v != NOR_V_MACRONIX))
+		return -1;
+	uint8_t mode = v == NOR_V_WINBOND ? NOR_SR3_ADS : NOR_CR_4BYTE;
+	reg_read((uint8_t)(c->sr3 | (c->addr4 ? mode : 0)), cmd, rx);
+	return 0;
+}
+
+static int op_rdfsr(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                    uint8_t *rx)
+{
+	(void)tx;
+	if (c->p->vendor != NOR_V_MICRON || !rx)
+		return -1;
+	reg_read(fsr_now(c), cmd, rx);
+	return 0;
+}
+
+/* 0x50: Micron clear flag status (and WEL); Winbond / GigaDevice / Adesto
+ * write enable for the volatile status register (the next status write
+ * changes only the volatile copy); unknown elsewhere. */
+static int op_clfsr(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                    uint8_t *rx)
+{
+	(void)cmd;
+	(void)tx;
+	(void)rx;
+	if (c->p->vendor == NOR_V_MICRON) {
+		c->fsr &= (uint8_t)~NOR_FSR_ERRORS;
 		c->wel = false;
 		return 0;
-	case 0x01:
-	case 0x31:
-	case 0x11:
-		return do_wrsr(c, op, cmd, tx);
-	case 0x02:
-		return do_program(c, cmd, tx, false, 1, 1, false);
-	case 0x12:
-		return do_program(c, cmd, tx, true, 1, 1, false);
-	case 0x32:
-		if (v == NOR_V_MACRONIX)
-			return -1;
-		return do_program(c, cmd, tx, false, 1, 4, true);
-	case 0x34:
-		if (v == NOR_V_MACRONIX)
-			return -1;
-		return do_program(c, cmd, tx, true, 1, 4, true);
-	case 0x38:
-		if (wb) { /* Winbond/GD: enter QPI, QE first */
-			if (!instr_only || !qe(c))
-				return -1;
-			c->qpi = true;
-			return 0;
-		}
-		if (v != NOR_V_MICRON && v != NOR_V_MACRONIX)
-			return -1;
-		return do_program(c, cmd, tx, false, 4, 4, true);
-	case 0x3E:
-		if (v != NOR_V_MICRON && v != NOR_V_MACRONIX)
-			return -1;
-		return do_program(c, cmd, tx, true, 4, 4, true);
-	case 0x20:
-	case 0x52:
-	case 0xD8:
-	case 0x21:
-	case 0x5C:
-	case 0xDC: {
-		static const uint8_t o3[3] = {0x20, 0x52, 0xD8}, o4[3] = {0x21, 0x5C, 0xDC};
-		for (int t = 0; t < 3; t++) {
-			if (op == o3[t])
-				return do_erase(c, cmd, t, false);
-			if (op == o4[t])
-				return do_erase(c, cmd, t, true);
-		}
-		return -1;
 	}
-	case 0xC7:
-	case 0x60:
-		return do_erase(c, cmd, -1, false);
-	case 0xB7:
-	case 0xE9:
-		if (!c->p->addr4 || !instr_only)
+	if (!sr2_family(c))
+		return -1;
+	c->vsr_we = true;
+	return 0;
+}
+
+static int op_rdscur(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                     uint8_t *rx)
+{
+	(void)tx;
+	if (c->p->vendor != NOR_V_MACRONIX || !rx)
+		return -1;
+	reg_read(c->scur, cmd, rx);
+	return 0;
+}
+
+static int op_rdid(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                   uint8_t *rx)
+{
+	(void)tx;
+	if (!rx || c->qpi)
+		return -1;
+	fill_rx(rx, cmd->data_len, c->p->id, 3);
+	return 0;
+}
+
+/* SFDP: 3-byte address (4 in 4-byte mode), 8 dummy clocks. */
+static int op_rdsfdp(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                     uint8_t *rx)
+{
+	(void)tx;
+	if (c->sfdp_len == 0)
+		return -1; /* a part without SFDP: unknown instruction */
+	if (!rx || !cmd->address_lines || cmd->dummy_cycles != 8 ||
+	    (cmd->address_bytes != 3 && !(c->addr4 && cmd->address_bytes == 4)))
+		return -1;
+	for (uint32_t i = 0; i < cmd->data_len; i++) {
+		uint32_t a = cmd->address + i;
+		rx[i] = a < c->sfdp_len ? c->sfdp[a] : ERASED;
+	}
+	return 0;
+}
+
+static int op_wren(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                   uint8_t *rx)
+{
+	(void)cmd;
+	(void)tx;
+	(void)rx;
+	c->wel = true;
+	return 0;
+}
+
+static int op_wrdi(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                   uint8_t *rx)
+{
+	(void)cmd;
+	(void)tx;
+	(void)rx;
+	c->wel = false;
+	return 0;
+}
+
+/* 0x38: Winbond / GigaDevice enter QPI (QE first); Micron / Macronix
+ * 1-4-4 page program. */
+static int op_qpi_or_pp144(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                           uint8_t *rx)
+{
+	if (!sr2_family(c))
+		return op_program(c, cmd, tx, rx);
+	if (!instr_only(cmd) || !qe(c))
+		return -1;
+	c->qpi = true;
+	return 0;
+}
+
+/* 0xB7 / 0xE9: enter / exit 4-byte address mode (Micron: WEL first). */
+static int op_4byte_mode(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                         uint8_t *rx)
+{
+	(void)tx;
+	(void)rx;
+	if (!c->p->addr4 || !instr_only(cmd))
+		return -1;
+	if (c->p->b7_needs_wren) {
+		if (!c->wel)
 			return -1;
-		if (c->p->b7_needs_wren) {
-			if (!c->wel)
-				return -1;
-			c->wel = false;
-		}
-		c->addr4 = op == 0xB7;
-		return 0;
-	case 0xF5:
-		if (wb || !c->qpi)
-			return -1;
+		c->wel = false;
+	}
+	c->addr4 = cmd->instruction == NOR_OP_EN4B;
+	return 0;
+}
+
+/* 0xF5: Micron / Macronix / ISSI leave QPI. */
+static int op_rstqio(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                     uint8_t *rx)
+{
+	(void)cmd;
+	(void)tx;
+	(void)rx;
+	if (sr2_family(c) || !c->qpi)
+		return -1;
+	c->qpi = false;
+	return 0;
+}
+
+/* 0xFF: Winbond family in QPI: leave it; on one line: continuous read
+ * mode reset (not modelled). */
+static int op_ff(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                 uint8_t *rx)
+{
+	(void)cmd;
+	(void)tx;
+	(void)rx;
+	if (sr2_family(c) && c->qpi)
 		c->qpi = false;
-		return 0;
-	case 0xFF:
-		if (wb && c->qpi) {
-			c->qpi = false;
-			return 0;
-		}
-		return 0; /* SPI: exit continuous read mode (not modelled) */
-	case 0xB9:
-		c->dpd = true;
-		return 0;
-	case 0xAB:
-		start_busy(c, B_OTHER, RES_US, 0, 0);
-		if (rx)
-			fill_rx(rx, cmd->data_len, &c->p->id[2], 1);
-		return 0;
-	default:
+	return 0;
+}
+
+static int op_dp(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                 uint8_t *rx)
+{
+	(void)cmd;
+	(void)tx;
+	(void)rx;
+	c->dpd = true;
+	return 0;
+}
+
+/* 0xAB outside deep power-down: electronic ID. */
+static int op_res(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                  uint8_t *rx)
+{
+	(void)tx;
+	if (rx)
+		fill_rx(rx, cmd->data_len, &c->p->id[2], 1);
+	return 0;
+}
+
+/* Opcodes with two meanings (0x15, 0x35, 0x38, 0x3E, 0x50, 0xFF) appear
+ * once; their handler picks by vendor. */
+static const op_handler op_handlers[256] = {
+    [NOR_OP_READ] = op_read,
+    [NOR_OP_READ_4B] = op_read,
+    [NOR_OP_FAST_READ] = op_read,
+    [NOR_OP_FAST_READ_4B] = op_read,
+    [NOR_OP_READ_1_1_2] = op_read,
+    [NOR_OP_READ_1_1_2_4B] = op_read,
+    [NOR_OP_READ_1_2_2] = op_read,
+    [NOR_OP_READ_1_2_2_4B] = op_read,
+    [NOR_OP_READ_1_1_4] = op_read,
+    [NOR_OP_READ_1_1_4_4B] = op_read,
+    [NOR_OP_READ_1_4_4] = op_read,
+    [NOR_OP_READ_1_4_4_4B] = op_read,
+    [NOR_OP_PP] = op_program,
+    [NOR_OP_PP_4B] = op_program,
+    [NOR_OP_PP_1_1_4] = op_program,
+    [NOR_OP_PP_1_1_4_4B] = op_program,
+    [NOR_OP_PP_1_4_4] = op_qpi_or_pp144,
+    [NOR_OP_PP_1_4_4_4B] = op_program,
+    [NOR_OP_BE_4K] = op_erase,
+    [NOR_OP_BE_4K_4B] = op_erase,
+    [NOR_OP_BE_32K] = op_erase,
+    [NOR_OP_BE_32K_4B] = op_erase,
+    [NOR_OP_SE] = op_erase,
+    [NOR_OP_SE_4B] = op_erase,
+    [NOR_OP_CHIP_ERASE] = op_erase,
+    [NOR_OP_CHIP_ERASE2] = op_erase,
+    [NOR_OP_WRSR] = op_wrsr,
+    [NOR_OP_WRSR2] = op_wrsr,
+    [NOR_OP_WRSR3] = op_wrsr,
+    [NOR_OP_RDSR] = op_rdsr,
+    [NOR_OP_RDSR2] = op_rdsr2_or_eqio,
+    [NOR_OP_RDSR3] = op_rdsr3_or_rdcr,
+    [NOR_OP_RDFSR] = op_rdfsr,
+    [NOR_OP_CLFSR] = op_clfsr,
+    [NOR_OP_RDSCUR] = op_rdscur,
+    [NOR_OP_RDID] = op_rdid,
+    [NOR_OP_RDSFDP] = op_rdsfdp,
+    [NOR_OP_WREN] = op_wren,
+    [NOR_OP_WRDI] = op_wrdi,
+    [NOR_OP_EN4B] = op_4byte_mode,
+    [NOR_OP_EX4B] = op_4byte_mode,
+    [NOR_OP_RSTQIO] = op_rstqio,
+    [NOR_OP_CRMR] = op_ff,
+    [NOR_OP_DP] = op_dp,
+    [NOR_OP_RES] = op_res,
+};
+
+/* The chip hears nothing and leaves the data line undriven until t. */
+static void go_deaf(struct nor_chip *c, uint64_t t)
+{
+	c->deaf_until = t;
+	vclock_note_deadline(t);
+}
+
+/* Deep power-down: only 0xAB is heard; it releases the chip, which then
+ * needs tRES1 before the next command (not a busy period: WIP reads as the
+ * undriven line). */
+static int in_deep_power_down(struct nor_chip *c, uint8_t op)
+{
+	if (op != NOR_OP_RES)
 		return -1;
+	c->dpd = false;
+	go_deaf(c, vclock_now_us() + c->p->tres1_us);
+	return 0;
+}
+
+/* Reset: 0x66 arms, 0x99 right after it resets (even while busy);
+ * anything else disarms. Returns 1 if op was not a reset command. */
+static int reset_sequence(struct nor_chip *c, uint8_t op)
+{
+	if (op == NOR_OP_RST && c->rst_en) {
+		volatile_reset(c);
+		go_deaf(c, vclock_now_us() + c->p->trst_us);
+		return 0;
 	}
+	c->rst_en = op == NOR_OP_RSTEN;
+	return c->rst_en ? 0 : 1;
+}
+
+/* While busy only status reads are heard (and Micron's flag status). */
+static bool heard_while_busy(const struct nor_chip *c, uint8_t op)
+{
+	return op == NOR_OP_RDSR || (op == NOR_OP_RDFSR && c->p->vendor == NOR_V_MICRON);
+}
+
+static int command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                   uint8_t *rx)
+{
+	uint8_t op = cmd->instruction;
+	if (cmd->instruction_lines != (c->qpi ? 4 : 1))
+		return -1;
+	if (c->dpd)
+		return in_deep_power_down(c, op);
+	int rc = reset_sequence(c, op);
+	if (rc <= 0)
+		return rc;
+	if (c->busy && !heard_while_busy(c, op))
+		return -1;
+	/* 0x50 arms only the status write right after it */
+	c->vsr_armed = c->vsr_we && (op == NOR_OP_WRSR || op == NOR_OP_WRSR2 || op == NOR_OP_WRSR3);
+	c->vsr_we = false;
+	op_handler h = op_handlers[op];
+	if (c->ignored_ops[op / 8u] & (1u << (op % 8u)))
+		h = NULL;
+	return h ? h(c, cmd, tx, rx) : -1;
 }
 
 int nor_chip_command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
@@ -498,41 +819,9 @@ int nor_chip_command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const 
 {
 	uint64_t now = vclock_now_us();
 	complete(c, now);
-	uint8_t op = cmd->instruction;
-	int rc;
 	if (rx)
 		memset(rx, 0x00, cmd->data_len); /* hi-Z lines: not 0xFF, not data */
-	if (cmd->instruction_lines != (c->qpi ? 4 : 1)) {
-		rc = -1;
-		goto out;
-	}
-	if (c->dpd) {
-		rc = -1;
-		if (op == 0xAB) {
-			c->dpd = false;
-			start_busy(c, B_OTHER, RES_US, 0, 0);
-			rc = 0;
-		}
-		goto out;
-	}
-	/* reset: 0x66 arms, 0x99 right after it resets; anything else disarms */
-	if (op == 0x99 && c->rst_en) {
-		volatile_reset(c);
-		start_busy(c, B_OTHER, RESET_US, 0, 0);
-		rc = 0;
-		goto out;
-	}
-	c->rst_en = op == 0x66;
-	if (op == 0x66) {
-		rc = 0;
-		goto out;
-	}
-	if (c->busy && op != 0x05 && !(op == 0x70 && c->p->vendor == NOR_V_MICRON)) {
-		rc = -1;
-		goto out;
-	}
-	rc = dispatch(c, cmd, tx, rx);
-out:
+	int rc = now < c->deaf_until ? -1 : command(c, cmd, tx, rx);
 	if (rc)
 		c->st.ignored++;
 	return rc;
@@ -556,12 +845,13 @@ struct nor_chip *nor_chip_create(const char *part)
 		free(c);
 		return NULL;
 	}
-	memset(c->mem, 0xFF, p->size);
+	memset(c->mem, ERASED, p->size);
 	c->p = p;
-	c->sfdp_len = nor_sfdp_build(p, c->sfdp, sizeof(c->sfdp));
+	c->sfdp_len = p->no_sfdp ? 0 : nor_sfdp_build(p, c->sfdp, sizeof(c->sfdp));
 	c->rng = 0x1234567u ^ p->id[2];
 	if (p->qe_factory)
-		c->sr2 |= 0x02u;
+		c->sr2 |= NOR_SR2_QE;
+	c->sr2_nv = c->sr2;
 	return c;
 }
 
@@ -599,13 +889,13 @@ int nor_chip_load(struct nor_chip *c, const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		memset(c->mem, 0xFF, c->p->size);
+		memset(c->mem, ERASED, c->p->size);
 		return 0;
 	}
 	size_t n = fread(c->mem, 1, c->p->size, f);
 	fclose(f);
 	if (n < c->p->size) /* shorter file (other chip before): rest erased */
-		memset(c->mem + n, 0xFF, c->p->size - n);
+		memset(c->mem + n, ERASED, c->p->size - n);
 	return 0;
 }
 
@@ -623,6 +913,9 @@ void nor_chip_power_cycle(struct nor_chip *c)
 {
 	volatile_reset(c);
 	c->scur = 0;
+	c->deaf_until = 0;
+	c->sr1 = c->sr1_nv;
+	c->sr2 = c->sr2_nv;
 }
 
 void nor_chip_inject(struct nor_chip *c, unsigned faults)
@@ -630,9 +923,22 @@ void nor_chip_inject(struct nor_chip *c, unsigned faults)
 	c->faults |= faults;
 }
 
+void nor_chip_set_sfdp(struct nor_chip *c, const uint8_t *img, uint32_t len)
+{
+	c->sfdp_len = len < sizeof(c->sfdp) ? len : (uint32_t)sizeof(c->sfdp);
+	if (c->sfdp_len)
+		memcpy(c->sfdp, img, c->sfdp_len);
+}
+
+void nor_chip_ignore_opcode(struct nor_chip *c, uint8_t op)
+{
+	c->ignored_ops[op / 8u] |= (uint8_t)(1u << (op % 8u));
+}
+
 void nor_chip_set_sr1(struct nor_chip *c, uint8_t sr1)
 {
-	c->sr1 = sr1 & 0xFCu;
+	c->sr1 = sr1 & (uint8_t)~NOR_SR1_STATUS;
+	c->sr1_nv = c->sr1;
 }
 
 void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st)
@@ -644,6 +950,7 @@ void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st)
 	st->addr4 = c->addr4;
 	st->qpi = c->qpi;
 	st->dpd = c->dpd;
+	st->deaf = vclock_now_us() < c->deaf_until;
 	st->qe = qe(c);
 	st->sr1 = sr1_now(c);
 	st->sr2 = c->sr2;

@@ -59,11 +59,13 @@ enum nor_fault {
 	NOR_FAULT_PROGRAM = 1u,    /* the next page program fails */
 	NOR_FAULT_ERASE = 2u,      /* the next erase (sector or chip) fails */
 	NOR_FAULT_STUCK_BUSY = 4u, /* the next program/erase never ends (until power cycle) */
+	NOR_FAULT_SLOW = 8u,       /* the next program/erase takes twice its maximum + 100 ms */
 };
 void nor_chip_inject(struct nor_chip *c, unsigned faults);
 
 struct nor_chip_state {
 	bool busy, wel, addr4, qpi, dpd, qe;
+	bool deaf;             /* in tRES1 / tRST: every command ignored, data line undriven */
 	uint8_t sr1, sr2, sr3; /* sr3: Winbond SR3 / Macronix CR */
 	uint8_t fsr, scur;     /* Micron flag status, Macronix security register */
 	uint32_t programs;     /* page programs executed */
@@ -72,6 +74,12 @@ struct nor_chip_state {
 	uint32_t ignored; /* commands ignored (busy, WEL, QPI mismatch, malformed) */
 };
 void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st);
+/* Quirks of other chips, for tests: replace the SFDP image (len <= 256
+ * bytes; 0 = no SFDP at all), and make the chip ignore an opcode (as a part
+ * without that instruction does). */
+void nor_chip_set_sfdp(struct nor_chip *c, const uint8_t *img, uint32_t len);
+void nor_chip_ignore_opcode(struct nor_chip *c, uint8_t op);
+
 /* Set SR1 directly (block protection bits) as a programmer would. */
 void nor_chip_set_sr1(struct nor_chip *c, uint8_t sr1);
 

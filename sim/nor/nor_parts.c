@@ -7,20 +7,21 @@
  */
 #include <stddef.h>
 
+#include "nor/nor_cmds.h"
 #include "sim/nor/nor_model.h"
 #include "sim/nor/nor_parts.h"
 
 #define K4(t, m)                                                                                   \
 	{                                                                                          \
-		12, 0x20, t, m                                                                     \
+		12, NOR_OP_BE_4K, t, m                                                             \
 	}
 #define K32(t, m)                                                                                  \
 	{                                                                                          \
-		15, 0x52, t, m                                                                     \
+		15, NOR_OP_BE_32K, t, m                                                            \
 	}
 #define K64(t, m)                                                                                  \
 	{                                                                                          \
-		16, 0xD8, t, m                                                                     \
+		16, NOR_OP_SE, t, m                                                                \
 	}
 #define MIB (1024u * 1024u)
 
@@ -38,7 +39,9 @@ const struct nor_part nor_parts[] = {
      .eb_clocks = 10,
      .addr4 = true,
      .b7_needs_wren = true,
-     .sfdp_minor = 6},
+     .sfdp_minor = 6,
+     .tres1_us = 30, /* MT25Q datasheet tRDP / reset recovery (unverified) */
+     .trst_us = 30},
     {.name = "MT25QL128ABA",
      .id = {0x20, 0xBA, 0x18},
      .size = 16 * MIB,
@@ -50,7 +53,9 @@ const struct nor_part nor_parts[] = {
      .chip_max_ms = 114000,
      .qer = 0,
      .eb_clocks = 10,
-     .sfdp_minor = 6},
+     .sfdp_minor = 6,
+     .tres1_us = 30, /* MT25Q datasheet (unverified) */
+     .trst_us = 30},
     {.name = "W25Q64JV",
      .id = {0xEF, 0x40, 0x17},
      .size = 8 * MIB,
@@ -63,7 +68,9 @@ const struct nor_part nor_parts[] = {
      .qer = 4,
      .qe_factory = true, /* IQ/JQ ship with QE = 1 */
      .eb_clocks = 6,
-     .sfdp_minor = 0 /* original JESD216 BFPT (unverified) */},
+     .sfdp_minor = 0 /* original JESD216 BFPT (unverified) */,
+     .tres1_us = 3, /* W25Q64JV datasheet: tRES1 3 us, tRST 30 us */
+     .trst_us = 30},
     {.name = "W25Q128JV",
      .id = {0xEF, 0x40, 0x18},
      .size = 16 * MIB,
@@ -75,7 +82,9 @@ const struct nor_part nor_parts[] = {
      .chip_max_ms = 200000,
      .qer = 4, /* unverified */
      .eb_clocks = 6,
-     .sfdp_minor = 5},
+     .sfdp_minor = 5,
+     .tres1_us = 3, /* W25Q128JV datasheet: tRES1 3 us, tRST 30 us */
+     .trst_us = 30},
     {.name = "W25Q256JV",
      .id = {0xEF, 0x40, 0x19},
      .size = 32 * MIB,
@@ -88,7 +97,9 @@ const struct nor_part nor_parts[] = {
      .qer = 4,
      .eb_clocks = 6,
      .addr4 = true,
-     .sfdp_minor = 5},
+     .sfdp_minor = 5,
+     .tres1_us = 3, /* W25Q256JV datasheet: tRES1 3 us, tRST 30 us */
+     .trst_us = 30},
     {.name = "MX25L12833F",
      .id = {0xC2, 0x20, 0x18},
      .size = 16 * MIB,
@@ -100,7 +111,9 @@ const struct nor_part nor_parts[] = {
      .chip_max_ms = 150000,
      .qer = 2,
      .eb_clocks = 6,
-     .sfdp_minor = 6},
+     .sfdp_minor = 6,
+     .tres1_us = 30, /* MX25L12833F datasheet tRES1 / tREADY2 (unverified) */
+     .trst_us = 40},
     {.name = "MX25L51245G",
      .id = {0xC2, 0x20, 0x1A},
      .size = 64 * MIB,
@@ -113,7 +126,9 @@ const struct nor_part nor_parts[] = {
      .qer = 2,
      .eb_clocks = 6,
      .addr4 = true,
-     .sfdp_minor = 8 /* JESD216D BFPT (unverified) */},
+     .sfdp_minor = 8 /* JESD216D BFPT (unverified) */,
+     .tres1_us = 30, /* MX25L51245G datasheet tRES1 / tREADY2 (unverified) */
+     .trst_us = 40},
     {.name = "IS25LP064A",
      .id = {0x9D, 0x60, 0x17},
      .size = 8 * MIB,
@@ -125,7 +140,9 @@ const struct nor_part nor_parts[] = {
      .chip_max_ms = 50000,
      .qer = 2,
      .eb_clocks = 6,
-     .sfdp_minor = 6},
+     .sfdp_minor = 6,
+     .tres1_us = 5, /* IS25LP064A datasheet tRES1 / tRST (unverified) */
+     .trst_us = 35},
     {.name = "GD25Q128",
      .id = {0xC8, 0x40, 0x18},
      .size = 16 * MIB,
@@ -137,7 +154,9 @@ const struct nor_part nor_parts[] = {
      .chip_max_ms = 200000,
      .qer = 5, /* unverified */
      .eb_clocks = 6,
-     .sfdp_minor = 0 /* unverified */},
+     .sfdp_minor = 0 /* unverified */,
+     .tres1_us = 20, /* GD25Q128 datasheet tRES1 / tRST (unverified) */
+     .trst_us = 60},
     {.name = "AT25SF128A",
      .id = {0x1F, 0x89, 0x01},
      .size = 16 * MIB,
@@ -149,7 +168,26 @@ const struct nor_part nor_parts[] = {
      .chip_max_ms = 250000,
      .qer = 4, /* SR2 bit1 (unverified) */
      .eb_clocks = 6,
-     .sfdp_minor = 10 /* JESD216F BFPT, to exercise the longest table (unverified) */},
+     .sfdp_minor = 10 /* JESD216F BFPT, to exercise the longest table (unverified) */,
+     .tres1_us = 10, /* AT25SF128A datasheet tRDPD / tRST (unverified) */
+     .trst_us = 30},
+    /* The same JEDEC ID as the AT25SF128A; listed without SFDP by third-party
+     * chip tables (ufprog atmel.c: AT25QF128A, alias AT25SF128A, NO_SFDP, QE in
+     * SR2 bit 1, 0x50 volatile status write): the driver's JEDEC-ID table path. */
+    {.name = "AT25QF128A",
+     .id = {0x1F, 0x89, 0x01},
+     .size = 16 * MIB,
+     .vendor = NOR_V_ADESTO,
+     .erase = {K4(60, 300), K32(200, 1300), K64(300, 3000)}, /* unverified */
+     .pp_typ_us = 400,
+     .pp_max_us = 3000,
+     .chip_typ_ms = 80000,
+     .chip_max_ms = 250000,
+     .qer = 4, /* SR2 bit1 (unverified) */
+     .eb_clocks = 6,
+     .no_sfdp = true,
+     .tres1_us = 10, /* AT25SF128A datasheet tRDPD / tRST (unverified) */
+     .trst_us = 30},
 };
 const unsigned nor_parts_count = sizeof(nor_parts) / sizeof(nor_parts[0]);
 

@@ -40,6 +40,10 @@ struct nor_part {
 	bool addr4;         /* > 16 MiB: 4-byte opcodes and 0xB7/0xE9 */
 	bool b7_needs_wren; /* Micron: enter/exit 4-byte mode need WEL */
 	uint8_t sfdp_minor; /* BFPT revision: 0 (9 DWORDs), 5/6 (16), 8 (20), 10 (23) */
+	bool no_sfdp;       /* no SFDP at all: 0x5A is an unknown instruction */
+	/* deaf windows: no command heard, data line not driven */
+	uint32_t tres1_us; /* after 0xAB releases deep power-down */
+	uint32_t trst_us;  /* after a 0x66/0x99 soft reset */
 };
 
 extern const struct nor_part nor_parts[];

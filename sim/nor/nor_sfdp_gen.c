@@ -7,6 +7,8 @@
  */
 #include <string.h>
 
+#include "nor/nor_cmds.h"
+#include "nor/sfdp_fields.h"
 #include "sim/nor/nor_parts.h"
 
 static void put32(uint8_t *p, uint32_t v)
@@ -48,57 +50,79 @@ static uint32_t mult_for(uint32_t enc, uint32_t max)
 
 static unsigned bfpt_dwords(uint8_t minor)
 {
-	if (minor >= 10)
-		return 23;
-	if (minor >= 8)
-		return 20;
-	if (minor >= 5)
-		return 16;
-	return 9;
+	if (minor >= BFPT_MINOR_F)
+		return BFPT_DW_REVF;
+	if (minor >= BFPT_MINOR_D)
+		return BFPT_DW_REVD;
+	if (minor >= BFPT_MINOR_A)
+		return BFPT_DW_REVA;
+	return BFPT_DW_REV0;
 }
 
-static void build_bfpt(const struct nor_part *p, uint32_t *dw, unsigned n)
+/* One 16-bit fast-read setting (DW3/4): wait states, mode clocks, opcode. */
+static uint32_t read_setting(uint32_t wait, uint32_t mode, uint8_t op)
+{
+	return SFDP_PUT(BFPT_READ_WAIT, wait) | SFDP_PUT(BFPT_READ_MODE, mode) |
+	       SFDP_PUT(BFPT_READ_OP, op);
+}
+
+/* DW1..DW9: the original JESD216 table. */
+static void bfpt_basic(const struct nor_part *p, uint32_t *dw)
 {
 	bool big = p->size > 16u * 1024u * 1024u;
-	for (unsigned i = 0; i < n; i++)
-		dw[i] = 0xFFFFFFFFu;
-	/* DW1: 4 KiB erase (01), 64-byte buffer, volatile SR WREN 0x06 */
-	uint32_t d = 0xFF800000u | 0x1u | 0x4u | 0x10u | (0x20u << 8) | (1u << 16) | (1u << 20) |
-	             (1u << 21) | (1u << 22);
-	d |= (big ? 1u : 0u) << 17; /* 3-or-4-byte, booting in 3 */
-	dw[0] = d;
-	dw[1] = p->size * 8u - 1u; /* density in bits - 1 */
-	/* DW3: 1-4-4 (EB) and 1-1-4 (6B, 8 dummy); mode clocks 2 for EB */
+	/* DW1: 4 KiB erase, 64-byte buffer, volatile SR WREN 0x06, reads */
+	dw[BFPT_DW(1)] = SFDP_PUT(BFPT_DW1_RESERVED, 0x1FFu) |
+	                 SFDP_PUT(BFPT_DW1_ERASE_4K, BFPT_ERASE_4K_YES) |
+	                 SFDP_PUT(BFPT_DW1_WRITE_GRAN, 1) | SFDP_PUT(BFPT_DW1_VSR_WREN, 1) |
+	                 SFDP_PUT(BFPT_DW1_ERASE_4K_OP, NOR_OP_BE_4K) |
+	                 SFDP_PUT(BFPT_DW1_READ_1_1_2, 1) | SFDP_PUT(BFPT_DW1_READ_1_2_2, 1) |
+	                 SFDP_PUT(BFPT_DW1_READ_1_4_4, 1) | SFDP_PUT(BFPT_DW1_READ_1_1_4, 1) |
+	                 SFDP_PUT(BFPT_DW1_ADDR_BYTES, big ? BFPT_ADDR_3_OR_4 : BFPT_ADDR_3);
+	dw[BFPT_DW(2)] = p->size * 8u - 1u; /* density in bits - 1 */
+	/* DW3: 1-4-4 (mode clocks 2) and 1-1-4 (8 dummy) */
 	uint32_t eb_mode = 2, eb_wait = p->eb_clocks > 2 ? p->eb_clocks - 2u : 0;
-	dw[2] = (eb_wait | (eb_mode << 5) | (0xEBu << 8)) | ((8u | (0x6Bu << 8)) << 16);
-	/* DW4: 1-1-2 (3B, 8 dummy) and 1-2-2 (BB, 4 mode clocks) */
-	dw[3] = (8u | (0x3Bu << 8)) | (((4u << 5) | (0xBBu << 8)) << 16);
-	dw[4] = 0xFFFFFFEEu; /* no 2-2-2, no 4-4-4 */
-	dw[5] = 0x0000FFFFu;
-	dw[6] = 0x0000FFFFu;
-	uint32_t et[4];
-	for (unsigned i = 0; i < 4; i++)
-		et[i] = p->erase[i].log2
-		            ? (uint32_t)p->erase[i].log2 | ((uint32_t)p->erase[i].opcode << 8)
-		            : 0;
-	dw[7] = et[0] | (et[1] << 16);
-	dw[8] = et[2] | (et[3] << 16);
-	if (n <= 9)
-		return;
-	/* DW10: erase times; units 1, 16, 128, 1000 ms; one multiplier */
+	dw[BFPT_DW(3)] = (read_setting(eb_wait, eb_mode, NOR_OP_READ_1_4_4) << BFPT_DW3_1_4_4) |
+	                 (read_setting(8, 0, NOR_OP_READ_1_1_4) << BFPT_DW3_1_1_4);
+	/* DW4: 1-1-2 (8 dummy) and 1-2-2 (4 mode clocks) */
+	dw[BFPT_DW(4)] = (read_setting(8, 0, NOR_OP_READ_1_1_2) << BFPT_DW4_1_1_2) |
+	                 (read_setting(0, 4, NOR_OP_READ_1_2_2) << BFPT_DW4_1_2_2);
+	/* DW5..7: no 2-2-2, no 4-4-4 */
+	dw[BFPT_DW(5)] &= ~(SFDP_PUT(BFPT_DW5_2_2_2, 1) | SFDP_PUT(BFPT_DW5_4_4_4, 1));
+	dw[BFPT_DW(6)] = 0xFFFFu;
+	dw[BFPT_DW(7)] = 0xFFFFu;
+	/* DW8, DW9: erase types */
+	for (unsigned i = 0; i < BFPT_ERASE_TYPES; i++) {
+		uint32_t et = p->erase[i].log2 ? SFDP_PUT(BFPT_ERASE_SIZE, p->erase[i].log2) |
+		                                     SFDP_PUT(BFPT_ERASE_OP, p->erase[i].opcode)
+		                               : 0;
+		uint32_t *d = &dw[BFPT_DW(8) + i / 2u];
+		if (i % 2u == 0)
+			*d = 0;
+		*d |= et << (BFPT_ERASE_HALF * (i % 2u));
+	}
+}
+
+/* DW10: erase times; units 1, 16, 128, 1000 ms; one multiplier. */
+static uint32_t bfpt_dw10(const struct nor_part *p)
+{
 	static const uint32_t eu[] = {1, 16, 128, 1000};
 	uint32_t fields = 0, m = 0;
-	for (unsigned i = 0; i < 4; i++) {
+	for (unsigned i = 0; i < BFPT_ERASE_TYPES; i++) {
 		if (!p->erase[i].log2)
 			continue;
 		uint32_t c, u, enc = enc_time(p->erase[i].typ_ms, eu, 4, 32, &c, &u);
 		uint32_t mi = mult_for(enc, p->erase[i].max_ms);
 		if (mi > m)
 			m = mi;
-		fields |= (c | (u << 5)) << (4 + 7 * i);
+		uint32_t f = SFDP_PUT(BFPT_TIME_COUNT, c) | SFDP_PUT(BFPT_TIME_UNIT, u);
+		fields |= f << (BFPT_DW10_TYPE0 + BFPT_DW10_TYPE_W * i);
 	}
-	dw[9] = m | fields;
-	/* DW11: page program, chip erase, page size 256 */
+	return SFDP_PUT(BFPT_DW10_MULT, m) | fields;
+}
+
+/* DW11: page program, chip erase, page size 256. */
+static uint32_t bfpt_dw11(const struct nor_part *p)
+{
 	static const uint32_t pu[] = {8, 64};
 	static const uint32_t cu[] = {16, 256, 4000, 64000};
 	uint32_t pc, pui, cc, cui;
@@ -106,27 +130,83 @@ static void build_bfpt(const struct nor_part *p, uint32_t *dw, unsigned n)
 	uint32_t cenc = enc_time(p->chip_typ_ms, cu, 4, 32, &cc, &cui);
 	uint32_t pm = mult_for(penc, p->pp_max_us), cm = mult_for(cenc, p->chip_max_ms);
 	uint32_t mm = pm > cm ? pm : cm;
-	dw[10] = mm | (8u << 4) | (pc << 8) | (pui << 13) | (3u << 14) /* first byte 4x1us */ |
-	         /* additional byte count 0 */ (cc << 24) | (cui << 29) | 0x80000000u;
-	/* DW12/13: no suspend/resume */
-	dw[11] = 0x80000000u;
-	dw[12] = 0;
-	/* DW14: deep power-down 0xB9 / 0xAB; busy poll WIP (+ flag status on Micron) */
-	uint32_t poll = (1u << 2) | (p->vendor == NOR_V_MICRON ? 1u << 3 : 0);
-	dw[13] = (0xB9u << 23) | (0xABu << 15) | (0x1u << 8) | poll;
-	/* DW15: QER, no 4-4-4 */
-	dw[14] = (uint32_t)p->qer << 20;
-	/* DW16: 4-byte entry/exit, soft reset 0x66/0x99 */
+	return SFDP_PUT(BFPT_DW11_MULT, mm) | SFDP_PUT(BFPT_DW11_PAGE, 8) |
+	       SFDP_PUT(BFPT_DW11_PP_COUNT, pc) | SFDP_PUT(BFPT_DW11_PP_UNIT, pui) |
+	       SFDP_PUT(BFPT_DW11_BYTE1, 3) /* first byte 4 x 1 us */ |
+	       SFDP_PUT(BFPT_DW11_CHIP,
+	                SFDP_PUT(BFPT_TIME_COUNT, cc) | SFDP_PUT(BFPT_TIME_UNIT, cui)) |
+	       SFDP_PUT(BFPT_DW11_RESERVED, 1);
+}
+
+/* DW16: 4-byte entry/exit, soft reset 0x66/0x99. */
+static uint32_t bfpt_dw16(const struct nor_part *p)
+{
+	bool big = p->size > 16u * 1024u * 1024u;
 	uint32_t enter = 0, exit = 0;
 	if (big) {
-		enter =
-		    (p->b7_needs_wren ? 1u << 1 : 1u << 0) | (1u << 5); /* + dedicated opcodes */
-		exit = p->b7_needs_wren ? 1u << 1 : 1u << 0;
+		enter = (p->b7_needs_wren ? BFPT_4B_ENTER_WREN_B7 : BFPT_4B_ENTER_B7) |
+		        BFPT_4B_ENTER_DEDICATED;
+		exit = p->b7_needs_wren ? BFPT_4B_EXIT_WREN_E9 : BFPT_4B_EXIT_E9;
 	}
-	dw[15] = (enter << 24) | (exit << 14) | (1u << 12) | 0x08u;
+	return SFDP_PUT(BFPT_DW16_4B_ENTER, enter) | SFDP_PUT(BFPT_DW16_4B_EXIT, exit) |
+	       SFDP_PUT(BFPT_DW16_SOFT_RESET, BFPT_SOFT_RESET_66_99) |
+	       SFDP_PUT(BFPT_DW16_SR1_VOLATILE, 0x08u);
+}
+
+static void build_bfpt(const struct nor_part *p, uint32_t *dw, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		dw[i] = 0xFFFFFFFFu;
+	bfpt_basic(p, dw);
+	if (n <= BFPT_DW_REV0)
+		return;
+	dw[BFPT_DW(10)] = bfpt_dw10(p);
+	dw[BFPT_DW(11)] = bfpt_dw11(p);
+	/* DW12/13: no suspend/resume */
+	dw[BFPT_DW(12)] = SFDP_PUT(BFPT_DW12_NO_SUSPEND, 1);
+	dw[BFPT_DW(13)] = 0;
+	/* DW14: deep power-down 0xB9 / 0xAB; busy poll WIP (+ flag status on Micron) */
+	dw[BFPT_DW(14)] = SFDP_PUT(BFPT_DW14_DPD_ENTER, NOR_OP_DP) |
+	                  SFDP_PUT(BFPT_DW14_DPD_EXIT, NOR_OP_RES) |
+	                  SFDP_PUT(BFPT_DW14_EXIT_DELAY, 1) | SFDP_PUT(BFPT_DW14_POLL_WIP, 1) |
+	                  SFDP_PUT(BFPT_DW14_POLL_FSR, p->vendor == NOR_V_MICRON);
+	/* DW15: QER, no 4-4-4 */
+	dw[BFPT_DW(15)] = SFDP_PUT(BFPT_DW15_QER, p->qer);
+	dw[BFPT_DW(16)] = bfpt_dw16(p);
 	/* DW17..23 (JESD216D/F): 1-1-8 / 1-8-8 and xSPI details: not supported */
-	for (unsigned i = 16; i < n; i++)
+	for (unsigned i = BFPT_DW_REVA; i < n; i++)
 		dw[i] = 0;
+}
+
+/* One parameter header at ph. */
+static void put_phdr(uint8_t *ph, uint16_t id, uint8_t minor, uint8_t dwords, uint32_t ptr)
+{
+	ph[SFDP_PH_ID_LSB] = (uint8_t)id;
+	ph[SFDP_PH_MINOR] = minor;
+	ph[SFDP_PH_MAJOR] = SFDP_MAJOR;
+	ph[SFDP_PH_DWORDS] = dwords;
+	ph[SFDP_PH_PTR] = (uint8_t)ptr;
+	ph[SFDP_PH_PTR + 1] = (uint8_t)(ptr >> 8);
+	ph[SFDP_PH_PTR + 2] = (uint8_t)(ptr >> 16);
+	ph[SFDP_PH_ID_MSB] = (uint8_t)(id >> 8);
+}
+
+/* 4BAIT: 13, 0C, 6C, EC reads, 12 and 34/3E programs, erase types. */
+static void put_4bait(const struct nor_part *p, uint8_t *at)
+{
+	uint32_t sup = FOURBAIT_READ | FOURBAIT_FAST_READ | FOURBAIT_READ_1_1_4 |
+	               FOURBAIT_READ_1_4_4 | FOURBAIT_PP;
+	sup |= p->vendor == NOR_V_MACRONIX ? FOURBAIT_PP_1_4_4 : FOURBAIT_PP_1_1_4;
+	uint32_t ops = 0;
+	for (unsigned i = 0; i < 3; i++) {
+		if (p->erase[i].log2) {
+			sup |= 1u << (FOURBAIT_ERASE_TYPE0 + i);
+			ops |= (uint32_t)nor_erase_op_4b(p->erase[i].opcode)
+			       << (FOURBAIT_ERASE_OP * i);
+		}
+	}
+	put32(at, sup);
+	put32(at + 4, ops);
 }
 
 uint32_t nor_sfdp_build(const struct nor_part *p, uint8_t *buf, uint32_t cap)
@@ -134,53 +214,24 @@ uint32_t nor_sfdp_build(const struct nor_part *p, uint8_t *buf, uint32_t cap)
 	bool big = p->size > 16u * 1024u * 1024u;
 	unsigned nbfpt = bfpt_dwords(p->sfdp_minor), nph = big ? 2 : 1;
 	uint32_t bfpt_ptr = 0x30, fourb_ptr = bfpt_ptr + nbfpt * 4u;
-	uint32_t len = fourb_ptr + (big ? 8u : 0u);
+	uint32_t len = fourb_ptr + (big ? 4u * FOURBAIT_DWORDS : 0u);
 	if (cap < len)
 		return 0;
 	memset(buf, 0xFF, len);
-	put32(buf, 0x50444653u);
-	buf[4] = p->sfdp_minor;
-	buf[5] = 1;
-	buf[6] = (uint8_t)(nph - 1u);
-	buf[7] = 0xFF;
-	uint8_t *ph = buf + 8;
-	ph[0] = 0x00;
-	ph[1] = p->sfdp_minor;
-	ph[2] = 1;
-	ph[3] = (uint8_t)nbfpt;
-	ph[4] = (uint8_t)bfpt_ptr;
-	ph[5] = (uint8_t)(bfpt_ptr >> 8);
-	ph[6] = (uint8_t)(bfpt_ptr >> 16);
-	ph[7] = 0xFF;
-	if (big) {
-		ph += 8;
-		ph[0] = 0x84;
-		ph[1] = 0;
-		ph[2] = 1;
-		ph[3] = 2;
-		ph[4] = (uint8_t)fourb_ptr;
-		ph[5] = (uint8_t)(fourb_ptr >> 8);
-		ph[6] = (uint8_t)(fourb_ptr >> 16);
-		ph[7] = 0xFF;
-	}
-	uint32_t dw[23];
+	put32(buf, SFDP_SIGNATURE);
+	buf[SFDP_HDR_MINOR] = p->sfdp_minor;
+	buf[SFDP_HDR_MAJOR] = SFDP_MAJOR;
+	buf[SFDP_HDR_NPH] = (uint8_t)(nph - 1u);
+	buf[SFDP_HDR_ACCESS] = 0xFF;
+	put_phdr(buf + SFDP_HDR_LEN, SFDP_ID_BFPT, p->sfdp_minor, (uint8_t)nbfpt, bfpt_ptr);
+	if (big)
+		put_phdr(buf + SFDP_HDR_LEN + SFDP_PH_LEN, SFDP_ID_4BAIT, 0, FOURBAIT_DWORDS,
+		         fourb_ptr);
+	uint32_t dw[BFPT_DW_REVF];
 	build_bfpt(p, dw, nbfpt);
 	for (unsigned i = 0; i < nbfpt; i++)
 		put32(buf + bfpt_ptr + 4u * i, dw[i]);
-	if (big) {
-		/* 4BAIT: 13, 0C, 6C, EC reads, 12 and 34/3E programs, erase types */
-		uint32_t sup = (1u << 0) | (1u << 1) | (1u << 4) | (1u << 5) | (1u << 6);
-		sup |= p->vendor == NOR_V_MACRONIX ? (1u << 8) : (1u << 7);
-		uint32_t ops = 0;
-		static const uint8_t map4[3] = {0x21, 0x5C, 0xDC};
-		for (unsigned i = 0; i < 3; i++) {
-			if (p->erase[i].log2) {
-				sup |= 1u << (9 + i);
-				ops |= (uint32_t)map4[i] << (8 * i);
-			}
-		}
-		put32(buf + fourb_ptr, sup);
-		put32(buf + fourb_ptr + 4, ops);
-	}
+	if (big)
+		put_4bait(p, buf + fourb_ptr);
 	return len;
 }

@@ -5,6 +5,11 @@
  * address on the wire is address / 2, data bytes alternate (even bytes
  * chip 0, odd bytes chip 1), status bytes come interleaved and the
  * auto-poll match is an AND over both chips.
+ *
+ * In virtual time every command costs its bus time: the clock cycles of
+ * each phase at its line width (instruction, address, alternate bytes,
+ * dummy cycles, data; both chips of a pair work in parallel) at the clock
+ * the QUADSPI prescaler really gives for the clock the firmware asked for.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -12,10 +17,16 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "sim/clock/vclock.h"
 #include "sim/port/simport_internal.h"
 #include "sim/nor/nor_dual.h"
 #include "sim/nor/nor_model.h"
 #include "hal/port.h"
+
+/* QUADSPI kernel clock of the boards (rcc_hclk3 at 200 MHz), the
+ * prescaler divides it by 1..256 (RM0433 QUADSPI_CR.PRESCALER). */
+#define QSPI_KERNEL_HZ 200000000u
+#define PS_PER_US      1000000u
 
 static struct {
 	struct nor_chip *chip[2];
@@ -23,6 +34,9 @@ static struct {
 	bool init, memmap;
 	bool off; /* no supply (power cut) */
 	struct port_qspi_cmd mm_cmd;
+	uint32_t clock_hz; /* bus clock the prescaler gives */
+	uint64_t owed_ps;  /* bus time not yet added to the clock */
+	uint64_t bus_ps;   /* all bus time so far (tests, benchmarks) */
 } qspi_bus;
 
 static char *state_path(const char *dir, unsigned i, char *buf, size_t cap)
@@ -99,7 +113,48 @@ int port_qspi_init(const struct port_qspi_config *cfg)
 		return QDFU_E_PARAM; /* firmware and wiring disagree */
 	qspi_bus.init = true;
 	qspi_bus.memmap = false;
+	/* the highest clock not above the wanted one */
+	uint32_t want = cfg->clock_hz ? cfg->clock_hz : QSPI_KERNEL_HZ;
+	uint32_t div = (QSPI_KERNEL_HZ + want - 1u) / want;
+	div = div < 1u ? 1u : div > 256u ? 256u : div;
+	qspi_bus.clock_hz = QSPI_KERNEL_HZ / div;
 	return QDFU_OK;
+}
+
+uint32_t simport_qspi_clock_hz(void)
+{
+	return qspi_bus.clock_hz;
+}
+
+uint64_t simport_qspi_bus_ns(void)
+{
+	return qspi_bus.bus_ps / 1000u;
+}
+
+static uint64_t phase_cycles(uint32_t bytes, uint8_t lines)
+{
+	return lines ? (uint64_t)bytes * 8u / lines : 0u;
+}
+
+/* Charge the bus time of c (data_len: bytes per chip) to virtual time. */
+static void charge(const struct port_qspi_cmd *c, uint32_t data_len)
+{
+	if (!qspi_bus.clock_hz)
+		return;
+	uint64_t cycles = phase_cycles(1, c->instruction_lines) +
+	                  phase_cycles(c->address_bytes, c->address_lines) +
+	                  phase_cycles(c->alt_bytes, c->alt_lines) + c->dummy_cycles +
+	                  phase_cycles(data_len, c->data_lines);
+	uint64_t ps = cycles * 1000000000000ull / qspi_bus.clock_hz;
+	qspi_bus.bus_ps += ps;
+	if (vclock_mode() != VCLOCK_VIRTUAL)
+		return; /* real time: the host's own speed */
+	qspi_bus.owed_ps += ps;
+	uint64_t us = qspi_bus.owed_ps / PS_PER_US;
+	if (us) {
+		qspi_bus.owed_ps -= us * PS_PER_US;
+		vclock_advance_us(us);
+	}
 }
 
 static bool lines_ok(uint8_t l)
@@ -128,6 +183,8 @@ static int xfer(const struct port_qspi_cmd *c, const uint8_t *tx, uint8_t *rx)
 	if (!cmd_valid(c))
 		return QDFU_E_PARAM;
 	qspi_bus.memmap = false; /* indirect access aborts memory-mapped mode */
+	/* the command is on the wire before the chip acts on it */
+	charge(c, qspi_bus.n == 2 ? c->data_len / 2u : c->data_len);
 	if (qspi_bus.n == 1) {
 		(void)nor_chip_command(qspi_bus.chip[0], c, tx, rx);
 		return QDFU_OK;

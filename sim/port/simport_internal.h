@@ -31,5 +31,9 @@ int simport_qspi_save(const char *state_dir);
 void simport_qspi_teardown(void);
 /* The chip model on bank i (0, or 1 in dual-flash mode); NULL if none. */
 struct nor_chip *simport_qspi_chip(unsigned i);
+/* The bus clock the firmware's wanted clock gives (prescaler of a 200 MHz
+ * kernel clock), and the bus time of every command so far. */
+uint32_t simport_qspi_clock_hz(void);
+uint64_t simport_qspi_bus_ns(void);
 
 #endif

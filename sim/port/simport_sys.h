@@ -13,6 +13,10 @@
 
 /* system.c: UID, button; clears reset / application-start records. */
 void simport_system_configure(const struct simport_config *cfg);
+/* A fault "recorded by the previous run": port_take_fault returns it once
+ * (the PC port itself never faults into a reset). */
+struct port_fault;
+void simport_set_fault(const struct port_fault *f);
 /* The USB side (usb_model.c, or dwc2/usb_dwc2_bridge.c): the run
  * configuration (host port speed, board, UID), at power-on. */
 void simport_usb_configure(const struct simport_config *cfg);

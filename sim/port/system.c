@@ -72,6 +72,24 @@ void simport_set_button(bool held)
 	g_sys.button = held;
 }
 
+/* The PC port never faults into a reset; a fault can be injected for
+ * tests of the bootloader's reporting (simport_set_fault). */
+static struct port_fault g_fault;
+
+void simport_set_fault(const struct port_fault *f)
+{
+	g_fault = *f;
+}
+
+bool port_take_fault(struct port_fault *f)
+{
+	if (!g_fault.exception)
+		return false;
+	*f = g_fault;
+	memset(&g_fault, 0, sizeof(g_fault));
+	return true;
+}
+
 bool port_button_pressed(void)
 {
 	return g_sys.button;

@@ -13,3 +13,12 @@ void port_wait_hint(void)
 		vclock_advance_us(50);
 	}
 }
+
+void port_wake_hint(uint32_t at_ms)
+{
+	/* a deadline like a model's: virtual time stops there */
+	uint64_t now_ms = vclock_now_us() / 1000u;
+	int32_t ahead = (int32_t)(at_ms - (uint32_t)now_ms);
+	if (ahead > 0)
+		vclock_note_wake((now_ms + (uint64_t)ahead) * 1000u);
+}

@@ -3,7 +3,8 @@
  * qdfu-sim: run a command with simulated qdfu boards plugged in.
  *
  *   qdfu-sim [--board NAME] [--flash CHIP[,CHIP]] [--state DIR] [--devices N]
- *            [--time real|virtual] [--enter dfu|auto] [--usb model|dwc2]
+ *            [--time real|virtual] [--timing typ|max] [--enter dfu|auto]
+ *            [--usb model|dwc2]
  *            [--host-speed high|full] [--log FILE] -- COMMAND [ARGS...]
  *   qdfu-sim --list-boards | --list-chips
  *
@@ -81,6 +82,8 @@ static void usage(FILE *f)
 	        "  --devices N           N boards at once (1-%d), each with its own serial\n"
 	        "  --time virtual|real   virtual (default): deterministic simulated time,\n"
 	        "                        client sleeps cost no real time; real: wall clock\n"
+	        "  --timing typ|max      chip program/erase times: datasheet typical\n"
+	        "                        (default) or datasheet maximum\n"
 	        "  --enter dfu|auto      dfu (default): boot as if the DFU button were held;\n"
 	        "                        auto: take the real boot decision\n"
 	        "  --usb model|dwc2      USB device controller: model (default of qdfu-sim):\n"
@@ -129,6 +132,7 @@ enum {
 	O_STATE,
 	O_DEVICES,
 	O_TIME,
+	O_TIMING,
 	O_ENTER,
 	O_USB,
 	O_HSPEED,
@@ -143,6 +147,7 @@ static const struct option sim_options[] = {
     {"state", required_argument, NULL, O_STATE},
     {"devices", required_argument, NULL, O_DEVICES},
     {"time", required_argument, NULL, O_TIME},
+    {"timing", required_argument, NULL, O_TIMING},
     {"enter", required_argument, NULL, O_ENTER},
     {"usb", required_argument, NULL, O_USB},
     {"host-speed", required_argument, NULL, O_HSPEED},
@@ -194,6 +199,11 @@ static int apply_option(int c, struct options *o, const char **board, const char
 		if ((v = pick("time", optarg, "virtual", "real")) < 0)
 			return 2;
 		o->time = v ? VCLOCK_REAL : VCLOCK_VIRTUAL;
+		return 0;
+	case O_TIMING: /* inherited by the device processes */
+		if ((v = pick("timing", optarg, "typ", "max")) < 0)
+			return 2;
+		vclock_set_timing(v ? VCLOCK_TIMING_MAX : VCLOCK_TIMING_TYP);
 		return 0;
 	case O_ENTER:
 		if ((v = pick("enter", optarg, "dfu", "auto")) < 0)

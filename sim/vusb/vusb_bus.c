@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include "sim/vusb/vusb_bus.h"
+#include "sim/vusb/vusb_bus_priv.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <linux/ioctl.h> /* before usbdevice_fs.h */
 #include <linux/usbdevice_fs.h>
 
+#include "sim/vusb/vusb_desc.h"
 #include "sim/vusb/vusb_log.h"
 
 #define SYSFS_HUB "/devices/pci0000:00/0000:00:14.0/usb1"
@@ -21,55 +23,12 @@
 /* Synchronous requests (enumeration, SET_INTERFACE, RESET) give up after
  * this much real time, like the kernel's USB_CTRL_GET_TIMEOUT. */
 #define SYNC_TIMEOUT_MS 5000
-#define MAX_CONFIG_LEN  4096u
-
-struct bus_dev;
-
-struct client {
-	struct vusb_bus *bus;
-	struct bus_dev *dev;
-	unsigned gen; /* device generation this fd was opened on */
-	GQueue reap;  /* struct urb*, completed */
-};
-
-struct urb {
-	UMockdevIoctlData *u;   /* struct usbdevfs_urb in the client */
-	UMockdevIoctlData *buf; /* its buffer: setup + data */
-	struct client *owner;
-};
-
-struct bus_dev {
-	struct vusb_bus *bus;
-	unsigned index;
-	struct vusb_link *link;
-	char path[16];    /* "1-1" */
-	char syspath[96]; /* /sys/devices/.../1-1 */
-	char devnode[32]; /* /dev/bus/usb/001/002 */
-	unsigned devnum;
-	unsigned gen; /* bumped at every publish and removal */
-	bool present;
-	bool high_speed; /* what the last bus reset enumerated at */
-	uint8_t ddesc[18];
-	uint8_t cdesc[MAX_CONFIG_LEN];
-	uint16_t cdesc_len;
-	char manufacturer[128], product[128], serial[128];
-	GQueue urbs; /* struct urb*, head possibly in flight */
-	bool head_active;
-};
+/* Rounds of 1 ms to let a closed file's release happen (vusb_bus_settle) */
+#define SETTLE_ROUNDS 50
 
 struct devnode_ref {
 	struct bus_dev *dev;
 	unsigned gen;
-};
-
-struct vusb_bus {
-	GRecMutex lock;
-	UMockdevTestbed *tb;
-	UMockdevIoctlBase *handler;
-	struct bus_dev *devs;
-	unsigned ndevs;
-	unsigned next_devnum;
-	GHashTable *nodes; /* devnode -> struct devnode_ref* */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -81,8 +40,8 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static void mk_setup(uint8_t s[8], uint8_t type, uint8_t req, uint16_t value, uint16_t index,
-                     uint16_t length)
+void vusb_mk_setup(uint8_t s[8], uint8_t type, uint8_t req, uint16_t value, uint16_t index,
+                   uint16_t length)
 {
 	s[0] = type;
 	s[1] = req;
@@ -115,15 +74,13 @@ static void log_ctrl(struct bus_dev *d, const uint8_t s[8], int st, int result)
 	         s[4] | (s[5] << 8), s[6] | (s[7] << 8), result_text(st, result, tmp, sizeof(tmp)));
 }
 
-/* A whole control transfer, waiting (in real time) while the device NAKs.
- * Only for the "kernel's own" requests; returns bytes or -errno. */
-static int control_sync(struct bus_dev *d, const uint8_t s[8], uint8_t *data)
+int vusb_dev_control(struct bus_dev *d, const uint8_t s[8], uint8_t *data, unsigned timeout_ms)
 {
 	int result = 0;
-	uint64_t deadline = mono_ms() + SYNC_TIMEOUT_MS;
+	uint64_t deadline = mono_ms() + timeout_ms;
 	int st = vusb_link_ctrl(d->link, s, data, NAK_BUDGET, &result);
 	while (st == VUSB_REP_PENDING) {
-		if (mono_ms() > deadline) {
+		if (timeout_ms && mono_ms() > deadline) {
 			vusb_link_cancel(d->link);
 			st = VUSB_REP_DONE;
 			result = -ETIMEDOUT;
@@ -135,8 +92,15 @@ static int control_sync(struct bus_dev *d, const uint8_t s[8], uint8_t *data)
 	if (st == VUSB_REP_NODEV)
 		return -ENODEV;
 	if (st != VUSB_REP_DONE)
-		return -EIO;
+		return -EPROTO;
 	return result;
+}
+
+/* The kernel's own requests (enumeration, reset): usb_control_msg with
+ * USB_CTRL_GET_TIMEOUT. Returns bytes or -errno. */
+static int control_sync(struct bus_dev *d, const uint8_t s[8], uint8_t *data)
+{
+	return vusb_dev_control(d, s, data, SYNC_TIMEOUT_MS);
 }
 
 static void string_desc(struct bus_dev *d, uint8_t index, uint16_t langid, char *out, size_t n)
@@ -145,7 +109,7 @@ static void string_desc(struct bus_dev *d, uint8_t index, uint16_t langid, char 
 	out[0] = 0;
 	if (!index)
 		return;
-	mk_setup(s, 0x80, 6, (uint16_t)(0x0300 | index), langid, sizeof(buf));
+	vusb_mk_setup(s, 0x80, 6, (uint16_t)(0x0300 | index), langid, sizeof(buf));
 	int r = control_sync(d, s, buf);
 	if (r < 2 || buf[1] != 3)
 		return;
@@ -177,48 +141,52 @@ static int enumerate(struct bus_dev *d, unsigned devnum)
 		return -ENODEV;
 	/* "new scheme": 64 bytes of device descriptor at address 0 to learn
 	 * bMaxPacketSize0, then reset again */
-	mk_setup(s, 0x80, 6, 0x0100, 0, 64);
+	vusb_mk_setup(s, 0x80, 6, 0x0100, 0, 64);
 	uint8_t first[64];
 	int r = control_sync(d, s, first);
 	if (r < 8)
 		return r < 0 ? r : -EPROTO;
 	if (bus_reset(d) < 0)
 		return -ENODEV;
-	mk_setup(s, 0x00, 5, (uint16_t)devnum, 0, 0);
+	vusb_mk_setup(s, 0x00, 5, (uint16_t)devnum, 0, 0);
 	if ((r = control_sync(d, s, NULL)) < 0)
 		return r;
-	mk_setup(s, 0x80, 6, 0x0100, 0, 18);
+	vusb_mk_setup(s, 0x80, 6, 0x0100, 0, 18);
 	if ((r = control_sync(d, s, d->ddesc)) != 18)
 		return r < 0 ? r : -EPROTO;
-	mk_setup(s, 0x80, 6, 0x0200, 0, 9);
+	vusb_mk_setup(s, 0x80, 6, 0x0200, 0, 9);
 	if ((r = control_sync(d, s, d->cdesc)) != 9)
 		return r < 0 ? r : -EPROTO;
 	uint16_t total = (uint16_t)(d->cdesc[2] | (d->cdesc[3] << 8));
-	if (total < 9 || total > MAX_CONFIG_LEN)
+	if (total < 9 || total > sizeof(d->cdesc))
 		return -EPROTO;
-	mk_setup(s, 0x80, 6, 0x0200, 0, total);
+	vusb_mk_setup(s, 0x80, 6, 0x0200, 0, total);
 	if ((r = control_sync(d, s, d->cdesc)) != total)
 		return r < 0 ? r : -EPROTO;
 	d->cdesc_len = total;
 	uint8_t langs[255];
 	uint16_t langid = 0x0409;
-	mk_setup(s, 0x80, 6, 0x0300, 0, sizeof(langs));
+	vusb_mk_setup(s, 0x80, 6, 0x0300, 0, sizeof(langs));
 	r = control_sync(d, s, langs);
 	if (r >= 4)
 		langid = (uint16_t)(langs[2] | (langs[3] << 8));
 	string_desc(d, d->ddesc[14], langid, d->manufacturer, sizeof(d->manufacturer));
 	string_desc(d, d->ddesc[15], langid, d->product, sizeof(d->product));
 	string_desc(d, d->ddesc[16], langid, d->serial, sizeof(d->serial));
-	mk_setup(s, 0x00, 9, d->cdesc[5], 0, 0);
+	if (vusb_desc_parse(d->cdesc, d->cdesc_len, &d->cfg) < 0)
+		return -EPROTO; /* usb_parse_configuration() refuses it */
+	vusb_mk_setup(s, 0x00, 9, d->cfg.value, 0, 0);
 	if ((r = control_sync(d, s, NULL)) < 0)
 		return r;
+	d->config_value = d->cfg.value;
 	return 0;
 }
 
+/* umockdev's record format wants upper case for device node contents */
 static void hex_append(GString *g, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		g_string_append_printf(g, "%02x", p[i]);
+		g_string_append_printf(g, "%02X", p[i]);
 }
 
 /* sysfs attribute values must not contain newlines or '\' (record format) */
@@ -237,8 +205,14 @@ static int publish(struct bus_dev *d)
 	unsigned bcd = dd[12] | (dd[13] << 8);
 	unsigned minor = (BUSNUM - 1) * 128 + d->devnum - 1;
 	GString *g = g_string_new(NULL);
-	g_string_append_printf(g, "P: %s/%s\nN: bus/usb/%03u/%03u\n", SYSFS_HUB, d->path, BUSNUM,
+	/* The node's contents are what read() returns on a usbfs node
+	 * (devio.c usbdev_read: device descriptor, then each configuration):
+	 * umockdev serves reads and seeks from that file. */
+	g_string_append_printf(g, "P: %s/%s\nN: bus/usb/%03u/%03u=", SYSFS_HUB, d->path, BUSNUM,
 	                       d->devnum);
+	hex_append(g, d->ddesc, sizeof(d->ddesc));
+	hex_append(g, d->cdesc, d->cdesc_len);
+	g_string_append_c(g, '\n');
 	g_string_append_printf(g,
 	                       "E: SUBSYSTEM=usb\nE: DEVTYPE=usb_device\nE: DRIVER=usb\n"
 	                       "E: BUSNUM=%03u\nE: DEVNUM=%03u\nE: DEVNAME=%s\n"
@@ -286,9 +260,21 @@ static int publish(struct bus_dev *d)
 	return 0;
 }
 
+static void forget_claims(struct bus_dev *d)
+{
+	for (unsigned i = 0; i < VUSB_MAX_IFNUM; i++) {
+		if (d->owner[i])
+			d->owner[i]->ifclaimed &= ~((uint64_t)1 << i);
+		d->owner[i] = NULL;
+	}
+	memset(d->cur_alt, 0, sizeof(d->cur_alt));
+	d->config_value = 0;
+}
+
 static void attach(struct bus_dev *d)
 {
 	unsigned devnum = d->bus->next_devnum++;
+	forget_claims(d);
 	int r = enumerate(d, devnum);
 	if (r < 0) {
 		vusb_log(d->path, "enumeration failed (%s)", strerror(-r));
@@ -315,14 +301,14 @@ static void attach(struct bus_dev *d)
 
 /* ------------------------------------------------------------ URBs */
 
-static void urb_free(struct urb *e)
+void vusb_urb_free(struct urb *e)
 {
 	g_object_unref(e->buf);
 	g_object_unref(e->u);
 	g_free(e);
 }
 
-static void urb_complete(struct urb *e, int result)
+void vusb_urb_complete(struct urb *e, int result)
 {
 	struct usbdevfs_urb *urb = (struct usbdevfs_urb *)e->u->data;
 	urb->status = result < 0 ? result : 0;
@@ -338,11 +324,11 @@ static void fail_all(struct bus_dev *d, int status)
 		vusb_link_cancel(d->link);
 	d->head_active = false;
 	while ((e = g_queue_pop_head(&d->urbs)))
-		urb_complete(e, status);
+		vusb_urb_complete(e, status);
 }
 
 /* Serve the device's URB queue in order until one stays in flight. */
-static void progress(struct bus_dev *d)
+void vusb_dev_progress(struct bus_dev *d)
 {
 	struct urb *e;
 	while ((e = g_queue_peek_head(&d->urbs))) {
@@ -363,7 +349,7 @@ static void progress(struct bus_dev *d)
 			result = -ESHUTDOWN;
 		else if (st != VUSB_REP_DONE)
 			result = -EPROTO;
-		urb_complete(e, result);
+		vusb_urb_complete(e, result);
 	}
 }
 
@@ -374,6 +360,7 @@ static void detach(struct bus_dev *d, const char *why)
 	d->present = false;
 	d->gen++;
 	fail_all(d, -ESHUTDOWN);
+	forget_claims(d); /* driver_disconnect() of every claimed interface */
 	umockdev_testbed_uevent(d->bus->tb, d->syspath, "remove");
 	umockdev_testbed_remove_device(d->bus->tb, d->syspath);
 	vusb_log(d->path, "%s", why);
@@ -386,6 +373,7 @@ static void client_free(gpointer p)
 	struct client *c = p;
 	struct vusb_bus *bus = c->bus;
 	g_rec_mutex_lock(&bus->lock);
+	vusb_usbfs_release(c);
 	struct bus_dev *d = c->dev;
 	if (d) {
 		/* drop this client's URBs that the device has not finished */
@@ -398,14 +386,14 @@ static void client_free(gpointer p)
 					d->head_active = false;
 				}
 				g_queue_delete_link(&d->urbs, l);
-				urb_free(e);
+				vusb_urb_free(e);
 			}
 			l = next;
 		}
 	}
 	struct urb *e;
 	while ((e = g_queue_pop_head(&c->reap)))
-		urb_free(e);
+		vusb_urb_free(e);
 	g_rec_mutex_unlock(&bus->lock);
 	g_free(c);
 }
@@ -417,6 +405,7 @@ static struct client *client_get(struct vusb_bus *bus, UMockdevIoctlClient *ioc)
 		return c;
 	c = g_new0(struct client, 1);
 	c->bus = bus;
+	c->allowed = 0xFFFFFFFFu; /* devio.c interface_allowed_mask: 32 bits */
 	struct devnode_ref *ref =
 	    g_hash_table_lookup(bus->nodes, umockdev_ioctl_client_get_devnode(ioc));
 	if (ref) {
@@ -427,253 +416,122 @@ static struct client *client_get(struct vusb_bus *bus, UMockdevIoctlClient *ioc)
 	return c;
 }
 
-static bool client_alive(const struct client *c)
+bool vusb_client_alive(const struct client *c)
 {
 	return c->dev && c->dev->present && c->dev->gen == c->gen;
 }
 
-/* ------------------------------------------------------ ioctls */
+/* ------------------------------------------- for the usbfs side */
 
-static void done(UMockdevIoctlClient *ioc, int err)
+void vusb_urb_queue(struct bus_dev *d, struct urb *e)
 {
-	umockdev_ioctl_client_complete(ioc, err ? -1 : 0, err);
+	g_queue_push_tail(&d->urbs, e);
+	vusb_dev_progress(d);
 }
 
-static void ioctl_submit(struct client *c, UMockdevIoctlClient *ioc, UMockdevIoctlData *arg)
+/* usb_kill_urb(): the URB ends with -ENOENT; false if it is not pending */
+bool vusb_urb_discard(struct bus_dev *d, const struct client *c, gulong client_addr)
 {
-	GError *err = NULL;
-	UMockdevIoctlData *u =
-	    umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_urb), &err);
-	if (!u) {
-		g_clear_error(&err);
-		done(ioc, EFAULT);
-		return;
-	}
-	struct usbdevfs_urb *urb = (struct usbdevfs_urb *)u->data;
-	if (urb->type != USBDEVFS_URB_TYPE_CONTROL || urb->buffer_length < 8 ||
-	    (urb->endpoint & 0x7F) != 0) {
-		/* DFU needs EP0 only: no other endpoint exists */
-		g_object_unref(u);
-		done(ioc, EINVAL);
-		return;
-	}
-	UMockdevIoctlData *b = umockdev_ioctl_data_resolve(
-	    u, G_STRUCT_OFFSET(struct usbdevfs_urb, buffer), (gsize)urb->buffer_length, &err);
-	if (!b) {
-		g_clear_error(&err);
-		g_object_unref(u);
-		done(ioc, EFAULT);
-		return;
-	}
-	const uint8_t *s = b->data;
-	unsigned wlength = s[6] | (s[7] << 8);
-	if (wlength + 8u > (unsigned)urb->buffer_length) {
-		g_object_unref(b);
-		g_object_unref(u);
-		done(ioc, EINVAL);
-		return;
-	}
-	struct urb *e = g_new0(struct urb, 1);
-	e->u = u;
-	e->buf = b;
-	e->owner = c;
-	g_queue_push_tail(&c->dev->urbs, e);
-	progress(c->dev);
-	done(ioc, 0);
-}
-
-static void ioctl_reap(struct client *c, UMockdevIoctlClient *ioc, UMockdevIoctlData *arg)
-{
-	if (client_alive(c))
-		progress(c->dev);
-	struct urb *e = g_queue_pop_head(&c->reap);
-	if (!e) {
-		bool waiting = false;
-		if (client_alive(c))
-			for (GList *l = c->dev->urbs.head; l; l = l->next)
-				waiting |= ((struct urb *)l->data)->owner == c;
-		if (!client_alive(c)) {
-			done(ioc, ENODEV);
-		} else {
-			done(ioc, EAGAIN);
-			/* The usbfs node is a plain file here, always "ready":
-			 * libusb spins poll + reap while the device NAKs. */
-			if (waiting) {
-				g_rec_mutex_unlock(&c->bus->lock);
-				g_usleep(500);
-				g_rec_mutex_lock(&c->bus->lock);
-			}
+	for (GList *l = d->urbs.head; l; l = l->next) {
+		struct urb *e = l->data;
+		if (e->owner != c || e->u->client_addr != client_addr)
+			continue;
+		if (l == d->urbs.head && d->head_active) {
+			vusb_link_cancel(d->link);
+			d->head_active = false;
 		}
-		return;
+		g_queue_delete_link(&d->urbs, l);
+		log_ctrl(d, e->buf->data, VUSB_REP_DONE, -ENOENT);
+		vusb_urb_complete(e, -ENOENT);
+		return true;
 	}
-	GError *err = NULL;
-	UMockdevIoctlData *p = umockdev_ioctl_data_resolve(arg, 0, sizeof(gpointer), &err);
-	if (!p) {
-		g_clear_error(&err);
-		g_queue_push_head(&c->reap, e);
-		done(ioc, EFAULT);
-		return;
-	}
-	umockdev_ioctl_data_set_ptr(p, 0, e->u); /* *arg = the client's urb */
-	done(ioc, 0);
-	g_object_unref(p);
-	urb_free(e);
+	return false;
 }
 
-static void ioctl_discard(struct client *c, UMockdevIoctlClient *ioc, UMockdevIoctlData *arg)
+void vusb_dev_drain(struct bus_dev *d)
 {
-	gulong addr = *(gulong *)arg->data;
-	struct bus_dev *d = c->dev;
-	if (d) {
-		for (GList *l = d->urbs.head; l; l = l->next) {
-			struct urb *e = l->data;
-			if (e->owner != c || e->u->client_addr != addr)
-				continue;
-			if (l == d->urbs.head && d->head_active) {
-				vusb_link_cancel(d->link);
-				d->head_active = false;
-			}
-			g_queue_delete_link(&d->urbs, l);
-			log_ctrl(d, e->buf->data, VUSB_REP_DONE, -ENOENT);
-			urb_complete(e, -ENOENT);
-			done(ioc, 0);
-			return;
-		}
-	}
-	done(ioc, EINVAL);
+	uint64_t deadline = mono_ms() + SYNC_TIMEOUT_MS;
+	while (d->urbs.length && mono_ms() < deadline)
+		vusb_dev_progress(d);
+	if (d->urbs.length)
+		fail_all(d, -ETIMEDOUT);
 }
 
 /* usb_reset_and_verify_device(): reset, same address, same configuration */
-static void ioctl_reset(struct client *c, UMockdevIoctlClient *ioc)
+int vusb_dev_reset(struct bus_dev *d)
 {
-	struct bus_dev *d = c->dev;
 	uint8_t s[8];
 	fail_all(d, -ENOENT);
-	if (bus_reset(d) < 0) {
-		done(ioc, ENODEV);
-		return;
-	}
-	mk_setup(s, 0x00, 5, (uint16_t)d->devnum, 0, 0);
+	if (bus_reset(d) < 0)
+		return -ENODEV;
+	vusb_mk_setup(s, 0x00, 5, (uint16_t)d->devnum, 0, 0);
 	int r = control_sync(d, s, NULL);
 	if (r >= 0) {
 		uint8_t dd[18];
-		mk_setup(s, 0x80, 6, 0x0100, 0, 18);
+		vusb_mk_setup(s, 0x80, 6, 0x0100, 0, 18);
 		r = control_sync(d, s, dd);
 	}
-	if (r >= 0) {
-		mk_setup(s, 0x00, 9, d->cdesc[5], 0, 0);
+	if (r >= 0 && d->config_value) {
+		vusb_mk_setup(s, 0x00, 9, d->config_value, 0, 0);
 		r = control_sync(d, s, NULL);
 	}
-	done(ioc, r < 0 ? ENODEV : 0);
+	memset(d->cur_alt, 0, sizeof(d->cur_alt));
+	return r < 0 ? -ENODEV : 0;
 }
 
-static void ioctl_sync_request(struct client *c, UMockdevIoctlClient *ioc, const uint8_t s[8])
+void vusb_dev_config_changed(struct bus_dev *d)
 {
-	/* EP0 serves one transfer at a time: finish queued URBs first */
-	uint64_t deadline = mono_ms() + SYNC_TIMEOUT_MS;
-	while (c->dev->urbs.length && mono_ms() < deadline)
-		progress(c->dev);
-	if (c->dev->urbs.length)
-		fail_all(c->dev, -ETIMEDOUT);
-	int r = control_sync(c->dev, s, NULL);
-	done(ioc, r < 0 ? (r == -EPIPE ? EPIPE : (r == -ENODEV ? ENODEV : EIO)) : 0);
+	char v[8] = "";
+	if (d->config_value)
+		snprintf(v, sizeof(v), "%u\n", (unsigned)d->config_value);
+	umockdev_testbed_set_attribute(d->bus->tb, d->syspath, "bConfigurationValue", v);
+}
+
+/* A process that closed its file is only seen gone once umockdev's worker
+ * thread has read the end of its socket: run what is pending on that
+ * thread's context (this handler's) for a while. Linux releases a file's
+ * claims inside close(); without this, the next process's claim could
+ * still find the old owner. */
+bool vusb_bus_settle(struct vusb_bus *bus, bool (*done)(const void *arg), const void *arg)
+{
+	GMainContext *ctx = g_main_context_get_thread_default();
+	for (unsigned round = 0; round < SETTLE_ROUNDS; round++) {
+		if (done(arg))
+			return true;
+		while (ctx && g_main_context_iteration(ctx, FALSE))
+			;
+		if (done(arg))
+			return true;
+		vusb_bus_sleep_unlocked(bus, 1000);
+	}
+	return done(arg);
+}
+
+void vusb_bus_sleep_unlocked(struct vusb_bus *bus, unsigned us)
+{
+	g_rec_mutex_unlock(&bus->lock);
+	g_usleep(us);
+	g_rec_mutex_lock(&bus->lock);
 }
 
 static gboolean handle_ioctl(UMockdevIoctlBase *h, UMockdevIoctlClient *ioc, gpointer ud)
 {
 	struct vusb_bus *bus = ud;
 	(void)h;
-	gulong req = umockdev_ioctl_client_get_request(ioc);
-	UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(ioc);
-	GError *err = NULL;
-
 	g_rec_mutex_lock(&bus->lock);
-	struct client *c = client_get(bus, ioc);
-	bool alive = client_alive(c);
-
-	switch (req) {
-	case USBDEVFS_REAPURB:
-	case USBDEVFS_REAPURBNDELAY:
-		ioctl_reap(c, ioc, arg);
-		break;
-	case USBDEVFS_DISCARDURB:
-		ioctl_discard(c, ioc, arg);
-		break;
-	default:
-		if (!alive) {
-			done(ioc, ENODEV);
-			break;
-		}
-		switch (req) {
-		case USBDEVFS_GET_CAPABILITIES: {
-			UMockdevIoctlData *d =
-			    umockdev_ioctl_data_resolve(arg, 0, sizeof(guint32), &err);
-			if (!d) {
-				g_clear_error(&err);
-				done(ioc, EFAULT);
-				break;
-			}
-			*(guint32 *)d->data =
-			    USBDEVFS_CAP_BULK_CONTINUATION | USBDEVFS_CAP_NO_PACKET_SIZE_LIM |
-			    USBDEVFS_CAP_REAP_AFTER_DISCONNECT | USBDEVFS_CAP_ZERO_PACKET;
-			done(ioc, 0);
-			g_object_unref(d);
-			break;
-		}
-		case USBDEVFS_CLAIMINTERFACE:
-		case USBDEVFS_RELEASEINTERFACE:
-		case USBDEVFS_DISCONNECT_CLAIM: /* no kernel driver to unbind */
-		case USBDEVFS_CLEAR_HALT:
-		case USBDEVFS_RESETEP:
-			done(ioc, 0);
-			break;
-		case USBDEVFS_GETDRIVER:
-		case USBDEVFS_IOCTL: /* (dis)connect a kernel driver: none bound */
-			done(ioc, ENODATA);
-			break;
-		case USBDEVFS_SUBMITURB:
-			ioctl_submit(c, ioc, arg);
-			break;
-		case USBDEVFS_RESET:
-			ioctl_reset(c, ioc);
-			break;
-		case USBDEVFS_SETINTERFACE: {
-			UMockdevIoctlData *d = umockdev_ioctl_data_resolve(
-			    arg, 0, sizeof(struct usbdevfs_setinterface), &err);
-			if (!d) {
-				g_clear_error(&err);
-				done(ioc, EFAULT);
-				break;
-			}
-			struct usbdevfs_setinterface *si = (void *)d->data;
-			uint8_t s[8];
-			mk_setup(s, 0x01, 11, (uint16_t)si->altsetting, (uint16_t)si->interface, 0);
-			g_object_unref(d);
-			ioctl_sync_request(c, ioc, s);
-			break;
-		}
-		case USBDEVFS_SETCONFIGURATION: {
-			UMockdevIoctlData *d =
-			    umockdev_ioctl_data_resolve(arg, 0, sizeof(int), &err);
-			if (!d) {
-				g_clear_error(&err);
-				done(ioc, EFAULT);
-				break;
-			}
-			uint8_t s[8];
-			mk_setup(s, 0x00, 9, (uint16_t) * (int *)d->data, 0, 0);
-			g_object_unref(d);
-			ioctl_sync_request(c, ioc, s);
-			break;
-		}
-		default:
-			fprintf(stderr, "qdfu-sim: unhandled usbdevfs ioctl 0x%lx\n", req);
-			done(ioc, ENOTTY);
-			break;
-		}
-	}
+	vusb_usbfs_ioctl(client_get(bus, ioc), ioc);
 	g_rec_mutex_unlock(&bus->lock);
 	return TRUE;
+}
+
+static gboolean handle_read(UMockdevIoctlBase *h, UMockdevIoctlClient *ioc, gpointer ud)
+{
+	struct vusb_bus *bus = ud;
+	(void)h;
+	g_rec_mutex_lock(&bus->lock);
+	bool answered = vusb_usbfs_read(client_get(bus, ioc), ioc);
+	g_rec_mutex_unlock(&bus->lock);
+	return answered;
 }
 
 /* ------------------------------------------------------------ API */
@@ -689,6 +547,7 @@ struct vusb_bus *vusb_bus_new(UMockdevTestbed *tb, struct vusb_link *links, unsi
 	bus->nodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	bus->handler = umockdev_ioctl_base_new();
 	g_signal_connect(bus->handler, "handle-ioctl", G_CALLBACK(handle_ioctl), bus);
+	g_signal_connect(bus->handler, "handle-read", G_CALLBACK(handle_read), bus);
 	for (unsigned i = 0; i < n; i++) {
 		struct bus_dev *d = &bus->devs[i];
 		d->bus = bus;
@@ -710,7 +569,7 @@ void vusb_bus_free(struct vusb_bus *bus)
 		struct bus_dev *d = &bus->devs[i];
 		struct urb *e;
 		while ((e = g_queue_pop_head(&d->urbs)))
-			urb_free(e);
+			vusb_urb_free(e);
 		d->head_active = false;
 	}
 	g_rec_mutex_unlock(&bus->lock);

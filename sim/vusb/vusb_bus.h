@@ -3,8 +3,8 @@
  * What the Linux kernel would do for our devices, on a umockdev testbed:
  * enumerate a device when it connects (reset, descriptors, address,
  * configuration), publish it in sysfs and /dev/bus/usb (uevent "add"),
- * serve the usbdevfs ioctls libusb issues on it, and remove it (uevent
- * "remove") when it disconnects. Bus 1, device i at port 1-(i+1).
+ * serve reads and usbdevfs ioctls on its node (vusb_usbfs.c), and remove it
+ * (uevent "remove") when it disconnects. Bus 1, device i at port 1-(i+1).
  *
  * URBs: each client (open fd) has its own reap queue (a killed client's
  * URBs are never reaped by the next process); each device has one queue of

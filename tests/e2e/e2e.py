@@ -126,7 +126,7 @@ def case_list(env):
     check(found, "dfu-util -l found no DFU device:\n" + out)
     alts = {int(a): (vid, pid, name, serial) for vid, pid, path, a, name, serial in found}
     check(alts[0][0:2] == ("0483", "df11"), "VID:PID %s:%s" % alts[0][0:2])
-    check(alts[0][2] == "@Internal Flash  /0x08000000/01*128Ka,15*128Kg",
+    check(alts[0][2] == "@Internal Flash  /0x08020000/15*128Kg/0x08000000/01*128Ka",
           "alt 0 name %r" % alts[0][2])
     check(re.fullmatch(r"[0-9A-F]{24}", alts[0][3]), "serial %r" % alts[0][3])
     for alt, (_, _, name, _) in alts.items():
@@ -144,6 +144,8 @@ def case_leave_roundtrip(env):
                       check_rc=0)
     check("Transitioning to dfuMANIFEST state" in out or "Submitting leave request" in out,
           "no leave in dfu-util's output:\n" + out[-2000:])
+    # a functional descriptor after each alt setting: dfu-util takes the first
+    check("Device returned transfer size 4096" in out, "dfu-util's transfer size:\n" + out[-2000:])
     check("start application at 0x%08x" % APP in env.log_text(),
           "the bootloader did not start the application after leave:\n" + env.log_text()[-2000:])
     mem = env.internal()
@@ -233,6 +235,41 @@ def case_fwupd_session(env):
     check(env.internal()[APP - IFLASH:APP - IFLASH + len(app)] == app, "fwupd image not stored")
 
 
+def busy_clients(env, timing):
+    """Every client's busy handling against real erases (sectors that hold
+    data) with the chip models at datasheet-typical or -maximum times
+    (docs/decisions/busy-reporting.md): dfu-util 0.11 (GETSTATUS loop with
+    sleeps), pydfu (two GETSTATUS, no sleep), fwupd (sleep loop, each
+    GETSTATUS under 1.5 s), dfu-util 0.7 (two GETSTATUS then ABORT)."""
+    extra = ("--timing", timing)
+    old = app_image(150000, seed=31)
+    write(env.path("old.bin"), old)
+    sessions = [
+        ("dfu-util", "dfu-util -a 0 -s 0x%08x -D %%s" % APP),
+        ("pydfu", "%s %s pydfu %%s 0x%08x" % (PY, os.path.join(HERE, "pyusb_client.py"), APP)),
+        ("fwupd", "%s %s fwupd %%s 0x%08x" % (PY, os.path.join(HERE, "pyusb_client.py"), APP)),
+        ("dfu-util 0.7", "%s %s dfuutil07 %%s 0x%08x" %
+         (PY, os.path.join(HERE, "pyusb_client.py"), APP)),
+    ]
+    for i, (who, cmd) in enumerate(sessions):
+        env.run(cmd % "old.bin", extra=extra, check_rc=0)  # sectors now hold data
+        new = app_image(150000, seed=40 + i)
+        write(env.path("new.bin"), new)
+        rc, out = env.run(cmd % "new.bin", extra=extra)
+        check(rc == 0, "%s at %s timing: exit %d:\n%s" % (who, timing, rc, out[-1500:]))
+        got = env.internal()[APP - IFLASH:APP - IFLASH + len(new)]
+        check(got == new, "%s at %s timing: image not stored" % (who, timing))
+        print("%s at %s timing: ok" % (who, timing))
+
+
+def case_busy_typ(env):
+    busy_clients(env, "typ")
+
+
+def case_busy_max(env):
+    busy_clients(env, "max")
+
+
 def case_cubeprog_session(env):
     app = app_image(40000, seed=9)
     write(env.path("app.bin"), app)
@@ -298,20 +335,26 @@ def qspi_roundtrip(env, board, size, offset, extra=(), dual=False, seed=11):
     env.run(["dfu-util", "-a", "1", "-s", "0x%08x:%d" % (addr, size), "-U", "up.bin"],
             board=board, extra=extra, check_rc=0)
     check(read(up) == data, "%s: uploaded data differs from what was written" % board)
+    check(qspi_chips(env, board, offset, size, dual) == data,
+          "%s: the raw chip contents (qspi0.bin%s) do not hold the data" %
+          (board, " / qspi1.bin: even / odd bytes" if dual else ""))
+
+
+def qspi_chips(env, board, offset, size, dual):
+    """size bytes at QSPI + offset as the chips hold them (--state files):
+    in dual-flash mode even bytes in chip 0, odd bytes in chip 1."""
     q0 = read(os.path.join(env.state, "qspi0.bin"))
-    if dual:
-        q1 = read(os.path.join(env.state, "qspi1.bin"))
-        inter = bytearray(size + 2)
-        lo = offset & ~1
-        n = (size + (offset - lo) + 1) // 2
-        inter[0:2 * n:2] = q0[lo // 2:lo // 2 + n]
-        inter[1:2 * n:2] = q1[lo // 2:lo // 2 + n]
-        got = bytes(inter[offset - lo:offset - lo + size])
-        check(got == data, "%s: qspi0.bin / qspi1.bin do not hold the even / odd bytes" % board)
-    else:
+    if not dual:
         check(not os.path.exists(os.path.join(env.state, "qspi1.bin")),
               "%s: qspi1.bin exists on a single-flash board" % board)
-        check(q0[offset:offset + size] == data, "%s: qspi0.bin does not hold the data" % board)
+        return q0[offset:offset + size]
+    q1 = read(os.path.join(env.state, "qspi1.bin"))
+    inter = bytearray(size + 2)
+    lo = offset & ~1
+    n = (size + (offset - lo) + 1) // 2
+    inter[0:2 * n:2] = q0[lo // 2:lo // 2 + n]
+    inter[1:2 * n:2] = q1[lo // 2:lo // 2 + n]
+    return bytes(inter[offset - lo:offset - lo + size])
 
 
 def make_qspi_case(board):
@@ -335,6 +378,12 @@ def case_qspi_big_dual(env):
     # two MX25L51245G: 128 MiB in all, written above 32 MiB (16 MiB per chip)
     qspi_roundtrip(env, "stm32h750b-dk", 512 * 1024 + 3, 40 * 1024 * 1024 + 0x1001,
                    extra=("--flash", "MX25L51245G"), dual=True)
+
+
+def case_qspi_no_sfdp(env):
+    # the GIGA R1's JEDEC ID (1F 89 01) on a chip without SFDP (AT25QF128A,
+    # as third-party tables list it): the driver's JEDEC-ID table path
+    qspi_roundtrip(env, "giga-r1", 256 * 1024 + 5, 0x20003, extra=("--flash", "AT25QF128A"))
 
 
 def case_examples_boot(env):
@@ -451,6 +500,74 @@ def make_dwc2_case(board):
     return case
 
 
+def ihex(data, base):
+    """Intel HEX: extended linear address records and 16-byte data records."""
+    def rec(kind, addr, payload):
+        body = bytes([len(payload), addr >> 8, addr & 0xFF, kind]) + payload
+        return ":%s%02X\n" % (body.hex().upper(), -sum(body) & 0xFF)
+    out, upper = [], None
+    for off in range(0, len(data), 16):
+        a = base + off
+        if a >> 16 != upper:
+            upper = a >> 16
+            out.append(rec(4, 0, struct.pack(">H", upper)))
+        out.append(rec(0, a & 0xFFFF, data[off:off + 16]))
+    out.append(rec(1, 0, b""))
+    return "".join(out).encode()
+
+
+def guide_commands(board):
+    """The qdfu and dfu-util lines of docs/boards/<board>.md, section
+    "## Updating", first code block, comments removed."""
+    root = os.path.dirname(os.path.dirname(HERE))
+    with open(os.path.join(root, "docs", "boards", board + ".md")) as f:
+        text = f.read()
+    check("## Updating" in text, "%s: the guide has no '## Updating' section" % board)
+    block = text.split("## Updating", 1)[1].split("```")[1]
+    lines = [ln.split("#")[0].split() for ln in block.splitlines()]
+    return [ln for ln in lines if ln and ln[0] in ("qdfu", "dfu-util")]
+
+
+def make_guide_case(board):
+    """A board guide's update commands, as written, against qdfu-sim: each
+    one writes the application where the guide says and starts it; on an
+    STM32H750 board what the guide says is refused (internal flash after the
+    bootloader's only sector) is refused, and nothing is written."""
+    def case(env):
+        cmds = guide_commands(board)
+        check(cmds, "%s: no qdfu or dfu-util command in the guide's Updating section" % board)
+        addrs = re.findall(r"-s (0x[0-9a-fA-F]+)", " ".join(" ".join(c) for c in cmds))
+        check(addrs, "%s: no dfu-util -s ADDRESS in the guide" % board)
+        base = int(addrs[0], 16)
+        app = app_image(150 * 1024 + 7, vtor=base, seed=31)
+        write(env.path("app-qspi.bin"), app)
+        write(env.path("app-qspi.hex"), ihex(app, base))
+        qdfu = os.path.join(os.path.dirname(env.sim), "qdfu")
+        for cmd in cmds:
+            argv = [qdfu if a == "qdfu" else a for a in cmd]
+            env.run(argv, board=board, extra=("--time", "virtual"), check_rc=0)
+            check("start application at 0x%08x" % base in env.log_text(),
+                  "%s: '%s' did not start the application at 0x%08x:\n%s" %
+                  (board, " ".join(cmd), base, env.log_text()[-800:]))
+        check(base >= QSPI and qspi_chips(env, board, base - QSPI, len(app),
+                                          board in DUAL_FLASH_BOARDS) == app,
+              "%s: the QSPI flash does not hold the application" % board)
+        if board not in SMALL_INTERNAL_BOARDS:
+            return
+        write(env.path("app-internal.bin"), app_image(20000, vtor=APP, seed=32))
+        before = env.internal()
+        rc, out = env.run(["dfu-util", "-a", "0", "-s", "0x%08x:leave" % APP, "-D",
+                           "app-internal.bin"], board=board)
+        check(rc != 0 and "is not writeable" in out,
+              "%s: a dfu-util write to 0x%08x was not refused:\n%s" % (board, APP, out[-800:]))
+        rc, out = env.run([qdfu, "flash", "app-internal.bin@0x%08x" % APP], board=board)
+        check(rc != 0 and "nothing was erased or written" in out,
+              "%s: qdfu flash of an image at 0x%08x was not refused:\n%s" %
+              (board, APP, out[-800:]))
+        check(env.internal() == before, "%s: the internal flash changed" % board)
+    return case
+
+
 CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
 # boards wired with two chips on one QUADSPI (from their schematics)
 DUAL_FLASH_BOARDS = {"stm32h745i-disco", "stm32h747i-disco", "stm32h750b-dk"}
@@ -463,6 +580,8 @@ def case_for(name):
         return make_qspi_case(name.split(":", 1)[1])
     if name.startswith("dwc2:"):
         return make_dwc2_case(name.split(":", 1)[1])
+    if name.startswith("guide:"):
+        return make_guide_case(name.split(":", 1)[1])
     raise SystemExit("unknown case " + name)
 
 
@@ -470,7 +589,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sim", required=True)
     ap.add_argument("--work", required=True)
-    ap.add_argument("case", help="|".join(sorted(CASES)) + "|qspi_board:BOARD|dwc2:BOARD")
+    ap.add_argument("case", help="|".join(sorted(CASES)) + "|qspi_board:BOARD|dwc2:BOARD|guide:BOARD")
     a = ap.parse_args()
     env = Env(os.path.abspath(a.sim), os.path.abspath(a.work))
     try:

@@ -8,6 +8,10 @@
   fwupd FILE ADDR  fwupd's dfu plugin: erase all pages first, address once,
                    block numbers increment, sleep bwPollTimeout, verify by
                    UPLOAD after ABORT with no GETSTATUS, attach = DNLOAD(2, empty)
+  dfuutil07 FILE ADDR  dfu-util 0.7's dfuse.c: after a command exactly two
+                   GETSTATUS with a sleep of bwPollTimeout between (only
+                   bStatus checked), then ABORT and GETSTATUS == dfuIDLE;
+                   data chunks: GETSTATUS + sleep until dfuDNLOAD-IDLE
   die FILE ADDR    erases and writes a few blocks, then the process is killed
   speed - -        prints libusb's speed and what the device answers to
                    DEVICE_QUALIFIER and OTHER_SPEED_CONFIGURATION (USB 2.0
@@ -44,9 +48,32 @@ def xfer_size(dev):
     sys.exit("no DFU functional descriptor of 9 bytes in the interfaces' extra data")
 
 
+def vclock_us():
+    """The simulator's virtual clock (qdfu-sim --time virtual), or None."""
+    path = os.environ.get("QDFU_VTIME_FILE")
+    if not path:
+        return None
+    with open(path, "rb") as f:
+        return struct.unpack("<Q", f.read(8))[0]
+
+
+LONGEST_GETSTATUS = [0]  # device time of the longest GETSTATUS, us
+
+
 def getstatus(dev):
+    t0 = vclock_us()
     s = dev.ctrl_transfer(0xA1, GETSTATUS, 0, 0, 6, 20000)
+    if t0 is not None:
+        LONGEST_GETSTATUS[0] = max(LONGEST_GETSTATUS[0], vclock_us() - t0)
     return s[0], s[1] | s[2] << 8 | s[3] << 16, s[4]
+
+
+def check_hold(limit_ms, who):
+    """fwupd times each GETSTATUS out after 1.5 s (fu-dfu-device.c)."""
+    held = LONGEST_GETSTATUS[0] / 1000.0
+    print("%s: longest GETSTATUS %.1f ms" % (who, held))
+    if held > limit_ms:
+        sys.exit("%s: a GETSTATUS was held %.1f ms (limit %d)" % (who, held, limit_ms))
 
 
 def dnload(dev, block, data):
@@ -138,6 +165,7 @@ def fwupd(path, addr):
     except usb.core.USBError:
         pass  # a device that already left is fine
     usb.util.dispose_resources(dev)
+    check_hold(1500, "fwupd")
 
 
 def cubeprog(path, addr):
@@ -183,6 +211,47 @@ def cubeprog(path, addr):
     usb.util.dispose_resources(dev)
 
 
+def command_dfuutil07(dev, payload):
+    dnload(dev, 0, payload)
+    st, poll, state = getstatus(dev)
+    if state != ST_DNBUSY:
+        sys.exit("dfu-util 0.7: Wrong state after command download (%d)" % state)
+    time.sleep(poll / 1000.0)
+    st, poll, state = getstatus(dev)
+    if st != 0:
+        sys.exit("dfu-util 0.7: Command not correctly executed (status %d)" % st)
+    time.sleep(poll / 1000.0)
+    dev.ctrl_transfer(0x21, ABORT, 0, 0, None, 5000)
+    st, poll, state = getstatus(dev)
+    if state != ST_IDLE:
+        sys.exit("dfu-util 0.7: Failed to enter idle state on abort (%d)" % state)
+    time.sleep(poll / 1000.0)
+
+
+def dfuutil07(path, addr):
+    dev = find()
+    usb.util.claim_interface(dev, 0)
+    dev.set_interface_altsetting(0, 0 if addr < 0x90000000 else 1)
+    size = xfer_size(dev)
+    data = open(path, "rb").read()
+    page = PAGE if addr < 0x90000000 else 64 * 1024
+    for p in range(addr & ~(page - 1), addr + len(data), page):
+        command_dfuutil07(dev, struct.pack("<BI", 0x41, p))
+    for off in range(0, len(data), size):
+        command_dfuutil07(dev, struct.pack("<BI", 0x21, addr + off))
+        dnload(dev, 2, data[off:off + size])
+        while True:
+            st, poll, state = getstatus(dev)
+            time.sleep(poll / 1000.0)
+            if state in (ST_DNLOAD_IDLE, ST_ERROR, ST_MANIFEST):
+                break
+        if st != 0:
+            sys.exit("dfu-util 0.7: write failed at 0x%08x (status %d)" % (addr + off, st))
+    dev.ctrl_transfer(0x21, ABORT, 0, 0, None, 5000)
+    usb.util.dispose_resources(dev)
+    check_hold(5000, "dfu-util 0.7")
+
+
 def die(path, addr):
     dev = find()
     usb.util.claim_interface(dev, 0)
@@ -223,4 +292,4 @@ def speed(path, addr):
 if __name__ == "__main__":
     mode, path, addr = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
     {"pydfu": pydfu, "fwupd": fwupd, "cubeprog": cubeprog, "die": die,
-     "speed": speed}[mode](path, addr)
+     "speed": speed, "dfuutil07": dfuutil07}[mode](path, addr)

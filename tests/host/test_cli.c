@@ -90,6 +90,37 @@ static const struct row rows[] = {
     {{"flash", "%D/bad.hex", NODEV}, 3, NULL, "checksum"},
     {{"list", NODEV}, 0, "no DFU device found", NULL},
     {{"list", "--json", NODEV}, 0, "\"devices\":[]", NULL},
+    /* getopt_long: combined short options, options anywhere, "--" */
+    {{"-qv", "list", NODEV}, 0, NULL, NULL},
+    {{"list", "-qv", NODEV}, 0, NULL, NULL},
+    {{"list", "-qx", NODEV}, 2, NULL, "unknown option -x"},
+    {{"info", "--", "%D/app.hex"}, 0, "Intel HEX", NULL},
+    {{"list", "--no-skip", NODEV}, 2, NULL, "--no-skip does not apply to 'list'"},
+    {{"--version"}, 0, "(git ", NULL},
+    /* qdfu help CMD lists every option of CMD */
+    {{"help", "flash"}, 0, "--no-skip", NULL},
+    {{"help", "flash"}, 0, "--json-progress", NULL},
+    {{"help", "flash"}, 0, "--wait", NULL},
+    {{"help", "read"}, 0, "--output", NULL},
+    {{"help", "pack"}, 0, "--layout", NULL},
+    /* --wait [SECONDS]: "--wait 1" takes the 1 (else it would be a file) */
+    {{"flash", "%D/app.hex", NODEV, "--wait", "1"}, 5, NULL, "no DFU device found"},
+    {{"list", "--wait=soon", NODEV}, 2, NULL, "bad --wait"},
+    /* addresses: 0x, or a clear error when one looks hexadecimal */
+    {{"read", "90000000", "16", "-o", "%D/r.bin"}, 2, NULL, "looks hexadecimal"},
+    {{"read", "90000000", "16", "-o", "%D/r.bin"}, 2, NULL, "write 0x90000000"},
+    {{"erase", "08020000", "16"}, 2, NULL, "looks hexadecimal"},
+    {{"info", "%D/app.bin@90000000"}, 2, NULL, "no 0x prefix"},
+    {{"info", "%D/app.bin@0x90000000", "--json"}, 0, "\"start\":\"0x90000000\"", NULL},
+    {{"read", "0x08000000", "16", "-o", "%D/r.bin", NODEV}, 5, NULL, NULL},
+    /* JSON: one schema, errors included */
+    {{"flash", "--json", "%D/app.hex", NODEV},
+     5,
+     "\"error\":{\"code\":\"nodev\",\"message\":\"no DFU device found",
+     NULL},
+    {{"info", "--json", "%D/app.hex"}, 0, "{\"version\":1,\"event\":\"result\"", NULL},
+    {{"info", "--json", "%D/app.hex"}, 0, "\"ok\":true,\"exit\":0,\"error\":null", NULL},
+    {{"bogus", "--json"}, 2, "\"code\":\"usage\"", NULL},
 };
 
 static void write_image(const char *name, uint32_t addr, size_t len, uint8_t seed, int srec)
@@ -299,13 +330,69 @@ static void test_man_page_covers_help(void **state)
 	free(man);
 }
 
+/* The progress line never reaches the terminal's last column (no wrap),
+ * whatever the width, and keeps the most useful fields longest. */
+static void test_progress_fits(void **state)
+{
+	struct cli c = {0};
+	struct cli_progress p = {0};
+	char line[512];
+	(void)state;
+
+	p.c = &c;
+	snprintf(p.label, sizeof(p.label), "003A002055464451A702E6B4");
+	snprintf(p.phase, sizeof(p.phase), "write");
+	p.total = 64u << 20;
+	p.done = 17u << 20;
+	p.phase_start_ms = 1000;
+	for (unsigned cols = 20; cols <= 200; cols++) {
+		cli_progress_line(&p, 9000, cols, line, sizeof(line));
+		if (strlen(line) > cols - 1)
+			fail_msg("%u columns: %zu characters: %s", cols, strlen(line), line);
+		assert_non_null(strstr(line, "26%"));
+		if (cols >= 60) {
+			assert_non_null(strstr(line, "17.0/64.0 MiB")); /* bytes */
+			assert_non_null(strstr(line, "MiB/s"));         /* rate */
+			assert_non_null(strstr(line, "0:08 ETA 0:22")); /* elapsed, ETA */
+		}
+		if (cols >= 100)
+			assert_non_null(strstr(line, "[###"));
+	}
+}
+
+static void json_of(const char *in, char *out, size_t len)
+{
+	FILE *f = fmemopen(out, len, "w");
+	cli_json_str(f, in);
+	fclose(f);
+}
+
+/* Strings are UTF-8 in, UTF-8 out; bytes that are not UTF-8 become U+FFFD. */
+static void test_json_strings(void **state)
+{
+	char out[128];
+	(void)state;
+
+	json_of("blink-\xc3\xb6.hex", out, sizeof(out)); /* o-umlaut */
+	assert_string_equal(out, "\"blink-\xc3\xb6.hex\"");
+	json_of("\xe2\x82\xac \xf0\x9f\x98\x80", out, sizeof(out)); /* euro, emoji */
+	assert_string_equal(out, "\"\xe2\x82\xac \xf0\x9f\x98\x80\"");
+	json_of("latin1-\xf6", out, sizeof(out));
+	assert_string_equal(out, "\"latin1-\\ufffd\"");
+	json_of("\xc0\xaf", out, sizeof(out)); /* overlong '/' */
+	assert_string_equal(out, "\"\\ufffd\\ufffd\"");
+	json_of("\xed\xa0\x80", out, sizeof(out)); /* a surrogate */
+	assert_string_equal(out, "\"\\ufffd\\ufffd\\ufffd\"");
+	json_of("a\"b\\c\n\x01", out, sizeof(out));
+	assert_string_equal(out, "\"a\\\"b\\\\c\\n\\u0001\"");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_table),
-	    cmocka_unit_test(test_pack_output_is_dfuse),
-	    cmocka_unit_test(test_exit_code_map),
-	    cmocka_unit_test(test_man_page_covers_help),
+	    cmocka_unit_test(test_table),         cmocka_unit_test(test_pack_output_is_dfuse),
+	    cmocka_unit_test(test_exit_code_map), cmocka_unit_test(test_man_page_covers_help),
+	    cmocka_unit_test(test_progress_fits), cmocka_unit_test(test_json_strings),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,6 +7,7 @@
  * The caller (boot/boot.c) has already checked the vector table.
  */
 #include "common/compiler.h"
+#include "cpu.h"
 #include "h7.h"
 #include "h7_sys.h"
 #include "mmio.h"
@@ -15,21 +16,12 @@
 #include "regs_quadspi.h"
 #include "regs_scb.h"
 
-#define QSPI_WINDOW_LOG2 28u /* 256 MiB at 0x90000000 */
-
 /* what applications write (include/qdfu_app.h) is what we read */
 QDFU_STATIC_ASSERT(QDFU_ENTER_DFU == PORT_NOINIT_ENTER_DFU, "request value");
 
-static void irq_off(void)
-{
-#ifndef QDFU_HOST_MMIO
-	__asm volatile("cpsid i" ::: "memory");
-#endif
-}
-
 void h7_quiesce_for_app(void)
 {
-	irq_off();
+	h7_irq_disable();
 	port_usb_connect(false);
 	struct systick_regs *st = (struct systick_regs *)MMIO_BASE(SYSTICK_BASE);
 	mmio_write(&st->CSR, 0);
@@ -42,29 +34,6 @@ void h7_quiesce_for_app(void)
 	 * application's SystemInit enables them after invalidating). */
 	struct scb_regs *scb = (struct scb_regs *)MMIO_BASE(SCB_BASE);
 	mmio_clear(&scb->CCR, SCB_CCR_DC | SCB_CCR_IC);
-	h7_dsb();
-	h7_isb();
-}
-
-/* Trap 3 of the facts: speculative reads into the QSPI window beyond the
- * flash can lock the bus. Region 0: the whole 256 MiB window, no access,
- * never executed; region 1 (higher priority): the flash itself, normal
- * memory, cacheable, executable, read-only. */
-static void mpu_for_xip(uint32_t size_log2)
-{
-	struct mpu_regs *mpu = (struct mpu_regs *)MMIO_BASE(MPU_BASE);
-	mmio_write(&mpu->CTRL, 0);
-	mmio_write(&mpu->RNR, 0);
-	mmio_write(&mpu->RBAR, QSPI_MEM_BASE);
-	mmio_write(&mpu->RASR, MPU_RASR_XN | /* AP = 0: no access */
-	                           ((QSPI_WINDOW_LOG2 - 1u) << MPU_RASR_SIZE_Pos) |
-	                           MPU_RASR_ENABLE);
-	mmio_write(&mpu->RNR, 1);
-	mmio_write(&mpu->RBAR, QSPI_MEM_BASE);
-	mmio_write(&mpu->RASR, (6u << MPU_RASR_AP_Pos) /* RO */ | (1u << MPU_RASR_TEX_Pos) |
-	                           MPU_RASR_C | MPU_RASR_B |
-	                           ((size_log2 - 1u) << MPU_RASR_SIZE_Pos) | MPU_RASR_ENABLE);
-	mmio_write(&mpu->CTRL, MPU_CTRL_ENABLE | MPU_CTRL_PRIVDEFENA);
 	h7_dsb();
 	h7_isb();
 }
@@ -94,6 +63,31 @@ static void qspi_xip(uint32_t *size_log2)
 	(void)port_qspi_memmap(&c);
 }
 
+/*
+ * Leave the application the state a reset leaves (ARMv7-M B1.5.5), as far
+ * as interrupts go. A tick that arrived after cpsid i stays pending although
+ * SYST_CSR is 0 (only ICSR.PENDSTCLR clears it), and would run the
+ * application's SysTick_Handler before its start-up code; the same for
+ * PendSV. The NVIC pending bits are cleared again here, after USB was
+ * detached. Then PRIMASK = 0 (at the branch, below), FAULTMASK = 0 and
+ * BASEPRI = 0: ST's HAL and the CMSIS start-up files never clear PRIMASK
+ * (ST's DFU_Standalone example for the STM32H747I-DISCO jumps without ever
+ * masking), so an application started with PRIMASK = 1 never takes SysTick
+ * and hangs in HAL_Delay (issue 11 item 1; facts "Jumping", step 6).
+ */
+static void leave_reset_state(void)
+{
+	struct scb_regs *scb = (struct scb_regs *)MMIO_BASE(SCB_BASE);
+	struct nvic_regs *nvic = (struct nvic_regs *)MMIO_BASE(NVIC_BASE);
+	mmio_write(&scb->ICSR, SCB_ICSR_PENDSTCLR | SCB_ICSR_PENDSVCLR);
+	for (unsigned i = 0; i < (H7_IRQ_COUNT + 31u) / 32u; i++)
+		mmio_write(&nvic->ICPR[i], 0xFFFFFFFFu);
+	h7_basepri(0);
+	h7_fault_enable();
+	h7_dsb();
+	h7_isb();
+}
+
 void port_start_app(uint32_t vtor)
 {
 	uint32_t size_log2 = 0;
@@ -102,21 +96,27 @@ void port_start_app(uint32_t vtor)
 		qspi_xip(&size_log2);
 	h7_quiesce_for_app();
 	if (xip && size_log2 >= 5u && size_log2 <= QSPI_WINDOW_LOG2)
-		mpu_for_xip(size_log2);
+		h7_mpu_open_qspi_flash(size_log2);
+	else if (!xip)
+		h7_mpu_off(); /* the guard of the QSPI window was ours: reset state */
 	struct scb_regs *scb = (struct scb_regs *)MMIO_BASE(SCB_BASE);
 	mmio_write(&scb->VTOR, vtor);
-	h7_dsb();
-	h7_isb();
+	leave_reset_state();
 #ifndef QDFU_HOST_MMIO
 	const volatile uint32_t *vt = (const volatile uint32_t *)vtor;
 	uint32_t sp = vt[0], pc = vt[1];
+	/* nothing can be pending or enabled now: unmasking takes nothing */
 	__asm volatile("msr msp, %0\n"
 	               "msr control, %1\n"
 	               "isb\n"
+	               "cpsie i\n"
 	               "bx %2\n" ::"r"(sp),
 	               "r"(0u), "r"(pc)
 	               : "memory");
 	for (;;) {
 	}
+#else
+	h7_irq_enable();
+	mmio_cpu_branch(vtor);
 #endif
 }

@@ -14,16 +14,15 @@
 #include "h7_sys.h"
 #include "mmio.h"
 #include "regs_crs.h"
+#include "regs_pwr.h"
 #include "regs_rcc.h"
 
 /* FLASH_ACR: the only FLASH register this file needs (the FLASH driver and
  * its register file belong to part 2). LATENCY[3:0], WRHIGHFREQ[5:4]. */
 #define FLASH_ACR_ADDR           0x52002000u
 #define FLASH_ACR_LATENCY_Msk    (0xFu << 0)
+#define FLASH_ACR_WRHIGHFREQ_Pos 4
 #define FLASH_ACR_WRHIGHFREQ_Msk (3u << 4)
-/* 200 MHz AXI clock at VOS1: 4 wait states, WRHIGHFREQ = 2 (safe value of
- * the facts; RM0399 allows 2 WS up to 210 MHz). */
-#define FLASH_ACR_200MHZ (4u | (2u << 4))
 
 #define HSI_HZ        64000000u
 #define PLL1_REF_DIV  4u  /* 16 MHz reference */
@@ -57,6 +56,59 @@ uint32_t h7_qspi_kernel_hz(void)
 	return hclk_hz;
 }
 
+/*
+ * Flash read latency and programming delay for an AXI clock, per the RM
+ * table "FLASH recommended number of wait states and programming delay"
+ * (RM0399 / RM0433, embedded flash; facts "Traps found by review" and
+ * issue 11 item 6): per VOS, the highest ACLK each row allows. Cross-checked
+ * with ST's code: the latency thresholds of LL_SetFlashLatency
+ * (stm32h7xx_ll_utils.c, DEV_ID 0x450: VOS2 55/110/165/220 MHz, VOS3
+ * 45/90/135/180/225 MHz) and the WRHIGHFREQ bands of
+ * stm32h7xx_hal_flash_ex.h (FLASH_PROGRAMMING_DELAY_0 <= 70 MHz, _1 70-185,
+ * _2 185-225). The VOS1 rows above 185 MHz are as recalled from the RM,
+ * not re-read (LL allows 2 WS up to 240 MHz; the rows here are stricter).
+ */
+static const struct flash_row {
+	uint8_t ws, wrhighfreq;
+	uint16_t max_mhz[3]; /* VOS1, VOS2, VOS3 */
+} flash_rows[] = {
+    {0, 0, {70, 55, 45}},    {1, 1, {140, 110, 90}},  {2, 1, {185, 165, 135}},
+    {2, 2, {210, 165, 135}}, {3, 2, {225, 225, 180}}, {4, 2, {225, 225, 225}},
+};
+
+/* The VOS in force (1..3); 3, the strictest, until VOSRDY. */
+static unsigned vos_now(void)
+{
+	struct pwr_regs *pwr = (struct pwr_regs *)MMIO_BASE(PWR_BASE);
+	uint32_t d3cr = mmio_read(&pwr->D3CR);
+	uint32_t v = (d3cr & PWR_D3CR_VOS_Msk) >> 14;
+	if (!(d3cr & PWR_D3CR_VOSRDY))
+		return 3u;
+	return v == 3u ? 1u : v == 2u ? 2u : 3u;
+}
+
+/* The ACR value for aclk_hz at the present VOS: 7 WS and WRHIGHFREQ 3
+ * (the reset values) above the table. */
+uint32_t h7_flash_acr_for(uint32_t aclk_hz, unsigned vos)
+{
+	for (unsigned i = 0; i < sizeof(flash_rows) / sizeof(flash_rows[0]); i++)
+		if (vos >= 1u && vos <= 3u && aclk_hz <= flash_rows[i].max_mhz[vos - 1u] * 1000000u)
+			return flash_rows[i].ws | (uint32_t)flash_rows[i].wrhighfreq
+			                              << FLASH_ACR_WRHIGHFREQ_Pos;
+	return 7u | 3u << FLASH_ACR_WRHIGHFREQ_Pos;
+}
+
+/* Write ACR and read it back: the new latency must be in effect before a
+ * faster clock is selected (and is lowered only after a slower one is). */
+static int set_flash_acr(uint32_t aclk_hz)
+{
+	volatile uint32_t *acr = (volatile uint32_t *)MMIO_BASE(FLASH_ACR_ADDR);
+	uint32_t v = h7_flash_acr_for(aclk_hz, vos_now());
+	mmio_modify(acr, FLASH_ACR_LATENCY_Msk | FLASH_ACR_WRHIGHFREQ_Msk, v);
+	return h7_wait_reg(acr, FLASH_ACR_LATENCY_Msk | FLASH_ACR_WRHIGHFREQ_Msk, v,
+	                   FLASH_ACR_TIMEOUT_US);
+}
+
 static int switch_to_hsi(struct rcc_regs *rcc)
 {
 	mmio_set(&rcc->CR, RCC_CR_HSION);
@@ -66,37 +118,25 @@ static int switch_to_hsi(struct rcc_regs *rcc)
 	return h7_wait_reg(&rcc->CFGR, RCC_CFGR_SWS_Msk, 0, SWITCH_TIMEOUT_US);
 }
 
-int h7_clock_init(const struct board *b)
+/* HSI 64 MHz undivided as the system clock and every PLL off: whoever ran
+ * before us (ROM bootloader, an application resetting into DFU without a
+ * full reset, the RAM flasher's loader) may have left PLLs running, and
+ * RCC_PLLCKSELR (PLLSRC, DIVMx) may be written only while all PLLs are off
+ * (ST's stm32h7xx_hal_rcc.h, __HAL_RCC_PLL_PLLSOURCE_CONFIG). */
+static int back_to_hsi(struct rcc_regs *rcc)
 {
-	struct rcc_regs *rcc = (struct rcc_regs *)MMIO_BASE(RCC_BASE);
-	volatile uint32_t *acr = (volatile uint32_t *)MMIO_BASE(FLASH_ACR_ADDR);
-
-	(void)b; /* the CPU clock does not depend on the board */
-	/* Whoever ran before us (ROM bootloader, an application resetting
-	 * into DFU without a full reset) may have left PLL1 running: go back
-	 * to HSI 64 MHz, undivided, before touching PLL1. */
 	if ((mmio_read(&rcc->CFGR) & RCC_CFGR_SWS_Msk) != 0 && switch_to_hsi(rcc))
 		return QDFU_E_TIMEOUT;
 	mmio_clear(&rcc->CR, RCC_CR_HSIDIV);
 	sysclk_hz = hclk_hz = HSI_HZ;
 	mmio_write(&rcc->D1CFGR, 0);
-	mmio_clear(&rcc->CR, RCC_CR_PLL1ON);
-	if (h7_wait_reg(&rcc->CR, RCC_CR_PLL1RDY, 0, PLL_LOCK_TIMEOUT_US))
-		return QDFU_E_TIMEOUT;
+	mmio_clear(&rcc->CR, RCC_CR_PLL1ON | RCC_CR_PLL2ON | RCC_CR_PLL3ON);
+	return h7_wait_reg(&rcc->CR, RCC_CR_PLL1RDY | RCC_CR_PLL2RDY | RCC_CR_PLL3RDY, 0,
+	                   PLL_LOCK_TIMEOUT_US);
+}
 
-	/* Flash wait states first, and read back: the new latency must be in
-	 * effect before the clock goes up. */
-	mmio_modify(acr, FLASH_ACR_LATENCY_Msk | FLASH_ACR_WRHIGHFREQ_Msk, FLASH_ACR_200MHZ);
-	if (h7_wait_reg(acr, FLASH_ACR_LATENCY_Msk | FLASH_ACR_WRHIGHFREQ_Msk, FLASH_ACR_200MHZ,
-	                FLASH_ACR_TIMEOUT_US))
-		return QDFU_E_TIMEOUT;
-
-	/* Bus prescalers before the switch: AXI/AHB /2, every APB /2. */
-	mmio_write(&rcc->D1CFGR, RCC_D1CFGR_HPRE_DIV2 | RCC_D1CFGR_D1PPRE_DIV2);
-	mmio_write(&rcc->D2CFGR, RCC_D2CFGR_D2PPRE1_DIV2 | RCC_D2CFGR_D2PPRE2_DIV2);
-	mmio_write(&rcc->D3CFGR, RCC_D3CFGR_D3PPRE_DIV2);
-	hclk_hz = HSI_HZ / 2;
-
+static int pll1_on(struct rcc_regs *rcc)
+{
 	mmio_modify(&rcc->PLLCKSELR, RCC_PLLCKSELR_PLLSRC_Msk | RCC_PLLCKSELR_DIVM1_Msk,
 	            RCC_PLLCKSELR_PLLSRC_HSI | (PLL1_REF_DIV << RCC_PLLCKSELR_DIVM1_Pos));
 	mmio_write(&rcc->PLL1DIVR, ((PLL1_N - 1u) << RCC_PLL1DIVR_N1_Pos) |
@@ -112,11 +152,48 @@ int h7_clock_init(const struct board *b)
 	mmio_set(&rcc->CR, RCC_CR_PLL1ON);
 	if (h7_wait_reg(&rcc->CR, RCC_CR_PLL1RDY, RCC_CR_PLL1RDY, PLL_LOCK_TIMEOUT_US)) {
 		mmio_clear(&rcc->CR, RCC_CR_PLL1ON);
-		return QDFU_E_TIMEOUT; /* still on HSI, AHB 32 MHz */
+		return QDFU_E_TIMEOUT;
 	}
+	return QDFU_OK;
+}
+
+/* Something did not come up: stay on HSI (AHB 32 MHz) with the flash
+ * wait states and programming delay for that clock, not the faster one we
+ * prepared for. */
+static int stay_on_hsi(struct rcc_regs *rcc, int rc)
+{
+	if ((mmio_read(&rcc->CFGR) & RCC_CFGR_SWS_Msk) != 0)
+		(void)switch_to_hsi(rcc);
+	sysclk_hz = HSI_HZ;
+	(void)set_flash_acr(hclk_hz);
+	return rc;
+}
+
+int h7_clock_init(const struct board *b)
+{
+	struct rcc_regs *rcc = (struct rcc_regs *)MMIO_BASE(RCC_BASE);
+
+	(void)b; /* the CPU clock does not depend on the board */
+	if (back_to_hsi(rcc))
+		return QDFU_E_TIMEOUT;
+	/* 400 MHz needs VOS1 (power.c); without it, stay at 64 MHz */
+	if (vos_now() != 1u)
+		return stay_on_hsi(rcc, QDFU_E_STATE);
+	/* Flash first, for the clock we are going to: raised before the switch. */
+	if (set_flash_acr(PLL_SYSCLK_HZ / 2))
+		return QDFU_E_TIMEOUT;
+
+	/* Bus prescalers before the switch: AXI/AHB /2, every APB /2. */
+	mmio_write(&rcc->D1CFGR, RCC_D1CFGR_HPRE_DIV2 | RCC_D1CFGR_D1PPRE_DIV2);
+	mmio_write(&rcc->D2CFGR, RCC_D2CFGR_D2PPRE1_DIV2 | RCC_D2CFGR_D2PPRE2_DIV2);
+	mmio_write(&rcc->D3CFGR, RCC_D3CFGR_D3PPRE_DIV2);
+	hclk_hz = HSI_HZ / 2;
+
+	if (pll1_on(rcc))
+		return stay_on_hsi(rcc, QDFU_E_TIMEOUT);
 	mmio_modify(&rcc->CFGR, RCC_CFGR_SW_Msk, RCC_CFGR_SW_PLL1);
 	if (h7_wait_reg(&rcc->CFGR, RCC_CFGR_SWS_Msk, RCC_CFGR_SWS_PLL1, SWITCH_TIMEOUT_US))
-		return QDFU_E_TIMEOUT;
+		return stay_on_hsi(rcc, QDFU_E_TIMEOUT);
 	sysclk_hz = PLL_SYSCLK_HZ;
 	hclk_hz = PLL_SYSCLK_HZ / 2;
 	return QDFU_OK;

@@ -24,6 +24,15 @@ uint32_t h7_qspi_kernel_hz(void); /* QUADSPI kernel clock */
 /* Time base (systick or DWT based, system.c) */
 void h7_delay_us(uint32_t us);
 
+/* MPU over the QUADSPI window (mpu.c): region 0 keeps 0x90000000 no-access
+ * and execute-never while QUADSPI is in indirect mode (port_qspi_init);
+ * region 1 opens the flash itself (2^size_log2 bytes) for execute-in-place. */
+#define H7_MPU_QSPI_WINDOW 0u
+#define H7_MPU_QSPI_FLASH  1u
+void h7_mpu_guard_qspi(void);
+void h7_mpu_open_qspi_flash(uint32_t size_log2);
+void h7_mpu_off(void); /* as after reset, for applications in internal flash */
+
 /* Boot-time helpers (boot_h7.c) */
 void h7_quiesce_for_app(void); /* interrupts, SysTick, USB off, caches clean */
 

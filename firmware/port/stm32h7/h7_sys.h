@@ -25,9 +25,20 @@ int h7_power_usb_init(void);
 int h7_clock_init(const struct board *b);
 int h7_clock_usb_init(const struct board *b);
 uint32_t h7_sysclk_hz(void);
+/* FLASH_ACR (LATENCY | WRHIGHFREQ << 4) for an AXI clock at VOS 1..3, per
+ * the RM table (clock.c). */
+uint32_t h7_flash_acr_for(uint32_t aclk_hz, unsigned vos);
 
 /* timebase.c: SysTick at 1 kHz from the CPU clock. */
 void h7_timebase_init(uint32_t cpu_hz);
+
+/* system.c: keep a fault record in the no-init words (port_take_fault
+ * returns it after the reset). fault.c: the fault handlers' body: record
+ * what the core says (exception, CFSR, HFSR, BFAR/MMFAR, stacked PC from
+ * frame when it lies in RAM) and reset into DFU. */
+struct port_fault;
+void h7_fault_record(const struct port_fault *f);
+void h7_fault_entry(uint32_t exception, const uint32_t *frame);
 
 /* usb_dwc2.c: the interrupt body (called by the OTG_HS/OTG_FS vectors;
  * on the host by the model's test harness when the interrupt is pending). */

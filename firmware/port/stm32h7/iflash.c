@@ -9,10 +9,12 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "cpu.h"
 #include "h7_sys.h"
 #include "mmio.h"
 #include "hal/port.h"
 #include "regs_flash.h"
+#include "regs_scb.h"
 
 #define SECTORS_PER_BANK   8u
 #define SECTOR_SIZE        (128u * 1024u)
@@ -56,8 +58,18 @@ bool port_iflash_bank_writable(unsigned bank)
 static int ready(struct flash_bank_regs *f)
 {
 	uint32_t sr = mmio_read(&f->SR);
-	if (sr & (FLASH_SR_BSY | FLASH_SR_QW | FLASH_SR_WBNE))
+	if (sr & (FLASH_SR_BSY | FLASH_SR_QW))
 		return QDFU_E_BUSY;
+	if (sr & FLASH_SR_WBNE) {
+		/* A partial flash word left in the write buffer by a program that
+		 * never completed (a fault, a debugger, an earlier stage) blocks
+		 * every later operation (facts, "Traps found by review" 9). Clearing
+		 * PG drops it and leaves the word erased; CR.FW would program the
+		 * partial word and spend its one program per erase. */
+		mmio_clear(&f->CR, FLASH_CR_PG);
+		if (mmio_read(&f->SR) & FLASH_SR_WBNE)
+			return QDFU_E_BUSY;
+	}
 	mmio_write(&f->CCR, FLASH_CCR_ALL); /* stale flags from an earlier run */
 	return QDFU_OK;
 }
@@ -135,16 +147,42 @@ int port_iflash_poll(void)
 	return QDFU_OK;
 }
 
+/*
+ * Copy from the flash array without taking a fault on a damaged word. A
+ * double ECC error answers the load with a bus error besides SR.DBECCERR
+ * (RM0399/RM0433 embedded flash, ECC; facts "Traps found by review" 3, not
+ * re-read in the RM text itself), and loads on the Cortex-M7 fault precisely
+ * (PM0253 2.5.3). With SCB_CCR.BFHFNMIGN set and FAULTMASK = 1 (execution
+ * priority -1) a precise data bus fault is ignored and the load returns
+ * unknown data (ARMv7-M B3.2.8, CCR.BFHFNMIGN); SR.DBECCERR then says what
+ * happened. Without this, the boot check, UPLOAD or a CRC over a word cut
+ * by a power loss would fault, and every boot would fault the same way.
+ * FAULTMASK also holds off interrupts: callers read at most a transfer
+ * block at a time.
+ */
+static void copy_guarded(const volatile uint8_t *src, uint8_t *out, uint32_t len)
+{
+	struct scb_regs *scb = (struct scb_regs *)MMIO_BASE(SCB_BASE);
+	uint32_t ccr = mmio_read(&scb->CCR);
+	mmio_write(&scb->CCR, ccr | SCB_CCR_BFHFNMIGN);
+	h7_dsb();
+	h7_isb();
+	h7_fault_disable();
+	for (uint32_t i = 0; i < len; i++)
+		out[i] = mmio_read8(&src[i]);
+	h7_dsb();
+	h7_fault_enable();
+	mmio_write(&scb->CCR, ccr);
+	h7_dsb();
+	h7_isb();
+}
+
 int port_iflash_read(uint32_t addr, void *buf, uint32_t len)
 {
 	struct flash_bank_regs *b1 = bank_regs(0), *b2 = bank_regs(1);
-	const volatile uint8_t *src = (const volatile uint8_t *)MMIO_BASE(addr);
-	uint8_t *out = buf;
-	for (uint32_t i = 0; i < len; i++)
-		out[i] = mmio_read8(&src[i]);
-	/* an uncorrectable ECC error is reported in the bank's SR (a double
-	 * error also raises a bus fault, which the fault handler turns into a
-	 * reset); single errors are corrected but flagged too */
+	copy_guarded((const volatile uint8_t *)MMIO_BASE(addr), buf, len);
+	/* single errors are corrected (SNECCERR) and need nothing; a double
+	 * error is reported and its flags cleared for the next read */
 	uint32_t err = (mmio_read(&b1->SR) | mmio_read(&b2->SR)) & FLASH_SR_DBECCERR;
 	if (err) {
 		mmio_write(&b1->CCR, FLASH_SR_DBECCERR | FLASH_SR_SNECCERR);

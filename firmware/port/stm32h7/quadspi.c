@@ -42,6 +42,17 @@ static uint32_t ccr_of(const struct port_qspi_cmd *c, uint32_t fmode)
 	return ccr | fmode << QUADSPI_CCR_FMODE_Pos;
 }
 
+/*
+ * Abort whatever runs (memory-mapped mode, a poll, a stuck transfer), and
+ * nothing else. CCR is never written here: a CCR write without an address
+ * phase starts a command at once (ST's HAL: "When there is no data phase,
+ * the transfer start as soon as the configuration is done"), so clearing
+ * FMODE, as HAL_QSPI_Abort does after an abort, sends the last instruction
+ * again: a WREN, a chip erase (facts, "Traps found by review" 7). The next
+ * command writes a whole CCR anyway; until then region 0 of the MPU keeps
+ * the core from touching the window (mpu.c), so FMODE left at memory-mapped
+ * does not restart that mode.
+ */
 int port_qspi_abort(void)
 {
 	struct quadspi_regs *r = q();
@@ -51,10 +62,7 @@ int port_qspi_abort(void)
 			return QDFU_E_TIMEOUT;
 	}
 	mmio_write(&r->FCR, QUADSPI_FCR_ALL);
-	if (h7_wait_reg(&r->SR, QUADSPI_SR_BUSY, 0, BUSY_TIMEOUT_US))
-		return QDFU_E_TIMEOUT;
-	mmio_clear(&r->CCR, QUADSPI_CCR_FMODE_Msk);
-	return QDFU_OK;
+	return h7_wait_reg(&r->SR, QUADSPI_SR_BUSY, 0, BUSY_TIMEOUT_US);
 }
 
 /* The board's QUADSPI pins (bank 2 only on dual-flash boards). */
@@ -71,6 +79,8 @@ int port_qspi_init(const struct port_qspi_config *cfg)
 {
 	if (h7_board())
 		h7_qspi_pins(h7_board());
+	/* no speculative reads into the window while in indirect mode */
+	h7_mpu_guard_qspi();
 	struct rcc_regs *rcc = (struct rcc_regs *)MMIO_BASE(RCC_BASE);
 	mmio_set(&rcc->AHB3ENR, RCC_AHB3ENR_QSPIEN);
 	(void)mmio_read(&rcc->AHB3ENR);
@@ -95,22 +105,32 @@ int port_qspi_init(const struct port_qspi_config *cfg)
 	return QDFU_OK;
 }
 
-static int start(const struct port_qspi_cmd *c, uint32_t fmode)
+/* Most registers are read-only while BUSY (memory-mapped mode keeps it
+ * set): leave whatever runs before configuring anything. */
+static int idle(void)
 {
 	struct quadspi_regs *r = q();
 	uint32_t ccr = mmio_read(&r->CCR);
 	if (((ccr & QUADSPI_CCR_FMODE_Msk) >> QUADSPI_CCR_FMODE_Pos) == QUADSPI_FMODE_MEMMAP ||
-	    (mmio_read(&r->SR) & QUADSPI_SR_BUSY)) {
-		int rc = port_qspi_abort(); /* leave memory-mapped mode first */
-		if (rc)
-			return rc;
-	}
+	    (mmio_read(&r->SR) & QUADSPI_SR_BUSY))
+		return port_qspi_abort();
+	return QDFU_OK;
+}
+
+/* DLR, ABR, then CCR, then AR, as ST's HAL (QSPI_Config): the command starts
+ * at the CCR write when it has no address, and takes ABR as it is then. */
+static int start(const struct port_qspi_cmd *c, uint32_t fmode)
+{
+	struct quadspi_regs *r = q();
+	int rc = idle();
+	if (rc)
+		return rc;
 	mmio_write(&r->FCR, QUADSPI_FCR_ALL);
 	if (c->data_lines && c->data_len)
 		mmio_write(&r->DLR, c->data_len - 1u);
-	mmio_write(&r->CCR, ccr_of(c, fmode));
 	if (c->alt_lines)
 		mmio_write(&r->ABR, c->alt);
+	mmio_write(&r->CCR, ccr_of(c, fmode));
 	if (c->address_lines)
 		mmio_write(&r->AR, c->address); /* starts the command */
 	return QDFU_OK;
@@ -191,12 +211,17 @@ int port_qspi_poll(const struct port_qspi_cmd *c, uint32_t mask, uint32_t match,
 			*last = v;
 		return (v & m32) == v32 ? QDFU_OK : QDFU_E_BUSY;
 	}
+	/* PSMKR/PSMAR/PIR/CR are ignored while BUSY (ST's HAL_QSPI_AutoPolling
+	 * waits for BUSY = 0 first): abort memory-mapped mode before */
+	int rc = idle();
+	if (rc)
+		return rc;
 	mmio_write(&r->PSMKR, m32);
 	mmio_write(&r->PSMAR, v32);
 	mmio_write(&r->PIR, 16u);
 	/* AND mode (PMM = 0): in dual-flash mode BOTH chips must match */
 	mmio_modify(&r->CR, QUADSPI_CR_PMM | QUADSPI_CR_APMS, QUADSPI_CR_APMS);
-	int rc = start(c, QUADSPI_FMODE_POLL);
+	rc = start(c, QUADSPI_FMODE_POLL);
 	if (rc)
 		return rc;
 	uint32_t deadline = port_millis() + timeout_ms;
@@ -221,6 +246,8 @@ int port_qspi_memmap(const struct port_qspi_cmd *read_cmd)
 	int rc = port_qspi_abort();
 	if (rc)
 		return rc;
+	if (read_cmd->alt_lines) /* before CCR: memory-mapped mode starts there */
+		mmio_write(&r->ABR, read_cmd->alt);
 	mmio_write(&r->CCR, ccr_of(read_cmd, QUADSPI_FMODE_MEMMAP));
 	return QDFU_OK;
 }

@@ -95,6 +95,10 @@ _Static_assert(sizeof(struct rcc_regs) == 0x0F8, "RCC block size");
 #define RCC_CR_HSEBYP   (1u << 18)
 #define RCC_CR_PLL1ON   (1u << 24)
 #define RCC_CR_PLL1RDY  (1u << 25)
+#define RCC_CR_PLL2ON   (1u << 26)
+#define RCC_CR_PLL2RDY  (1u << 27)
+#define RCC_CR_PLL3ON   (1u << 28)
+#define RCC_CR_PLL3RDY  (1u << 29)
 
 /* RCC_CFGR: SW[2:0], SWS[5:3]; 0 HSI, 1 CSI, 2 HSE, 3 PLL1 */
 #define RCC_CFGR_SW_Msk   (7u << 0)

@@ -85,6 +85,11 @@ _Static_assert(SCB_BASE + offsetof(struct scb_regs, CPACR) == CPACR_ADDR, "CPACR
 
 #define SCB_AIRCR_VECTKEY        (0x05FAu << 16)
 #define SCB_AIRCR_SYSRESETREQ    (1u << 2)
+#define SCB_ICSR_PENDSTCLR       (1u << 25)
+#define SCB_ICSR_PENDSVCLR       (1u << 27)
+#define SCB_CCR_BFHFNMIGN        (1u << 8)
+#define SCB_CFSR_MMARVALID       (1u << 7)
+#define SCB_CFSR_BFARVALID       (1u << 15)
 #define SCB_CCR_DC               (1u << 16)
 #define SCB_CCR_IC               (1u << 17)
 #define SCB_CPACR_CP10_CP11_FULL (0xFu << 20)

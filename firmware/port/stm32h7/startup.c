@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "common/compiler.h"
+#include "h7_sys.h"
 #include "mmio.h"
 #include "regs_scb.h"
 
@@ -57,13 +58,23 @@ __attribute__((section(".isr_vector"), used)) const vector_t vector_table[VECTOR
 };
 QDFU_STATIC_ASSERT(sizeof(vector_table) == 4 * 166, "vector table: 16 + 150 entries");
 
-/* Unused interrupt or fault: park here so a debugger shows where we are;
- * the watchdog (if the application enabled it before asking for DFU)
- * resets us. */
-void Default_Handler(void)
+/* Unused interrupt or fault: record it and reset into DFU (fault.c,
+ * issue 11 item 3); looping here hung every boot when the fault came back
+ * on each one (a damaged flash word on the boot path). The stacked frame is
+ * on the stack the exception used (EXC_RETURN bit 2: MSP or PSP); then a
+ * fresh stack at _estack, since the fault may have been a stack overflow.
+ * h7_fault_entry(exception number from IPSR, frame) does not return. */
+__attribute__((naked)) void Default_Handler(void)
 {
-	for (;;) {
-	}
+	__asm volatile("tst lr, #4\n"
+	               "ite eq\n"
+	               "mrseq r1, msp\n"
+	               "mrsne r1, psp\n"
+	               "mrs r0, ipsr\n"
+	               "ubfx r0, r0, #0, #9\n"
+	               "ldr r2, =_estack\n"
+	               "mov sp, r2\n"
+	               "b h7_fault_entry\n");
 }
 
 void Reset_Handler(void)

@@ -4,6 +4,9 @@
  * no-init word, button, LED, reset. (The bounded register wait every
  * driver uses is in regwait.c, so drivers link without these services.)
  */
+#include <string.h>
+
+#include "common/compiler.h"
 #include "common/err.h"
 #include "h7.h"
 #include "h7_sys.h"
@@ -16,10 +19,52 @@
 
 static const struct board *board;
 
-/* Survives a software reset: the linker script keeps .noinit out of the
- * zeroed .bss. Stored with its complement so that power-on garbage never
- * reads as a request. */
-static uint32_t noinit_word[2] __attribute__((section(".noinit")));
+/* Survives a software reset: the linker script keeps .noinit (32 bytes at
+ * 0x20000000) out of the zeroed .bss. The request word first, where
+ * applications write it (include/qdfu_app.h), stored with its complement
+ * so that power-on garbage never reads as a request; then the record of a
+ * fault (fault.c), closed by a check word for the same reason. */
+enum { FAULT_EXC, FAULT_CFSR, FAULT_HFSR, FAULT_ADDR, FAULT_PC, FAULT_CHECK, FAULT_WORDS };
+static struct {
+	uint32_t request[2];
+	uint32_t fault[FAULT_WORDS];
+} noinit __attribute__((section(".noinit")));
+QDFU_STATIC_ASSERT(sizeof(noinit) <= 32, "the linker script's NOINIT region is 32 bytes");
+
+#define FAULT_MAGIC 0xFA17C0DEu
+
+static uint32_t fault_check(void)
+{
+	uint32_t c = FAULT_MAGIC;
+	for (unsigned i = 0; i < FAULT_CHECK; i++)
+		c = (c ^ noinit.fault[i]) * 0x01000193u;
+	return c;
+}
+
+void h7_fault_record(const struct port_fault *f)
+{
+	noinit.fault[FAULT_EXC] = f->exception;
+	noinit.fault[FAULT_CFSR] = f->cfsr;
+	noinit.fault[FAULT_HFSR] = f->hfsr;
+	noinit.fault[FAULT_ADDR] = f->addr;
+	noinit.fault[FAULT_PC] = f->pc;
+	noinit.fault[FAULT_CHECK] = fault_check();
+}
+
+bool port_take_fault(struct port_fault *f)
+{
+	bool valid = noinit.fault[FAULT_CHECK] == fault_check() && noinit.fault[FAULT_EXC] != 0 &&
+	             noinit.fault[FAULT_EXC] < 256u;
+	if (valid) {
+		f->exception = (uint8_t)noinit.fault[FAULT_EXC];
+		f->cfsr = noinit.fault[FAULT_CFSR];
+		f->hfsr = noinit.fault[FAULT_HFSR];
+		f->addr = noinit.fault[FAULT_ADDR];
+		f->pc = noinit.fault[FAULT_PC];
+	}
+	memset(noinit.fault, 0, sizeof(noinit.fault));
+	return valid;
+}
 
 const struct board *h7_board(void)
 {
@@ -65,15 +110,15 @@ void port_uid(uint8_t uid[12])
 
 uint32_t port_noinit_get(void)
 {
-	if (noinit_word[0] != ~noinit_word[1])
+	if (noinit.request[0] != ~noinit.request[1])
 		return 0;
-	return noinit_word[0];
+	return noinit.request[0];
 }
 
 void port_noinit_set(uint32_t v)
 {
-	noinit_word[0] = v;
-	noinit_word[1] = ~v;
+	noinit.request[0] = v;
+	noinit.request[1] = ~v;
 }
 
 bool port_button_pressed(void)

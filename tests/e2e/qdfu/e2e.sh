@@ -166,6 +166,9 @@ commands)
     # the device's layout strings are within every client's parser limits
     expect 0 "$work/lv.log" sim "$work/s" -- "$QDFU" list --verbose
     grep -q '"@Internal Flash' "$work/lv.log" || fail "list -v: $(cat "$work/lv.log")"
+    # INFO says why the device is in DFU mode (qdfu-sim enters it as if the
+    # button were held)
+    grep -q 'in DFU mode: DFU requested' "$work/lv.log" || fail "list -v why: $(cat "$work/lv.log")"
     if grep -q "warning:" "$work/lv.log"; then fail "layout limits: $(cat "$work/lv.log")"; fi
     expect 0 "$work/f.log" sim "$work/s" -- sh -c "'$QDFU' flash '$fx/$APP.hex' --no-reset --json >'$work/f.json'"
     grep -q '"ok":true' "$work/f.json" || fail "json: $(cat "$work/f.json")"

@@ -20,6 +20,7 @@ static struct {
 	bool out_armed;
 	bool stalled;
 	uint32_t noinit;
+	struct port_fault fault; /* exception 0: none recorded */
 	bool button;
 	void (*task)(void);
 } m;
@@ -46,6 +47,20 @@ void mock_set_task(void (*task)(void))
 void mock_set_button(bool held)
 {
 	m.button = held;
+}
+
+void mock_set_fault(const struct port_fault *f)
+{
+	m.fault = *f;
+}
+
+bool port_take_fault(struct port_fault *f)
+{
+	if (!m.fault.exception)
+		return false;
+	*f = m.fault;
+	memset(&m.fault, 0, sizeof(m.fault));
+	return true;
 }
 
 /* The host sleeps: the device keeps running meanwhile, so step the clock
@@ -83,6 +98,14 @@ void port_wait_hint(void)
 {
 	uint64_t next = vclock_next_deadline_us(), now = vclock_now_us();
 	vclock_advance_us(next > now ? next - now : 1000u);
+}
+
+void port_wake_hint(uint32_t at_ms)
+{
+	uint64_t now_ms = vclock_now_us() / 1000u;
+	int32_t ahead = (int32_t)(at_ms - (uint32_t)now_ms);
+	if (ahead > 0)
+		vclock_note_wake((now_ms + (uint64_t)ahead) * 1000u);
 }
 
 void port_uid(uint8_t uid[12])

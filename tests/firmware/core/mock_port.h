@@ -41,6 +41,9 @@ int mock_control(uint8_t bmRequestType, uint8_t bRequest, uint16_t wValue, uint1
 /* Post a bus reset. */
 void mock_bus_reset(void);
 void mock_set_button(bool held);
+/* A fault the "previous run" recorded (port_take_fault returns it once). */
+struct port_fault;
+void mock_set_fault(const struct port_fault *f);
 void mock_advance_ms(uint32_t ms);
 
 #endif

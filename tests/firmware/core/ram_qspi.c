@@ -36,7 +36,8 @@ static int rq_erase_start(struct mem_region *r, uint32_t addr, uint32_t len, str
 	memset(ram_qspi.mem + (addr - r->base), 0xFF, len);
 	ram_qspi.erases++;
 	uint32_t blocks = len / RAM_QSPI_PAGE + 1u;
-	set_busy(blocks * RAM_QSPI_ERASE_TYP_MS * 1000u);
+	set_busy(blocks * (ram_qspi.worst_case ? RAM_QSPI_ERASE_MAX_MS : RAM_QSPI_ERASE_TYP_MS) *
+	         1000u);
 	pending = ram_qspi.fail_erase ? QDFU_E_ERASE : QDFU_OK;
 	t->typ_ms = blocks * RAM_QSPI_ERASE_TYP_MS;
 	t->max_ms = blocks * RAM_QSPI_ERASE_MAX_MS;
@@ -58,7 +59,7 @@ static int rq_program_start(struct mem_region *r, uint32_t addr, const uint8_t *
 			ram_qspi.mem[addr - r->base + i] &= data[i];
 	ram_qspi.programs++;
 	uint32_t pages = len / 256u + 1u;
-	set_busy(pages * 700u);
+	set_busy(pages * (ram_qspi.worst_case ? 3000u : 700u));
 	pending = ram_qspi.fail_program ? QDFU_E_PROGRAM : QDFU_OK;
 	t->typ_ms = pages;
 	t->max_ms = pages * 3u;

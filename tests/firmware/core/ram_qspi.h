@@ -15,6 +15,7 @@
 struct ram_qspi {
 	uint8_t mem[RAM_QSPI_SIZE];
 	bool absent, fail_erase, fail_program;
+	bool worst_case; /* operations take their reported maximum time */
 	unsigned erases, programs;
 };
 extern struct ram_qspi ram_qspi;

@@ -9,6 +9,8 @@
 
 #include "common/compiler.h"
 #include "fixture.h"
+#include "hal/port.h"
+#include "qdfu_proto.h"
 
 /* An independent table-driven CRC-32 (IEEE, reflected), as zlib computes it. */
 static uint32_t ref_crc32(const uint8_t *p, size_t n)
@@ -71,6 +73,36 @@ static void test_info_identifies_qdfu(void **state)
 	assert_int_equal(mock_control(0xC1, 0x51, 0, 1, 16, b), MOCK_EPIPE); /* wrong interface */
 }
 
+/* INFO byte 12 says why the device is in DFU mode, byte 13 which fault
+ * reset the bootloader (issue 11 item 3). */
+static void test_info_says_why_in_dfu(void **state)
+{
+	(void)state;
+	uint8_t b[16];
+	assert_int_equal(mock_control(0xC1, 0x51, 0, 0, 16, b), 16);
+	assert_int_equal(b[QDFU_PROTO_INFO_WHY], QDFU_PROTO_WHY_BUTTON); /* fx_setup forces DFU */
+	assert_int_equal(b[QDFU_PROTO_INFO_FAULT], 0);
+
+	/* a valid application, committed: a plain reset starts it... */
+	static uint8_t app[1024];
+	fx_vector_table(app, FX_IFLASH_APP);
+	assert_int_equal(fx_download(FX_IFLASH_APP, app, sizeof(app)), 0);
+	assert_false(fx_reboot(false));
+	assert_true(mock.app_started);
+	/* ...but not after a fault in the previous run: DFU, and it says why */
+	struct port_fault f = {.exception = 3, .cfsr = 1u << 9, .addr = 0x08020000u};
+	mock_set_fault(&f);
+	assert_true(fx_reboot(false));
+	assert_false(mock.app_started);
+	assert_string_equal(bootloader_decision()->reason, "the bootloader reset after a fault");
+	assert_int_equal(mock_control(0xC1, 0x51, 0, 0, 16, b), 16);
+	assert_int_equal(b[QDFU_PROTO_INFO_WHY], QDFU_PROTO_WHY_FAULT);
+	assert_int_equal(b[QDFU_PROTO_INFO_FAULT], 3);
+	/* the record is read once: the next reset starts the application */
+	assert_false(fx_reboot(false));
+	assert_true(mock.app_started);
+}
+
 static void test_crc_matches_memory_without_touching_dfu_state(void **state)
 {
 	(void)state;
@@ -102,6 +134,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_info_identifies_qdfu),
+	    T(test_info_says_why_in_dfu),
 	    T(test_crc_matches_memory_without_touching_dfu_state),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

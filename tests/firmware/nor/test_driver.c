@@ -32,7 +32,7 @@ static const struct {
     {"MT25QL512ABB", 64 * MIB}, {"MT25QL128ABA", 16 * MIB}, {"W25Q64JV", 8 * MIB},
     {"W25Q128JV", 16 * MIB},    {"W25Q256JV", 32 * MIB},    {"MX25L12833F", 16 * MIB},
     {"MX25L51245G", 64 * MIB},  {"IS25LP064A", 8 * MIB},    {"GD25Q128", 16 * MIB},
-    {"AT25SF128A", 16 * MIB},
+    {"AT25SF128A", 16 * MIB},   {"AT25QF128A", 16 * MIB}, /* no SFDP: ID table */
 };
 
 static int run(int rc)
@@ -41,6 +41,18 @@ static int run(int rc)
 		return rc;
 	while ((rc = nor_poll()) == QDFU_E_BUSY)
 		port_wait_hint();
+	return rc;
+}
+
+/* As run(), polling once per millisecond as the firmware's main loop does
+ * (port_wait_hint() would jump straight to the chip's end of busy, past
+ * the driver's own deadline). */
+static int run_ms(int rc)
+{
+	if (rc)
+		return rc;
+	while ((rc = nor_poll()) == QDFU_E_BUSY)
+		vclock_advance_us(1000);
 	return rc;
 }
 
@@ -109,6 +121,9 @@ static void every_part(bool dual)
 		assert_int_equal(ni->addr_mode,
 		                 parts[i].size > 16 * MIB ? NOR_ADDR_4_OPS : NOR_ADDR_3);
 		assert_true(ni->quad);
+		/* the part without SFDP is configured from the JEDEC-ID table */
+		assert_int_equal(ni->p.sfdp_minor == 0xFF,
+		                 strcmp(parts[i].name, "AT25QF128A") == 0);
 		roundtrip(dual, 0x12345, 5000);
 		roundtrip(dual, 3 * 65536 * k + 1, 600); /* odd start */
 		if (parts[i].size > 16 * MIB)
@@ -175,14 +190,182 @@ static void test_known_state(void **state)
 	simport_qspi_teardown();
 }
 
+/* Device time of reading 64 KiB at total address 0 with the bus clock the
+ * driver gets for `want_hz`, in microseconds (virtual clock). */
+static uint64_t read_64k_us(const char *part, bool dual, uint32_t want_hz)
+{
+	static uint8_t buf[64 * 1024];
+	const char *chips[2] = {part, part};
+	const struct board *b = board_find(dual ? "stm32h750b-dk" : "weact-h750");
+	assert_int_equal(simport_qspi_setup(b, chips, NULL), QDFU_OK);
+	assert_int_equal(nor_probe(dual, want_hz), QDFU_OK);
+	assert_true(nor_get_info()->quad);
+	uint64_t t0 = vclock_now_us(), b0 = simport_qspi_bus_ns();
+	assert_int_equal(nor_read(0, buf, sizeof(buf)), QDFU_OK);
+	uint64_t dt = vclock_now_us() - t0, bus = simport_qspi_bus_ns() - b0;
+	simport_qspi_teardown();
+	assert_true(dt + 1u >= bus / 1000u && dt <= bus / 1000u + 1u);
+	return dt;
+}
+
+static void test_read_bus_time(void **state)
+{
+	(void)state;
+	/* 1-1-4 at 50 MHz: 2 clocks per byte per chip, plus instruction,
+	 * address and 8 dummy clocks per 4 KiB command */
+	uint64_t single = read_64k_us("W25Q64JV", false, 50000000u);
+	uint64_t want = (65536u * 2u + 16u * (8u + 24u + 8u)) / 50u;
+	assert_true(single >= want - 1u && single <= want + 1u);
+	/* dual flash: each chip carries half the bytes (4-byte address) */
+	uint64_t dual = read_64k_us("MT25QL512ABB", true, 50000000u);
+	want = (32768u * 2u + 16u * (8u + 32u + 8u)) / 50u;
+	assert_true(dual >= want - 1u && dual <= want + 1u);
+	/* the clock the prescaler really gives: 200 MHz / 4 for 66 MHz */
+	assert_true(read_64k_us("W25Q64JV", false, 66000000u) == single);
+	assert_true(read_64k_us("W25Q64JV", false, 25000000u) >= 2u * single - 1u);
+}
+
+/* A CPU-only reset left both dies asleep (deep power-down) in QPI and
+ * 4-byte mode; each command after 0xAB and after the soft reset is heard
+ * only once tRES1 / tRST have passed, and the status register reads as the
+ * undriven line until then. */
+static void test_asleep(void **state)
+{
+	(void)state;
+	setup("MT25QL512ABB", true);
+	static const struct {
+		uint8_t op, lines;
+	} seq[] = {{0x06, 1}, {0xB7, 1}, {0x35, 1}, {0xB9, 4}};
+	for (unsigned i = 0; i < 2; i++) {
+		struct nor_chip *c = simport_qspi_chip(i);
+		for (unsigned k = 0; k < sizeof(seq) / sizeof(seq[0]); k++) {
+			struct port_qspi_cmd q = {.instruction = seq[k].op,
+			                          .instruction_lines = seq[k].lines};
+			assert_int_equal(nor_chip_command(c, &q, NULL, NULL), 0);
+		}
+		struct nor_chip_state st;
+		nor_chip_get_state(c, &st);
+		assert_true(st.qpi && st.addr4 && st.dpd);
+	}
+	assert_int_equal(nor_probe(true, 50000000u), QDFU_OK);
+	assert_int_equal(nor_get_info()->size, 128 * MIB);
+	for (unsigned i = 0; i < 2; i++) {
+		struct nor_chip_state st;
+		nor_chip_get_state(simport_qspi_chip(i), &st);
+		assert_false(st.qpi || st.addr4 || st.dpd);
+	}
+	roundtrip(true, 40 * MIB + 5, 2000);
+	simport_qspi_teardown();
+}
+
+/* MX25L51245G as if its 4BAIT had no 4-byte 32 KiB erase (the chip ignores
+ * 0x5C): the driver must not use one; a 32 KiB block above 16 MiB is erased
+ * with the types the 4BAIT lists. */
+static void test_4bait_trusted(void **state)
+{
+	(void)state;
+	setup("MX25L51245G", false);
+	struct nor_chip *c = simport_qspi_chip(0);
+	uint32_t len;
+	uint8_t img[256];
+	const uint8_t *orig = nor_chip_sfdp(c, &len);
+	assert_true(len <= sizeof(img));
+	memcpy(img, orig, len);
+	/* second parameter header: the 4BAIT */
+	assert_int_equal(img[16] | (img[23] << 8), 0xFF84);
+	uint32_t at = img[20] | (img[21] << 8) | ((uint32_t)img[22] << 16);
+	img[at + 1] &= (uint8_t) ~(1u << (10 - 8)); /* DW1 bit 10: erase type 2 */
+	img[at + 5] = 0;                            /* DW2 byte 1: its opcode */
+	nor_chip_set_sfdp(c, img, len);
+	nor_chip_ignore_opcode(c, 0x5C);
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	const struct nor_info *ni = nor_get_info();
+	assert_int_equal(ni->addr_mode, NOR_ADDR_4_OPS);
+	for (unsigned k = 0; k < ni->nerase; k++)
+		assert_int_not_equal(ni->erase_size[k], 32768);
+	uint32_t a = 20 * MIB + 32768;
+	memset(nor_chip_array(c) + a, 0x00, 32768);
+	assert_int_equal(run(nor_erase_start(a, 32768, NULL)), QDFU_OK);
+	for (uint32_t i = 0; i < 32768; i++)
+		if (nor_chip_array(c)[a + i] != 0xFF)
+			fail_msg("byte 0x%x not erased", a + i);
+	simport_qspi_teardown();
+}
+
+/* An erase that overruns the chip's maximum time: the driver reports the
+ * timeout, and the chip still busy with it must not swallow the next
+ * operation (WREN and command ignored, then the old erase's end taken for
+ * the new one's: "done" for a block never erased). */
+static void test_timeout_recovery(void **state)
+{
+	(void)state;
+	static const char *const part[] = {"W25Q64JV", "MT25QL512ABB"};
+	for (unsigned i = 0; i < 2; i++) {
+		for (unsigned dual = 0; dual < 2; dual++) {
+			setup(part[i], dual);
+			uint32_t k = dual ? 2u : 1u;
+			for (unsigned n = 0; n < k; n++) {
+				nor_chip_inject(simport_qspi_chip(n), NOR_FAULT_SLOW);
+				memset(nor_chip_array(simport_qspi_chip(n)) + 0x20000, 0x00,
+				       0x10000);
+			}
+			assert_int_equal(run_ms(nor_erase_start(0x1000 * k, 0x1000 * k, NULL)),
+			                 QDFU_E_TIMEOUT);
+			int rc = run_ms(nor_erase_start(0x20000 * k, 0x10000 * k, NULL));
+			assert_int_equal(rc, QDFU_OK);
+			for (uint32_t a = 0x20000 * k; a < 0x30000 * k; a += 97)
+				if (raw(dual, a) != 0xFF)
+					fail_msg("%s: 0x%x reported erased, holds 0x%02x", part[i],
+					         a, raw(dual, a));
+			roundtrip(dual, 0x40000 * k + 3, 700);
+			simport_qspi_teardown();
+		}
+	}
+}
+
+/* Block protection left set by the factory or another tool (every block
+ * protected): the chips silently ignore program and erase. The driver
+ * clears it at probe, volatile where the chip allows (0x50 on Winbond,
+ * GigaDevice, Adesto: a power cycle brings it back), else non-volatile. */
+static void test_protection(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		uint8_t sr1;
+		bool back_after_power_cycle;
+	} cases[] = {
+	    {"W25Q64JV", 0x1C, true},     {"GD25Q128", 0x1C, true},
+	    {"AT25SF128A", 0x1C, true},   {"MT25QL128ABA", 0x5C, false},
+	    {"MX25L12833F", 0x3C, false}, {"IS25LP064A", 0x3C, false},
+	};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		setup(cases[i].name, false);
+		struct nor_chip *c = simport_qspi_chip(0);
+		nor_chip_set_sr1(c, cases[i].sr1);
+		assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+		roundtrip(false, 0x12345, 3000);
+		const struct nor_info *ni = nor_get_info();
+		assert_true(ni->protect_found);
+		assert_true(ni->protect_cleared);
+		nor_chip_power_cycle(c);
+		struct nor_chip_state st;
+		nor_chip_get_state(c, &st);
+		assert_int_equal((st.sr1 & cases[i].sr1) == cases[i].sr1,
+		                 cases[i].back_after_power_cycle);
+		simport_qspi_teardown();
+	}
+}
+
 int main(void)
 {
 	vclock_init(VCLOCK_VIRTUAL);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_single),
-	    cmocka_unit_test(test_dual),
-	    cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_known_state),
+	    cmocka_unit_test(test_single),           cmocka_unit_test(test_dual),
+	    cmocka_unit_test(test_errors),           cmocka_unit_test(test_known_state),
+	    cmocka_unit_test(test_asleep),           cmocka_unit_test(test_4bait_trusted),
+	    cmocka_unit_test(test_timeout_recovery), cmocka_unit_test(test_protection),
+	    cmocka_unit_test(test_read_bus_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -208,21 +208,34 @@ static void test_bad_optional_table(void **state)
 	assert_false(p.op4_erase);
 }
 
+/* Make room for a second parameter header h (its table at 0x60): the BFPT
+ * moves from 0x10 to 0x20. */
+static void second_header(const uint8_t h[8])
+{
+	uint8_t bfpt[64];
+	memcpy(bfpt, buf + 0x10, 64);
+	buf[6] = 1;
+	memcpy(buf + 16, h, 8);
+	memcpy(buf + 0x20, bfpt, 64);
+	buf[12] = 0x20;
+}
+
+/* A sector map with two regions supporting erase types m1 and m2. */
+static void add_sector_map(uint32_t m1, uint32_t m2)
+{
+	const uint8_t hs[8] = {0x81, 0, 1, 3, 0x60, 0x00, 0x00, 0xFF};
+	second_header(hs);
+	put32(0x60, 0x00010003u);                            /* map descriptor, last, 2 regions */
+	put32(0x64, ((128u * 1024u / 256u - 1u) << 8) | m1); /* 128 KiB */
+	put32(0x68, (((8u * MIB - 128u * 1024u) / 256u - 1u) << 8) | m2);
+}
+
 /* Sector map with two regions whose erase types differ: restricted to the
  * types both support; no type in common is a clear error. */
 static void sector_map(uint32_t m1, uint32_t m2)
 {
 	mk();
-	uint8_t bfpt[64];
-	memcpy(bfpt, buf + 0x10, 64);
-	buf[6] = 1;
-	const uint8_t hs[8] = {0x81, 0, 1, 3, 0x60, 0x00, 0x00, 0xFF};
-	memcpy(buf + 16, hs, 8);
-	memcpy(buf + 0x20, bfpt, 64);
-	buf[12] = 0x20;
-	put32(0x60, 0x00010003u);                            /* map descriptor, last, 2 regions */
-	put32(0x64, ((128u * 1024u / 256u - 1u) << 8) | m1); /* 128 KiB */
-	put32(0x68, (((8u * MIB - 128u * 1024u) / 256u - 1u) << 8) | m2);
+	add_sector_map(m1, m2);
 }
 
 static void test_sector_map(void **state)
@@ -243,12 +256,86 @@ static void test_sector_map(void **state)
 	assert_int_equal(p.size, 1234u);
 }
 
+/* Erase types listed out of size order (type 1 = 4 KiB, type 2 = 32 KiB,
+ * type 0 = 64 KiB): after sorting by size each entry keeps its BFPT type,
+ * so DW10 times, the 4BAIT opcodes and the sector map follow the type. */
+static void out_of_order(void)
+{
+	mk();
+	put32(0x10 + 28, 0x200CD810u); /* type 0: 64K 0xD8, type 1: 4K 0x20 */
+	put32(0x10 + 32, 0x0000520Fu); /* type 2: 32K 0x52 */
+	/* DW10: M = 0; type 0 10 x 16 ms, type 1 30 x 1 ms, type 2 6 x 16 ms */
+	put32(0x10 + 36, (0x29u << 4) | (0x1Du << 11) | (0x25u << 18));
+}
+
+static void test_erase_type_index(void **state)
+{
+	(void)state;
+	struct nor_params p;
+	out_of_order();
+	assert_int_equal(parse(0x10 + 64, &p), QDFU_OK);
+	assert_int_equal(p.nerase, 3);
+	const uint32_t size[3] = {4096, 32768, 65536}, typ[3] = {30, 96, 160};
+	const uint8_t type[3] = {1, 2, 0};
+	for (unsigned k = 0; k < 3; k++) {
+		assert_int_equal(p.erase[k].size, size[k]);
+		assert_int_equal(p.erase[k].type, type[k]);
+		assert_int_equal(p.erase[k].typ_ms, typ[k]);
+		assert_int_equal(p.erase[k].max_ms, 2 * typ[k]);
+	}
+	/* 4BAIT after the BFPT: types 0 and 1 have 4-byte opcodes, type 2 not */
+	out_of_order();
+	const uint8_t h4[8] = {0x84, 0, 1, 2, 0x60, 0, 0, 0xFF};
+	second_header(h4);
+	put32(0x60, (1u << 9) | (1u << 10) | 0x53u);
+	put32(0x64, 0x000021DCu);
+	assert_int_equal(parse(0x68, &p), QDFU_OK);
+	assert_int_equal(p.erase[0].op4, 0x21);
+	assert_int_equal(p.erase[1].op4, 0);
+	assert_int_equal(p.erase[2].op4, 0xDC);
+	assert_true(p.op4_erase && p.has_4bait); /* some types have one */
+	/* sector map: region 1 types 0 + 1, region 2 type 1: only 4 KiB */
+	out_of_order();
+	add_sector_map(0x3, 0x2);
+	assert_int_equal(parse(0x70, &p), QDFU_OK);
+	assert_true(p.nonuniform);
+	assert_int_equal(p.nerase, 1);
+	assert_int_equal(p.erase[0].size, 4096);
+	assert_int_equal(p.erase[0].type, 1);
+}
+
+/* A 64 MiB chip whose 4BAIT has no 4-byte form of erase type 1 (32 KiB):
+ * the fixups must not invent one (0x5C), the chip would ignore it. */
+static void test_4bait_trusted(void **state)
+{
+	(void)state;
+	struct nor_params p;
+	out_of_order();
+	put32(0x14, 64u * MIB * 8u - 1u);
+	put32(0x10 + 28, 0x520F200Cu); /* type 0: 4K 0x20, type 1: 32K 0x52 */
+	put32(0x10 + 32, 0x0000D810u); /* type 2: 64K 0xD8 */
+	const uint8_t h4[8] = {0x84, 0, 1, 2, 0x60, 0, 0, 0xFF};
+	second_header(h4);
+	put32(0x60, (1u << 9) | (1u << 11) | 0x53u); /* types 0 and 2 */
+	put32(0x64, 0x00DC0021u);
+	assert_int_equal(parse(0x68, &p), QDFU_OK);
+	const uint8_t id[3] = {0xC2, 0x20, 0x1A};
+	nor_vendor_fixup(id, &p);
+	assert_int_equal(p.size, 64 * MIB);
+	assert_int_equal(p.erase[0].op4, 0x21);
+	assert_int_equal(p.erase[1].size, 32768);
+	assert_int_equal(p.erase[1].op4, 0); /* not 0x5C */
+	assert_int_equal(p.erase[2].op4, 0xDC);
+	assert_true(p.op4_read && p.op4_pp && p.op4_erase);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_models),     cmocka_unit_test(test_handmade_ok),
-	    cmocka_unit_test(test_malformed),  cmocka_unit_test(test_bad_optional_table),
-	    cmocka_unit_test(test_sector_map),
+	    cmocka_unit_test(test_models),        cmocka_unit_test(test_handmade_ok),
+	    cmocka_unit_test(test_malformed),     cmocka_unit_test(test_bad_optional_table),
+	    cmocka_unit_test(test_sector_map),    cmocka_unit_test(test_erase_type_index),
+	    cmocka_unit_test(test_4bait_trusted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

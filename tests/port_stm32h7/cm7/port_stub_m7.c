@@ -48,6 +48,10 @@ void port_led(bool on)
 void port_wait_hint(void)
 {
 }
+void port_wake_hint(uint32_t at_ms)
+{
+	(void)at_ms;
+}
 void port_reset(void)
 {
 	unused();

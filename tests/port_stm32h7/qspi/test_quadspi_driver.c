@@ -16,6 +16,7 @@
 #include "sim/clock/vclock.h"
 #include "sim/h7/mmio_bus.h"
 #include "sim/h7/quadspi_model.h"
+#include "sim/h7/scs_model.h"
 #include "nor/nor.h"
 #include "sim/nor/nor_model.h"
 #include "hal/port.h"
@@ -77,38 +78,6 @@ static void rcc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 }
 static const struct mmio_model_ops rcc_ops = {rcc_read, rcc_write};
 
-/* System control space: plain registers, with the MPU's per-region
- * RBAR/RASR selected by RNR, and what was written to NVIC ICER/ICPR. */
-static uint32_t scs[0x400];
-static uint32_t mpu_rbar[16], mpu_rasr[16];
-static uint32_t icer_written, icpr_written;
-static uint32_t scs_read(void *ctx, uint32_t off, unsigned w)
-{
-	(void)ctx;
-	(void)w;
-	if (off == 0xD9C)
-		return mpu_rbar[scs[0xD98 / 4] & 15u];
-	if (off == 0xDA0)
-		return mpu_rasr[scs[0xD98 / 4] & 15u];
-	return scs[off / 4u];
-}
-static void scs_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
-{
-	(void)ctx;
-	(void)w;
-	if (off == 0xD9C)
-		mpu_rbar[scs[0xD98 / 4] & 15u] = v;
-	else if (off == 0xDA0)
-		mpu_rasr[scs[0xD98 / 4] & 15u] = v;
-	else
-		scs[off / 4u] = v;
-	if (off >= 0x180 && off < 0x1A0 && v == 0xFFFFFFFFu)
-		icer_written++;
-	if (off >= 0x280 && off < 0x2A0 && v == 0xFFFFFFFFu)
-		icpr_written++;
-}
-static const struct mmio_model_ops scs_ops = {scs_read, scs_write};
-
 static bool usb_connected = true;
 void port_usb_connect(bool on)
 {
@@ -123,16 +92,19 @@ static void setup_bus(const char *part, bool dual)
 	mmio_reset();
 	memset(rcc, 0, sizeof(rcc));
 	assert_int_equal(mmio_register(0x58024400u, 0x400, &rcc_ops, NULL), 0);
-	memset(scs, 0, sizeof(scs));
-	memset(mpu_rbar, 0, sizeof(mpu_rbar));
-	memset(mpu_rasr, 0, sizeof(mpu_rasr));
-	icer_written = icpr_written = 0;
 	usb_connected = true;
-	assert_int_equal(mmio_register(0xE000E000u, 0x1000, &scs_ops, NULL), 0);
+	assert_int_equal(scs_model_init(), 0);
 	chips[0] = nor_chip_create(part);
 	chips[1] = dual ? nor_chip_create(part) : NULL;
 	assert_non_null(chips[0]);
 	assert_int_equal(quadspi_model_init(chips[0], chips[1]), 0);
+}
+
+/* No QUADSPI rule broken (the model's message says which one was). */
+static void assert_model_clean(void)
+{
+	assert_string_equal(quadspi_model_last_fault(), "");
+	assert_int_equal(quadspi_model_faults(), 0);
 }
 
 static int teardown(void **state)
@@ -180,7 +152,7 @@ static void roundtrip(const char *part, bool dual)
 			assert_int_equal((a % 2u ? c1 : c0)[a / 2u], data[i]);
 		}
 	}
-	assert_int_equal(quadspi_model_faults(), 0);
+	assert_model_clean();
 }
 
 static void test_single_w25q64(void **state)
@@ -220,6 +192,16 @@ static void test_dual_poll_waits_for_both_chips(void **state)
 	int rc = run(nor_erase_start(0, 0x20000u, &t));
 	/* AND polling: chip 0 being ready is not enough */
 	assert_int_not_equal(rc, QDFU_OK);
+	/* the driver gave up and reset both chips; hang chip 1 again */
+	nor_chip_inject(chips[1], NOR_FAULT_STUCK_BUSY);
+	struct port_qspi_cmd wren = {.instruction = 0x06, .instruction_lines = 1};
+	struct port_qspi_cmd erase = {.instruction = 0x21,
+	                              .instruction_lines = 1,
+	                              .address_lines = 1,
+	                              .address_bytes = 4,
+	                              .address = 0};
+	assert_int_equal(port_qspi_write(&wren, NULL), QDFU_OK);
+	assert_int_equal(port_qspi_write(&erase, NULL), QDFU_OK);
 	/* the hardware auto-poll itself: read status (0x05) of both chips,
 	 * WIP (bit 0) must be clear in BOTH bytes */
 	struct port_qspi_cmd rdsr = {
@@ -228,7 +210,106 @@ static void test_dual_poll_waits_for_both_chips(void **state)
 	assert_int_equal(port_qspi_poll(&rdsr, 0x01, 0x00, 200, &last), QDFU_E_TIMEOUT);
 	assert_int_equal(last & 0x0101u, 0x0100u); /* chip 0 ready, chip 1 busy */
 	assert_int_equal(port_qspi_poll(&rdsr, 0x01, 0x00, 0, &last), QDFU_E_BUSY);
-	assert_int_equal(quadspi_model_faults(), 0);
+	assert_model_clean();
+}
+
+/* An abort with nothing in progress must leave CCR alone: a CCR write
+ * without an address phase starts a command, so rewriting it (to clear
+ * FMODE, as ST's HAL does after a real abort) sends the last instruction
+ * again: WREN, or a chip erase (facts, "Traps found by review" 7). */
+static void test_abort_when_idle_sends_nothing(void **state)
+{
+	(void)state;
+	setup_bus("W25Q64JV", false);
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	struct port_qspi_cmd wren = {.instruction = 0x06, .instruction_lines = 1};
+	assert_int_equal(port_qspi_write(&wren, NULL), QDFU_OK);
+	unsigned before = quadspi_model_commands();
+	assert_int_equal(port_qspi_abort(), QDFU_OK);
+	assert_int_equal(quadspi_model_commands(), before);
+	assert_model_clean();
+}
+
+/* Alternate bytes (e.g. the continuous-read mode byte of a memory-mapped
+ * quad read) must be in ABR when the command starts: ST's HAL writes ABR
+ * before CCR (stm32h7xx_hal_qspi.c QSPI_Config). */
+static void test_alternate_bytes_written_before_the_command_starts(void **state)
+{
+	(void)state;
+	setup_bus("W25Q64JV", false);
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	struct port_qspi_cmd rd = {.instruction = 0xEB,
+	                           .instruction_lines = 1,
+	                           .address_lines = 4,
+	                           .address_bytes = 3,
+	                           .alt_lines = 4,
+	                           .alt_bytes = 1,
+	                           .alt = 0xA5,
+	                           .dummy_cycles = 4,
+	                           .data_lines = 4};
+	assert_int_equal(port_qspi_memmap(&rd), QDFU_OK);
+	assert_true(quadspi_model_memmapped());
+	assert_int_equal(quadspi_model_last_alt(), 0xA5);
+	assert_model_clean();
+}
+
+/* Status polling right after memory-mapped mode: PSMKR/PSMAR/PIR/CR are
+ * ignored while BUSY, so the driver must abort before configuring the
+ * poll (ST's HAL_QSPI_AutoPolling waits for BUSY = 0 first). */
+static void test_poll_after_memory_mapped_mode(void **state)
+{
+	(void)state;
+	setup_bus("W25Q64JV", false);
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	struct port_qspi_cmd rd = {.instruction = 0x0B,
+	                           .instruction_lines = 1,
+	                           .address_lines = 1,
+	                           .address_bytes = 3,
+	                           .dummy_cycles = 8,
+	                           .data_lines = 1};
+	assert_int_equal(port_qspi_memmap(&rd), QDFU_OK);
+	struct port_qspi_cmd rdsr = {
+	    .instruction = 0x05, .instruction_lines = 1, .data_lines = 1, .data_len = 1};
+	uint32_t last = 0xFF;
+	assert_int_equal(port_qspi_poll(&rdsr, 0x01, 0x00, 100, &last), QDFU_OK);
+	assert_int_equal(last & 0x01, 0);
+	assert_false(quadspi_model_memmapped());
+	assert_model_clean();
+}
+
+/* What the bootloader leaves running when it decides to start the
+ * application: SysTick with its interrupt, the USB interrupt enabled and
+ * pending (a bus event arrived during the quiesce). */
+static void bootloader_running(void)
+{
+	volatile uint32_t *syst_csr = (volatile uint32_t *)MMIO_BASE(0xE000E010u);
+	volatile uint32_t *nvic = (volatile uint32_t *)MMIO_BASE(0xE000E100u);
+	mmio_write(syst_csr, 7u);                                /* ENABLE | TICKINT | CLKSOURCE */
+	unsigned irq = 101u;                                     /* OTG_FS */
+	mmio_write(&nvic[irq / 32u], 1u << (irq % 32u));         /* ISER */
+	mmio_write(&nvic[0x40u + irq / 32u], 1u << (irq % 32u)); /* ISPR */
+}
+
+/* The state a reset leaves (ARMv7-M B1.5.5 "Reset behavior"; ST's
+ * DFU_Standalone example jumps with PRIMASK = 0): what the application's
+ * start-up code and ST's HAL rely on. */
+static void assert_reset_like_branch(uint32_t vtor)
+{
+	const struct scs_branch *b = scs_model_branch();
+	assert_true(b->taken);
+	assert_string_equal(scs_model_branch_problems(), "");
+	assert_false(b->primask);
+	assert_false(b->faultmask);
+	assert_int_equal(b->basepri, 0);
+	assert_int_equal(b->icsr, 0); /* no SysTick / PendSV pending */
+	for (unsigned i = 0; i < SCS_NVIC_WORDS; i++) {
+		assert_int_equal(b->iser[i], 0);
+		assert_int_equal(b->ispr[i], 0);
+	}
+	assert_int_equal(b->syst_csr & 1u, 0); /* SysTick off */
+	assert_int_equal(b->vtor, vtor);
+	assert_int_equal(b->ccr & (3u << 16), 0); /* caches off (never enabled) */
+	assert_int_equal(scs_model_stats()->errors, 0);
 }
 
 /* Starting an application that executes from QSPI: what is left how
@@ -238,25 +319,29 @@ static void test_start_xip_application(void **state)
 	(void)state;
 	setup_bus("MT25QL512ABB", true);
 	assert_int_equal(nor_probe(true, 50000000u), QDFU_OK);
-	scs[0x010 / 4] = 7u; /* SysTick running */
+	bootloader_running();
 	port_start_app(0x90040000u);
-	assert_false(usb_connected);                         /* detached first */
-	assert_int_equal(scs[0x010 / 4], 0);                 /* SysTick off */
-	assert_true(icer_written >= 5 && icpr_written >= 5); /* 150 IRQs: 5 words */
-	assert_int_equal(scs[0xD08 / 4], 0x90040000u);       /* VTOR */
-	assert_true(quadspi_model_memmapped());              /* execute in place */
-	assert_int_equal(scs[0xD94 / 4] & 1u, 1u);           /* MPU on */
+	assert_false(usb_connected); /* detached first */
+	assert_reset_like_branch(0x90040000u);
+	assert_true(quadspi_model_memmapped()); /* execute in place */
+	const struct scs_branch *b = scs_model_branch();
+	assert_int_equal(b->mpu_ctrl & 1u, 1u); /* MPU on */
+	uint32_t rbar, rasr;
 	/* region 0: the 256 MiB window, no access, execute-never */
-	assert_int_equal(mpu_rbar[0] & ~0x1Fu, 0x90000000u);
-	assert_int_equal((mpu_rasr[0] >> 1) & 31u, 27u); /* 2^28 */
-	assert_true(mpu_rasr[0] & (1u << 28));
-	assert_int_equal((mpu_rasr[0] >> 24) & 7u, 0u);
+	scs_model_mpu_region(0, &rbar, &rasr);
+	assert_int_equal(rbar & ~0x1Fu, 0x90000000u);
+	assert_int_equal((rasr >> 1) & 31u, 27u); /* 2^28 */
+	assert_true(rasr & (1u << 28));
+	assert_int_equal((rasr >> 24) & 7u, 0u);
 	/* region 1: the flash itself, executable, read-only, cacheable */
-	assert_false(mpu_rasr[1] & (1u << 28));
-	assert_int_equal((mpu_rasr[1] >> 24) & 7u, 6u);
-	assert_true(mpu_rasr[1] & (1u << 17));
-	assert_true(((mpu_rasr[1] >> 1) & 31u) + 1u >= 27u); /* covers 128 MiB */
-	assert_int_equal(quadspi_model_faults(), 0);
+	scs_model_mpu_region(1, &rbar, &rasr);
+	assert_false(rasr & (1u << 28));
+	assert_int_equal((rasr >> 24) & 7u, 6u);
+	assert_true(rasr & (1u << 17));
+	assert_true(((rasr >> 1) & 31u) + 1u >= 27u); /* covers 128 MiB */
+	assert_true(scs_model_mpu_executable(0x90040000u));
+	assert_false(scs_model_mpu_readable(0x98000000u)); /* beyond the flash */
+	assert_model_clean();
 }
 
 static void test_start_internal_application(void **state)
@@ -264,10 +349,11 @@ static void test_start_internal_application(void **state)
 	(void)state;
 	setup_bus("W25Q64JV", false);
 	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	bootloader_running();
 	port_start_app(0x08020000u);
-	assert_int_equal(scs[0xD08 / 4], 0x08020000u);
-	assert_false(quadspi_model_memmapped());   /* QSPI untouched */
-	assert_int_equal(scs[0xD94 / 4] & 1u, 0u); /* no MPU needed */
+	assert_reset_like_branch(0x08020000u);
+	assert_int_equal(scs_model_branch()->mpu_ctrl, 0); /* MPU off, as after reset */
+	assert_false(quadspi_model_memmapped());           /* QSPI untouched */
 	assert_false(usb_connected);
 }
 
@@ -278,6 +364,10 @@ int main(void)
 	    cmocka_unit_test_teardown(test_single_mx25l51245g_above_16mib, teardown),
 	    cmocka_unit_test_teardown(test_dual_mt25ql512, teardown),
 	    cmocka_unit_test_teardown(test_dual_poll_waits_for_both_chips, teardown),
+	    cmocka_unit_test_teardown(test_abort_when_idle_sends_nothing, teardown),
+	    cmocka_unit_test_teardown(test_alternate_bytes_written_before_the_command_starts,
+	                              teardown),
+	    cmocka_unit_test_teardown(test_poll_after_memory_mapped_mode, teardown),
 	    cmocka_unit_test_teardown(test_start_xip_application, teardown),
 	    cmocka_unit_test_teardown(test_start_internal_application, teardown),
 	};

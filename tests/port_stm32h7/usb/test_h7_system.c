@@ -19,6 +19,7 @@
 #include "h7_harness.h"
 #include "port/stm32h7/h7_sys.h"
 #include "hal/port.h"
+#include "sim/h7/scs_model.h"
 
 static uint32_t expected_supply(enum board_supply s)
 {
@@ -57,7 +58,9 @@ static void test_port_init_every_board(void **state)
 		assert_true(st->sysclk_pll);
 		assert_int_equal(h7_sysclk_hz(), 400000000u);
 		assert_int_equal(h7_hclk_hz(), 200000000u);
-		assert_int_equal(st->flash_acr & 0xFu, 4);
+		/* the RM table at VOS1, 200 MHz AXI: 2 wait states, WRHIGHFREQ 2 */
+		assert_string_equal(h7_sys_model_flash_acr_problem(), "");
+		assert_int_equal(st->flash_acr, 0x22u);
 		/* LED configured and off. */
 		if (b->hw.led.port != 0xFF) {
 			assert_int_equal(h7_sys_model_pin_mode(b->hw.led.port, b->hw.led.pin), 1);
@@ -97,6 +100,38 @@ static void test_supply_preconfigured_differently(void **state)
 	assert_int_equal(port_init(b), QDFU_E_STATE);
 	assert_int_equal(h7_sys_model_stats()->supply_writes, 0);
 	assert_int_equal(h7_sys_model_stats()->errors, 0);
+}
+
+/* An earlier stage (ST's ROM bootloader, an application that jumped to the
+ * RAM flasher) left PLL3 running: PLLSRC and DIVMx may only change with
+ * every PLL off (issue 11 item 6). */
+static void test_pll_source_changed_only_with_every_pll_off(void **state)
+{
+	(void)state;
+	extern const struct board board_stm32h745i_disco;
+	const struct board *b = &board_stm32h745i_disco;
+	struct h7_sys_config cfg = {.wired = b->hw.supply, .pll3_left_on = true};
+	assert_int_equal(h7h_setup_ex(b, NULL, &cfg), 0);
+	assert_int_equal(port_init(b), QDFU_OK);
+	assert_string_equal(h7_sys_model_stats()->last_error, "");
+	assert_true(h7_sys_model_stats()->sysclk_pll);
+}
+
+/* PLL1 never locks: the bootloader stays on HSI (32 MHz AXI) and the flash
+ * wait states and programming delay must match that clock, not the one it
+ * prepared for (RM table; issue 11 item 6). */
+static void test_flash_wait_states_follow_the_clock_we_got(void **state)
+{
+	(void)state;
+	extern const struct board board_stm32h750b_dk;
+	const struct board *b = &board_stm32h750b_dk;
+	struct h7_sys_config cfg = {.wired = b->hw.supply, .pll_never_locks = true};
+	assert_int_equal(h7h_setup_ex(b, NULL, &cfg), 0);
+	assert_int_equal(port_init(b), QDFU_E_TIMEOUT);
+	assert_false(h7_sys_model_stats()->sysclk_pll);
+	assert_string_equal(h7_sys_model_stats()->last_error, "");
+	assert_string_equal(h7_sys_model_flash_acr_problem(), "");
+	assert_int_equal(h7_hclk_hz(), 32000000u);
 }
 
 static void test_model_catches_wrong_wiring(void **state)
@@ -139,14 +174,53 @@ static void test_uid_noinit_button_reset(void **state)
 	assert_true(h7_sys_model_take_reset());
 }
 
+/* What the core model calls when a fault is taken: the port's handler
+ * body, as the naked vector in startup.c calls it on the target (no stack
+ * frame here). */
+static void port_fault_vector(unsigned exception)
+{
+	h7_fault_entry(exception, NULL);
+}
+
+/* A bus error the bootloader cannot ignore (a load outside a guarded
+ * read): the fault is recorded in the no-init words and the MCU reset,
+ * and the record is read once after the reset (issue 11 item 3). */
+static void test_fault_recorded_then_reset(void **state)
+{
+	(void)state;
+	extern const struct board board_stm32h745i_disco;
+	const struct board *b = &board_stm32h745i_disco;
+	assert_int_equal(h7h_setup(b, NULL), 0);
+	assert_int_equal(port_init(b), QDFU_OK);
+	struct port_fault f;
+	assert_false(port_take_fault(&f));     /* nothing recorded at power-on */
+	port_noinit_set(PORT_NOINIT_BOOT_APP); /* e.g. right after a DFU leave */
+	scs_model_set_fault_handler(port_fault_vector);
+	scs_model_bus_error(0x08040020u);
+	scs_model_set_fault_handler(NULL);
+	assert_int_equal(scs_model_stats()->faults_taken, 1);
+	assert_int_equal(scs_model_stats()->hangs, 0);
+	assert_true(h7_sys_model_take_reset());
+	assert_int_equal(port_noinit_get(), 0); /* not "start the application" */
+	assert_true(port_take_fault(&f));
+	assert_int_equal(f.exception, 3); /* BusFault escalated to HardFault */
+	assert_true(f.cfsr & (1u << 9));  /* PRECISERR */
+	assert_int_equal(f.addr, 0x08040020u);
+	assert_true(f.hfsr & (1u << 30));  /* FORCED */
+	assert_false(port_take_fault(&f)); /* read once */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(test_port_init_every_board, teardown),
 	    cmocka_unit_test_teardown(test_supply_not_rewritten_after_rom, teardown),
 	    cmocka_unit_test_teardown(test_supply_preconfigured_differently, teardown),
+	    cmocka_unit_test_teardown(test_pll_source_changed_only_with_every_pll_off, teardown),
+	    cmocka_unit_test_teardown(test_flash_wait_states_follow_the_clock_we_got, teardown),
 	    cmocka_unit_test_teardown(test_model_catches_wrong_wiring, teardown),
 	    cmocka_unit_test_teardown(test_uid_noinit_button_reset, teardown),
+	    cmocka_unit_test_teardown(test_fault_recorded_then_reset, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,7 +138,8 @@ static void test_protection_reset_dpd(void **state)
 	assert_true(busy());
 	op(0x66);
 	assert_int_equal(op(0x99), 0);
-	settle();
+	assert_false(busy()); /* not busy: deaf for tRST (test_deaf_windows) */
+	vclock_advance_us(1000);
 	unsigned ff = 0;
 	for (unsigned i = 0; i < 4096; i++)
 		ff += m[0x2000 + i] == 0xFF;
@@ -151,7 +152,7 @@ static void test_protection_reset_dpd(void **state)
 	assert_true(st.dpd);
 	assert_false(st.wel);
 	op(0xAB);
-	settle();
+	vclock_advance_us(1000); /* past tRES1 */
 	op(0x06);
 	nor_chip_get_state(c, &st);
 	assert_true(st.wel && !st.dpd);
@@ -165,12 +166,124 @@ static void test_protection_reset_dpd(void **state)
 	nor_chip_destroy(c);
 }
 
+static int rdsr(uint8_t *v)
+{
+	struct port_qspi_cmd q = {
+	    .instruction = 0x05, .instruction_lines = 1, .data_lines = 1, .data_len = 1};
+	*v = 0xEE;
+	return nor_chip_command(c, &q, NULL, v);
+}
+
+static bool wel(void)
+{
+	struct nor_chip_state st;
+	nor_chip_get_state(c, &st);
+	return st.wel;
+}
+
+/* After a soft reset (tRST) and after leaving deep power-down (tRES1) the
+ * chip hears no command and does not drive the data line: a status read
+ * returns the undriven 0x00, which a driver polling WIP takes for "ready". */
+static void test_deaf_windows(void **state)
+{
+	(void)state;
+	static const char *const parts[] = {"MT25QL512ABB", "W25Q64JV", "MX25L12833F",
+	                                    "IS25LP064A",   "GD25Q128", "AT25SF128A"};
+	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		c = nor_chip_create(parts[i]);
+		assert_non_null(c);
+		uint8_t sr;
+		assert_int_equal(op(0x66), 0);
+		assert_int_equal(op(0x99), 0);
+		assert_int_not_equal(rdsr(&sr), 0);
+		assert_int_equal(sr, 0x00);
+		assert_int_not_equal(op(0x06), 0);
+		assert_false(wel());
+		vclock_advance_us(1000);
+		assert_int_equal(op(0x06), 0);
+		assert_true(wel());
+		assert_int_equal(rdsr(&sr), 0);
+		assert_int_equal(sr & 0x03, 0x02);
+		/* deep power-down, then 0xAB: deaf for tRES1 */
+		assert_int_equal(op(0xB9), 0);
+		assert_int_equal(op(0xAB), 0);
+		assert_int_not_equal(op(0x04), 0);
+		assert_true(wel());
+		vclock_advance_us(1000);
+		assert_int_equal(op(0x04), 0);
+		assert_false(wel());
+		nor_chip_destroy(c);
+	}
+}
+
+static int wrsr1(uint8_t v)
+{
+	struct port_qspi_cmd q = {
+	    .instruction = 0x01, .instruction_lines = 1, .data_lines = 1, .data_len = 1};
+	return nor_chip_command(c, &q, &v, NULL);
+}
+
+/* Every vendor's block protection, at its SR1 layout: BP3 in bit 6 on
+ * Micron, in bit 5 on Macronix and ISSI; program and erase of a protected
+ * block are ignored. Winbond, GigaDevice and Adesto also take a volatile
+ * status write after 0x50 (no WEL, no busy), undone by a power cycle. */
+static void test_protection_all_vendors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		uint8_t all;     /* SR1 value protecting everything */
+		uint8_t partial; /* SR1 value that leaves address 0 writable */
+		bool vsr;
+	} cases[] = {
+	    {"W25Q64JV", 0x1C, 0x04, true},     {"GD25Q128", 0x1C, 0x04, true},
+	    {"AT25SF128A", 0x1C, 0x04, true},   {"MT25QL512ABB", 0x5C, 0x04, false},
+	    {"MX25L12833F", 0x3C, 0x04, false}, {"IS25LP064A", 0x3C, 0x04, false},
+	};
+	uint8_t d[1] = {0x00};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		c = nor_chip_create(cases[i].name);
+		uint8_t *m = nor_chip_array(c);
+		nor_chip_set_sr1(c, cases[i].all);
+		op(0x06);
+		assert_int_equal(pp(0x100, d, 1), 0);
+		settle();
+		assert_int_equal(m[0x100], 0xFF); /* ignored */
+		nor_chip_set_sr1(c, cases[i].partial);
+		op(0x06);
+		pp(0x100, d, 1);
+		settle();
+		assert_int_equal(m[0x100], 0x00);
+		nor_chip_set_sr1(c, cases[i].all);
+		/* 0x50 then 0x01: volatile on the Winbond family only */
+		int rc50 = op(0x50);
+		int rcw = wrsr1(0x00);
+		struct nor_chip_state st;
+		nor_chip_get_state(c, &st);
+		if (cases[i].vsr) {
+			assert_int_equal(rc50, 0);
+			assert_int_equal(rcw, 0);
+			assert_false(st.busy);
+			assert_int_equal(st.sr1 & cases[i].all, 0);
+			nor_chip_power_cycle(c);
+			nor_chip_get_state(c, &st);
+			assert_int_equal(st.sr1 & cases[i].all, cases[i].all);
+		} else {
+			assert_int_not_equal(rcw, 0); /* no WEL: ignored */
+			assert_int_equal(st.sr1 & cases[i].all, cases[i].all);
+		}
+		nor_chip_destroy(c);
+	}
+}
+
 int main(void)
 {
 	vclock_init(VCLOCK_VIRTUAL);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_program_semantics),
 	    cmocka_unit_test(test_protection_reset_dpd),
+	    cmocka_unit_test(test_deaf_windows),
+	    cmocka_unit_test(test_protection_all_vendors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
