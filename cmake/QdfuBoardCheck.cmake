@@ -2,7 +2,8 @@
 # Checks one board description (cmake -P; run by the build for every board
 # before the firmware is compiled, and by the tests on bad descriptions):
 #   -DBOARD_FILE= -DBOARD_ID= -DBOARD_NAME= -DSOURCE_DIR= -DWORK_DIR= -DHOST_CC=
-#   [-DSTAMP=file touched on success]
+#   [-DSTAMP=file written on success: the board's traits for the tests,
+#    e.g. "dual small" (see board_check_main.c)]
 # The description is compiled with the host compiler together with
 # firmware/boards/check/ and run; the checker says what is wrong.
 foreach(v BOARD_FILE BOARD_ID BOARD_NAME SOURCE_DIR WORK_DIR HOST_CC)
@@ -45,5 +46,7 @@ if(rc)
   refuse()
 endif()
 if(DEFINED STAMP)
-  file(TOUCH ${STAMP})
+  string(REGEX MATCH "traits:([^\n]*)" traits "${out}")
+  string(STRIP "${CMAKE_MATCH_1}" traits)
+  file(WRITE ${STAMP} "${traits}\n")
 endif()

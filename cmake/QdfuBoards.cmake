@@ -53,6 +53,12 @@ function(qdfu_boards prefix)
   set(${prefix}_NAMES ${names} PARENT_SCOPE)
 endfunction()
 
+# qdfu_board_traits_file(<id> <var>): the file the board's check writes
+# when it passes, naming the board's traits for the tests ("dual ulpi small").
+function(qdfu_board_traits_file id var)
+  set(${var} ${CMAKE_BINARY_DIR}/generated/boards/${id}.checked PARENT_SCOPE)
+endfunction()
+
 # The host C compiler that builds the board checker (the arm build too).
 if(CMAKE_CROSSCOMPILING)
   find_program(QDFU_HOST_CC NAMES cc gcc clang REQUIRED)
@@ -72,7 +78,7 @@ function(qdfu_add_boards lib)
   foreach(f id name IN ZIP_LISTS b_FILES b_IDS b_NAMES)
     string(APPEND QDFU_BOARD_EXTERNS "extern const struct board board_${id};\n")
     string(APPEND QDFU_BOARD_POINTERS "\t&board_${id},\n")
-    set(stamp ${gen}/${id}.checked)
+    qdfu_board_traits_file(${id} stamp)
     add_custom_command(OUTPUT ${stamp}
       COMMAND ${CMAKE_COMMAND} -DBOARD_FILE=${f} -DBOARD_ID=${id} -DBOARD_NAME=${name}
               -DSOURCE_DIR=${PROJECT_SOURCE_DIR} -DWORK_DIR=${gen} -DHOST_CC=${QDFU_HOST_CC}

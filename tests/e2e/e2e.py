@@ -363,7 +363,7 @@ def make_qspi_case(board):
         alts = [a for a in dfu_list(out) if a[3] == "1"]
         check(alts and alts[0][4].startswith("@QSPI Flash/0x90000000/"),
               "%s: no QSPI alt setting:\n%s" % (board, out[-2000:]))
-        dual = board in DUAL_FLASH_BOARDS
+        dual = "dual" in TRAITS
         qspi_roundtrip(env, board, 2 * 1024 * 1024 + 12345, 0x12345, dual=dual)
     return case
 
@@ -402,10 +402,6 @@ def case_examples_boot(env):
                                                                        env.log_text()[-800:]))
 
 
-# boards whose USB goes through an external ULPI PHY: high speed
-ULPI_BOARDS = {"stm32h747i-disco", "portenta-h7"}
-# boards with 128 KiB of internal flash: only the bootloader's own sector
-SMALL_INTERNAL_BOARDS = {"stm32h750b-dk", "daisy-seed", "weact-h750"}
 
 
 def make_dwc2_case(board):
@@ -414,7 +410,7 @@ def make_dwc2_case(board):
     board's PHY allows, dfu-util download / upload on both memories, leave,
     and not one hardware rule broken on the way."""
     extra = ("--usb", "dwc2")
-    hs = board in ULPI_BOARDS
+    hs = "ulpi" in TRAITS
 
     def case(env):
         plain_run = env.run
@@ -455,7 +451,7 @@ def make_dwc2_case(board):
               "%s: qdfu-sim did not run the DWC2 driver:\n%s" % (board, log[:600]))
         check(" at %s speed" % ("high" if hs else "full") in log,
               "%s: enumeration speed:\n%s" % (board, log[:1500]))
-        if board in SMALL_INTERNAL_BOARDS:
+        if "small" in TRAITS:
             # applications live in QSPI: one linked there, started on leave
             app, base = app_image(200 * 1024, vtor=QSPI, seed=21), QSPI
             alt = 1
@@ -473,7 +469,7 @@ def make_dwc2_case(board):
         check(read(env.path("app-up.bin")) == app, "%s: upload differs from download" % board)
         if alt == 0:
             qspi_roundtrip(env, board, 256 * 1024 + 33, 0x300011, extra=extra,
-                           dual=board in DUAL_FLASH_BOARDS)
+                           dual="dual" in TRAITS)
         # the same image again with :leave: unchanged data, then the start
         run(["dfu-util", "-a", str(alt), "-s", "0x%08x:leave" % base, "-D", "app.bin"])
         check("start application at 0x%08x" % base in env.log_text(),
@@ -550,9 +546,9 @@ def make_guide_case(board):
                   "%s: '%s' did not start the application at 0x%08x:\n%s" %
                   (board, " ".join(cmd), base, env.log_text()[-800:]))
         check(base >= QSPI and qspi_chips(env, board, base - QSPI, len(app),
-                                          board in DUAL_FLASH_BOARDS) == app,
+                                          "dual" in TRAITS) == app,
               "%s: the QSPI flash does not hold the application" % board)
-        if board not in SMALL_INTERNAL_BOARDS:
+        if "small" not in TRAITS:
             return
         write(env.path("app-internal.bin"), app_image(20000, vtor=APP, seed=32))
         before = env.internal()
@@ -569,8 +565,11 @@ def make_guide_case(board):
 
 
 CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
-# boards wired with two chips on one QUADSPI (from their schematics)
-DUAL_FLASH_BOARDS = {"stm32h745i-disco", "stm32h747i-disco", "stm32h750b-dk"}
+# What the board's description says of it (--traits FILE, written by the
+# build's board check, cmake/QdfuBoardCheck.cmake): "dual" two chips on one
+# QUADSPI, "ulpi" high speed through a ULPI PHY, "small" the bootloader's
+# sector is all the internal flash (STM32H750).
+TRAITS = set()
 
 
 def case_for(name):
@@ -589,8 +588,16 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sim", required=True)
     ap.add_argument("--work", required=True)
+    ap.add_argument("--traits", help="the board's traits file (board cases)")
     ap.add_argument("case", help="|".join(sorted(CASES)) + "|qspi_board:BOARD|dwc2:BOARD|guide:BOARD")
     a = ap.parse_args()
+    if ":" in a.case:
+        if not a.traits or not os.path.exists(a.traits):
+            print("FAIL %s: --traits FILE (the board check's output) is missing: build first" %
+                  a.case)
+            return 1
+        with open(a.traits) as f:
+            TRAITS.update(f.read().split())
     env = Env(os.path.abspath(a.sim), os.path.abspath(a.work))
     try:
         case_for(a.case)(env)

@@ -7,8 +7,10 @@
  *   board_check FILE NAME...   FILE: for messages; NAME: what the file name
  *                              allows as .name (my_board my-board)
  *
- * Exit 0 and one line when the description passes; otherwise exit 1 and one
- * line per problem on stderr.
+ * Exit 0 when the description passes, with a line "traits: ..." naming what
+ * tests need to know of the board (dual: two chips on the QUADSPI; ulpi: high
+ * speed through a ULPI PHY; small: the bootloader's sector is all the internal
+ * flash); otherwise exit 1 and one line per problem on stderr.
  */
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +42,13 @@ int main(int argc, char **argv)
 		    "--board %s; the image is build/%s/).",
 		    b->name ? b->name : "(null)", argv[argc - 1], argv[argc - 1], argv[2]);
 	if (r.problems == 0) {
-		printf("%s: board \"%s\" checked\n", file, b->name);
+		printf("%s: board \"%s\" checked\ntraits:%s%s%s\n", file, b->name,
+		       b->qspi_dual ? " dual" : "",
+		       b->hw.usb == BOARD_USB1_OTG_HS_ULPI ? " ulpi" : "",
+		       b->iflash_banks * b->iflash_sectors * b->iflash_sector_size <=
+		               b->bootloader_size
+		           ? " small"
+		           : "");
 		return 0;
 	}
 	fprintf(stderr, "%s: this board description cannot be right:\n%s", file, text);
