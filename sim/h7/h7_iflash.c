@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sim/clock/vclock.h"
+#include "sim/state/state_file.h"
 
 #define WORD 32u
 
@@ -63,6 +64,8 @@ void h7_iflash_destroy(struct h7_iflash *f)
 	free(f);
 }
 
+static void load_ecc(struct h7_iflash *f, const char *path);
+
 int h7_iflash_load(struct h7_iflash *f, const char *path)
 {
 	FILE *fp = fopen(path, "rb");
@@ -81,17 +84,68 @@ int h7_iflash_load(struct h7_iflash *f, const char *path)
 				break;
 			}
 	}
+	load_ecc(f, path);
 	return 0;
+}
+
+/* Words whose ECC a power cut broke, beside the contents: PATH.ecc holds
+ * their offsets (u32 little-endian each), so a later run reads them back
+ * with the same ECC error the chip would give. */
+static void ecc_path(const char *path, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s.ecc", path);
+}
+
+static void load_ecc(struct h7_iflash *f, const char *path)
+{
+	char p[4096];
+	uint8_t b[4];
+	ecc_path(path, p, sizeof(p));
+	FILE *fp = fopen(p, "rb");
+	if (!fp)
+		return;
+	while (fread(b, 1, sizeof(b), fp) == sizeof(b)) {
+		uint32_t off = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+		               (uint32_t)b[3] << 24;
+		if (off < f->size)
+			f->ecc_bad[off / WORD] = 1;
+	}
+	fclose(fp);
+}
+
+static int save_ecc(const struct h7_iflash *f, const char *path)
+{
+	char p[4096];
+	uint32_t n = 0;
+	ecc_path(path, p, sizeof(p));
+	for (uint32_t w = 0; w < f->size / WORD; w++)
+		n += f->ecc_bad[w];
+	if (n == 0) {
+		(void)remove(p);
+		return 0;
+	}
+	uint8_t *buf = malloc((size_t)n * 4u);
+	if (!buf)
+		return -1;
+	for (uint32_t w = 0, k = 0; w < f->size / WORD; w++) {
+		if (!f->ecc_bad[w])
+			continue;
+		uint32_t off = w * WORD;
+		buf[k++] = (uint8_t)off;
+		buf[k++] = (uint8_t)(off >> 8);
+		buf[k++] = (uint8_t)(off >> 16);
+		buf[k++] = (uint8_t)(off >> 24);
+	}
+	int rc = state_file_write(p, buf, (size_t)n * 4u);
+	free(buf);
+	return rc;
 }
 
 int h7_iflash_save(const struct h7_iflash *f, const char *path)
 {
-	FILE *fp = fopen(path, "wb");
-	if (!fp)
+	if (state_file_write(path, f->mem, f->size) != 0) /* temp, fsync, rename */
 		return -1;
-	size_t n = fwrite(f->mem, 1, f->size, fp);
-	int rc = fclose(fp);
-	return (n == f->size && rc == 0) ? 0 : -1;
+	return save_ecc(f, path);
 }
 
 bool h7_iflash_busy(struct h7_iflash *f)

@@ -28,6 +28,7 @@
 #include "sim/nor/nor_model.h"
 #include "sim/nor/nor_parts.h"
 #include "sim/nor/nor_torn.h"
+#include "sim/state/state_file.h"
 
 #define PAGE                256u
 #define WRSR_US             2000u /* status register write (unverified, ~ms on all parts) */
@@ -901,12 +902,7 @@ int nor_chip_load(struct nor_chip *c, const char *path)
 
 int nor_chip_save(const struct nor_chip *c, const char *path)
 {
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return -1;
-	size_t n = fwrite(c->mem, 1, c->p->size, f);
-	int rc = fclose(f);
-	return n == c->p->size && rc == 0 ? 0 : -1;
+	return state_file_write(path, c->mem, c->p->size); /* temp, fsync, rename */
 }
 
 void nor_chip_power_cycle(struct nor_chip *c)

@@ -59,6 +59,7 @@ enum vusb_ev_type {
 	VUSB_EV_ERROR,       /* setup failed (reason) */
 	VUSB_EV_FAULT,       /* a register model saw the firmware break a
 	                        hardware rule (vtor = count so far, reason) */
+	VUSB_EV_POWER_CUT,   /* --power-cut: power gone (reason: when, what tore) */
 };
 
 struct vusb_event {

@@ -18,6 +18,8 @@ struct vusb_worker_config {
 	enum bootloader_enter enter; /* used at every boot */
 	enum vclock_mode time_mode;
 	volatile uint64_t *shared_clock; /* virtual time counter, or NULL */
+	/* cut the power this long after the first bus reset (0: never) */
+	uint64_t power_cut_us;
 };
 
 /* Runs until QUIT or the host goes away; returns a process exit code. */
