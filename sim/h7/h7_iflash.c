@@ -7,6 +7,7 @@
 
 #include "sim/clock/vclock.h"
 #include "sim/state/state_file.h"
+#include "sim/state/xorshift.h"
 
 #define WORD 32u
 
@@ -66,6 +67,19 @@ void h7_iflash_destroy(struct h7_iflash *f)
 
 static void load_ecc(struct h7_iflash *f, const char *path);
 
+/* Words that hold data count as programmed since their erase. */
+static void mark_programmed(struct h7_iflash *f)
+{
+	for (uint32_t w = 0; w < f->size / WORD; w++) {
+		f->programmed[w] = 0;
+		for (uint32_t i = 0; i < WORD; i++)
+			if (f->mem[w * WORD + i] != 0xFF) {
+				f->programmed[w] = 1;
+				break;
+			}
+	}
+}
+
 int h7_iflash_load(struct h7_iflash *f, const char *path)
 {
 	FILE *fp = fopen(path, "rb");
@@ -75,15 +89,7 @@ int h7_iflash_load(struct h7_iflash *f, const char *path)
 	fclose(fp);
 	if (n < f->size)
 		memset(f->mem + n, 0xFF, f->size - n);
-	/* words that hold data count as programmed since their erase */
-	for (uint32_t w = 0; w < f->size / WORD; w++) {
-		f->programmed[w] = 0;
-		for (uint32_t i = 0; i < WORD; i++)
-			if (f->mem[w * WORD + i] != 0xFF) {
-				f->programmed[w] = 1;
-				break;
-			}
-	}
+	mark_programmed(f);
 	load_ecc(f, path);
 	return 0;
 }
@@ -220,12 +226,7 @@ int h7_iflash_read(const struct h7_iflash *f, uint32_t addr, uint8_t *buf, uint3
  * proportion of how far the erase had come. */
 static uint32_t torn_rnd(struct h7_iflash *f)
 {
-	uint32_t x = f->rng ? f->rng : 0x9E3779B9u;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	f->rng = x;
-	return x;
+	return sim_xorshift32(&f->rng, 0x9E3779B9u);
 }
 
 static uint32_t torn_done(const struct h7_iflash *f, uint64_t now)
@@ -292,14 +293,7 @@ void h7_iflash_set_contents(struct h7_iflash *f, const uint8_t *data)
 {
 	memmove(f->mem, data, f->size);
 	memset(f->ecc_bad, 0, f->size / WORD);
-	for (uint32_t w = 0; w < f->size / WORD; w++) {
-		f->programmed[w] = 0;
-		for (uint32_t i = 0; i < WORD; i++)
-			if (f->mem[w * WORD + i] != 0xFF) {
-				f->programmed[w] = 1;
-				break;
-			}
-	}
+	mark_programmed(f);
 	f->op = H7_OP_NONE;
 	f->busy_until = 0;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "sim/nor/nor_torn.h"
+#include "sim/state/xorshift.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,13 +9,7 @@
 
 static uint32_t rnd(struct nor_torn *t)
 {
-	/* xorshift32 */
-	uint32_t x = t->rng ? t->rng : 0x2545F491u;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	t->rng = x;
-	return x;
+	return sim_xorshift32(&t->rng, 0x2545F491u);
 }
 
 void nor_torn_begin(struct nor_torn *t, enum nor_torn_kind kind, const uint8_t *mem, uint32_t addr,
