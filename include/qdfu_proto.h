@@ -43,6 +43,11 @@
 #define QDFU_PROTO_WHY_INTERRUPTED 4u /* the last update was interrupted */
 #define QDFU_PROTO_WHY_FAULT       5u /* the bootloader reset after a fault (byte 11) */
 
+/* The DeviceInterfaceGUID in qdfu's Microsoft OS 2.0 descriptor set (WinUSB).
+ * Hosts recognise a qdfu bootloader by it whatever its VID:PID and strings
+ * (host/lib/qh_msos.c); a product that ships its own IDs keeps this GUID. */
+#define QDFU_PROTO_INTERFACE_GUID "{8E41C7A2-5D3B-4F1E-9C6A-2B7D0E5F4A13}"
+
 #define QDFU_PROTO_MAGIC   "QDFU"
 #define QDFU_PROTO_VERSION 1u
 

@@ -58,6 +58,11 @@ enum board_qspi_line {
 	QSPI_LINES
 };
 
+enum board_pmic {
+	BOARD_PMIC_NONE = 0,
+	BOARD_PMIC_PF1550, /* NXP PF1550 on I2C1 (Portenta H7) */
+};
+
 struct board_hw {
 	enum board_supply supply;
 	uint32_t hse_hz; /* 0 = no crystal: HSI48 + CRS */
@@ -69,6 +74,9 @@ struct board_hw {
 	struct board_pin qspi_io[QSPI_LINES]; /* bank 1 IO0..3, bank 2 IO0..3 */
 	struct board_pin button;
 	struct board_pin led;
+	/* a PMIC the bootloader must bring up (pins used only when pmic != NONE) */
+	enum board_pmic pmic;
+	struct board_pin pmic_scl, pmic_sda, pmic_standby;
 };
 
 struct board {

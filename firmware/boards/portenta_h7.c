@@ -59,5 +59,12 @@ const struct board board_portenta_h7 = {
                 },
             .button = NO_PIN,
             .led = ACTIVE_LOW(PK6), /* LEDG */
+            /* PF1550 on I2C1: SCL PB6, SDA PB7 (AF4); STANDBY PJ0, high =
+             * standby (Arduino's mcuboot-arduino-stm32h7 app/board.h,
+             * app/power/power.cpp; shared facts "Traps found by review" 2) */
+            .pmic = BOARD_PMIC_PF1550,
+            .pmic_scl = PIN(PB6, AF4),
+            .pmic_sda = PIN(PB7, AF4),
+            .pmic_standby = ACTIVE_HIGH(PJ0),
         },
 };

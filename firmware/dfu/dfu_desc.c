@@ -5,6 +5,7 @@
 
 #include "common/compiler.h"
 #include "dfu/dfu.h"
+#include "qdfu_proto.h"
 #include "usb/usb_std.h"
 
 /* configuration + per alt: interface descriptor and its functional
@@ -13,7 +14,7 @@
 #define BOS_LEN       (5u + 7u + 28u)
 /* MS OS 2.0 set: header 10, compatible ID 20, registry property 132 */
 #define MS_PROP_NAME       "DeviceInterfaceGUIDs"
-#define MS_PROP_GUID       "{8E41C7A2-5D3B-4F1E-9C6A-2B7D0E5F4A13}"
+#define MS_PROP_GUID       QDFU_PROTO_INTERFACE_GUID          /* hosts find qdfu by it */
 #define MS_PROP_NAME_BYTES ((sizeof(MS_PROP_NAME)) * 2u)      /* incl. NUL */
 #define MS_PROP_DATA_BYTES ((sizeof(MS_PROP_GUID) + 1u) * 2u) /* REG_MULTI_SZ */
 #define MS_PROP_LEN        (10u + MS_PROP_NAME_BYTES + MS_PROP_DATA_BYTES)

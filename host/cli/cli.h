@@ -53,7 +53,9 @@ struct cli {
 	struct qh_file_info files[8];
 	const char *file_names[8];
 	unsigned nfiles;
-	int verify_mode; /* -1 auto, 0 read-back, 1 device CRC */
+	int production;      /* flash --production */
+	unsigned prod_count; /* --count: stop after this many boards (0: never) */
+	int verify_mode;     /* -1 auto, 0 read-back, 1 device CRC */
 	const char *layouts[QH_MAX_ALTS];
 	unsigned nlayouts;
 	unsigned wait_ms;   /* --wait: for a device to appear (0: do not wait) */
@@ -134,6 +136,8 @@ struct cli_target {
 };
 int cli_usb(struct cli *c, struct qh_error *e);
 int cli_select(struct cli *c, int multi_ok, struct cli_target **t, size_t *n, struct qh_error *e);
+/* Targets (calloc'ed, labelled) for n found devices; NULL when out of memory. */
+struct cli_target *cli_targets_from(struct cli *c, const struct qh_found *list, size_t n);
 int cli_open(struct cli *c, struct cli_target *t, struct qh_error *e);
 void cli_close(struct cli_target *t);
 void cli_targets_free(struct cli_target *t, size_t n);
@@ -149,6 +153,13 @@ int cmd_erase(struct cli *c);
 int cmd_reset(struct cli *c);
 int cmd_info(struct cli *c);
 int cmd_pack(struct cli *c);
+/* Open and check n targets, then flash/verify them in parallel; with
+ * all_or_nothing none is touched when one refuses the image. Returns the
+ * exit status (each target's result in t[i].rc). */
+int cli_flash_targets(struct cli *c, struct cli_target *t, size_t n, const struct qh_image *img,
+                      int all_or_nothing);
+/* cli_production.c: flash every board as it is plugged in, until stopped. */
+int cli_production(struct cli *c, const struct qh_image *img);
 /* Load every positional file (from index first) into img. */
 int cli_load_files(struct cli *c, int first, struct qh_image *img, struct qh_error *e);
 

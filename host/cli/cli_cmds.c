@@ -150,6 +150,8 @@ static void print_device_text(struct cli *c, const struct qh_found *f)
 		        (i->qdfu.flags & 1) ? ", dual-flash" : "");
 	if (i->has_qdfu_info && c->verbose)
 		print_why_text(c, &i->qdfu);
+	if (i->qdfu_guid && c->verbose)
+		fprintf(c->out, "    Microsoft OS 2.0 descriptors name qdfu's interface GUID\n");
 	if (i->quirks & QH_QUIRK_SERIAL_NOT_UNIQUE)
 		fprintf(c->out, "    (ST ROM serial numbers are not unique: select with --path)\n");
 	for (unsigned k = 0; k < i->nalts; k++)
@@ -186,9 +188,10 @@ static void print_device_json(struct cli *c, const struct qh_found *f)
 	fprintf(
 	    c->jr,
 	    ",\"access\":%s,\"bcd_device\":\"0x%04x\",\"bcd_dfu\":\"0x%04x\",\"transfer_size\":%u,"
-	    "\"attributes\":%u,\"speed_mbps\":%u",
+	    "\"attributes\":%u,\"speed_mbps\":%u,\"qdfu_guid\":%s",
 	    f->access_denied ? "false" : "true", i->bcd_device, i->bcd_dfu,
-	    (unsigned)i->transfer_size, i->attrs, (unsigned)i->speed_mbps);
+	    (unsigned)i->transfer_size, i->attrs, (unsigned)i->speed_mbps,
+	    i->qdfu_guid ? "true" : "false");
 	if (i->has_qdfu_info)
 		fprintf(c->jr,
 		        ",\"qdfu\":{\"protocol\":%u,\"firmware\":\"%u.%u\",\"crc\":%s,"
@@ -264,6 +267,9 @@ static void *flash_thread(void *arg)
 	int is_flash = strcmp(c->cmd, "flash") == 0;
 	uint64_t t0 = cli_now_ms();
 	int rc = 0;
+
+	if (t->rc) /* refused before anything was touched */
+		return NULL;
 
 	if (is_flash)
 		rc = qh_op_program(&t->dev, &t->map, &t->plan, &t->err);
@@ -450,26 +456,15 @@ static void run_targets(struct cli *c, struct cli_target *t, size_t n)
 	free(list);
 }
 
-int cmd_flash(struct cli *c)
+int cli_flash_targets(struct cli *c, struct cli_target *t, size_t n, const struct qh_image *img,
+                      int all_or_nothing)
 {
-	struct qh_error e = {0};
-	struct qh_image img;
-	struct cli_target *t = NULL;
-	size_t n = 0, ready = 0;
-	int rc;
+	size_t ready = 0;
 
-	qh_image_init(&img);
-	rc = cli_load_files(c, 0, &img, &e);
-	if (rc == 0)
-		rc = cli_select(c, c->all, &t, &n, &e);
-	if (rc) {
-		qh_image_free(&img);
-		return fail(c, &e, rc);
-	}
 	/* Open every device and check the image against its map before any
 	 * device is touched. */
 	for (size_t i = 0; i < n; i++) {
-		t[i].img = &img;
+		t[i].img = img;
 		t[i].rc = cli_open(c, &t[i], &t[i].err);
 		t[i].dev.skip_unchanged = !c->no_skip;
 		for (unsigned f = 0; t[i].rc == 0 && !c->force && f < c->nfiles; f++)
@@ -477,10 +472,10 @@ int cmd_flash(struct cli *c)
 			    qh_check_dfu_ids(&c->files[f], c->file_names[f], t[i].found.info.vid,
 			                     t[i].found.info.pid, &t[i].err);
 		if (t[i].rc == 0)
-			t[i].rc = qh_plan_build(&t[i].map, &img, &t[i].plan, &t[i].err);
+			t[i].rc = qh_plan_build(&t[i].map, img, &t[i].plan, &t[i].err);
 		ready += t[i].rc == 0;
 	}
-	if (ready == n) {
+	if (ready == n || (!all_or_nothing && ready)) {
 		if (n == 1 && t[0].plan.npage && strcmp(c->cmd, "flash") == 0)
 			cli_note(c,
 			         "%s: %llu bytes in %zu range(s), touching %zu erasable page(s)\n",
@@ -489,7 +484,7 @@ int cmd_flash(struct cli *c)
 		for (size_t i = 0; i < n && c->verbose && !c->json; i++)
 			print_plan(c, &t[i]);
 		run_targets(c, t, n);
-	} else {
+	} else if (all_or_nothing) {
 		/* All or nothing: a device whose check passed is not touched when
 		 * another one refused the image (likely a different board). */
 		for (size_t i = 0; i < n; i++)
@@ -500,8 +495,37 @@ int cmd_flash(struct cli *c)
 				            "(see above); nothing was changed",
 				            strcmp(c->cmd, "flash") == 0 ? "flashed" : "verified");
 	}
+	return targets_exit(t, n);
+}
+
+int cmd_flash(struct cli *c)
+{
+	struct qh_error e = {0};
+	struct qh_image img;
+	struct cli_target *t = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (c->prod_count && !c->production) {
+		qh_fail(&e, QH_E_USAGE, "--count applies to --production only");
+		qh_hint(&e, "qdfu flash --production --count 10 app.hex");
+		return fail(c, &e, QH_E_USAGE);
+	}
+	qh_image_init(&img);
+	rc = cli_load_files(c, 0, &img, &e);
+	if (rc == 0 && c->production) {
+		rc = cli_production(c, &img);
+		qh_image_free(&img);
+		return rc;
+	}
+	if (rc == 0)
+		rc = cli_select(c, c->all, &t, &n, &e);
+	if (rc) {
+		qh_image_free(&img);
+		return fail(c, &e, rc);
+	}
+	rc = cli_flash_targets(c, t, n, &img, 1);
 	summary(c, t, n, &img);
-	rc = targets_exit(t, n);
 	cli_targets_free(t, n);
 	qh_image_free(&img);
 	return rc;

@@ -41,12 +41,20 @@ int cli_select(struct cli *c, int multi_ok, struct cli_target **out, size_t *nou
 		rc = qh_select(c->usb, &c->match, multi_ok, c->wait_ms, &list, &n, e);
 	if (rc)
 		return rc;
-	t = calloc(n, sizeof(*t));
-	if (!t) {
-		free(list);
+	t = cli_targets_from(c, list, n);
+	free(list);
+	if (!t)
 		return qh_fail(e, QH_E_NOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < n; i++) {
+	*out = t;
+	*nout = n;
+	return QH_OK;
+}
+
+struct cli_target *cli_targets_from(struct cli *c, const struct qh_found *list, size_t n)
+{
+	struct cli_target *t = calloc(n ? n : 1, sizeof(*t));
+
+	for (size_t i = 0; t && i < n; i++) {
 		t[i].found = list[i];
 		t[i].c = c;
 		make_label(&t[i]);
@@ -54,10 +62,7 @@ int cli_select(struct cli *c, int multi_ok, struct cli_target **out, size_t *nou
 		t[i].prog.line = (unsigned)i;
 		snprintf(t[i].prog.label, sizeof(t[i].prog.label), "%s", t[i].label);
 	}
-	free(list);
-	*out = t;
-	*nout = n;
-	return QH_OK;
+	return t;
 }
 
 int cli_open(struct cli *c, struct cli_target *t, struct qh_error *e)

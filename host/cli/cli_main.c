@@ -22,6 +22,8 @@ enum {
 	O_FORCE,
 	O_VERIFY,
 	O_LAYOUT,
+	O_PRODUCTION,
+	O_COUNT,
 };
 
 /* Every option: getopt_long's entry, its help line, and the commands that
@@ -87,6 +89,14 @@ static const struct opt_doc opts[] = {
     {{"force", no_argument, NULL, O_FORCE},
      "--force",
      "flash a .dfu file whose suffix names another USB device",
+     C_FLASH},
+    {{"production", no_argument, NULL, O_PRODUCTION},
+     "--production",
+     "flash every board as it is plugged in, one PASS/FAIL line each, until Ctrl-C",
+     C_FLASH},
+    {{"count", required_argument, NULL, O_COUNT},
+     "--count N",
+     "--production: stop after N boards",
      C_FLASH},
     {{"layout", required_argument, NULL, O_LAYOUT},
      "--layout STRING",
@@ -288,6 +298,16 @@ static int set_option(struct cli *c, int id, const char *v)
 		else
 			return usage_error(c, "bad --verify '%s' (crc or read)", v);
 		break;
+	case O_PRODUCTION:
+		c->production = 1;
+		break;
+	case O_COUNT: {
+		uint32_t n;
+		if (qh_parse_u32(v, &n) != 0 || n == 0)
+			return usage_error(c, "bad --count '%s' (a number of boards)", v);
+		c->prod_count = n;
+		break;
+	}
 	case O_LAYOUT:
 		if (c->nlayouts == QH_MAX_ALTS)
 			return usage_error(c, "too many --layout options%s", "");

@@ -143,9 +143,13 @@ void cli_json_emit(struct cli *c, int exit_code)
 		fputs("null", c->out);
 	fprintf(c->out, ",\"ok\":%s,\"exit\":%d,\"error\":", exit_code ? "false" : "true",
 	        exit_code);
-	if (exit_code && c->jerr.code == QH_OK) /* --all with some failures */
-		qh_fail(&c->jerr, QH_E_DFU, "some devices failed (see result.devices)");
-	cli_json_error_obj(c->out, exit_code ? &c->jerr : NULL);
+	if (exit_code == CLI_EXIT_PARTIAL) /* each device's error is in the result */
+		fprintf(c->out, "{\"code\":\"partial\",\"message\":\"some devices failed, some "
+		                "succeeded (see result)\",\"hint\":null}");
+	else if (exit_code && c->jerr.code == QH_OK)
+		fprintf(c->out, "{\"code\":\"internal\",\"message\":\"failed\",\"hint\":null}");
+	else
+		cli_json_error_obj(c->out, exit_code ? &c->jerr : NULL);
 	fputs(",\"result\":", c->out);
 	if (exit_code == 0 || c->jr_complete)
 		fprintf(c->out, "{%.*s}", (int)c->jr_len, c->jr_buf ? c->jr_buf : "");

@@ -35,7 +35,7 @@ _qdfu()
     -d|--device) COMPREPLY=($(compgen -W "0483:df11" -- "$cur")); return ;;
     -o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --verify) COMPREPLY=($(compgen -W "crc read" -- "$cur")); return ;;
-    --layout|-w|--wait) return ;;
+    --layout|-w|--wait|--count) return ;;
     esac
 
     if [[ -z $cmd ]]; then
@@ -46,7 +46,7 @@ _qdfu()
     flash|verify)
         if [[ $cur == -* ]]; then
             if [[ $cmd == flash ]]; then
-                COMPREPLY=($(compgen -W "$common --wait --json-progress --all --no-verify --no-reset --no-skip --force --verify" -- "$cur"))
+                COMPREPLY=($(compgen -W "$common --wait --json-progress --all --no-verify --no-reset --no-skip --force --verify --production --count" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "$common --wait --json-progress --all --verify" -- "$cur"))
             fi

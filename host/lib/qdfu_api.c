@@ -447,13 +447,16 @@ QDFU_API const qdfu_memmap *qdfu_device_memmap(const qdfu_device *dev)
 
 QDFU_API void qdfu_set_progress(qdfu_device *dev, qdfu_progress_fn fn, void *user)
 {
+	if (!dev)
+		return;
 	dev->fn = fn;
 	dev->user = user;
 }
 
 QDFU_API void qdfu_cancel(qdfu_device *dev)
 {
-	atomic_store(&dev->cancelled, 1);
+	if (dev)
+		atomic_store(&dev->cancelled, 1);
 }
 
 /* ---------------------------------------------------------- operations */

@@ -181,7 +181,8 @@ int qh_dfu_wait(struct qh_dev *d, unsigned max_ms, const char *what, struct qh_d
 int qh_dfu_make_idle(struct qh_dev *d, struct qh_error *e)
 {
 	for (int tries = 0; tries < 4; tries++) {
-		struct qh_dfu_status st;
+		/* zeroed: at -O2 and above gcc cannot see that qh_fail() returns non-zero */
+		struct qh_dfu_status st = {0};
 		int rc = qh_dfu_getstatus(d, &st, e);
 		if (rc)
 			return rc;

@@ -95,6 +95,7 @@ struct qh_dev_info {
 	uint16_t detach_timeout, transfer_size, bcd_dfu;
 	unsigned nalts;
 	struct qh_alt alts[QH_MAX_ALTS];
+	int qdfu_guid; /* its MS OS 2.0 descriptors name qdfu's interface GUID */
 	int has_qdfu_info;
 	struct qh_qdfu_info qdfu;
 	unsigned quirks; /* QH_QUIRK_* */

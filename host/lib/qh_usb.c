@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _POSIX_C_SOURCE 200809L
 #include "qh_usb.h"
+#include "qh_msos.h"
 #include "qh_ops.h"
 
 #include <libusb.h>
@@ -224,15 +225,37 @@ static int matches(const struct qh_match *m, const struct qh_dev_info *info)
 	return 1;
 }
 
+/* qdfu's interface GUID in the device's Microsoft OS 2.0 descriptors (the
+ * BOS descriptor, then the set with the vendor code it names, wIndex 7:
+ * what Windows asks every USB 2.01 device). */
+static int has_qdfu_guid(libusb_device_handle *h, uint16_t bcd_usb)
+{
+	uint8_t bos[256], set[1024], code = 0;
+	uint16_t set_len = 0;
+	int n;
+
+	if (bcd_usb < 0x0201)
+		return 0;
+	n = libusb_get_descriptor(h, LIBUSB_DT_BOS, 0, bos, sizeof(bos));
+	if (n <= 0 || !qh_bos_msos20(bos, (size_t)n, &code, &set_len) || set_len == 0)
+		return 0;
+	if (set_len > sizeof(set))
+		set_len = sizeof(set);
+	n = libusb_control_transfer(h, 0xC0, code, 0, 7, set, set_len, 1000);
+	return n > 0 && qh_msos20_has_guid(set, (size_t)n, QDFU_PROTO_INTERFACE_GUID);
+}
+
 static void query_qdfu(libusb_device_handle *h, struct qh_dev_info *info)
 {
 	struct usb_handle uh = {.h = h, .intf = info->intf};
 	struct qh_dev d;
 
-	/* Only ask devices that say they are qdfu: an unknown vendor request
-	 * is harmless by the spec but not every device firmware is. */
+	/* Only ask devices that say they are qdfu (strings, or qdfu's interface
+	 * GUID whatever the strings): an unknown vendor request is harmless by
+	 * the spec but not every device firmware is. */
 	if (info->kind == QH_KIND_RUNTIME ||
-	    (strcmp(info->manufacturer, "qdfu") != 0 && strncmp(info->product, "qdfu", 4) != 0))
+	    (strcmp(info->manufacturer, "qdfu") != 0 && strncmp(info->product, "qdfu", 4) != 0 &&
+	     !info->qdfu_guid))
 		return;
 	memset(&d, 0, sizeof(d));
 	qh_dev_defaults(&d);
@@ -288,6 +311,8 @@ static int describe(libusb_device *dev, struct qh_found *f)
 		read_string(h, dd.iSerialNumber, info->serial, sizeof(info->serial));
 		for (unsigned i = 0; i < info->nalts; i++)
 			read_string(h, istr[i], info->alts[i].name, sizeof(info->alts[i].name));
+		if (info->kind != QH_KIND_RUNTIME)
+			info->qdfu_guid = has_qdfu_guid(h, dd.bcdUSB);
 		query_qdfu(h, info);
 		libusb_close(h);
 	}

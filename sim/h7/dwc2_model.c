@@ -79,6 +79,7 @@ struct dwc2_model {
 	/* timing */
 	uint64_t ahbidl_at, csrst_done_at, cmod_at, txflush_done_at, rxflush_done_at;
 	bool csrst_stuck;
+	bool (*phy_powered)(void); /* ULPI: the PHY's supplies (NULL: always) */
 	/* RX FIFO */
 	struct rx_entry rxq[RXQ_LEN];
 	unsigned rx_head, rx_count, rx_words;
@@ -403,6 +404,13 @@ static void write_grstctl(struct dwc2_model *m, uint32_t v, uint64_t t)
 			return;
 		}
 		core_reset(m);
+		if (m->phy == DWC2M_PHY_ULPI && m->phy_powered && !m->phy_powered()) {
+			/* no 60 MHz ULPI clock from an unpowered PHY: the core
+			 * soft reset never completes (the driver's bounded wait
+			 * must notice) */
+			m->csrst_stuck = true;
+			return;
+		}
 		m->csrst_done_at = t + T_CSRST_US;
 		m->ahbidl_at = m->csrst_done_at + T_AHBIDL_US;
 		return;
@@ -532,6 +540,11 @@ struct dwc2_model *dwc2m_create(uintptr_t base, enum dwc2m_phy phy)
 		return NULL;
 	}
 	return m;
+}
+
+void dwc2m_set_phy_power(struct dwc2_model *m, bool (*powered)(void))
+{
+	m->phy_powered = powered;
 }
 
 void dwc2m_destroy(struct dwc2_model *m)

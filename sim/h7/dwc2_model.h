@@ -60,6 +60,9 @@ struct dwc2_model;
  * register it on the MMIO bus. NULL on failure. */
 struct dwc2_model *dwc2m_create(uintptr_t base, enum dwc2m_phy phy);
 void dwc2m_destroy(struct dwc2_model *m);
+/* ULPI boards: whether the external PHY has its supplies (e.g. from the
+ * PF1550 model). Without them it gives no clock and CSRST never ends. */
+void dwc2m_set_phy_power(struct dwc2_model *m, bool (*powered)(void));
 
 /* The core's interrupt line (GAHBCFG.GINT and GINTSTS & GINTMSK). */
 bool dwc2m_irq_pending(const struct dwc2_model *m);

@@ -46,6 +46,11 @@ static void fail(const char *fmt, ...)
 	s.st.errors++;
 }
 
+static void fail_msg(const char *msg)
+{
+	fail("%s", msg);
+}
+
 static uint64_t now(void)
 {
 	return vclock_now_us();
@@ -171,6 +176,9 @@ static uint32_t rcc_read(void *ctx, uint32_t off, unsigned w)
 			v |= 1u << 25;
 		v &= ~((1u << 27) | (1u << 29));
 		v |= (v & ((1u << 26) | (1u << 28))) << 1; /* PLL2RDY, PLL3RDY */
+		v &= ~(1u << 15);
+		if (cm4_model_d2ckrdy((s.rcc[0xD8 / 4] & ((1u << 25) | (1u << 27))) != 0))
+			v |= 1u << 15; /* D2CKRDY: the M4 or a D2 peripheral (USB) runs */
 	}
 	return v;
 }
@@ -212,6 +220,9 @@ static void rcc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 	(void)w;
 	if (s.st.chip_stopped)
 		return;
+	if (off == 0x10 || off == 0x18 || off == 0x28 || off == 0x30 ||
+	    (off == 0x00 && ((v ^ s.rcc[0]) & RCC_CR_PLLS_ON)))
+		cm4_model_clock_touched("RCC clock configuration");
 	if (off == 0x00)
 		v = rcc_cr_write(v, s.rcc[0]);
 	else if (off == 0x10)
@@ -265,6 +276,9 @@ static void pwr_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 	(void)w;
 	if (s.st.chip_stopped)
 		return;
+	if ((off == 0x0C && ((v ^ s.pwr[3]) & PWR_SUPPLY_MSK)) ||
+	    (off == 0x18 && ((v ^ s.pwr[6]) & (3u << 14))))
+		cm4_model_clock_touched("PWR supply / voltage scaling");
 	if (off == 0x0C) {
 		uint32_t cur = s.pwr[3] & PWR_SUPPLY_MSK, want = v & PWR_SUPPLY_MSK;
 		if (want != cur) {
@@ -325,6 +339,8 @@ static uint32_t flash_read(void *ctx, uint32_t off, unsigned w)
 {
 	(void)ctx;
 	(void)w;
+	if (off == 0x1C) /* FLASH_OPTSR_CUR.BCM4 */
+		return s.cfg.cm4.boots ? 1u << 22 : 0u;
 	return off == 0 ? s.flash_acr : 0;
 }
 
@@ -430,6 +446,7 @@ int h7_sys_model_init(const struct h7_sys_config *cfg)
 	rc |= mmio_register(GPIO_BASE, 11 * 0x400, &gpio_ops, NULL);
 	rc |= scs_model_init(); /* the Cortex-M7 system control space */
 	rc |= mmio_register(UID_BASE, 12, &uid_ops, NULL);
+	rc |= cm4_model_init(&cfg->cm4, fail_msg);
 	return rc ? -1 : 0;
 }
 
@@ -459,6 +476,16 @@ unsigned h7_sys_model_pin_mode(unsigned port, unsigned pin)
 unsigned h7_sys_model_pin_af(unsigned port, unsigned pin)
 {
 	return port < 11 && pin < 16 ? (s.gpio[port][8 + pin / 8] >> (4 * (pin % 8))) & 0xFu : 0;
+}
+
+bool h7_sys_model_open_drain(unsigned port, unsigned pin)
+{
+	return port < 11 && pin < 16 && ((s.gpio[port][1] >> pin) & 1u);
+}
+
+uint32_t h7_sys_model_rcc(uint32_t off)
+{
+	return off < 0x100u ? s.rcc[off / 4] : 0u;
 }
 
 bool h7_sys_model_take_reset(void)

@@ -22,12 +22,14 @@
 #include <stdint.h>
 
 #include "boards/board.h"
+#include "sim/h7/cm4_model.h"
 
 struct h7_sys_config {
 	enum board_supply wired;   /* how the board is really wired */
 	bool supply_preconfigured; /* an earlier stage (ROM) already wrote it */
 	bool pll3_left_on;         /* an earlier stage left PLL3 running from HSE */
 	bool pll_never_locks;      /* PLL1RDY never comes (a broken PLL, a test) */
+	struct cm4_config cm4;     /* dual-core parts: the M4 (cm4_model.h) */
 	uint8_t uid[12];
 };
 
@@ -54,6 +56,9 @@ bool h7_sys_model_output(unsigned port, unsigned pin);
 /* Mode field of a pin (0 in, 1 out, 2 AF, 3 analog) and its AF number. */
 unsigned h7_sys_model_pin_mode(unsigned port, unsigned pin);
 unsigned h7_sys_model_pin_af(unsigned port, unsigned pin);
+bool h7_sys_model_open_drain(unsigned port, unsigned pin);
+/* An RCC register's value (offset from RCC_BASE), for other models. */
+uint32_t h7_sys_model_rcc(uint32_t off);
 /* SCB_AIRCR got a system reset request since the last call. */
 bool h7_sys_model_take_reset(void);
 /* "" when FLASH_ACR matches the RM table for the present AXI clock and

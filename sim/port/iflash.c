@@ -17,6 +17,7 @@ static struct {
 	const struct board *b;
 	struct h7_iflash *f;
 	int pending; /* result of the running operation */
+	bool bank1;  /* the running operation is in bank 1 */
 	bool off;    /* no supply (power cut) */
 } s;
 
@@ -80,6 +81,7 @@ int port_iflash_erase_start(uint32_t sector)
 	if (h7_iflash_busy(s.f))
 		return QDFU_E_BUSY;
 	s.pending = h7_iflash_erase(s.f, sector) ? QDFU_E_ERASE : QDFU_OK;
+	s.bank1 = sector < s.b->iflash_sectors;
 	return QDFU_OK;
 }
 
@@ -94,6 +96,7 @@ int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD
 	if (h7_iflash_busy(s.f))
 		return QDFU_E_BUSY;
 	s.pending = h7_iflash_program(s.f, addr, word) ? QDFU_E_PROGRAM : QDFU_OK;
+	s.bank1 = addr - s.b->iflash_base < s.b->iflash_sectors * s.b->iflash_sector_size;
 	return QDFU_OK;
 }
 
@@ -104,6 +107,11 @@ int port_iflash_poll(void)
 	if (h7_iflash_busy(s.f))
 		return QDFU_E_BUSY;
 	return s.pending;
+}
+
+bool simport_iflash_bank1_busy(void)
+{
+	return s.f && s.bank1 && h7_iflash_busy(s.f);
 }
 
 bool simport_iflash_m4_running;

@@ -19,6 +19,9 @@ void simport_qspi_power(bool on);
 int simport_iflash_setup(const struct board *b, const char *state_dir);
 int simport_iflash_save(const char *state_dir);
 void simport_iflash_teardown(void);
+/* An erase or program of bank 1 (where the bootloader lives) is running:
+ * on the target, fetches from bank 1 stall until it ends. */
+bool simport_iflash_bank1_busy(void);
 /* Tests: pretend the Cortex-M4 runs from bank 2. */
 extern bool simport_iflash_m4_running;
 /* The model behind it (tests and the simulator inspect it). */

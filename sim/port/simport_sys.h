@@ -24,6 +24,10 @@ void simport_usb_configure(const struct simport_config *cfg);
  * state; the DWC2 bridge also brings up what the target's port_init does
  * before the USB driver runs (supply, clocks) on the register models. */
 int simport_usb_power_on(const struct board *b);
+/* DWC2 build: model firmware that runs from bank 1 (stalled while bank 1
+ * is erased or programmed), and how often the CPU was found stalled. */
+void simport_dwc2_code_in_flash(bool in_flash);
+unsigned simport_dwc2_stalls(void);
 /* Free what simport_usb_configure / simport_usb_power_on created. */
 void simport_usb_teardown(void);
 

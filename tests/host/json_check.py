@@ -11,9 +11,12 @@ the result object. Device commands run against qdfu-sim.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+
+from hexfile import ihex
 
 QDFU = os.environ["QDFU"]
 SIM = os.environ["QDFU_SIM"]
@@ -21,23 +24,6 @@ BOARD = os.environ.get("E2E_BOARD", "portenta-h7")
 WORK = sys.argv[1]
 KEYS = {"version", "event", "command", "ok", "exit", "error", "result"}
 failures = []
-
-
-def ihex(addr, data):
-    """Intel HEX text of data at addr (type 04 + 00 records, 01 end)."""
-    lines = []
-
-    def rec(kind, a, payload):
-        b = bytes([len(payload), (a >> 8) & 0xFF, a & 0xFF, kind]) + payload
-        lines.append(":" + (b + bytes([(-sum(b)) & 0xFF])).hex().upper())
-
-    for off in range(0, len(data), 16):
-        a = addr + off
-        if off == 0 or (a & 0xFFFF) == 0:
-            rec(4, 0, bytes([(a >> 24) & 0xFF, (a >> 16) & 0xFF]))
-        rec(0, a & 0xFFFF, data[off:off + 16])
-    rec(1, 0, b"")
-    return "\n".join(lines) + "\n"
 
 
 def check(cond, what):
@@ -115,6 +101,8 @@ run(["flash", "--json", app, "--device", "ffff:fffe"], 5, name="no device")
 # Through the simulator.
 o = run(["list", "--json"], 0, st)
 check(o and len(o["result"]["devices"]) == 1, "list: one device")
+check(o and o["result"]["devices"][0].get("qdfu_guid") is True,
+      "list: qdfu recognised by its MS OS 2.0 interface GUID")
 o = run(["flash", "--json", app, "--no-reset"], 0, st)
 check(o and o["result"]["devices"][0]["ok"] is True, "flash: device ok")
 o = run(["verify", "--json", app], 0, st)
@@ -138,6 +126,22 @@ o = run(["flash", "--json", app], 2, st + "2", name="ambiguous")
 msg = o["error"]["message"] if o else ""
 check("path 1-1" in msg and "path 1-2" in msg and msg.count("serial") == 2,
       f"ambiguous: {msg}")
+
+# The text summary says how long it took and where the application was
+# started; without a terminal, progress is timestamped start/done lines; the
+# verbose plan says the device decides which touched pages are erased.
+p = subprocess.run([SIM, "--board", BOARD, "--state", st, "--", QDFU, "flash", "-v", app],
+                   capture_output=True, text=True, timeout=300)
+check(p.returncode == 0, f"text flash: {p.stdout} {p.stderr}")
+check(re.search(r": flash ok in \d+\.\d s.*; application started at 0x08020000$", p.stdout,
+                re.M), f"text flash: summary line: {p.stdout}")
+check(re.search(r"^\[\d\d:\d\d:\d\d\] \S+: verify done \(6000 bytes in \d+\.\d s, ", p.stderr,
+                re.M), f"text flash: timestamped lines: {p.stderr}")
+check("erased only if it does not already hold the data" in p.stderr and
+      "check page 0x08020000" in p.stderr and
+      ("pages: 0 erased, 0 already erased, 1 unchanged" in p.stdout or
+       "nothing erased or written" in p.stdout),
+      f"verbose plan vs what was done: {p.stderr} {p.stdout}")
 
 if failures:
     print(f"{len(failures)} failure(s)")

@@ -101,6 +101,10 @@ static const struct row rows[] = {
     {{"help", "flash"}, 0, "--no-skip", NULL},
     {{"help", "flash"}, 0, "--json-progress", NULL},
     {{"help", "flash"}, 0, "--wait", NULL},
+    {{"help", "flash"}, 0, "--production", NULL},
+    {{"flash", "%D/app.hex", "--count", "3"}, 2, NULL, "--count applies to --production only"},
+    {{"flash", "%D/app.hex", "--production", "--count", "0"}, 2, NULL, "bad --count"},
+    {{"verify", "%D/app.hex", "--production"}, 2, NULL, "does not apply to 'verify'"},
     {{"help", "read"}, 0, "--output", NULL},
     {{"help", "pack"}, 0, "--layout", NULL},
     /* --wait [SECONDS]: "--wait 1" takes the 1 (else it would be a file) */

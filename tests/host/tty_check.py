@@ -48,7 +48,10 @@ def run_in_terminal(name, cols, sim_args, qdfu_args, resize_to=None):
     cmd = ([SIM, "--board", "portenta-h7", "--state", os.path.join(WORK, name)] + sim_args +
            ["--", QDFU] + qdfu_args)
     shell = f"{shlex.join(cmd)}; echo QDFU-EXIT=$?; sleep 600"
-    tmux("new-session", "-d", "-s", name, "-x", str(cols), "-y", "40", shell)
+    r = tmux("new-session", "-d", "-s", name, "-x", str(cols), "-y", "40", shell, check_rc=False)
+    if r.returncode != 0:
+        check(False, f"{name}: tmux could not start the terminal: {r.stderr.strip()}")
+        return []
     deadline = time.time() + 300
     resized = False
     screen = []
@@ -89,6 +92,8 @@ def check_screen(name, screen, cols, devices):
           screen)
 
 
+# a server left by an earlier run that was killed would hold the session names
+tmux("kill-server", check_rc=False)
 shutil.rmtree(WORK, ignore_errors=True)
 os.makedirs(WORK)
 big = os.path.join(WORK, "big.bin")

@@ -45,6 +45,16 @@ uint32_t h7_sysclk_hz(void)
 	return sysclk_hz;
 }
 
+/* APB1 (I2C1's kernel clock): HCLK / D2PPRE1 (RCC_D2CFGR[6:4]: 0xx /1,
+ * 100 /2, 101 /4, 110 /8, 111 /16), read back so that whatever set it
+ * (we, or an earlier stage on a fallback path) counts. */
+uint32_t h7_pclk1_hz(void)
+{
+	struct rcc_regs *rcc = (struct rcc_regs *)MMIO_BASE(RCC_BASE);
+	uint32_t ppre = (mmio_read(&rcc->D2CFGR) >> 4) & 7u;
+	return ppre < 4u ? hclk_hz : hclk_hz >> (ppre - 3u);
+}
+
 uint32_t h7_hclk_hz(void)
 {
 	return hclk_hz;

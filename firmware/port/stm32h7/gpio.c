@@ -39,6 +39,16 @@ void h7_gpio_af(const struct board_pin *p)
 	field2(&g->MODER, p->pin, GPIO_MODE_AF);
 }
 
+void h7_gpio_af_open_drain(const struct board_pin *p)
+{
+	struct gpio_regs *g = port_regs(p);
+
+	if (!g)
+		return;
+	h7_gpio_af(p);
+	mmio_set(&g->OTYPER, 1u << p->pin); /* I2C: the bus is open drain */
+}
+
 void h7_gpio_output(const struct board_pin *p, bool active)
 {
 	struct gpio_regs *g = port_regs(p);

@@ -11,15 +11,31 @@
 
 #include "boards/board.h"
 
+/* Where the bootloader's code runs after Reset_Handler (startup.c,
+ * stm32h7_bootloader.ld): 1 = ITCM, so nothing stalls while bank 1 is
+ * erased or programmed. Checked on every board image by the h7_itcm_layout
+ * test; the DWC2 build of the simulator stalls the CPU when it is 0. */
+#define H7_CODE_IN_ITCM 1
+
 /* GPIO (gpio.c) */
-void h7_gpio_af(const struct board_pin *p); /* alternate function, very high speed */
+void h7_gpio_af(const struct board_pin *p);            /* alternate function, very high speed */
+void h7_gpio_af_open_drain(const struct board_pin *p); /* I2C */
 void h7_gpio_output(const struct board_pin *p, bool active);
 void h7_gpio_input(const struct board_pin *p);  /* input, pull towards inactive */
 bool h7_gpio_active(const struct board_pin *p); /* honours active_high */
 
 /* Clocks (clock.c): valid after port_init() */
 uint32_t h7_hclk_hz(void);        /* AXI/AHB clock */
+uint32_t h7_pclk1_hz(void);       /* APB1 (I2C1 kernel clock) */
 uint32_t h7_qspi_kernel_hz(void); /* QUADSPI kernel clock */
+
+/* I2C1 master, write-only, bounded waits (i2c.c); the PMIC (pmic_pf1550.c):
+ * h7_pmic_init() is 0 on boards without one; h7_pmic_ok() is true once a
+ * board's PMIC was brought up (USB through a PHY it powers needs it). */
+int h7_i2c1_init(const struct board_pin *scl, const struct board_pin *sda, uint32_t pclk1_hz);
+int h7_i2c1_write(uint8_t addr7, const uint8_t *data, unsigned n);
+int h7_pmic_init(const struct board *b);
+bool h7_pmic_ok(void);
 
 /* Time base (systick or DWT based, system.c) */
 void h7_delay_us(uint32_t us);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "boards/board.h"
+#include "mmio.h"
 
 /* power.c: supply (PWR_CR3, written at most once), VOS1, USB regulator.
  * Returns 0, QDFU_E_TIMEOUT or QDFU_E_STATE (supply already configured
@@ -32,6 +33,12 @@ uint32_t h7_flash_acr_for(uint32_t aclk_hz, unsigned vos);
 /* timebase.c: SysTick at 1 kHz from the CPU clock. */
 void h7_timebase_init(uint32_t cpu_hz);
 
+/* dualcore.c: on dual-core boards whose Cortex-M4 may run, wait (bounded)
+ * for it to park in D2 stop and hold HSEM 0 (QDFU_E_BUSY when it does not
+ * park: bank 2 then stays read-only); h7_cm4_held(): parked and held. */
+int h7_dualcore_park(const struct board *b);
+bool h7_cm4_held(void);
+
 /* system.c: keep a fault record in the no-init words (port_take_fault
  * returns it after the reset). fault.c: the fault handlers' body: record
  * what the core says (exception, CFSR, HFSR, BFAR/MMFAR, stacked PC from
@@ -39,6 +46,13 @@ void h7_timebase_init(uint32_t cpu_hz);
 struct port_fault;
 void h7_fault_record(const struct port_fault *f);
 void h7_fault_entry(uint32_t exception, const uint32_t *frame);
+/* A copy that may hit a bus error (fault.c): between begin and end, a bus
+ * error makes the fault vector skip the load and return; end says whether
+ * one happened. h7_fault_guard(frame) is the vector's first step (true:
+ * handled, return from the exception). */
+void h7_fault_guard_begin(void);
+bool h7_fault_guard_end(void);
+bool h7_fault_guard(uint32_t *frame);
 
 /* usb_dwc2.c: the interrupt body (called by the OTG_HS/OTG_FS vectors;
  * on the host by the model's test harness when the interrupt is pending). */
@@ -64,6 +78,10 @@ static inline void h7_dsb(void)
 static inline void h7_isb(void)
 {
 }
+static inline uint8_t h7_read8_guarded(const volatile uint8_t *p)
+{
+	return mmio_read8(p);
+}
 #else
 static inline void h7_dsb(void)
 {
@@ -72,6 +90,17 @@ static inline void h7_dsb(void)
 static inline void h7_isb(void)
 {
 	__asm volatile("isb 0xF" ::: "memory");
+}
+/* One byte from memory that may answer with a bus error, inside a fault
+ * guard: a single load without writeback, so the fault vector can step
+ * over it (a post-indexed ldrb the compiler would pick for a copy loop
+ * loses its writeback when skipped, and the loop never ends: found by
+ * qemu_m7_fault_guard). A skipped load leaves 0xFF. */
+static inline uint8_t h7_read8_guarded(const volatile uint8_t *p)
+{
+	uint32_t v = 0xFFu;
+	__asm volatile("ldrb %0, [%1]" : "+l"(v) : "l"(p) : "memory");
+	return (uint8_t)v;
 }
 #endif
 

@@ -9,12 +9,10 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "cpu.h"
 #include "h7_sys.h"
 #include "mmio.h"
 #include "hal/port.h"
 #include "regs_flash.h"
-#include "regs_scb.h"
 
 #define SECTORS_PER_BANK   8u
 #define SECTOR_SIZE        (128u * 1024u)
@@ -44,7 +42,9 @@ static int unlock(struct flash_bank_regs *f)
 
 /* Dual-core parts: bank 2 holds the Cortex-M4's program (BOOT4 address,
  * 0x08100000 by default). While the M4 may run from it (BCM4 option bit,
- * or BOOT_C2 set) the bank is neither erased nor programmed. */
+ * or BOOT_C2 set) the bank is neither erased nor programmed, unless the M4
+ * parked in D2 stop and is held there (dualcore.c, ST's dual-core start-up
+ * handshake): then it fetches nothing until the next reset. */
 bool port_iflash_bank_writable(unsigned bank)
 {
 	const struct board *b = h7_board();
@@ -52,7 +52,7 @@ bool port_iflash_bank_writable(unsigned bank)
 		return true;
 	uint32_t optsr = mmio_read(&bank_regs(0)->OPTSR_CUR);
 	uint32_t gcr = mmio_read((volatile uint32_t *)MMIO_BASE(0x58024400u + RCC_GCR_OFFSET));
-	return !(optsr & FLASH_OPTSR_BCM4) && !(gcr & RCC_GCR_BOOT_C2);
+	return (!(optsr & FLASH_OPTSR_BCM4) && !(gcr & RCC_GCR_BOOT_C2)) || h7_cm4_held();
 }
 
 static int ready(struct flash_bank_regs *f)
@@ -148,33 +148,21 @@ int port_iflash_poll(void)
 }
 
 /*
- * Copy from the flash array without taking a fault on a damaged word. A
- * double ECC error answers the load with a bus error besides SR.DBECCERR
+ * Copy from the flash array without hanging on a damaged word. A double
+ * ECC error answers the load with a bus error besides SR.DBECCERR
  * (RM0399/RM0433 embedded flash, ECC; facts "Traps found by review" 3, not
- * re-read in the RM text itself), and loads on the Cortex-M7 fault precisely
- * (PM0253 2.5.3). With SCB_CCR.BFHFNMIGN set and FAULTMASK = 1 (execution
- * priority -1) a precise data bus fault is ignored and the load returns
- * unknown data (ARMv7-M B3.2.8, CCR.BFHFNMIGN); SR.DBECCERR then says what
- * happened. Without this, the boot check, UPLOAD or a CRC over a word cut
- * by a power loss would fault, and every boot would fault the same way.
- * FAULTMASK also holds off interrupts: callers read at most a transfer
- * block at a time.
+ * re-read in the RM text itself); loads on the Cortex-M7 fault precisely
+ * (PM0253 2.5.3). Inside the guard the fault vector skips the faulting
+ * load and returns (fault.c); SR.DBECCERR then says what happened. Without
+ * it, the boot check, UPLOAD or a CRC over a word cut by a power loss would
+ * fault, and every boot would fault the same way.
  */
 static void copy_guarded(const volatile uint8_t *src, uint8_t *out, uint32_t len)
 {
-	struct scb_regs *scb = (struct scb_regs *)MMIO_BASE(SCB_BASE);
-	uint32_t ccr = mmio_read(&scb->CCR);
-	mmio_write(&scb->CCR, ccr | SCB_CCR_BFHFNMIGN);
-	h7_dsb();
-	h7_isb();
-	h7_fault_disable();
+	h7_fault_guard_begin();
 	for (uint32_t i = 0; i < len; i++)
-		out[i] = mmio_read8(&src[i]);
-	h7_dsb();
-	h7_fault_enable();
-	mmio_write(&scb->CCR, ccr);
-	h7_dsb();
-	h7_isb();
+		out[i] = h7_read8_guarded(&src[i]);
+	(void)h7_fault_guard_end();
 }
 
 int port_iflash_read(uint32_t addr, void *buf, uint32_t len)

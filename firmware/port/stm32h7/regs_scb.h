@@ -89,7 +89,11 @@ _Static_assert(SCB_BASE + offsetof(struct scb_regs, CPACR) == CPACR_ADDR, "CPACR
 #define SCB_ICSR_PENDSVCLR       (1u << 27)
 #define SCB_CCR_BFHFNMIGN        (1u << 8)
 #define SCB_CFSR_MMARVALID       (1u << 7)
+#define SCB_CFSR_PRECISERR       (1u << 9)
+#define SCB_CFSR_IMPRECISERR     (1u << 10)
 #define SCB_CFSR_BFARVALID       (1u << 15)
+#define SCB_CFSR_BUS_ALL         (0xFFu << 8) /* BFSR, write 1 to clear */
+#define SCB_HFSR_FORCED          (1u << 30)
 #define SCB_CCR_DC               (1u << 16)
 #define SCB_CCR_IC               (1u << 17)
 #define SCB_CPACR_CP10_CP11_FULL (0xFu << 20)

@@ -1,8 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Cortex-M7 start-up: the vector table (16 system exceptions + 150 STM32H74x
- * interrupts) and the reset handler (FPU on, .data copied, .bss zeroed,
- * then main). Target only.
+ * interrupts) and the reset handler (FPU on, code and constants copied to
+ * ITCM, .data copied, .bss zeroed, VTOR to the ITCM table, then main).
+ * Target only.
+ *
+ * Why ITCM (issue 11 item 4; facts "Traps found by review" 4): the
+ * bootloader lives in bank 1, and while a bank-1 sector is erased (about
+ * 1-2 s per 128 KiB) or a word programmed, every instruction fetch and data
+ * read from bank 1 stalls until the operation ends: SysTick, the USB
+ * interrupt and the main loop would all stop. After the copy nothing but the
+ * flash controller touches bank 1 (the guarded reads of port_iflash_read
+ * excepted, which the memory engine never issues during an operation).
+ * Only the boot vector table and Reset_Handler (section .boot) run from
+ * flash, before any operation can start.
  */
 #include <stdint.h>
 
@@ -12,7 +23,7 @@
 #include "regs_scb.h"
 
 extern uint32_t _sidata[], _sdata[], _edata[], _sbss[], _ebss[], _estack[];
-extern uint32_t __isr_vector_start[];
+extern uint32_t __isr_vector_start[], __itcm_end[], __itcm_load[];
 
 int main(void);
 void Reset_Handler(void);
@@ -58,45 +69,60 @@ __attribute__((section(".isr_vector"), used)) const vector_t vector_table[VECTOR
 };
 QDFU_STATIC_ASSERT(sizeof(vector_table) == 4 * 166, "vector table: 16 + 150 entries");
 
-/* Unused interrupt or fault: record it and reset into DFU (fault.c,
- * issue 11 item 3); looping here hung every boot when the fault came back
- * on each one (a damaged flash word on the boot path). The stacked frame is
- * on the stack the exception used (EXC_RETURN bit 2: MSP or PSP); then a
- * fresh stack at _estack, since the fault may have been a stack overflow.
- * h7_fault_entry(exception number from IPSR, frame) does not return. */
+/* Unused interrupt or fault: fault.c (h7_fault_vector) either resumes a
+ * guarded flash read or records the fault and resets into DFU. */
 __attribute__((naked)) void Default_Handler(void)
 {
-	__asm volatile("tst lr, #4\n"
-	               "ite eq\n"
-	               "mrseq r1, msp\n"
-	               "mrsne r1, psp\n"
-	               "mrs r0, ipsr\n"
-	               "ubfx r0, r0, #0, #9\n"
-	               "ldr r2, =_estack\n"
-	               "mov sp, r2\n"
-	               "b h7_fault_entry\n");
+	__asm volatile("b h7_fault_vector\n");
 }
 
-void Reset_Handler(void)
+/* A fault before the copy (nothing in ITCM yet): reset. Runs from flash. */
+__attribute__((section(".boot"))) void boot_fault(void)
 {
-	struct scb_regs *scb = (struct scb_regs *)MMIO_BASE(SCB_BASE);
+	*(volatile uint32_t *)(SCB_BASE + 0x0Cu) = SCB_AIRCR_VECTKEY | SCB_AIRCR_SYSRESETREQ;
+	for (;;) {
+	}
+}
+
+/* What the boot address (0x08000000) holds: the initial SP and the reset
+ * handler, faults to boot_fault. The run-time table is vector_table, in
+ * ITCM. */
+__attribute__((section(".boot_vectors"), used)) const vector_t boot_vectors[16] = {
+    [0] = (vector_t)(uintptr_t)_estack,
+    [1] = Reset_Handler,
+    [2 ... 15] = boot_fault,
+};
+
+/* Runs from flash and may call nothing else: plain volatile accesses, no
+ * library calls (GCC must not turn the copy loops into memcpy, which lives
+ * in ITCM and is not there yet). */
+__attribute__((section(".boot"), optimize("no-tree-loop-distribute-patterns"))) void
+Reset_Handler(void)
+{
+	volatile uint32_t *cpacr = (volatile uint32_t *)CPACR_ADDR;
+	volatile uint32_t *vtor = (volatile uint32_t *)(SCB_BASE + 0x08u);
 
 	/* The FPU first: the hard-float ABI lets the compiler use FP registers
 	 * in any function called from here. */
-	mmio_set(&scb->CPACR, SCB_CPACR_CP10_CP11_FULL);
+	*cpacr |= SCB_CPACR_CP10_CP11_FULL;
 	__asm volatile("dsb\n\tisb" ::: "memory");
-	/* We are linked at 0x08000000 (the boot address), but a previous stage
-	 * (ST's ROM bootloader, an application asking for DFU) may have moved
-	 * VTOR. */
-	mmio_write(&scb->VTOR, (uint32_t)(uintptr_t)__isr_vector_start);
 
-	uint32_t *src = _sidata;
+	const volatile uint32_t *src = __itcm_load;
 	/* cppcheck-suppress comparePointers ; linker symbols bound one region */
-	for (uint32_t *dst = _sdata; dst < _edata;)
+	for (volatile uint32_t *dst = __isr_vector_start; dst < __itcm_end;)
+		*dst++ = *src++;
+	src = _sidata;
+	/* cppcheck-suppress comparePointers */
+	for (volatile uint32_t *dst = _sdata; dst < _edata;)
 		*dst++ = *src++;
 	/* cppcheck-suppress comparePointers */
-	for (uint32_t *dst = _sbss; dst < _ebss;)
+	for (volatile uint32_t *dst = _sbss; dst < _ebss;)
 		*dst++ = 0;
+	/* The code just written must be what is fetched (ARMv7-M A3.5.4:
+	 * DSB + ISB after writing instructions); then the ITCM table. */
+	__asm volatile("dsb\n\tisb" ::: "memory");
+	*vtor = (uint32_t)(uintptr_t)__isr_vector_start;
+	__asm volatile("dsb\n\tisb" ::: "memory");
 
 	(void)main();
 	for (;;) {

@@ -71,6 +71,18 @@ const struct board *h7_board(void)
 	return board;
 }
 
+/* The failure code of a PMIC that did not come up: three short blinks,
+ * then the LED stays off (the bootloader runs on, without USB). */
+static void pmic_failed_blink(void)
+{
+	for (unsigned i = 0; i < 3; i++) {
+		port_led(true);
+		h7_delay_us(150000u);
+		port_led(false);
+		h7_delay_us(150000u);
+	}
+}
+
 int port_init(const struct board *b)
 {
 	int rc, first = QDFU_OK;
@@ -80,6 +92,10 @@ int port_init(const struct board *b)
 	/* Portenta: the 25 MHz oscillator (also the ULPI PHY's reference) is
 	 * powered by PH1; switch it on first. */
 	h7_gpio_output(&b->hw.hse_enable, true);
+	/* Dual-core parts: the Cortex-M4 parks before we touch power or clocks,
+	 * and is held while we run (dualcore.c). One that does not park keeps
+	 * bank 2 read-only; that is no error for the bootloader itself. */
+	(void)h7_dualcore_park(b);
 	rc = h7_power_init(b);
 	if (rc)
 		first = rc;
@@ -90,6 +106,14 @@ int port_init(const struct board *b)
 	if (b->hw.button.port != 0xFF)
 		h7_gpio_input(&b->hw.button);
 	port_led(false);
+	/* Portenta: the PMIC powers the USB PHY. If it does not answer, USB
+	 * stays off (port_usb_init refuses) and the LED says so. */
+	rc = h7_pmic_init(b);
+	if (rc) {
+		pmic_failed_blink();
+		if (!first)
+			first = rc;
+	}
 	/* The core keeps going on any of these errors (slower clock, supply
 	 * left as an earlier stage set it): report the first one. */
 	return first;

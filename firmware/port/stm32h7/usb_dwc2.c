@@ -511,6 +511,10 @@ int port_usb_init(const struct board *b)
 	u.r = NULL; /* no interrupt work until the core is set up */
 	nvic_enable(u.irqn, false);
 
+	/* A ULPI PHY powered by a PMIC that did not come up (Portenta's
+	 * PF1550): leave the PHY in reset and USB off (issue 11 item 2) */
+	if (u.ulpi && b->hw.pmic != BOARD_PMIC_NONE && !h7_pmic_ok())
+		return QDFU_E_STATE;
 	rc = h7_power_usb_init();
 	if (rc)
 		return rc;

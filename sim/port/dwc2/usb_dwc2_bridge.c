@@ -31,8 +31,11 @@
 #include "sim/h7/dwc2_model.h"
 #include "sim/h7/h7_board_usb.h"
 #include "sim/h7/h7_sys_model.h"
+#include "sim/h7/i2c_model.h"
 #include "sim/h7/mmio_bus.h"
+#include "sim/h7/pf1550_model.h"
 #include "port/stm32h7/h7_sys.h"
+#include "sim/port/simport_internal.h"
 #include "sim/port/simport_sys.h"
 #include "sim/port/simport.h"
 
@@ -51,6 +54,8 @@ static struct {
 	unsigned faults_old; /* violations on models of earlier boots */
 	unsigned irq_stuck;
 	char last_fault[200];
+	bool code_in_flash; /* the firmware would run from bank 1 */
+	unsigned stalls;    /* service points skipped: the CPU was stalled */
 } bridge;
 
 /* ------------------------------------------ what the target provides */
@@ -93,9 +98,34 @@ static void remember_last_fault(void)
 		         st->last_error);
 }
 
+/* Issue 11 item 4: on the target, instruction fetches from bank 1 stall
+ * while a bank-1 sector is erased or a word programmed (~1-2 s per
+ * sector). Firmware that runs from bank 1 takes no interrupt then: the
+ * USB core keeps handshaking from its FIFOs, but nobody services it. The
+ * bootloader runs from ITCM (H7_CODE_IN_ITCM, checked on the images by
+ * h7_itcm_layout); a design that did not would show here. */
+static bool cpu_stalled(void)
+{
+	if (bridge.code_in_flash && simport_iflash_bank1_busy()) {
+		bridge.stalls++;
+		return true;
+	}
+	return false;
+}
+
+void simport_dwc2_code_in_flash(bool in_flash)
+{
+	bridge.code_in_flash = in_flash;
+}
+
+unsigned simport_dwc2_stalls(void)
+{
+	return bridge.stalls;
+}
+
 static void run_irq(void)
 {
-	if (!bridge.m)
+	if (!bridge.m || cpu_stalled())
 		return;
 	unsigned n = 0;
 	while (dwc2m_irq_pending(bridge.m) && n < IRQ_RUNS_MAX) {
@@ -131,6 +161,7 @@ void simport_usb_configure(const struct simport_config *cfg)
 		dwc2m_destroy(bridge.m);
 	memset(&bridge, 0, sizeof(bridge));
 	memcpy(bridge.uid, cfg->uid, sizeof(bridge.uid));
+	bridge.code_in_flash = !H7_CODE_IN_ITCM;
 	bridge.host_high_speed = cfg->high_speed;
 }
 
@@ -151,6 +182,13 @@ int simport_usb_power_on(const struct board *b)
 	bridge.m = dwc2m_create(h7_board_usb_base(b), h7_board_usb_phy(b));
 	if (!bridge.m)
 		return QDFU_E_NO_DEVICE;
+	if (b->hw.pmic == BOARD_PMIC_PF1550) {
+		/* Portenta: the ULPI PHY's rails come from the PF1550 on I2C1 */
+		if (i2c_model_init())
+			return QDFU_E_NO_DEVICE;
+		pf1550_model_init(true);
+		dwc2m_set_phy_power(bridge.m, pf1550_model_phy_rails_ok);
+	}
 	bridge.boots++;
 	bridge.addr = 0;
 	bridge.new_addr_due = false;
@@ -158,7 +196,8 @@ int simport_usb_power_on(const struct board *b)
 	/* The target's port_init before the core starts USB (system.c). */
 	int rc = h7_power_init(b);
 	int c = h7_clock_init(b);
-	return rc ? rc : c;
+	int p = h7_pmic_init(b);
+	return rc ? rc : c ? c : p;
 }
 
 void simport_usb_teardown(void)

@@ -6,12 +6,15 @@
 #include "sim/clock/vclock.h"
 #include "port/stm32h7/h7.h"
 #include "sim/h7/h7_board_usb.h"
+#include "sim/h7/i2c_model.h"
 #include "sim/h7/mmio_bus.h"
+#include "sim/h7/pf1550_model.h"
 #include "port/stm32h7/h7_sys.h"
 #include "hal/port.h"
 
 struct h7h h7h;
 bool h7h_app_started;
+bool h7h_pmic_absent;
 uint32_t h7h_app_vtor;
 
 /* Time base of the port, in virtual time (timebase.c is target-only). */
@@ -71,6 +74,13 @@ int h7h_setup_ex(const struct board *b, void (*task)(void), const struct h7_sys_
 	h7h.m = dwc2m_create(h7h_usb_base(b), h7h_usb_phy(b));
 	if (!h7h.m)
 		return -1;
+	if (b->hw.pmic == BOARD_PMIC_PF1550) {
+		/* Portenta: the ULPI PHY is powered by the PF1550 on I2C1 */
+		if (i2c_model_init())
+			return -1;
+		pf1550_model_init(!h7h_pmic_absent);
+		dwc2m_set_phy_power(h7h.m, pf1550_model_phy_rails_ok);
+	}
 	vhost_init(&h7h.host, h7h.m, h7h_service, NULL);
 	return 0;
 }

@@ -39,6 +39,8 @@ enum dwc2m_phy h7h_usb_phy(const struct board *b);
 
 /* Recorded by the harness's port_start_app(). */
 extern bool h7h_app_started;
+/* Set before h7h_setup: nothing answers at the PMIC's address. */
+extern bool h7h_pmic_absent;
 extern uint32_t h7h_app_vtor;
 
 #endif

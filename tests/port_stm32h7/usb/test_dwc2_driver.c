@@ -17,6 +17,9 @@
 #include "common/err.h"
 #include "sim/clock/vclock.h"
 #include "h7_harness.h"
+#include "port/stm32h7/h7.h"
+#include "sim/h7/i2c_model.h"
+#include "sim/h7/pf1550_model.h"
 #include "port/stm32h7/h7_sys.h"
 #include "port/stm32h7/mmio.h"
 #include "hal/port.h"
@@ -372,11 +375,57 @@ static void test_ulpi_full_speed_host(void **state)
 	assert_model_clean();
 }
 
+/* Portenta H7 without Arduino's bootloader: the USB3320 PHY's rails come
+ * from the PF1550, which nobody else configures (issue 11 item 2). Without
+ * the PMIC bring-up the PHY gives no clock and USB must not come up. */
+static void test_portenta_usb_needs_the_pmic(void **state)
+{
+	(void)state;
+	assert_int_equal(h7h_setup(&board_portenta_h7, responder_task), 0);
+	assert_int_not_equal(port_usb_init(&board_portenta_h7), QDFU_OK);
+	h7h_teardown();
+	/* with the PMIC brought up as Arduino's bootloader does */
+	assert_int_equal(h7h_setup(&board_portenta_h7, responder_task), 0);
+	assert_int_equal(h7_pmic_init(&board_portenta_h7), QDFU_OK);
+	assert_true(pf1550_model_phy_rails_ok());
+	assert_int_equal(pf1550_model_reg(0x35), 0x0F); /* SW1 */
+	assert_int_equal(pf1550_model_reg(0x94), 20u << 3);
+	assert_false(h7_sys_model_output(9, 0)); /* STANDBY (PJ0) low */
+	assert_int_equal(i2c_model_frames(), 12);
+	assert_string_equal(i2c_model_last_error(), "");
+	assert_int_equal(port_usb_init(&board_portenta_h7), QDFU_OK);
+	/* the PMIC put in standby: the PHY loses its rails and clock, and the
+	 * driver's bounded core reset gives up instead of hanging */
+	h7_gpio_output(&board_portenta_h7.hw.pmic_standby, true);
+	assert_false(pf1550_model_phy_rails_ok());
+	assert_int_equal(port_usb_init(&board_portenta_h7), QDFU_E_TIMEOUT);
+	h7h_teardown();
+}
+
+/* No PMIC answering (a board variant, a broken part): every I2C wait is
+ * bounded, the bring-up fails with an error, and USB refuses to start,
+ * leaving the PHY in reset. */
+static void test_portenta_pmic_absent(void **state)
+{
+	(void)state;
+	h7h_pmic_absent = true;
+	assert_int_equal(h7h_setup(&board_portenta_h7, responder_task), 0);
+	h7h_pmic_absent = false;
+	uint64_t t0 = vclock_now_us();
+	assert_int_not_equal(h7_pmic_init(&board_portenta_h7), QDFU_OK);
+	assert_true(vclock_now_us() - t0 < 100000u);
+	assert_false(h7_pmic_ok());
+	assert_int_equal(port_usb_init(&board_portenta_h7), QDFU_E_STATE);
+	assert_string_equal(i2c_model_last_error(), "");
+	h7h_teardown();
+}
+
 static void test_portenta_ulpi_reset_pin(void **state)
 {
 	(void)state;
 	assert_int_equal(h7h_setup(&board_portenta_h7, responder_task), 0);
 	memset(&rsp, 0, sizeof(rsp));
+	assert_int_equal(h7_pmic_init(&board_portenta_h7), QDFU_OK);
 	assert_int_equal(port_usb_init(&board_portenta_h7), QDFU_OK);
 	/* PJ4 (PHY reset, active-low) ends released: driven high. */
 	assert_int_equal(h7_sys_model_pin_mode(9, 4), 1);
@@ -513,6 +562,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_soft_disconnect, setup_fs, teardown),
 	    cmocka_unit_test_setup_teardown(test_high_speed_ulpi, setup_hs, teardown),
 	    cmocka_unit_test_setup_teardown(test_ulpi_full_speed_host, setup_hs, teardown),
+	    cmocka_unit_test(test_portenta_usb_needs_the_pmic),
+	    cmocka_unit_test(test_portenta_pmic_absent),
 	    cmocka_unit_test(test_portenta_ulpi_reset_pin),
 	    cmocka_unit_test_setup_teardown(test_neg_missing_cnak_naks, setup_fs, teardown),
 	    cmocka_unit_test_setup_teardown(test_neg_flush_with_or_assign, setup_fs, teardown),

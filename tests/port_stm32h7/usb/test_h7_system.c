@@ -134,6 +134,40 @@ static void test_flash_wait_states_follow_the_clock_we_got(void **state)
 	assert_int_equal(h7_hclk_hz(), 32000000u);
 }
 
+/* A DISCO board as shipped (BCM4 = 1): the Cortex-M4 boots beside us and
+ * parks in D2 stop after a while. We wait for that before touching power
+ * or clocks, then hold HSEM 0, and never release it ourselves (issue 11
+ * item 5; ST's dual-core start-up). */
+static void test_cm4_parked_before_clocks_and_held(void **state)
+{
+	(void)state;
+	extern const struct board board_stm32h745i_disco;
+	const struct board *b = &board_stm32h745i_disco;
+	struct h7_sys_config cfg = {.wired = b->hw.supply, .cm4 = {.boots = true, .park_us = 3000}};
+	assert_int_equal(h7h_setup_ex(b, NULL, &cfg), 0);
+	assert_int_equal(port_init(b), QDFU_OK);
+	assert_string_equal(h7_sys_model_stats()->last_error, "");
+	assert_int_equal(cm4_model_state(), CM4_PARKED);
+	assert_true(cm4_model_hsem0_held_by_cm7());
+	assert_true(h7_cm4_held());
+	assert_true(h7_sys_model_stats()->sysclk_pll);
+}
+
+/* An M4 program that never parks (not ST's template): we do not wait
+ * forever, and bank 2 stays read-only (h7_cm4_held() false). */
+static void test_cm4_that_never_parks(void **state)
+{
+	(void)state;
+	extern const struct board board_stm32h747i_disco;
+	const struct board *b = &board_stm32h747i_disco;
+	struct h7_sys_config cfg = {.wired = b->hw.supply, .cm4 = {.boots = true, .park_us = 0}};
+	assert_int_equal(h7h_setup_ex(b, NULL, &cfg), 0);
+	assert_int_equal(port_init(b), QDFU_OK);
+	assert_string_equal(h7_sys_model_stats()->last_error, "");
+	assert_int_equal(cm4_model_state(), CM4_STARTING);
+	assert_false(h7_cm4_held());
+}
+
 static void test_model_catches_wrong_wiring(void **state)
 {
 	(void)state;
@@ -218,6 +252,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_supply_preconfigured_differently, teardown),
 	    cmocka_unit_test_teardown(test_pll_source_changed_only_with_every_pll_off, teardown),
 	    cmocka_unit_test_teardown(test_flash_wait_states_follow_the_clock_we_got, teardown),
+	    cmocka_unit_test_teardown(test_cm4_parked_before_clocks_and_held, teardown),
+	    cmocka_unit_test_teardown(test_cm4_that_never_parks, teardown),
 	    cmocka_unit_test_teardown(test_model_catches_wrong_wiring, teardown),
 	    cmocka_unit_test_teardown(test_uid_noinit_button_reset, teardown),
 	    cmocka_unit_test_teardown(test_fault_recorded_then_reset, teardown),

@@ -23,6 +23,7 @@
 #include "sim/clock/vclock.h"
 #include "sim/h7/h7_board_usb.h"
 #include "sim/h7/h7_sys_model.h"
+#include "sim/port/simport_internal.h"
 #include "sim/port/simport_sys.h"
 #include "sim/port/simport.h"
 #include "port/stm32h7/mmio.h"
@@ -170,6 +171,51 @@ static void broken_rules_are_reported(void **state)
 	assert_int_equal(simport_faults(NULL), n);
 }
 
+static void erase_to_end(void)
+{
+	for (int i = 0; i < 100 && port_iflash_poll() == QDFU_E_BUSY; i++)
+		vclock_advance_us(100000u);
+	assert_false(simport_iflash_bank1_busy());
+}
+
+/* Issue 11 item 4: while a bank-1 sector is erased, fetches from bank 1
+ * stall. The bootloader runs from ITCM (H7_CODE_IN_ITCM), so a SETUP that
+ * arrives during the erase is serviced at once; firmware that ran from
+ * bank 1 would leave it in the FIFO until the erase ended, and the model
+ * shows that. */
+static void bank1_erase_stalls_only_code_in_flash(void **state)
+{
+	(void)state;
+	const uint8_t get_desc[8] = {0x80, 6, 0x00, 0x01, 0, 0, 64, 0};
+	const struct board *b = &board_stm32h745i_disco;
+	uint8_t buf[64];
+	unsigned n = 0;
+	assert_int_equal(bring_up(b), 0);
+	assert_int_equal(simport_iflash_setup(b, NULL), QDFU_OK);
+	simport_bus_reset();
+
+	assert_int_equal(port_iflash_erase_start(2), QDFU_OK); /* bank 1, sector 2 */
+	assert_true(simport_iflash_bank1_busy());
+	unsigned ev = g_nev;
+	assert_int_equal(simport_setup_packet(get_desc), SIMPORT_ACK);
+	assert_true(g_nev > ev); /* serviced during the erase */
+	assert_int_equal(simport_dwc2_stalls(), 0);
+	erase_to_end();
+
+	simport_dwc2_code_in_flash(true); /* a design that runs from bank 1 */
+	assert_int_equal(port_iflash_erase_start(3), QDFU_OK);
+	ev = g_nev;
+	assert_int_equal(simport_setup_packet(get_desc), SIMPORT_ACK); /* the core ACKs */
+	assert_int_equal(g_nev, ev);                                   /* nobody serves it */
+	assert_true(simport_dwc2_stalls() > 0);
+	erase_to_end();
+	(void)simport_in(0x80, buf, sizeof(buf), &n);
+	assert_true(g_nev > ev); /* served once the erase is over */
+	simport_dwc2_code_in_flash(false);
+	simport_iflash_teardown();
+	assert_no_faults();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +224,7 @@ int main(void)
 	    cmocka_unit_test(address_follows_after_status_stage),
 	    cmocka_unit_test(reset_keeps_supply_and_forgets_driver),
 	    cmocka_unit_test(broken_rules_are_reported),
+	    cmocka_unit_test(bank1_erase_stalls_only_code_in_flash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
