@@ -65,10 +65,11 @@ struct options {
 	enum vclock_mode time;
 	enum bootloader_enter enter;
 	const char *log;
-	const char *usb;      /* "model", "dwc2" or NULL (this build's) */
-	bool host_full_speed; /* --host-speed full: a full-speed-only port */
-	bool rom;             /* --rom[=ID]: ST's ROM DFU bootloader (sim/rom) */
+	const char *usb;       /* "model", "dwc2" or NULL (this build's) */
+	bool host_full_speed;  /* --host-speed full: a full-speed-only port */
+	bool rom;              /* --rom[=ID]: ST's ROM DFU bootloader (sim/rom) */
 	uint8_t rom_version;
+	uint64_t power_cut_us; /* --power-cut: after the first enumeration, 0 none */
 	char **command;
 };
 
@@ -104,6 +105,11 @@ static void usage(FILE *f)
 	        "  --rom[=ID]            start in ST's ROM DFU bootloader (BOOT0 high), modelled\n"
 	        "                        per family; ID: its bootloader ID byte (0x90 = V9.0,\n"
 	        "                        whose leave is broken; default 0x91)\n"
+	        "  --power-cut SECONDS|random:SEED[:MAX]\n"
+	        "                        cut the power SECONDS of virtual time after the\n"
+	        "                        first enumeration (random: a moment drawn from\n"
+	        "                        SEED in the first MAX seconds, default 20); what\n"
+	        "                        was being erased or programmed is left torn\n"
 	        "  --log FILE            one line per control request and device event\n"
 	        "  --list-boards         list the boards and exit\n"
 	        "  --list-chips          list the chip models and exit\n"
@@ -149,6 +155,7 @@ enum {
 	O_HSPEED,
 	O_LOG,
 	O_ROM,
+	O_POWER_CUT,
 	O_LB,
 	O_LC
 };
@@ -166,6 +173,7 @@ static const struct option sim_options[] = {
     {"host-speed", required_argument, NULL, O_HSPEED},
     {"log", required_argument, NULL, O_LOG},
     {"rom", optional_argument, NULL, O_ROM},
+    {"power-cut", required_argument, NULL, O_POWER_CUT},
     {"list-boards", no_argument, NULL, O_LB},
     {"list-chips", no_argument, NULL, O_LC},
     {"help", no_argument, NULL, 'h'},
@@ -182,6 +190,38 @@ static int pick(const char *opt, const char *arg, const char *first, const char 
 		return 1;
 	fprintf(stderr, "qdfu-sim: --%s wants %s or %s\n", opt, first, second);
 	return -1;
+}
+
+/* --power-cut SECONDS (decimal, virtual time after the first enumeration)
+ * or random:SEED[:MAX] (a moment in (0, MAX] seconds, MAX 20 by default,
+ * the same for the same SEED). */
+static int parse_power_cut(const char *arg, struct options *o)
+{
+	char *end;
+	double s;
+	if (strncmp(arg, "random:", 7) == 0) {
+		unsigned long seed = strtoul(arg + 7, &end, 0);
+		double max = 20.0;
+		if (*end == ':')
+			max = strtod(end + 1, &end);
+		if (*end || max <= 0) {
+			fprintf(stderr, "qdfu-sim: --power-cut random:SEED[:MAX SECONDS]\n");
+			return 2;
+		}
+		uint64_t x = seed * 6364136223846793005ull + 1442695040888963407ull;
+		x ^= x >> 33;
+		x *= 0xff51afd7ed558ccdull;
+		x ^= x >> 33;
+		s = max * (double)((x >> 11) + 1u) / 9007199254740992.0; /* (0, max] */
+	} else {
+		s = strtod(arg, &end);
+		if (*end || s < 0) {
+			fprintf(stderr, "qdfu-sim: --power-cut wants SECONDS or random:SEED\n");
+			return 2;
+		}
+	}
+	o->power_cut_us = (uint64_t)(s * 1e6) + 1u;
+	return 0;
 }
 
 /* One option into o (board and flash names are resolved afterwards).
@@ -253,6 +293,8 @@ static int apply_option(int c, struct options *o, const char **board, const char
 		o->rom_version = (uint8_t)id;
 		return 0;
 	}
+	case O_POWER_CUT:
+		return parse_power_cut(optarg, o);
 	case O_LB:
 		exit(list_boards());
 	case O_LC:
@@ -554,6 +596,7 @@ static int start_workers(struct run *r, volatile uint64_t *clock)
 		 * PC (unless --host-speed full): boards with a ULPI PHY enumerate
 		 * at high speed. The controller model is full speed only. */
 		w->hp.high_speed = usb_is_dwc2() && !r->o.host_full_speed;
+		w->power_cut_us = r->o.power_cut_us;
 		make_uid(r->o.board, i, w->hp.uid);
 		if (r->o.state) {
 			r->state_dirs[i] = r->o.devices > 1
