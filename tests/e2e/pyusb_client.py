@@ -174,12 +174,17 @@ def fwupd(path, addr):
 
 
 def cubeprog(path, addr):
-    """STM32CubeProgrammer's pattern (forum evidence): on connect ABORT, set
-    the pointer to 0x08000000 and read 1 KiB; erase the sectors with 0x41 at
-    their starts, write with SET_ADDRESS + blocks, verify by UPLOAD, leave."""
+    """STM32CubeProgrammer with a non-ROM DfuSe device, as public material
+    shows it (issue 21; docs/cubeprogrammer.md). Each step names its source;
+    none of this was captured from the program itself."""
     dev = find()
     usb.util.claim_interface(dev, 0)
     size = xfer_size(dev)
+    # Connect (ST community verbose logs of custom DFU bootloaders, as
+    # summarised in the shared facts dfuse-protocol.md "STM32CubeProgrammer"
+    # and issue 21): GETSTATUS, ABORT, SET_ADDRESS 0x08000000, GETSTATUS
+    # until idle, ABORT; then the GUI reads 1 KiB from 0x08000000.
+    getstatus(dev)
     dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
     dnload(dev, 0, struct.pack("<BI", 0x21, 0x08000000))
     wait_fwupd(dev)
@@ -188,16 +193,18 @@ def cubeprog(path, addr):
     if len(head) != 1024:
         sys.exit("cubeprog: connect read returned %d bytes" % len(head))
     dev.ctrl_transfer(0x21, ABORT, 0, 0, None)  # back to dfuIDLE (DFU 1.1: no DNLOAD in UPLOAD-IDLE)
+    # Write: the device is "IAP", so no 0x41 erase at all (UM2237: sector
+    # erase not available with IAP; betaflight-configurator PR 1861 quoting
+    # ST); blocks addressed from the device's own wTransferSize (DfuSe rule,
+    # AN3156), here with SET_ADDRESS before every block.
     data = open(path, "rb").read()
-    for page in range(addr & ~(PAGE - 1), addr + len(data), PAGE):
-        dnload(dev, 0, struct.pack("<BI", 0x41, page))
-        wait_fwupd(dev)
     for off in range(0, len(data), size):
         dnload(dev, 0, struct.pack("<BI", 0x21, addr + off))
         wait_fwupd(dev)
         dnload(dev, 2, data[off:off + size])
         wait_fwupd(dev)
     dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+    # Verify (-v): read back by UPLOAD (facts: "-v verifies by UPLOAD").
     back = b""
     for off in range(0, len(data), size):
         dnload(dev, 0, struct.pack("<BI", 0x21, addr + off))
@@ -207,6 +214,8 @@ def cubeprog(path, addr):
         dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
     if back != data:
         sys.exit("cubeprog: verify mismatch")
+    # Start (-s): SET_ADDRESS to the start address, then leave (DfuSe leave,
+    # AN3156 "Leave DFU mode").
     dnload(dev, 0, struct.pack("<BI", 0x21, addr))
     wait_fwupd(dev)
     dnload(dev, 2, b"")
