@@ -48,7 +48,16 @@ def run_in_terminal(name, cols, sim_args, qdfu_args, resize_to=None):
     cmd = ([SIM, "--board", "portenta-h7", "--state", os.path.join(WORK, name)] + sim_args +
            ["--", QDFU] + qdfu_args)
     shell = f"{shlex.join(cmd)}; echo QDFU-EXIT=$?; sleep 600"
-    r = tmux("new-session", "-d", "-s", name, "-x", str(cols), "-y", "40", shell, check_rc=False)
+    # a tmux server that is still exiting (the previous session's) can make
+    # new-session fail with "server exited unexpectedly" on a loaded
+    # machine: try again with a fresh server a few times
+    for attempt in range(4):
+        r = tmux("new-session", "-d", "-s", name, "-x", str(cols), "-y", "40", shell,
+                 check_rc=False)
+        if r.returncode == 0:
+            break
+        time.sleep(0.5)
+        tmux("kill-server", check_rc=False)
     if r.returncode != 0:
         check(False, f"{name}: tmux could not start the terminal: {r.stderr.strip()}")
         return []
