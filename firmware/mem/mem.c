@@ -414,6 +414,23 @@ static bool plan_deferred(struct mem_region *r, uint32_t addr, const uint8_t *da
 
 static int auto_erase_plan(struct mem_region *r, uint32_t addr, const uint8_t *data, uint32_t len);
 
+/* A write that continues the held-back partial unit starts with it (the
+ * two are programmed together: a flash word is programmed once per erase);
+ * any other write first programs the held-back bytes on their own. */
+static int join_tail(struct mem_region *r, uint32_t addr, uint32_t unit, uint32_t *waddr,
+                     uint32_t *wlen)
+{
+	if (engine.tail.valid && engine.tail.r == r && engine.tail.end == addr &&
+	    (engine.tail.start & ~(unit - 1u)) == (addr & ~(unit - 1u))) {
+		*wlen = engine.tail.end - engine.tail.start;
+		memcpy(engine.wbuf, engine.tail.bytes, *wlen);
+		*waddr = engine.tail.start;
+		engine.tail.valid = false;
+		return QDFU_OK;
+	}
+	return flush_tail();
+}
+
 int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem_time *t)
 {
 	struct mem_region *r = mem_find(addr);
@@ -431,18 +448,9 @@ int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem
 		engine.hook(addr, data, len);
 
 	uint32_t unit = unit_of(r), waddr = addr, wlen = 0;
-	if (engine.tail.valid && engine.tail.r == r && engine.tail.end == addr &&
-	    (engine.tail.start & ~(unit - 1u)) == (addr & ~(unit - 1u))) {
-		/* continues the held-back partial unit: program them together */
-		wlen = engine.tail.end - engine.tail.start;
-		memcpy(engine.wbuf, engine.tail.bytes, wlen);
-		waddr = engine.tail.start;
-		engine.tail.valid = false;
-	} else {
-		int rc = flush_tail();
-		if (rc)
-			return rc;
-	}
+	int rc = join_tail(r, addr, unit, &waddr, &wlen);
+	if (rc)
+		return rc;
 	memcpy(engine.wbuf + wlen, data, len);
 	engine.nwork = 0;
 	int ae = auto_erase_plan(r, addr, data, len);
@@ -461,7 +469,7 @@ int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem
 		wlen -= end - keep_from;
 	}
 	unsigned nwork = engine.nwork;
-	int rc = begin_write(r, waddr, wlen);
+	rc = begin_write(r, waddr, wlen);
 	if (rc) {
 		engine.pre_erase_len = 0;
 		return rc;

@@ -280,6 +280,26 @@ def case_cubeprog_session(env):
     check("start application at 0x%08x" % APP in env.log_text(), "leave did not boot")
 
 
+def case_iap_reflash(env):
+    """A client that never erases re-flashes a changed image (issue 21,
+    docs/decisions/auto-erase.md), in internal flash and in QSPI, with the
+    three addressing styles; each run replaces the previous image."""
+    client = os.path.join(HERE, "pyusb_client.py")
+    for where, base in (("internal", APP), ("qspi", QSPI + 0x20000)):
+        old = app_image(150000, vtor=base, seed=61)
+        write(env.path("old.bin"), old)
+        env.run(["dfu-util", "-a", "0" if base < QSPI else "1", "-s", "0x%08x:leave" % base,
+                 "-D", "old.bin"], check_rc=0)
+        for i, style in enumerate(("stride", "addr1024", "addr2048")):
+            new = app_image(150000 - 7000 * i, vtor=base, seed=70 + i)
+            write(env.path("new.bin"), new)
+            rc, out = env.run([PY, client, "iap", "new.bin", "0x%08x" % base, style])
+            check(rc == 0, "%s %s: a re-flash without erase failed:\n%s" %
+                  (where, style, out[-1200:]))
+            check("start application at 0x%08x" % base in env.log_text(),
+                  "%s %s: the re-flashed image did not start" % (where, style))
+
+
 def case_interrupted(env):
     app = app_image(1024 * 1024, seed=8)
     write(env.path("app.bin"), app)
