@@ -5,7 +5,7 @@
  *   qdfu-sim [--board NAME] [--flash CHIP[,CHIP]] [--state DIR] [--devices N]
  *            [--time real|virtual] [--timing typ|max] [--rom-style] [--enter dfu|auto]
  *            [--usb model|dwc2]
- *            [--host-speed high|full] [--log FILE] -- COMMAND [ARGS...]
+ *            [--host-speed high|full] [--rom[=ID]] [--log FILE] -- COMMAND [ARGS...]
  *   qdfu-sim --list-boards | --list-chips
  *
  * Process layout: qdfu-sim (this process) plays the Linux kernel and the
@@ -67,6 +67,8 @@ struct options {
 	const char *log;
 	const char *usb;      /* "model", "dwc2" or NULL (this build's) */
 	bool host_full_speed; /* --host-speed full: a full-speed-only port */
+	bool rom;             /* --rom[=ID]: ST's ROM DFU bootloader (sim/rom) */
+	uint8_t rom_version;
 	char **command;
 };
 
@@ -99,6 +101,9 @@ static void usage(FILE *f)
 	        "  --host-speed high|full\n"
 	        "                        what the simulated host port supports (default\n"
 	        "                        high); full: as behind a full-speed hub (dwc2)\n"
+	        "  --rom[=ID]            start in ST's ROM DFU bootloader (BOOT0 high), modelled\n"
+	        "                        per family; ID: its bootloader ID byte (0x90 = V9.0,\n"
+	        "                        whose leave is broken; default 0x91)\n"
 	        "  --log FILE            one line per control request and device event\n"
 	        "  --list-boards         list the boards and exit\n"
 	        "  --list-chips          list the chip models and exit\n"
@@ -143,6 +148,7 @@ enum {
 	O_USB,
 	O_HSPEED,
 	O_LOG,
+	O_ROM,
 	O_LB,
 	O_LC
 };
@@ -159,6 +165,7 @@ static const struct option sim_options[] = {
     {"usb", required_argument, NULL, O_USB},
     {"host-speed", required_argument, NULL, O_HSPEED},
     {"log", required_argument, NULL, O_LOG},
+    {"rom", optional_argument, NULL, O_ROM},
     {"list-boards", no_argument, NULL, O_LB},
     {"list-chips", no_argument, NULL, O_LC},
     {"help", no_argument, NULL, 'h'},
@@ -234,6 +241,18 @@ static int apply_option(int c, struct options *o, const char **board, const char
 	case O_LOG:
 		o->log = optarg;
 		return 0;
+	case O_ROM: {
+		unsigned long id = optarg ? strtoul(optarg, &end, 0) : 0;
+		if (optarg && (*end || id < 1 || id > 0xFF)) {
+			fprintf(
+			    stderr,
+			    "qdfu-sim: --rom=ID wants a bootloader ID byte (0x90, 0x91, ...)\n");
+			return 2;
+		}
+		o->rom = true;
+		o->rom_version = (uint8_t)id;
+		return 0;
+	}
 	case O_LB:
 		exit(list_boards());
 	case O_LC:
@@ -545,6 +564,8 @@ static int start_workers(struct run *r, volatile uint64_t *clock)
 			w->hp.state_dir = r->state_dirs[i];
 		}
 		w->enter = r->o.enter;
+		w->rom = r->o.rom;
+		w->rom_version = r->o.rom_version;
 		w->time_mode = r->o.time;
 		w->shared_clock = clock;
 		int e = vusb_link_spawn(&r->links[i], w);

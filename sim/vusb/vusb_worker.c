@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -34,14 +35,21 @@
 #include "sim/vusb/usb_timing.h"
 #include "sim/vusb/vusb_ctrl.h"
 #include "sim/vusb/vusb_proto.h"
+#include "sim/rom/rom_device.h"
 
 #define IDLE_POLL_MS 1
+/* Real time: a model deadline closer than this is waited for by spinning,
+ * as the MCU's main loop would (a flash word takes 16 us; sleeping 1 ms per
+ * word made a 4 KiB block take longer than the firmware's deadline on a
+ * busy host). */
+#define SPIN_MAX_US 200u
 /* NAKs in a row that only let the main loop catch up (process the SETUP)
  * before virtual time may jump to the next model deadline. */
 #define NAK_CATCH_UP 2u
 
 static struct {
 	const struct vusb_worker_config *cfg;
+	const struct board *board; /* as set up (--rom: nothing of qdfu installed) */
 	int req_fd, ev_fd;
 	bool connected; /* last pull-up state told to the host */
 	bool app_running;
@@ -179,6 +187,26 @@ static void dev_nak(void *ctx, uint32_t streak)
 	run_task();
 }
 
+/* How long the idle loop may wait for a request before the next pass of
+ * the main loop. In real time the firmware must see a model deadline (the
+ * end of a flash operation) when it happens, not up to a tick later: a
+ * close one is spun to, a farther one bounds the wait. */
+static struct timespec idle_wait(void)
+{
+	uint64_t wait_us = IDLE_POLL_MS * 1000u;
+	if (!virtual_time() && !w.app_running) {
+		uint64_t now = vclock_now_us(), next = vclock_next_deadline_us();
+		if (next > now && next - now <= SPIN_MAX_US) {
+			while (vclock_now_us() < next)
+				;
+			wait_us = 0;
+		} else if (next > now && next - now < wait_us) {
+			wait_us = next - now;
+		}
+	}
+	return (struct timespec){0, (long)(wait_us * 1000u)};
+}
+
 static const struct vusb_dev_ops dev_ops = {
     .setup = dev_setup,
     .out = dev_out,
@@ -190,7 +218,10 @@ static const struct vusb_dev_ops dev_ops = {
  * moved the device's clock (port_wait_hint). */
 static void run_task(void)
 {
-	bootloader_task();
+	if (w.cfg->rom)
+		rom_device_task();
+	else
+		bootloader_task();
 	publish_time();
 }
 
@@ -250,8 +281,27 @@ static void check_lifecycle(void)
 	}
 }
 
+static void note(const char *line)
+{
+	send_event(VUSB_EV_NOTE, 0, line);
+}
+
+/* BOOT0 high: every reset starts ST's ROM bootloader. */
+static void boot_rom(void)
+{
+	w.app_running = false;
+	port_init(w.board);
+	if (rom_device_boot(w.board, w.cfg->rom_version, w.cfg->hp.uid, note) < 0)
+		send_event(VUSB_EV_ERROR, 0, "no ST ROM bootloader model for this MCU");
+	check_lifecycle();
+}
+
 static void boot(void)
 {
+	if (w.cfg->rom) {
+		boot_rom();
+		return;
+	}
 	w.app_running = false;
 	port_init(w.cfg->hp.board); /* what the target's startup does first */
 	bool dfu = bootloader_init(w.cfg->hp.board, w.cfg->enter);
@@ -376,7 +426,11 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 			vclock_advance_us(shared - now);
 	}
 
-	int r = simport_setup(&cfg->hp);
+	struct simport_config hp = cfg->hp;
+	if (cfg->rom)
+		hp.board = bootloader_flasher_board(hp.board);
+	w.board = hp.board;
+	int r = simport_setup(&hp);
 	if (r < 0) {
 		char why[96];
 		snprintf(why, sizeof(why), "board setup failed (error %d)", r);
@@ -387,7 +441,8 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 
 	for (;;) {
 		struct pollfd p = {.fd = req_fd, .events = POLLIN};
-		int n = poll(&p, 1, IDLE_POLL_MS);
+		struct timespec idle = idle_wait();
+		int n = ppoll(&p, 1, &idle, NULL);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n > 0) {
