@@ -497,6 +497,11 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 			if ((size_t)len >= sizeof(h)) {
 				memcpy(&h, msg, sizeof(h));
 				if (h.type == VUSB_REQ_QUIT) {
+					/* what the MCU does before the host looks away
+					 * (a leave answered just before): as SAVE */
+					if (!w.app_running)
+						run_task();
+					check_lifecycle();
 					reply(VUSB_REP_DONE, simport_save(), NULL, 0);
 					simport_teardown();
 					return 0;
