@@ -65,9 +65,9 @@ struct options {
 	enum vclock_mode time;
 	enum bootloader_enter enter;
 	const char *log;
-	const char *usb;       /* "model", "dwc2" or NULL (this build's) */
-	bool host_full_speed;  /* --host-speed full: a full-speed-only port */
-	bool rom;              /* --rom[=ID]: ST's ROM DFU bootloader (sim/rom) */
+	const char *usb;      /* "model", "dwc2" or NULL (this build's) */
+	bool host_full_speed; /* --host-speed full: a full-speed-only port */
+	bool rom;             /* --rom[=ID]: ST's ROM DFU bootloader (sim/rom) */
 	uint8_t rom_version;
 	uint64_t power_cut_us; /* --power-cut: after the first enumeration, 0 none */
 	char **command;
