@@ -223,6 +223,8 @@ def cubeprog(path, addr):
     if state != ST_MANIFEST:
         sys.exit("cubeprog: leave not in dfuMANIFEST (%d)" % state)
     usb.util.dispose_resources(dev)
+    # -s: CubeProgrammer then waits for the device to go away
+    time.sleep(max(poll, 10) / 1000.0 + 0.1)
 
 
 def command_dfuutil07(dev, payload):
@@ -342,6 +344,9 @@ def iap(path, addr, style):
     if state != ST_MANIFEST:
         sys.exit("iap: leave not in dfuMANIFEST (%d)" % state)
     usb.util.dispose_resources(dev)
+    # as a tool that waits for the board to restart: give the device the
+    # poll time it asked for (virtual time moves with this sleep)
+    time.sleep(max(poll, 10) / 1000.0 + 0.1)
 
 
 if __name__ == "__main__":
