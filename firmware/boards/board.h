@@ -96,9 +96,11 @@ struct board {
 	uint32_t qspi_clock_hz;
 	/* where applications start when no vector table was learned */
 	uint32_t default_app_base;
-	/* USB identity */
+	/* USB identity (docs/decisions/usb-identity.md); a build may override
+	 * it with -DQDFU_USB_VID/PID/MANUFACTURER/PRODUCT */
 	uint16_t usb_vid, usb_pid;
 	const char *usb_product;
+	const char *usb_manufacturer; /* NULL: "qdfu" */
 	struct board_hw hw;
 };
 

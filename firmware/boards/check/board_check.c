@@ -435,6 +435,11 @@ static void check_identity(const struct board *b, struct board_report *r)
 		board_report_add(r,
 		                 "usb_product: must be 1-%u characters (a USB string descriptor).",
 		                 PRODUCT_MAX_LEN);
+	if (b->usb_manufacturer &&
+	    (!b->usb_manufacturer[0] || strlen(b->usb_manufacturer) > PRODUCT_MAX_LEN))
+		board_report_add(
+		    r, "usb_manufacturer: must be 1-%u characters, or left out for \"qdfu\".",
+		    PRODUCT_MAX_LEN);
 	if (b->usb_vid == 0 || b->usb_pid == 0)
 		board_report_add(
 		    r,
