@@ -33,8 +33,14 @@ const struct board board_portenta_h7 = {
     .qspi_chip = "MX25L12833F",
     .qspi_clock_hz = 50000000u,
     .default_app_base = 0x08040000u,
-    .usb_vid = 0x0483,
-    .usb_pid = 0xDF11,
+    /* Arduino's bootloader IDs, so the Arduino IDE's upload finds qdfu unchanged
+     * (arduino/ArduinoCore-mbed boards.txt: envie_m7.upload.vid=0x2341,
+     * envie_m7.upload.pid=0x035b; platform.txt tools.dfu-util.upload.pattern:
+     * dfu-util --device {upload.vid}:{upload.pid} -D sketch.bin -a{upload.interface}
+     * --dfuse-address={upload.address}:leave, interface 0, address 0x08040000;
+     * docs/decisions/usb-identity.md) */
+    .usb_vid = 0x2341,
+    .usb_pid = 0x035B,
     .usb_product = "qdfu bootloader Portenta H7",
     .hw =
         {
