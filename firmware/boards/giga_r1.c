@@ -38,6 +38,9 @@ const struct board board_giga_r1 = {
     .usb_vid = 0x2341,
     .usb_pid = 0x0366,
     .usb_product = "qdfu bootloader GIGA R1",
+    /* 0xDF59 in RTC_BKP0R: double-tap RESET, a sketch's 1200 bps touch
+     * (firmware/port/stm32h7/board_entry.c cites Arduino's sources) */
+    .entry = BOARD_ENTRY_ARDUINO,
     .hw =
         {
             .supply = BOARD_SUPPLY_LDO,

@@ -42,6 +42,9 @@ const struct board board_portenta_h7 = {
     .usb_vid = 0x2341,
     .usb_pid = 0x035B,
     .usb_product = "qdfu bootloader Portenta H7",
+    /* 0xDF59 in RTC_BKP0R: double-tap RESET, a sketch's 1200 bps touch
+     * (firmware/port/stm32h7/board_entry.c cites Arduino's sources) */
+    .entry = BOARD_ENTRY_ARDUINO,
     .hw =
         {
             .supply = BOARD_SUPPLY_SMPS_1V8_SUPPLIES_LDO,
