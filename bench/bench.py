@@ -1,12 +1,32 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Throughput and size numbers for qdfu, reported (never asserted).
+"""Update speed against the physical ceiling, reported (never asserted).
 
-Every USB transfer and flash operation runs on the simulator's virtual
-clock (USB bus time per transaction at the enumerated speed, datasheet-typical flash
-times), so "device time" is what the update would take on a board with a
-host that adds no latency of its own; "wall" is this machine's real time.
+Every USB transfer and flash operation runs on the simulator's virtual clock
+(USB bus time per transaction at the enumerated speed, QSPI bus time per
+command at the programmed clock, datasheet chip times at `--timing typ` or
+`max`), so "device s" is what the update takes on a board with a host that
+adds no latency of its own. The ceiling next to each row is computed from the
+same constants (bench/sim/constants.c prints them):
+
+  qdfu      max(USB time of the bytes that must move, device work): the
+            device work is reading every page once (skip decision), erasing
+            the pages that change and are not blank, programming what
+            changes and reading it back once (verify);
+  dfu-util  its own protocol: every byte, a SET_ADDRESS per chunk, an erase
+  pydfu     command per page, two GETSTATUS per request, and the device work
+            above in series (it waits for each block).
+
+  ROM-style the same firmware with `qdfu-sim --rom-style` (fixed 104 ms poll,
+            erase on command, nothing skipped), driven by dfu-util; its
+            ceiling is dfu-util's.
+
+Usage: bench.py BUILD_DIR [--set quick|full] [--timing typ|max|both]
+                [--only SUBSTRING] [--markdown FILE] [--bin DIR] [--no-rom]
 """
+import argparse
+import json
+import math
 import os
 import random
 import re
@@ -16,8 +36,101 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SIM = os.path.join(ROOT, sys.argv[1] if len(sys.argv) > 1 else "build/host-release", "qdfu-sim")
+PY = "/usr/bin/python3"
+CLIENT = os.path.join(ROOT, "tests", "e2e", "pyusb_client.py")
+MIB = 1024 * 1024
+IFLASH, QSPI = 0x08000000, 0x90000000
+APP = 0x08020000
 
+# name: (board, extra qdfu-sim args, chip override, USB speed)
+BOARDS = {
+    "H745I-DISCO dual MT25QL512": ("stm32h745i-disco", (), None, "fs"),
+    "WeAct H750 W25Q64JV": ("weact-h750", (), None, "fs"),
+    "Daisy Seed IS25LP064A": ("daisy-seed", (), None, "fs"),
+    "WeAct H750 W25Q256JV (32 MiB)": ("weact-h750", (), "W25Q256JV", "fs"),
+    "H747I-DISCO HS (DWC2)": ("stm32h747i-disco", ("--usb", "dwc2"), None, "hs"),
+}
+CASES = ("fresh", "unchanged", "1% changed", "all changed")
+CLIENTS = ("qdfu", "dfu-util", "pydfu")
+ROM = "dfu-util, ROM-style"  # the same firmware with qdfu-sim --rom-style
+
+
+def board_file(board):
+    """qspi chip, dual, clock and internal sectors from firmware/boards."""
+    path = os.path.join(ROOT, "firmware", "boards", board.replace("-", "_") + ".c")
+    src = open(path).read()
+    get = lambda k: re.search(r"\.%s\s*=\s*([^,]+)," % k, src).group(1).strip()
+    return {"chip": get("qspi_chip").strip('"'), "dual": get("qspi_dual") == "true",
+            "clock": int(get("qspi_clock_hz").rstrip("u")),
+            "iflash": int(get("iflash_banks")) * int(get("iflash_sectors")) * 128 * 1024}
+
+
+# ------------------------------------------------------------ ceilings
+
+class Model:
+    def __init__(self, consts, bi, chip, speed, timing):
+        self.c = consts
+        self.dual = bi["dual"]
+        self.chip = consts["chips"][chip or bi["chip"]]
+        div = max(1, -(-consts["qspi_kernel_hz"] // bi["clock"]))
+        self.qspi_hz = consts["qspi_kernel_hz"] / div
+        self.usb = consts["usb"][speed]
+        self.t = "max" if timing == "max" else "typ"
+
+    def ctrl(self, nbytes):
+        """Seconds of bus time of one control transfer moving nbytes."""
+        u = self.usb
+        pk = max(1, math.ceil(nbytes / u["mps"]))
+        return (u["ctrl_bt"] + nbytes + u["packet_bt"] * (pk - 1)) * u["byte_ns"] * 1e-9
+
+    def gs(self):
+        return self.ctrl(6)
+
+    # QSPI NOR, per layout page of `size` bytes (both chips' bytes)
+    def nor_read(self, nbytes):
+        per_chip = nbytes / (2 if self.dual else 1)
+        return per_chip * 2 / self.qspi_hz  # 1-1-4: 2 clocks per byte
+
+    def nor_erase(self, size):
+        per_chip = size // (2 if self.dual else 1)
+        e = [x for x in self.chip["erase"] if x["size"] <= per_chip][-1]
+        return (per_chip // e["size"]) * e[self.t + "_ms"] / 1000.0
+
+    def nor_program(self, nbytes):
+        per_chip = nbytes / (2 if self.dual else 1)
+        return math.ceil(per_chip / 256) * self.chip["pp_%s_us" % self.t] * 1e-6
+
+    def if_erase(self, size):
+        f = self.c["iflash"]
+        return (size // f["sector"]) * f["erase_%s_us" % self.t] * 1e-6
+
+    def if_program(self, nbytes):
+        f = self.c["iflash"]
+        return math.ceil(nbytes / f["word"]) * f["program_%s_us" % self.t] * 1e-6
+
+
+def ceiling(m, internal, pages, client, xfer=4096):
+    """pages: list of (size, changed, blank_before)."""
+    read = (lambda n: 0.0) if internal else m.nor_read
+    erase = m.if_erase if internal else m.nor_erase
+    program = m.if_program if internal else m.nor_program
+    total = sum(p[0] for p in pages)
+    dev = read(total)
+    moved = 0
+    for size, changed, blank in pages:
+        if changed:
+            dev += (0 if blank else erase(size)) + program(size) + read(size)
+            moved += size
+    blocks = lambda n: math.ceil(n / xfer)
+    if client == "qdfu":
+        usb = blocks(moved) * (m.ctrl(xfer) + 2 * m.gs()) + len(pages) * 2 * m.ctrl(12)
+        return max(usb, dev)
+    per_chunk = m.ctrl(5) + 2 * m.gs() + m.ctrl(xfer) + 2 * m.gs()
+    usb = blocks(total) * per_chunk + len(pages) * (m.ctrl(5) + 2 * m.gs())
+    return usb + dev
+
+
+# ------------------------------------------------------------ running
 
 def sim_time(log):
     """Device time of the job: from the end of the first enumeration (boot,
@@ -28,80 +141,159 @@ def sim_time(log):
     return (t[-1] - t[first]) if t else 0.0
 
 
-def run(state, cmd, board="stm32h745i-disco", extra=()):
+def run(sim, state, cmd, board, extra, timing):
     log = os.path.join(state, "bench.log")
     t0 = time.monotonic()
-    p = subprocess.run([SIM, "--board", board, "--state", state, "--log", log] + list(extra) +
-                       ["--", "sh", "-c", cmd], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if timing == "max":
+        extra = list(extra) + ["--timing", "max"]
+    p = subprocess.run([sim, "--board", board, "--state", state, "--log", log] +
+                       list(extra) + ["--", "sh", "-c", cmd],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     wall = time.monotonic() - t0
     if p.returncode:
-        raise RuntimeError(p.stdout.decode()[-300:])
+        raise RuntimeError(p.stdout.decode(errors="replace")[-400:])
     return sim_time(log), wall
 
 
-def main():
-    work = tempfile.mkdtemp(prefix="qdfu-bench-")
-    size = 1024 * 1024
-    data = bytes(random.Random(1).getrandbits(8) for _ in range(size))
-    img = os.path.join(work, "img.bin")
-    open(img, "wb").write(data)
-    rows = []
+def seed(state, base, data, bi, chip_size):
+    """Write data at base straight into the state files (the memories as a
+    previous flash left them)."""
+    if base < QSPI:
+        img = bytearray(b"\xff" * bi["iflash"])
+        img[base - IFLASH:base - IFLASH + len(data)] = data
+        open(os.path.join(state, "internal.bin"), "wb").write(img)
+        return
+    off = base - QSPI
+    if not bi["dual"]:
+        img = bytearray(b"\xff" * (off + len(data)))
+        img[off:] = data
+        open(os.path.join(state, "qspi0.bin"), "wb").write(img)
+        return
+    for chip in (0, 1):
+        img = bytearray(b"\xff" * ((off + len(data)) // 2))
+        img[off // 2:] = data[chip::2]
+        open(os.path.join(state, "qspi%d.bin" % chip), "wb").write(img)
 
-    def case(name, board, cmd, nbytes, prepare=None, extra=()):
-        state = os.path.join(work, name.replace(" ", "_"))
-        os.makedirs(state, exist_ok=True)
+
+def commands(client, base, path, page):
+    alt = 0 if base < QSPI else 1
+    if client == "qdfu":
+        return "%s flash %s@0x%08x --no-reset >/dev/null" % ("$QDFU", path, base)
+    if client in ("dfu-util", ROM):
+        return "dfu-util -a %d -s 0x%08x -D %s >/dev/null" % (alt, base, path)
+    return "%s %s pydfu %s 0x%08x %d >/dev/null" % (PY, CLIENT, path, base, page)
+
+
+def bench(a, consts):
+    work = tempfile.mkdtemp(prefix="qdfu-bench-")
+    os.environ["QDFU"] = os.path.join(a.bin, "qdfu")
+    sim = os.path.join(a.bin, "qdfu-sim")
+    rnd = random.Random(1)
+    rows = []
+    plan = []
+    for bname, (board, extra, chip, speed) in BOARDS.items():
+        if a.boards and not any(x in bname for x in a.boards.split(",")):
+            continue
+        bi = board_file(board)
+        part = consts["chips"][chip or bi["chip"]]
+        total = part["size"] * (2 if bi["dual"] else 1)
+        big = min(8 * MIB, total - part["erase"][-1]["size"] * (2 if bi["dual"] else 1))
+        label8 = "QSPI 8 MiB" if big == 8 * MIB else "QSPI %d KiB" % (big // 1024)
+        if a.set == "quick" and "W25Q256" in bname:
+            sizes = [(label8, QSPI, big, ("qdfu",))]
+        elif a.set == "quick" and ("Daisy" in bname or "HS" in bname):
+            sizes = [("QSPI 1 MiB", QSPI, MIB, ("qdfu", "dfu-util"))]
+        else:
+            sizes = [("QSPI 1 MiB", QSPI, MIB, CLIENTS),
+                     (label8, QSPI, big, CLIENTS if a.set == "full" else ("qdfu",))]
+            if bi["iflash"] >= 2 * MIB:
+                sizes.insert(0, ("internal 1 MiB", APP, MIB, CLIENTS))
+        if a.rom:  # ROM-style rows for the 1 MiB images (8 MiB takes minutes)
+            sizes = [(i, b, z, c + (ROM,) if z <= MIB else c) for i, b, z, c in sizes]
+        for iname, base, size, clients in sizes:
+            for client in clients:
+                for case in CASES:
+                    for timing in a.timings:
+                        plan.append((bname, board, extra, chip, speed, bi, iname, base, size,
+                                     client, case, timing))
+    for (bname, board, extra, chip, speed, bi, iname, base, size, client, case,
+         timing) in plan:
+        name = " / ".join((bname, iname, client, case, timing))
+        if a.only and a.only not in name:
+            continue
+        internal = base < QSPI
+        page = 128 * 1024 if internal or bi["dual"] else 64 * 1024
+        new = bytes(rnd.getrandbits(8) for _ in range(size))
+        pages = []
+        old = None
+        if case == "unchanged":
+            old = new
+        elif case == "all changed":
+            old = bytes(rnd.getrandbits(8) for _ in range(size))
+        elif case == "1% changed":
+            n = len(new) // page
+            k = max(1, round(n / 100))
+            old = bytearray(new)
+            for p in rnd.sample(range(n), k):
+                old[p * page + 17] ^= 0x5A
+            old = bytes(old)
+        for off in range(0, size, page):
+            changed = old is None or old[off:off + page] != new[off:off + page]
+            pages.append((page, changed, old is None))
+        state = tempfile.mkdtemp(prefix="s", dir=work)
+        img = os.path.join(state, "img.bin")
+        open(img, "wb").write(new)
+        if old is not None:
+            seed(state, base, old, bi, None)
+        m = Model(consts, bi, chip, speed, timing)
+        ceil = ceiling(m, internal, pages, "dfu-util" if client == ROM else client)
+        ex = list(extra) + (["--flash", chip] if chip else [])
+        if client == ROM:
+            ex.append("--rom-style")
         try:
-            if prepare:
-                prepare(state)
-            dev, wall = run(state, cmd, board, extra)
+            dev, wall = run(sim, state, commands(client, base, img, page), board, ex, timing)
         except RuntimeError as e:
             print("%s: not measured (%s)" % (name, str(e).strip().splitlines()[-1]))
-            return
-        rows.append((name, nbytes, dev, wall))
+            continue
+        rows.append((bname, iname, client, case, timing, size, dev, ceil, wall))
+        print("%-78s %8.2f s  ceiling %6.2f s  %5.2fx" % (name, dev, ceil, dev / ceil),
+              flush=True)
+    return rows
 
-    fw = "dfu-util -a 0 -s 0x08020000 -D %s >/dev/null" % img
-    case("internal 1 MiB, fresh chip", "stm32h745i-disco", fw, size)
 
-    def programmed(state):  # same image already there: pages not blank
-        run(state, fw)
-    case("internal 1 MiB, over an old image", "stm32h745i-disco", fw, size, programmed)
-    up = "dfu-util -a 0 -s 0x08020000:%d -U %s/up.bin >/dev/null" % (size, work)
-    case("internal 1 MiB upload", "stm32h745i-disco", "rm -f %s/up.bin; %s" % (work, up), size)
-    qs = "dfu-util -a 1 -s 0x90000000 -D %s >/dev/null" % img
-    for board in ("stm32h745i-disco", "weact-h750"):
-        case("QSPI 1 MiB %s, fresh" % board, board, qs, size)
-        case("QSPI 1 MiB %s, over old" % board, board, qs, size,
-             lambda st, b=board: run(st, qs, b))
+def table(rows):
+    out = ["| board | image | client | case | timing | device s | kB/s | ceiling s | ratio |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for b, i, c, case, t, size, dev, ceil, wall in rows:
+        out.append("| %s | %s | %s | %s | %s | %.2f | %.0f | %.2f | %.2fx |" %
+                   (b, i, c, case, t, dev, size / 1024.0 / dev if dev else 0, ceil,
+                    dev / ceil if ceil else 0))
+    return "\n".join(out)
 
-    # the same through the STM32H7 port's DWC2 driver on the register model
-    # (qdfu-sim --usb dwc2): full speed on the H745 (internal PHY), high
-    # speed on the H747 (ULPI)
-    dwc2 = ("--usb", "dwc2")
-    case("internal 1 MiB upload, DWC2 FS (h745)", "stm32h745i-disco",
-         "rm -f %s/up.bin; %s" % (work, up), size, extra=dwc2)
-    case("internal 1 MiB upload, DWC2 HS (h747)", "stm32h747i-disco",
-         "rm -f %s/up.bin; %s" % (work, up), size, extra=dwc2)
-    case("internal 1 MiB fresh, DWC2 HS (h747)", "stm32h747i-disco", fw, size, extra=dwc2)
 
-    print("\n%-44s %10s %12s %10s" % ("scenario", "device s", "device kB/s", "wall s"))
-    for name, n, dev, wall in rows:
-        kbs = n / 1024.0 / dev if dev else float("nan")
-        print("%-44s %10.2f %12.1f %10.2f" % (name, dev, kbs, wall))
-    fresh = {r[0]: r for r in rows}
-    a, b = fresh.get("internal 1 MiB, fresh chip"), fresh.get("internal 1 MiB, over an old image")
-    if a and b and a[2]:
-        print("\nskipping blank pages: a fresh chip flashes %.1fx faster than a programmed one"
-              % (b[2] / a[2]))
-    m, f, h = (fresh.get("internal 1 MiB upload"), fresh.get("internal 1 MiB upload, DWC2 FS (h745)"),
-               fresh.get("internal 1 MiB upload, DWC2 HS (h747)"))
-    if f and h and h[2]:
-        print("upload through DWC2: high speed %.1fx faster than full speed (device time)"
-              % (f[2] / h[2]))
-    if m and f and m[3]:
-        print("simulation cost of the DWC2 register model: %.1fx the controller model's wall time"
-              % (f[3] / m[3]))
-    print("USB full-speed control-transfer ceiling for 4096-byte blocks: ~1115 kB/s "
-          "(shared/facts usb-timing); real ROM bootloaders: 4-27 kB/s")
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("build", nargs="?", default="build/host-release")
+    ap.add_argument("--set", choices=("quick", "full"), default="quick")
+    ap.add_argument("--timing", choices=("typ", "max", "both"), default="typ")
+    ap.add_argument("--only", default="")
+    ap.add_argument("--boards", default="", help="comma-separated parts of board names")
+    ap.add_argument("--markdown")
+    ap.add_argument("--bin", help="qdfu-sim and qdfu from here (default: BUILD_DIR)")
+    ap.add_argument("--no-rom", dest="rom", action="store_false",
+                    help="leave out the ROM-style comparison rows")
+    a = ap.parse_args()
+    a.build = os.path.join(ROOT, a.build) if not os.path.isabs(a.build) else a.build
+    a.bin = os.path.abspath(a.bin) if a.bin else a.build
+    a.timings = ("typ", "max") if a.timing == "both" else (a.timing,)
+    tool = os.path.join(a.build, "bench-tools", "qdfu-bench-constants")
+    consts = json.loads(subprocess.run([tool], stdout=subprocess.PIPE, check=True).stdout)
+    rows = bench(a, consts)
+    md = table(rows)
+    print()
+    print(md)
+    if a.markdown:
+        open(a.markdown, "w").write(md + "\n")
 
 
 if __name__ == "__main__":

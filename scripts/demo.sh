@@ -1,8 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The main job, on a simulated STM32H745I-DISCO: flash an application whose
-# code is in internal flash and whose data is in QSPI over USB, read it back,
-# verify it, and show where the bootloader starts it.
+# The main job, on a simulated STM32H745I-DISCO, twice:
+#  1. zero install: a fresh board in ST's ROM DFU mode (BOOT0 high), nothing
+#     of qdfu on it; `qdfu flash App-CM7.hex --board ...` with the image
+#     linked at 0x08000000 (docs/zero-install.md);
+#  2. the resident bootloader: flash an application whose code is in internal
+#     flash and whose data is in QSPI over USB, read it back, verify it, and
+#     show where the bootloader starts it.
 set -eu
 cd "$(dirname "$0")/.."
 B=build/host
@@ -17,6 +21,21 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 say "Boards the simulator knows"
 $SIM --list-boards
+
+FLASHER=build/$BOARD/qdfu-flasher-$BOARD.bin
+if [ -x "$QDFU" ] && [ -f "$FLASHER" ]; then
+	mkdir -p "$OUT/zero"
+	HEX0=$OUT/App-CM7-0x08000000.hex
+	/usr/bin/python3 scripts/make_demo_app.py "$HEX0" --base 0x08000000
+	say "Scene 1, zero install: a fresh board in ST's ROM DFU mode (qdfu-sim --rom)"
+	$SIM --board "$BOARD" --rom --state "$OUT/zero" -- dfu-util -l | grep 'Found DFU'
+	say "qdfu flash $HEX0 --board $BOARD (code at 0x08000000, data in QSPI)"
+	$SIM --board "$BOARD" --rom --state "$OUT/zero" --log "$OUT/zero.log" -- \
+		$QDFU flash "$HEX0" --board "$BOARD"
+	grep -E 'ROM|start application' "$OUT/zero.log"
+	say "Scene 2, the resident bootloader: qdfu install --board $BOARD through the ROM"
+	$SIM --board "$BOARD" --rom --state "$OUT/state" -- $QDFU install --board "$BOARD"
+fi
 
 say "The bootloader as USB clients see it (dfu-util -l)"
 $SIM --board "$BOARD" --state "$OUT/state" -- dfu-util -l | grep 'Found DFU'

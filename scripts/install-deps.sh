@@ -12,7 +12,7 @@ TOOL="build-essential cmake pkg-config libusb-1.0-0-dev libumockdev-dev libglib2
 ALL="$TOOL ninja-build
 libcmocka-dev
 umockdev libumockdev0
-dfu-util python3 python3-usb tmux
+dfu-util python3 python3-usb tmux fwupd
 gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
 qemu-system-arm
 clang clang-format cppcheck pmccabe"

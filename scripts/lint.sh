@@ -21,7 +21,7 @@ if [ "$what" = all ] || [ "$what" = cppcheck ]; then
 	}
 	core="firmware/common firmware/usb firmware/dfu firmware/mem firmware/nor firmware/boot firmware/bootloader firmware/boards"
 	# shellcheck disable=SC2086
-	check -D__GNUC__ -DQDFU_BOARD_SYMBOL=board_stm32h745i_disco $core firmware/port/stm32h7
+	check -D__GNUC__ -DQDFU_BOARD_SYMBOL=board_stm32h745i_disco -DQDFU_BOARD_NAME=\"stm32h745i-disco\" $core firmware/port/stm32h7
 	# shellcheck disable=SC2086
 	check -D__GNUC__ -DQDFU_HOST_MMIO $core sim
 	check -D__GNUC__ host

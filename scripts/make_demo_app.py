@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 """Make a demo application image: an Intel HEX with code (a Cortex-M7 vector
 table + code) at 0x08020000 and a data table in QSPI at 0x90000000.
-With --bin PREFIX also writes PREFIX-int.bin and PREFIX-qspi.bin."""
+With --bin PREFIX also writes PREFIX-int.bin and PREFIX-qspi.bin; with
+--base 0x08000000 the code goes there instead (linked as for a probe: the
+zero-install demo)."""
 import random
 import struct
 import sys
@@ -10,7 +12,7 @@ import sys
 INT, QSPI = 0x08020000, 0x90000000
 
 
-def image():
+def image(INT=INT):
     rnd = random.Random(2026)
     code = bytearray(rnd.getrandbits(8) for _ in range(96 * 1024))
     vt = struct.pack("<II", 0x24080000, INT + 0x401) + b"".join(
@@ -20,7 +22,7 @@ def image():
     return [(INT, bytes(code)), (QSPI, data)]
 
 
-def ihex(segments):
+def ihex(segments, INT=INT):
     out = []
 
     def rec(t, addr, payload):
@@ -41,9 +43,12 @@ def ihex(segments):
 
 
 def main():
-    segs = image()
+    base = INT
+    if "--base" in sys.argv:
+        base = int(sys.argv[sys.argv.index("--base") + 1], 0)
+    segs = image(base)
     with open(sys.argv[1], "w") as f:
-        f.write(ihex(segs))
+        f.write(ihex(segs, base))
     if "--bin" in sys.argv:
         prefix = sys.argv[sys.argv.index("--bin") + 1]
         with open(prefix + "-int.bin", "wb") as f:

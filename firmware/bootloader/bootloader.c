@@ -31,7 +31,12 @@ static struct {
 	struct boot_decision decision;
 	bool leaving;
 	uint32_t leave_at;
+	bool flasher;
 } bl;
+
+/* bootloader_flasher_board's copy and its product string. */
+static struct board flasher_b;
+static char flasher_product[64];
 
 static int hook_session_open(void)
 {
@@ -128,17 +133,51 @@ static void setup_memories(const struct board *b)
 	mem_set_write_hook(boot_learn_vtor);
 }
 
-bool bootloader_init(const struct board *b, enum bootloader_enter how)
+const struct board *bootloader_flasher_board(const struct board *b)
 {
-	memset(&bl, 0, sizeof(bl));
-	bl.b = b;
-	setup_memories(b);
+	static const char prefix[] = "qdfu flasher ";
+	flasher_b = *b;
+	flasher_b.bootloader_size = 0; /* nothing of ours in internal flash */
+	flasher_b.default_app_base = b->iflash_base;
+	size_t n = strlen(b->title);
+	if (n > sizeof(flasher_product) - sizeof(prefix))
+		n = sizeof(flasher_product) - sizeof(prefix);
+	memcpy(flasher_product, prefix, sizeof(prefix) - 1u);
+	memcpy(flasher_product + sizeof(prefix) - 1u, b->title, n);
+	flasher_product[sizeof(prefix) - 1u + n] = '\0';
+	flasher_b.usb_product = flasher_product;
+	return &flasher_b;
+}
 
+/* The flasher's leave: with BOOT0 still high a reset would only return to
+ * ST's ROM, so start what was written, if its vector table is valid;
+ * otherwise come back as the flasher (the host sees it re-enumerate). */
+static void flasher_start_app(void)
+{
+	uint32_t vtor = boot_learned_vtor();
+	if (!vtor)
+		vtor = journal_vtor() ? journal_vtor() : bl.b->default_app_base;
+	if (boot_vector_table_valid(vtor)) {
+		port_start_app(vtor);
+		return;
+	}
+	(void)bootloader_init(bl.b, BOOTLOADER_ENTER_FLASHER);
+	bl.decision.reason = "no valid vector table to start: still the flasher";
+}
+
+/* Stay in DFU or start the application, and why (bl.decision). */
+static void decide(const struct board *b, enum bootloader_enter how, struct port_fault *fault)
+{
+	if (how == BOOTLOADER_ENTER_FLASHER) {
+		/* started from RAM by ST's ROM: always serve the host */
+		bl.decision.start_app = false;
+		bl.decision.reason = "flasher started from RAM";
+		return;
+	}
 	/* A fault in the previous run (the fault handlers record it and reset
 	 * instead of looping): stay in DFU and say why, so a damaged word on
 	 * the boot path cannot hang every boot (issue 11 item 3). */
-	struct port_fault fault = {0};
-	bool faulted = port_take_fault(&fault);
+	bool faulted = port_take_fault(fault);
 	/* the board ecosystem's own request (Arduino's double tap, b->entry) */
 	bool asked = port_board_entry_requested(b);
 	bool force = how == BOOTLOADER_ENTER_DFU || port_button_pressed() || faulted || asked;
@@ -151,6 +190,17 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 		    "the board's own bootloader request (double tap, 1200 bps touch)";
 		bl.decision.why = QDFU_PROTO_WHY_REQUESTED;
 	}
+}
+
+bool bootloader_init(const struct board *b, enum bootloader_enter how)
+{
+	memset(&bl, 0, sizeof(bl));
+	bl.b = b;
+	bl.flasher = how == BOOTLOADER_ENTER_FLASHER;
+	setup_memories(b);
+
+	struct port_fault fault = {0};
+	decide(b, how, &fault);
 	if (bl.decision.start_app) {
 		port_start_app(bl.decision.vtor);
 		return false;
@@ -189,6 +239,10 @@ void bootloader_task(void)
 		 * boot validates it again and never starts garbage */
 		bl.leaving = false;
 		port_usb_connect(false);
+		if (bl.flasher) {
+			flasher_start_app();
+			return;
+		}
 		port_noinit_set(PORT_NOINIT_BOOT_APP);
 		port_reset();
 	}

@@ -113,5 +113,8 @@ enum dfu_status dfu_status_from_err(int err);
 /* bwPollTimeout for a DNBUSY answer from the operation's typical remaining
  * time (docs/decisions/busy-reporting.md). */
 uint32_t dfu_poll_timeout_ms(uint32_t typ_ms);
+/* ROM-style comparison runs: report this bwPollTimeout for every busy
+ * answer (0: the typical remaining time, the normal policy). */
+void dfu_set_fixed_poll(uint32_t ms);
 
 #endif

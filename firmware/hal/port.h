@@ -159,30 +159,48 @@ enum port_usb_speed port_usb_speed(void);
 bool port_usb_high_speed_capable(void);
 
 /* ------------------------------------------------------------------ */
-/* Flash-command bus (QUADSPI)                                          */
+/* Flash-command bus (QUADSPI / OCTOSPI)                                    */
 /* ------------------------------------------------------------------ */
 
-/* One command on the bus. Line widths: 0 = phase absent, 1, 2 or 4.
- * In dual-flash mode the port applies the hardware's rules (AN4760): the
+/* One command on the bus. Line widths: 0 = phase absent, 1, 2, 4 or (OCTOSPI
+ * only) 8. In dual-flash mode the port applies the hardware's rules (AN4760): the
  * same instruction/address/dummy go to both chips, address/2 goes on the
  * wire, data bytes alternate (even bytes chip 0, odd bytes chip 1) and
- * data_len counts the bytes of both chips (always even). */
+ * data_len counts the bytes of both chips (always even).
+ * The fields after data_len are for the OCTOSPI parts (H72x/H73x, H7A3/B0/B3);
+ * left zero they mean what QUADSPI does: 8-bit instruction, single data
+ * rate, no data strobe. They are per command (not in port_qspi_config) as
+ * the chip's mode changes at run time (SPI -> octal DTR through CR2). */
+#define PORT_QSPI_DTR_INSTRUCTION 0x01u
+#define PORT_QSPI_DTR_ADDRESS     0x02u
+#define PORT_QSPI_DTR_ALT         0x04u
+#define PORT_QSPI_DTR_DATA        0x08u
+#define PORT_QSPI_DTR_ALL         0x0Fu /* 8D-8D-8D: octal DTR */
 struct port_qspi_cmd {
-	uint8_t instruction;
-	uint8_t instruction_lines; /* 0, 1, 2, 4 */
-	uint8_t address_lines;     /* 0, 1, 2, 4 */
+	uint16_t instruction;      /* 16-bit (OPI): high byte first on the wire */
+	uint8_t instruction_lines; /* 0, 1, 2, 4, 8 */
+	uint8_t address_lines;     /* 0, 1, 2, 4, 8 */
 	uint8_t address_bytes;     /* 1..4 */
-	uint8_t alt_lines;         /* 0, 1, 2, 4 */
+	uint8_t alt_lines;         /* 0, 1, 2, 4, 8 */
 	uint8_t alt_bytes;         /* 1..4 */
 	uint8_t dummy_cycles;      /* 0..31 */
-	uint8_t data_lines;        /* 0, 1, 2, 4 */
+	uint8_t data_lines;        /* 0, 1, 2, 4, 8 */
 	uint32_t address;
 	uint32_t alt;
 	uint32_t data_len;
+	uint8_t instruction_bytes; /* 0 or 1: 8-bit; 2: 16-bit (OPI opcode + complement) */
+	uint8_t dtr;               /* PORT_QSPI_DTR_* phases clocked on both edges */
+	bool dqs;                  /* read data latched with the chip's DQS strobe */
+	uint8_t mem_type;          /* DTR word byte order: PORT_QSPI_MEM_* */
 };
 
+/* Memory type (OCTOSPI DCR1.MTYP): the order of the two bytes of a DTR
+ * word. Macronix octal DTR needs PORT_QSPI_MEM_MACRONIX. */
+#define PORT_QSPI_MEM_MICRON   0u
+#define PORT_QSPI_MEM_MACRONIX 1u
+
 struct port_qspi_config {
-	bool dual_flash;   /* two chips, DFM = 1 */
+	bool dual_flash;   /* two chips, DFM = 1 (OCTOSPI: dual-quad, DQM = 1) */
 	uint8_t size_log2; /* total (both chips) size, log2 bytes */
 	uint32_t clock_hz; /* wanted bus clock (the port rounds down) */
 };

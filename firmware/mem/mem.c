@@ -6,6 +6,7 @@
 #include "common/compiler.h"
 #include "common/err.h"
 #include "hal/port.h"
+#include "mem/defer.h"
 
 /* Compare/blank-check granule: one H7 flash word. A granule that already
  * holds the data is skipped; one that is blank is programmed; anything else
@@ -16,8 +17,15 @@
  * half the maximum again, plus a fixed margin. */
 #define DEADLINE_MARGIN_MS 100u
 
+enum learn_kind { LEARN_PROGRAM = 0, LEARN_ERASE, LEARN_COUNT };
+#define SCALE_ONE 256u
+#define SCALE_MIN 32u   /* 1/8 of the figure */
+#define SCALE_MAX 1024u /* 4 x the figure */
+
 enum op_kind { OP_NONE = 0, OP_ERASE, OP_MASS_ERASE, OP_WRITE, OP_CRC };
-enum op_phase { PH_CHECK = 0, PH_RUN, PH_VERIFY, PH_DONE };
+/* PH_PREP / PH_ERASING / PH_KEEPING: deferred erases a write needs first
+ * (blank checks, erase, re-program of a granule kept aside). */
+enum op_phase { PH_CHECK = 0, PH_RUN, PH_VERIFY, PH_PREP, PH_ERASING, PH_KEEPING, PH_DONE };
 
 static struct {
 	struct mem_region *regions[MEM_MAX_REGIONS];
@@ -47,13 +55,75 @@ static struct {
 		uint8_t bytes[GRANULE];
 	} tail;
 	uint8_t wbuf[GRANULE + MEM_MAX_WRITE];
+
+	/* deferred erases, and the pages the running write must first bring
+	 * to "erased except what already holds the right data" */
+	struct mem_defer defer;
+	struct {
+		uint32_t idx, covered;
+	} work[3];
+	unsigned nwork, wi;
+	uint32_t wunit; /* next erase unit of work[wi] */
+	uint32_t keep_addr, keep_len;
+	uint8_t keep[MEM_DEFER_GRAN];
+
+	/* adaptive estimates (learn_*): this chip's real time against the
+	 * backend's typical figure, x/256, per kind of work */
+	uint32_t scale[LEARN_COUNT];
+	int busy_kind; /* LEARN_*, or -1 */
+	uint32_t busy_since, busy_est;
 } engine;
 
 QDFU_STATIC_ASSERT(SLICE % GRANULE == 0, "slice must hold whole granules");
 
+/* ROM-style (benchmarks): erase on command, no blank or deferral skips.
+ * Outside `engine` so that mem_init() keeps it. */
+static bool plain_mode;
+
+void mem_set_plain(bool on)
+{
+	plain_mode = on;
+}
+
 void mem_init(void)
 {
 	memset(&engine, 0, sizeof(engine));
+	mem_defer_init(&engine.defer, NULL);
+	for (unsigned i = 0; i < LEARN_COUNT; i++)
+		engine.scale[i] = SCALE_ONE;
+	engine.busy_kind = -1;
+}
+
+/* Adaptive busy estimates: the backend's typical figure (a datasheet
+ * table, or SFDP's coarse encoding) scaled by what this chip really took,
+ * so that bwPollTimeout follows the chip (docs/decisions/busy-reporting.md).
+ * Deadlines keep using the unscaled maximum. */
+static uint32_t learn_expect(enum learn_kind k, uint32_t typ_ms)
+{
+	if (typ_ms == 0)
+		return 0;
+	uint32_t e = (uint32_t)(((uint64_t)typ_ms * engine.scale[k] + SCALE_ONE - 1u) / SCALE_ONE);
+	return QDFU_MAX(e, 1u);
+}
+
+static void learn_start(enum learn_kind k, uint32_t typ_ms)
+{
+	engine.busy_kind = (int)k;
+	engine.busy_since = port_millis();
+	engine.busy_est = typ_ms;
+}
+
+static void learn_done(void)
+{
+	/* only work long enough for the millisecond clock to measure */
+	if (engine.busy_kind >= 0 && engine.busy_est >= 4u) {
+		uint32_t took = port_millis() - engine.busy_since;
+		uint64_t r = (uint64_t)took * SCALE_ONE / engine.busy_est;
+		uint32_t ratio = (uint32_t)QDFU_MIN(QDFU_MAX(r, SCALE_MIN), SCALE_MAX);
+		uint32_t *sc = &engine.scale[engine.busy_kind];
+		*sc = (*sc + ratio) / 2u;
+	}
+	engine.busy_kind = -1;
 }
 
 int mem_add_region(struct mem_region *r)
@@ -61,6 +131,8 @@ int mem_add_region(struct mem_region *r)
 	if (engine.nregions >= MEM_MAX_REGIONS)
 		return QDFU_E_PARAM;
 	engine.regions[engine.nregions++] = r;
+	if (!engine.defer.r)
+		mem_defer_init(&engine.defer, r);
 	return QDFU_OK;
 }
 
@@ -145,8 +217,14 @@ static int begin(enum op_kind kind, struct mem_region *r, uint32_t addr, uint32_
 	engine.result = QDFU_OK;
 	engine.t.typ_ms = 0;
 	engine.t.max_ms = 0;
+	engine.nwork = 0;
+	engine.wi = 0;
+	engine.wunit = 0;
+	engine.keep_len = 0;
 	return QDFU_OK;
 }
+
+static int flush_tail(void);
 
 static void finish(int result)
 {
@@ -165,9 +243,19 @@ int mem_start_erase_page(uint32_t addr, struct mem_time *t)
 		return QDFU_E_ADDRESS;
 	if (!(attr & MEM_ATTR_ERASE))
 		return QDFU_E_PROTECTED;
-	int rc = mem_flush();
+	int rc = flush_tail();
 	if (rc)
 		return rc;
+	uint32_t idx = mem_defer_index(&engine.defer, r, pb);
+	if (idx != MEM_DEFER_NONE && ps == engine.defer.page && !plain_mode) {
+		if (engine.kind != OP_NONE)
+			return QDFU_E_BUSY;
+		/* erased when data for it arrives and differs (defer.h) */
+		mem_defer_set_pending(&engine.defer, idx, true);
+		if (t)
+			t->typ_ms = t->max_ms = 0;
+		return QDFU_OK;
+	}
 	rc = begin(OP_ERASE, r, pb, ps);
 	if (rc)
 		return rc;
@@ -185,7 +273,7 @@ int mem_start_mass_erase(struct mem_region *r, struct mem_time *t)
 {
 	if (!r)
 		return QDFU_E_ADDRESS;
-	int rc = mem_flush();
+	int rc = flush_tail();
 	if (rc)
 		return rc;
 	rc = begin(OP_MASS_ERASE, r, r->base, r->size);
@@ -198,6 +286,8 @@ int mem_start_mass_erase(struct mem_region *r, struct mem_time *t)
 	}
 	engine.phase = PH_RUN;
 	arm_deadline();
+	if (engine.defer.r == r) /* everything goes: nothing left to defer */
+		mem_defer_init(&engine.defer, r);
 	if (t)
 		*t = engine.t;
 	return QDFU_OK;
@@ -223,7 +313,50 @@ static int begin_write(struct mem_region *r, uint32_t addr, uint32_t len)
 	return QDFU_OK;
 }
 
+/* Run the operation just begun to its end (bounded by its deadlines). */
+static int run_sync(void)
+{
+	int rc;
+	while ((rc = mem_poll()) == QDFU_E_BUSY)
+		port_wait_hint();
+	return rc;
+}
+
+static void queue_work(uint32_t idx)
+{
+	engine.work[engine.nwork].idx = idx;
+	engine.work[engine.nwork].covered = mem_defer_coverage(&engine.defer, idx);
+	engine.nwork++;
+	mem_defer_set_pending(&engine.defer, idx, false);
+}
+
+/* Carry out every deferred erase still pending (end of a download, or
+ * before a read or CRC that must see the pages as the client left them). */
+static int finalize_pending(void)
+{
+	uint32_t idx;
+	while ((idx = mem_defer_any(&engine.defer)) != MEM_DEFER_NONE) {
+		int rc =
+		    begin(OP_WRITE, engine.defer.r, mem_defer_page_addr(&engine.defer, idx), 0);
+		if (rc)
+			return rc;
+		engine.data = engine.wbuf;
+		engine.run_len = 0;
+		queue_work(idx);
+		engine.phase = PH_PREP;
+		if ((rc = run_sync()))
+			return rc;
+	}
+	return QDFU_OK;
+}
+
 int mem_flush(void)
+{
+	int rc = flush_tail();
+	return rc ? rc : finalize_pending();
+}
+
+static int flush_tail(void)
 {
 	if (!engine.tail.valid)
 		return QDFU_OK;
@@ -236,9 +369,35 @@ int mem_flush(void)
 	if (rc)
 		return rc;
 	/* one flash word: microseconds; bounded by the backend's deadline */
-	while ((rc = mem_poll()) == QDFU_E_BUSY)
-		port_wait_hint();
-	return rc;
+	return run_sync();
+}
+
+/* The deferred erases a write of [addr, addr + len) needs: queued in
+ * engine.work. True when the data is already in place and nothing at all
+ * is to be done. */
+static bool plan_deferred(struct mem_region *r, uint32_t addr, const uint8_t *data, uint32_t len)
+{
+	struct mem_defer *d = &engine.defer;
+	uint32_t first = mem_defer_index(d, r, addr), last = mem_defer_index(d, r, addr + len - 1u);
+	bool p1 = mem_defer_is_pending(d, first);
+	bool p2 = last != first && mem_defer_is_pending(d, last);
+	uint32_t cur = d->cur;
+	if (!p1 && !p2)
+		return false;
+	/* leaving another page half-checked: finish it first */
+	if (cur != MEM_DEFER_NONE && cur != first && cur != last && mem_defer_is_pending(d, cur))
+		queue_work(cur);
+	bool granules = first == last && addr % MEM_DEFER_GRAN == 0 && len % MEM_DEFER_GRAN == 0;
+	if (granules && r->ops->read(r, addr, engine.scratch, len) == QDFU_OK &&
+	    memcmp(engine.scratch, data, len) == 0) {
+		mem_defer_cover(d, first, addr, len); /* unchanged: reads only */
+		return engine.nwork == 0;
+	}
+	if (p1)
+		queue_work(first);
+	if (p2)
+		queue_work(last);
+	return false;
 }
 
 int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem_time *t)
@@ -266,11 +425,13 @@ int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem
 		waddr = engine.tail.start;
 		engine.tail.valid = false;
 	} else {
-		int rc = mem_flush();
+		int rc = flush_tail();
 		if (rc)
 			return rc;
 	}
 	memcpy(engine.wbuf + wlen, data, len);
+	engine.nwork = 0;
+	bool in_place = engine.defer.r == r && plan_deferred(r, addr, data, len);
 	wlen += len;
 	uint32_t end = waddr + wlen;
 	if (unit > 1u && (end % unit) != 0) {
@@ -282,9 +443,15 @@ int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem
 		memcpy(engine.tail.bytes, engine.wbuf + (keep_from - waddr), end - keep_from);
 		wlen -= end - keep_from;
 	}
+	unsigned nwork = engine.nwork;
 	int rc = begin_write(r, waddr, wlen);
 	if (rc)
 		return rc;
+	engine.nwork = nwork;
+	if (nwork)
+		engine.phase = PH_PREP;
+	else if (in_place)
+		finish(QDFU_OK);
 	if (t)
 		*t = engine.t;
 	return QDFU_OK;
@@ -327,7 +494,7 @@ static int erase_step(void)
 		/* skip the erase when the page is already blank */
 		uint32_t n = QDFU_MIN(SLICE, engine.len - engine.pos);
 		int rc = engine.r->ops->read(engine.r, engine.addr + engine.pos, engine.scratch, n);
-		if (rc == QDFU_OK && all_ff(engine.scratch, n)) {
+		if (rc == QDFU_OK && all_ff(engine.scratch, n) && !plain_mode) {
 			engine.pos += n;
 			if (engine.pos < engine.len)
 				return QDFU_E_BUSY;
@@ -340,6 +507,8 @@ static int erase_step(void)
 			finish(rc);
 			return rc;
 		}
+		learn_start(LEARN_ERASE, engine.t.typ_ms);
+		engine.t.typ_ms = learn_expect(LEARN_ERASE, engine.t.typ_ms);
 		engine.phase = PH_RUN;
 		arm_deadline();
 		return QDFU_E_BUSY;
@@ -352,6 +521,8 @@ static int erase_step(void)
 		}
 		return QDFU_E_BUSY;
 	}
+	if (rc == QDFU_OK)
+		learn_done();
 	finish(rc);
 	return rc;
 }
@@ -375,17 +546,24 @@ static int granule_state(const uint8_t *cur, const uint8_t *want, uint32_t n, bo
 	return QDFU_E_NOT_ERASED;
 }
 
-static int start_run(void)
+/* Start programming and count its (learned) time into the estimate. */
+static int start_program(uint32_t addr, const uint8_t *data, uint32_t len)
 {
 	struct mem_time t;
-	int rc = engine.r->ops->program_start(engine.r, engine.addr + engine.run_start,
-	                                      engine.data + engine.run_start, engine.run_len, &t);
+	int rc = engine.r->ops->program_start(engine.r, addr, data, len, &t);
 	if (rc)
 		return rc;
-	engine.t.typ_ms += t.typ_ms;
+	engine.t.typ_ms += learn_expect(LEARN_PROGRAM, t.typ_ms);
 	engine.t.max_ms += t.max_ms;
+	learn_start(LEARN_PROGRAM, t.typ_ms);
 	arm_deadline();
 	return QDFU_OK;
+}
+
+static int start_run(void)
+{
+	return start_program(engine.addr + engine.run_start, engine.data + engine.run_start,
+	                     engine.run_len);
 }
 
 /* Compare the next slice with the wanted data, and start programming the
@@ -426,9 +604,119 @@ static int write_scan(void)
 	return QDFU_OK;
 }
 
+/* ------------------------------------------------- deferred erase work */
+
+/* 1 when [a, a + n) reads erased, 0 when not, or a read error. */
+static int range_blank(uint32_t a, uint32_t n)
+{
+	for (uint32_t off = 0; off < n; off += SLICE) {
+		uint32_t k = QDFU_MIN(SLICE, n - off);
+		int rc = engine.r->ops->read(engine.r, a + off, engine.scratch, k);
+		if (rc == QDFU_E_ECC)
+			return 0;
+		if (rc)
+			return rc;
+		if (!all_ff(engine.scratch, k))
+			return 0;
+	}
+	return 1;
+}
+
+static int start_erase(uint32_t a, uint32_t n)
+{
+	struct mem_time t;
+	int rc = engine.r->ops->erase_start(engine.r, a, n, &t);
+	if (rc)
+		return rc;
+	learn_start(LEARN_ERASE, t.typ_ms);
+	engine.t.typ_ms += learn_expect(LEARN_ERASE, t.typ_ms);
+	engine.t.max_ms += t.max_ms;
+	arm_deadline();
+	engine.phase = PH_ERASING;
+	return QDFU_E_BUSY;
+}
+
+/* Unit u of the work page is partly right (one granule of two): keep that
+ * granule aside, erase the unit, program it back (PH_KEEPING). */
+static int erase_keeping(uint32_t ua, uint32_t cov, uint32_t u, uint32_t g)
+{
+	bool first_ok = (cov >> (u * g)) & 1u;
+	uint32_t keep = first_ok ? ua : ua + MEM_DEFER_GRAN;
+	int b = range_blank(first_ok ? ua + MEM_DEFER_GRAN : ua, MEM_DEFER_GRAN);
+	engine.wunit++;
+	if (b != 0)
+		return b < 0 ? b : QDFU_E_BUSY; /* the other granule is blank */
+	int rc = engine.r->ops->read(engine.r, keep, engine.keep, MEM_DEFER_GRAN);
+	if (rc)
+		return rc;
+	engine.keep_addr = keep;
+	engine.keep_len = MEM_DEFER_GRAN;
+	return start_erase(ua, engine.defer.unit);
+}
+
+/* Next step of the erase work: skip units that hold the right data or
+ * are blank, erase the rest (runs of units in one go). PH_CHECK when done. */
+static int prep_step(void)
+{
+	const struct mem_defer *d = &engine.defer;
+	uint32_t units = d->page / d->unit, g = d->unit / MEM_DEFER_GRAN, one = (1u << g) - 1u;
+	while (engine.wi < engine.nwork) {
+		uint32_t cov = engine.work[engine.wi].covered, u = engine.wunit;
+		uint32_t ua = mem_defer_page_addr(d, engine.work[engine.wi].idx) + u * d->unit;
+		if (u >= units) {
+			engine.wi++;
+			engine.wunit = 0;
+		} else if (((cov >> (u * g)) & one) == one) {
+			engine.wunit++; /* holds the right data */
+		} else if (((cov >> (u * g)) & one) != 0) {
+			return erase_keeping(ua, cov, u, g);
+		} else {
+			uint32_t n = 1;
+			while (u + n < units && ((cov >> ((u + n) * g)) & one) == 0)
+				n++;
+			engine.wunit += n;
+			int b = range_blank(ua, n * d->unit);
+			if (b <= 0)
+				return b < 0 ? b : start_erase(ua, n * d->unit);
+		}
+	}
+	engine.phase = PH_CHECK;
+	return QDFU_E_BUSY;
+}
+
+/* PH_ERASING / PH_KEEPING: wait for the backend, then go on preparing. */
+static int prep_wait(void)
+{
+	int rc = engine.r->ops->poll(engine.r);
+	if (rc == QDFU_E_BUSY) {
+		if (qdfu_time_reached(port_millis(), engine.deadline))
+			return QDFU_E_TIMEOUT;
+		return QDFU_E_BUSY;
+	}
+	if (rc)
+		return rc;
+	learn_done();
+	if (engine.phase == PH_ERASING && engine.keep_len) {
+		rc = start_program(engine.keep_addr, engine.keep, engine.keep_len);
+		if (rc)
+			return rc;
+		engine.keep_len = 0;
+		engine.phase = PH_KEEPING;
+		return QDFU_E_BUSY;
+	}
+	engine.phase = PH_PREP;
+	return QDFU_E_BUSY;
+}
+
 static int write_step(void)
 {
 	int rc;
+	if (engine.phase >= PH_PREP && engine.phase < PH_DONE) {
+		rc = engine.phase == PH_PREP ? prep_step() : prep_wait();
+		if (rc != QDFU_E_BUSY)
+			finish(rc);
+		return rc;
+	}
 	if (engine.phase == PH_CHECK) {
 		rc = write_scan();
 		if (rc) {
@@ -456,6 +744,7 @@ static int write_step(void)
 			finish(rc);
 			return rc;
 		}
+		learn_done();
 		engine.run_len = 0;
 		engine.phase = PH_CHECK; /* scan the rest */
 		return QDFU_E_BUSY;
@@ -538,7 +827,7 @@ struct mem_time mem_settle(void)
 	/* Run the quick phases (reads and compares) until the slow part has
 	 * started or the operation is over: bounded by one region's size of
 	 * reads, a few milliseconds at most. */
-	while (engine.kind != OP_NONE && engine.phase == PH_CHECK) {
+	while (engine.kind != OP_NONE && (engine.phase == PH_CHECK || engine.phase == PH_PREP)) {
 		(void)step();
 	}
 	struct mem_time t = {0, 0};

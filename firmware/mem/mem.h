@@ -6,7 +6,10 @@
  * main loop. No flash work ever runs inside a USB request handler.
  *
  * Writes skip what already holds the right data and refuse to program over
- * data that is not erased; erases skip pages that are already blank.
+ * data that is not erased; erases skip pages that are already blank. In a
+ * region with an erase_unit (NOR) a page erase is deferred until data for
+ * the page arrives and differs (mem/defer.h); mem_flush() carries out what
+ * is still pending.
  */
 #ifndef QDFU_MEM_MEM_H
 #define QDFU_MEM_MEM_H
@@ -20,6 +23,9 @@
 #define MEM_MAX_WRITE   4096u /* largest single write (one DFU block) */
 
 void mem_init(void);
+/* ROM-style behaviour for comparison benchmarks (qdfu-sim --rom-style):
+ * every erase happens when asked, blank pages included, nothing deferred. */
+void mem_set_plain(bool on);
 int mem_add_region(struct mem_region *r);
 unsigned mem_region_count(void);
 struct mem_region *mem_region_at(unsigned index);
@@ -34,9 +40,11 @@ int mem_start_mass_erase(struct mem_region *r, struct mem_time *t);
 int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem_time *t);
 int mem_start_crc(uint32_t addr, uint32_t len, struct mem_time *t);
 
-/* Program a held-back partial flash word now (synchronous, bounded). Done
- * implicitly before erases, reads, CRCs and non-contiguous writes; the
- * class calls it when a download sequence ends. */
+/* Program a held-back partial flash word and carry out pending deferred
+ * erases now (synchronous, bounded by the operations' deadlines). Done
+ * implicitly before reads and CRCs (and the partial word before erases and
+ * non-contiguous writes); the class calls it when a download sequence
+ * ends. */
 int mem_flush(void);
 
 /* Advance the running operation: QDFU_OK when it finished (or nothing

@@ -61,6 +61,10 @@ struct mem_region {
 	uint8_t nseg;
 	struct mem_segment seg[MEM_MAX_SEGMENTS];
 	uint32_t program_unit; /* bytes: 32 for H7 internal flash, 1 for NOR */
+	/* Smallest erase the backend can do inside a page (NOR sectors), or
+	 * 0: erases of this region's first-segment pages are then deferred
+	 * until data for the page arrives and differs (mem/defer.h). */
+	uint32_t erase_unit;
 	const struct mem_ops *ops;
 	void *ctx; /* backend state */
 };

@@ -170,10 +170,13 @@ int region_iflash_init(struct mem_region *r, const struct board *b, uint8_t alt)
 	r->alt = alt;
 	r->program_unit = PORT_IFLASH_WORD;
 	r->ops = &iflash_ops;
-	r->seg[0].count = boot_sectors;
-	r->seg[0].page_size = b->iflash_sector_size;
-	r->seg[0].attr = MEM_ATTR_READ;
-	r->nseg = 1;
+	r->nseg = 0;
+	if (boot_sectors) { /* none on the flasher (bootloader_flasher_board) */
+		r->seg[0].count = boot_sectors;
+		r->seg[0].page_size = b->iflash_sector_size;
+		r->seg[0].attr = MEM_ATTR_READ;
+		r->nseg = 1;
+	}
 	/* the rest of bank 1, then bank 2: writable unless the port says a
 	 * bank is in use (the Cortex-M4 running from bank 2) */
 	for (uint32_t bank = 0; bank < b->iflash_banks && r->nseg < MEM_MAX_SEGMENTS; bank++) {
@@ -183,8 +186,8 @@ int region_iflash_init(struct mem_region *r, const struct board *b, uint8_t alt)
 		uint8_t attr = port_iflash_bank_writable(bank)
 		                   ? (MEM_ATTR_READ | MEM_ATTR_ERASE | MEM_ATTR_WRITE)
 		                   : MEM_ATTR_READ;
-		struct mem_segment *last = &r->seg[r->nseg - 1];
-		if (last->attr == attr && last->page_size == b->iflash_sector_size) {
+		struct mem_segment *last = r->nseg ? &r->seg[r->nseg - 1] : NULL;
+		if (last && last->attr == attr && last->page_size == b->iflash_sector_size) {
 			last->count += b->iflash_sectors - first; /* merge equal runs */
 			continue;
 		}

@@ -83,6 +83,7 @@ int region_qspi_init(struct mem_region *r, const struct board *b, uint8_t alt)
 	r->size = ni->size;
 	r->alt = alt;
 	r->program_unit = 1;
+	r->erase_unit = small; /* any aligned run of sectors (nor planner) */
 	r->ops = &qspi_ops;
 	r->seg[0].count = ni->size / large - 1u;
 	r->seg[0].page_size = large;

@@ -13,6 +13,7 @@ static void issi_fixup(const uint8_t id[3], struct nor_params *p)
 	if (p->size > 16u * 1024u * 1024u) {
 		p->op4_read = true;
 		p->op4_pp = true;
+		p->op4_quad_read = p->quad_read;
 	}
 }
 

@@ -150,7 +150,10 @@ static const struct reset_step reset_steps[] = {
     {NOR_OP_RST, 4, true},
     {NOR_OP_RSTEN, 1, false},
     {NOR_OP_RST, 1, true},
-    /* continuous-read mode off, back to 3-byte addressing */
+    /* continuous-read mode off (0xFF, the Winbond "continuous read mode
+     * reset"), back to 3-byte addressing. Micron's XIP mode is left by a
+     * read with the XIP bit clear or by its power-loss rescue sequence (MT25Q
+     * datasheet, "XIP mode"): neither is sent here (unverified). */
     {NOR_OP_CRMR, 1, false},
     {NOR_OP_WREN, 1, false},
     {NOR_OP_EX4B, 1, false},
@@ -197,22 +200,53 @@ static int sfdp_read(void *ctx, uint32_t addr, uint8_t *buf, uint32_t len)
 
 /* How each JESD216 quad enable requirement (BFPT DW15 QER, shared facts)
  * sets QE: the register holding it (read opcode, bit), the write opcode,
- * and whether the write carries that register alone or SR1 then SR2. */
+ * whether the write carries that register alone or SR1 then SR2, and
+ * whether the method defines reading that register: QER 1 and 4 do not
+ * define 0x35 (Linux sfdp.c marks them SNOR_F_NO_READ_CR), so there it is
+ * read only where the vendor layer knows the chip has it (p->rdsr2). */
 enum qe_write { QE_BY_OPCODE = 0, QE_WRITE_ALONE, QE_WRITE_SR1_SR2 };
 struct qe_method {
 	uint8_t rd_op, bit, wr_op;
 	uint8_t keep_clear; /* bits of the read value not written back */
 	enum qe_write how;
+	bool rd_defined;
 };
 static const struct qe_method qe_methods[] = {
-    [0] = {0, 0, 0, 0, QE_BY_OPCODE}, /* no QE bit: quad by opcode alone */
-    [1] = {NOR_OP_RDSR2, NOR_SR2_QE, NOR_OP_WRSR, 0, QE_WRITE_SR1_SR2},
-    [2] = {NOR_OP_RDSR, NOR_SR1_QE, NOR_OP_WRSR, NOR_SR1_STATUS, QE_WRITE_ALONE},
-    [3] = {NOR_OP_RDSR2_QER3, NOR_SR2_QE_QER3, NOR_OP_WRSR2_QER3, 0, QE_WRITE_ALONE},
-    [4] = {NOR_OP_RDSR2, NOR_SR2_QE, NOR_OP_WRSR, 0, QE_WRITE_SR1_SR2},
-    [5] = {NOR_OP_RDSR2, NOR_SR2_QE, NOR_OP_WRSR, 0, QE_WRITE_SR1_SR2},
-    [6] = {NOR_OP_RDSR2, NOR_SR2_QE, NOR_OP_WRSR2, 0, QE_WRITE_ALONE},
+    [0] = {0, 0, 0, 0, QE_BY_OPCODE, true}, /* no QE bit: quad by opcode alone */
+    [1] = {NOR_OP_RDSR2, NOR_SR2_QE, NOR_OP_WRSR, 0, QE_WRITE_SR1_SR2, false},
+    [2] = {NOR_OP_RDSR, NOR_SR1_QE, NOR_OP_WRSR, NOR_SR1_STATUS, QE_WRITE_ALONE, true},
+    [3] = {NOR_OP_RDSR2_QER3, NOR_SR2_QE_QER3, NOR_OP_WRSR2_QER3, 0, QE_WRITE_ALONE, true},
+    [4] = {NOR_OP_RDSR2, NOR_SR2_QE, NOR_OP_WRSR, 0, QE_WRITE_SR1_SR2, false},
+    [5] = {NOR_OP_RDSR2, NOR_SR2_QE, NOR_OP_WRSR, 0, QE_WRITE_SR1_SR2, true},
+    [6] = {NOR_OP_RDSR2, NOR_SR2_QE, NOR_OP_WRSR2, 0, QE_WRITE_ALONE, true},
 };
+
+static int read_raw(uint32_t addr, uint8_t *buf, uint32_t len);
+
+/* Where QE cannot be read back: a 1-1-4 read of the first bytes agrees
+ * with a 1-1-1 fast read. (An all-0x00 or, on a board whose IO2/IO3 float
+ * high, an erased start would hide a failure.) */
+static bool quad_reads_agree(void)
+{
+	uint8_t one[16], four[16];
+	bool quad = nor_dev.info.quad;
+	nor_dev.info.quad = false;
+	int rc = read_raw(0, one, sizeof(one));
+	nor_dev.info.quad = true;
+	rc = rc ? rc : read_raw(0, four, sizeof(four));
+	nor_dev.info.quad = quad;
+	return rc == QDFU_OK && memcmp(one, four, sizeof(one)) == 0;
+}
+
+/* Read the register holding QE, or assume it clear where the method does
+ * not define reading it. */
+static int read_qe_reg(const struct qe_method *m, bool readable, uint8_t *reg)
+{
+	if (readable)
+		return read_reg(m->rd_op, reg);
+	memset(reg, 0, 2);
+	return QDFU_OK;
+}
 QDFU_STATIC_ASSERT(QDFU_ARRAY_SIZE(qe_methods) == 7, "JESD216 defines QER 0..6");
 
 /* Write the status register(s) per QER so the QE bit is set; verify. */
@@ -224,11 +258,12 @@ static int quad_enable(void)
 	const struct qe_method *m = &qe_methods[qer];
 	if (m->how == QE_BY_OPCODE)
 		return QDFU_OK;
+	bool readable = m->rd_defined || nor_dev.info.p.rdsr2;
 	uint8_t reg[2], w[4];
 	int rc;
-	if ((rc = read_reg(m->rd_op, reg)))
+	if ((rc = read_qe_reg(m, readable, reg)))
 		return rc;
-	if (all_chips_have(reg, m->bit))
+	if (readable && all_chips_have(reg, m->bit))
 		return QDFU_OK;
 	struct port_qspi_cmd wr = cmd1(m->wr_op);
 	wr.data_lines = 1;
@@ -247,7 +282,11 @@ static int quad_enable(void)
 			w[i] = (uint8_t)((reg[i] & ~m->keep_clear) | m->bit);
 	}
 	if ((rc = simple(NOR_OP_WREN)) || (rc = port_qspi_write(&wr, w)) ||
-	    (rc = wait_ready(SR_WRITE_MAX_MS)) || (rc = read_reg(m->rd_op, reg)))
+	    (rc = wait_ready(SR_WRITE_MAX_MS)))
+		return rc;
+	if (!readable)
+		return quad_reads_agree() ? QDFU_OK : QDFU_E_UNSUPPORTED;
+	if ((rc = read_reg(m->rd_op, reg)))
 		return rc;
 	return all_chips_have(reg, m->bit) ? QDFU_OK : QDFU_E_UNSUPPORTED;
 }
@@ -386,8 +425,11 @@ int nor_probe(bool dual, uint32_t clock_hz)
 	if (rc || (rc = load_params()) || (rc = set_addressing()))
 		return rc;
 	(void)unprotect(); /* a failure shows in protect_cleared */
-	/* quad reads where the QE bit could be set; 1-1-1 otherwise */
-	nor_dev.info.quad = nor_dev.info.p.quad_read && quad_enable() == QDFU_OK;
+	/* quad reads where the chip has the opcode (0x6C above 16 MiB: the
+	 * 4BAIT says) and the QE bit could be set; 1-1-1 otherwise */
+	const struct nor_params *p = &nor_dev.info.p;
+	bool quad_op = nor_dev.info.addr_mode != NOR_ADDR_4_OPS || p->op4_quad_read;
+	nor_dev.info.quad = p->quad_read && quad_op && quad_enable() == QDFU_OK;
 	(void)simple(NOR_OP_WRDI);
 	fill_geometry();
 	cfg.size_log2 = log2u(nor_dev.info.size);
@@ -412,14 +454,39 @@ static uint8_t read_opcode(void)
 	return four ? NOR_OP_FAST_READ_4B : NOR_OP_FAST_READ;
 }
 
-static int read_raw(uint32_t addr, uint8_t *buf, uint32_t len)
+/* The array read the probe set up: 1-1-4 when the QE bit is set (quad),
+ * else 1-1-1 fast read; 8 dummy clocks either way. */
+static struct port_qspi_cmd read_cmd(uint32_t addr, uint32_t len)
 {
 	struct port_qspi_cmd c = cmd1(read_opcode());
 	set_addr(&c, addr);
 	c.dummy_cycles = READ_DUMMY;
 	c.data_lines = nor_dev.info.quad ? 4 : 1;
 	c.data_len = len;
+	return c;
+}
+
+static int read_raw(uint32_t addr, uint8_t *buf, uint32_t len)
+{
+	struct port_qspi_cmd c = read_cmd(addr, len);
 	return port_qspi_read(&c, buf);
+}
+
+int nor_xip_read_cmd(struct port_qspi_cmd *c)
+{
+	if (!nor_dev.up)
+		return QDFU_E_NO_DEVICE;
+	*c = read_cmd(0, 0);
+	return QDFU_OK;
+}
+
+int nor_memmap(void)
+{
+	struct port_qspi_cmd c;
+	int rc = nor_xip_read_cmd(&c);
+	if (rc == QDFU_OK && nor_job.kind != K_NONE)
+		rc = QDFU_E_BUSY;
+	return rc ? rc : port_qspi_memmap(&c);
 }
 
 int nor_read(uint32_t addr, void *buf, uint32_t len)
@@ -687,10 +754,14 @@ static int job_cmd(void)
 
 static int job_wait(void)
 {
+	/* the clock before the status: time passing between the two (an
+	 * interrupt; in qdfu-sim another device moving the shared clock) must
+	 * not turn a busy seen in time into a timeout */
+	uint32_t now = port_millis();
 	struct port_qspi_cmd c = status_cmd();
 	int rc = port_qspi_poll(&c, NOR_SR1_WIP, 0x00, 0, NULL);
 	if (rc == QDFU_E_BUSY) {
-		if (qdfu_time_reached(port_millis(), nor_job.deadline)) {
+		if (qdfu_time_reached(now, nor_job.deadline)) {
 			recover_chips(); /* never leave a chip busy behind a failure */
 			return end_job(QDFU_E_TIMEOUT);
 		}

@@ -42,7 +42,8 @@ struct nor_params {
 	uint32_t chip_typ_ms, chip_max_ms;
 	uint8_t qer;           /* JESD216 quad enable requirement 0..6, NOR_QER_UNKNOWN */
 	uint8_t addr_bytes;    /* from BFPT DW1: 3, or 4 (4-byte only) */
-	bool op4_read, op4_pp; /* 0x13/0x0C/0x6C and 0x12 available */
+	bool op4_read, op4_pp; /* 0x13/0x0C and 0x12 available */
+	bool op4_quad_read;    /* 0x6C (1-1-4 read, 4-byte address) available */
 	bool op4_erase;        /* a dedicated 4-byte erase opcode known (for some types) */
 	bool has_4bait;        /* a 4BAIT was parsed: its erase opcodes are the truth */
 	bool b7_wren;          /* 0xB7/0xE9 need WREN (Micron) */
@@ -52,6 +53,7 @@ struct nor_params {
 	bool nonuniform;       /* sector map: regions differ (restricted to common types) */
 	uint8_t bp_mask;       /* SR1 bits holding block protection (vendor layer) */
 	bool vsr_50;           /* volatile status write after 0x50 (Winbond, GD, Adesto) */
+	bool rdsr2;            /* SR2 readable with 0x35 whatever the QER (vendor layer) */
 	uint8_t sfdp_minor;    /* BFPT revision used, 0xFF = no SFDP */
 };
 #define NOR_QER_UNKNOWN 0xFFu
@@ -81,6 +83,16 @@ const struct nor_info *nor_get_info(void);
 
 /* Synchronous read (any alignment). */
 int nor_read(uint32_t addr, void *buf, uint32_t len);
+
+/* Memory-mapped mode for an application that executes in place: the
+ * fastest read the probe set up and nor_read() uses, 1-1-4 (0x6B, or 0x6C
+ * above 16 MiB, 8 dummy clocks, QE set) where the chip allows, else 1-1-1
+ * fast read (0x0B / 0x0C). nor_xip_read_cmd() gives the command (address
+ * field unused); nor_memmap() hands it to port_qspi_memmap(). The chip is
+ * left in 3-byte address mode unless addr_mode is NOR_ADDR_4_MODE. */
+struct port_qspi_cmd;
+int nor_xip_read_cmd(struct port_qspi_cmd *c);
+int nor_memmap(void);
 
 /* Start erasing [addr, addr + len): both aligned to the smallest erase
  * size (total). Uses the largest aligned erase type that fits each step. */

@@ -171,15 +171,17 @@ static void bfpt_dw11_page_program(const uint32_t *dw, unsigned n, struct nor_pa
 }
 
 /* DW11 bits 30:24: chip erase time (count 28:24, unit 30:29: 16 ms,
- * 256 ms, 4 s, 64 s), maximum with DW11's multiplier. */
+ * 256 ms, 4 s, 64 s). JESD216 does not say whether DW11's program
+ * multiplier or DW10's erase multiplier gives its maximum: the larger. */
 static void bfpt_dw11_chip_erase(const uint32_t *dw, unsigned n, struct nor_params *p)
 {
 	static const uint32_t unit_ms[4] = {16, 256, 4000, 64000};
 	if (n < 11)
 		return;
-	uint32_t d = dw[BFPT_DW(11)];
-	p->chip_typ_ms = time_field(SFDP_GET(d, BFPT_DW11_CHIP), unit_ms);
-	p->chip_max_ms = p->chip_typ_ms * max_factor(SFDP_GET(d, BFPT_DW11_MULT));
+	uint32_t m = QDFU_MAX(SFDP_GET(dw[BFPT_DW(10)], BFPT_DW10_MULT),
+	                      SFDP_GET(dw[BFPT_DW(11)], BFPT_DW11_MULT));
+	p->chip_typ_ms = time_field(SFDP_GET(dw[BFPT_DW(11)], BFPT_DW11_CHIP), unit_ms);
+	p->chip_max_ms = p->chip_typ_ms * max_factor(m);
 }
 
 /* DW14 bit 3: busy polling through the flag status register (Micron). */
@@ -209,6 +211,7 @@ static void bfpt_dw16_4byte(const uint32_t *dw, unsigned n, struct nor_params *p
 	if (enter & BFPT_4B_ENTER_DEDICATED) {
 		p->op4_read = true;
 		p->op4_pp = true;
+		p->op4_quad_read = p->quad_read;
 	}
 	if (enter & BFPT_4B_ENTER_WREN_B7)
 		p->b7_wren = true;
@@ -299,6 +302,7 @@ static void decode_4bait(const uint32_t *dw, unsigned n, struct nor_params *p)
 	uint32_t sup = dw[0];
 	const uint32_t reads = FOURBAIT_READ | FOURBAIT_FAST_READ;
 	p->op4_read = (sup & reads) == reads;
+	p->op4_quad_read = (sup & FOURBAIT_READ_1_1_4) != 0;
 	p->op4_pp = (sup & FOURBAIT_PP) != 0;
 	p->op4_erase = false;
 	p->has_4bait = true;

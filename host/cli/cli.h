@@ -53,8 +53,11 @@ struct cli {
 	int verify_mode;     /* -1 auto, 0 read-back, 1 device CRC */
 	const char *layouts[QH_MAX_ALTS];
 	unsigned nlayouts;
-	unsigned wait_ms;   /* --wait: for a device to appear (0: do not wait) */
-	unsigned detach_ms; /* for a detached application to come back in DFU mode */
+	unsigned wait_ms;    /* --wait: for a device to appear (0: do not wait) */
+	unsigned detach_ms;  /* for a detached application to come back in DFU mode */
+	const char *board;   /* --board NAME: zero install / install (cli_rom.c) */
+	const char *flasher; /* --flasher FILE */
+	int rom_direct;      /* talk to ST's ROM itself, no flasher (install) */
 	uint16_t suffix_vid, suffix_pid, suffix_bcd;
 	int have_suffix_ids;
 	char **pos;
@@ -155,6 +158,12 @@ int cli_flash_targets(struct cli *c, struct cli_target *t, size_t n, const struc
                       int all_or_nothing);
 /* cli_production.c: flash every board as it is plugged in, until stopped. */
 int cli_production(struct cli *c, const struct qh_image *img);
+/* cli_rom.c: zero install (docs/zero-install.md) */
+/* t is ST's ROM: load and start the flasher, t->found becomes the flasher. */
+int cli_rom_start(struct cli *c, struct cli_target *t, struct qh_error *e);
+/* After an image was refused by ST's ROM's map: say how zero install helps. */
+void cli_rom_hint(struct cli *c, struct cli_target *t);
+int cmd_install(struct cli *c);
 /* Load every positional file (from index first) into img. */
 int cli_load_files(struct cli *c, int first, struct qh_image *img, struct qh_error *e);
 

@@ -462,6 +462,8 @@ int cli_flash_targets(struct cli *c, struct cli_target *t, size_t n, const struc
 		t[i].dev.skip_unchanged = !c->no_skip;
 		if (t[i].rc == 0)
 			t[i].rc = qh_plan_build(&t[i].map, img, &t[i].plan, &t[i].err);
+		if (t[i].rc == QH_E_MAP)
+			cli_rom_hint(c, &t[i]);
 		ready += t[i].rc == 0;
 	}
 	if (ready == n || (!all_or_nothing && ready)) {

@@ -69,6 +69,11 @@ int cli_open(struct cli *c, struct cli_target *t, struct qh_error *e)
 {
 	int rc;
 
+	if (t->found.info.kind == QH_KIND_ST_ROM && (c->board || c->flasher) && !c->rom_direct) {
+		rc = cli_rom_start(c, t, e);
+		if (rc)
+			return rc;
+	}
 	if (t->found.info.kind == QH_KIND_RUNTIME) {
 		struct qh_dev_info dfu;
 		cli_note(c, "%s: application in DFU runtime mode: detaching into the bootloader\n",

@@ -23,12 +23,14 @@ enum {
 	O_LAYOUT,
 	O_PRODUCTION,
 	O_COUNT,
+	O_BOARD,
+	O_FLASHER,
 };
 
 /* Every option: getopt_long's entry, its help line, and the commands that
  * take it (bits of struct command's index; ALL_CMDS: every command). */
-#define ALL_CMDS 0xFFu
-#define DEV_CMDS 0xFFu /* every command can talk to a device (info/pack use its map) */
+#define ALL_CMDS 0x1FFu
+#define DEV_CMDS 0x1FFu /* every command can talk to a device (info/pack use its map) */
 enum {
 	C_LIST = 1,
 	C_FLASH = 2,
@@ -37,7 +39,8 @@ enum {
 	C_ERASE = 16,
 	C_RESET = 32,
 	C_INFO = 64,
-	C_PACK = 128
+	C_PACK = 128,
+	C_INSTALL = 256
 };
 
 struct opt_doc {
@@ -80,7 +83,7 @@ static const struct opt_doc opts[] = {
     {{"no-reset", no_argument, NULL, O_NO_RESET},
      "--no-reset",
      "stay in the bootloader afterwards",
-     C_FLASH},
+     C_FLASH | C_INSTALL},
     {{"no-skip", no_argument, NULL, O_NO_SKIP},
      "--no-skip",
      "erase and write every page, even those that already hold the data",
@@ -93,6 +96,15 @@ static const struct opt_doc opts[] = {
      "--count N",
      "--production: stop after N boards",
      C_FLASH},
+    {{"board", required_argument, NULL, O_BOARD},
+     "--board NAME",
+     "a board in ST's ROM DFU mode: work through qdfu's flasher for NAME loaded into\n"
+     "                           RAM (zero install, docs/zero-install.md); install: the board",
+     C_FLASH | C_VERIFY | C_READ | C_ERASE | C_INSTALL},
+    {{"flasher", required_argument, NULL, O_FLASHER},
+     "--flasher FILE",
+     "the flasher image to load (default qdfu-flasher-NAME.bin)",
+     C_FLASH | C_VERIFY | C_READ | C_ERASE},
     {{"layout", required_argument, NULL, O_LAYOUT},
      "--layout STRING",
      "alt N's DfuSe layout (Nth option), instead of a device's",
@@ -154,6 +166,11 @@ static const struct command commands[] = {
      "--layout strings (alt N = the Nth), or the qdfu default map (alt 0 internal flash\n"
      "at 0x08000000, alt 1 QSPI flash at 0x90000000). The suffix carries --device\n"
      "VID:PID (default 0483:df11).\n"},
+    {"install", cmd_install, 0, 1, "qdfu install --board NAME [FILE] [OPTIONS]",
+     "Put qdfu's resident bootloader (FILE, default qdfu-NAME.bin from `make firmware`)\n"
+     "into internal flash at 0x08000000 through ST's ROM DFU bootloader (BOOT0 high),\n"
+     "verify it and start it. A running qdfu bootloader cannot replace itself: start\n"
+     "the ROM and install again (the application and external flash are kept).\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -304,6 +321,12 @@ static int set_option(struct cli *c, int id, const char *v)
 		if (c->nlayouts == QH_MAX_ALTS)
 			return usage_error(c, "too many --layout options%s", "");
 		c->layouts[c->nlayouts++] = v;
+		break;
+	case O_BOARD:
+		c->board = v;
+		break;
+	case O_FLASHER:
+		c->flasher = v;
 		break;
 	default:
 		return CLI_EXIT_FAIL;

@@ -109,6 +109,8 @@ struct qh_dev_info {
 /* Progress: phase is "erase", "write", "verify", "read". */
 typedef void (*qh_progress_fn)(void *ud, const char *phase, uint64_t done, uint64_t total);
 
+struct qh_plan;
+
 /* An open device: transport + description + limits. */
 struct qh_dev {
 	const struct qh_transport_ops *ops;
@@ -127,6 +129,9 @@ struct qh_dev {
 	/* What the last qh_op_program did. */
 	size_t pages_unchanged, pages_already_erased, pages_erased;
 	uint64_t bytes_written;
+	/* The plan whose every page the last qh_op_program found already right
+	 * (by device CRC): verifying it by CRC again would prove nothing new. */
+	const struct qh_plan *proven_plan;
 	/* The device boots by image descriptor and the image has one: it was
 	 * written last (desc_written) or was already in place. */
 	int image_desc, desc_written;

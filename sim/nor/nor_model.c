@@ -6,10 +6,14 @@
  *  - program / erase / status writes need WEL, which clears when they end;
  *  - while busy only status reads (and Micron flag status, reset) are
  *    honoured, array reads included;
- *  - erase sets an aligned block to 0xFF; Winbond block protection (BP/TB)
- *    makes program/erase on a protected area a no-op;
+ *  - erase sets an aligned block to 0xFF; block protection (BP bits at each
+ *    vendor's SR1 layout) makes program/erase on a protected area a no-op;
+ *    SR1/SR2 have non-volatile copies a power cycle restores, and the
+ *    Winbond family's 0x50 makes the next status write volatile;
  *  - 0x66 then 0x99 resets (volatile state lost); deep power-down until
- *    0xAB; QPI (instruction on 4 lines) per vendor; 4-byte address mode
+ *    0xAB; after the reset (tRST) and the release (tRES1) the chip hears
+ *    nothing and leaves the data line undriven for the part's time;
+ *    QPI (instruction on 4 lines) per vendor; 4-byte address mode
  *    (0xB7/0xE9) and dedicated 4-byte opcodes on parts above 16 MiB;
  *  - Micron flag status error bits, Macronix security register error bits;
  *  - busy periods in model time (vclock), each registered as a deadline.
@@ -59,6 +63,7 @@ struct nor_chip {
 	uint32_t tgt_addr, tgt_len;
 	unsigned faults;
 	uint8_t ignored_ops[256 / 8]; /* opcodes this instance does not have */
+	uint8_t id[3];                /* JEDEC ID answered (the part's unless set) */
 	uint32_t rng;
 	struct nor_chip_state st;
 };
@@ -574,7 +579,7 @@ static int op_rdid(struct nor_chip *c, const struct port_qspi_cmd *cmd, const ui
 	(void)tx;
 	if (!rx || c->qpi)
 		return -1;
-	fill_rx(rx, cmd->data_len, c->p->id, 3);
+	fill_rx(rx, cmd->data_len, c->id, 3);
 	return 0;
 }
 
@@ -835,6 +840,7 @@ struct nor_chip *nor_chip_create(const char *part)
 	memset(c->mem, ERASED, p->size);
 	c->p = p;
 	c->sfdp_len = p->no_sfdp ? 0 : nor_sfdp_build(p, c->sfdp, sizeof(c->sfdp));
+	memcpy(c->id, p->id, sizeof(c->id));
 	c->rng = 0x1234567u ^ p->id[2];
 	if (p->qe_factory)
 		c->sr2 |= NOR_SR2_QE;
@@ -914,6 +920,11 @@ void nor_chip_set_sfdp(struct nor_chip *c, const uint8_t *img, uint32_t len)
 	c->sfdp_len = len < sizeof(c->sfdp) ? len : (uint32_t)sizeof(c->sfdp);
 	if (c->sfdp_len)
 		memcpy(c->sfdp, img, c->sfdp_len);
+}
+
+void nor_chip_set_id(struct nor_chip *c, const uint8_t id[3])
+{
+	memcpy(c->id, id, sizeof(c->id));
 }
 
 void nor_chip_ignore_opcode(struct nor_chip *c, uint8_t op)

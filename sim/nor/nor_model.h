@@ -79,6 +79,8 @@ void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st);
  * without that instruction does). */
 void nor_chip_set_sfdp(struct nor_chip *c, const uint8_t *img, uint32_t len);
 void nor_chip_ignore_opcode(struct nor_chip *c, uint8_t op);
+/* Answer another JEDEC ID (a part of an unknown maker with these semantics). */
+void nor_chip_set_id(struct nor_chip *c, const uint8_t id[3]);
 
 /* Set SR1 directly (block protection bits) as a programmer would. */
 void nor_chip_set_sr1(struct nor_chip *c, uint8_t sr1);

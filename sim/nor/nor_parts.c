@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The modelled parts. Timings are typ / max in ms (program in us). Figures
- * from the shared facts (W25Q64JV, W25Q128JV, MT25QL512ABB 4K/64K/chip,
- * MX25L51245G max values); the rest are plausible datasheet-range values
- * marked (unverified) until checked against each datasheet.
+ * The modelled parts. Timings are typ / max in ms (program in us), each
+ * with its source next to it:
+ *  - "DS": the part's datasheet as summarised in the shared facts
+ *    (spi-nor.md: W25Q64JV, W25Q128JV, MT25QL512ABB, MX25L51245G) or quoted
+ *    here (AT25SF128A: DS-AT25SF128A-168E, 11/2019, features page);
+ *  - "cons.": no datasheet figure checked; a conservative value, the
+ *    largest of the checked parts of that size (4 KiB 400 ms, 32 KiB
+ *    1600 ms, 64 KiB 2000 ms, page 3 ms), so deadlines err long;
+ *  - "unverified": a typical value kept as a plausible figure.
  */
 #include <stddef.h>
 
@@ -30,11 +35,12 @@ const struct nor_part nor_parts[] = {
      .id = {0x20, 0xBA, 0x20},
      .size = 64 * MIB,
      .vendor = NOR_V_MICRON,
-     .erase = {K4(50, 400), K32(100, 1000) /* typ unverified */, K64(150, 1000)},
-     .pp_typ_us = 120, /* unverified */
-     .pp_max_us = 1800,
-     .chip_typ_ms = 153000,
-     .chip_max_ms = 460000,
+     /* DS: 4K 50/400, 32K -/1000 (typ unverified), 64K 150/1000 */
+     .erase = {K4(50, 400), K32(100, 1000), K64(150, 1000)},
+     .pp_typ_us = 120,      /* unverified */
+     .pp_max_us = 1800,     /* DS */
+     .chip_typ_ms = 153000, /* DS */
+     .chip_max_ms = 460000, /* DS */
      .qer = 0,
      .eb_clocks = 10,
      .addr4 = true,
@@ -46,11 +52,12 @@ const struct nor_part nor_parts[] = {
      .id = {0x20, 0xBA, 0x18},
      .size = 16 * MIB,
      .vendor = NOR_V_MICRON,
+     /* the MT25QL512ABB's figures (same MT25Q family; not checked for this part) */
      .erase = {K4(50, 400), K32(100, 1000), K64(150, 1000)},
      .pp_typ_us = 120,
      .pp_max_us = 1800,
-     .chip_typ_ms = 38000, /* unverified */
-     .chip_max_ms = 114000,
+     .chip_typ_ms = 38000,  /* unverified */
+     .chip_max_ms = 200000, /* cons. */
      .qer = 0,
      .eb_clocks = 10,
      .sfdp_minor = 6,
@@ -60,6 +67,8 @@ const struct nor_part nor_parts[] = {
      .id = {0xEF, 0x40, 0x17},
      .size = 8 * MIB,
      .vendor = NOR_V_WINBOND,
+     /* DS (W25Q64JV): 4K 45/400, 32K 120/1600, 64K 150/2000, page 0.4/3,
+      * chip 20/100 s */
      .erase = {K4(45, 400), K32(120, 1600), K64(150, 2000)},
      .pp_typ_us = 400,
      .pp_max_us = 3000,
@@ -75,6 +84,8 @@ const struct nor_part nor_parts[] = {
      .id = {0xEF, 0x40, 0x18},
      .size = 16 * MIB,
      .vendor = NOR_V_WINBOND,
+     /* DS (W25Q128JV): 4K 45/400, 32K -/1600 (typ unverified), 64K 150/2000,
+      * page 0.4..0.7/3, chip 40/200 s */
      .erase = {K4(45, 400), K32(120, 1600), K64(150, 2000)},
      .pp_typ_us = 500,
      .pp_max_us = 3000,
@@ -89,11 +100,12 @@ const struct nor_part nor_parts[] = {
      .id = {0xEF, 0x40, 0x19},
      .size = 32 * MIB,
      .vendor = NOR_V_WINBOND,
+     /* the W25Q128JV's figures (same JV family; not checked for this part) */
      .erase = {K4(45, 400), K32(120, 1600), K64(150, 2000)},
      .pp_typ_us = 500,
      .pp_max_us = 3000,
-     .chip_typ_ms = 80000, /* unverified */
-     .chip_max_ms = 400000,
+     .chip_typ_ms = 80000,  /* unverified */
+     .chip_max_ms = 400000, /* cons.: twice the W25Q128JV's */
      .qer = 4,
      .eb_clocks = 6,
      .addr4 = true,
@@ -104,11 +116,12 @@ const struct nor_part nor_parts[] = {
      .id = {0xC2, 0x20, 0x18},
      .size = 16 * MIB,
      .vendor = NOR_V_MACRONIX,
-     .erase = {K4(40, 300), K32(150, 1000), K64(300, 2000)}, /* unverified */
+     /* typ unverified, max cons. */
+     .erase = {K4(40, 400), K32(150, 1600), K64(300, 2000)},
      .pp_typ_us = 500,
      .pp_max_us = 3000,
      .chip_typ_ms = 50000,
-     .chip_max_ms = 150000,
+     .chip_max_ms = 200000,
      .qer = 2,
      .eb_clocks = 6,
      .sfdp_minor = 6,
@@ -118,9 +131,11 @@ const struct nor_part nor_parts[] = {
      .id = {0xC2, 0x20, 0x1A},
      .size = 64 * MIB,
      .vendor = NOR_V_MACRONIX,
-     .erase = {K4(40, 800), K32(150, 1000) /* unverified */, K64(300, 2000)},
-     .pp_typ_us = 150, /* unverified */
-     .pp_max_us = 750,
+     /* DS: 4K -/800, 64K -/2000, chip -/600 s; typicals unverified; 32K max
+      * and page max cons. */
+     .erase = {K4(40, 800), K32(150, 1600), K64(300, 2000)},
+     .pp_typ_us = 150,
+     .pp_max_us = 3000,
      .chip_typ_ms = 150000,
      .chip_max_ms = 600000,
      .qer = 2,
@@ -133,11 +148,12 @@ const struct nor_part nor_parts[] = {
      .id = {0x9D, 0x60, 0x17},
      .size = 8 * MIB,
      .vendor = NOR_V_ISSI,
-     .erase = {K4(70, 300), K32(100, 500), K64(150, 1000)}, /* unverified */
+     /* typ unverified, max cons. (the W25Q64JV's) */
+     .erase = {K4(70, 400), K32(100, 1600), K64(150, 2000)},
      .pp_typ_us = 200,
-     .pp_max_us = 800,
+     .pp_max_us = 3000,
      .chip_typ_ms = 25000,
-     .chip_max_ms = 50000,
+     .chip_max_ms = 100000,
      .qer = 2,
      .eb_clocks = 6,
      .sfdp_minor = 6,
@@ -147,9 +163,10 @@ const struct nor_part nor_parts[] = {
      .id = {0xC8, 0x40, 0x18},
      .size = 16 * MIB,
      .vendor = NOR_V_GIGADEVICE,
-     .erase = {K4(50, 400), K32(150, 800), K64(200, 1200)}, /* unverified */
+     /* typ unverified, max cons. (the W25Q128JV's) */
+     .erase = {K4(50, 400), K32(150, 1600), K64(200, 2000)},
      .pp_typ_us = 600,
-     .pp_max_us = 2400,
+     .pp_max_us = 3000,
      .chip_typ_ms = 60000,
      .chip_max_ms = 200000,
      .qer = 5, /* unverified */
@@ -161,10 +178,12 @@ const struct nor_part nor_parts[] = {
      .id = {0x1F, 0x89, 0x01},
      .size = 16 * MIB,
      .vendor = NOR_V_ADESTO,
-     .erase = {K4(60, 300), K32(200, 1300), K64(300, 3000)}, /* unverified */
-     .pp_typ_us = 400,
+     /* DS (AT25SF128A features): typical page 0.6 ms, 4K 70, 32K 150, 64K
+      * 250 ms, chip 30 s; maxima cons. (64K 3 s, chip 250 s kept) */
+     .erase = {K4(70, 400), K32(150, 1600), K64(250, 3000)},
+     .pp_typ_us = 600,
      .pp_max_us = 3000,
-     .chip_typ_ms = 80000,
+     .chip_typ_ms = 30000,
      .chip_max_ms = 250000,
      .qer = 4, /* SR2 bit1 (unverified) */
      .eb_clocks = 6,
@@ -178,10 +197,12 @@ const struct nor_part nor_parts[] = {
      .id = {0x1F, 0x89, 0x01},
      .size = 16 * MIB,
      .vendor = NOR_V_ADESTO,
-     .erase = {K4(60, 300), K32(200, 1300), K64(300, 3000)}, /* unverified */
-     .pp_typ_us = 400,
+     /* DS (AT25SF128A features): typical page 0.6 ms, 4K 70, 32K 150, 64K
+      * 250 ms, chip 30 s; maxima cons. (64K 3 s, chip 250 s kept) */
+     .erase = {K4(70, 400), K32(150, 1600), K64(250, 3000)},
+     .pp_typ_us = 600,
      .pp_max_us = 3000,
-     .chip_typ_ms = 80000,
+     .chip_typ_ms = 30000,
      .chip_max_ms = 250000,
      .qer = 4, /* SR2 bit1 (unverified) */
      .eb_clocks = 6,

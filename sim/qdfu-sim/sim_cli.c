@@ -3,9 +3,9 @@
  * qdfu-sim: run a command with simulated qdfu boards plugged in.
  *
  *   qdfu-sim [--board NAME] [--flash CHIP[,CHIP]] [--state DIR] [--devices N]
- *            [--time real|virtual] [--timing typ|max] [--enter dfu|auto]
+ *            [--time real|virtual] [--timing typ|max] [--rom-style] [--enter dfu|auto]
  *            [--usb model|dwc2]
- *            [--host-speed high|full] [--log FILE] -- COMMAND [ARGS...]
+ *            [--host-speed high|full] [--rom[=ID]] [--log FILE] -- COMMAND [ARGS...]
  *   qdfu-sim --list-boards | --list-chips
  *
  * Process layout: qdfu-sim (this process) plays the Linux kernel and the
@@ -39,6 +39,8 @@
 #include <umockdev.h>
 
 #include "boards/board.h"
+#include "dfu/dfu.h"
+#include "mem/mem.h"
 #include "sim/clock/vclock.h"
 #include "sim/h7/h7_board_usb.h"
 #include "sim/port/simport.h"
@@ -66,6 +68,8 @@ struct options {
 	const char *usb;      /* "model", "dwc2" or NULL (this build's) */
 	bool host_full_speed; /* --host-speed full: a full-speed-only port */
 	const char *usb_id;   /* --usb-id VID:PID[,MANUFACTURER,PRODUCT] */
+	bool rom;             /* --rom[=ID]: ST's ROM DFU bootloader (sim/rom) */
+	uint8_t rom_version;
 	char **command;
 };
 
@@ -83,6 +87,9 @@ static void usage(FILE *f)
 	        "  --devices N           N boards at once (1-%d), each with its own serial\n"
 	        "  --time virtual|real   virtual (default): deterministic simulated time,\n"
 	        "                        client sleeps cost no real time; real: wall clock\n"
+	        "  --rom-style           the firmware behaves like ST's ROM bootloader for\n"
+	        "                        comparison: fixed 104 ms poll timeout, erase on\n"
+	        "                        command, no skipping (benchmarks)\n"
 	        "  --timing typ|max      chip program/erase times: datasheet typical\n"
 	        "                        (default) or datasheet maximum\n"
 	        "  --enter dfu|auto      dfu (default): boot as if the DFU button were held;\n"
@@ -99,6 +106,9 @@ static void usage(FILE *f)
 	        "                        present these USB IDs (hex) and strings instead of\n"
 	        "                        the board's, as a build with -DQDFU_USB_VID=...\n"
 	        "                        does (docs/decisions/usb-identity.md)\n"
+	        "  --rom[=ID]            start in ST's ROM DFU bootloader (BOOT0 high), modelled\n"
+	        "                        per family; ID: its bootloader ID byte (0x90 = V9.0,\n"
+	        "                        whose leave is broken; default 0x91)\n"
 	        "  --log FILE            one line per control request and device event\n"
 	        "  --list-boards         list the boards and exit\n"
 	        "  --list-chips          list the chip models and exit\n"
@@ -138,11 +148,13 @@ enum {
 	O_DEVICES,
 	O_TIME,
 	O_TIMING,
+	O_ROMSTYLE,
 	O_ENTER,
 	O_USB,
 	O_HSPEED,
 	O_LOG,
 	O_USB_ID,
+	O_ROM,
 	O_LB,
 	O_LC
 };
@@ -154,11 +166,13 @@ static const struct option sim_options[] = {
     {"devices", required_argument, NULL, O_DEVICES},
     {"time", required_argument, NULL, O_TIME},
     {"timing", required_argument, NULL, O_TIMING},
+    {"rom-style", no_argument, NULL, O_ROMSTYLE},
     {"enter", required_argument, NULL, O_ENTER},
     {"usb", required_argument, NULL, O_USB},
     {"host-speed", required_argument, NULL, O_HSPEED},
     {"log", required_argument, NULL, O_LOG},
     {"usb-id", required_argument, NULL, O_USB_ID},
+    {"rom", optional_argument, NULL, O_ROM},
     {"list-boards", no_argument, NULL, O_LB},
     {"list-chips", no_argument, NULL, O_LC},
     {"help", no_argument, NULL, 'h'},
@@ -212,6 +226,10 @@ static int apply_option(int c, struct options *o, const char **board, const char
 			return 2;
 		vclock_set_timing(v ? VCLOCK_TIMING_MAX : VCLOCK_TIMING_TYP);
 		return 0;
+	case O_ROMSTYLE: /* inherited by the device processes */
+		dfu_set_fixed_poll(104);
+		mem_set_plain(true);
+		return 0;
 	case O_ENTER:
 		if ((v = pick("enter", optarg, "dfu", "auto")) < 0)
 			return 2;
@@ -233,6 +251,18 @@ static int apply_option(int c, struct options *o, const char **board, const char
 	case O_USB_ID:
 		o->usb_id = optarg;
 		return 0;
+	case O_ROM: {
+		unsigned long id = optarg ? strtoul(optarg, &end, 0) : 0;
+		if (optarg && (*end || id < 1 || id > 0xFF)) {
+			fprintf(
+			    stderr,
+			    "qdfu-sim: --rom=ID wants a bootloader ID byte (0x90, 0x91, ...)\n");
+			return 2;
+		}
+		o->rom = true;
+		o->rom_version = (uint8_t)id;
+		return 0;
+	}
 	case O_LB:
 		exit(list_boards());
 	case O_LC:
@@ -580,6 +610,8 @@ static int start_workers(struct run *r, volatile uint64_t *clock)
 			w->hp.state_dir = r->state_dirs[i];
 		}
 		w->enter = r->o.enter;
+		w->rom = r->o.rom;
+		w->rom_version = r->o.rom_version;
 		w->time_mode = r->o.time;
 		w->shared_clock = clock;
 		int e = vusb_link_spawn(&r->links[i], w);

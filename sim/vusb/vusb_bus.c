@@ -608,6 +608,9 @@ bool vusb_bus_device_event(struct vusb_bus *bus, unsigned i, const struct vusb_e
 	case VUSB_EV_STAY:
 		vusb_log(d->path, "staying in DFU: %s", ev->reason);
 		break;
+	case VUSB_EV_NOTE:
+		vusb_log(d->path, "%s", ev->reason);
+		break;
 	case VUSB_EV_FAULT:
 		/* a driver bug: loud, but the run goes on as the chip would */
 		vusb_log(d->path, "hardware rule broken (%u so far): %s", (unsigned)ev->vtor,

@@ -59,12 +59,14 @@ enum vusb_ev_type {
 	VUSB_EV_ERROR,       /* setup failed (reason) */
 	VUSB_EV_FAULT,       /* a register model saw the firmware break a
 	                        hardware rule (vtor = count so far, reason) */
+	VUSB_EV_NOTE,        /* something worth a log line (reason): what the
+	                        ROM model did (sim/rom) */
 };
 
 struct vusb_event {
 	uint32_t type;
 	uint32_t vtor; /* APP: vector table; FAULT: violations so far */
-	char reason[96];
+	char reason[192];
 };
 
 #endif

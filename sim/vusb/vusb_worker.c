@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -34,14 +35,21 @@
 #include "sim/vusb/usb_timing.h"
 #include "sim/vusb/vusb_ctrl.h"
 #include "sim/vusb/vusb_proto.h"
+#include "sim/rom/rom_device.h"
 
 #define IDLE_POLL_MS 1
+/* Real time: a model deadline closer than this is waited for by spinning,
+ * as the MCU's main loop would (a flash word takes 16 us; sleeping 1 ms per
+ * word made a 4 KiB block take longer than the firmware's deadline on a
+ * busy host). */
+#define SPIN_MAX_US 200u
 /* NAKs in a row that only let the main loop catch up (process the SETUP)
  * before virtual time may jump to the next model deadline. */
 #define NAK_CATCH_UP 2u
 
 static struct {
 	const struct vusb_worker_config *cfg;
+	const struct board *board; /* as set up (--rom: nothing of qdfu installed) */
 	int req_fd, ev_fd;
 	bool connected; /* last pull-up state told to the host */
 	bool app_running;
@@ -83,6 +91,25 @@ static void publish_time(void)
 		;
 }
 
+/* The MCU's main loop spins while the host is away: at a model deadline it
+ * runs until it waits for a model again (nor.c issues one bus command per
+ * pass) and, while it has bus work (CRC or blank-check reads, which cost
+ * bus time), until the time the host comes back. */
+#define SPIN_IDLE_PASSES 16u
+#define SPIN_MAX_PASSES  100000u
+static void spin(uint64_t until)
+{
+	unsigned idle = 0;
+	for (unsigned i = 0; i < SPIN_MAX_PASSES && idle < SPIN_IDLE_PASSES; i++) {
+		uint64_t before = vclock_now_us();
+		run_task();
+		uint64_t now = vclock_now_us();
+		if (vclock_next_deadline_us() > now || now >= until)
+			break;
+		idle = now > before ? 0 : idle + 1;
+	}
+}
+
 /* The device's clock catches up with the shared one, stopping at every
  * model deadline on the way to let the main loop act on it. */
 static void catch_up(void)
@@ -91,12 +118,18 @@ static void catch_up(void)
 	if (!virtual_time() || !c)
 		return;
 	uint64_t target = __atomic_load_n(c, __ATOMIC_SEQ_CST);
-	while (vclock_now_us() < target) {
-		uint64_t now = vclock_now_us(), next = vclock_next_deadline_us();
-		uint64_t step = (next && next <= target) ? next : target;
-		vclock_advance_us(step - now);
+	if (vclock_now_us() >= target)
+		return;
+	for (;;) {
+		/* the work the device does from now on (its bus time moves
+		 * the clock), then jump to the next model event */
 		if (!w.app_running)
-			run_task();
+			spin(target);
+		uint64_t now = vclock_now_us();
+		if (now >= target)
+			break;
+		uint64_t next = vclock_next_deadline_us();
+		vclock_advance_us(((next && next <= target) ? next : target) - now);
 	}
 }
 
@@ -154,6 +187,26 @@ static void dev_nak(void *ctx, uint32_t streak)
 	run_task();
 }
 
+/* How long the idle loop may wait for a request before the next pass of
+ * the main loop. In real time the firmware must see a model deadline (the
+ * end of a flash operation) when it happens, not up to a tick later: a
+ * close one is spun to, a farther one bounds the wait. */
+static struct timespec idle_wait(void)
+{
+	uint64_t wait_us = IDLE_POLL_MS * 1000u;
+	if (!virtual_time() && !w.app_running) {
+		uint64_t now = vclock_now_us(), next = vclock_next_deadline_us();
+		if (next > now && next - now <= SPIN_MAX_US) {
+			while (vclock_now_us() < next)
+				;
+			wait_us = 0;
+		} else if (next > now && next - now < wait_us) {
+			wait_us = next - now;
+		}
+	}
+	return (struct timespec){0, (long)(wait_us * 1000u)};
+}
+
 static const struct vusb_dev_ops dev_ops = {
     .setup = dev_setup,
     .out = dev_out,
@@ -165,7 +218,10 @@ static const struct vusb_dev_ops dev_ops = {
  * moved the device's clock (port_wait_hint). */
 static void run_task(void)
 {
-	bootloader_task();
+	if (w.cfg->rom)
+		rom_device_task();
+	else
+		bootloader_task();
 	publish_time();
 }
 
@@ -225,8 +281,27 @@ static void check_lifecycle(void)
 	}
 }
 
+static void note(const char *line)
+{
+	send_event(VUSB_EV_NOTE, 0, line);
+}
+
+/* BOOT0 high: every reset starts ST's ROM bootloader. */
+static void boot_rom(void)
+{
+	w.app_running = false;
+	port_init(w.board);
+	if (rom_device_boot(w.board, w.cfg->rom_version, w.cfg->hp.uid, note) < 0)
+		send_event(VUSB_EV_ERROR, 0, "no ST ROM bootloader model for this MCU");
+	check_lifecycle();
+}
+
 static void boot(void)
 {
+	if (w.cfg->rom) {
+		boot_rom();
+		return;
+	}
 	w.app_running = false;
 	port_init(w.cfg->hp.board); /* what the target's startup does first */
 	bool dfu = bootloader_init(w.cfg->hp.board, w.cfg->enter);
@@ -351,7 +426,11 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 			vclock_advance_us(shared - now);
 	}
 
-	int r = simport_setup(&cfg->hp);
+	struct simport_config hp = cfg->hp;
+	if (cfg->rom)
+		hp.board = bootloader_flasher_board(hp.board);
+	w.board = hp.board;
+	int r = simport_setup(&hp);
 	if (r < 0) {
 		char why[96];
 		snprintf(why, sizeof(why), "board setup failed (error %d)", r);
@@ -362,7 +441,8 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 
 	for (;;) {
 		struct pollfd p = {.fd = req_fd, .events = POLLIN};
-		int n = poll(&p, 1, IDLE_POLL_MS);
+		struct timespec idle = idle_wait();
+		int n = ppoll(&p, 1, &idle, NULL);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n > 0) {

@@ -7,6 +7,7 @@
 #ifndef QDFU_SIM_VUSB_WORKER_H
 #define QDFU_SIM_VUSB_WORKER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bootloader/bootloader.h"
@@ -18,6 +19,10 @@ struct vusb_worker_config {
 	enum bootloader_enter enter; /* used at every boot */
 	enum vclock_mode time_mode;
 	volatile uint64_t *shared_clock; /* virtual time counter, or NULL */
+	/* BOOT0 high: ST's ROM DFU bootloader model (sim/rom) instead of the
+	 * qdfu bootloader; rom_version = its bootloader ID (0: default) */
+	bool rom;
+	uint8_t rom_version;
 };
 
 /* Runs until QUIT or the host goes away; returns a process exit code. */

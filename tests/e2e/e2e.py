@@ -7,6 +7,7 @@ Each CASE is one ctest. Fixtures (application images, .dfu files) are made
 here; nothing is copied from elsewhere.
 """
 import argparse
+import json
 import os
 import random
 import re
@@ -46,14 +47,16 @@ class Env:
     def path(self, name):
         return os.path.join(self.work, name)
 
-    def run(self, cmd, board="stm32h745i-disco", enter="dfu", extra=(), timeout=300, check_rc=None):
+    def run(self, cmd, board="stm32h745i-disco", enter="dfu", extra=(), timeout=300, check_rc=None,
+            envvars=None):
         """Run cmd (list, or a shell string) under qdfu-sim; returns (rc, output)."""
         if isinstance(cmd, str):
             cmd = ["sh", "-c", cmd]
         argv = [self.sim, "--board", board, "--state", self.state, "--enter", enter,
                 "--log", self.log] + list(extra) + ["--"] + cmd
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           stdin=subprocess.DEVNULL, timeout=timeout, cwd=self.work)
+                           stdin=subprocess.DEVNULL, timeout=timeout, cwd=self.work,
+                           env=dict(os.environ, **(envvars or {})))
         out = p.stdout.decode(errors="replace")
         if check_rc is not None and p.returncode != check_rc:
             raise Fail("%s exited %d, expected %d:\n%s" % (" ".join(cmd), p.returncode, check_rc,
@@ -227,14 +230,6 @@ def case_pydfu_session(env):
     check("start application at 0x%08x" % APP in env.log_text(), "pydfu leave did not boot")
 
 
-def case_fwupd_session(env):
-    app = app_image(50000, seed=6)
-    write(env.path("app.bin"), app)
-    env.run([PY, os.path.join(HERE, "pyusb_client.py"), "fwupd", "app.bin", "0x%08x" % APP],
-            check_rc=0)
-    check(env.internal()[APP - IFLASH:APP - IFLASH + len(app)] == app, "fwupd image not stored")
-
-
 def busy_clients(env, timing):
     """Every client's busy handling against real erases (sectors that hold
     data) with the chip models at datasheet-typical or -maximum times
@@ -319,6 +314,157 @@ def case_interrupted(env):
 
 QSPI = 0x90000000
 
+# ------------------------------------------------------------- fwupd
+# Debian's fwupd 2.0, no daemon: fwupdtool with the dfu plugin, in real time
+# (its USB timeouts and sleeps are wall-clock).
+FWUPDTOOL = shutil.which("fwupdtool")
+MAKE_CAB = os.path.join(os.path.dirname(os.path.dirname(HERE)), "examples", "fwupd", "make-cab.py")
+SKIP = 77  # ctest SKIP_RETURN_CODE
+
+
+def fwupd_dirs(env):
+    """fwupd's state, cache and lock directories in the work directory."""
+    root = env.path("fwupd")
+    dirs = {"FWUPD_LOCALSTATEDIR": "var", "STATE_DIRECTORY": "var/lib/fwupd",
+            "CACHE_DIRECTORY": "var/cache/fwupd", "LOCALCONF_DIRECTORY": "var/etc/fwupd",
+            "FWUPD_LOCALSTATEDIR_QUIRKS": "quirks.d", "FWUPD_LOCKDIR": "lock"}
+    dirs = {k: os.path.join(root, v) for k, v in dirs.items()}
+    for d in dirs.values():
+        os.makedirs(d, exist_ok=True)
+    return dirs
+
+
+def fwupdtool(env, args, check_rc=None, extra=()):
+    """fwupdtool ARGS (a shell string) under qdfu-sim --time real."""
+    cmd = "fwupdtool --plugins dfu --no-reboot-check " + args
+    return env.run(cmd, extra=("--time", "real") + tuple(extra), check_rc=check_rc,
+                   envvars=fwupd_dirs(env))
+
+
+def fwupd_device(env):
+    """The board as fwupdtool get-devices --json lists it."""
+    fwupdtool(env, "get-devices --json >devices.json 2>fwupd.err", check_rc=0)
+    devs = [d for d in json.loads(read(env.path("devices.json"))).get("Devices", [])
+            if d.get("Plugin") == "dfu"]
+    check(len(devs) == 1, "fwupd lists %d dfu devices:\n%s" % (len(devs),
+                                                                read(env.path("fwupd.err"))[-2000:]))
+    return devs[0]
+
+
+def state_files(env):
+    return {n: read(os.path.join(env.state, n)) for n in sorted(os.listdir(env.state))}
+
+
+def qspi_upload(env, addr, size, name="q-up.bin"):
+    if os.path.exists(env.path(name)):
+        os.unlink(env.path(name))
+    env.run(["dfu-util", "-a", "1", "-s", "0x%08x:%d" % (addr, size), "-U", name], check_rc=0)
+    return read(env.path(name))
+
+
+def fwupd_image(env):
+    """What a product ships: its application at 0x08020000 and data in QSPI,
+    packed by qdfu into one DfuSe file (two targets: alt 0 and alt 1)."""
+    app = app_image(96 * 1024, seed=31)
+    data = bytes(random.Random(32).getrandbits(8) for _ in range(40000))
+    write(env.path("app.bin"), app)
+    write(env.path("data.bin"), data)
+    qdfu = os.path.join(os.path.dirname(env.sim), "qdfu")
+    subprocess.run([qdfu, "pack", "app.bin@0x%08x" % APP, "data.bin@0x%08x" % QSPI, "-o",
+                    "firmware.dfu", "--layout", "@Internal Flash  /0x08020000/15*128Kg",
+                    "--layout", "@QSPI Flash/0x90000000/512*128Kg"],
+                   cwd=env.work, check=True, stdout=subprocess.DEVNULL)
+    return app, data
+
+
+def check_installed(env, app, data):
+    check(env.internal()[APP - IFLASH:APP - IFLASH + len(app)] == app,
+          "internal.bin does not hold the application")
+    log = env.log_text()
+    check(" ctrl a1 02 " in log, "fwupd did not read the image back (verify)")
+    check("start application at 0x%08x" % APP in log,
+          "the board did not start the application after fwupd:\n" + log[-1500:])
+    check(qspi_upload(env, QSPI, len(data)) == data, "the QSPI data differs")
+    env.run(["true"], enter="auto", check_rc=0)
+    check("start application at 0x%08x" % APP in env.log_text(),
+          "the next boot does not start the application:\n" + env.log_text()[-800:])
+
+
+def case_fwupd_list(env):
+    dev = fwupd_device(env)
+    flags = dev.get("Flags", [])
+    check("updatable" in flags and "is-bootloader" in flags, "fwupd's flags: %s" % flags)
+    check(dev.get("Protocols") == ["com.st.dfuse"], "protocols: %s" % dev.get("Protocols"))
+    check(re.fullmatch(r"[0-9A-F]{24}", dev.get("Serial", "")), "serial %r" % dev.get("Serial"))
+    # both memories are targets and the transfer size is the descriptor's
+    rc, out = fwupdtool(env, "get-devices -vv", check_rc=0)
+    check("failed to parse interface data" not in out, "fwupd missed a functional descriptor")
+    check(out.count("FuDfuTargetStm:") == 2, "fwupd does not see two alt settings")
+    check("using DFU transfer size 0x1000" in out, "fwupd's transfer size is not 4096")
+    check(re.search(r"Addr:0x08020000, Size:0x20000, Caps:0x7", out),
+          "fwupd does not see 0x08020000 writable:\n" + out[-3000:])
+
+
+def case_fwupd_install_blob(env):
+    app, data = fwupd_image(env)
+    dev_id = fwupd_device(env)["DeviceId"]
+    rc, out = fwupdtool(env, "install-blob firmware.dfu %s" % dev_id)
+    check(rc == 0, "fwupdtool install-blob failed (%d):\n%s" % (rc, out[-3000:]))
+    check_installed(env, app, data)
+
+
+def case_fwupd_cab(env):
+    """A cabinet archive with metainfo, as a vendor ships it through fwupd's
+    firmware service: made by examples/fwupd/make-cab.py."""
+    app, data = fwupd_image(env)
+
+    def make_cab(name, instance_id):
+        subprocess.run([PY, MAKE_CAB, "--image", "firmware.dfu", "--instance-id", instance_id,
+                        "--version", "1.1", "--id", "org.example.qdfu.e2e.firmware", "--name",
+                        "qdfu e2e board", "--vendor", "qdfu", "-o", name],
+                       cwd=env.work, check=True, stdout=subprocess.DEVNULL)
+
+    # a cabinet for another product: no device takes it, nothing changes
+    make_cab("other.cab", "USB\\VID_1209&PID_0001")
+    fwupd_device(env)  # the board's state files exist from here on
+    before = state_files(env)
+    rc, out = fwupdtool(env, "install other.cab")
+    check(rc != 0, "fwupd installed a cabinet made for another device:\n" + out[-2000:])
+    check(state_files(env) == before, "the board changed after a refused cabinet")
+    make_cab("board.cab", "USB\\VID_0483&PID_DF11")
+    rc, out = fwupdtool(env, "install board.cab")
+    check(rc == 0, "fwupdtool install board.cab failed (%d):\n%s" % (rc, out[-3000:]))
+    check_installed(env, app, data)
+
+
+def case_fwupd_refused(env):
+    """Images fwupd must refuse leave the board as it was. (A DfuSe file
+    whose suffix names another VID:PID is not among them: fwupd 2.0 compares
+    the suffix only with a device's runtime IDs, and a board in DFU mode has
+    none -- fu_dfu_device_download(); cabinets are matched by GUID, see
+    case_fwupd_cab.)"""
+    good = app_image(20000, seed=33)
+    write(env.path("good.bin"), good)
+    env.run(["dfu-util", "-a", "0", "-s", "0x%08x:leave" % APP, "-D", "good.bin"], check_rc=0)
+    dev_id = fwupd_device(env)["DeviceId"]
+    blob = app_image(64 * 1024, seed=34)
+    cases = [
+        ("past the internal flash", [(0, [(0x08200000, blob)])], 0x0483, 0xDF11,
+         "no memory sector"),
+        ("the bootloader's sector", [(0, [(IFLASH, blob)])], 0x0483, 0xDF11, "not writable"),
+        ("unmapped", [(1, [(0xA0000000, blob)])], 0x0483, 0xDF11, "no memory sector"),
+    ]
+    for what, targets, vid, pid, why in cases:
+        write(env.path("bad.dfu"), dfuse_file(targets, vid=vid, pid=pid))
+        before = state_files(env)
+        rc, out = fwupdtool(env, "install-blob bad.dfu %s" % dev_id)
+        check(rc != 0, "%s: fwupd installed it:\n%s" % (what, out[-2000:]))
+        check(why in out, "%s: fwupd's reason is not %r:\n%s" % (what, why, out[-2000:]))
+        check(state_files(env) == before, "%s: the board changed" % what)
+    env.run(["true"], enter="auto", check_rc=0)
+    check("start application at 0x%08x" % APP in env.log_text(),
+          "after the refusals the board does not start its application")
+
 
 def qspi_roundtrip(env, board, size, offset, extra=(), dual=False, seed=11):
     """Write random data at QSPI + offset with dfu-util, read it back, and
@@ -355,6 +501,46 @@ def qspi_chips(env, board, offset, size, dual):
     inter[0:2 * n:2] = q0[lo // 2:lo // 2 + n]
     inter[1:2 * n:2] = q1[lo // 2:lo // 2 + n]
     return bytes(inter[offset - lo:offset - lo + size])
+
+
+def qspi_reflash(env, board, page):
+    """Deferred erase end to end (docs/decisions/deferred-erase.md): dfu-util
+    re-flashes QSPI over an older, longer image with pages unchanged, one
+    4 KiB block changed (the first half of a dual-flash 8 KiB unit kept
+    aside), every page changed, and an image ending mid-page: the read-back
+    must be the new image followed by erased bytes up to the end of the last
+    page it touched."""
+    rnd = random.Random(77)
+    span = 512 * 1024
+    old = bytes(rnd.getrandbits(8) for _ in range(span))
+    write(env.path("old.bin"), old)
+    new = bytearray(old[:300 * 1024 + 1000])      # shorter: ends mid-page
+    new[128 * 1024 + 3 * 4096 + 5] ^= 0x5A          # one block of page 1 changed
+    for i in range(256 * 1024, 300 * 1024):         # page 2 changed throughout
+        new[i] ^= 0xFF
+    write(env.path("new.bin"), bytes(new))
+    dl = ["dfu-util", "-a", "1", "-s", "0x%08x" % QSPI, "-D"]
+    env.run(dl + ["old.bin"], board=board, check_rc=0)
+    env.run(dl + ["new.bin"], board=board, check_rc=0)
+    up = env.path("up.bin")
+    if os.path.exists(up):
+        os.unlink(up)
+    env.run(["dfu-util", "-a", "1", "-s", "0x%08x:%d" % (QSPI, span), "-U", "up.bin"],
+            board=board, check_rc=0)
+    back = read(up)
+    end = (len(new) + page - 1) // page * page
+    check(back[:len(new)] == bytes(new), "%s: re-flashed image differs" % board)
+    check(back[len(new):end] == b"\xff" * (end - len(new)),
+          "%s: the rest of the last page is not erased" % board)
+    check(back[end:] == old[end:], "%s: pages after the image changed" % board)
+
+
+def case_qspi_reflash_single(env):
+    qspi_reflash(env, "weact-h750", 64 * 1024)
+
+
+def case_qspi_reflash_dual(env):
+    qspi_reflash(env, "stm32h745i-disco", 128 * 1024)  # two chips: 2 x 64 KiB
 
 
 def make_qspi_case(board):
@@ -623,6 +809,9 @@ def main():
     ap.add_argument("--traits", help="the board's traits file (board cases)")
     ap.add_argument("case", help="|".join(sorted(CASES)) + "|qspi_board:BOARD|dwc2:BOARD|guide:BOARD|arduino:BOARD")
     a = ap.parse_args()
+    if a.case.startswith("fwupd_") and not FWUPDTOOL:
+        print("SKIP %s: fwupdtool not found (Debian's fwupd: scripts/install-deps.sh)" % a.case)
+        return SKIP
     if ":" in a.case and not a.case.startswith("arduino:"):
         if not a.traits or not os.path.exists(a.traits):
             print("FAIL %s: --traits FILE (the board check's output) is missing: build first" %

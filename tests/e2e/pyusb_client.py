@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Client sessions written with pyusb the way real tools talk DfuSe.
 
-  pydfu FILE ADDR  micropython's pydfu: no SET_INTERFACE, SET_ADDRESS before
+  pydfu FILE ADDR [PAGE]  micropython's pydfu: no SET_INTERFACE, SET_ADDRESS before
                    every chunk, GETSTATUS twice with no sleep, leave with
                    SET_ADDRESS(0x08000000) + DNLOAD(0, empty)
   fwupd FILE ADDR  fwupd's dfu plugin: erase all pages first, address once,
@@ -100,7 +100,7 @@ def command_pydfu(dev, payload):
         sys.exit("pydfu: command failed (status %d state %d)" % (st, state))
 
 
-def pydfu(path, addr):
+def pydfu(path, addr, page=PAGE):
     dev = find()
     dev.set_configuration()
     usb.util.claim_interface(dev, 0)
@@ -109,8 +109,8 @@ def pydfu(path, addr):
     st, _, state = getstatus(dev)
     if state == ST_ERROR:
         dev.ctrl_transfer(0x21, CLRSTATUS, 0, 0, None)
-    for page in range(addr & ~(PAGE - 1), addr + len(data), PAGE):
-        command_pydfu(dev, struct.pack("<BI", 0x41, page))
+    for p in range(addr & ~(page - 1), addr + len(data), page):
+        command_pydfu(dev, struct.pack("<BI", 0x41, p))
     for off in range(0, len(data), size):
         command_pydfu(dev, struct.pack("<BI", 0x21, addr + off))
         dnload(dev, 2, data[off:off + size])
@@ -301,5 +301,8 @@ def speed(path, addr):
 
 if __name__ == "__main__":
     mode, path, addr = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
+    if mode == "pydfu" and len(sys.argv) > 4:  # erase page size (default 128 KiB)
+        pydfu(path, addr, int(sys.argv[4], 0))
+        sys.exit(0)
     {"pydfu": pydfu, "fwupd": fwupd, "cubeprog": cubeprog, "die": die,
      "speed": speed, "dfuutil07": dfuutil07}[mode](path, addr)

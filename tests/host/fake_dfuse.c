@@ -253,6 +253,7 @@ static int vendor(struct fake_dfuse *f, uint8_t type, uint8_t req, uint8_t *data
 		f->crc_addr = le32(data);
 		f->crc_len = le32(data + 4);
 		f->crc_started = 1;
+		f->crc_requests++;
 		return 8;
 	}
 	if (type == 0xC1 && req == QDFU_PROTO_REQ_CRC_RESULT && len == 12) {

@@ -37,7 +37,8 @@ struct fake_dfuse {
 	int crc_busy;     /* CRC_RESULT busy answers before done */
 	uint32_t crc_addr, crc_len;
 	int crc_started;
-	uint64_t now; /* virtual ms */
+	unsigned crc_requests; /* CRC_START requests seen */
+	uint64_t now;          /* virtual ms */
 	uint64_t slept;
 	unsigned erases, writes, uploads, set_alts, resets, leaves, detaches;
 	uint16_t detach_timeout;

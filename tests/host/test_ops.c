@@ -247,6 +247,10 @@ static void test_skip_unchanged_pages(void **state)
 	assert_int_equal(c->d.pages_unchanged, 5);
 	assert_int_equal(c->d.bytes_written, 0);
 	assert_true(c->d.recommit_only);
+	/* ... and its CRC verify has nothing to add: no request */
+	unsigned crcs = c->f.crc_requests;
+	assert_int_equal(qh_op_verify(&c->d, &c->m, &c->p, 1, &c->e), 0);
+	assert_int_equal(c->f.crc_requests, crcs);
 	/* one byte changed in the second internal page (0x08008000..): only it */
 	c->a[0x8000 - 0x4000 + 100] ^= 0xFF;
 	c->img.seg[0].data[0x8000 - 0x4000 + 100] ^= 0xFF; /* the plan points into the image */

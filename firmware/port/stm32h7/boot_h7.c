@@ -9,6 +9,7 @@
 #include "common/compiler.h"
 #include "cpu.h"
 #include "h7.h"
+#include "h7_irqs.h"
 #include "h7_sys.h"
 #include "mmio.h"
 #include "hal/port.h"
@@ -23,13 +24,7 @@ void h7_quiesce_for_app(void)
 {
 	h7_irq_disable();
 	port_usb_connect(false);
-	struct systick_regs *st = (struct systick_regs *)MMIO_BASE(SYSTICK_BASE);
-	mmio_write(&st->CSR, 0);
-	struct nvic_regs *nvic = (struct nvic_regs *)MMIO_BASE(NVIC_BASE);
-	for (unsigned i = 0; i < (H7_IRQ_COUNT + 31u) / 32u; i++) {
-		mmio_write(&nvic->ICER[i], 0xFFFFFFFFu);
-		mmio_write(&nvic->ICPR[i], 0xFFFFFFFFu);
-	}
+	h7_irqs_off();
 	/* The bootloader never enables the caches; leave them off (the
 	 * application's SystemInit enables them after invalidating). */
 	struct scb_regs *scb = (struct scb_regs *)MMIO_BASE(SCB_BASE);

@@ -14,6 +14,7 @@
 #include "mem/region_qspi.h"
 
 struct ram_qspi ram_qspi;
+uint32_t ram_qspi_erase_unit;
 
 static uint64_t busy_until;
 static int pending;
@@ -35,6 +36,8 @@ static int rq_erase_start(struct mem_region *r, uint32_t addr, uint32_t len, str
 		return QDFU_E_PARAM;
 	memset(ram_qspi.mem + (addr - r->base), 0xFF, len);
 	ram_qspi.erases++;
+	if (addr - r->base < RAM_QSPI_JOURNAL)
+		ram_qspi.data_erases++;
 	uint32_t blocks = len / RAM_QSPI_PAGE + 1u;
 	set_busy(blocks * (ram_qspi.worst_case ? RAM_QSPI_ERASE_MAX_MS : RAM_QSPI_ERASE_TYP_MS) *
 	         1000u);
@@ -58,6 +61,8 @@ static int rq_program_start(struct mem_region *r, uint32_t addr, const uint8_t *
 		for (uint32_t i = 0; i < len; i++)
 			ram_qspi.mem[addr - r->base + i] &= data[i];
 	ram_qspi.programs++;
+	if (addr - r->base < RAM_QSPI_JOURNAL)
+		ram_qspi.data_programs++;
 	uint32_t pages = len / 256u + 1u;
 	set_busy(pages * (ram_qspi.worst_case ? 3000u : 700u));
 	pending = ram_qspi.fail_program ? QDFU_E_PROGRAM : QDFU_OK;
@@ -109,6 +114,7 @@ int region_qspi_init(struct mem_region *r, const struct board *b, uint8_t alt)
 	r->size = RAM_QSPI_SIZE;
 	r->alt = alt;
 	r->program_unit = 1;
+	r->erase_unit = ram_qspi_erase_unit;
 	r->ops = &rq_ops;
 	r->nseg = 3;
 	r->seg[0] = (struct mem_segment){RAM_QSPI_SIZE / RAM_QSPI_PAGE - 1u, RAM_QSPI_PAGE,

@@ -9,6 +9,7 @@
 #define RAM_QSPI_SIZE         (1024u * 1024u)
 #define RAM_QSPI_PAGE         (64u * 1024u)
 #define RAM_QSPI_UNIT         (4u * 1024u)
+#define RAM_QSPI_JOURNAL      (RAM_QSPI_SIZE - 2u * RAM_QSPI_UNIT) /* offset */
 #define RAM_QSPI_ERASE_TYP_MS 150u
 #define RAM_QSPI_ERASE_MAX_MS 2000u
 
@@ -17,8 +18,12 @@ struct ram_qspi {
 	bool absent, fail_erase, fail_program;
 	bool worst_case; /* operations take their reported maximum time */
 	unsigned erases, programs;
+	unsigned data_erases, data_programs; /* outside the boot journal */
 };
 extern struct ram_qspi ram_qspi;
+/* erase_unit of the region at the next boot (0: erases not deferred, as
+ * the busy-reporting tests need real erases) */
+extern uint32_t ram_qspi_erase_unit;
 void ram_qspi_reset(void);
 
 #endif

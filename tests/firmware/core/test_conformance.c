@@ -735,6 +735,30 @@ static void test_busy_client_that_never_sleeps_sees_dnbusy_once(void **state)
 	assert_int_equal(st[4], DFU_STATE_DNLOAD_IDLE);
 }
 
+static void test_busy_estimate_learns_the_chip(void **state)
+{
+	(void)state;
+	/* ram_qspi says 1 ms per 256 bytes (+1) and takes 0.7 ms: after a
+	 * few blocks the reported poll follows what the chip really takes */
+	uint8_t data[DFU_TRANSFER_SIZE], st[6];
+	uint32_t first = 0, last = 0;
+	memset(data, 0x3C, sizeof(data));
+	for (uint32_t i = 0; i < 8; i++) {
+		assert_int_equal(fx_set_address(RAM_QSPI_BASE + i * DFU_TRANSFER_SIZE), 0);
+		assert_int_equal(fx_dnload(2, data, sizeof(data)), (int)sizeof(data));
+		assert_int_equal(fx_getstatus(st), 6);
+		last = poll_of(st);
+		if (i == 0)
+			first = last;
+		mock_advance_ms(last);
+		assert_int_equal(fx_getstatus(st), 6);
+		assert_int_equal(st[4], DFU_STATE_DNLOAD_IDLE);
+	}
+	uint32_t real = (DFU_TRANSFER_SIZE / 256u + 1u) * 700u / 1000u;
+	assert_true(first > real + 3u);
+	assert_true(last <= real + 2u);
+}
+
 static void test_busy_two_getstatus_then_abort_old_dfu_util(void **state)
 {
 	(void)state;
@@ -897,6 +921,7 @@ int main(void)
 	    T(test_busy_sleeping_client_at_maximum_timing),
 	    T(test_busy_client_that_never_sleeps_sees_dnbusy_once),
 	    T(test_busy_two_getstatus_then_abort_old_dfu_util),
+	    T(test_busy_estimate_learns_the_chip),
 	    T(test_cc44_leave_from_dnload_idle),
 	    T(test_cc45_leave_from_idle_after_abort),
 	    T(test_cc46_dnload_block0_zero_length_is_leave),

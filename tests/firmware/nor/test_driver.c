@@ -261,22 +261,30 @@ static void test_asleep(void **state)
 /* MX25L51245G as if its 4BAIT had no 4-byte 32 KiB erase (the chip ignores
  * 0x5C): the driver must not use one; a 32 KiB block above 16 MiB is erased
  * with the types the 4BAIT lists. */
-static void test_4bait_trusted(void **state)
+/* Rewrite the chip's 4BAIT (second parameter header): clear DW1 bits, and
+ * blank DW2 erase-opcode byte (0..3) unless zero_op < 0. */
+static void edit_4bait(struct nor_chip *c, uint32_t clear, int zero_op)
 {
-	(void)state;
-	setup("MX25L51245G", false);
-	struct nor_chip *c = simport_qspi_chip(0);
 	uint32_t len;
 	uint8_t img[256];
 	const uint8_t *orig = nor_chip_sfdp(c, &len);
 	assert_true(len <= sizeof(img));
 	memcpy(img, orig, len);
-	/* second parameter header: the 4BAIT */
 	assert_int_equal(img[16] | (img[23] << 8), 0xFF84);
 	uint32_t at = img[20] | (img[21] << 8) | ((uint32_t)img[22] << 16);
-	img[at + 1] &= (uint8_t) ~(1u << (10 - 8)); /* DW1 bit 10: erase type 2 */
-	img[at + 5] = 0;                            /* DW2 byte 1: its opcode */
+	for (unsigned b = 0; b < 4; b++)
+		img[at + b] &= (uint8_t) ~(clear >> (8 * b));
+	if (zero_op >= 0)
+		img[at + 4 + (unsigned)zero_op] = 0;
 	nor_chip_set_sfdp(c, img, len);
+}
+
+static void test_4bait_trusted(void **state)
+{
+	(void)state;
+	setup("MX25L51245G", false);
+	struct nor_chip *c = simport_qspi_chip(0);
+	edit_4bait(c, 1u << 10, 1); /* erase type 2 (32 KiB): no 4-byte form */
 	nor_chip_ignore_opcode(c, 0x5C);
 	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
 	const struct nor_info *ni = nor_get_info();
@@ -357,15 +365,148 @@ static void test_protection(void **state)
 	}
 }
 
+/* A 4BAIT without the 4-byte 1-1-4 read (0x6C): reads above 16 MiB stay on
+ * one line (0x0C) instead of using an opcode the chip does not have. */
+static void test_4bait_no_quad_read(void **state)
+{
+	(void)state;
+	setup("MX25L51245G", false);
+	struct nor_chip *c = simport_qspi_chip(0);
+	edit_4bait(c, 1u << 4, -1);
+	nor_chip_ignore_opcode(c, 0x6C);
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	assert_int_equal(nor_get_info()->addr_mode, NOR_ADDR_4_OPS);
+	roundtrip(false, 20 * MIB + 11, 3000);
+	simport_qspi_teardown();
+}
+
+/* MT25QL512ABB with and without its 4BAIT (Linux micron-st.c sets this
+ * part's 4-byte opcodes by hand): dedicated 4-byte opcodes either way (BFPT
+ * DW16 bit 29 without the table), the chip left in 3-byte mode. */
+static void test_mt25ql512_4bait_both_ways(void **state)
+{
+	(void)state;
+	for (unsigned with = 0; with < 2; with++) {
+		setup("MT25QL512ABB", false);
+		struct nor_chip *c = simport_qspi_chip(0);
+		if (!with) {
+			uint32_t len;
+			uint8_t img[256];
+			const uint8_t *orig = nor_chip_sfdp(c, &len);
+			memcpy(img, orig, len);
+			img[6] = 0; /* one parameter header: the BFPT alone */
+			nor_chip_set_sfdp(c, img, len);
+		}
+		assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+		const struct nor_info *ni = nor_get_info();
+		assert_int_equal(ni->p.has_4bait, with != 0);
+		assert_int_equal(ni->addr_mode, NOR_ADDR_4_OPS);
+		assert_int_equal(ni->nerase, 3);
+		struct nor_chip_state st;
+		nor_chip_get_state(c, &st);
+		assert_false(st.addr4);
+		roundtrip(false, 40 * MIB + 999, 5000);
+		simport_qspi_teardown();
+	}
+}
+
+/* The memory-mapped read handed to an XIP application: quad (1-1-4) on
+ * every part where nor_read() is quad, and the chip answers it with the
+ * right data when it is run as an ordinary read. */
+static void xip_read_matches(uint32_t at)
+{
+	struct port_qspi_cmd c;
+	assert_int_equal(nor_xip_read_cmd(&c), QDFU_OK);
+	assert_int_equal(c.data_lines, nor_get_info()->quad ? 4 : 1);
+	uint8_t want[64], got[64];
+	assert_int_equal(nor_read(at, want, sizeof(want)), QDFU_OK);
+	c.address = at;
+	c.data_len = sizeof(got);
+	memset(got, 0, sizeof(got));
+	assert_int_equal(port_qspi_read(&c, got), QDFU_OK);
+	assert_memory_equal(got, want, sizeof(want));
+}
+
+static void test_xip_read(void **state)
+{
+	(void)state;
+	for (unsigned dual = 0; dual < 2; dual++)
+		for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+			setup(parts[i].name, dual);
+			roundtrip(dual, 0x1000, 64);
+			xip_read_matches(0x1000);
+			assert_true(nor_get_info()->quad);
+			assert_int_equal(nor_memmap(), QDFU_OK);
+			simport_qspi_teardown();
+		}
+}
+
+/* QER 4 on a part of a maker the driver has no layer for, without 0x35
+ * (JESD216 QER 1 and 4 do not define a read of SR2): the quad enable is
+ * written as SR1 + SR2 (0x01, two bytes) and checked by a quad read, not by
+ * reading SR2 with an instruction the chip may not have. */
+static void test_qer4_without_rdsr2(void **state)
+{
+	(void)state;
+	static const uint8_t unknown[3] = {0xAA, 0x40, 0x18};
+	setup("W25Q128JV", false); /* SFDP: QER 4 */
+	struct nor_chip *c = simport_qspi_chip(0);
+	nor_chip_set_id(c, unknown);
+	nor_chip_ignore_opcode(c, 0x35);
+	roundtrip(false, 0x4000, 64); /* data at the address the check reads */
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	const struct nor_info *ni = nor_get_info();
+	assert_int_equal(ni->p.qer, 4);
+	assert_true(ni->quad);
+	struct nor_chip_state st;
+	nor_chip_get_state(c, &st);
+	assert_true(st.qe);
+	roundtrip(false, 0x12345, 3000);
+	simport_qspi_teardown();
+}
+
+extern uint64_t time_stub_jump_us; /* time_stub.c */
+extern unsigned time_stub_jump_skip;
+
+/* Time that passes between the status read and the clock read (an
+ * interrupt, or in qdfu-sim another device's process moving the shared
+ * virtual clock) must not turn a busy seen before the deadline into a
+ * timeout: the clock is read before the status. */
+static void test_deadline_read_before_status(void **state)
+{
+	(void)state;
+	static const uint8_t data[16] = {1, 2, 3, 4};
+	setup("W25Q64JV", false);
+	assert_int_equal(nor_program_start(0x3000, data, sizeof(data), NULL), QDFU_OK);
+	/* WREN, WEL check, page program: the next call polls the status */
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(nor_poll(), QDFU_E_BUSY);
+	time_stub_jump_skip = 1; /* the port's poll reads the clock first */
+	time_stub_jump_us = 1000000u;
+	assert_int_equal(run(QDFU_OK), QDFU_OK);
+	assert_int_equal(time_stub_jump_us, 0); /* the jump happened */
+	assert_memory_equal(nor_chip_array(simport_qspi_chip(0)) + 0x3000, data, sizeof(data));
+	simport_qspi_teardown();
+}
+
 int main(void)
 {
 	vclock_init(VCLOCK_VIRTUAL);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_single),           cmocka_unit_test(test_dual),
-	    cmocka_unit_test(test_errors),           cmocka_unit_test(test_known_state),
-	    cmocka_unit_test(test_asleep),           cmocka_unit_test(test_4bait_trusted),
-	    cmocka_unit_test(test_timeout_recovery), cmocka_unit_test(test_protection),
+	    cmocka_unit_test(test_single),
+	    cmocka_unit_test(test_dual),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_known_state),
+	    cmocka_unit_test(test_asleep),
+	    cmocka_unit_test(test_4bait_trusted),
+	    cmocka_unit_test(test_timeout_recovery),
+	    cmocka_unit_test(test_protection),
 	    cmocka_unit_test(test_read_bus_time),
+	    cmocka_unit_test(test_4bait_no_quad_read),
+	    cmocka_unit_test(test_mt25ql512_4bait_both_ways),
+	    cmocka_unit_test(test_xip_read),
+	    cmocka_unit_test(test_qer4_without_rdsr2),
+	    cmocka_unit_test(test_deadline_read_before_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

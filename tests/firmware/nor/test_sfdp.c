@@ -16,6 +16,7 @@
 #include "common/err.h"
 #include "nor/nor.h"
 #include "sim/nor/nor_model.h"
+#include "sim/nor/nor_parts.h"
 
 #define MIB (1024u * 1024u)
 
@@ -329,13 +330,59 @@ static void test_4bait_trusted(void **state)
 	assert_true(p.op4_read && p.op4_pp && p.op4_erase);
 }
 
+/* Chip erase maximum: JESD216 leaves open whether DW11's program multiplier
+ * or DW10's erase multiplier applies; the larger of the two is used. */
+static void test_chip_erase_max(void **state)
+{
+	(void)state;
+	struct nor_params p;
+	static const struct {
+		uint32_t dw10_m, dw11_m, factor;
+	} cases[] = {{7, 0, 16}, {0, 7, 16}, {1, 2, 6}};
+	for (unsigned i = 0; i < 3; i++) {
+		mk();
+		put32(0x10 + 36, cases[i].dw10_m);
+		/* DW11: page 256, chip erase 10 x 4 s */
+		put32(0x10 + 40, cases[i].dw11_m | 0x80u | (0x49u << 24));
+		assert_int_equal(parse(0x10 + 64, &p), QDFU_OK);
+		assert_int_equal(p.chip_typ_ms, 40000u);
+		assert_int_equal(p.chip_max_ms, 40000u * cases[i].factor);
+	}
+}
+
+/* The deadlines the driver takes from a model's SFDP (BFPT DW10/DW11) are
+ * never shorter than the part's datasheet maxima in sim/nor/nor_parts.c. */
+static void test_models_deadlines(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < nor_parts_count; i++) {
+		const struct nor_part *part = &nor_parts[i];
+		if (part->no_sfdp || part->sfdp_minor < 5)
+			continue; /* no DW10/11: the driver's defaults apply */
+		uint8_t img[256];
+		uint32_t len = nor_sfdp_build(part, img, sizeof(img));
+		struct img im = {img, len};
+		struct nor_params p;
+		nor_params_defaults(&p);
+		assert_int_equal(nor_sfdp_parse(img_read, &im, &p), QDFU_OK);
+		for (unsigned k = 0; k < p.nerase; k++)
+			for (unsigned t = 0; t < 4; t++)
+				if (part->erase[t].log2 &&
+				    (1u << part->erase[t].log2) == p.erase[k].size)
+					assert_true(p.erase[k].max_ms >= part->erase[t].max_ms);
+		assert_true(p.pp_max_us >= part->pp_max_us);
+		assert_true(p.chip_max_ms >= part->chip_max_ms);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_models),        cmocka_unit_test(test_handmade_ok),
-	    cmocka_unit_test(test_malformed),     cmocka_unit_test(test_bad_optional_table),
-	    cmocka_unit_test(test_sector_map),    cmocka_unit_test(test_erase_type_index),
-	    cmocka_unit_test(test_4bait_trusted),
+	    cmocka_unit_test(test_models),           cmocka_unit_test(test_handmade_ok),
+	    cmocka_unit_test(test_malformed),        cmocka_unit_test(test_bad_optional_table),
+	    cmocka_unit_test(test_sector_map),       cmocka_unit_test(test_erase_type_index),
+	    cmocka_unit_test(test_4bait_trusted),    cmocka_unit_test(test_chip_erase_max),
+	    cmocka_unit_test(test_models_deadlines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

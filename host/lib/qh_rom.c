@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: MIT */
+#include "qh_rom.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qh_formats.h"
+#include "qh_ops.h"
+
+/* ROM families by their alt 0 layout (facts "st-rom-dfu", Layout strings). */
+static const struct {
+	const char *zones; /* the sector list after the base address */
+	const char *family;
+} rom_layouts[] = {
+    {"16*128Kg", "STM32H74x/H75x"},
+    {"8*128Kg", "STM32H72x/H73x"},
+    {"256*08Kg", "STM32H7A3/B3"},
+};
+
+/* Bootloader IDs (AN2606 and public reports). */
+static const struct {
+	uint8_t id;
+	int leave_works;
+	const char *what;
+} rom_versions[] = {
+    {0x90, 0, "V9.0 (early revision V)"},
+    {0x91, 1, "V9.1 (revision V)"},
+    {0xD2, 1, "0xD2 (revision Y)"},
+};
+
+static const char *layout_tail(const char *name)
+{
+	/* "@Internal Flash   /0x08000000/16*128Kg": after the second '/' */
+	const char *p = strchr(name, '/');
+	p = p ? strchr(p + 1, '/') : NULL;
+	return p ? p + 1 : "";
+}
+
+static int find_family(const struct qh_dev_info *info, struct qh_rom_info *ri)
+{
+	for (unsigned a = 0; a < info->nalts; a++) {
+		const char *tail = layout_tail(info->alts[a].name);
+		if (strncmp(info->alts[a].name, "@Internal Flash", 15) != 0)
+			continue;
+		for (size_t i = 0; i < sizeof(rom_layouts) / sizeof(rom_layouts[0]); i++)
+			if (strcmp(tail, rom_layouts[i].zones) == 0) {
+				snprintf(ri->family, sizeof(ri->family), "%s",
+				         rom_layouts[i].family);
+				return 0;
+			}
+	}
+	return -1;
+}
+
+/* UPLOAD n bytes at addr (DfuSe: SET_ADDRESS, UPLOAD wBlockNum 2). */
+static int rom_read(struct qh_dev *d, uint32_t addr, uint8_t *buf, uint16_t n)
+{
+	int rc = qh_dfu_make_idle(d, NULL);
+	if (rc == 0)
+		rc = qh_dfuse_set_address(d, addr, NULL);
+	/* UPLOAD starts from dfuIDLE (DFU 1.1 A.1): leave dfuDNLOAD-IDLE first */
+	if (rc == 0)
+		rc = qh_dfu_make_idle(d, NULL);
+	if (rc == 0)
+		rc = qh_dfu_upload(d, 2, buf, n, NULL);
+	(void)qh_dfu_make_idle(d, NULL);
+	return rc == n ? 0 : -1;
+}
+
+int qh_rom_identify(struct qh_dev *d, struct qh_rom_info *ri, struct qh_error *e)
+{
+	uint8_t b[2];
+	memset(ri, 0, sizeof(*ri));
+	if (find_family(&d->info, ri) != 0) {
+		qh_fail(e, QH_E_UNSUPPORTED,
+		        "%s: an ST ROM bootloader whose internal flash layout qdfu does not know",
+		        d->info.path);
+		qh_hint(e, "zero install supports STM32H74x/H75x ROMs; use an SWD probe, or "
+		           "install qdfu's resident bootloader with STM32CubeProgrammer");
+		return QH_E_UNSUPPORTED;
+	}
+	if (rom_read(d, QH_ROM_BOOT_ID_ADDR, b, 1) == 0) {
+		ri->have_boot_id = 1;
+		ri->boot_id = b[0];
+	}
+	if (rom_read(d, QH_ROM_FLASH_SIZE_ADDR, b, 2) == 0)
+		ri->iflash_bytes = (uint32_t)(b[0] | b[1] << 8) * 1024u;
+	return QH_OK;
+}
+
+int qh_rom_check_version(const struct qh_rom_info *ri, struct qh_error *e)
+{
+	if (!ri->have_boot_id)
+		return QH_OK; /* unreadable: try, and say what went wrong if it hangs */
+	for (size_t i = 0; i < sizeof(rom_versions) / sizeof(rom_versions[0]); i++) {
+		if (rom_versions[i].id != ri->boot_id)
+			continue;
+		if (rom_versions[i].leave_works)
+			return QH_OK;
+		qh_fail(e, QH_E_UNSUPPORTED,
+		        "this %s has ST's ROM bootloader %s, which cannot start code from RAM "
+		        "(its DFU leave is broken): zero install is impossible on it; nothing "
+		        "was changed",
+		        ri->family, rom_versions[i].what);
+		qh_hint(e, "install qdfu's resident bootloader instead (qdfu install --board NAME, "
+		           "then set BOOT0 low and reset), or flash with an SWD probe");
+		return QH_E_UNSUPPORTED;
+	}
+	qh_fail(e, QH_E_UNSUPPORTED,
+	        "unknown ST ROM bootloader version 0x%02X on this %s: qdfu does not know whether "
+	        "it can start code from RAM; nothing was changed",
+	        ri->boot_id, ri->family);
+	qh_hint(e, "known versions: 0x90 (V9.0, broken leave), 0x91, 0xD2; please report this "
+	           "one; meanwhile use qdfu install or an SWD probe");
+	return QH_E_UNSUPPORTED;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int find_record(const uint8_t *data, size_t len, struct qdfu_flasher_id *id)
+{
+	for (size_t off = 0; off + sizeof(*id) <= len && off < QDFU_FLASHER_SCAN; off += 4) {
+		if (memcmp(data + off, QDFU_FLASHER_MAGIC, QDFU_FLASHER_MAGIC_LEN) != 0)
+			continue;
+		memcpy(id, data + off, sizeof(*id));
+		id->version = le32(data + off + offsetof(struct qdfu_flasher_id, version));
+		id->load_addr = le32(data + off + offsetof(struct qdfu_flasher_id, load_addr));
+		id->max_size = le32(data + off + offsetof(struct qdfu_flasher_id, max_size));
+		id->iflash_bytes =
+		    le32(data + off + offsetof(struct qdfu_flasher_id, iflash_bytes));
+		id->board[sizeof(id->board) - 1] = '\0';
+		id->family[sizeof(id->family) - 1] = '\0';
+		return 0;
+	}
+	return -1;
+}
+
+/* A vector table at the image's start: SP within the flasher's RAM, the
+ * reset handler Thumb and inside the image. */
+static int vectors_ok(const struct qh_flasher *f)
+{
+	uint32_t sp = le32(f->data), pc = le32(f->data + 4);
+	uint32_t lo = f->id.load_addr, hi = f->id.load_addr + f->id.max_size;
+	return sp > lo && sp <= hi && (pc & 1u) && (pc & ~1u) >= lo && (pc & ~1u) < lo + f->len;
+}
+
+int qh_flasher_parse(const uint8_t *data, size_t len, const char *what, struct qh_flasher *f,
+                     struct qh_error *e)
+{
+	memset(f, 0, sizeof(*f));
+	if (len < 8 || find_record(data, len, &f->id) != 0)
+		return qh_fail(e, QH_E_FORMAT,
+		               "%s is not a qdfu flasher image (no identity record in its first "
+		               "%u bytes)",
+		               what, QDFU_FLASHER_SCAN);
+	if (f->id.version != QDFU_FLASHER_VERSION)
+		return qh_fail(e, QH_E_FORMAT, "%s: flasher record version %u, this qdfu knows %u",
+		               what, (unsigned)f->id.version, QDFU_FLASHER_VERSION);
+	if (len > f->id.max_size)
+		return qh_fail(e, QH_E_FORMAT, "%s: %zu bytes, more than the %u its RAM holds",
+		               what, len, (unsigned)f->id.max_size);
+	f->data = malloc(len);
+	if (!f->data)
+		return qh_fail(e, QH_E_NOMEM, "out of memory");
+	memcpy(f->data, data, len);
+	f->len = len;
+	if (!vectors_ok(f)) {
+		qh_flasher_free(f);
+		return qh_fail(e, QH_E_FORMAT, "%s: no valid vector table at its start", what);
+	}
+	return QH_OK;
+}
+
+int qh_flasher_load(const char *path, struct qh_flasher *f, struct qh_error *e)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc = qh_read_file(path, &buf, &len, e);
+	if (rc)
+		return rc;
+	rc = qh_flasher_parse(buf, len, path, f, e);
+	free(buf);
+	return rc;
+}
+
+void qh_flasher_free(struct qh_flasher *f)
+{
+	free(f->data);
+	f->data = NULL;
+	f->len = 0;
+}
+
+int qh_rom_check_flasher(const struct qh_rom_info *ri, const struct qh_flasher *f,
+                         const char *board, struct qh_error *e)
+{
+	if (board && strcmp(board, f->id.board) != 0)
+		return qh_fail(e, QH_E_USAGE, "the flasher image is for '%s', not for '%s'",
+		               f->id.board, board);
+	if (strcmp(ri->family, f->id.family) != 0) {
+		qh_fail(
+		    e, QH_E_UNSUPPORTED,
+		    "the flasher for %s runs on %s, but this ROM is an %s's; nothing was changed",
+		    f->id.board, f->id.family, ri->family);
+		qh_hint(e, "check --board");
+		return QH_E_UNSUPPORTED;
+	}
+	if (ri->iflash_bytes && f->id.iflash_bytes && ri->iflash_bytes != f->id.iflash_bytes) {
+		qh_fail(
+		    e, QH_E_UNSUPPORTED,
+		    "this MCU has %u KiB of internal flash, but %s's has %u KiB: not that board; "
+		    "nothing was changed",
+		    (unsigned)(ri->iflash_bytes / 1024u), f->id.board,
+		    (unsigned)(f->id.iflash_bytes / 1024u));
+		qh_hint(e, "check --board");
+		return QH_E_UNSUPPORTED;
+	}
+	return QH_OK;
+}
+
+int qh_rom_start_flasher(struct qh_dev *d, const struct qh_flasher *f, struct qh_error *e)
+{
+	uint16_t xfer = qh_dev_xfer_size(&d->info);
+	struct qh_dfu_status st;
+	int rc = qh_dfu_make_idle(d, e);
+	if (rc == 0)
+		rc = qh_dfuse_set_address(d, f->id.load_addr, e);
+	/* AN3156 6.3.3: block n lands at the pointer + (n - 2) * wTransferSize */
+	for (size_t off = 0; rc == 0 && off < f->len; off += xfer) {
+		size_t n = f->len - off < xfer ? f->len - off : xfer;
+		uint16_t block = (uint16_t)(2u + off / xfer);
+		rc = qh_dfu_dnload(d, block, f->data + off, (uint16_t)n, e);
+		if (rc == 0)
+			rc = qh_dfu_wait(d, d->op_timeout_ms, "loading the flasher into RAM", &st,
+			                 e);
+		if (d->progress)
+			d->progress(d->progress_ud, "load", off + n, f->len);
+	}
+	if (rc)
+		return qh_fail(e, rc, "loading the flasher into the ROM's RAM at 0x%08X failed",
+		               (unsigned)f->id.load_addr);
+	return qh_dfuse_leave(d, f->id.load_addr, e);
+}
+
+void qh_flasher_file_name(const char *board, char *out, size_t cap)
+{
+	snprintf(out, cap, "qdfu-flasher-%s.bin", board);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+#include "sim/rom/rom_family.h"
+
+#include <string.h>
+
+#include "common/compiler.h"
+
+static const struct rom_family families[] = {
+    {
+        .name = "STM32H74x/H75x",
+        .mcu_prefix = "STM32H74",
+        .mcu_prefix2 = "STM32H75",
+        .product = "DFU in FS Mode",
+        /* seen on many boards (facts): never tells two boards apart */
+        .serial = "200364500000",
+        /* H750 prints the same 16 sectors: flash is not sized from it */
+        .layout_flash = "@Internal Flash   /0x08000000/16*128Kg",
+        .layout_options = "@Option Bytes   /0x5200201C/01*128 e",
+        .transfer_size = 1024u,
+        .default_version = ROM_VERSION_V91,
+        .axi = {0x24000000u, 512u * 1024u},
+        .dtcm = {0x20000000u, 128u * 1024u},
+        /* AN2606 transcriptions disagree (free AXI from 0x24005000 or from
+         * 0x24034000): the model takes the larger claim, DTCM below
+         * 0x20004100 */
+        .used = {{0x24000000u, 0x34000u}, {0x20000000u, 0x4100u}},
+    },
+};
+
+const struct rom_family *rom_family_for(const struct board *b)
+{
+	for (unsigned i = 0; i < QDFU_ARRAY_SIZE(families); i++) {
+		const struct rom_family *f = &families[i];
+		if (strncmp(b->mcu, f->mcu_prefix, strlen(f->mcu_prefix)) == 0 ||
+		    strncmp(b->mcu, f->mcu_prefix2, strlen(f->mcu_prefix2)) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+bool rom_version_leave_broken(uint8_t version)
+{
+	/* ST community 148238 (H753 rev V, 0x90: no address works) and 112748
+	 * (V9.0 broken, V9.1 fine) */
+	return version == ROM_VERSION_V90;
+}
