@@ -191,6 +191,21 @@ static int pick(const char *opt, const char *arg, const char *first, const char 
 	return -1;
 }
 
+/* --rom[=ID]: ST's ROM DFU bootloader, optionally of one bootloader ID. */
+static int apply_rom(const char *arg, struct options *o)
+{
+	char *end;
+	unsigned long id = arg ? strtoul(arg, &end, 0) : 0;
+	if (arg && (*end || id < 1 || id > 0xFF)) {
+		fprintf(stderr,
+		        "qdfu-sim: --rom=ID wants a bootloader ID byte (0x90, 0x91, ...)\n");
+		return 2;
+	}
+	o->rom = true;
+	o->rom_version = (uint8_t)id;
+	return 0;
+}
+
 /* One option into o (board and flash names are resolved afterwards).
  * Returns 0, or the exit status for a bad value. */
 static int apply_option(int c, struct options *o, const char **board, const char **flash)
@@ -251,18 +266,8 @@ static int apply_option(int c, struct options *o, const char **board, const char
 	case O_USB_ID:
 		o->usb_id = optarg;
 		return 0;
-	case O_ROM: {
-		unsigned long id = optarg ? strtoul(optarg, &end, 0) : 0;
-		if (optarg && (*end || id < 1 || id > 0xFF)) {
-			fprintf(
-			    stderr,
-			    "qdfu-sim: --rom=ID wants a bootloader ID byte (0x90, 0x91, ...)\n");
-			return 2;
-		}
-		o->rom = true;
-		o->rom_version = (uint8_t)id;
-		return 0;
-	}
+	case O_ROM:
+		return apply_rom(optarg, o);
 	case O_LB:
 		exit(list_boards());
 	case O_LC:
