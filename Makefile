@@ -13,7 +13,7 @@ board_file_arg = -DQDFU_BOARD_FILE=$(if $(BOARD_FILE),$(abspath $(BOARD_FILE)),)
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps build firmware test demo bench fuzz format lint clean release install deb
+.PHONY: all deps build firmware test demo bench fuzz soak format lint clean release install deb
 
 all: build
 
@@ -50,6 +50,13 @@ bench: deps
 
 fuzz: build
 	./scripts/fuzz.sh
+
+# 10,000 power cuts at random moments of updates by every client, on the
+# real firmware and chip models (tests/reliability; make test runs 504).
+SOAK_CUTS ?= 10000
+SOAK_SEED ?= 1
+soak: build
+	./build/host/tests/rel_campaign --cuts $(SOAK_CUTS) --seed $(SOAK_SEED) --table
 
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i

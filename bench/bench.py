@@ -30,6 +30,7 @@ import math
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -261,6 +262,54 @@ def bench(a, consts):
     return rows
 
 
+def bench_fwupd(a, consts, rows):
+    """Debian's fwupdtool (no daemon) writing 1 MiB into fresh internal
+    flash of the STM32H745I-DISCO, then reading everything back to verify
+    (docs/fwupd.md): one row next to the others, its ceiling the dfu-util
+    write ceiling (fwupd's read-back is on top of it)."""
+    if not shutil.which("fwupdtool"):
+        print("fwupd: not measured (fwupdtool not installed)")
+        return
+    work = tempfile.mkdtemp(prefix="qdfu-bench-fwupd-")
+    sim = os.path.join(a.bin, "qdfu-sim")
+    board = "stm32h745i-disco"
+    data = bytes(random.Random(7).getrandbits(8) for _ in range(MIB))
+    img = os.path.join(work, "img.bin")
+    open(img, "wb").write(data)
+    dfu = os.path.join(work, "img.dfu")
+    subprocess.run([os.path.join(a.bin, "qdfu"), "pack", "%s@0x%08x" % (img, APP), "-o", dfu],
+                   check=True, stdout=subprocess.DEVNULL)
+    for var, sub in (("FWUPD_LOCALSTATEDIR", "var"), ("STATE_DIRECTORY", "var/lib/fwupd"),
+                     ("CACHE_DIRECTORY", "var/cache/fwupd"),
+                     ("LOCALCONF_DIRECTORY", "var/etc/fwupd"), ("FWUPD_LOCKDIR", "lock")):
+        os.environ[var] = os.path.join(work, "fwupd", sub)
+        os.makedirs(os.environ[var], exist_ok=True)
+    tool = "fwupdtool --plugins dfu --no-reboot-check"
+    state = os.path.join(work, "state")
+    os.makedirs(state)
+    p = subprocess.run([sim, "--board", board, "--state", state, "--", "sh", "-c",
+                        tool + " get-devices --json 2>/dev/null"], stdout=subprocess.PIPE)
+    try:
+        dev_id = json.loads(p.stdout)["Devices"][0]["DeviceId"]
+    except (ValueError, KeyError, IndexError):
+        print("fwupd: not measured (fwupdtool did not list the board)")
+        return
+    bi = board_file(board)
+    m = Model(consts, bi, None, "fs", "typ")
+    pages = [(128 * 1024, True, True)] * (MIB // (128 * 1024))
+    ceil = ceiling(m, True, pages, "dfu-util")
+    try:
+        dev, wall = run(sim, state, "%s install-blob %s %s >/dev/null 2>&1" % (tool, dfu, dev_id),
+                        board, [], "typ")
+    except RuntimeError as e:
+        print("fwupd: not measured (%s)" % str(e).strip().splitlines()[-1])
+        return
+    rows.append(("STM32H745I-DISCO", "internal 1 MiB", "fwupdtool (+ read-back)", "fresh", "typ",
+                 MIB, dev, ceil, wall))
+    print("%-78s %8.2f s  ceiling %6.2f s  %5.2fx" %
+          ("fwupdtool / internal 1 MiB / fresh / typ", dev, ceil, dev / ceil), flush=True)
+
+
 def table(rows):
     out = ["| board | image | client | case | timing | device s | kB/s | ceiling s | ratio |",
            "|---|---|---|---|---|---|---|---|---|"]
@@ -289,6 +338,8 @@ def main():
     tool = os.path.join(a.build, "bench-tools", "qdfu-bench-constants")
     consts = json.loads(subprocess.run([tool], stdout=subprocess.PIPE, check=True).stdout)
     rows = bench(a, consts)
+    if not a.only or "fwupd" in a.only:
+        bench_fwupd(a, consts, rows)
     md = table(rows)
     print()
     print(md)

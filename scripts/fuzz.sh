@@ -81,7 +81,7 @@ if [ -z "${*:-}" ] || echo " $* " | grep -q " dfu_requests "; then
     "$CC" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
         -DQDFU_LIBFUZZER -Ifirmware -Iinclude -I. -Itests/firmware/core \
         tests/fuzz/firmware/fuzz_dfu_requests.c tests/firmware/core/mock_port.c tests/firmware/core/ram_qspi.c \
-        sim/port/iflash.c sim/h7/h7_iflash.c sim/clock/vclock.c $core \
+        sim/port/iflash.c sim/h7/h7_iflash.c sim/clock/vclock.c sim/state/state_file.c $core \
         -o "$bin"
     run_core_target dfu_requests -max_len=4096
 fi
@@ -100,7 +100,7 @@ if [ -z "${*:-}" ] || echo " $* " | grep -q " dwc2_wire "; then
     h7="firmware/port/stm32h7/usb_dwc2.c firmware/port/stm32h7/clock.c
         firmware/port/stm32h7/power.c firmware/port/stm32h7/gpio.c
         firmware/port/stm32h7/regwait.c"
-    models=$(ls sim/clock/*.c sim/nor/*.c sim/h7/*.c)
+    models=$(ls sim/clock/*.c sim/nor/*.c sim/h7/*.c sim/state/*.c)
     # shellcheck disable=SC2086
     "$CC" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
         -DQDFU_LIBFUZZER -DQDFU_HOST_MMIO=1 -Ifirmware -Iinclude -I. \

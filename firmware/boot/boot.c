@@ -85,6 +85,10 @@ uint32_t boot_learned_vtor(void)
 static enum image_verdict decide_by_image(struct boot_decision *out)
 {
 	static struct image_desc desc;
+	/* read unprotect wiped the application (DfuSe 0x92: everything erased);
+	 * a descriptor of ranges the wipe did not reach does not revive it */
+	if (journal_available() && journal_state() == JOURNAL_EMPTY)
+		return IMAGE_NONE;
 	enum image_verdict v = image_read(&desc);
 	if (v != IMAGE_OK)
 		return v;

@@ -658,8 +658,10 @@ static int open_session(void)
 	if (dfu.session_open)
 		return QDFU_OK;
 	int rc = dfu.hooks && dfu.hooks->session_open ? dfu.hooks->session_open() : QDFU_OK;
-	if (rc == QDFU_OK)
+	if (rc == QDFU_OK) {
 		dfu.session_open = true;
+		mem_session_start();
+	}
 	return rc;
 }
 

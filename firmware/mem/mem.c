@@ -22,6 +22,9 @@ enum learn_kind { LEARN_PROGRAM = 0, LEARN_ERASE, LEARN_COUNT };
 #define SCALE_MIN 32u   /* 1/8 of the figure */
 #define SCALE_MAX 1024u /* 4 x the figure */
 
+/* internal flash: 16 sectors per MiB, 2 MiB at most on the supported parts */
+#define MEM_TOUCHED_MAX 32u
+
 enum op_kind { OP_NONE = 0, OP_ERASE, OP_MASS_ERASE, OP_WRITE, OP_CRC };
 /* PH_PREP / PH_ERASING / PH_KEEPING: deferred erases a write needs first
  * (blank checks, erase, re-program of a granule kept aside). */
@@ -66,6 +69,15 @@ static struct {
 	uint32_t wunit; /* next erase unit of work[wi] */
 	uint32_t keep_addr, keep_len;
 	uint8_t keep[MEM_DEFER_GRAN];
+
+	/* auto-erase (mem_session_start): pages the session has written to,
+	 * as bits of the deferral's page index, or as page addresses of the
+	 * other regions (internal flash sectors); and the page a write must
+	 * erase first in a region without deferral (PH_PREP) */
+	uint8_t touched[MEM_DEFER_PAGES / 8u];
+	uint32_t touched_pages[MEM_TOUCHED_MAX];
+	unsigned ntouched;
+	uint32_t pre_erase_addr, pre_erase_len;
 
 	/* adaptive estimates (learn_*): this chip's real time against the
 	 * backend's typical figure, x/256, per kind of work */
@@ -400,6 +412,8 @@ static bool plan_deferred(struct mem_region *r, uint32_t addr, const uint8_t *da
 	return false;
 }
 
+static int auto_erase_plan(struct mem_region *r, uint32_t addr, const uint8_t *data, uint32_t len);
+
 int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem_time *t)
 {
 	struct mem_region *r = mem_find(addr);
@@ -431,6 +445,9 @@ int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem
 	}
 	memcpy(engine.wbuf + wlen, data, len);
 	engine.nwork = 0;
+	int ae = auto_erase_plan(r, addr, data, len);
+	if (ae < 0)
+		return ae;
 	bool in_place = engine.defer.r == r && plan_deferred(r, addr, data, len);
 	wlen += len;
 	uint32_t end = waddr + wlen;
@@ -445,10 +462,12 @@ int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem
 	}
 	unsigned nwork = engine.nwork;
 	int rc = begin_write(r, waddr, wlen);
-	if (rc)
+	if (rc) {
+		engine.pre_erase_len = 0;
 		return rc;
+	}
 	engine.nwork = nwork;
-	if (nwork)
+	if (nwork || engine.pre_erase_len)
 		engine.phase = PH_PREP;
 	else if (in_place)
 		finish(QDFU_OK);
@@ -544,6 +563,97 @@ static int granule_state(const uint8_t *cur, const uint8_t *want, uint32_t n, bo
 		return 1;
 	}
 	return QDFU_E_NOT_ERASED;
+}
+
+/* 1 when [addr, addr + len) cannot take data without an erase (a granule
+ * that is neither equal nor programmable, or a damaged word), 0 when it
+ * can, or a read error. */
+static int needs_erase(struct mem_region *r, uint32_t addr, const uint8_t *data, uint32_t len)
+{
+	bool rewrite_ok = r->program_unit <= 1u;
+	for (uint32_t pos = 0; pos < len;) {
+		uint32_t a = addr + pos;
+		uint32_t n = QDFU_MIN(SLICE - (a % GRANULE), len - pos);
+		int rc = r->ops->read(r, a, engine.scratch, n);
+		if (rc == QDFU_E_ECC)
+			return 1;
+		if (rc)
+			return rc;
+		for (uint32_t off = 0; off < n;) {
+			uint32_t gl = QDFU_MIN(GRANULE - ((a + off) % GRANULE), n - off);
+			if (granule_state(engine.scratch + off, data + pos + off, gl, rewrite_ok) <
+			    0)
+				return 1;
+			off += gl;
+		}
+		pos += n;
+	}
+	return 0;
+}
+
+/* First write of the session to the page at pb (region without deferral)?
+ * Records it. False when the table is full: no auto-erase then. */
+static bool first_touch_page(uint32_t pb)
+{
+	for (unsigned i = 0; i < engine.ntouched; i++)
+		if (engine.touched_pages[i] == pb)
+			return false;
+	if (engine.ntouched == MEM_TOUCHED_MAX)
+		return false;
+	engine.touched_pages[engine.ntouched++] = pb;
+	return true;
+}
+
+static bool first_touch_index(uint32_t idx)
+{
+	uint8_t bit = (uint8_t)(1u << (idx % 8u));
+	if (engine.touched[idx / 8u] & bit)
+		return false;
+	engine.touched[idx / 8u] |= bit;
+	return true;
+}
+
+/* Auto-erase (mem_session_start): in a region with deferral the page is
+ * marked for a deferred erase, which keeps what already holds the right
+ * data (plan_deferred); elsewhere the page is erased before the write
+ * (PH_PREP). Only erasable pages, never in ROM-style mode. Returns 0 or a
+ * read error. */
+static int auto_erase_plan(struct mem_region *r, uint32_t addr, const uint8_t *data, uint32_t len)
+{
+	uint32_t pb, ps, pb2, ps2;
+	uint8_t attr, attr2;
+	engine.pre_erase_len = 0;
+	if (plain_mode || !mem_region_page(r, addr, &pb, &ps, &attr) ||
+	    !mem_region_page(r, addr + len - 1u, &pb2, &ps2, &attr2))
+		return QDFU_OK;
+	uint32_t i1 = mem_defer_index(&engine.defer, r, pb);
+	uint32_t i2 = mem_defer_index(&engine.defer, r, pb2);
+	bool deferred = i1 != MEM_DEFER_NONE && i2 != MEM_DEFER_NONE;
+	bool new1 = deferred ? first_touch_index(i1) : pb == pb2 && first_touch_page(pb);
+	bool new2 = deferred && i2 != i1 && first_touch_index(i2);
+	if (!new1 && !new2)
+		return QDFU_OK;
+	if (!(attr & MEM_ATTR_ERASE) || !(attr2 & MEM_ATTR_ERASE))
+		return QDFU_OK;
+	int ne = needs_erase(r, addr, data, len);
+	if (ne <= 0)
+		return ne;
+	if (!deferred) {
+		engine.pre_erase_addr = pb;
+		engine.pre_erase_len = ps;
+		return QDFU_OK;
+	}
+	if (new1 && !mem_defer_is_pending(&engine.defer, i1))
+		mem_defer_set_pending(&engine.defer, i1, true);
+	if (new2 && !mem_defer_is_pending(&engine.defer, i2))
+		mem_defer_set_pending(&engine.defer, i2, true);
+	return QDFU_OK;
+}
+
+void mem_session_start(void)
+{
+	memset(engine.touched, 0, sizeof(engine.touched));
+	engine.ntouched = 0;
 }
 
 /* Start programming and count its (learned) time into the estimate. */
@@ -658,7 +768,16 @@ static int erase_keeping(uint32_t ua, uint32_t cov, uint32_t u, uint32_t g)
  * are blank, erase the rest (runs of units in one go). PH_CHECK when done. */
 static int prep_step(void)
 {
+	if (engine.pre_erase_len) { /* auto-erase of a page without deferral */
+		uint32_t a = engine.pre_erase_addr, n = engine.pre_erase_len;
+		engine.pre_erase_len = 0;
+		return start_erase(a, n);
+	}
 	const struct mem_defer *d = &engine.defer;
+	if (engine.nwork == 0 || !d->unit) {
+		engine.phase = PH_CHECK;
+		return QDFU_E_BUSY;
+	}
 	uint32_t units = d->page / d->unit, g = d->unit / MEM_DEFER_GRAN, one = (1u << g) - 1u;
 	while (engine.wi < engine.nwork) {
 		uint32_t cov = engine.work[engine.wi].covered, u = engine.wunit;

@@ -40,6 +40,15 @@ int mem_start_mass_erase(struct mem_region *r, struct mem_time *t);
 int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem_time *t);
 int mem_start_crc(uint32_t addr, uint32_t len, struct mem_time *t);
 
+/* A client session begins (the class's first erase or write since the last
+ * leave or reset). Within a session the first write to an erasable page
+ * that cannot take its data without an erase (not blank there, and
+ * different) erases the page first, as the erase the client did not send:
+ * STM32CubeProgrammer sends no erase to an "IAP" device (issue 21,
+ * docs/decisions/auto-erase.md). Later writes to a page already written in
+ * the session never erase it again (they are refused as before). */
+void mem_session_start(void);
+
 /* Program a held-back partial flash word and carry out pending deferred
  * erases now (synchronous, bounded by the operations' deadlines). Done
  * implicitly before reads and CRCs (and the partial word before erases and

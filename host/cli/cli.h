@@ -48,6 +48,11 @@ struct cli {
 	int all;
 	const char *output;
 	int no_reset, no_verify, no_skip;
+	int force; /* flash a .dfu whose suffix names another device */
+	/* the DfuSe files loaded, for the suffix check against each device */
+	struct qh_file_info files[8];
+	const char *file_names[8];
+	unsigned nfiles;
 	int production;      /* flash --production */
 	unsigned prod_count; /* --count: stop after this many boards (0: never) */
 	int verify_mode;     /* -1 auto, 0 read-back, 1 device CRC */

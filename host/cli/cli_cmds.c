@@ -30,10 +30,17 @@ static int fail(struct cli *c, struct qh_error *e, int rc)
 
 int cli_load_files(struct cli *c, int first, struct qh_image *img, struct qh_error *e)
 {
+	c->nfiles = 0;
 	for (int i = first; i < c->npos; i++) {
-		int rc = qh_load_file(c->pos[i], QH_FMT_AUTO, img, NULL, e);
+		struct qh_file_info fi = {0};
+		int rc = qh_load_file(c->pos[i], QH_FMT_AUTO, img, &fi, e);
 		if (rc)
 			return rc;
+		if (fi.format == QH_FMT_DFUSE &&
+		    c->nfiles < sizeof(c->files) / sizeof(c->files[0])) {
+			c->files[c->nfiles] = fi;
+			c->file_names[c->nfiles++] = c->pos[i];
+		}
 	}
 	if (img->n == 0)
 		return qh_fail(e, QH_E_FORMAT, "the files hold no data");
@@ -460,6 +467,10 @@ int cli_flash_targets(struct cli *c, struct cli_target *t, size_t n, const struc
 		t[i].img = img;
 		t[i].rc = cli_open(c, &t[i], &t[i].err);
 		t[i].dev.skip_unchanged = !c->no_skip;
+		for (unsigned f = 0; t[i].rc == 0 && !c->force && f < c->nfiles; f++)
+			t[i].rc =
+			    qh_check_dfu_ids(&c->files[f], c->file_names[f], t[i].found.info.vid,
+			                     t[i].found.info.pid, &t[i].err);
 		if (t[i].rc == 0)
 			t[i].rc = qh_plan_build(&t[i].map, img, &t[i].plan, &t[i].err);
 		if (t[i].rc == QH_E_MAP)

@@ -19,6 +19,7 @@ enum {
 	O_NO_RESET,
 	O_NO_VERIFY,
 	O_NO_SKIP,
+	O_FORCE,
 	O_VERIFY,
 	O_LAYOUT,
 	O_PRODUCTION,
@@ -87,6 +88,10 @@ static const struct opt_doc opts[] = {
     {{"no-skip", no_argument, NULL, O_NO_SKIP},
      "--no-skip",
      "erase and write every page, even those that already hold the data",
+     C_FLASH},
+    {{"force", no_argument, NULL, O_FORCE},
+     "--force",
+     "flash a .dfu file whose suffix names another USB device",
      C_FLASH},
     {{"production", no_argument, NULL, O_PRODUCTION},
      "--production",
@@ -300,6 +305,9 @@ static int set_option(struct cli *c, int id, const char *v)
 		break;
 	case O_NO_SKIP:
 		c->no_skip = 1;
+		break;
+	case O_FORCE:
+		c->force = 1;
 		break;
 	case O_VERIFY:
 		if (strcmp(v, "crc") == 0 || strcmp(v, "read") == 0)

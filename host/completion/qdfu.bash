@@ -46,7 +46,7 @@ _qdfu()
     flash|verify)
         if [[ $cur == -* ]]; then
             if [[ $cmd == flash ]]; then
-                COMPREPLY=($(compgen -W "$common --wait --json-progress --all --no-verify --no-reset --no-skip --verify --production --count" -- "$cur"))
+                COMPREPLY=($(compgen -W "$common --wait --json-progress --all --no-verify --no-reset --no-skip --force --verify --production --count" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "$common --wait --json-progress --all --verify" -- "$cur"))
             fi

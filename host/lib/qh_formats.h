@@ -67,7 +67,20 @@ struct qh_file_info {
 	enum qh_format format;
 	size_t file_size;
 	struct qh_dfuse_file *dfuse; /* only for QH_FMT_DFUSE, owned by the caller */
+	/* DfuSe files: the device the DFU suffix names (0xFFFF: any) */
+	uint16_t dfu_vid, dfu_pid;
 };
+
+/* The largest input qdfu reads (bytes): more than any image for the largest
+ * supported board (2 MiB internal + 128 MiB external) takes as Intel HEX. */
+#define QH_MAX_INPUT (512u * 1024u * 1024u)
+/* The limit qh_read_file applies (QH_MAX_INPUT; tests lower it). */
+extern size_t qh_input_limit;
+
+/* A DfuSe file names the device it is for in its suffix (DFU 1.1 appendix
+ * B, 0xFFFF = any): QH_E_USAGE naming both IDs when it is another one. */
+int qh_check_dfu_ids(const struct qh_file_info *fi, const char *path, uint16_t vid, uint16_t pid,
+                     struct qh_error *e);
 
 /* Split "FILE@ADDRESS" (raw binary) into path and address. Returns 1 if the
  * spec has an @ADDRESS, 0 if not, negative on a malformed address. */
@@ -85,7 +98,8 @@ enum qh_format qh_detect_format(const char *path, const uint8_t *buf, size_t len
  * fi->dfuse is non-NULL on entry, a .dfu file's targets are also kept there. */
 int qh_load_file(const char *spec, enum qh_format fmt, struct qh_image *img,
                  struct qh_file_info *fi, struct qh_error *e);
-/* Read a whole file into a malloc'ed buffer. */
+/* Read a whole file into a malloc'ed buffer: regular files and pipes up to
+ * QH_MAX_INPUT bytes; devices and directories are refused before reading. */
 int qh_read_file(const char *path, uint8_t **buf, size_t *len, struct qh_error *e);
 /* Write a buffer to a file (replacing it atomically: temp file + rename). */
 int qh_write_file(const char *path, const uint8_t *buf, size_t len, struct qh_error *e);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Reading files, picking the parser, "FILE@ADDRESS" for raw binaries. */
+#define _POSIX_C_SOURCE 200809L
 #include "qh_formats.h"
 
 #include <errno.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 const char *qh_format_name(enum qh_format f)
 {
@@ -159,19 +161,67 @@ enum qh_format qh_detect_format(const char *path, const uint8_t *buf, size_t len
 	return QH_FMT_AUTO;
 }
 
+size_t qh_input_limit = QH_MAX_INPUT;
+
+/* Refuse what is not a firmware file before reading a byte of it. */
+static int check_input(FILE *f, const char *path, struct qh_error *e)
+{
+	struct stat st;
+
+	if (fstat(fileno(f), &st) != 0)
+		return qh_fail(e, QH_E_IO, "cannot stat %s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return qh_fail(e, QH_E_USAGE, "%s is a directory, not a firmware file", path);
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+		qh_fail(e, QH_E_USAGE, "%s is a device, not a firmware file", path);
+		qh_hint(e, "give the image to flash, e.g. build/app.hex or app.bin@0x08020000");
+		return QH_E_USAGE;
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > qh_input_limit) {
+		qh_fail(e, QH_E_USAGE,
+		        "%s is %llu MiB: larger than any image for any supported board (qdfu "
+		        "reads at most %u MiB)",
+		        path, (unsigned long long)st.st_size >> 20,
+		        (unsigned)(qh_input_limit >> 20));
+		qh_hint(e, "check the file name; a raw binary holds one memory's contents");
+		return QH_E_USAGE;
+	}
+	return QH_OK;
+}
+
 int qh_read_file(const char *path, uint8_t **buf, size_t *len, struct qh_error *e)
 {
 	FILE *f = fopen(path, "rb");
 	uint8_t *p = NULL;
 	size_t n = 0, cap = 0;
+	int rc;
 
 	if (!f)
 		return qh_fail(e, QH_E_IO, "cannot open %s: %s", path, strerror(errno));
+	rc = check_input(f, path, e);
+	if (rc) {
+		fclose(f);
+		return rc;
+	}
 	for (;;) {
 		size_t got;
+		uint8_t probe;
+		if (n == qh_input_limit && fread(&probe, 1, 1, f) == 0)
+			break; /* exactly the limit, then the end */
+		if (n == qh_input_limit) {
+			/* a pipe that does not end, or a file that grows */
+			free(p);
+			fclose(f);
+			return qh_fail(e, QH_E_USAGE,
+			               "%s: more than %u MiB and still going; no image for a "
+			               "supported board is that large, so qdfu stops here",
+			               path, (unsigned)(qh_input_limit >> 20));
+		}
 		if (n == cap) {
 			uint8_t *q;
 			cap = cap ? cap * 2 : 65536;
+			if (cap > qh_input_limit)
+				cap = qh_input_limit;
 			q = realloc(p, cap);
 			if (!q) {
 				free(p);
@@ -229,6 +279,10 @@ static int load_dfuse(const uint8_t *buf, size_t len, const char *path, struct q
 	if (!f)
 		return qh_fail(e, QH_E_NOMEM, "out of memory");
 	rc = qh_parse_dfuse(buf, len, path, f, e);
+	if (rc == 0) {
+		fi->dfu_vid = f->vid;
+		fi->dfu_pid = f->pid;
+	}
 	for (unsigned i = 0; rc == 0 && i < f->ntargets; i++)
 		rc = qh_image_merge(img, &f->t[i].img, path, e);
 	if (rc || !fi->dfuse) {
@@ -263,6 +317,22 @@ static int parse_buffer(enum qh_format fmt, const uint8_t *buf, size_t len, cons
 		rc = qh_image_merge(img, &tmp, path, e);
 	qh_image_free(&tmp);
 	return rc;
+}
+
+int qh_check_dfu_ids(const struct qh_file_info *fi, const char *path, uint16_t vid, uint16_t pid,
+                     struct qh_error *e)
+{
+	if (fi->format != QH_FMT_DFUSE)
+		return QH_OK;
+	if ((fi->dfu_vid == 0xFFFF || fi->dfu_vid == vid) &&
+	    (fi->dfu_pid == 0xFFFF || fi->dfu_pid == pid))
+		return QH_OK;
+	qh_fail(e, QH_E_USAGE,
+	        "%s is for USB device %04x:%04x (its DFU suffix says so), this device is "
+	        "%04x:%04x",
+	        path, fi->dfu_vid, fi->dfu_pid, vid, pid);
+	qh_hint(e, "check that this is the right file for this board; --force flashes it anyway");
+	return QH_E_USAGE;
 }
 
 int qh_load_file(const char *spec, enum qh_format fmt, struct qh_image *img,

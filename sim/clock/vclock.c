@@ -13,6 +13,8 @@ static uint64_t g_real_start_us;
 static uint64_t g_deadlines[VCLOCK_MAX_DEADLINES];
 static uint64_t g_wakes[VCLOCK_MAX_DEADLINES];
 static enum vclock_timing g_timing;
+static uint64_t g_alarm_at;
+static void (*g_alarm_fn)(void);
 
 static uint64_t mono_us(void)
 {
@@ -53,7 +55,23 @@ void vclock_advance_us(uint64_t us)
 		nanosleep(&ts, NULL);
 		return;
 	}
+	uint64_t now = __atomic_load_n(g_counter, __ATOMIC_SEQ_CST);
+	if (g_alarm_fn && now + us >= g_alarm_at) {
+		/* stop exactly at the alarm, fire it once, then go on */
+		void (*fn)(void) = g_alarm_fn;
+		uint64_t step = g_alarm_at > now ? g_alarm_at - now : 0;
+		g_alarm_fn = NULL;
+		__atomic_add_fetch(g_counter, step, __ATOMIC_SEQ_CST);
+		fn();
+		us -= step;
+	}
 	__atomic_add_fetch(g_counter, us, __ATOMIC_SEQ_CST);
+}
+
+void vclock_set_alarm(uint64_t at_us, void (*fn)(void))
+{
+	g_alarm_at = at_us;
+	g_alarm_fn = fn;
 }
 
 static void note(uint64_t *list, uint64_t at_us)

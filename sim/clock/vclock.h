@@ -35,6 +35,10 @@ void vclock_attach_shared(volatile uint64_t *counter);
  * earliest recorded deadline still in the future (and forgets past ones),
  * or 0 when none is pending. */
 void vclock_note_deadline(uint64_t at_us);
+/* Virtual mode: call fn once when time reaches at_us (time stops there
+ * for the call, in the middle of whatever advances it: a power cut lands
+ * inside a busy-wait of the firmware). fn NULL: no alarm. */
+void vclock_set_alarm(uint64_t at_us, void (*fn)(void));
 uint64_t vclock_next_deadline_us(void);
 /* A timer of the firmware's own (port_wake_hint): it counts as a deadline
  * only while some model deadline is pending, since otherwise the firmware

@@ -6,8 +6,12 @@
 #include <string.h>
 
 #include "sim/clock/vclock.h"
+#include "sim/state/state_file.h"
+#include "sim/state/xorshift.h"
 
 #define WORD 32u
+
+enum h7_op { H7_OP_NONE = 0, H7_OP_ERASE, H7_OP_PROGRAM };
 
 struct h7_iflash {
 	uint32_t base, sector_size, sectors, size;
@@ -16,6 +20,13 @@ struct h7_iflash {
 	uint8_t *ecc_bad;    /* per word: programmed twice, ECC broken */
 	uint64_t busy_until;
 	uint32_t erases, programs;
+	/* the running operation, to tear it if power goes (h7_iflash_power_cut) */
+	enum h7_op op;
+	uint32_t op_off;   /* sector or word offset in mem */
+	uint64_t op_start; /* us */
+	uint8_t *old;      /* contents before it (a sector, or a word) */
+	uint8_t *old_prog, *old_ecc;
+	uint32_t rng;
 };
 
 struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t sectors)
@@ -30,7 +41,10 @@ struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t
 	f->mem = malloc(f->size);
 	f->programmed = calloc(f->size / WORD, 1);
 	f->ecc_bad = calloc(f->size / WORD, 1);
-	if (!f->mem || !f->programmed || !f->ecc_bad) {
+	f->old = malloc(sector_size);
+	f->old_prog = malloc(sector_size / WORD);
+	f->old_ecc = malloc(sector_size / WORD);
+	if (!f->mem || !f->programmed || !f->ecc_bad || !f->old || !f->old_prog || !f->old_ecc) {
 		h7_iflash_destroy(f);
 		return NULL;
 	}
@@ -45,7 +59,25 @@ void h7_iflash_destroy(struct h7_iflash *f)
 	free(f->mem);
 	free(f->programmed);
 	free(f->ecc_bad);
+	free(f->old);
+	free(f->old_prog);
+	free(f->old_ecc);
 	free(f);
+}
+
+static void load_ecc(struct h7_iflash *f, const char *path);
+
+/* Words that hold data count as programmed since their erase. */
+static void mark_programmed(struct h7_iflash *f)
+{
+	for (uint32_t w = 0; w < f->size / WORD; w++) {
+		f->programmed[w] = 0;
+		for (uint32_t i = 0; i < WORD; i++)
+			if (f->mem[w * WORD + i] != 0xFF) {
+				f->programmed[w] = 1;
+				break;
+			}
+	}
 }
 
 int h7_iflash_load(struct h7_iflash *f, const char *path)
@@ -57,26 +89,69 @@ int h7_iflash_load(struct h7_iflash *f, const char *path)
 	fclose(fp);
 	if (n < f->size)
 		memset(f->mem + n, 0xFF, f->size - n);
-	/* words that hold data count as programmed since their erase */
-	for (uint32_t w = 0; w < f->size / WORD; w++) {
-		f->programmed[w] = 0;
-		for (uint32_t i = 0; i < WORD; i++)
-			if (f->mem[w * WORD + i] != 0xFF) {
-				f->programmed[w] = 1;
-				break;
-			}
-	}
+	mark_programmed(f);
+	load_ecc(f, path);
 	return 0;
+}
+
+/* Words whose ECC a power cut broke, beside the contents: PATH.ecc holds
+ * their offsets (u32 little-endian each), so a later run reads them back
+ * with the same ECC error the chip would give. */
+static void ecc_path(const char *path, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s.ecc", path);
+}
+
+static void load_ecc(struct h7_iflash *f, const char *path)
+{
+	char p[4096];
+	uint8_t b[4];
+	ecc_path(path, p, sizeof(p));
+	FILE *fp = fopen(p, "rb");
+	if (!fp)
+		return;
+	while (fread(b, 1, sizeof(b), fp) == sizeof(b)) {
+		uint32_t off = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+		               (uint32_t)b[3] << 24;
+		if (off < f->size)
+			f->ecc_bad[off / WORD] = 1;
+	}
+	fclose(fp);
+}
+
+static int save_ecc(const struct h7_iflash *f, const char *path)
+{
+	char p[4096];
+	uint32_t n = 0;
+	ecc_path(path, p, sizeof(p));
+	for (uint32_t w = 0; w < f->size / WORD; w++)
+		n += f->ecc_bad[w];
+	if (n == 0) {
+		(void)remove(p);
+		return 0;
+	}
+	uint8_t *buf = malloc((size_t)n * 4u);
+	if (!buf)
+		return -1;
+	for (uint32_t w = 0, k = 0; w < f->size / WORD; w++) {
+		if (!f->ecc_bad[w])
+			continue;
+		uint32_t off = w * WORD;
+		buf[k++] = (uint8_t)off;
+		buf[k++] = (uint8_t)(off >> 8);
+		buf[k++] = (uint8_t)(off >> 16);
+		buf[k++] = (uint8_t)(off >> 24);
+	}
+	int rc = state_file_write(p, buf, (size_t)n * 4u);
+	free(buf);
+	return rc;
 }
 
 int h7_iflash_save(const struct h7_iflash *f, const char *path)
 {
-	FILE *fp = fopen(path, "wb");
-	if (!fp)
+	if (state_file_write(path, f->mem, f->size) != 0) /* temp, fsync, rename */
 		return -1;
-	size_t n = fwrite(f->mem, 1, f->size, fp);
-	int rc = fclose(fp);
-	return (n == f->size && rc == 0) ? 0 : -1;
+	return save_ecc(f, path);
 }
 
 bool h7_iflash_busy(struct h7_iflash *f)
@@ -95,6 +170,12 @@ int h7_iflash_erase(struct h7_iflash *f, uint32_t sector)
 	if (sector >= f->sectors || h7_iflash_busy(f))
 		return -1;
 	uint32_t off = sector * f->sector_size;
+	f->op = H7_OP_ERASE;
+	f->op_off = off;
+	f->op_start = vclock_now_us();
+	memcpy(f->old, f->mem + off, f->sector_size);
+	memcpy(f->old_prog, f->programmed + off / WORD, f->sector_size / WORD);
+	memcpy(f->old_ecc, f->ecc_bad + off / WORD, f->sector_size / WORD);
 	memset(f->mem + off, 0xFF, f->sector_size);
 	memset(f->programmed + off / WORD, 0, f->sector_size / WORD);
 	memset(f->ecc_bad + off / WORD, 0, f->sector_size / WORD);
@@ -108,6 +189,10 @@ int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t word[32]
 	if (addr < f->base || addr - f->base >= f->size || (addr % WORD) || h7_iflash_busy(f))
 		return -1;
 	uint32_t off = addr - f->base, w = off / WORD;
+	f->op = H7_OP_PROGRAM;
+	f->op_off = off;
+	f->op_start = vclock_now_us();
+	memcpy(f->old, f->mem + off, WORD);
 	if (f->programmed[w])
 		f->ecc_bad[w] = 1; /* written twice: ECC no longer matches */
 	for (uint32_t i = 0; i < WORD; i++)
@@ -128,6 +213,89 @@ int h7_iflash_read(const struct h7_iflash *f, uint32_t addr, uint8_t *buf, uint3
 		if (f->ecc_bad[w])
 			return -1;
 	return 0;
+}
+
+/* ------------------------------------------------------- power loss */
+
+/* RM0433 4.3.9 / 4.3.10: a flash word is programmed with its ECC in one
+ * operation and a sector erase ends with a check; power lost during either
+ * leaves words whose ECC does not match their data (a read then raises a
+ * double error, DBECCERR). A torn program: some of the bits to clear are
+ * cleared, and the word's ECC is broken. A torn erase: words already
+ * erased, words still old, and words in between with broken ECC, in the
+ * proportion of how far the erase had come. */
+static uint32_t torn_rnd(struct h7_iflash *f)
+{
+	return sim_xorshift32(&f->rng, 0x9E3779B9u);
+}
+
+static uint32_t torn_done(const struct h7_iflash *f, uint64_t now)
+{
+	uint64_t start = f->op_start, end = f->busy_until;
+	if (now <= start || end <= start)
+		return 0;
+	return (uint32_t)((now - start) * 1024u / (end - start));
+}
+
+static void tear_word(struct h7_iflash *f, uint32_t w, const uint8_t *old, uint32_t done)
+{
+	uint8_t *m = f->mem + w * WORD;
+	for (uint32_t i = 0; i < WORD; i++) {
+		uint8_t clear = (uint8_t)(old[i] & ~m[i]), made = 0;
+		for (unsigned b = 0; b < 8; b++)
+			if (((clear >> b) & 1u) && (torn_rnd(f) & 1023u) < done)
+				made |= (uint8_t)(1u << b);
+		m[i] = (uint8_t)(old[i] & ~made);
+	}
+	f->ecc_bad[w] = 1;
+	f->programmed[w] = 1;
+}
+
+static void tear_sector(struct h7_iflash *f, uint32_t done)
+{
+	uint32_t first = f->op_off / WORD, n = f->sector_size / WORD;
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t r = torn_rnd(f), phase = r & 1023u, w = first + k;
+		uint8_t *m = f->mem + w * WORD;
+		if (phase + 64u < done)
+			continue; /* erased */
+		if (phase >= done + 64u) {
+			memcpy(m, f->old + k * WORD, WORD); /* not reached yet */
+			f->programmed[w] = f->old_prog[k];
+			f->ecc_bad[w] = f->old_ecc[k];
+			continue;
+		}
+		for (uint32_t i = 0; i < WORD; i++)
+			m[i] = (uint8_t)(torn_rnd(f) >> 8);
+		f->programmed[w] = 1;
+		f->ecc_bad[w] = 1;
+	}
+}
+
+bool h7_iflash_power_cut(struct h7_iflash *f)
+{
+	uint64_t now = vclock_now_us();
+	bool torn = false;
+	if (f->op != H7_OP_NONE && now < f->busy_until) {
+		uint32_t done = torn_done(f, now);
+		if (f->op == H7_OP_PROGRAM)
+			tear_word(f, f->op_off / WORD, f->old, done);
+		else
+			tear_sector(f, done);
+		torn = true;
+	}
+	f->op = H7_OP_NONE;
+	f->busy_until = 0;
+	return torn;
+}
+
+void h7_iflash_set_contents(struct h7_iflash *f, const uint8_t *data)
+{
+	memmove(f->mem, data, f->size);
+	memset(f->ecc_bad, 0, f->size / WORD);
+	mark_programmed(f);
+	f->op = H7_OP_NONE;
+	f->busy_until = 0;
 }
 
 uint8_t *h7_iflash_array(struct h7_iflash *f)

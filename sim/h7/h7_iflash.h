@@ -26,6 +26,16 @@ bool h7_iflash_busy(struct h7_iflash *f);
 int h7_iflash_read(const struct h7_iflash *f, uint32_t addr, uint8_t *buf, uint32_t len);
 
 uint8_t *h7_iflash_array(struct h7_iflash *f);
+/* Replace the contents (as after a load: words holding data count as
+ * programmed, every ECC intact, nothing running). */
+void h7_iflash_set_contents(struct h7_iflash *f, const uint8_t *data);
+
+/* Power lost now: an erase or program still running is torn the way the
+ * silicon leaves it (RM0433 4.3.9, 4.3.10): a flash word half-programmed,
+ * with an ECC that no longer matches (reads of it then fail), or a sector
+ * partly erased, its unfinished words reading back with ECC errors.
+ * Returns true if something was torn. */
+bool h7_iflash_power_cut(struct h7_iflash *f);
 uint32_t h7_iflash_size(const struct h7_iflash *f);
 /* Counters for tests and benchmarks. */
 uint32_t h7_iflash_erase_count(const struct h7_iflash *f);

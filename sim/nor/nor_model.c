@@ -31,6 +31,8 @@
 #include "sim/clock/vclock.h"
 #include "sim/nor/nor_model.h"
 #include "sim/nor/nor_parts.h"
+#include "sim/nor/nor_torn.h"
+#include "sim/state/state_file.h"
 
 #define PAGE                256u
 #define WRSR_US             2000u /* status register write (unverified, ~ms on all parts) */
@@ -64,6 +66,7 @@ struct nor_chip {
 	unsigned faults;
 	uint8_t ignored_ops[256 / 8]; /* opcodes this instance does not have */
 	uint8_t id[3];                /* JEDEC ID answered (the part's unless set) */
+	struct nor_torn torn;         /* what a power cut leaves (nor_torn.c) */
 	uint32_t rng;
 	struct nor_chip_state st;
 };
@@ -138,11 +141,19 @@ static void start_busy(struct nor_chip *c, enum busy_kind k, uint64_t us, uint32
 	vclock_note_deadline(c->busy_until);
 }
 
-/* Interrupted program/erase: the target is left in an undefined state. */
+/* Interrupted program/erase: the target is left torn (nor_torn.c), or in
+ * an undefined state when no snapshot exists. */
 static void corrupt_target(struct nor_chip *c)
 {
 	if (c->busy != B_PROGRAM && c->busy != B_ERASE)
 		return;
+	if (c->torn.kind != NOR_TORN_NONE) {
+		c->torn.end = c->busy_until; /* the busy period the chip really had */
+		nor_torn_cut(&c->torn, c->mem, vclock_now_us());
+		return;
+	}
+	if (vclock_now_us() >= c->busy_until)
+		return; /* it had finished */
 	for (uint32_t i = 0; i < c->tgt_len; i++) {
 		uint32_t r = rnd(c);
 		if (r & 1u)
@@ -347,6 +358,8 @@ static int do_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const
 	c->faults &= ~(unsigned)NOR_FAULT_PROGRAM;
 	if (c->p->vendor == NOR_V_MACRONIX)
 		c->scur &= (uint8_t)~NOR_SCUR_ERRORS;
+	/* the end of the busy period is set when it is torn (corrupt_target) */
+	nor_torn_begin(&c->torn, NOR_TORN_PROGRAM, c->mem, page, PAGE, vclock_now_us(), 0);
 	if (!fail) {
 		for (uint32_t i = 0; i < PAGE; i++)
 			c->mem[page + i] &= buf[i];
@@ -383,6 +396,7 @@ static int do_erase(struct nor_chip *c, const struct port_qspi_cmd *cmd, int typ
 	c->faults &= ~(unsigned)NOR_FAULT_ERASE;
 	if (c->p->vendor == NOR_V_MACRONIX)
 		c->scur &= (uint8_t)~NOR_SCUR_ERRORS;
+	nor_torn_begin(&c->torn, NOR_TORN_ERASE, c->mem, a, len, vclock_now_us(), 0);
 	if (!fail)
 		memset(c->mem + a, ERASED, len);
 	else
@@ -852,6 +866,7 @@ void nor_chip_destroy(struct nor_chip *c)
 {
 	if (!c)
 		return;
+	nor_torn_free(&c->torn);
 	free(c->mem);
 	free(c);
 }
@@ -893,12 +908,7 @@ int nor_chip_load(struct nor_chip *c, const char *path)
 
 int nor_chip_save(const struct nor_chip *c, const char *path)
 {
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return -1;
-	size_t n = fwrite(c->mem, 1, c->p->size, f);
-	int rc = fclose(f);
-	return n == c->p->size && rc == 0 ? 0 : -1;
+	return state_file_write(path, c->mem, c->p->size); /* temp, fsync, rename */
 }
 
 void nor_chip_power_cycle(struct nor_chip *c)

@@ -18,6 +18,7 @@ static struct {
 	struct h7_iflash *f;
 	int pending; /* result of the running operation */
 	bool bank1;  /* the running operation is in bank 1 */
+	bool off;    /* no supply (power cut) */
 } s;
 
 static char *state_path(const char *dir, char *buf, size_t cap)
@@ -33,7 +34,7 @@ int simport_iflash_setup(const struct board *b, const char *state_dir)
 	s.b = b;
 	s.f = h7_iflash_create(b->iflash_base, b->iflash_sector_size,
 	                       b->iflash_banks * b->iflash_sectors);
-	if (!s.f)
+	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
 	if (state_dir && h7_iflash_load(s.f, state_path(state_dir, path, sizeof(path))) != 0)
 		return QDFU_E_CORRUPT;
@@ -56,6 +57,11 @@ void simport_iflash_teardown(void)
 	s.pending = QDFU_OK;
 }
 
+void simport_iflash_power(bool on)
+{
+	s.off = !on;
+}
+
 struct h7_iflash *simport_iflash_model(void)
 {
 	return s.f;
@@ -68,7 +74,7 @@ static bool protected_addr(uint32_t addr)
 
 int port_iflash_erase_start(uint32_t sector)
 {
-	if (!s.f)
+	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
 	if (sector * s.b->iflash_sector_size < s.b->bootloader_size)
 		return QDFU_E_PROTECTED;
@@ -81,7 +87,7 @@ int port_iflash_erase_start(uint32_t sector)
 
 int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD])
 {
-	if (!s.f)
+	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
 	if (protected_addr(addr))
 		return QDFU_E_PROTECTED;
@@ -96,7 +102,7 @@ int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD
 
 int port_iflash_poll(void)
 {
-	if (!s.f)
+	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
 	if (h7_iflash_busy(s.f))
 		return QDFU_E_BUSY;
@@ -118,7 +124,7 @@ bool port_iflash_bank_writable(unsigned bank)
 
 int port_iflash_read(uint32_t addr, void *buf, uint32_t len)
 {
-	if (!s.f)
+	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
 	return h7_iflash_read(s.f, addr, buf, len) ? QDFU_E_ECC : QDFU_OK;
 }

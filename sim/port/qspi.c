@@ -32,6 +32,7 @@ static struct {
 	struct nor_chip *chip[2];
 	unsigned n; /* 1 or 2 */
 	bool init, memmap;
+	bool off; /* no supply (power cut) */
 	struct port_qspi_cmd mm_cmd;
 	uint32_t clock_hz; /* bus clock the prescaler gives */
 	uint64_t owed_ps;  /* bus time not yet added to the clock */
@@ -92,6 +93,11 @@ void simport_qspi_teardown(void)
 		qspi_bus.chip[i] = NULL;
 	}
 	memset(&qspi_bus, 0, sizeof(qspi_bus));
+}
+
+void simport_qspi_power(bool on)
+{
+	qspi_bus.off = !on;
 }
 
 struct nor_chip *simport_qspi_chip(unsigned i)
@@ -172,6 +178,8 @@ static int xfer(const struct port_qspi_cmd *c, const uint8_t *tx, uint8_t *rx)
 {
 	if (!qspi_bus.init)
 		return QDFU_E_STATE;
+	if (qspi_bus.off)
+		return QDFU_E_NO_DEVICE;
 	if (!cmd_valid(c))
 		return QDFU_E_PARAM;
 	qspi_bus.memmap = false; /* indirect access aborts memory-mapped mode */

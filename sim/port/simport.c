@@ -11,6 +11,9 @@
 #include "sim/port/simport_internal.h"
 #include "sim/port/simport_sys.h"
 #include "sim/port/simport.h"
+#include "hal/port.h"
+#include "sim/h7/h7_iflash.h"
+#include "sim/nor/nor_model.h"
 
 #define HOSTPORT_PATH_MAX 4096
 
@@ -81,6 +84,37 @@ int simport_save(void)
 			r = q;
 	}
 	return r;
+}
+
+bool simport_power_cut(const char **what)
+{
+	bool torn = false;
+	const char *w = "no flash operation was running";
+	struct h7_iflash *f = simport_iflash_model();
+	if (f && h7_iflash_power_cut(f)) {
+		torn = true;
+		w = "torn: an internal flash erase or program";
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		struct nor_chip *c = simport_qspi_chip(i);
+		struct nor_chip_state st;
+		if (!c)
+			continue;
+		nor_chip_get_state(c, &st);
+		if (st.busy) {
+			torn = true;
+			w = i ? "torn: a program or erase in QSPI chip 1"
+			      : "torn: a program or erase in QSPI chip 0";
+		}
+		nor_chip_power_cycle(c);
+	}
+	simport_iflash_power(false);
+	simport_qspi_power(false);
+	port_noinit_set(0); /* no-init RAM does not survive power loss */
+	port_usb_connect(false);
+	if (what)
+		*what = w;
+	return torn;
 }
 
 void simport_teardown(void)

@@ -43,6 +43,13 @@ struct simport_config {
 int simport_setup(const struct simport_config *cfg);
 /* Write the models' contents back to state_dir. */
 int simport_save(void);
+/* Power is cut now: an erase or program still running in a flash model is
+ * left torn as the silicon leaves it (sim/nor/nor_torn.c, sim/h7/h7_iflash.c),
+ * volatile chip state and the MCU's no-init RAM are lost, USB detaches.
+ * Returns true if an operation was torn; *what (may be NULL) says which. */
+bool simport_power_cut(const char **what);
+/* The DFU button's state at the next boot. */
+void simport_set_button(bool held);
 /* Free everything (models, buffers). */
 void simport_teardown(void);
 

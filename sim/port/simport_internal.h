@@ -10,6 +10,11 @@
 
 struct nor_chip;
 
+/* Supply of the flash models: off from simport_power_cut until the next
+ * port_init; while off they take no command, as chips without supply. */
+void simport_iflash_power(bool on);
+void simport_qspi_power(bool on);
+
 /* iflash_host.c: H7 internal flash model behind port_iflash_*(). */
 int simport_iflash_setup(const struct board *b, const char *state_dir);
 int simport_iflash_save(const char *state_dir);

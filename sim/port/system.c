@@ -11,6 +11,7 @@
 #include "sim/clock/vclock.h"
 #include "sim/port/simport_sys.h"
 #include "sim/port/simport.h"
+#include "sim/port/simport_internal.h"
 #include "hal/port.h"
 
 static struct {
@@ -38,6 +39,8 @@ void simport_system_configure(const struct simport_config *cfg)
 
 int port_init(const struct board *b)
 {
+	simport_iflash_power(true); /* power (back) on */
+	simport_qspi_power(true);
 	/* A new boot: the previous run's jump is history. */
 	g_sys.app_started = false;
 	g_sys.reset_requested = false;
@@ -72,6 +75,11 @@ bool port_board_entry_requested(const struct board *b)
 {
 	(void)b;
 	return false;
+}
+
+void simport_set_button(bool held)
+{
+	g_sys.button = held;
 }
 
 /* The PC port never faults into a reset; a fault can be injected for

@@ -70,6 +70,7 @@ struct options {
 	const char *usb_id;   /* --usb-id VID:PID[,MANUFACTURER,PRODUCT] */
 	bool rom;             /* --rom[=ID]: ST's ROM DFU bootloader (sim/rom) */
 	uint8_t rom_version;
+	uint64_t power_cut_us; /* --power-cut: after the first enumeration, 0 none */
 	char **command;
 };
 
@@ -109,6 +110,11 @@ static void usage(FILE *f)
 	        "  --rom[=ID]            start in ST's ROM DFU bootloader (BOOT0 high), modelled\n"
 	        "                        per family; ID: its bootloader ID byte (0x90 = V9.0,\n"
 	        "                        whose leave is broken; default 0x91)\n"
+	        "  --power-cut SECONDS|random:SEED[:MAX]\n"
+	        "                        cut the power SECONDS of virtual time after the\n"
+	        "                        first enumeration (random: a moment drawn from\n"
+	        "                        SEED in the first MAX seconds, default 20); what\n"
+	        "                        was being erased or programmed is left torn\n"
 	        "  --log FILE            one line per control request and device event\n"
 	        "  --list-boards         list the boards and exit\n"
 	        "  --list-chips          list the chip models and exit\n"
@@ -155,6 +161,7 @@ enum {
 	O_LOG,
 	O_USB_ID,
 	O_ROM,
+	O_POWER_CUT,
 	O_LB,
 	O_LC
 };
@@ -173,6 +180,7 @@ static const struct option sim_options[] = {
     {"log", required_argument, NULL, O_LOG},
     {"usb-id", required_argument, NULL, O_USB_ID},
     {"rom", optional_argument, NULL, O_ROM},
+    {"power-cut", required_argument, NULL, O_POWER_CUT},
     {"list-boards", no_argument, NULL, O_LB},
     {"list-chips", no_argument, NULL, O_LC},
     {"help", no_argument, NULL, 'h'},
@@ -203,6 +211,38 @@ static int apply_rom(const char *arg, struct options *o)
 	}
 	o->rom = true;
 	o->rom_version = (uint8_t)id;
+	return 0;
+}
+
+/* --power-cut SECONDS (decimal, virtual time after the first enumeration)
+ * or random:SEED[:MAX] (a moment in (0, MAX] seconds, MAX 20 by default,
+ * the same for the same SEED). */
+static int parse_power_cut(const char *arg, struct options *o)
+{
+	char *end;
+	double s;
+	if (strncmp(arg, "random:", 7) == 0) {
+		unsigned long seed = strtoul(arg + 7, &end, 0);
+		double max = 20.0;
+		if (*end == ':')
+			max = strtod(end + 1, &end);
+		if (*end || max <= 0) {
+			fprintf(stderr, "qdfu-sim: --power-cut random:SEED[:MAX SECONDS]\n");
+			return 2;
+		}
+		uint64_t x = seed * 6364136223846793005ull + 1442695040888963407ull;
+		x ^= x >> 33;
+		x *= 0xff51afd7ed558ccdull;
+		x ^= x >> 33;
+		s = max * (double)((x >> 11) + 1u) / 9007199254740992.0; /* (0, max] */
+	} else {
+		s = strtod(arg, &end);
+		if (*end || s < 0) {
+			fprintf(stderr, "qdfu-sim: --power-cut wants SECONDS or random:SEED\n");
+			return 2;
+		}
+	}
+	o->power_cut_us = (uint64_t)(s * 1e6) + 1u;
 	return 0;
 }
 
@@ -268,6 +308,8 @@ static int apply_option(int c, struct options *o, const char **board, const char
 		return 0;
 	case O_ROM:
 		return apply_rom(optarg, o);
+	case O_POWER_CUT:
+		return parse_power_cut(optarg, o);
 	case O_LB:
 		exit(list_boards());
 	case O_LC:
@@ -605,6 +647,7 @@ static int start_workers(struct run *r, volatile uint64_t *clock)
 		 * PC (unless --host-speed full): boards with a ULPI PHY enumerate
 		 * at high speed. The controller model is full speed only. */
 		w->hp.high_speed = usb_is_dwc2() && !r->o.host_full_speed;
+		w->power_cut_us = r->o.power_cut_us;
 		make_uid(r->o.board, i, w->hp.uid);
 		if (r->o.state) {
 			r->state_dirs[i] = r->o.devices > 1

@@ -618,6 +618,10 @@ bool vusb_bus_device_event(struct vusb_bus *bus, unsigned i, const struct vusb_e
 		fprintf(stderr, "qdfu-sim: device %s: hardware rule broken: %s\n", d->path,
 		        ev->reason);
 		break;
+	case VUSB_EV_POWER_CUT:
+		vusb_log(d->path, "power cut %s", ev->reason);
+		detach(d, "disconnected (power cut)");
+		break;
 	case VUSB_EV_ERROR:
 	default:
 		vusb_log(d->path, "error: %s", ev->reason);

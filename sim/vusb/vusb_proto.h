@@ -61,6 +61,7 @@ enum vusb_ev_type {
 	                        hardware rule (vtor = count so far, reason) */
 	VUSB_EV_NOTE,        /* something worth a log line (reason): what the
 	                        ROM model did (sim/rom) */
+	VUSB_EV_POWER_CUT,   /* --power-cut: power gone (reason: when, what tore) */
 };
 
 struct vusb_event {

@@ -21,6 +21,7 @@
 #include "sim/vusb/vusb_worker.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +60,9 @@ static struct {
 	uint64_t bus_ns3; /* bus time charged so far, in thirds of a ns */
 	uint64_t bus_us;  /* ... of which already added to the clock */
 	unsigned faults;  /* hardware rule violations already reported */
+	/* --power-cut: armed at the first bus reset, then the board is off */
+	uint64_t enum_at, cut_at;
+	bool dead;
 } w;
 
 static void send_event(uint32_t type, uint32_t vtor, const char *reason)
@@ -218,11 +222,46 @@ static const struct vusb_dev_ops dev_ops = {
  * moved the device's clock (port_wait_hint). */
 static void run_task(void)
 {
+	if (w.dead)
+		return;
 	if (w.cfg->rom)
 		rom_device_task();
 	else
 		bootloader_task();
 	publish_time();
+}
+
+/* The power goes: what was being erased or programmed is torn, the state
+ * files get exactly what the chips hold (crash-safe writes), the host sees
+ * the device vanish, and the board stays off for the rest of the run. */
+static void power_cut(void)
+{
+	const char *what = NULL;
+	char why[96];
+	if (w.dead)
+		return;
+	w.dead = true;
+	w.cut_at = 0;
+	vclock_set_alarm(0, NULL);
+	(void)simport_power_cut(&what);
+	uint64_t t = vclock_now_us() - w.enum_at;
+	snprintf(why, sizeof(why), "%" PRIu64 ".%06" PRIu64 " s after the first enumeration: %s",
+	         t / 1000000u, t % 1000000u, w.app_running ? "the application was running" : what);
+	simport_save();
+	w.pending = false;
+	w.connected = false;
+	send_event(VUSB_EV_POWER_CUT, 0, why);
+}
+
+/* First bus reset: the moment --power-cut counts from. */
+static void arm_power_cut(void)
+{
+	if (!w.cfg->power_cut_us || w.enum_at)
+		return;
+	w.enum_at = vclock_now_us();
+	w.cut_at = w.enum_at + w.cfg->power_cut_us;
+	if (virtual_time())
+		vclock_set_alarm(w.cut_at, power_cut); /* lands inside busy-waits too */
 }
 
 /* ------------------------------------------------------- lifecycle */
@@ -247,6 +286,10 @@ static void check_faults(void)
 static void check_lifecycle(void)
 {
 	uint32_t vtor;
+	if (w.cut_at && vclock_now_us() >= w.cut_at)
+		power_cut(); /* real time: at the main loop's pace */
+	if (w.dead)
+		return;
 	check_faults();
 	if (!w.app_running && simport_app_started(&vtor)) {
 		w.app_running = true;
@@ -379,6 +422,7 @@ static void handle_request(const uint8_t *msg, size_t len)
 		break;
 	case VUSB_REQ_BUS_RESET:
 		w.pending = false;
+		arm_power_cut();
 		if (!w.connected) {
 			reply(VUSB_REP_NODEV, 0, NULL, 0);
 			break;

@@ -23,6 +23,8 @@ struct vusb_worker_config {
 	 * qdfu bootloader; rom_version = its bootloader ID (0: default) */
 	bool rom;
 	uint8_t rom_version;
+	/* cut the power this long after the first bus reset (0: never) */
+	uint64_t power_cut_us;
 };
 
 /* Runs until QUIT or the host goes away; returns a process exit code. */

@@ -274,6 +274,26 @@ def case_cubeprog_session(env):
     check("start application at 0x%08x" % APP in env.log_text(), "leave did not boot")
 
 
+def case_iap_reflash(env):
+    """A client that never erases re-flashes a changed image (issue 21,
+    docs/decisions/auto-erase.md), in internal flash and in QSPI, with the
+    three addressing styles; each run replaces the previous image."""
+    client = os.path.join(HERE, "pyusb_client.py")
+    for where, base in (("internal", APP), ("qspi", QSPI + 0x20000)):
+        old = app_image(150000, vtor=base, seed=61)
+        write(env.path("old.bin"), old)
+        env.run(["dfu-util", "-a", "0" if base < QSPI else "1", "-s", "0x%08x:leave" % base,
+                 "-D", "old.bin"], check_rc=0)
+        for i, style in enumerate(("stride", "addr1024", "addr2048")):
+            new = app_image(150000 - 7000 * i, vtor=base, seed=70 + i)
+            write(env.path("new.bin"), new)
+            rc, out = env.run([PY, client, "iap", "new.bin", "0x%08x" % base, style])
+            check(rc == 0, "%s %s: a re-flash without erase failed:\n%s" %
+                  (where, style, out[-1200:]))
+            check("start application at 0x%08x" % base in env.log_text(),
+                  "%s %s: the re-flashed image did not start" % (where, style))
+
+
 def case_interrupted(env):
     app = app_image(1024 * 1024, seed=8)
     write(env.path("app.bin"), app)
@@ -464,6 +484,65 @@ def case_fwupd_refused(env):
     env.run(["true"], enter="auto", check_rc=0)
     check("start application at 0x%08x" % APP in env.log_text(),
           "after the refusals the board does not start its application")
+
+
+def case_power_cut(env):
+    """qdfu-sim --power-cut with real clients: after each cut the board stays
+    in DFU (saying why) or starts exactly the old or the new image; a fresh
+    update then boots; the state files are whole (no .tmp left behind)."""
+    qdfu = os.path.join(os.path.dirname(env.sim), "qdfu")
+    board = "portenta-h7"  # one QSPI chip: qspi0.bin holds the data as written
+    images = []
+    for seed in (31, 32):
+        code = bytearray(app_image(40000, seed=seed))
+        data = bytes(random.Random(seed).getrandbits(8) for _ in range(30000))
+        write(env.path("code%d.bin" % seed), code)
+        write(env.path("data%d.bin" % seed), data)
+        images.append(seed)
+
+    def args(seed):
+        return ["code%d.bin@0x%08x" % (seed, APP), "data%d.bin@0x%08x" % (seed, QSPI + 0x100000)]
+
+    def holds(seed):
+        code = read(env.path("code%d.bin" % seed))
+        data = read(env.path("data%d.bin" % seed))
+        mem = env.internal()
+        q = read(os.path.join(env.state, "qspi0.bin"))
+        return (mem[APP - IFLASH:APP - IFLASH + len(code)] == code and
+                q[0x100000:0x100000 + len(data)] == data)
+
+    old, new = images
+    env.run([qdfu, "flash"] + args(old), board=board, check_rc=0)
+    # how long an update takes, to cut inside it
+    env.run([qdfu, "flash", "--no-skip"] + args(new), board=board, check_rc=0)
+    last = env.log_text().strip().splitlines()[-1]
+    span = float(last.split()[0])
+    outcomes = {"dfu": 0, "new": 0, "old": 0}
+    clients = [[qdfu, "flash", "--no-skip"] + args(new),
+               "dfu-util -a 1 -s 0x%08x -D data%d.bin && "
+               "dfu-util -a 0 -s 0x%08x:leave -D code%d.bin" % (QSPI + 0x100000, new, APP, new)]
+    for i in range(6):
+        env.run([qdfu, "flash"] + args(old), board=board, check_rc=0)
+        env.run(clients[i % 2], board=board,
+                extra=("--power-cut", "random:%d:%.3f" % (i, span)))
+        check(re.search(r"power cut [0-9.]+ s after the first enumeration: ", env.log_text()),
+              "no power cut in the log:\n" + env.log_text()[-800:])
+        check(not [f for f in os.listdir(env.state) if f.endswith(".tmp")],
+              "a state file was left half written")
+        env.run(["true"], board=board, enter="auto", check_rc=0)
+        text = env.log_text()
+        if "staying in DFU: " in text:
+            outcomes["dfu"] += 1
+        else:
+            check("start application at 0x%08x" % APP in text, "no boot decision:\n" + text)
+            ok_new, ok_old = holds(new), holds(old)
+            check(ok_new or ok_old, "cut %d: started an image that is neither old nor new" % i)
+            outcomes["new" if ok_new else "old"] += 1
+        env.run([qdfu, "flash"] + args(new), board=board, check_rc=0)
+        env.run(["true"], board=board, enter="auto", check_rc=0)
+        check("start application at 0x%08x" % APP in env.log_text() and holds(new),
+              "cut %d: the fresh update did not boot" % i)
+    print("power cuts: %s" % outcomes)
 
 
 def qspi_roundtrip(env, board, size, offset, extra=(), dual=False, seed=11):

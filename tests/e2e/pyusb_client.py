@@ -12,6 +12,11 @@
                    GETSTATUS with a sleep of bwPollTimeout between (only
                    bStatus checked), then ABORT and GETSTATUS == dfuIDLE;
                    data chunks: GETSTATUS + sleep until dfuDNLOAD-IDLE
+  iap FILE ADDR STYLE  a client that never erases (STM32CubeProgrammer with an
+                   "IAP" device, issue 21): STYLE "stride" sets the address
+                   once and increments block numbers in wTransferSize chunks;
+                   "addr1024" / "addr2048" set the address before every chunk
+                   of that size (block 2); verify by UPLOAD, then leave
   die FILE ADDR    erases and writes a few blocks, then the process is killed
   speed - -        prints libusb's speed and what the device answers to
                    DEVICE_QUALIFIER and OTHER_SPEED_CONFIGURATION (USB 2.0
@@ -299,10 +304,54 @@ def speed(path, addr):
             print("other-speed: type %d total %d same-interfaces %s" % (d[1], total, same))
 
 
+def iap(path, addr, style):
+    """A client that never erases (issue 21 item 1). Public CubeProgrammer
+    logs with an IAP device show no 0x41 command; the two addressing
+    styles are the DfuSe rule (address = (wBlockNum - 2) x wTransferSize +
+    pointer, AN3156) and an address before every chunk."""
+    dev = find()
+    usb.util.claim_interface(dev, 0)
+    size = xfer_size(dev)
+    data = open(path, "rb").read()
+    if style == "stride":
+        dnload(dev, 0, struct.pack("<BI", 0x21, addr))
+        wait_fwupd(dev)
+        for i, off in enumerate(range(0, len(data), size)):
+            dnload(dev, i + 2, data[off:off + size])
+            wait_fwupd(dev)
+    else:
+        chunk = int(style[4:])
+        for off in range(0, len(data), chunk):
+            dnload(dev, 0, struct.pack("<BI", 0x21, addr + off))
+            wait_fwupd(dev)
+            dnload(dev, 2, data[off:off + chunk])
+            wait_fwupd(dev)
+    dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+    back = b""
+    for off in range(0, len(data), size):
+        dnload(dev, 0, struct.pack("<BI", 0x21, addr + off))
+        wait_fwupd(dev)
+        dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+        back += bytes(dev.ctrl_transfer(0xA1, UPLOAD, 2, 0, min(size, len(data) - off), 5000))
+        dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+    if back != data:
+        sys.exit("iap: verify mismatch")
+    dnload(dev, 0, struct.pack("<BI", 0x21, addr))
+    wait_fwupd(dev)
+    dnload(dev, 2, b"")
+    st, poll, state = getstatus(dev)
+    if state != ST_MANIFEST:
+        sys.exit("iap: leave not in dfuMANIFEST (%d)" % state)
+    usb.util.dispose_resources(dev)
+
+
 if __name__ == "__main__":
     mode, path, addr = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
     if mode == "pydfu" and len(sys.argv) > 4:  # erase page size (default 128 KiB)
         pydfu(path, addr, int(sys.argv[4], 0))
+        sys.exit(0)
+    if mode == "iap":
+        iap(path, addr, sys.argv[4])
         sys.exit(0)
     {"pydfu": pydfu, "fwupd": fwupd, "cubeprog": cubeprog, "die": die,
      "speed": speed, "dfuutil07": dfuutil07}[mode](path, addr)

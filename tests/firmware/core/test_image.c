@@ -232,6 +232,42 @@ static void test_rerun_with_nothing_to_write_boots(void **state)
 	assert_int_equal(mock.app_vtor, APP);
 }
 
+/* DfuSe read unprotect means "everything erased": an image whose ranges
+ * are all in QSPI (which the mass erase of internal flash does not touch)
+ * must not boot afterwards either. */
+static void test_read_unprotect_stops_a_qspi_only_image(void **state)
+{
+	(void)state;
+	uint8_t cmd[1] = {0x92}, st[6];
+	make_images(9);
+	/* a QSPI-only image: its vector table at QDATA, one range */
+	fx_vector_table(qdata, QDATA);
+	memset(desc, 0, QDFU_IMG_HDR_SIZE);
+	uint8_t *r = desc + QDFU_IMG_HDR_SIZE;
+	qdfu_put_le32(r, QDATA);
+	qdfu_put_le32(r + 4, RAM_QSPI_PAGE);
+	qdfu_put_le32(r + 8, crc_padded(qdata, sizeof(qdata), RAM_QSPI_PAGE));
+	desc_len = QDFU_IMG_HDR_SIZE + QDFU_IMG_RANGE_SIZE + 4u;
+	qdfu_put_le32(desc + QDFU_IMG_OFF_MAGIC, QDFU_IMG_MAGIC);
+	qdfu_put_le16(desc + QDFU_IMG_OFF_VERSION, QDFU_IMG_VERSION);
+	qdfu_put_le16(desc + QDFU_IMG_OFF_HDR_SIZE, QDFU_IMG_HDR_SIZE);
+	qdfu_put_le32(desc + QDFU_IMG_OFF_TOTAL, desc_len);
+	qdfu_put_le32(desc + QDFU_IMG_OFF_VTOR, QDATA);
+	qdfu_put_le16(desc + QDFU_IMG_OFF_NRANGES, 1);
+	desc[QDFU_IMG_OFF_HASH] = QDFU_IMG_HASH_CRC32;
+	qdfu_put_le32(desc + desc_len - 4u, mem_crc32_update(0, desc, desc_len - 4u));
+	put(QDATA, qdata, sizeof(qdata));
+	put_desc();
+	assert_false(fx_reboot(false));
+	assert_int_equal(mock.app_vtor, QDATA);
+	assert_true(fx_reboot(true));
+	assert_int_equal(fx_dnload(0, cmd, 1), 1);
+	assert_int_equal(fx_getstatus(st), 6);
+	assert_true(mock.reset_requested);
+	assert_true(fx_reboot(false));
+	assert_non_null(strstr(bootloader_decision()->reason, "erased"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 
 int main(void)
@@ -245,6 +281,7 @@ int main(void)
 	    T(test_torn_descriptor_stays_in_dfu),
 	    T(test_changed_range_is_caught_after_an_update_session),
 	    T(test_rerun_with_nothing_to_write_boots),
+	    T(test_read_unprotect_stops_a_qspi_only_image),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

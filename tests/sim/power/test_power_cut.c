@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Power lost in the middle of an erase or a program leaves what the silicon
+ * leaves: NOR programming only clears bits, some of them; an erase partly
+ * done; an H7 flash word half-programmed reads back with an ECC error; a
+ * finished operation is never torn.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sim/clock/vclock.h"
+#include "sim/h7/h7_iflash.h"
+#include "sim/nor/nor_torn.h"
+
+static int setup(void **state)
+{
+	(void)state;
+	vclock_init(VCLOCK_VIRTUAL);
+	return 0;
+}
+
+static void test_nor_program_cut_clears_only_some_bits(void **state)
+{
+	(void)state;
+	uint8_t mem[256], old[256], want[256];
+	struct nor_torn t = {0};
+	for (unsigned i = 0; i < 256; i++) {
+		old[i] = (uint8_t)(0xF0u | i);
+		want[i] = (uint8_t)(i * 37u);
+	}
+	memcpy(mem, old, sizeof(mem));
+	nor_torn_begin(&t, NOR_TORN_PROGRAM, mem, 0, 256, 1000, 2000);
+	for (unsigned i = 0; i < 256; i++)
+		mem[i] &= want[i]; /* the model applies the program at its start */
+	assert_true(nor_torn_cut(&t, mem, 1500));
+	unsigned differ_old = 0, differ_new = 0;
+	for (unsigned i = 0; i < 256; i++) {
+		uint8_t full = old[i] & want[i];
+		assert_int_equal(mem[i] & ~old[i], 0); /* no bit set */
+		assert_int_equal(full & ~mem[i], 0);   /* nothing beyond the program */
+		differ_old += mem[i] != old[i];
+		differ_new += mem[i] != full;
+	}
+	assert_true(differ_old > 0 && differ_new > 0); /* torn in between */
+	nor_torn_free(&t);
+}
+
+static void test_nor_erase_cut_partly_erased_and_finished_not_torn(void **state)
+{
+	(void)state;
+	static uint8_t mem[4096];
+	struct nor_torn t = {0};
+	memset(mem, 0x00, sizeof(mem));
+	nor_torn_begin(&t, NOR_TORN_ERASE, mem, 0, sizeof(mem), 0, 1000);
+	memset(mem, 0xFF, sizeof(mem));
+	assert_true(nor_torn_cut(&t, mem, 500));
+	unsigned ff = 0, zero = 0;
+	for (unsigned i = 0; i < sizeof(mem); i++) {
+		ff += mem[i] == 0xFF;
+		zero += mem[i] == 0x00;
+	}
+	assert_true(ff > 100 && zero > 100 && ff + zero < sizeof(mem));
+	/* an erase that had ended is left alone */
+	memset(mem, 0x00, sizeof(mem));
+	nor_torn_begin(&t, NOR_TORN_ERASE, mem, 0, sizeof(mem), 0, 1000);
+	memset(mem, 0xFF, sizeof(mem));
+	assert_false(nor_torn_cut(&t, mem, 1000));
+	for (unsigned i = 0; i < sizeof(mem); i++)
+		assert_int_equal(mem[i], 0xFF);
+	nor_torn_free(&t);
+}
+
+static void test_iflash_word_cut_reads_back_ecc_error(void **state)
+{
+	(void)state;
+	struct h7_iflash *f = h7_iflash_create(0x08000000u, 128u * 1024u, 2);
+	uint8_t word[32], back[32];
+	assert_non_null(f);
+	memset(word, 0x5A, sizeof(word));
+	assert_int_equal(h7_iflash_program(f, 0x08020000u, word), 0);
+	vclock_advance_us(H7_IFLASH_PROGRAM_US / 2u);
+	assert_true(h7_iflash_power_cut(f));
+	assert_int_equal(h7_iflash_read(f, 0x08020000u, back, sizeof(back)), -1);
+	/* the next word, untouched, reads fine; an erase cures the torn one */
+	assert_int_equal(h7_iflash_read(f, 0x08020020u, back, sizeof(back)), 0);
+	assert_int_equal(h7_iflash_erase(f, 1), 0);
+	vclock_advance_us(H7_IFLASH_ERASE_US);
+	assert_false(h7_iflash_power_cut(f)); /* it had finished */
+	assert_int_equal(h7_iflash_read(f, 0x08020000u, back, sizeof(back)), 0);
+	h7_iflash_destroy(f);
+}
+
+static void test_iflash_sector_erase_cut(void **state)
+{
+	(void)state;
+	struct h7_iflash *f = h7_iflash_create(0x08000000u, 128u * 1024u, 2);
+	assert_non_null(f);
+	uint8_t *m = h7_iflash_array(f);
+	memset(m + 128u * 1024u, 0x22, 128u * 1024u);
+	h7_iflash_set_contents(f, m);
+	assert_int_equal(h7_iflash_erase(f, 1), 0);
+	vclock_advance_us(H7_IFLASH_ERASE_US / 2u);
+	assert_true(h7_iflash_power_cut(f));
+	unsigned bad = 0, erased = 0, old = 0;
+	for (uint32_t a = 0x08020000u; a < 0x08040000u; a += 32u) {
+		uint8_t w[32];
+		if (h7_iflash_read(f, a, w, sizeof(w)) != 0) {
+			bad++;
+			continue;
+		}
+		erased += w[0] == 0xFF;
+		old += w[0] == 0x22;
+	}
+	assert_true(bad > 0 && erased > 0 && old > 0);
+	h7_iflash_destroy(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(test_nor_program_cut_clears_only_some_bits, setup),
+	    cmocka_unit_test_setup(test_nor_erase_cut_partly_erased_and_finished_not_torn, setup),
+	    cmocka_unit_test_setup(test_iflash_word_cut_reads_back_ecc_error, setup),
+	    cmocka_unit_test_setup(test_iflash_sector_erase_cut, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
