@@ -63,6 +63,13 @@ enum board_pmic {
 	BOARD_PMIC_PF1550, /* NXP PF1550 on I2C1 (Portenta H7) */
 };
 
+/* How the board's own ecosystem asks for the bootloader, honoured besides
+ * qdfu's own request (port_board_entry_requested(), hal/port.h). */
+enum board_entry {
+	BOARD_ENTRY_NONE = 0,
+	BOARD_ENTRY_ARDUINO, /* 0xDF59 in RTC_BKP0R: 1200 bps touch, double-tap RESET */
+};
+
 struct board_hw {
 	enum board_supply supply;
 	uint32_t hse_hz; /* 0 = no crystal: HSI48 + CRS */
@@ -96,9 +103,12 @@ struct board {
 	uint32_t qspi_clock_hz;
 	/* where applications start when no vector table was learned */
 	uint32_t default_app_base;
-	/* USB identity */
+	/* USB identity (docs/decisions/usb-identity.md); a build may override
+	 * it with -DQDFU_USB_VID/PID/MANUFACTURER/PRODUCT */
 	uint16_t usb_vid, usb_pid;
 	const char *usb_product;
+	const char *usb_manufacturer; /* NULL: "qdfu" */
+	enum board_entry entry;       /* the ecosystem's "enter the bootloader" */
 	struct board_hw hw;
 };
 

@@ -29,9 +29,18 @@ const struct board board_giga_r1 = {
     .qspi_chip = "AT25SF128A",
     .qspi_clock_hz = 50000000u,
     .default_app_base = 0x08040000u,
-    .usb_vid = 0x0483,
-    .usb_pid = 0xDF11,
+    /* Arduino's bootloader IDs, so the Arduino IDE's upload finds qdfu unchanged
+     * (arduino/ArduinoCore-mbed boards.txt: giga.upload.vid=0x2341,
+     * giga.upload.pid=0x0366; platform.txt tools.dfu-util.upload.pattern:
+     * dfu-util --device {upload.vid}:{upload.pid} -D sketch.bin -a{upload.interface}
+     * --dfuse-address={upload.address}:leave, interface 0, address 0x08040000;
+     * docs/decisions/usb-identity.md) */
+    .usb_vid = 0x2341,
+    .usb_pid = 0x0366,
     .usb_product = "qdfu bootloader GIGA R1",
+    /* 0xDF59 in RTC_BKP0R: double-tap RESET, a sketch's 1200 bps touch
+     * (firmware/port/stm32h7/board_entry.c cites Arduino's sources) */
+    .entry = BOARD_ENTRY_ARDUINO,
     .hw =
         {
             .supply = BOARD_SUPPLY_LDO,

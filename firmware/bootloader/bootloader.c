@@ -178,11 +178,17 @@ static void decide(const struct board *b, enum bootloader_enter how, struct port
 	 * instead of looping): stay in DFU and say why, so a damaged word on
 	 * the boot path cannot hang every boot (issue 11 item 3). */
 	bool faulted = port_take_fault(fault);
-	bool force = how == BOOTLOADER_ENTER_DFU || port_button_pressed() || faulted;
+	/* the board ecosystem's own request (Arduino's double tap, b->entry) */
+	bool asked = port_board_entry_requested(b);
+	bool force = how == BOOTLOADER_ENTER_DFU || port_button_pressed() || faulted || asked;
 	boot_decide(b, force, &bl.decision);
 	if (faulted && !bl.decision.start_app) {
 		bl.decision.reason = "the bootloader reset after a fault";
 		bl.decision.why = QDFU_PROTO_WHY_FAULT;
+	} else if (asked && bl.decision.why == QDFU_PROTO_WHY_BUTTON) {
+		bl.decision.reason =
+		    "the board's own bootloader request (double tap, 1200 bps touch)";
+		bl.decision.why = QDFU_PROTO_WHY_REQUESTED;
 	}
 }
 

@@ -23,6 +23,36 @@
 QDFU_STATIC_ASSERT(MS_PROP_LEN == 132u, "MS OS 2.0 registry property size");
 QDFU_STATIC_ASSERT(CONFIG_LEN(DFU_DESC_MAX_ALTS) <= 255u, "config fits the reply buffer");
 
+/* The USB identity: the board's, unless the build overrides it (CMake
+ * -DQDFU_USB_VID=0x1209 -DQDFU_USB_PID=... -DQDFU_USB_MANUFACTURER="..."
+ * -DQDFU_USB_PRODUCT="...", cmake/QdfuUsbIdentity.cmake,
+ * docs/decisions/usb-identity.md). Hosts find qdfu by the interface GUID
+ * below, whatever these say. */
+struct usb_identity {
+	uint16_t vid, pid;
+	const char *manufacturer, *product;
+};
+
+static struct usb_identity usb_identity(const struct board *b)
+{
+	struct usb_identity id = {b->usb_vid, b->usb_pid,
+	                          b->usb_manufacturer ? b->usb_manufacturer : "qdfu",
+	                          b->usb_product};
+#ifdef QDFU_USB_VID
+	id.vid = (uint16_t)(QDFU_USB_VID);
+#endif
+#ifdef QDFU_USB_PID
+	id.pid = (uint16_t)(QDFU_USB_PID);
+#endif
+#ifdef QDFU_USB_MANUFACTURER
+	id.manufacturer = QDFU_USB_MANUFACTURER;
+#endif
+#ifdef QDFU_USB_PRODUCT
+	id.product = QDFU_USB_PRODUCT;
+#endif
+	return id;
+}
+
 static struct {
 	uint8_t device[18];
 	uint8_t config[CONFIG_LEN(DFU_DESC_MAX_ALTS)];
@@ -44,7 +74,7 @@ void dfu_desc_serial(const uint8_t uid[12], char out[25])
 	out[24] = '\0';
 }
 
-static void build_device(const struct board *b)
+static void build_device(const struct usb_identity *id)
 {
 	uint8_t *p = desc.device;
 	p[0] = 18;
@@ -54,8 +84,8 @@ static void build_device(const struct board *b)
 	p[5] = 0;
 	p[6] = 0;
 	p[7] = USB_EP0_MPS;
-	qdfu_put_le16(&p[8], b->usb_vid);
-	qdfu_put_le16(&p[10], b->usb_pid);
+	qdfu_put_le16(&p[8], id->vid);
+	qdfu_put_le16(&p[10], id->pid);
 	qdfu_put_le16(&p[12], QDFU_BCD_DEVICE);
 	p[14] = 1; /* manufacturer */
 	p[15] = 2; /* product */
@@ -172,8 +202,9 @@ const struct usbd_descriptors *dfu_desc_build(const struct board *b, const uint8
 {
 	if (num_alts > DFU_DESC_MAX_ALTS)
 		num_alts = DFU_DESC_MAX_ALTS;
+	struct usb_identity id = usb_identity(b);
 	memset(&desc, 0, sizeof(desc));
-	build_device(b);
+	build_device(&id);
 	build_config(num_alts);
 	build_bos();
 	build_ms_os20();
@@ -182,8 +213,8 @@ const struct usbd_descriptors *dfu_desc_build(const struct board *b, const uint8
 	desc.d.config = desc.config;
 	desc.d.bos = desc.bos;
 	desc.d.strings[0] = NULL; /* LANGID, built by the core */
-	desc.d.strings[1] = "qdfu";
-	desc.d.strings[2] = b->usb_product;
+	desc.d.strings[1] = id.manufacturer;
+	desc.d.strings[2] = id.product;
 	desc.d.strings[3] = desc.serial;
 	for (uint8_t i = 0; i < num_alts; i++)
 		desc.d.strings[4u + i] = layouts[i];

@@ -52,6 +52,14 @@ void port_uid(uint8_t uid[12]);
 uint32_t port_noinit_get(void);
 void port_noinit_set(uint32_t v);
 
+/* The board's own ecosystem asked for the bootloader (b->entry, e.g.
+ * Arduino's 0xDF59 in RTC_BKP0R): true once, and the request is cleared.
+ * For BOARD_ENTRY_ARDUINO, after a reset by the RESET pin this first opens
+ * the double-tap window (the request set for 500 ms, then cleared): a
+ * second press within it comes back here as a request. Always false for
+ * BOARD_ENTRY_NONE. */
+bool port_board_entry_requested(const struct board *b);
+
 /* A fault the bootloader took in its previous run, recorded in no-init RAM
  * by the target's fault handlers before they reset the MCU (instead of
  * looping forever in the vector). */

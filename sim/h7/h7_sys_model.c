@@ -15,6 +15,14 @@
 #define FLASH_BASE 0x52002000u
 #define GPIO_BASE  0x58020000u
 #define UID_BASE   0x1FF1E800u
+#define RTC_BASE   0x58004000u
+
+#define RCC_RSR       0xD0u
+#define RCC_RSR_RMVF  (1u << 16)
+#define RCC_APB4ENR   0xF4u
+#define RTC_APB_CLOCK (1u << 16) /* RCC_APB4ENR.RTCAPBEN */
+#define PWR_CR1_DBP   (1u << 8)
+#define RTC_BKP0R     0x50u
 
 /* Start-up times of the models (plausible orders of magnitude). */
 #define T_HSI48_US 10u
@@ -35,6 +43,8 @@ static struct {
 	uint32_t flash_acr;
 	uint32_t gpio[11][0x28 / 4];
 	uint32_t gpio_in[11];
+	uint32_t bkp0r;
+	uint64_t bkp0r_set_at, bkp0r_held_us;
 } s;
 
 static void fail(const char *fmt, ...)
@@ -228,7 +238,9 @@ static void rcc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 	else if (off == 0x10)
 		v = rcc_cfgr_write(v);
 	else if (off == 0x28 && !pllckselr_write_ok(v))
-		return; /* ignored by the hardware */
+		return;          /* ignored by the hardware */
+	else if (off == RCC_RSR) /* flags read-only; RMVF clears and holds them */
+		v = (v & RCC_RSR_RMVF) ? RCC_RSR_RMVF : s.rcc[RCC_RSR / 4] & ~RCC_RSR_RMVF;
 	s.rcc[off / 4] = v;
 	if (off == 0x00 || off == 0x10 || off == 0x18)
 		check_flash_latency();
@@ -408,7 +420,56 @@ static void uid_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 	fail("UID is read-only (write at +0x%x)", off);
 }
 
+/* ---------------------------------------------------------------- RTC */
+
+static bool rtc_clocked(const char *what, uint32_t off)
+{
+	if (s.rcc[RCC_APB4ENR / 4] & RTC_APB_CLOCK)
+		return true;
+	fail("RTC %s at +0x%x with RCC_APB4ENR.RTCAPBEN off", what, off);
+	return false;
+}
+
+static uint32_t rtc_read(void *ctx, uint32_t off, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	if (!rtc_clocked("read", off))
+		return 0;
+	return off == RTC_BKP0R ? s.bkp0r : 0;
+}
+
+static void rtc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	if (!rtc_clocked("write", off))
+		return;
+	if (!(s.pwr[0] & PWR_CR1_DBP)) {
+		fail("RTC write at +0x%x with PWR_CR1.DBP = 0: ignored (backup domain protected)",
+		     off);
+		return;
+	}
+	if (off != RTC_BKP0R || v == s.bkp0r)
+		return;
+	if (s.bkp0r)
+		s.bkp0r_held_us = now() - s.bkp0r_set_at;
+	s.bkp0r = v;
+	s.bkp0r_set_at = now();
+}
+
+uint32_t h7_sys_model_rtc_bkp0r(void)
+{
+	return s.bkp0r;
+}
+
+uint64_t h7_sys_model_bkp0r_held_us(void)
+{
+	return s.bkp0r_held_us;
+}
+
 static const struct mmio_model_ops rcc_ops = {rcc_read, rcc_write};
+static const struct mmio_model_ops rtc_ops = {rtc_read, rtc_write};
 static const struct mmio_model_ops pwr_ops = {pwr_read, pwr_write};
 static const struct mmio_model_ops crs_ops = {crs_read, crs_write};
 static const struct mmio_model_ops flash_ops = {flash_read, flash_write};
@@ -435,6 +496,8 @@ int h7_sys_model_init(const struct h7_sys_config *cfg)
 		           : cfg->wired == BOARD_SUPPLY_SMPS_1V8_SUPPLIES_LDO ? 0x16u
 		                                                              : 0x02u;
 	}
+	s.rcc[RCC_RSR / 4] = cfg->rcc_rsr & ~RCC_RSR_RMVF;
+	s.bkp0r = cfg->rtc_bkp0r;
 	s.st.cr3_supply = s.pwr[3] & PWR_SUPPLY_MSK;
 	s.st.flash_acr = s.flash_acr;
 	s.st.crs_cfgr = s.crs[1];
@@ -446,6 +509,7 @@ int h7_sys_model_init(const struct h7_sys_config *cfg)
 	rc |= mmio_register(GPIO_BASE, 11 * 0x400, &gpio_ops, NULL);
 	rc |= scs_model_init(); /* the Cortex-M7 system control space */
 	rc |= mmio_register(UID_BASE, 12, &uid_ops, NULL);
+	rc |= mmio_register(RTC_BASE, 0x400, &rtc_ops, NULL);
 	rc |= cm4_model_init(&cfg->cm4, fail_msg);
 	return rc ? -1 : 0;
 }

@@ -30,6 +30,8 @@ struct h7_sys_config {
 	bool pll3_left_on;         /* an earlier stage left PLL3 running from HSE */
 	bool pll_never_locks;      /* PLL1RDY never comes (a broken PLL, a test) */
 	struct cm4_config cm4;     /* dual-core parts: the M4 (cm4_model.h) */
+	uint32_t rcc_rsr;          /* RCC_RSR reset flags at start (PINRSTF: bit 22) */
+	uint32_t rtc_bkp0r;        /* RTC_BKP0R at start: the backup domain kept it */
 	uint8_t uid[12];
 };
 
@@ -45,6 +47,14 @@ struct h7_sys_stats {
 	uint32_t usbsel; /* RCC_D2CCIP2R.USBSEL */
 	uint32_t ahb1enr;
 };
+
+/* RTC (backup registers only): BKP0R now, and how long its last non-zero
+ * value stayed before it was overwritten (virtual us). Accesses need
+ * RCC_APB4ENR.RTCAPBEN, writes PWR_CR1.DBP: otherwise they are ignored and
+ * counted as errors. RCC_RSR: RMVF written 1 clears the flags and keeps
+ * them cleared (no reset recorded) until it is written 0 again. */
+uint32_t h7_sys_model_rtc_bkp0r(void);
+uint64_t h7_sys_model_bkp0r_held_us(void);
 
 /* Registers every block with the MMIO bus (call mmio_reset() first). */
 int h7_sys_model_init(const struct h7_sys_config *cfg);

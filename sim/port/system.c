@@ -67,6 +67,16 @@ void port_noinit_set(uint32_t v)
 	g_noinit = v;
 }
 
+/* The PC has no RESET pin nor applications that write the RTC backup
+ * registers: the board ecosystems' requests never come. The target's code
+ * for them runs on the register models (tests/port_stm32h7/usb/
+ * test_h7_system.c); the core's handling on the mock port. */
+bool port_board_entry_requested(const struct board *b)
+{
+	(void)b;
+	return false;
+}
+
 void simport_set_button(bool held)
 {
 	g_sys.button = held;

@@ -67,6 +67,7 @@ struct options {
 	const char *log;
 	const char *usb;      /* "model", "dwc2" or NULL (this build's) */
 	bool host_full_speed; /* --host-speed full: a full-speed-only port */
+	const char *usb_id;   /* --usb-id VID:PID[,MANUFACTURER,PRODUCT] */
 	bool rom;             /* --rom[=ID]: ST's ROM DFU bootloader (sim/rom) */
 	uint8_t rom_version;
 	uint64_t power_cut_us; /* --power-cut: after the first enumeration, 0 none */
@@ -102,6 +103,10 @@ static void usage(FILE *f)
 	        "  --host-speed high|full\n"
 	        "                        what the simulated host port supports (default\n"
 	        "                        high); full: as behind a full-speed hub (dwc2)\n"
+	        "  --usb-id VID:PID[,MANUFACTURER,PRODUCT]\n"
+	        "                        present these USB IDs (hex) and strings instead of\n"
+	        "                        the board's, as a build with -DQDFU_USB_VID=...\n"
+	        "                        does (docs/decisions/usb-identity.md)\n"
 	        "  --rom[=ID]            start in ST's ROM DFU bootloader (BOOT0 high), modelled\n"
 	        "                        per family; ID: its bootloader ID byte (0x90 = V9.0,\n"
 	        "                        whose leave is broken; default 0x91)\n"
@@ -154,6 +159,7 @@ enum {
 	O_USB,
 	O_HSPEED,
 	O_LOG,
+	O_USB_ID,
 	O_ROM,
 	O_POWER_CUT,
 	O_LB,
@@ -172,6 +178,7 @@ static const struct option sim_options[] = {
     {"usb", required_argument, NULL, O_USB},
     {"host-speed", required_argument, NULL, O_HSPEED},
     {"log", required_argument, NULL, O_LOG},
+    {"usb-id", required_argument, NULL, O_USB_ID},
     {"rom", optional_argument, NULL, O_ROM},
     {"power-cut", required_argument, NULL, O_POWER_CUT},
     {"list-boards", no_argument, NULL, O_LB},
@@ -190,6 +197,21 @@ static int pick(const char *opt, const char *arg, const char *first, const char 
 		return 1;
 	fprintf(stderr, "qdfu-sim: --%s wants %s or %s\n", opt, first, second);
 	return -1;
+}
+
+/* --rom[=ID]: ST's ROM DFU bootloader, optionally of one bootloader ID. */
+static int apply_rom(const char *arg, struct options *o)
+{
+	char *end;
+	unsigned long id = arg ? strtoul(arg, &end, 0) : 0;
+	if (arg && (*end || id < 1 || id > 0xFF)) {
+		fprintf(stderr,
+		        "qdfu-sim: --rom=ID wants a bootloader ID byte (0x90, 0x91, ...)\n");
+		return 2;
+	}
+	o->rom = true;
+	o->rom_version = (uint8_t)id;
+	return 0;
 }
 
 /* --power-cut SECONDS (decimal, virtual time after the first enumeration)
@@ -281,18 +303,11 @@ static int apply_option(int c, struct options *o, const char **board, const char
 	case O_LOG:
 		o->log = optarg;
 		return 0;
-	case O_ROM: {
-		unsigned long id = optarg ? strtoul(optarg, &end, 0) : 0;
-		if (optarg && (*end || id < 1 || id > 0xFF)) {
-			fprintf(
-			    stderr,
-			    "qdfu-sim: --rom=ID wants a bootloader ID byte (0x90, 0x91, ...)\n");
-			return 2;
-		}
-		o->rom = true;
-		o->rom_version = (uint8_t)id;
+	case O_USB_ID:
+		o->usb_id = optarg;
 		return 0;
-	}
+	case O_ROM:
+		return apply_rom(optarg, o);
 	case O_POWER_CUT:
 		return parse_power_cut(optarg, o);
 	case O_LB:
@@ -328,6 +343,40 @@ static int parse_flash(const char *flash, struct options *o)
 	return 0;
 }
 
+/* --usb-id VID:PID[,MANUFACTURER,PRODUCT]: the board with another USB
+ * identity, what firmware/CMakeLists.txt's QDFU_USB_* options build. */
+static int parse_usb_id(const char *arg, struct options *o)
+{
+	static struct board custom;
+	static char text[2 * 127];
+	unsigned vid, pid;
+	int used = 0;
+	if (sscanf(arg, "%4x:%4x%n", &vid, &pid, &used) != 2 || vid == 0 || pid == 0 ||
+	    (arg[used] && arg[used] != ',') || strlen(arg) >= sizeof(text) + (size_t)used) {
+		fprintf(stderr, "qdfu-sim: --usb-id wants VID:PID[,MANUFACTURER,PRODUCT] in hex, "
+		                "e.g. 1209:0001,Acme,Acme bootloader\n");
+		return 2;
+	}
+	custom = *o->board;
+	custom.usb_vid = (uint16_t)vid;
+	custom.usb_pid = (uint16_t)pid;
+	if (arg[used] == ',') {
+		strcpy(text, arg + used + 1);
+		char *comma = strchr(text, ',');
+		if (!comma || comma == text || comma - text > 126 || !comma[1] ||
+		    strlen(comma + 1) > 126 || strchr(comma + 1, ',')) {
+			fprintf(stderr, "qdfu-sim: --usb-id: give both MANUFACTURER and PRODUCT, "
+			                "1-126 characters each, without commas in them\n");
+			return 2;
+		}
+		*comma = '\0';
+		custom.usb_manufacturer = text;
+		custom.usb_product = comma + 1;
+	}
+	o->board = &custom;
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct options *o)
 {
 	const char *board = DEFAULT_BOARD, *flash = NULL;
@@ -348,6 +397,8 @@ static int parse(int argc, char **argv, struct options *o)
 		return 2;
 	}
 	if (flash && parse_flash(flash, o))
+		return 2;
+	if (o->usb_id && parse_usb_id(o->usb_id, o))
 		return 2;
 	if (optind >= argc) {
 		fprintf(stderr, "qdfu-sim: no COMMAND given\n");

@@ -835,6 +835,36 @@ def make_guide_case(board):
     return case
 
 
+# The Arduino IDE's upload of a sketch (arduino/ArduinoCore-mbed): boards.txt
+# gives <board>.upload.vid/pid (the bootloader's IDs), upload.interface=0 and
+# upload.address_m7=0x08040000; platform.txt's tools.dfu-util.upload.pattern
+# makes them one dfu-util command line, run here as the IDE runs it. dfu-util
+# itself considers any DFU-mode device when given run-time IDs only (its man
+# page, --device), so the IDs are checked as the IDE's board discovery sees
+# them (<board>.upload_port.N.vid/pid): in the device list.
+ARDUINO = {"portenta-h7": ("0x2341", "0x035b"), "giga-r1": ("0x2341", "0x0366")}
+SKETCH = 0x08040000
+
+
+def make_arduino_case(board):
+    def case(env):
+        vid, pid = ARDUINO[board]
+        rc, out = env.run(["dfu-util", "-l"], board=board, check_rc=0)
+        check("Found DFU: [%s:%s]" % (vid[2:], pid[2:]) in out,
+              "%s: the bootloader does not present %s:%s:\n%s" % (board, vid, pid, out[-1500:]))
+        write(env.path("sketch.ino.bin"), app_image(90 * 1024 + 5, vtor=SKETCH, seed=41))
+        cmd = ["dfu-util", "--device", "%s:%s" % (vid, pid), "-D", env.path("sketch.ino.bin"),
+               "-a0", "--dfuse-address=0x%08x:leave" % SKETCH]
+        rc, out = env.run(cmd, board=board, check_rc=0)
+        check("start application at 0x%08x" % SKETCH in env.log_text(),
+              "%s: the sketch was not started at 0x%08x:\n%s\n%s" %
+              (board, SKETCH, out[-1500:], env.log_text()[-800:]))
+        got = env.internal()[SKETCH - IFLASH:SKETCH - IFLASH + 90 * 1024 + 5]
+        check(got == read(env.path("sketch.ino.bin")),
+              "%s: internal flash at 0x%08x does not hold the sketch" % (board, SKETCH))
+    return case
+
+
 CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
 # What the board's description says of it (--traits FILE, written by the
 # build's board check, cmake/QdfuBoardCheck.cmake): "dual" two chips on one
@@ -852,6 +882,8 @@ def case_for(name):
         return make_dwc2_case(name.split(":", 1)[1])
     if name.startswith("guide:"):
         return make_guide_case(name.split(":", 1)[1])
+    if name.startswith("arduino:"):
+        return make_arduino_case(name.split(":", 1)[1])
     raise SystemExit("unknown case " + name)
 
 
@@ -860,12 +892,12 @@ def main():
     ap.add_argument("--sim", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--traits", help="the board's traits file (board cases)")
-    ap.add_argument("case", help="|".join(sorted(CASES)) + "|qspi_board:BOARD|dwc2:BOARD|guide:BOARD")
+    ap.add_argument("case", help="|".join(sorted(CASES)) + "|qspi_board:BOARD|dwc2:BOARD|guide:BOARD|arduino:BOARD")
     a = ap.parse_args()
     if a.case.startswith("fwupd_") and not FWUPDTOOL:
         print("SKIP %s: fwupdtool not found (Debian's fwupd: scripts/install-deps.sh)" % a.case)
         return SKIP
-    if ":" in a.case:
+    if ":" in a.case and not a.case.startswith("arduino:"):
         if not a.traits or not os.path.exists(a.traits):
             print("FAIL %s: --traits FILE (the board check's output) is missing: build first" %
                   a.case)

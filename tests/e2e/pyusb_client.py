@@ -37,8 +37,18 @@ ST_DNBUSY, ST_DNLOAD_IDLE, ST_MANIFEST, ST_IDLE, ST_ERROR = 4, 5, 7, 2, 10
 PAGE = 128 * 1024
 
 
+def is_dfu(dev):
+    """A device with a DFU interface (class 0xFE, subclass 1), whatever its
+    VID:PID: boards present their own (docs/decisions/usb-identity.md)."""
+    try:
+        return any(i.bInterfaceClass == 0xFE and i.bInterfaceSubClass == 1
+                   for cfg in dev for i in cfg)
+    except usb.core.USBError:
+        return False
+
+
 def find():
-    dev = usb.core.find(idVendor=0x0483, idProduct=0xDF11)
+    dev = usb.core.find(custom_match=is_dfu)
     if dev is None:
         sys.exit("no DFU device")
     return dev

@@ -435,6 +435,11 @@ static void check_identity(const struct board *b, struct board_report *r)
 		board_report_add(r,
 		                 "usb_product: must be 1-%u characters (a USB string descriptor).",
 		                 PRODUCT_MAX_LEN);
+	if (b->usb_manufacturer &&
+	    (!b->usb_manufacturer[0] || strlen(b->usb_manufacturer) > PRODUCT_MAX_LEN))
+		board_report_add(
+		    r, "usb_manufacturer: must be 1-%u characters, or left out for \"qdfu\".",
+		    PRODUCT_MAX_LEN);
 	if (b->usb_vid == 0 || b->usb_pid == 0)
 		board_report_add(
 		    r,
@@ -453,6 +458,8 @@ static void check_choices(const struct board *b, struct board_report *r)
 	    b->hw.supply != BOARD_SUPPLY_SMPS_1V8_SUPPLIES_LDO)
 		board_report_add(r, "hw.supply: %d is not a BOARD_SUPPLY_* choice.",
 		                 (int)b->hw.supply);
+	if (b->entry != BOARD_ENTRY_NONE && b->entry != BOARD_ENTRY_ARDUINO)
+		board_report_add(r, "entry: %d is not a BOARD_ENTRY_* choice.", (int)b->entry);
 }
 
 /* Every pin the board and the port use, for the "used twice" rule. */

@@ -49,7 +49,9 @@ const struct board board_my_board = {
     .default_app_base = 0x08020000u,
 
     /* USB identity. 0483:DF11 is what STM32CubeProgrammer and dfu-util look for; the
-     * product string tells the bootloader apart from ST's ROM (same IDs). */
+     * product string tells the bootloader apart from ST's ROM (same IDs). A product uses
+     * its own IDs (pid.codes for open source) and may set .usb_manufacturer (default
+     * "qdfu"); a build can override all four (docs/decisions/usb-identity.md). */
     .usb_vid = 0x0483,
     .usb_pid = 0xDF11,
     .usb_product = "qdfu bootloader My Board",

@@ -59,4 +59,7 @@ _Static_assert(sizeof(struct pwr_regs) == 0x2C, "PWR block size");
 #define PWR_D3CR_VOS1    (3u << 14)
 #define PWR_D3CR_VOSRDY  (1u << 13)
 
+/* PWR_CR1.DBP: backup domain (RTC and backup registers) writes allowed */
+#define PWR_CR1_DBP (1u << 8)
+
 #endif

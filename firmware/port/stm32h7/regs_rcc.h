@@ -153,4 +153,15 @@ _Static_assert(sizeof(struct rcc_regs) == 0x0F8, "RCC block size");
 #define RCC_APB4ENR_SYSCFGEN        (1u << 1)
 #define RCC_AHB4ENR_GPIOEN(port)    (1u << (port)) /* GPIOA = bit 0 ... GPIOK = bit 10 */
 
+/* RCC_APB4ENR.RTCAPBEN: the RTC's register interface clock */
+#define RCC_APB4ENR_RTCAPBEN (1u << 16)
+/* RCC_RSR (RM0399 "Reset source identification"): RMVF clears the flags.
+ * A reset by the NRST pin sets PINRSTF; so does every internal reset
+ * (power-on, brown-out, software, watchdogs, low-power), which also set
+ * their own flag. */
+#define RCC_RSR_RMVF    (1u << 16)
+#define RCC_RSR_PINRSTF (1u << 22)
+/* SFT1/2, IWDG1/2, WWDG1/2, LPWR1/2 (bits 24-31), POR (23), BOR (21) */
+#define RCC_RSR_NOT_PIN_M (0xFFu << 24 | 1u << 23 | 1u << 21)
+
 #endif

@@ -4,7 +4,7 @@
 # models, exposed over virtual USB). One test per invocation:
 #   QDFU=build/host/qdfu QDFU_SIM=build/host/qdfu-sim E2E_WORK=DIR e2e.sh NAME
 # NAME: two_regions | elf_srec_same | bad_files_refused | all_four | dfu_util_pack |
-#       commands | skip_unchanged | leave
+#       commands | skip_unchanged | leave | own_usb_id
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 name=$1
@@ -235,6 +235,21 @@ skip_unchanged)
     readback_matches "$work/s"
     expect 0 "$work/4.log" sim "$work/s" -- "$QDFU" flash "$fx/$APP.hex" --no-reset --no-skip --json
     grep -q '"pages_unchanged":0,' "$work/4.log" || fail "--no-skip: $(cat "$work/4.log")"
+    ;;
+own_usb_id)
+    # A board built with its own USB identity (CMake -DQDFU_USB_VID=... , what
+    # qdfu-sim --usb-id simulates) and strings that do not say "qdfu": qdfu
+    # finds it by the MS OS 2.0 interface GUID, and flashes it
+    # (docs/decisions/usb-identity.md).
+    id="1209:c0de,Acme Widgets,Widget bootloader"
+    expect 0 "$work/list.log" sim "$work/s" --usb-id "$id" -- "$QDFU" list
+    grep -q '^1209:c0de  qdfu bootloader' "$work/list.log" || fail "not listed as qdfu: $(cat "$work/list.log")"
+    grep -q '"Acme Widgets" / "Widget bootloader"' "$work/list.log" || fail "strings: $(cat "$work/list.log")"
+    grep -q 'qdfu protocol 1' "$work/list.log" || fail "no qdfu INFO: $(cat "$work/list.log")"
+    expect 0 "$work/flash.log" sim "$work/s" --usb-id "$id" -- "$QDFU" flash "$fx/$APP.hex" --no-reset
+    grep -q "flash ok" "$work/flash.log" || fail "no success line: $(cat "$work/flash.log")"
+    expect 0 "$work/flash-d.log" sim "$work/s" --usb-id "$id" -- "$QDFU" -d 1209:c0de verify "$fx/$APP.hex"
+    readback_matches "$work/s"
     ;;
 leave)
     # flash with the default leave at the end: exit 0

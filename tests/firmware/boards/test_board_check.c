@@ -182,6 +182,12 @@ static void identity(void **state)
 	b = disco();
 	b.usb_product = "";
 	refused(&b, "usb_product: must be 1-126 characters");
+	b = disco();
+	b.usb_manufacturer = "";
+	refused(&b, "usb_manufacturer: must be 1-126 characters");
+	b = disco();
+	b.entry = (enum board_entry)7;
+	refused(&b, "entry: 7 is not a BOARD_ENTRY_* choice.");
 }
 
 /* Every problem is counted even when the text is full; the text stays a

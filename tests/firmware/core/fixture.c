@@ -22,6 +22,16 @@ void fx_enumerate(void)
 	assert_int_equal(mock_control(0x00, 9, 1, 0, 0, NULL), 0);
 }
 
+const struct board *fx_get_board(void)
+{
+	return fx_board;
+}
+
+void fx_use_board(const struct board *b)
+{
+	fx_board = b;
+}
+
 bool fx_reboot(bool force_dfu)
 {
 	mock.app_started = false;

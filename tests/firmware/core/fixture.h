@@ -19,6 +19,9 @@ int fx_teardown(void **state);
 /* Boot (again) with the memories kept, like a reset. Returns
  * bootloader_init's result (true = stays in DFU). */
 bool fx_reboot(bool force_dfu);
+/* The board the next fx_reboot() boots (a variant of the fixture's). */
+const struct board *fx_get_board(void);
+void fx_use_board(const struct board *b);
 void fx_enumerate(void);
 
 /* DFU requests (interface 0). Return the control transfer's result. */

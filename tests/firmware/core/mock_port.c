@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "boards/board.h"
 #include "common/err.h"
 #include "sim/clock/vclock.h"
 #include "sim/port/simport_internal.h"
@@ -20,6 +21,7 @@ static struct {
 	bool out_armed;
 	bool stalled;
 	uint32_t noinit;
+	bool board_entry;
 	struct port_fault fault; /* exception 0: none recorded */
 	bool button;
 	void (*task)(void);
@@ -122,6 +124,18 @@ uint32_t port_noinit_get(void)
 void port_noinit_set(uint32_t v)
 {
 	m.noinit = v;
+}
+
+bool port_board_entry_requested(const struct board *b)
+{
+	bool asked = m.board_entry && b->entry != BOARD_ENTRY_NONE;
+	m.board_entry = false; /* taken once, as on the target */
+	return asked;
+}
+
+void mock_set_board_entry(bool asked)
+{
+	m.board_entry = asked;
 }
 
 bool port_button_pressed(void)

@@ -41,6 +41,9 @@ int mock_control(uint8_t bmRequestType, uint8_t bRequest, uint16_t wValue, uint1
 /* Post a bus reset. */
 void mock_bus_reset(void);
 void mock_set_button(bool held);
+/* The board's ecosystem asked for the bootloader (port_board_entry_requested,
+ * true once on a board with an entry other than BOARD_ENTRY_NONE). */
+void mock_set_board_entry(bool asked);
 /* A fault the "previous run" recorded (port_take_fault returns it once). */
 struct port_fault;
 void mock_set_fault(const struct port_fault *f);

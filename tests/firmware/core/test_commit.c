@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "boards/board.h"
 #include "boot/boot.h"
 #include "boot/journal.h"
 #include "common/compiler.h"
@@ -18,6 +19,7 @@
 #include "mem/mem.h"
 #include "mem/region_qspi.h"
 #include "hal/port.h"
+#include "qdfu_proto.h"
 
 static uint8_t app[8192];
 
@@ -209,6 +211,27 @@ static void test_application_request_enters_dfu(void **state)
 	assert_false(fx_reboot(false)); /* one-shot */
 }
 
+/* A board whose ecosystem has its own request (Arduino's 0xDF59 in
+ * RTC_BKP0R, port_board_entry_requested): a committed application is not
+ * started, the reason says why, and the request is taken once. */
+static void test_board_entry_request_enters_dfu(void **state)
+{
+	(void)state;
+	static struct board arduino;
+	arduino = *fx_get_board();
+	arduino.entry = BOARD_ENTRY_ARDUINO;
+	fx_use_board(&arduino);
+	make_app(FX_IFLASH_APP);
+	assert_int_equal(fx_download_leave(FX_IFLASH_APP, app, 4096), 0);
+	assert_false(fx_reboot(false)); /* the reset after the leave starts it */
+	mock_set_board_entry(true);
+	assert_true(fx_reboot(false));
+	assert_non_null(strstr(bootloader_decision()->reason, "board's own bootloader request"));
+	assert_int_equal(bootloader_decision()->why, QDFU_PROTO_WHY_REQUESTED);
+	assert_false(fx_reboot(false)); /* one-shot: the application starts */
+	assert_int_equal(mock.app_vtor, FX_IFLASH_APP);
+}
+
 static void test_mass_erase_of_qspi_keeps_journal(void **state)
 {
 	(void)state;
@@ -241,6 +264,7 @@ int main(void)
 	    T(test_vtor_learned_lowest_and_qspi_only),
 	    T(test_invalid_vector_table_stays_in_dfu),
 	    T(test_application_request_enters_dfu),
+	    T(test_board_entry_request_enters_dfu),
 	    T(test_mass_erase_of_qspi_keeps_journal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,6 +37,11 @@ void port_noinit_set(uint32_t v)
 {
 	(void)v;
 }
+bool port_board_entry_requested(const struct board *b)
+{
+	(void)b;
+	return false;
+}
 bool port_button_pressed(void)
 {
 	return false;

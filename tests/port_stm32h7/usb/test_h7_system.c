@@ -19,6 +19,8 @@
 #include "h7_harness.h"
 #include "port/stm32h7/h7_sys.h"
 #include "hal/port.h"
+#include "sim/clock/vclock.h"
+#include "sim/h7/h7_sys_model.h"
 #include "sim/h7/scs_model.h"
 
 static uint32_t expected_supply(enum board_supply s)
@@ -208,6 +210,80 @@ static void test_uid_noinit_button_reset(void **state)
 	assert_true(h7_sys_model_take_reset());
 }
 
+/* Arduino's own bootloader request on the GIGA R1 (board.entry =
+ * BOARD_ENTRY_ARDUINO, firmware/port/stm32h7/board_entry.c): boot with the
+ * reset flags and RTC_BKP0R the model is given, take the request. */
+#define PINRSTF  (1u << 22)
+#define PORRSTF  (1u << 23)
+#define SFT1RSTF (1u << 24)
+#define RMVF     (1u << 16)
+
+static bool arduino_boot(const struct board *b, uint32_t rsr, uint32_t bkp0r)
+{
+	struct h7_sys_config cfg = {.wired = b->hw.supply, .rcc_rsr = rsr, .rtc_bkp0r = bkp0r};
+	h7h_teardown(); /* the previous boot's models, if any */
+	assert_int_equal(h7h_setup_ex(b, NULL, &cfg), 0);
+	assert_int_equal(port_init(b), QDFU_OK);
+	return port_board_entry_requested(b);
+}
+
+static void test_arduino_request_taken_once(void **state)
+{
+	(void)state;
+	extern const struct board board_giga_r1;
+	/* a sketch's 1200 bps touch: 0xDF59, then a software reset */
+	assert_true(arduino_boot(&board_giga_r1, PINRSTF | SFT1RSTF, 0xDF59));
+	assert_int_equal(h7_sys_model_rtc_bkp0r(), 0); /* cleared: taken once */
+	assert_false(port_board_entry_requested(&board_giga_r1));
+	assert_int_equal(h7_sys_model_rcc(0xD0) & (RMVF | PINRSTF | SFT1RSTF), 0);
+	assert_int_equal(h7_sys_model_stats()->errors, 0);
+}
+
+static void test_arduino_double_tap(void **state)
+{
+	(void)state;
+	extern const struct board board_giga_r1;
+	/* first press of RESET: the request is set for 500 ms, then cleared */
+	uint64_t t0 = vclock_now_us();
+	assert_false(arduino_boot(&board_giga_r1, PINRSTF, 0));
+	assert_int_equal(h7_sys_model_rtc_bkp0r(), 0);
+	assert_true(h7_sys_model_bkp0r_held_us() >= 500000u);
+	assert_true(vclock_now_us() - t0 >= 500000u);
+	/* flags cleared and recording again (RMVF not left set) */
+	assert_int_equal(h7_sys_model_rcc(0xD0) & (RMVF | PINRSTF), 0);
+	assert_int_equal(h7_sys_model_stats()->errors, 0);
+	/* the second press lands inside the window: the magic is still there */
+	assert_true(arduino_boot(&board_giga_r1, PINRSTF, 0xDF59));
+	assert_int_equal(h7_sys_model_rtc_bkp0r(), 0);
+	assert_int_equal(h7_sys_model_stats()->errors, 0);
+}
+
+static void test_arduino_no_window_after_power_on(void **state)
+{
+	(void)state;
+	extern const struct board board_giga_r1;
+	/* power-on sets PINRSTF too: no window, no wait, nothing written */
+	assert_false(arduino_boot(&board_giga_r1, PORRSTF | PINRSTF, 0));
+	assert_int_equal(h7_sys_model_bkp0r_held_us(), 0);
+	assert_false(arduino_boot(&board_giga_r1, PINRSTF | SFT1RSTF, 0)); /* software reset */
+	assert_int_equal(h7_sys_model_bkp0r_held_us(), 0);
+	/* a press with another value there (Arduino's OTA request 0x07AA): window, value kept */
+	assert_false(arduino_boot(&board_giga_r1, PINRSTF, 0x07AA));
+	assert_int_equal(h7_sys_model_rtc_bkp0r(), 0x07AA);
+	assert_true(h7_sys_model_bkp0r_held_us() >= 500000u);
+	assert_int_equal(h7_sys_model_stats()->errors, 0);
+}
+
+static void test_no_entry_board_leaves_rtc_alone(void **state)
+{
+	(void)state;
+	extern const struct board board_stm32h745i_disco;
+	/* another firmware's value in BKP0R is not ours to take or clear */
+	assert_false(arduino_boot(&board_stm32h745i_disco, PINRSTF, 0xDF59));
+	assert_int_equal(h7_sys_model_rtc_bkp0r(), 0xDF59);
+	assert_int_equal(h7_sys_model_stats()->errors, 0);
+}
+
 /* What the core model calls when a fault is taken: the port's handler
  * body, as the naked vector in startup.c calls it on the target (no stack
  * frame here). */
@@ -256,6 +332,10 @@ int main(void)
 	    cmocka_unit_test_teardown(test_cm4_that_never_parks, teardown),
 	    cmocka_unit_test_teardown(test_model_catches_wrong_wiring, teardown),
 	    cmocka_unit_test_teardown(test_uid_noinit_button_reset, teardown),
+	    cmocka_unit_test_teardown(test_arduino_request_taken_once, teardown),
+	    cmocka_unit_test_teardown(test_arduino_double_tap, teardown),
+	    cmocka_unit_test_teardown(test_arduino_no_window_after_power_on, teardown),
+	    cmocka_unit_test_teardown(test_no_entry_board_leaves_rtc_alone, teardown),
 	    cmocka_unit_test_teardown(test_fault_recorded_then_reset, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
