@@ -6,29 +6,16 @@
 #include "common/compiler.h"
 #include "mem/mem.h"
 #include "hal/port.h"
+#include "qdfu_h7_ram.h"
 #include "qdfu_proto.h"
 
-/* H74x/H75x RAM (RM0399 2.3.2): DTCM, AXI SRAM, SRAM1-3, SRAM4 */
-static const struct {
-	uint32_t base, size;
-} ram[] = {
-    {0x20000000u, 128u * 1024u},
-    {0x24000000u, 512u * 1024u},
-    {0x30000000u, 288u * 1024u},
-    {0x38000000u, 64u * 1024u},
-};
-
-#define VTOR_ALIGN 1024u
+#define VTOR_ALIGN QDFU_H7_VTOR_ALIGN
 
 static uint32_t learned;
 
 static bool sp_ok(uint32_t sp)
 {
-	/* the initial SP may equal the end of a RAM block */
-	for (unsigned i = 0; i < QDFU_ARRAY_SIZE(ram); i++)
-		if (sp > ram[i].base && sp - ram[i].base <= ram[i].size && (sp & 3u) == 0)
-			return true;
-	return false;
+	return qdfu_h7_sp_ok(sp);
 }
 
 bool boot_vector_table_plausible(uint32_t vtor, const uint8_t first8[8])

@@ -3,21 +3,10 @@
 
 #include <string.h>
 
+#include "qdfu_h7_ram.h"
 #include "qh_crc32.h"
 
-/* RAM an initial stack pointer may point into: STM32H74x/H75x DTCM, AXI
- * SRAM, SRAM1-3, SRAM4 (RM0399 2.3.2), the same table as the bootloader's
- * firmware/boot/boot.c. */
-static const struct {
-	uint32_t base, size;
-} ram[] = {
-    {0x20000000u, 128u * 1024u},
-    {0x24000000u, 512u * 1024u},
-    {0x30000000u, 288u * 1024u},
-    {0x38000000u, 64u * 1024u},
-};
-
-#define VTOR_ALIGN 1024u
+#define VTOR_ALIGN QDFU_H7_VTOR_ALIGN
 
 static uint32_t le32(const uint8_t *b)
 {
@@ -53,10 +42,7 @@ int qh_plan_touches(const struct qh_plan *p, uint32_t addr, uint32_t len)
 
 static int sp_ok(uint32_t sp)
 {
-	for (size_t i = 0; i < sizeof(ram) / sizeof(ram[0]); i++)
-		if (sp > ram[i].base && sp - ram[i].base <= ram[i].size && (sp & 3u) == 0)
-			return 1;
-	return 0;
+	return qdfu_h7_sp_ok(sp);
 }
 
 static int in_pages(const struct qh_plan *p, uint32_t a)

@@ -183,6 +183,35 @@ def fwupd(path, addr):
     check_hold(1500, "fwupd")
 
 
+def verify_by_upload(dev, addr, data, size, who):
+    """Read back by UPLOAD, one SET_ADDRESS + ABORT per block (the
+    CubeProgrammer -v pattern); exits on a mismatch."""
+    back = b""
+    for off in range(0, len(data), size):
+        dnload(dev, 0, struct.pack("<BI", 0x21, addr + off))
+        wait_fwupd(dev)
+        dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+        back += bytes(dev.ctrl_transfer(0xA1, UPLOAD, 2, 0, min(size, len(data) - off), 5000))
+        dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
+    if back != data:
+        sys.exit("%s: verify mismatch" % who)
+
+
+def leave_at(dev, addr, who):
+    """SET_ADDRESS to the start address, then the DfuSe leave (AN3156
+    "Leave DFU mode"); then wait the poll time the device asked for, as a
+    tool that waits for the board to restart (virtual time moves with the
+    sleep)."""
+    dnload(dev, 0, struct.pack("<BI", 0x21, addr))
+    wait_fwupd(dev)
+    dnload(dev, 2, b"")
+    st, poll, state = getstatus(dev)
+    if state != ST_MANIFEST:
+        sys.exit("%s: leave not in dfuMANIFEST (%d)" % (who, state))
+    usb.util.dispose_resources(dev)
+    time.sleep(max(poll, 10) / 1000.0 + 0.1)
+
+
 def cubeprog(path, addr):
     """STM32CubeProgrammer with a non-ROM DfuSe device, as public material
     shows it (issue 21; docs/cubeprogrammer.md). Each step names its source;
@@ -215,26 +244,10 @@ def cubeprog(path, addr):
         wait_fwupd(dev)
     dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
     # Verify (-v): read back by UPLOAD (facts: "-v verifies by UPLOAD").
-    back = b""
-    for off in range(0, len(data), size):
-        dnload(dev, 0, struct.pack("<BI", 0x21, addr + off))
-        wait_fwupd(dev)
-        dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
-        back += bytes(dev.ctrl_transfer(0xA1, UPLOAD, 2, 0, min(size, len(data) - off), 5000))
-        dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
-    if back != data:
-        sys.exit("cubeprog: verify mismatch")
-    # Start (-s): SET_ADDRESS to the start address, then leave (DfuSe leave,
-    # AN3156 "Leave DFU mode").
-    dnload(dev, 0, struct.pack("<BI", 0x21, addr))
-    wait_fwupd(dev)
-    dnload(dev, 2, b"")
-    st, poll, state = getstatus(dev)
-    if state != ST_MANIFEST:
-        sys.exit("cubeprog: leave not in dfuMANIFEST (%d)" % state)
-    usb.util.dispose_resources(dev)
-    # -s: CubeProgrammer then waits for the device to go away
-    time.sleep(max(poll, 10) / 1000.0 + 0.1)
+    verify_by_upload(dev, addr, data, size, "cubeprog")
+    # Start (-s): leave at the start address; CubeProgrammer then waits for
+    # the device to go away.
+    leave_at(dev, addr, "cubeprog")
 
 
 def command_dfuutil07(dev, payload):
@@ -338,26 +351,8 @@ def iap(path, addr, style):
             dnload(dev, 2, data[off:off + chunk])
             wait_fwupd(dev)
     dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
-    back = b""
-    for off in range(0, len(data), size):
-        dnload(dev, 0, struct.pack("<BI", 0x21, addr + off))
-        wait_fwupd(dev)
-        dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
-        back += bytes(dev.ctrl_transfer(0xA1, UPLOAD, 2, 0, min(size, len(data) - off), 5000))
-        dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
-    if back != data:
-        sys.exit("iap: verify mismatch")
-    dnload(dev, 0, struct.pack("<BI", 0x21, addr))
-    wait_fwupd(dev)
-    dnload(dev, 2, b"")
-    st, poll, state = getstatus(dev)
-    if state != ST_MANIFEST:
-        sys.exit("iap: leave not in dfuMANIFEST (%d)" % state)
-    usb.util.dispose_resources(dev)
-    # as a tool that waits for the board to restart: give the device the
-    # poll time it asked for (virtual time moves with this sleep)
-    time.sleep(max(poll, 10) / 1000.0 + 0.1)
-
+    verify_by_upload(dev, addr, data, size, "iap")
+    leave_at(dev, addr, "iap")
 
 if __name__ == "__main__":
     mode, path, addr = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
