@@ -324,6 +324,20 @@ static void check_lifecycle(void)
 	}
 }
 
+/* The host has stopped talking (SAVE at the end of COMMAND, or QUIT): let
+ * the device carry on with what it does at once, as the MCU would while
+ * the host looks away: a leave just answered needs a few main-loop passes
+ * to detach, reset and start the application (one pass lost that under
+ * load: e2e_dwc2_*). Bounded; stops at the application or a power cut. */
+static void settle(void)
+{
+	for (unsigned i = 0; i < 32u && !w.app_running && !w.dead; i++) {
+		run_task();
+		check_lifecycle();
+	}
+	check_lifecycle();
+}
+
 static void note(const char *line)
 {
 	send_event(VUSB_EV_NOTE, 0, line);
@@ -440,9 +454,7 @@ static void handle_request(const uint8_t *msg, size_t len)
 	case VUSB_REQ_SAVE:
 		/* let the device finish what its clock already allows (a leave
 		 * due by now), report it, then save */
-		if (!w.app_running)
-			run_task();
-		check_lifecycle();
+		settle();
 		reply(VUSB_REP_DONE, simport_save(), NULL, 0);
 		break;
 	default:
@@ -499,9 +511,7 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 				if (h.type == VUSB_REQ_QUIT) {
 					/* what the MCU does before the host looks away
 					 * (a leave answered just before): as SAVE */
-					if (!w.app_running)
-						run_task();
-					check_lifecycle();
+					settle();
 					reply(VUSB_REP_DONE, simport_save(), NULL, 0);
 					simport_teardown();
 					return 0;
