@@ -417,7 +417,7 @@ static int auto_erase_plan(struct mem_region *r, uint32_t addr, const uint8_t *d
 /* A write that continues the held-back partial unit starts with it (the
  * two are programmed together: a flash word is programmed once per erase);
  * any other write first programs the held-back bytes on their own. */
-static int join_tail(struct mem_region *r, uint32_t addr, uint32_t unit, uint32_t *waddr,
+static int join_tail(const struct mem_region *r, uint32_t addr, uint32_t unit, uint32_t *waddr,
                      uint32_t *wlen)
 {
 	if (engine.tail.valid && engine.tail.r == r && engine.tail.end == addr &&
