@@ -37,7 +37,9 @@ firmware: deps build/arm/CMakeCache.txt
 	$(if $(filter undefined,$(origin BOARD_FILE)),,cmake --preset arm $(board_file_arg) >/dev/null)
 	cmake --build --preset arm -j $(JOBS)
 
-test: build firmware
+# The Debian packages too (make deb, about 20 s): host_deb installs them into
+# a scratch root and runs them.
+test: build firmware deb
 	ctest --test-dir build/host --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 demo: build firmware
