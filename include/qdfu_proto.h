@@ -59,7 +59,9 @@
 #define QDFU_PROTO_CAP_IMAGE_DESC 0x04u
 
 /* Flag bits (INFO bytes 8..9). */
-#define QDFU_PROTO_FLAG_DUAL_FLASH 0x00000001u
+#define QDFU_PROTO_FLAG_DUAL_FLASH      0x0001u /* two QSPI chips in dual-flash mode */
+#define QDFU_PROTO_FLAG_PROTECT_FOUND   0x0002u /* the NOR's block-protect bits were set */
+#define QDFU_PROTO_FLAG_PROTECT_CLEARED 0x0004u /* ... and the bootloader cleared them */
 
 /* CRC_RESULT status: CRC-32 as zlib/IEEE (reflected 0xEDB88320, init and
  * final XOR 0xFFFFFFFF). */

@@ -219,6 +219,7 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	dfu_init(&hooks, nalts);
 	dfu_set_image_desc(image_available() ? image_desc_addr() : 0);
 	dfu_set_why(bl.decision.why, fault.exception);
+	dfu_set_info_flags(bl.have_qspi ? region_qspi_info_flags(&bl.qspi) : 0);
 	port_usb_init(b);
 	port_usb_connect(true);
 	port_led(true);

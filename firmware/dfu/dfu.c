@@ -86,6 +86,7 @@ static struct {
 
 	/* why the device is in DFU mode, for INFO (dfu_set_why) */
 	uint8_t why, fault;
+	uint16_t info_flags; /* QDFU_PROTO_FLAG_* (dfu_set_info_flags) */
 
 	uint8_t status_buf[6];
 	uint8_t small[16];
@@ -505,6 +506,7 @@ static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl 
 			qdfu_put_le32(&dfu.small[QDFU_PROTO_INFO_DESC_ADDR], dfu.image_desc_addr);
 		}
 		qdfu_put_le16(&dfu.small[QDFU_PROTO_INFO_FW_VERSION], 0x0001);
+		qdfu_put_le16(&dfu.small[QDFU_PROTO_INFO_FLAGS], dfu.info_flags);
 		dfu.small[QDFU_PROTO_INFO_WHY] = dfu.why;
 		dfu.small[QDFU_PROTO_INFO_FAULT] = dfu.fault;
 		c->buf = dfu.small;
@@ -880,6 +882,11 @@ const struct usbd_class dfu_class = {
     .reset = class_reset,
     .suspend = class_suspend,
 };
+
+void dfu_set_info_flags(uint16_t flags)
+{
+	dfu.info_flags = flags;
+}
 
 void dfu_set_why(uint8_t why, uint8_t fault_exception)
 {

@@ -96,6 +96,9 @@ void dfu_set_image_desc(uint32_t addr);
 /* Why the device is in DFU mode (QDFU_PROTO_WHY_*) and the exception that
  * reset the bootloader (0 none), reported by INFO; after dfu_init(). */
 void dfu_set_why(uint8_t why, uint8_t fault_exception);
+/* INFO flags (QDFU_PROTO_FLAG_*: dual flash, NOR protection found/cleared);
+ * after dfu_init(). */
+void dfu_set_info_flags(uint16_t flags);
 /* Main-loop work: advances flash operations, completes held GETSTATUS. */
 void dfu_task(void);
 

@@ -14,6 +14,7 @@
 #include "common/compiler.h"
 #include "common/err.h"
 #include "nor/nor.h"
+#include "qdfu_proto.h"
 
 #define QSPI_BASE 0x90000000u
 
@@ -111,4 +112,17 @@ bool region_qspi_journal(const struct mem_region *r, uint32_t *base, uint32_t *u
 	*base = r->base + r->size - 2u * u;
 	*unit = u;
 	return true;
+}
+
+uint16_t region_qspi_info_flags(const struct mem_region *r)
+{
+	const struct nor_info *ni = r ? nor_get_info() : NULL;
+	uint16_t f = 0;
+	if (ni && ni->dual)
+		f |= QDFU_PROTO_FLAG_DUAL_FLASH;
+	if (ni && ni->protect_found)
+		f |= QDFU_PROTO_FLAG_PROTECT_FOUND;
+	if (ni && ni->protect_cleared)
+		f |= QDFU_PROTO_FLAG_PROTECT_CLEARED;
+	return f;
 }

@@ -13,5 +13,8 @@
 int region_qspi_init(struct mem_region *r, const struct board *b, uint8_t alt);
 /* The two erase units reserved for the boot journal (read-only to hosts). */
 bool region_qspi_journal(const struct mem_region *r, uint32_t *base, uint32_t *unit);
+/* What the probe found, for the INFO answer: QDFU_PROTO_FLAG_DUAL_FLASH,
+ * _PROTECT_FOUND, _PROTECT_CLEARED (include/qdfu_proto.h). */
+uint16_t region_qspi_info_flags(const struct mem_region *r);
 
 #endif

@@ -147,9 +147,15 @@ static void print_device_text(struct cli *c, const struct qh_found *f)
 		fprintf(c->out, "    qdfu protocol %u, firmware %u.%u%s%s\n", i->qdfu.proto,
 		        (unsigned)(i->qdfu.fw_version >> 8), (unsigned)(i->qdfu.fw_version & 0xFF),
 		        (i->qdfu.caps & QDFU_PROTO_CAP_CRC32) ? ", device CRC" : "",
-		        (i->qdfu.flags & 1) ? ", dual-flash" : "");
+		        (i->qdfu.flags & QDFU_PROTO_FLAG_DUAL_FLASH) ? ", dual-flash" : "");
 	if (i->has_qdfu_info && c->verbose)
 		print_why_text(c, &i->qdfu);
+	if (i->has_qdfu_info && c->verbose && (i->qdfu.flags & QDFU_PROTO_FLAG_PROTECT_FOUND))
+		fprintf(
+		    c->out, "    external flash: block protection was set at start-up; %s\n",
+		    (i->qdfu.flags & QDFU_PROTO_FLAG_PROTECT_CLEARED)
+		        ? "the bootloader cleared it for the update"
+		        : "it could NOT be cleared: writes will fail (check the chip's WP# pin)");
 	if (i->qdfu_guid && c->verbose)
 		fprintf(c->out, "    Microsoft OS 2.0 descriptors name qdfu's interface GUID\n");
 	if (i->quirks & QH_QUIRK_SERIAL_NOT_UNIQUE)
@@ -195,11 +201,15 @@ static void print_device_json(struct cli *c, const struct qh_found *f)
 	if (i->has_qdfu_info)
 		fprintf(c->jr,
 		        ",\"qdfu\":{\"protocol\":%u,\"firmware\":\"%u.%u\",\"crc\":%s,"
-		        "\"why\":%u,\"fault\":%u}",
+		        "\"why\":%u,\"fault\":%u,\"dual_flash\":%s,\"protection_found\":%s,"
+		        "\"protection_cleared\":%s}",
 		        i->qdfu.proto, (unsigned)(i->qdfu.fw_version >> 8),
 		        (unsigned)(i->qdfu.fw_version & 0xFF),
 		        (i->qdfu.caps & QDFU_PROTO_CAP_CRC32) ? "true" : "false", i->qdfu.why,
-		        i->qdfu.fault);
+		        i->qdfu.fault,
+		        (i->qdfu.flags & QDFU_PROTO_FLAG_DUAL_FLASH) ? "true" : "false",
+		        (i->qdfu.flags & QDFU_PROTO_FLAG_PROTECT_FOUND) ? "true" : "false",
+		        (i->qdfu.flags & QDFU_PROTO_FLAG_PROTECT_CLEARED) ? "true" : "false");
 	fprintf(c->jr, ",\"alts\":[");
 	for (unsigned k = 0; k < i->nalts; k++) {
 		const struct qh_alt *a = &i->alts[k];

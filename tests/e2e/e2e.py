@@ -138,6 +138,16 @@ def case_list(env):
     if 1 in alts:
         check(alts[1][2].startswith("@QSPI Flash"), "alt 1 name %r" % alts[1][2])
         check("/0x90000000/" in alts[1][2], "alt 1 address: %r" % alts[1][2])
+    # INFO flags as qdfu reports them: dual flash on the DISCO board (two
+    # MT25QL512 dies), not on the Portenta; no block protection on a fresh
+    # chip model (issue 19 item 4: the flags come from the probe)
+    qdfu = os.path.join(os.path.dirname(env.sim), "qdfu")
+    for board, dual in (("stm32h745i-disco", True), ("portenta-h7", False)):
+        rc, out = env.run([qdfu, "list", "--json"], board=board, check_rc=0)
+        info = json.loads(out)["result"]["devices"][0]["qdfu"]
+        check(info["dual_flash"] is dual, "%s: INFO dual_flash %r" % (board, info))
+        check(info["protection_found"] is False and info["protection_cleared"] is False,
+              "%s: INFO protection flags %r" % (board, info))
 
 
 def case_leave_roundtrip(env):

@@ -133,3 +133,9 @@ bool region_qspi_journal(const struct mem_region *r, uint32_t *base, uint32_t *u
 	*unit = RAM_QSPI_UNIT;
 	return true;
 }
+
+uint16_t region_qspi_info_flags(const struct mem_region *r)
+{
+	(void)r;
+	return 0; /* one RAM "chip", nothing protected */
+}
