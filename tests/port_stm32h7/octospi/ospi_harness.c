@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "bus_harness.h"
+
 #include "common/err.h"
 #include "hal/port.h"
 #include "nor/nor.h"
@@ -20,77 +22,18 @@
 #include "sim/h7/scs_model.h"
 #include "sim/nor/nor_model.h"
 
-#define RCC_BASE_ADDR   0x58024400u
 #define RCC_AHB3ENR_OFF 0xD4u
 
 struct nor_chip *ospi_chips[2];
-uint32_t ospi_rcc[0x100];
-
-uint32_t port_millis(void)
-{
-	return (uint32_t)(vclock_now_us() / 1000u);
-}
-
-void port_wait_hint(void)
-{
-	uint64_t next = vclock_next_deadline_us(), now = vclock_now_us();
-	vclock_advance_us(next > now ? next - now : 100u);
-}
-
-uint32_t h7_qspi_kernel_hz(void)
-{
-	return 200000000u;
-}
-
-const struct board *h7_board(void)
-{
-	return NULL;
-}
-
-void h7_gpio_af(const struct board_pin *p)
-{
-	(void)p;
-}
-
-int h7_wait_reg(volatile uint32_t *reg, uint32_t mask, uint32_t value, uint32_t timeout_us)
-{
-	for (uint32_t waited = 0;; waited += 10u) {
-		if ((mmio_read(reg) & mask) == value)
-			return QDFU_OK;
-		if (waited >= timeout_us)
-			return QDFU_E_TIMEOUT;
-		vclock_advance_us(10u);
-	}
-}
-
-static uint32_t rcc_read(void *ctx, uint32_t off, unsigned w)
-{
-	(void)ctx;
-	(void)w;
-	return ospi_rcc[off / 4u];
-}
-
-static void rcc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
-{
-	(void)ctx;
-	(void)w;
-	ospi_rcc[off / 4u] = v;
-}
-
-static const struct mmio_model_ops rcc_ops = {rcc_read, rcc_write};
 
 void ospi_setup(const char *part, bool dual)
 {
-	vclock_init(VCLOCK_VIRTUAL);
-	mmio_reset();
-	memset(ospi_rcc, 0, sizeof(ospi_rcc));
-	assert_int_equal(mmio_register(RCC_BASE_ADDR, 0x400, &rcc_ops, NULL), 0);
-	assert_int_equal(scs_model_init(), 0);
+	bus_harness_reset();
 	ospi_chips[0] = nor_chip_create(part);
 	ospi_chips[1] = dual ? nor_chip_create(part) : NULL;
 	assert_non_null(ospi_chips[0]);
 	assert_int_equal(octospi_model_init(ospi_chips[0], ospi_chips[1]), 0);
-	octospi_model_rcc(&ospi_rcc[RCC_AHB3ENR_OFF / 4u]);
+	octospi_model_rcc(&bus_rcc[RCC_AHB3ENR_OFF / 4u]);
 }
 
 int ospi_teardown(void **state)

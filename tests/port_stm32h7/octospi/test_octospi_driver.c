@@ -109,8 +109,8 @@ static void test_init_register_layout(void **state)
 	assert_int_equal((dcr1 & OCTOSPI_DCR1_DEVSIZE_Msk) >> OCTOSPI_DCR1_DEVSIZE_Pos, 22u);
 	assert_int_equal((dcr1 & OCTOSPI_DCR1_MTYP_Msk) >> OCTOSPI_DCR1_MTYP_Pos, 0u);
 	assert_int_equal(reg(0x108), OCTOSPI_TCR_SSHIFT); /* STR: half-cycle sample shift */
-	assert_true(ospi_rcc[0xD4 / 4] & RCC_AHB3ENR_OSPI1EN);
-	assert_true(ospi_rcc[0xD4 / 4] & RCC_AHB3ENR_IOMNGREN);
+	assert_true(bus_rcc[0xD4 / 4] & RCC_AHB3ENR_OSPI1EN);
+	assert_true(bus_rcc[0xD4 / 4] & RCC_AHB3ENR_IOMNGREN);
 	assert_model_clean();
 }
 
@@ -292,10 +292,10 @@ static void test_io_manager_rerouted(void **state)
 	ospi_setup("W25Q64JV", false);
 	volatile uint32_t *p1cr = (volatile uint32_t *)MMIO_BASE(OCTOSPIM_BASE + 4u);
 	volatile uint32_t *o2cr = (volatile uint32_t *)MMIO_BASE(OCTOSPI2_BASE);
-	ospi_rcc[0xD4 / 4] = RCC_AHB3ENR_IOMNGREN;
+	bus_rcc[0xD4 / 4] = RCC_AHB3ENR_IOMNGREN;
 	mmio_write(p1cr, 0x07050333u); /* port 1 wholly on OCTOSPI2 */
 	mmio_write(o2cr, OCTOSPI_CR_EN);
-	ospi_rcc[0xD4 / 4] = 0; /* and its clock off, as after the app's reset of RCC */
+	bus_rcc[0xD4 / 4] = 0; /* and its clock off, as after the app's reset of RCC */
 	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
 	assert_int_equal(mmio_read(p1cr), 0x03010111u);
 	assert_true(mmio_read(o2cr) & OCTOSPI_CR_EN);

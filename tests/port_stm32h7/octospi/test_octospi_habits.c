@@ -168,7 +168,7 @@ static void test_io_manager_unclocked(void **state)
 	ready(false);
 	volatile uint32_t *p1cr = (volatile uint32_t *)MMIO_BASE(OCTOSPIM_BASE + 4u);
 	mmio_write(p1cr, 0x07050333u);
-	ospi_rcc[0xD4 / 4] = RCC_AHB3ENR_IOMNGREN;
+	bus_rcc[0xD4 / 4] = RCC_AHB3ENR_IOMNGREN;
 	assert_int_equal(mmio_read(p1cr), 0x03010111u);
 }
 

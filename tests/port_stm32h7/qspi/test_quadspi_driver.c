@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "bus_harness.h"
+
 #include "common/err.h"
 #include "sim/clock/vclock.h"
 #include "sim/h7/mmio_bus.h"
@@ -24,60 +26,6 @@
 #include "port/stm32h7/h7_sys.h"
 #include "port/stm32h7/mmio.h"
 
-/* ---- what the rest of the port would provide */
-uint32_t port_millis(void)
-{
-	return (uint32_t)(vclock_now_us() / 1000u);
-}
-
-void port_wait_hint(void)
-{
-	uint64_t next = vclock_next_deadline_us(), now = vclock_now_us();
-	vclock_advance_us(next > now ? next - now : 100u);
-}
-
-uint32_t h7_qspi_kernel_hz(void)
-{
-	return 200000000u;
-}
-
-const struct board *h7_board(void)
-{
-	return NULL;
-}
-
-void h7_gpio_af(const struct board_pin *p)
-{
-	(void)p;
-}
-
-int h7_wait_reg(volatile uint32_t *reg, uint32_t mask, uint32_t value, uint32_t timeout_us)
-{
-	for (uint32_t waited = 0;; waited += 10u) {
-		if ((mmio_read(reg) & mask) == value)
-			return QDFU_OK;
-		if (waited >= timeout_us)
-			return QDFU_E_TIMEOUT;
-		vclock_advance_us(10u);
-	}
-}
-
-/* RCC: plain storage (the driver only enables the QUADSPI clock) */
-static uint32_t rcc[0x100];
-static uint32_t rcc_read(void *ctx, uint32_t off, unsigned w)
-{
-	(void)ctx;
-	(void)w;
-	return rcc[off / 4u];
-}
-static void rcc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
-{
-	(void)ctx;
-	(void)w;
-	rcc[off / 4u] = v;
-}
-static const struct mmio_model_ops rcc_ops = {rcc_read, rcc_write};
-
 static bool usb_connected = true;
 void port_usb_connect(bool on)
 {
@@ -88,12 +36,8 @@ static struct nor_chip *chips[2];
 
 static void setup_bus(const char *part, bool dual)
 {
-	vclock_init(VCLOCK_VIRTUAL);
-	mmio_reset();
-	memset(rcc, 0, sizeof(rcc));
-	assert_int_equal(mmio_register(0x58024400u, 0x400, &rcc_ops, NULL), 0);
+	bus_harness_reset();
 	usb_connected = true;
-	assert_int_equal(scs_model_init(), 0);
 	chips[0] = nor_chip_create(part);
 	chips[1] = dual ? nor_chip_create(part) : NULL;
 	assert_non_null(chips[0]);
