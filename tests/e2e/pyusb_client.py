@@ -199,17 +199,14 @@ def verify_by_upload(dev, addr, data, size, who):
 
 def leave_at(dev, addr, who):
     """SET_ADDRESS to the start address, then the DfuSe leave (AN3156
-    "Leave DFU mode"); then wait the poll time the device asked for, as a
-    tool that waits for the board to restart (virtual time moves with the
-    sleep)."""
+    "Leave DFU mode")."""
     dnload(dev, 0, struct.pack("<BI", 0x21, addr))
     wait_fwupd(dev)
     dnload(dev, 2, b"")
-    st, poll, state = getstatus(dev)
+    st, _, state = getstatus(dev)
     if state != ST_MANIFEST:
         sys.exit("%s: leave not in dfuMANIFEST (%d)" % (who, state))
     usb.util.dispose_resources(dev)
-    time.sleep(max(poll, 10) / 1000.0 + 0.1)
 
 
 def cubeprog(path, addr):
