@@ -36,6 +36,11 @@ int nor_octal_switch(enum nor_proto p);
 /* A soft reset just went out (recover): the chip is back in its default. */
 void nor_octal_after_reset(void);
 
+/* The XIP hand-over on an octal bus (for nor_xip.c): protocol p if a read
+ * of the application's first bytes in p agrees, else SPI 1-1-1; then
+ * memory-mapped with that read (*used). */
+int nor_octal_handover(enum nor_proto p, uint32_t check_addr, struct port_qspi_cmd *used);
+
 /* nor.c's bounded wait. */
 void nor_wait_ms(uint32_t ms);
 

@@ -416,3 +416,26 @@ void nor_octal_after_reset(void)
 	oct.cur = oct.boot;
 	oct.read_dummy = 20u; /* DC back to its power-on value */
 }
+
+/* ------------------------------------------------------------ XIP */
+
+#define CHECK_BYTES 16u
+
+/* The application gets the chip in protocol p, memory-mapped, if a read
+ * in p of the bytes at check_addr (its vector table) agrees with what the
+ * probe's protocol read there; else in SPI 1-1-1, the state any
+ * application can start from (docs/nor.md "Octal chips"). */
+int nor_octal_handover(enum nor_proto p, uint32_t check_addr, struct port_qspi_cmd *used)
+{
+	uint8_t want[CHECK_BYTES], got[CHECK_BYTES];
+	int rc;
+	bool ok = nor_read(check_addr, want, sizeof(want)) == QDFU_OK &&
+	          nor_set_proto(p) == QDFU_OK &&
+	          nor_read(check_addr, got, sizeof(got)) == QDFU_OK &&
+	          memcmp(want, got, sizeof(got)) == 0;
+	if (!ok && (rc = nor_set_proto(NOR_PROTO_SPI)))
+		return rc;
+	if ((rc = nor_xip_read_cmd(used)))
+		return rc;
+	return port_qspi_memmap(used);
+}
