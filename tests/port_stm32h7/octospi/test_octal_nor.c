@@ -176,19 +176,26 @@ static void test_sfdp_in_every_protocol(void **state)
 	assert_memory_equal(&p[0], &p[2], sizeof(p[0]));
 }
 
+/* A fresh chip probed into OPI DTR, with [at, at + len) erased. */
+static void dtr_erased(uint32_t at, uint32_t len)
+{
+	struct nor_time t;
+	chip_in(0);
+	nor_set_octal(true, NOR_PROTO_OPI_DTR);
+	assert_int_equal(nor_probe(false, CLK_HZ), QDFU_OK);
+	assert_int_equal(ospi_run(nor_erase_start(at, len, &t)), QDFU_OK);
+}
+
 /* Execute in place in OPI DTR: 8DTRD (0xEE11) with DQS in memory-mapped
  * mode reads what was programmed. */
 static void test_xip_in_opi_dtr(void **state)
 {
 	(void)state;
-	chip_in(0);
-	nor_set_octal(true, NOR_PROTO_OPI_DTR);
-	assert_int_equal(nor_probe(false, CLK_HZ), QDFU_OK);
+	dtr_erased(0x3FF0000u, 0x10000u);
 	static uint8_t d[600], b[600];
 	for (unsigned i = 0; i < sizeof(d); i++)
 		d[i] = (uint8_t)(i ^ 0xA5u);
 	struct nor_time t;
-	assert_int_equal(ospi_run(nor_erase_start(0x3FF0000u, 0x10000u, &t)), QDFU_OK);
 	assert_int_equal(ospi_run(nor_program_start(0x3FF0000u, d, sizeof(d), &t)), QDFU_OK);
 	struct port_qspi_cmd c;
 	assert_int_equal(nor_xip_read_cmd(&c), QDFU_OK);
@@ -212,14 +219,11 @@ static void test_xip_in_opi_dtr(void **state)
 static void test_power_cut_mid_program(void **state)
 {
 	(void)state;
-	chip_in(0);
-	nor_set_octal(true, NOR_PROTO_OPI_DTR);
-	assert_int_equal(nor_probe(false, CLK_HZ), QDFU_OK);
+	uint32_t at = 0x1230000u;
+	dtr_erased(at, 0x1000u);
 	static uint8_t d[256], b[256];
 	memset(d, 0x00, sizeof(d));
 	struct nor_time t;
-	uint32_t at = 0x1230000u;
-	assert_int_equal(ospi_run(nor_erase_start(at, 0x1000u, &t)), QDFU_OK);
 	assert_int_equal(nor_program_start(at, d, sizeof(d), &t), QDFU_OK);
 	struct nor_chip_state st = {0};
 	for (int i = 0; i < 10 && !st.busy; i++) {
@@ -250,13 +254,10 @@ static void test_power_cut_mid_program(void **state)
 static void test_timeout_recovery_in_dtr(void **state)
 {
 	(void)state;
-	chip_in(0);
-	nor_set_octal(true, NOR_PROTO_OPI_DTR);
-	assert_int_equal(nor_probe(false, CLK_HZ), QDFU_OK);
+	dtr_erased(0x40000u, 0x1000u);
 	static uint8_t d[256], b[256];
 	memset(d, 0x3C, sizeof(d));
 	struct nor_time t;
-	assert_int_equal(ospi_run(nor_erase_start(0x40000u, 0x1000u, &t)), QDFU_OK);
 	nor_chip_inject(ospi_chips[0], NOR_FAULT_STUCK_BUSY);
 	assert_int_equal(ospi_run(nor_program_start(0x40000u, d, sizeof(d), &t)), QDFU_E_TIMEOUT);
 	assert_int_equal(nor_chip_opi_proto(ospi_chips[0]), 2);
