@@ -208,6 +208,17 @@ static int read_stream_dtr(struct port_qspi_cmd *f, uint8_t *out, uint32_t addr,
 	return rc;
 }
 
+static struct port_qspi_cmd spi_cmd(uint8_t op, uint32_t data_len)
+{
+	struct port_qspi_cmd c;
+	memset(&c, 0, sizeof(c));
+	c.instruction = op;
+	c.instruction_lines = 1;
+	c.data_lines = data_len ? 1 : 0;
+	c.data_len = data_len;
+	return c;
+}
+
 static int read_in(const struct port_qspi_cmd *c, void *data, enum nor_proto p)
 {
 	struct port_qspi_cmd f = *c;
@@ -233,11 +244,17 @@ static int write_in(const struct port_qspi_cmd *c, const void *data, enum nor_pr
 	int rc = frame_in(&f, p, &kind);
 	if (rc || p != NOR_PROTO_OPI_DTR || (kind != K_REG_WR && kind != K_CR2_WR))
 		return rc ? rc : port_qspi_write(&f, data);
-	/* a register is one byte; DTR moves two: a second 0 follows [LNX].
-	 * WRSR's second byte would be the configuration register: not sent */
-	if (kind == K_REG_WR || c->data_len != 1)
+	/* a register is one byte; DTR moves two: CR2 gets a second 0 [LNX];
+	 * WRSR's second byte may be taken for the configuration register
+	 * (as WRSR's second byte in SPI): it carries CR's own value */
+	if (c->data_len != 1)
 		return QDFU_E_UNSUPPORTED;
 	uint8_t w[2] = {*(const uint8_t *)data, 0};
+	if (kind == K_REG_WR) {
+		struct port_qspi_cmd rdcr = spi_cmd(NOR_OP_RDCR, 1);
+		if ((rc = read_in(&rdcr, &w[1], p)))
+			return rc;
+	}
 	f.data_len = 2;
 	return port_qspi_write(&f, w);
 }
@@ -268,17 +285,6 @@ int nor_bus_poll(const struct port_qspi_cmd *c, uint32_t mask, uint32_t match, u
 }
 
 /* ------------------------------------------------------------ commands */
-
-static struct port_qspi_cmd spi_cmd(uint8_t op, uint32_t data_len)
-{
-	struct port_qspi_cmd c;
-	memset(&c, 0, sizeof(c));
-	c.instruction = op;
-	c.instruction_lines = 1;
-	c.data_lines = data_len ? 1 : 0;
-	c.data_len = data_len;
-	return c;
-}
 
 static int instr_in(uint8_t op, enum nor_proto p)
 {

@@ -156,6 +156,27 @@ static void test_nonvolatile_opi_default(void **state)
 	assert_int_equal(nor_chip_opi_proto(ospi_chips[0]), 2);
 }
 
+/* Block protection left set on a chip that boots in OPI DTR: cleared in
+ * DTR at the probe (WRSR as a 2-byte word), programs then land. */
+static void test_protection_cleared_in_dtr(void **state)
+{
+	(void)state;
+	chip_in(0);
+	nor_chip_set_sr1(ospi_chips[0], 0x3Cu); /* BP3..0 = 1111: all */
+	nor_chip_set_cr2_nv(ospi_chips[0], 0x02);
+	nor_chip_power_cycle(ospi_chips[0]);
+	nor_set_octal(true, NOR_PROTO_OPI_DTR);
+	assert_int_equal(nor_probe(false, CLK_HZ), QDFU_OK);
+	assert_true(nor_get_info()->protect_found);
+	assert_true(nor_get_info()->protect_cleared);
+	struct nor_chip_state st;
+	nor_chip_get_state(ospi_chips[0], &st);
+	assert_int_equal(st.sr1 & 0x3Cu, 0);
+	roundtrip();
+	nor_chip_power_cycle(ospi_chips[0]);
+	assert_int_equal(nor_chip_opi_proto(ospi_chips[0]), 2);
+}
+
 /* The probe read the same SFDP whatever protocol the chip was found in. */
 static void test_sfdp_in_every_protocol(void **state)
 {
@@ -276,6 +297,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_probe_from_opi_str_into_spi, ospi_teardown),
 	    cmocka_unit_test_teardown(test_spi_to_opi_str, ospi_teardown),
 	    cmocka_unit_test_teardown(test_nonvolatile_opi_default, ospi_teardown),
+	    cmocka_unit_test_teardown(test_protection_cleared_in_dtr, ospi_teardown),
 	    cmocka_unit_test_teardown(test_sfdp_in_every_protocol, ospi_teardown),
 	    cmocka_unit_test_teardown(test_xip_in_opi_dtr, ospi_teardown),
 	    cmocka_unit_test_teardown(test_power_cut_mid_program, ospi_teardown),
