@@ -14,7 +14,12 @@
  *  [ZEP] Zephyr flash_stm32_ospi.c: SFDP in OPI with 20 dummy cycles, DC
  *        = 6 cycles named "66 MHz", power-on DC (20 cycles) at 200 MHz;
  *  [LNX] Linux spi-nor macronix.c: the 8D-8D-8D ID comes A-A-B-B-C-C; no
- *        1-byte transfers in 8D-8D-8D (register writes send a second 0).
+ *        1-byte transfers in 8D-8D-8D (register writes send a second 0);
+ *  [DS]  MX25LM51245G datasheet Rev. 1.1 (Macronix, June 2020), features
+ *        page only: Single I/O and Octa I/O protocols (no dual / quad), DTR,
+ *        clock up to 133 MHz; U-Boot's Macronix octal commit (spi-nor, "add
+ *        support for Macronix Octal flash"): 20 dummy cycles for the
+ *        maximum frequency.
  */
 #include <string.h>
 

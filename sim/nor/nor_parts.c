@@ -148,7 +148,8 @@ const struct nor_part nor_parts[] = {
      * from ST's component driver (shared facts octospi.md [MXC]); the
      * Macronix datasheet was not read: ST's maxima are MT25QL512's numbers
      * (facts), kept as the model's maxima; typicals unverified. 4 KiB and
-     * 64 KiB erase only, 1-1-1 in SPI (no dual/quad), OPI through CR2
+     * 64 KiB erase only, 1-1-1 in SPI (no dual/quad: datasheet Rev. 1.1,
+     * June 2020, features page "Single I/O and Octa I/O"), OPI through CR2
      * (nor_octal.c). tRST unverified (ST waits 100 ms after a reset during
      * an erase). */
     {.name = "MX25LM51245G",
