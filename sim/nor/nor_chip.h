@@ -40,6 +40,7 @@ struct nor_opi {
 struct nor_chip {
 	const struct nor_part *p;
 	uint8_t *mem;
+	char *map_path; /* mem is this state file, mapped (nor_chip_load) */
 	uint8_t sfdp[SFDP_MAX];
 	uint32_t sfdp_len;
 	/* status */

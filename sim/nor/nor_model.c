@@ -23,6 +23,7 @@
  * array while busy, and a reset / power loss before the end corrupts the
  * target block instead.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -850,7 +851,11 @@ void nor_chip_destroy(struct nor_chip *c)
 	if (!c)
 		return;
 	nor_torn_free(&c->torn);
-	free(c->mem);
+	if (c->map_path)
+		state_file_unmap(c->mem, c->p->size);
+	else
+		free(c->mem);
+	free(c->map_path);
 	free(c);
 }
 
@@ -877,21 +882,30 @@ const uint8_t *nor_chip_sfdp(const struct nor_chip *c, uint32_t *len)
 
 int nor_chip_load(struct nor_chip *c, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		memset(c->mem, ERASED, c->p->size);
-		return 0;
+	/* the file becomes the array: every operation lands in it at once
+	 * (a shorter file of another chip before is padded erased) */
+	uint8_t *m = state_file_map(path, c->p->size, ERASED);
+	char *keep = strdup(path);
+	if (!m || !keep) {
+		state_file_unmap(m, c->p->size);
+		free(keep);
+		return -1;
 	}
-	size_t n = fread(c->mem, 1, c->p->size, f);
-	fclose(f);
-	if (n < c->p->size) /* shorter file (other chip before): rest erased */
-		memset(c->mem + n, ERASED, c->p->size - n);
+	if (c->map_path)
+		state_file_unmap(c->mem, c->p->size);
+	else
+		free(c->mem);
+	free(c->map_path);
+	c->mem = m;
+	c->map_path = keep;
 	return 0;
 }
 
 int nor_chip_save(const struct nor_chip *c, const char *path)
 {
-	return state_file_write(path, c->mem, c->p->size); /* temp, fsync, rename */
+	if (c->map_path && strcmp(path, c->map_path) == 0)
+		return state_file_sync(c->mem, c->p->size); /* already there: make it durable */
+	return state_file_write(path, c->mem, c->p->size);  /* temp, fsync, rename */
 }
 
 void nor_chip_power_cycle(struct nor_chip *c)
