@@ -952,6 +952,10 @@ def main():
         print("FAIL %s: %s" % (a.case, e))
         return 1
     print("PASS %s" % a.case)
+    # a passed case leaves nothing (its state files are up to 128 MiB);
+    # QDFU_KEEP_E2E=1 keeps them for a look
+    if not os.environ.get("QDFU_KEEP_E2E"):
+        shutil.rmtree(env.work, ignore_errors=True)
     return 0
 
 
