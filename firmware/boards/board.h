@@ -68,6 +68,7 @@ enum board_pmic {
 enum board_entry {
 	BOARD_ENTRY_NONE = 0,
 	BOARD_ENTRY_ARDUINO, /* 0xDF59 in RTC_BKP0R: 1200 bps touch, double-tap RESET */
+	BOARD_ENTRY_DAISY,   /* libDaisy's BootInfo in backup SRAM: ResetToBootloader() */
 };
 
 struct board_hw {

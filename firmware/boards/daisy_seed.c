@@ -32,6 +32,9 @@ const struct board board_daisy_seed = {
     .usb_vid = 0x0483,
     .usb_pid = 0xDF11,
     .usb_product = "qdfu bootloader Daisy Seed",
+    /* libDaisy's System::ResetToBootloader(DAISY...) requests in backup SRAM
+     * (firmware/port/stm32h7/board_entry.c cites libDaisy's sources) */
+    .entry = BOARD_ENTRY_DAISY,
     .hw =
         {
             .supply = BOARD_SUPPLY_LDO,
