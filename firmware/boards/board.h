@@ -110,6 +110,10 @@ struct board {
 	const char *usb_product;
 	const char *usb_manufacturer; /* NULL: "qdfu" */
 	enum board_entry entry;       /* the ecosystem's "enter the bootloader" */
+	/* alt 0 lists the external flash too (before the internal flash): the
+	 * original bootloader's tools address QSPI through alt 0 (Daisy:
+	 * libDaisy's dfu-util -a 0 -s 0x90040000, the web programmer) */
+	bool alt0_lists_qspi;
 	struct board_hw hw;
 };
 

@@ -228,7 +228,10 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	uint8_t nalts = 0;
 	for (unsigned i = 0; i < mem_region_count() && i < 2; i++) {
 		struct mem_region *r = mem_region_at(i);
-		if (mem_region_layout(r, bl.layouts[i], sizeof(bl.layouts[i])) < 0)
+		int n = i == 0 && b->alt0_lists_qspi && bl.have_qspi
+		            ? mem_region_layout2(&bl.qspi, r, bl.layouts[i], sizeof(bl.layouts[i]))
+		            : -1;
+		if (n < 0 && mem_region_layout(r, bl.layouts[i], sizeof(bl.layouts[i])) < 0)
 			continue;
 		bl.layout_ptrs[nalts++] = bl.layouts[i];
 	}
