@@ -910,6 +910,15 @@ def case_daisy_boot_sram(env):
     log = env.log_text()
     check("overwrite the bootloader's own RAM" in log and "start application" not in log,
           "an image linked over the bootloader's RAM was not refused:\n%s" % log[-1200:])
+    # qdfu flash writes a descriptor: the copy is the image's range (whole 64 KiB pages)
+    qdfu = os.path.join(os.path.dirname(env.sim), "qdfu")
+    write(env.path("app.hex"), ihex(daisy_sram_app(130 * 1024, seed=52), 0x90040000))
+    env.run([qdfu, "flash", env.path("app.hex")], board="daisy-seed", check_rc=0)
+    env.run(["true"], board="daisy-seed", enter="auto", check_rc=0)
+    log = env.log_text()
+    check("copied 196608 bytes from 0x90040000 to RAM at 0x24000000" in log and
+          "start application at 0x24000000" in log and "hardware rule broken" not in log,
+          "qdfu flash of a BOOT_SRAM image: not copied by its descriptor:\n%s" % log[-1200:])
 
 
 def webdfu(env, image, board="daisy-seed"):
