@@ -427,19 +427,39 @@ static void uid_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 
 /* ---------------------------------------------------------------- RTC */
 
-static bool rtc_clocked(const char *what, uint32_t off)
+/* An access to a backup-domain block (RTC backup registers, backup SRAM):
+ * its clock must be on, and a write needs PWR_CR1.DBP; otherwise the
+ * access is lost (a read gives 0) and counted as an error. */
+struct backup_block {
+	const char *name, *clock;
+	uint32_t enr, bit;
+};
+
+static const struct backup_block rtc_blk = {"RTC", "RCC_APB4ENR.RTCAPBEN", RCC_APB4ENR,
+                                            RTC_APB_CLOCK};
+static const struct backup_block bkpsram_blk = {"backup SRAM", "RCC_AHB4ENR.BKPRAMEN", RCC_AHB4ENR,
+                                                BKPRAM_CLOCK};
+
+static bool backup_access(const struct backup_block *b, bool write, uint32_t off)
 {
-	if (s.rcc[RCC_APB4ENR / 4] & RTC_APB_CLOCK)
-		return true;
-	fail("RTC %s at +0x%x with RCC_APB4ENR.RTCAPBEN off", what, off);
-	return false;
+	if (!(s.rcc[b->enr / 4] & b->bit)) {
+		fail("%s %s at +0x%x with %s off", b->name, write ? "write" : "read", off,
+		     b->clock);
+		return false;
+	}
+	if (write && !(s.pwr[0] & PWR_CR1_DBP)) {
+		fail("%s write at +0x%x with PWR_CR1.DBP = 0: ignored (backup domain protected)",
+		     b->name, off);
+		return false;
+	}
+	return true;
 }
 
 static uint32_t rtc_read(void *ctx, uint32_t off, unsigned w)
 {
 	(void)ctx;
 	(void)w;
-	if (!rtc_clocked("read", off))
+	if (!backup_access(&rtc_blk, false, off))
 		return 0;
 	return off == RTC_BKP0R ? s.bkp0r : 0;
 }
@@ -448,13 +468,8 @@ static void rtc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 {
 	(void)ctx;
 	(void)w;
-	if (!rtc_clocked("write", off))
+	if (!backup_access(&rtc_blk, true, off))
 		return;
-	if (!(s.pwr[0] & PWR_CR1_DBP)) {
-		fail("RTC write at +0x%x with PWR_CR1.DBP = 0: ignored (backup domain protected)",
-		     off);
-		return;
-	}
 	if (off != RTC_BKP0R || v == s.bkp0r)
 		return;
 	if (s.bkp0r)
@@ -478,36 +493,19 @@ uint64_t h7_sys_model_bkp0r_held_us(void)
  * any access and PWR_CR1.DBP for writes (backup domain); kept across
  * resets like the RTC backup registers. */
 
-static bool bkpsram_clocked(const char *what, uint32_t off)
-{
-	if (s.rcc[RCC_AHB4ENR / 4] & BKPRAM_CLOCK)
-		return true;
-	fail("backup SRAM %s at +0x%x with RCC_AHB4ENR.BKPRAMEN off", what, off);
-	return false;
-}
-
 static uint32_t bkpsram_read(void *ctx, uint32_t off, unsigned w)
 {
 	(void)ctx;
 	(void)w;
-	if (!bkpsram_clocked("read", off))
-		return 0;
-	return s.bkpsram[off / 4];
+	return backup_access(&bkpsram_blk, false, off) ? s.bkpsram[off / 4] : 0;
 }
 
 static void bkpsram_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 {
 	(void)ctx;
 	(void)w;
-	if (!bkpsram_clocked("write", off))
-		return;
-	if (!(s.pwr[0] & PWR_CR1_DBP)) {
-		fail("backup SRAM write at +0x%x with PWR_CR1.DBP = 0: ignored (backup domain "
-		     "protected)",
-		     off);
-		return;
-	}
-	s.bkpsram[off / 4] = v;
+	if (backup_access(&bkpsram_blk, true, off))
+		s.bkpsram[off / 4] = v;
 }
 
 uint32_t h7_sys_model_bkpsram(uint32_t off)

@@ -80,11 +80,11 @@ class Env:
         return bytes(data)
 
 
-def app_image(size, vtor=APP, seed=1):
+def app_image(size, vtor=APP, seed=1, sp=0x24080000):
     """An application: a Cortex-M vector table, then pseudo-random code."""
     rnd = random.Random(seed)
     body = bytearray(rnd.getrandbits(8) for _ in range(size))
-    vt = struct.pack("<II", 0x24080000, vtor + 0x401) + b"".join(
+    vt = struct.pack("<II", sp, vtor + 0x401) + b"".join(
         struct.pack("<I", vtor + 0x501) for _ in range(14))
     body[:len(vt)] = vt
     return bytes(body)
@@ -879,12 +879,7 @@ def daisy_sram_app(size, seed=51, base=0x24000000):
     """A libDaisy BOOT_SRAM application (core/STM32H750IB_sram.lds): the
     vector table first, linked at AXI SRAM 0x24000000, stack at the end of
     DTCM (_estack = 0x20020000); stored at 0x90040000."""
-    rnd = random.Random(seed)
-    body = bytearray(rnd.getrandbits(8) for _ in range(size))
-    vt = struct.pack("<II", 0x20020000, base + 0x401) + b"".join(
-        struct.pack("<I", base + 0x501) for _ in range(14))
-    body[:len(vt)] = vt
-    return bytes(body)
+    return app_image(size, vtor=base, seed=seed, sp=0x20020000)
 
 
 def case_daisy_boot_sram(env):
