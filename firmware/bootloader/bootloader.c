@@ -73,11 +73,27 @@ static void hook_mass_erased(void)
 		(void)journal_restore();
 }
 
+/* Let the operation the engine still runs finish (an ABORT or CLRSTATUS
+ * ends a request, not the flash work it started), within its datasheet
+ * maximum: nothing else may touch the memories meanwhile. */
+static void wait_engine_idle(void)
+{
+	struct mem_time t = mem_settle();
+	uint32_t deadline = port_millis() + t.max_ms + 1000u;
+	while (mem_poll() == QDFU_E_BUSY && !qdfu_time_reached(port_millis(), deadline))
+		port_wait_hint();
+}
+
 static void hook_unprotect(void)
 {
 	/* No read protection is implemented; honour the DfuSe meaning
-	 * (everything erased, then reset) for the application area. */
+	 * (everything erased, then reset) for the application area. An
+	 * operation still running (a write cut by CLRSTATUS) ends first:
+	 * otherwise the mass erase was refused as busy (the application area
+	 * kept its contents) and the journal's EMPTY record went to a busy
+	 * chip (found by fuzz_dfu_requests: regress_unprotect_while_busy). */
 	struct mem_time t;
+	wait_engine_idle();
 	if (mem_start_mass_erase(&bl.iflash, &t) == QDFU_OK) {
 		uint32_t deadline = port_millis() + t.max_ms + 1000u;
 		while (mem_poll() == QDFU_E_BUSY && !qdfu_time_reached(port_millis(), deadline))
