@@ -38,14 +38,35 @@ static struct {
 static struct board flasher_b;
 static char flasher_product[64];
 
+/* Would the descriptor in place start its image now (boot.c's test: intact,
+ * every range matching, or VERIFIED for it as the newest record)? */
+static bool image_would_start(void)
+{
+	static struct image_desc d;
+	uint32_t bad;
+	if (image_read(&d) != IMAGE_OK)
+		return false;
+	if (journal_state() == JOURNAL_VERIFIED && journal_tag() == d.crc)
+		return true;
+	return image_verify(&d, &bad) == IMAGE_OK;
+}
+
 static int hook_session_open(void)
 {
 	boot_learn_reset();
 	if (!journal_available())
 		return QDFU_OK; /* no external flash: nothing to journal in */
-	if (journal_state() == JOURNAL_OPEN)
-		return QDFU_OK;
-	return journal_append(JOURNAL_OPEN, journal_vtor());
+	/* An update starts: the image in place may start again only if the
+	 * update writes nothing of its own. With deferred erase the host's
+	 * erases keep the old bytes (and descriptor) until a write needs them,
+	 * so the descriptor of an image that would still start goes now. One
+	 * that would not (an earlier update's, incomplete) stays: it starts
+	 * only once every range holds what it describes. OPEN first, so a cut
+	 * during that erase leaves "interrupted". */
+	bool invalidate = image_would_start();
+	int rc = journal_state() == JOURNAL_OPEN ? QDFU_OK
+	                                         : journal_append(JOURNAL_OPEN, journal_vtor());
+	return rc == QDFU_OK && invalidate ? image_erase_unit() : rc;
 }
 
 static void hook_session_close(void)
