@@ -325,26 +325,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-static void report(void)
-{
-	fz_report("fuzz_dwc2_wire");
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	atexit(report);
-	return 0;
-}
-
-#ifndef QDFU_LIBFUZZER
-#include "replay_files.h"
-
-int main(int argc, char **argv)
-{
-	LLVMFuzzerInitialize(&argc, &argv);
-	return replay_main(argc, argv);
-}
-#endif
+FZ_ENTRY_POINTS("fuzz_dwc2_wire")

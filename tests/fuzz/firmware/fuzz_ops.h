@@ -497,4 +497,33 @@ static inline void fz_report(const char *target)
 	        pairs);
 }
 
+/* libFuzzer's optional initializer (what the run reached is printed at
+ * exit) and, without libFuzzer, main() replaying and mutating stored
+ * inputs (replay_files.h). */
+#ifdef QDFU_LIBFUZZER
+#define FZ_MAIN
+#else
+#define FZ_MAIN                                                                                    \
+	int main(int argc, char **argv)                                                            \
+	{                                                                                          \
+		LLVMFuzzerInitialize(&argc, &argv);                                                \
+		return replay_main(argc, argv);                                                    \
+	}
+#include "replay_files.h"
+#endif
+#define FZ_ENTRY_POINTS(name)                                                                      \
+	static void fz_at_exit(void)                                                               \
+	{                                                                                          \
+		fz_report(name);                                                                   \
+	}                                                                                          \
+	int LLVMFuzzerInitialize(int *argc, char ***argv);                                         \
+	int LLVMFuzzerInitialize(int *argc, char ***argv)                                          \
+	{                                                                                          \
+		(void)argc;                                                                        \
+		(void)argv;                                                                        \
+		atexit(fz_at_exit);                                                                \
+		return 0;                                                                          \
+	}                                                                                          \
+	FZ_MAIN
+
 #endif
