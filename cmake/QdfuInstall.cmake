@@ -3,7 +3,8 @@
 # the host tool gets (see README "Installing"):
 #   bin/qdfu                       the command line
 #   bin/qdfu-sim -> ../libexec/qdfu/qdfu-sim
-#   libexec/qdfu/                  qdfu-sim, qdfu-sim-dwc2 and libqdfu-vtime.so:
+#   libexec/qdfu/                  qdfu-sim, qdfu-sim-dwc2, libqdfu-vtime.so and
+#                                  libqdfu-epoll.so:
 #                                  qdfu-sim finds the other two next to its own
 #                                  executable (/proc/self/exe, symlinks resolved)
 #   lib/libqdfu.so.1, libqdfu.a    the C library; include/qdfu.h; lib/pkgconfig/qdfu.pc
@@ -37,7 +38,7 @@ if(TARGET qdfu-sim)
     install(TARGETS qdfu-sim-dwc2 RUNTIME DESTINATION ${QDFU_LIBEXEC} COMPONENT sim)
   endif()
   # a preload library, not a program: not executable (lintian)
-  install(TARGETS qdfu-vtime LIBRARY DESTINATION ${QDFU_LIBEXEC} COMPONENT sim
+  install(TARGETS qdfu-vtime qdfu-epoll LIBRARY DESTINATION ${QDFU_LIBEXEC} COMPONENT sim
           PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
   file(RELATIVE_PATH sim_rel /${CMAKE_INSTALL_BINDIR} /${QDFU_LIBEXEC}/qdfu-sim)
   install(CODE "

@@ -18,7 +18,7 @@
 #include "qh_rom_usb.h"
 
 /* Directory of this executable, or "" (Linux: /proc/self/exe). */
-static void exe_dir(char *out, size_t cap)
+void cli_exe_dir(char *out, size_t cap)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -36,12 +36,12 @@ static void exe_dir(char *out, size_t cap)
 /* Where a board's image NAME may be, in order: $QDFU_FLASHER_DIR, the
  * build tree (build/host/qdfu -> build/<board>/), an installed share
  * directory. Returns 0 and the path, or the error listing where it looked. */
-static int find_image(const char *board, const char *name, char *out, size_t cap,
-                      struct qh_error *e)
+int cli_find_image(const char *board, const char *name, char *out, size_t cap,
+                   struct qh_error *e)
 {
 	char dir[PATH_MAX], tried[3][PATH_MAX + 64];
 	const char *env = getenv("QDFU_FLASHER_DIR");
-	exe_dir(dir, sizeof(dir));
+	cli_exe_dir(dir, sizeof(dir));
 	snprintf(tried[0], sizeof(tried[0]), "%s/%s", env ? env : ".", name);
 	snprintf(tried[1], sizeof(tried[1]), "%s/../%s/%s", dir, board, name);
 	snprintf(tried[2], sizeof(tried[2]), "%s/../share/qdfu/images/%s", dir, name);
@@ -63,7 +63,7 @@ static int load_flasher(struct cli *c, struct qh_flasher *f, struct qh_error *e)
 	if (c->flasher)
 		return qh_flasher_load(c->flasher, f, e);
 	qh_flasher_file_name(c->board, name, sizeof(name));
-	int rc = find_image(c->board, name, path, sizeof(path), e);
+	int rc = cli_find_image(c->board, name, path, sizeof(path), e);
 	return rc ? rc : qh_flasher_load(path, f, e);
 }
 
@@ -176,7 +176,7 @@ static int install_target(struct cli *c, struct cli_target *t, struct qh_error *
 	} else {
 		char name[96];
 		snprintf(name, sizeof(name), "qdfu-%s.bin", c->board);
-		int rc = find_image(c->board, name, path, sizeof(path), e);
+		int rc = cli_find_image(c->board, name, path, sizeof(path), e);
 		if (rc)
 			return rc;
 	}
