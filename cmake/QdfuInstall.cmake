@@ -9,6 +9,7 @@
 #                                  executable (/proc/self/exe, symlinks resolved)
 #   lib/libqdfu.so.1, libqdfu.a    the C library; include/qdfu.h; lib/pkgconfig/qdfu.pc
 #   share/man/man1/, share/bash-completion/completions/qdfu
+#   share/qdfu/web/                the web flasher's page and qdfu.wasm (`qdfu web`)
 #   lib/udev/rules.d/70-qdfu.rules (udev reads /usr/lib/udev and /etc/udev only:
 #                                  with PREFIX=/usr/local copy it to /etc/udev/rules.d)
 include(GNUInstallDirs)
@@ -28,6 +29,11 @@ install(FILES ${PROJECT_SOURCE_DIR}/docs/man/qdfu.1 DESTINATION ${CMAKE_INSTALL_
 install(FILES ${PROJECT_SOURCE_DIR}/host/completion/qdfu.bash
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME qdfu
         COMPONENT tool)
+# the web flasher (docs/web.md), served by `qdfu web`
+if(TARGET web)
+  install(DIRECTORY ${QDFU_WEB_DIR}/ DESTINATION ${CMAKE_INSTALL_DATADIR}/qdfu/web
+          COMPONENT tool)
+endif()
 install(FILES ${PROJECT_SOURCE_DIR}/host/udev/70-qdfu.rules
         DESTINATION lib/udev/rules.d COMPONENT tool)
 

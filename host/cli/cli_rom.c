@@ -36,8 +36,7 @@ void cli_exe_dir(char *out, size_t cap)
 /* Where a board's image NAME may be, in order: $QDFU_FLASHER_DIR, the
  * build tree (build/host/qdfu -> build/<board>/), an installed share
  * directory. Returns 0 and the path, or the error listing where it looked. */
-int cli_find_image(const char *board, const char *name, char *out, size_t cap,
-                   struct qh_error *e)
+int cli_find_image(const char *board, const char *name, char *out, size_t cap, struct qh_error *e)
 {
 	char dir[PATH_MAX], tried[3][PATH_MAX + 64];
 	const char *env = getenv("QDFU_FLASHER_DIR");

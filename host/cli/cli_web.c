@@ -233,7 +233,8 @@ int cmd_web(struct cli *c)
 {
 	struct qh_error e = {0};
 	int port = 0, rc = find_root(c, &e);
-	int fd = rc ? rc : listen_local(c->web_port >= 0 ? c->web_port : WEB_DEFAULT_PORT, &port, &e);
+	int fd =
+	    rc ? rc : listen_local(c->web_port >= 0 ? c->web_port : WEB_DEFAULT_PORT, &port, &e);
 
 	if (fd < 0) {
 		cli_report_error(c, NULL, &e);
