@@ -17,7 +17,7 @@
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
   const state = { wasm: null, transport: null, dev: null, img: 0, imgName: "", busy: false,
-                  phases: {} };
+                  phases: {}, phaseRuns: {}, flashed: false };
 
   function log(msg, quiet) {
     const line = "qdfu-web: " + msg;
@@ -77,28 +77,43 @@
 
   // ------------------------------------------------------------ progress
 
+  // libqdfu's progress (qh_progress_fn): "check" counts pages (the device
+  // CRC of each page the image touches), the other phases bytes. A phase
+  // that starts again with another total (the image descriptor, written
+  // after the image) gets a row of its own.
   function progress(phase, done, total) {
     const now = performance.now();
     let p = state.phases[phase];
+    if (p && p.total !== total && p.done >= p.total) {
+      p.n = (p.n || 1) + 1;
+      state.phases[phase] = null;
+      p = null;
+    }
     if (!p) {
-      p = state.phases[phase] = { t0: now, row: document.createElement("tr"), logged: -1 };
+      const n = state.phaseRuns[phase] = (state.phaseRuns[phase] || 0) + 1;
+      p = state.phases[phase] = { t0: now, row: document.createElement("tr"), logged: -1,
+                                  name: n > 1 ? phase + " (" + n + ")" : phase, total };
       $("progress").querySelector("tbody").appendChild(p.row);
       $("progress").hidden = false;
     }
+    p.done = done;
+    const pages = phase === "check";
+    const amount = (v) => (pages ? v + " pages" : size(v));
     const elapsed = now - p.t0;
     const rate = elapsed > 0 ? done / (elapsed / 1000) : 0;
     const eta = rate > 0 ? ((total - done) / rate) * 1000 : Infinity;
     const pct = total ? Math.floor((done * 100) / total) : 100;
-    p.row.innerHTML = "<td>" + esc(phase) + "</td><td>" + size(done) + " / " + size(total) +
-      "</td><td><progress max='" + total + "' value='" + done + "'></progress> " + pct +
-      "%</td><td>" + (rate ? size(Math.round(rate)) + "/s" : "–") + "</td><td>" +
-      duration(elapsed) + "</td><td>" + (done >= total ? "done" : duration(eta)) + "</td>";
+    p.row.innerHTML = "<td>" + esc(p.name) + "</td><td>" + amount(done) + " / " +
+      amount(total) + "</td><td><progress max='" + total + "' value='" + done + "'></progress> " +
+      pct + "%</td><td>" + (rate && !pages ? size(Math.round(rate)) + "/s" : "–") +
+      "</td><td>" + duration(elapsed) + "</td><td>" + (done >= total ? "done" : duration(eta)) +
+      "</td>";
     const step = Math.floor(pct / 25);
     if (step !== p.logged) {
       p.logged = step;
-      log(phase + " " + done + "/" + total + " bytes (" + pct + "%), " +
-          (rate ? Math.round(rate / 1024) + " KiB/s" : "-") + ", elapsed " + duration(elapsed) +
-          ", ETA " + (done >= total ? "0 s" : duration(eta)));
+      log(p.name + " " + done + "/" + total + (pages ? " pages" : " bytes") + " (" + pct +
+          "%), " + (rate && !pages ? Math.round(rate / 1024) + " KiB/s" : "-") + ", elapsed " +
+          duration(elapsed) + ", ETA " + (done >= total ? "0 s" : duration(eta)));
     }
   }
 
@@ -262,6 +277,8 @@
     state.busy = true;
     updateButtons();
     state.phases = {};
+    state.phaseRuns = {};
+    state.flashed = false;
     $("progress").querySelector("tbody").innerHTML = "";
     show("result", "");
     show("error", "");
@@ -280,6 +297,7 @@
       log(msg);
       show("result", "<p>" + esc(msg) + "</p>");
       state.dev = null; // it left DFU (or must be reconnected)
+      state.flashed = true;
     } finally {
       state.busy = false;
       updateButtons();
@@ -332,7 +350,10 @@
       navigator.usb.addEventListener("disconnect", (ev) => {
         if (!state.busy && state.transport && ev.device === state.transport.device) {
           state.dev = null;
-          show("device", "<p>The device was disconnected.</p>");
+          show("device", state.flashed
+            ? "<p>The board left the bootloader: the application runs. To flash again, " +
+              "start the bootloader and connect.</p>"
+            : "<p>The device was disconnected.</p>");
           updateButtons();
         }
       });

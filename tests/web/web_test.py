@@ -9,7 +9,8 @@ the command of `qdfu-sim --time real`, loads the page from `qdfu web` with
 CASE: flash (App-CM7.hex into an stm32h745i-disco, state files checked byte
 by byte), refused (an image outside the memory map: refused, state files
 unchanged), rom (the board in ST's ROM DFU mode: through the RAM flasher).
---screenshots DIR also saves the page before, during and after the flash.
+--screenshots DIR also saves the page before, during and after the flash
+(docs/web.md; with --image a bigger image, e.g. scripts/make_demo_app.py's).
 
 Headless Chromium has no device chooser: the device is granted by a managed
 policy (WebUsbAllowDevicesForUrls) this test writes into
@@ -151,7 +152,8 @@ def drive(a):
             if a.screenshots:
                 if line.startswith("plan ") and not shots["before"]:
                     shots["before"] = shot(cdp, sess, a.screenshots, "before")
-                if line.startswith("write ") and "(50%)" in line and not shots["during"]:
+                if line.startswith("write ") and not line.startswith("write 0/") and \
+                        "(100%)" not in line and not shots["during"]:
                     shots["during"] = shot(cdp, sess, a.screenshots, "during")
             if line == "done ok" or line.startswith("failed "):
                 result = line
@@ -293,7 +295,7 @@ def case(a):
     shutil.rmtree(a.work, ignore_errors=True)
     os.makedirs(a.work)
     board, extra = "stm32h745i-disco", []
-    app = os.path.join(ROOT, "build", "examples", "App-CM7.hex")
+    app = a.image or os.path.join(ROOT, "build", "examples", "App-CM7.hex")
     if a.case == "refused":
         app = os.path.join(a.work, "far.hex")
         make_far_image(app)
@@ -366,6 +368,7 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--drive", help=argparse.SUPPRESS)
     p.add_argument("--screenshots")
+    p.add_argument("--image", help="flash this Intel HEX instead of App-CM7.hex")
     p.add_argument("case", nargs="?")
     a = p.parse_args()
     if a.drive:
