@@ -10,16 +10,19 @@
 #                          wasi-libc, the wasm32 compiler-rt builtins)
 set -eu
 
-TOOL="build-essential cmake pkg-config libusb-1.0-0-dev libumockdev-dev libglib2.0-dev"
+# clang, lld, wasi-libc and the wasm32 builtins: the web flasher's qdfu.wasm
+# (docs/web.md), installed with the tool and served by `qdfu web`
+TOOL="build-essential cmake pkg-config libusb-1.0-0-dev libumockdev-dev libglib2.0-dev
+clang lld wasi-libc libclang-rt-14-dev-wasm32"
 ALL="$TOOL ninja-build
 libcmocka-dev
 umockdev libumockdev0
 dfu-util python3 python3-usb tmux fwupd
 gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
 qemu-system-arm
-clang clang-format cppcheck pmccabe
-lld wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium"
-DEB="$TOOL umockdev debhelper lintian fakeroot dpkg-dev clang lld wasi-libc libclang-rt-14-dev-wasm32"
+clang-format cppcheck pmccabe
+nodejs chromium"
+DEB="$TOOL umockdev debhelper lintian fakeroot dpkg-dev"
 # The web flasher (docs/web.md): libqdfu for wasm32-wasi. `make test` also
 # runs the page in Debian's chromium (ALL) and its wasm unit test in nodejs.
 WEB="cmake clang lld wasi-libc libclang-rt-14-dev-wasm32"
