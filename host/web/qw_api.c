@@ -305,10 +305,7 @@ EXPORT(qw_open) int qw_open(void)
 	rc = describe(info);
 	if (rc)
 		return rc;
-	if (info->kind != QH_KIND_RUNTIME &&
-	    (strcmp(info->manufacturer, "qdfu") == 0 || strncmp(info->product, "qdfu", 4) == 0 ||
-	     info->qdfu_guid) &&
-	    qh_qdfu_info(&dev, &info->qdfu, NULL) == 0)
+	if (qh_may_be_qdfu(info) && qh_qdfu_info(&dev, &info->qdfu, NULL) == 0)
 		info->has_qdfu_info = 1;
 	qh_classify(info);
 	if (info->kind == QH_KIND_RUNTIME)
