@@ -7,7 +7,8 @@ the command of `qdfu-sim --time real`, loads the page from `qdfu web` with
   web_test.py --sim QDFU_SIM --qdfu QDFU --web WEB_DIR --work DIR CASE
 
 CASE: flash (App-CM7.hex into an stm32h745i-disco, state files checked byte
-by byte), refused (an image outside the memory map: refused, state files
+by byte), reflash (the same twice: the second skips every page), bin (its
+internal-flash part as a .bin with &address=), refused (an image outside the memory map: refused, state files
 unchanged), rom (the board in ST's ROM DFU mode: through the RAM flasher).
 --screenshots DIR also saves the page before, during and after the flash
 (docs/web.md; with --image a bigger image, e.g. scripts/make_demo_app.py's).
@@ -245,6 +246,17 @@ def hex_segments(path):
     return segs
 
 
+def merge(segs):
+    """Adjacent records into contiguous segments."""
+    out = []
+    for addr, data in sorted(segs):
+        if out and out[-1][0] + len(out[-1][1]) == addr:
+            out[-1] = (out[-1][0], out[-1][1] + data)
+        else:
+            out.append((addr, bytes(data)))
+    return out
+
+
 def check_image_in_state(state, segs):
     files = state_files(state)
     internal = files.get("internal.bin")
@@ -301,8 +313,19 @@ def case(a):
         make_far_image(app)
     elif not os.path.exists(app):
         fail("%s is missing: run 'make firmware' first" % app)
+    if a.case == "bin":
+        # the internal-flash part of App-CM7 as a raw binary with &address=
+        segs = [sg for sg in merge(hex_segments(app)) if sg[0] < QSPI_BASE]
+        app = os.path.join(a.work, "app-internal.bin")
+        with open(app, "wb") as f:
+            f.write(segs[0][1])
+        bin_addr = segs[0][0]
+        with open(os.path.join(a.work, "bin-address"), "w") as f:
+            f.write("%x" % bin_addr)
     www = www_dir(a, app)
     query = "index.html?image=%s&autostart=1" % os.path.basename(app)
+    if a.case == "bin":
+        query += "&address=0x%08X" % bin_addr
     if a.case == "rom":
         flasher = os.path.join(ROOT, "build", board, "qdfu-flasher-%s.bin" % board)
         if not os.path.exists(flasher):
@@ -324,12 +347,12 @@ def case(a):
             fail("the state files changed although the image was refused")
         print("ok: refused with nothing changed: " + last)
         return
-    check_flashed(a, rc, last, app)
+    check_flashed(a, rc, last, app if a.case != "bin" else None, bin_segs(a, app))
     if a.case == "reflash":
         # the same image again: every page already holds it (device CRC),
         # nothing is erased or written, and it is verified and started again
         rc, lines = page_run(a, www, query, extra, board)
-        check_flashed(a, rc, lines[-1] if lines else "", app)
+        check_flashed(a, rc, lines[-1] if lines else "", app, None)
         result = [l for l in lines if "written and verified" in l]
         if not result or " 0 page(s) erased" not in result[0] or \
                 " 0 bytes written" not in result[0] or "unchanged page(s) skipped" not in result[0]:
@@ -349,10 +372,18 @@ def page_run(a, www, query, extra, board):
     return rc, [l for l in out.splitlines() if l.startswith("qdfu-web: ")]
 
 
-def check_flashed(a, rc, last, app):
+def bin_segs(a, path):
+    if a.case != "bin":
+        return None
+    addr = int(open(os.path.join(a.work, "bin-address")).read(), 16)
+    return [(addr, open(path, "rb").read())]
+
+
+def check_flashed(a, rc, last, app, segs):
     if rc != 0 or last != "qdfu-web: done ok":
         fail("the page did not flash (exit %d): %s" % (rc, last))
-    check_image_in_state(os.path.join(a.work, "state"), hex_segments(app))
+    check_image_in_state(os.path.join(a.work, "state"), segs or hex_segments(app))
+    app = app or "the binary"
     log = open(os.path.join(a.work, "sim.log")).read()
     if "start application at 0x08" not in log:
         fail("the application was not started:\n" + log[-600:])
