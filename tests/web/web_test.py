@@ -163,6 +163,8 @@ def drive(a):
             shot(cdp, sess, a.screenshots, "after")
     finally:
         cdp.close()
+        # the browser profile is ~100 MB of caches: not kept
+        shutil.rmtree(os.path.join(a.work, "profile"), ignore_errors=True)
     print("driver: " + result, flush=True)
     sys.exit(0 if result == "done ok" else 1)
 
@@ -408,6 +410,8 @@ def main():
         a.screenshots = os.path.abspath(a.screenshots)
         os.makedirs(a.screenshots, exist_ok=True)
     case(a)
+    # passed: the board's memories (128 MiB of QSPI state) are not kept
+    shutil.rmtree(os.path.join(a.work, "state"), ignore_errors=True)
 
 
 if __name__ == "__main__":
