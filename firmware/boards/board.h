@@ -24,8 +24,34 @@ enum board_supply {
 enum board_usb_port {
 	BOARD_USB2_OTG_FS_PA11_PA12 = 0, /* H74x/H75x: USB2_OTG_FS, AF10 */
 	BOARD_USB1_OTG_HS_ULPI,          /* external ULPI PHY, high speed */
-	BOARD_USB1_OTG_HS_FS_PB14_PB15,  /* USB1 with its internal FS PHY */
+	BOARD_USB1_OTG_HS_FS_PB14_PB15,  /* H74x/H75x: USB1 with its internal FS PHY */
+	BOARD_USB1_OTG_HS_FS_PA11_PA12,  /* H72x/H73x, H7A3/B0/B3: USB1's internal FS PHY, AF10 */
 };
+
+/* The MCU's line: what the port drives differently (flash-command bus,
+ * internal flash, clocks). Zero is the H74x/H75x, so board files written
+ * before the other lines existed keep meaning what they meant. */
+enum board_family {
+	BOARD_FAMILY_H74X = 0, /* H742/743/745/747/750/753/755/757: QUADSPI, 128 KiB sectors */
+	BOARD_FAMILY_H72X,     /* H723/725/730/733/735: OCTOSPI, 128 KiB sectors, 32-byte words */
+	BOARD_FAMILY_H7AB,     /* H7A3/H7B0/H7B3: OCTOSPI, 8 KiB sectors, 16-byte words */
+};
+
+/* The external flash's controller (the board's line decides: the checker
+ * refuses a mismatch); the image links quadspi.c or octospi.c for it. */
+enum board_bus {
+	BOARD_BUS_QUADSPI = 0,
+	BOARD_BUS_OCTOSPI, /* OCTOSPI1 on IO-manager port 1 */
+};
+
+/* Internal flash program unit: 256-bit flash words on H74x/H75x (RM0433)
+ * and H72x/H73x, 128-bit on H7A3/B0/B3 (CMSIS FLASH_NB_32BITWORD_IN_FLASHWORD
+ * 4 in stm32h7a3xx.h; openocd stm32h7x.c "add support of STM32H7Ax/H7Bx"). */
+#define BOARD_IFLASH_WORD_MAX 32u
+static inline uint32_t board_iflash_word(enum board_family f)
+{
+	return f == BOARD_FAMILY_H7AB ? 16u : 32u;
+}
 
 /* A GPIO: port letter index (0 = A ... 10 = K), pin 0..15, alternate
  * function (BOARD_AF_GPIO for a plain input or output), active level (plain
@@ -45,7 +71,9 @@ struct board_pin {
  * Never 0, so a pin field a description left out (all zero) is told apart. */
 #define BOARD_AF_GPIO 0x10u
 
-/* Index of each QUADSPI data line in board_hw.qspi_io[]. */
+/* Index of each QUADSPI data line in board_hw.qspi_io[]. On OCTOSPI boards
+ * the eight entries are IO0..IO7 of OCTOSPIM port 1 in order
+ * (QSPI_BK1_IO0..3 = IO0..3, QSPI_BK2_IO0..3 = IO4..7). */
 enum board_qspi_line {
 	QSPI_BK1_IO0 = 0,
 	QSPI_BK1_IO1,
@@ -78,7 +106,8 @@ struct board_hw {
 	struct board_pin hse_enable; /* Portenta: PH1 powers the oscillator */
 	struct board_pin ulpi_reset; /* Portenta: PJ4 */
 	struct board_pin qspi_clk, qspi_ncs;
-	struct board_pin qspi_io[QSPI_LINES]; /* bank 1 IO0..3, bank 2 IO0..3 */
+	struct board_pin qspi_io[QSPI_LINES]; /* bank 1 IO0..3, bank 2 IO0..3 (OCTOSPI: IO0..7) */
+	struct board_pin qspi_dqs;            /* OCTOSPI data strobe (octal DTR), else NO_PIN */
 	struct board_pin button;
 	struct board_pin led;
 	/* a PMIC the bootloader must bring up (pins used only when pmic != NONE) */
@@ -90,6 +119,7 @@ struct board {
 	const char *name;  /* "stm32h745i-disco" */
 	const char *title; /* "STM32H745I-DISCO" */
 	const char *mcu;   /* "STM32H745XI" */
+	enum board_family family;
 	bool dual_core;
 	/* internal flash */
 	uint32_t iflash_base;        /* 0x08000000 */
@@ -98,6 +128,7 @@ struct board {
 	uint32_t iflash_sector_size; /* bytes */
 	uint32_t bootloader_size;    /* the bootloader's own sectors, read-only */
 	/* external flash */
+	enum board_bus bus;    /* QUADSPI or OCTOSPI (follows .family) */
 	bool qspi_dual;        /* two chips on one QUADSPI */
 	const char *qspi_chip; /* default chip model / expected part */
 	uint32_t qspi_clock_hz;

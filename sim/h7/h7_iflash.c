@@ -9,12 +9,11 @@
 #include "sim/state/state_file.h"
 #include "sim/state/xorshift.h"
 
-#define WORD 32u
-
 enum h7_op { H7_OP_NONE = 0, H7_OP_ERASE, H7_OP_PROGRAM };
 
 struct h7_iflash {
 	uint32_t base, sector_size, sectors, size;
+	uint32_t word; /* flash word: 32 bytes (H74x, H72x) or 16 (H7A3/B0/B3) */
 	uint8_t *mem;
 	uint8_t *programmed; /* per word: programmed since the last erase */
 	uint8_t *ecc_bad;    /* per word: programmed twice, ECC broken */
@@ -29,21 +28,25 @@ struct h7_iflash {
 	uint32_t rng;
 };
 
-struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t sectors)
+struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t sectors,
+                                   uint32_t word)
 {
+	if (word != 16u && word != 32u)
+		return NULL;
 	struct h7_iflash *f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
+	f->word = word;
 	f->base = base;
 	f->sector_size = sector_size;
 	f->sectors = sectors;
 	f->size = sector_size * sectors;
 	f->mem = malloc(f->size);
-	f->programmed = calloc(f->size / WORD, 1);
-	f->ecc_bad = calloc(f->size / WORD, 1);
+	f->programmed = calloc(f->size / f->word, 1);
+	f->ecc_bad = calloc(f->size / f->word, 1);
 	f->old = malloc(sector_size);
-	f->old_prog = malloc(sector_size / WORD);
-	f->old_ecc = malloc(sector_size / WORD);
+	f->old_prog = malloc(sector_size / f->word);
+	f->old_ecc = malloc(sector_size / f->word);
 	if (!f->mem || !f->programmed || !f->ecc_bad || !f->old || !f->old_prog || !f->old_ecc) {
 		h7_iflash_destroy(f);
 		return NULL;
@@ -70,10 +73,10 @@ static void load_ecc(struct h7_iflash *f, const char *path);
 /* Words that hold data count as programmed since their erase. */
 static void mark_programmed(struct h7_iflash *f)
 {
-	for (uint32_t w = 0; w < f->size / WORD; w++) {
+	for (uint32_t w = 0; w < f->size / f->word; w++) {
 		f->programmed[w] = 0;
-		for (uint32_t i = 0; i < WORD; i++)
-			if (f->mem[w * WORD + i] != 0xFF) {
+		for (uint32_t i = 0; i < f->word; i++)
+			if (f->mem[w * f->word + i] != 0xFF) {
 				f->programmed[w] = 1;
 				break;
 			}
@@ -114,7 +117,7 @@ static void load_ecc(struct h7_iflash *f, const char *path)
 		uint32_t off = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
 		               (uint32_t)b[3] << 24;
 		if (off < f->size)
-			f->ecc_bad[off / WORD] = 1;
+			f->ecc_bad[off / f->word] = 1;
 	}
 	fclose(fp);
 }
@@ -124,7 +127,7 @@ static int save_ecc(const struct h7_iflash *f, const char *path)
 	char p[4096];
 	uint32_t n = 0;
 	ecc_path(path, p, sizeof(p));
-	for (uint32_t w = 0; w < f->size / WORD; w++)
+	for (uint32_t w = 0; w < f->size / f->word; w++)
 		n += f->ecc_bad[w];
 	if (n == 0) {
 		(void)remove(p);
@@ -133,10 +136,10 @@ static int save_ecc(const struct h7_iflash *f, const char *path)
 	uint8_t *buf = malloc((size_t)n * 4u);
 	if (!buf)
 		return -1;
-	for (uint32_t w = 0, k = 0; w < f->size / WORD; w++) {
+	for (uint32_t w = 0, k = 0; w < f->size / f->word; w++) {
 		if (!f->ecc_bad[w])
 			continue;
-		uint32_t off = w * WORD;
+		uint32_t off = w * f->word;
 		buf[k++] = (uint8_t)off;
 		buf[k++] = (uint8_t)(off >> 8);
 		buf[k++] = (uint8_t)(off >> 16);
@@ -174,28 +177,28 @@ int h7_iflash_erase(struct h7_iflash *f, uint32_t sector)
 	f->op_off = off;
 	f->op_start = vclock_now_us();
 	memcpy(f->old, f->mem + off, f->sector_size);
-	memcpy(f->old_prog, f->programmed + off / WORD, f->sector_size / WORD);
-	memcpy(f->old_ecc, f->ecc_bad + off / WORD, f->sector_size / WORD);
+	memcpy(f->old_prog, f->programmed + off / f->word, f->sector_size / f->word);
+	memcpy(f->old_ecc, f->ecc_bad + off / f->word, f->sector_size / f->word);
 	memset(f->mem + off, 0xFF, f->sector_size);
-	memset(f->programmed + off / WORD, 0, f->sector_size / WORD);
-	memset(f->ecc_bad + off / WORD, 0, f->sector_size / WORD);
+	memset(f->programmed + off / f->word, 0, f->sector_size / f->word);
+	memset(f->ecc_bad + off / f->word, 0, f->sector_size / f->word);
 	f->erases++;
 	set_busy(f, (uint32_t)vclock_chip_us(H7_IFLASH_ERASE_US, H7_IFLASH_ERASE_MAX_US));
 	return 0;
 }
 
-int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t word[32])
+int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t *word)
 {
-	if (addr < f->base || addr - f->base >= f->size || (addr % WORD) || h7_iflash_busy(f))
+	if (addr < f->base || addr - f->base >= f->size || (addr % f->word) || h7_iflash_busy(f))
 		return -1;
-	uint32_t off = addr - f->base, w = off / WORD;
+	uint32_t off = addr - f->base, w = off / f->word;
 	f->op = H7_OP_PROGRAM;
 	f->op_off = off;
 	f->op_start = vclock_now_us();
-	memcpy(f->old, f->mem + off, WORD);
+	memcpy(f->old, f->mem + off, f->word);
 	if (f->programmed[w])
 		f->ecc_bad[w] = 1; /* written twice: ECC no longer matches */
-	for (uint32_t i = 0; i < WORD; i++)
+	for (uint32_t i = 0; i < f->word; i++)
 		f->mem[off + i] &= word[i];
 	f->programmed[w] = 1;
 	f->programs++;
@@ -209,7 +212,7 @@ int h7_iflash_read(const struct h7_iflash *f, uint32_t addr, uint8_t *buf, uint3
 		return -1;
 	uint32_t off = addr - f->base;
 	memcpy(buf, f->mem + off, len);
-	for (uint32_t w = off / WORD; len && w <= (off + len - 1u) / WORD; w++)
+	for (uint32_t w = off / f->word; len && w <= (off + len - 1u) / f->word; w++)
 		if (f->ecc_bad[w])
 			return -1;
 	return 0;
@@ -239,8 +242,8 @@ static uint32_t torn_done(const struct h7_iflash *f, uint64_t now)
 
 static void tear_word(struct h7_iflash *f, uint32_t w, const uint8_t *old, uint32_t done)
 {
-	uint8_t *m = f->mem + w * WORD;
-	for (uint32_t i = 0; i < WORD; i++) {
+	uint8_t *m = f->mem + w * f->word;
+	for (uint32_t i = 0; i < f->word; i++) {
 		uint8_t clear = (uint8_t)(old[i] & ~m[i]), made = 0;
 		for (unsigned b = 0; b < 8; b++)
 			if (((clear >> b) & 1u) && (torn_rnd(f) & 1023u) < done)
@@ -253,19 +256,19 @@ static void tear_word(struct h7_iflash *f, uint32_t w, const uint8_t *old, uint3
 
 static void tear_sector(struct h7_iflash *f, uint32_t done)
 {
-	uint32_t first = f->op_off / WORD, n = f->sector_size / WORD;
+	uint32_t first = f->op_off / f->word, n = f->sector_size / f->word;
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t r = torn_rnd(f), phase = r & 1023u, w = first + k;
-		uint8_t *m = f->mem + w * WORD;
+		uint8_t *m = f->mem + w * f->word;
 		if (phase + 64u < done)
 			continue; /* erased */
 		if (phase >= done + 64u) {
-			memcpy(m, f->old + k * WORD, WORD); /* not reached yet */
+			memcpy(m, f->old + k * f->word, f->word); /* not reached yet */
 			f->programmed[w] = f->old_prog[k];
 			f->ecc_bad[w] = f->old_ecc[k];
 			continue;
 		}
-		for (uint32_t i = 0; i < WORD; i++)
+		for (uint32_t i = 0; i < f->word; i++)
 			m[i] = (uint8_t)(torn_rnd(f) >> 8);
 		f->programmed[w] = 1;
 		f->ecc_bad[w] = 1;
@@ -279,7 +282,7 @@ bool h7_iflash_power_cut(struct h7_iflash *f)
 	if (f->op != H7_OP_NONE && now < f->busy_until) {
 		uint32_t done = torn_done(f, now);
 		if (f->op == H7_OP_PROGRAM)
-			tear_word(f, f->op_off / WORD, f->old, done);
+			tear_word(f, f->op_off / f->word, f->old, done);
 		else
 			tear_sector(f, done);
 		torn = true;
@@ -292,7 +295,7 @@ bool h7_iflash_power_cut(struct h7_iflash *f)
 void h7_iflash_set_contents(struct h7_iflash *f, const uint8_t *data)
 {
 	memmove(f->mem, data, f->size);
-	memset(f->ecc_bad, 0, f->size / WORD);
+	memset(f->ecc_bad, 0, f->size / f->word);
 	mark_programmed(f);
 	f->op = H7_OP_NONE;
 	f->busy_until = 0;

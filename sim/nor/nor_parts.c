@@ -144,6 +144,27 @@ const struct nor_part nor_parts[] = {
      .sfdp_minor = 8 /* JESD216D BFPT (unverified) */,
      .tres1_us = 30, /* MX25L51245G datasheet tRES1 / tREADY2 (unverified) */
      .trst_us = 40},
+    /* MX25LM51245G (Macronix 3 V octal, ST's H735G-DK / H7B3I-DK), PROVISIONAL: in SPI
+     * mode only, as it powers up, until the octal model of issue 18 item 2 (wip/octal) is
+     * merged; at that merge take that entry and drop this one. Values from ST's component
+     * driver (shared facts octospi.md [MXC]: 4 KiB 400 ms, 64 KiB 1000 ms, bulk 460 s
+     * maxima; typicals unverified). This stand-in still answers the quad reads of the
+     * generated SFDP, which the real chip (1-1-1 only in SPI) does not have. */
+    {.name = "MX25LM51245G",
+     .id = {0xC2, 0x85, 0x3A}, /* read on H735G-DK hardware [EMB6441] */
+     .size = 64 * MIB,
+     .vendor = NOR_V_MACRONIX,
+     .erase = {K4(30, 400), {0, 0, 0, 0}, K64(250, 1000)},
+     .pp_typ_us = 150,
+     .pp_max_us = 3000,
+     .chip_typ_ms = 150000,
+     .chip_max_ms = 460000,
+     .qer = 0,
+     .eb_clocks = 0,
+     .addr4 = true,
+     .sfdp_minor = 6 /* JESD216B BFPT (unverified) */,
+     .tres1_us = 30,
+     .trst_us = 40},
     {.name = "IS25LP064A",
      .id = {0x9D, 0x60, 0x17},
      .size = 8 * MIB,
