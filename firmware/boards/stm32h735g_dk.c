@@ -3,8 +3,10 @@
  * STM32H735G-DK: STM32H735IGK6 (one bank of 8 x 128 KiB), direct SMPS, 25 MHz crystal,
  * 64 MiB Macronix MX25LM51245G octal NOR on OCTOSPI1 / IO-manager port 1 (a HyperRAM on
  * port 2, not used), USB1_OTG_HS with its internal full-speed PHY on CN14 (micro-AB).
- * The bootloader drives the NOR in SPI 1-1-1 (how it powers up) until the octal NOR layer
- * switches it (issue 18 item 2); the DQS pin is wired for octal DTR.
+ * The bootloader finds the NOR in whichever protocol an application left it (SPI, OPI STR,
+ * OPI DTR: the octal NOR layer resets it blind in all three) and runs it in SPI 1-1-1, the
+ * protocol it hands to applications (firmware/mem/region_qspi.c); the DQS pin is wired for
+ * octal DTR.
  *
  * Sources (shared facts octospi.md "Boards", checked 2026-12):
  * - OCTOSPI pins and AFs: STMicroelectronics/stm32h735g-dk-bsp, stm32h735g_discovery_ospi.h

@@ -3,8 +3,9 @@
  * STM32H7B3I-DK: STM32H7B3LIH6Q (2 banks of 128 x 8 KiB, 16-byte flash words), direct SMPS,
  * 24 MHz crystal, 64 MiB Macronix MX25LM51245G octal NOR on OCTOSPI1 / IO-manager port 1,
  * USB1_OTG_HS through an external ULPI PHY (high speed; PA11/PA12 go to FDCAN1 through solder
- * bridges). The bootloader drives the NOR in SPI 1-1-1 (how it powers up) until the octal NOR
- * layer switches it (issue 18 item 2).
+ * bridges). The bootloader finds the NOR in whichever protocol an application left it (SPI,
+ * OPI STR, OPI DTR: the octal NOR layer resets it blind in all three) and runs it in SPI 1-1-1,
+ * the protocol it hands to applications (firmware/mem/region_qspi.c).
  *
  * Sources (shared facts octospi.md "Boards", checked 2026-12):
  * - OCTOSPI pins and AFs: STMicroelectronics/stm32h7b3i-dk-bsp, stm32h7b3i_discovery_ospi.h
