@@ -50,6 +50,11 @@ BOARDS = {
     "Daisy Seed IS25LP064A": ("daisy-seed", (), None, "fs"),
     "WeAct H750 W25Q256JV (32 MiB)": ("weact-h750", (), "W25Q256JV", "fs"),
     "H747I-DISCO HS (DWC2)": ("stm32h747i-disco", ("--usb", "dwc2"), None, "hs"),
+    "H735G-DK MX25LM51245G (SPI mode)": ("stm32h735g-dk", (), None, "fs"),
+    "H7B3I-DK HS (DWC2) MX25LM51245G (SPI mode)": ("stm32h7b3i-dk", ("--usb", "dwc2"), None,
+                                                   "hs"),
+    "WeAct H7B0 W25Q64JV (OCTOSPI)": ("weact-h7b0", (), None, "fs"),
+    "WeAct H723 W25Q64JV (OCTOSPI)": ("weact-h723", (), None, "fs"),
 }
 CASES = ("fresh", "unchanged", "1% changed", "all changed")
 CLIENTS = ("qdfu", "dfu-util", "pydfu")
@@ -63,7 +68,16 @@ def board_file(board):
     get = lambda k: re.search(r"\.%s\s*=\s*([^,]+)," % k, src).group(1).strip()
     return {"chip": get("qspi_chip").strip('"'), "dual": get("qspi_dual") == "true",
             "clock": int(get("qspi_clock_hz").rstrip("u")),
-            "iflash": int(get("iflash_banks")) * int(get("iflash_sectors")) * 128 * 1024}
+            "iflash": int(get("iflash_banks")) * int(get("iflash_sectors")) *
+            product(get("iflash_sector_size"))}
+
+
+def product(expr):
+    """A board file's "8u * 1024u" as a number."""
+    n = 1
+    for f in re.findall(r"\d+", expr):
+        n *= int(f)
+    return n
 
 
 # ------------------------------------------------------------ ceilings

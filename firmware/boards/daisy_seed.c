@@ -61,6 +61,7 @@ const struct board board_daisy_seed = {
                     [QSPI_BK2_IO2] = NO_PIN,
                     [QSPI_BK2_IO3] = NO_PIN,
                 },
+            .qspi_dqs = NO_PIN,
             .button = NO_PIN,
             .led = ACTIVE_HIGH(PC7),
         },

@@ -62,6 +62,7 @@ const struct board board_giga_r1 = {
                     [QSPI_BK2_IO2] = NO_PIN,
                     [QSPI_BK2_IO3] = NO_PIN,
                 },
+            .qspi_dqs = NO_PIN,
             .button = ACTIVE_HIGH(PC13), /* the BOOT0 button, readable on PC13 */
             .led = ACTIVE_LOW(PI12),     /* LEDR */
         },

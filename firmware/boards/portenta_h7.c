@@ -66,6 +66,7 @@ const struct board board_portenta_h7 = {
                     [QSPI_BK2_IO2] = NO_PIN,
                     [QSPI_BK2_IO3] = NO_PIN,
                 },
+            .qspi_dqs = NO_PIN,
             .button = NO_PIN,
             .led = ACTIVE_LOW(PK6), /* LEDG */
             /* PF1550 on I2C1: SCL PB6, SDA PB7 (AF4); STANDBY PJ0, high =

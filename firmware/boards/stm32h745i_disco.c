@@ -53,6 +53,7 @@ const struct board board_stm32h745i_disco = {
                     [QSPI_BK2_IO2] = PIN(PG9, AF9),
                     [QSPI_BK2_IO3] = PIN(PG14, AF9),
                 },
+            .qspi_dqs = NO_PIN,
             .button = ACTIVE_HIGH(PC13), /* USER */
             .led = ACTIVE_LOW(PJ2),      /* LD1 green */
         },

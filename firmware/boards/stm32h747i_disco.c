@@ -55,6 +55,7 @@ const struct board board_stm32h747i_disco = {
                     [QSPI_BK2_IO2] = PIN(PG9, AF9),
                     [QSPI_BK2_IO3] = PIN(PG14, AF9),
                 },
+            .qspi_dqs = NO_PIN,
             .button = ACTIVE_HIGH(PC13), /* WAKEUP (sense: see above) */
             .led = ACTIVE_LOW(PI12),     /* LD1 green */
         },

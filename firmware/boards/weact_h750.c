@@ -53,6 +53,7 @@ const struct board board_weact_h750 = {
                     [QSPI_BK2_IO2] = NO_PIN,
                     [QSPI_BK2_IO3] = NO_PIN,
                 },
+            .qspi_dqs = NO_PIN,
             .button = ACTIVE_HIGH(PC13), /* K1 */
             .led = ACTIVE_HIGH(PE3),
         },

@@ -261,14 +261,19 @@ bool port_qspi_memmapped(struct port_qspi_window *w);
 /* ------------------------------------------------------------------ */
 
 /* Geometry comes from the board (struct board). Addresses are absolute
- * (0x08000000...). Program unit: one 32-byte flash word on H74x/H75x. */
-#define PORT_IFLASH_WORD 32u
+ * (0x08000000...). Program unit: one flash word of
+ * board_iflash_word(board->family) bytes: 32 on H74x/H75x and H72x/H73x,
+ * 16 on H7A3/B0/B3 (boards/board.h). PORT_IFLASH_WORD is the largest, the
+ * size of the buffers passed here; only the board's word size of it is
+ * programmed. */
+#define PORT_IFLASH_WORD 32u /* = BOARD_IFLASH_WORD_MAX */
 
 /* Start erasing sector `sector` (0-based across banks: bank 2 sector 0 is
  * sectors_per_bank). Returns at once; poll port_iflash_poll(). */
 int port_iflash_erase_start(uint32_t sector);
 
-/* Program one aligned flash word. Returns at once; poll port_iflash_poll().
+/* Program one flash word (the board's size, aligned to it). Returns at
+ * once; poll port_iflash_poll().
  * A word must be programmed once per erase. */
 int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD]);
 

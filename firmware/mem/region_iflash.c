@@ -68,6 +68,8 @@ static int if_mass_erase_start(struct mem_region *r, struct mem_time *t)
 	return if_erase_start(r, first, total - s.b->bootloader_size, t);
 }
 
+QDFU_STATIC_ASSERT(PORT_IFLASH_WORD == BOARD_IFLASH_WORD_MAX, "the port's buffers hold any word");
+
 static int if_program_start(struct mem_region *r, uint32_t addr, const uint8_t *data, uint32_t len,
                             struct mem_time *t)
 {
@@ -78,10 +80,11 @@ static int if_program_start(struct mem_region *r, uint32_t addr, const uint8_t *
 	s.data = data;
 	s.data_addr = addr;
 	s.data_len = len;
-	s.addr = addr & ~(PORT_IFLASH_WORD - 1u);
+	uint32_t word = board_iflash_word(s.b->family);
+	s.addr = addr & ~(word - 1u);
 	s.end = addr + len;
 	s.started = false;
-	uint32_t words = (s.end - s.addr + PORT_IFLASH_WORD - 1u) / PORT_IFLASH_WORD;
+	uint32_t words = (s.end - s.addr + word - 1u) / word;
 	t->typ_ms = (words * WORD_PROG_TYP_US + 999u) / 1000u;
 	t->max_ms = (words * WORD_PROG_MAX_US + 999u) / 1000u;
 	return QDFU_OK;
@@ -120,7 +123,7 @@ static int if_poll(struct mem_region *r)
 				if (++s.sector >= s.sector_end)
 					s.op = IF_IDLE;
 			} else {
-				s.addr += PORT_IFLASH_WORD;
+				s.addr += board_iflash_word(s.b->family);
 				if (s.addr >= s.end)
 					s.op = IF_IDLE;
 			}
@@ -168,7 +171,7 @@ int region_iflash_init(struct mem_region *r, const struct board *b, uint8_t alt)
 	r->base = b->iflash_base;
 	r->size = total_sectors * b->iflash_sector_size;
 	r->alt = alt;
-	r->program_unit = PORT_IFLASH_WORD;
+	r->program_unit = board_iflash_word(b->family);
 	r->ops = &iflash_ops;
 	r->nseg = 0;
 	if (boot_sectors) { /* none on the flasher (bootloader_flasher_board) */

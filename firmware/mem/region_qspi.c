@@ -72,6 +72,12 @@ static const struct mem_ops qspi_ops = {
 int region_qspi_init(struct mem_region *r, const struct board *b, uint8_t alt)
 {
 	memset(r, 0, sizeof(*r));
+	/* An octal chip may have been left in OPI (by an application, or by its
+	 * non-volatile default): the probe resets it blind in all three
+	 * protocols and finds it. The bootloader then runs it in SPI 1-1-1,
+	 * the protocol the application start (boot_h7.c, SPI fast read) hands
+	 * over in (docs/decisions/octal-protocol-at-handover.md). */
+	nor_set_octal(board_octal_chip(b), NOR_PROTO_SPI);
 	int rc = nor_probe(b->qspi_dual, b->qspi_clock_hz);
 	if (rc)
 		return rc;

@@ -10,9 +10,7 @@
 
 #define CTRL_BASE      0x52002000u
 #define ARRAY_BASE     0x08000000u
-#define BANK_SIZE      (1024u * 1024u)
-#define SECTOR         131072u
-#define WORD           32u
+#define WORD_MAX       32u
 #define ERASE_US       1100000u
 #define ERASE_MAX_US   2200000u /* as sim/h7/h7_iflash.h */
 #define PROGRAM_US     16u
@@ -33,6 +31,9 @@
 #define CR_SER      (1u << 2)
 #define CR_FW       (1u << 6)
 #define CR_START    (1u << 7)
+/* H7A3/B0/B3 (CMSIS stm32h7b3xx.h): no PSIZE, FW 4, START 5, SNB[12:6] */
+#define CR_AB_FW    (1u << 4)
+#define CR_AB_START (1u << 5)
 
 struct bank {
 	uint32_t cr, sr;
@@ -41,13 +42,15 @@ struct bank {
 	uint64_t busy_until;
 	uint32_t ecc_fa;   /* FLASH_ECC_FAx: failing flash word of a double error */
 	uint32_t buf_word; /* address of the word being buffered */
-	uint8_t buf[WORD];
-	uint8_t buf_mask[WORD];
+	uint8_t buf[WORD_MAX];
+	uint8_t buf_mask[WORD_MAX];
 	unsigned buf_count;
 };
 
 static struct {
 	struct bank b[2];
+	uint32_t word, sector, bank_size, banks; /* the line's geometry */
+	bool ab;                                 /* H7A3/B0/B3 CR layout */
 	uint8_t *mem;
 	uint8_t *programmed, *ecc_bad; /* per flash word */
 	unsigned programs;
@@ -122,10 +125,14 @@ static void commit_word(struct bank *k);
 
 static void erase_sector(unsigned bi, struct bank *k, unsigned snb)
 {
-	uint32_t off0 = bi * BANK_SIZE + snb * SECTOR;
-	memset(m.mem + off0, 0xFF, SECTOR);
-	memset(m.programmed + off0 / WORD, 0, SECTOR / WORD);
-	memset(m.ecc_bad + off0 / WORD, 0, SECTOR / WORD);
+	if (bi >= m.banks || (snb + 1u) * m.sector > m.bank_size) {
+		k->sr |= SR_PGSERR; /* no such sector */
+		return;
+	}
+	uint32_t off0 = bi * m.bank_size + snb * m.sector;
+	memset(m.mem + off0, 0xFF, m.sector);
+	memset(m.programmed + off0 / m.word, 0, m.sector / m.word);
+	memset(m.ecc_bad + off0 / m.word, 0, m.sector / m.word);
 	set_busy(k, (uint32_t)vclock_chip_us(ERASE_US, ERASE_MAX_US));
 }
 
@@ -140,21 +147,22 @@ static void cr_write(unsigned bi, struct bank *k, uint32_t v)
 		 * dropped and the word stays erased (facts, "Traps found by
 		 * review" 9; not verified on silicon) */
 		k->buf_count = 0;
-		memset(k->buf_mask, 0, WORD);
+		memset(k->buf_mask, 0, WORD_MAX);
 	}
-	if ((v & CR_FW) && k->buf_count) {
+	uint32_t fw = m.ab ? CR_AB_FW : CR_FW, start = m.ab ? CR_AB_START : CR_START;
+	if ((v & fw) && k->buf_count) {
 		commit_word(k); /* force-write: missing bytes stay 0xFF */
-		v &= ~CR_FW;
+		v &= ~fw;
 	}
-	if ((v & CR_START) && (v & CR_SER)) {
+	if ((v & start) && (v & CR_SER)) {
 		/* busy, or a partial word still waiting in the buffer (WBNE):
 		 * nothing else starts until it is gone */
 		if (busy(k) || k->buf_count) {
 			k->sr |= SR_PGSERR;
 			return;
 		}
-		erase_sector(bi, k, (v >> 8) & 7u);
-		v &= ~CR_START; /* START reads back as 0 */
+		erase_sector(bi, k, m.ab ? (v >> 6) & 0x7Fu : (v >> 8) & 7u);
+		v &= ~start; /* START reads back as 0 */
 	}
 	k->cr = v;
 }
@@ -203,10 +211,10 @@ static uint32_t array_read(void *ctx, uint32_t off, unsigned width)
 	uint32_t v = 0;
 	for (unsigned i = 0; i < width; i++)
 		v |= (uint32_t)m.mem[off + i] << (8u * i);
-	if (m.ecc_bad[off / WORD]) {
-		struct bank *k = &m.b[off >= BANK_SIZE];
+	if (m.ecc_bad[off / m.word]) {
+		struct bank *k = &m.b[off >= m.bank_size];
 		if (!(k->sr & SR_DBECCERR))
-			k->ecc_fa = (off % BANK_SIZE) / WORD;
+			k->ecc_fa = (off % m.bank_size) / m.word;
 		k->sr |= SR_DBECCERR;
 		scs_model_bus_error(ARRAY_BASE + off);
 		v = 0xDEADBEEFu; /* what an ignored faulting load returns: unknown */
@@ -216,34 +224,34 @@ static uint32_t array_read(void *ctx, uint32_t off, unsigned width)
 
 static void commit_word(struct bank *k)
 {
-	uint32_t w = k->buf_word / WORD;
+	uint32_t w = k->buf_word / m.word;
 	if (m.programmed[w])
 		m.ecc_bad[w] = 1; /* programmed twice: ECC no longer matches */
-	for (unsigned i = 0; i < WORD; i++)
+	for (unsigned i = 0; i < m.word; i++)
 		m.mem[k->buf_word + i] &= k->buf_mask[i] ? k->buf[i] : 0xFFu;
 	m.programmed[w] = 1;
 	m.programs++;
 	k->buf_count = 0;
-	memset(k->buf_mask, 0, WORD);
+	memset(k->buf_mask, 0, WORD_MAX);
 	set_busy(k, (uint32_t)vclock_chip_us(PROGRAM_US, PROGRAM_MAX_US));
 }
 
 static void array_write(void *ctx, uint32_t off, uint32_t v, unsigned width)
 {
 	(void)ctx;
-	struct bank *k = &m.b[off >= BANK_SIZE];
+	struct bank *k = &m.b[off >= m.bank_size];
 	if (!(k->cr & CR_PG) || (k->cr & CR_LOCK) || busy(k)) {
 		k->sr |= SR_PGSERR; /* a write without PG (or while busy) */
 		return;
 	}
-	uint32_t word = off & ~(WORD - 1u);
+	uint32_t word = off & ~(m.word - 1u);
 	if (k->buf_count && word != k->buf_word) {
 		k->sr |= SR_INCERR; /* another word before the buffer completed */
 		return;
 	}
 	k->buf_word = word;
 	for (unsigned i = 0; i < width; i++) {
-		unsigned b = (off + i) % WORD;
+		unsigned b = (off + i) % m.word;
 		if (k->buf_mask[b]) {
 			k->sr |= SR_STRBERR; /* same location written twice */
 			return;
@@ -252,27 +260,39 @@ static void array_write(void *ctx, uint32_t off, uint32_t v, unsigned width)
 		k->buf[b] = (uint8_t)(v >> (8u * i));
 	}
 	k->buf_count += width;
-	if (k->buf_count >= WORD)
+	if (k->buf_count >= m.word)
 		commit_word(k);
 }
 
 static const struct mmio_model_ops ctrl_ops = {ctrl_read, ctrl_write};
 static const struct mmio_model_ops array_ops = {array_read, array_write};
 
-int flash_ctrl_model_init(void)
+int flash_ctrl_model_init_line(enum board_family family, unsigned banks, unsigned per_bank)
 {
 	memset(&m, 0, sizeof(m));
-	m.mem = malloc(2u * BANK_SIZE);
-	m.programmed = calloc(2u * BANK_SIZE / WORD, 1);
-	m.ecc_bad = calloc(2u * BANK_SIZE / WORD, 1);
+	m.ab = family == BOARD_FAMILY_H7AB;
+	m.word = board_iflash_word(family);
+	m.sector = m.ab ? 8192u : 131072u;
+	m.banks = banks < 1u ? 1u : banks > 2u ? 2u : banks;
+	m.bank_size = per_bank * m.sector;
+	uint32_t size = m.banks * m.bank_size;
+	m.mem = malloc(size);
+	m.programmed = calloc(size / m.word, 1);
+	m.ecc_bad = calloc(size / m.word, 1);
 	if (!m.mem || !m.programmed || !m.ecc_bad)
 		return -1;
-	memset(m.mem, 0xFF, 2u * BANK_SIZE);
-	m.b[0].cr = m.b[1].cr = CR_LOCK | (3u << 4); /* reset: locked, PSIZE x64 */
+	memset(m.mem, 0xFF, size);
+	/* reset: locked (and PSIZE x64 where there is a PSIZE) */
+	m.b[0].cr = m.b[1].cr = CR_LOCK | (m.ab ? 0u : 3u << 4);
 	if (mmio_register(CTRL_BASE, 0x200, &ctrl_ops, NULL) ||
-	    mmio_register(ARRAY_BASE, 2u * BANK_SIZE, &array_ops, NULL))
+	    mmio_register(ARRAY_BASE, size, &array_ops, NULL))
 		return -1;
 	return 0;
+}
+
+int flash_ctrl_model_init(void)
+{
+	return flash_ctrl_model_init_line(BOARD_FAMILY_H74X, 2, 8);
 }
 
 void flash_ctrl_model_free(void)

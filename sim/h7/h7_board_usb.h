@@ -31,6 +31,8 @@ static inline const char *h7_board_usb_name(const struct board *b)
 		return "USB1_OTG_HS with the external ULPI PHY";
 	case BOARD_USB1_OTG_HS_FS_PB14_PB15:
 		return "USB1_OTG_HS with its internal full-speed PHY (PB14/PB15)";
+	case BOARD_USB1_OTG_HS_FS_PA11_PA12:
+		return "USB1_OTG_HS with its internal full-speed PHY (PA11/PA12)";
 	case BOARD_USB2_OTG_FS_PA11_PA12:
 	default:
 		return "USB2_OTG_FS with its internal full-speed PHY (PA11/PA12)";

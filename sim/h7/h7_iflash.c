@@ -10,12 +10,11 @@
 #include "sim/state/state_file.h"
 #include "sim/state/xorshift.h"
 
-#define WORD 32u
-
 enum h7_op { H7_OP_NONE = 0, H7_OP_ERASE, H7_OP_PROGRAM };
 
 struct h7_iflash {
 	uint32_t base, sector_size, sectors, size;
+	uint32_t word; /* flash word: 32 bytes (H74x, H72x) or 16 (H7A3/B0/B3) */
 	uint8_t *mem;
 	char *map_path;      /* mem is this state file, mapped (h7_iflash_load) */
 	uint8_t *programmed; /* per word: programmed since the last erase */
@@ -41,21 +40,25 @@ static void touched(struct h7_iflash *f, uint32_t off, uint32_t len)
 		f->hi = off + len;
 }
 
-struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t sectors)
+struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t sectors,
+                                   uint32_t word)
 {
+	if (word != 16u && word != 32u)
+		return NULL;
 	struct h7_iflash *f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
+	f->word = word;
 	f->base = base;
 	f->sector_size = sector_size;
 	f->sectors = sectors;
 	f->size = sector_size * sectors;
 	f->mem = malloc(f->size);
-	f->programmed = calloc(f->size / WORD, 1);
-	f->ecc_bad = calloc(f->size / WORD, 1);
+	f->programmed = calloc(f->size / f->word, 1);
+	f->ecc_bad = calloc(f->size / f->word, 1);
 	f->old = malloc(sector_size);
-	f->old_prog = malloc(sector_size / WORD);
-	f->old_ecc = malloc(sector_size / WORD);
+	f->old_prog = malloc(sector_size / f->word);
+	f->old_ecc = malloc(sector_size / f->word);
 	if (!f->mem || !f->programmed || !f->ecc_bad || !f->old || !f->old_prog || !f->old_ecc) {
 		h7_iflash_destroy(f);
 		return NULL;
@@ -90,10 +93,14 @@ static void load_ecc(struct h7_iflash *f, const char *path);
 /* Words that hold data count as programmed since their erase. */
 static void mark_programmed(struct h7_iflash *f)
 {
-	uint8_t erased[WORD];
-	memset(erased, 0xFF, sizeof(erased));
-	for (uint32_t w = 0; w < f->size / WORD; w++)
-		f->programmed[w] = memcmp(f->mem + w * WORD, erased, WORD) != 0;
+	for (uint32_t w = 0; w < f->size / f->word; w++) {
+		f->programmed[w] = 0;
+		for (uint32_t i = 0; i < f->word; i++)
+			if (f->mem[w * f->word + i] != 0xFF) {
+				f->programmed[w] = 1;
+				break;
+			}
+	}
 }
 
 int h7_iflash_load(struct h7_iflash *f, const char *path)
@@ -115,7 +122,7 @@ int h7_iflash_load(struct h7_iflash *f, const char *path)
 	f->mem = m;
 	f->map_path = keep;
 	mark_programmed(f);
-	memset(f->ecc_bad, 0, f->size / WORD);
+	memset(f->ecc_bad, 0, f->size / f->word);
 	load_ecc(f, path);
 	return 0;
 }
@@ -140,7 +147,7 @@ static void load_ecc(struct h7_iflash *f, const char *path)
 		uint32_t off = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
 		               (uint32_t)b[3] << 24;
 		if (off < f->size)
-			f->ecc_bad[off / WORD] = 1;
+			f->ecc_bad[off / f->word] = 1;
 	}
 	fclose(fp);
 }
@@ -150,7 +157,7 @@ static int save_ecc(const struct h7_iflash *f, const char *path)
 	char p[4096];
 	uint32_t n = 0;
 	ecc_path(path, p, sizeof(p));
-	for (uint32_t w = 0; w < f->size / WORD; w++)
+	for (uint32_t w = 0; w < f->size / f->word; w++)
 		n += f->ecc_bad[w];
 	if (n == 0) {
 		(void)remove(p);
@@ -159,10 +166,10 @@ static int save_ecc(const struct h7_iflash *f, const char *path)
 	uint8_t *buf = malloc((size_t)n * 4u);
 	if (!buf)
 		return -1;
-	for (uint32_t w = 0, k = 0; w < f->size / WORD; w++) {
+	for (uint32_t w = 0, k = 0; w < f->size / f->word; w++) {
 		if (!f->ecc_bad[w])
 			continue;
-		uint32_t off = w * WORD;
+		uint32_t off = w * f->word;
 		buf[k++] = (uint8_t)off;
 		buf[k++] = (uint8_t)(off >> 8);
 		buf[k++] = (uint8_t)(off >> 16);
@@ -221,34 +228,34 @@ int h7_iflash_erase(struct h7_iflash *f, uint32_t sector)
 	f->op_off = off;
 	f->op_start = vclock_now_us();
 	memcpy(f->old, f->mem + off, f->sector_size);
-	memcpy(f->old_prog, f->programmed + off / WORD, f->sector_size / WORD);
-	memcpy(f->old_ecc, f->ecc_bad + off / WORD, f->sector_size / WORD);
+	memcpy(f->old_prog, f->programmed + off / f->word, f->sector_size / f->word);
+	memcpy(f->old_ecc, f->ecc_bad + off / f->word, f->sector_size / f->word);
 	touched(f, off, f->sector_size);
 	memset(f->mem + off, 0xFF, f->sector_size);
-	memset(f->programmed + off / WORD, 0, f->sector_size / WORD);
-	memset(f->ecc_bad + off / WORD, 0, f->sector_size / WORD);
-	if (any_set(f->old_ecc, f->sector_size / WORD))
+	memset(f->programmed + off / f->word, 0, f->sector_size / f->word);
+	memset(f->ecc_bad + off / f->word, 0, f->sector_size / f->word);
+	if (any_set(f->old_ecc, f->sector_size / f->word))
 		ecc_changed(f);
 	f->erases++;
 	set_busy(f, (uint32_t)vclock_chip_us(H7_IFLASH_ERASE_US, H7_IFLASH_ERASE_MAX_US));
 	return 0;
 }
 
-int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t word[32])
+int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t *word)
 {
-	if (addr < f->base || addr - f->base >= f->size || (addr % WORD) || h7_iflash_busy(f))
+	if (addr < f->base || addr - f->base >= f->size || (addr % f->word) || h7_iflash_busy(f))
 		return -1;
-	uint32_t off = addr - f->base, w = off / WORD;
+	uint32_t off = addr - f->base, w = off / f->word;
 	f->op = H7_OP_PROGRAM;
 	f->op_off = off;
 	f->op_start = vclock_now_us();
-	memcpy(f->old, f->mem + off, WORD);
-	touched(f, off, WORD);
+	memcpy(f->old, f->mem + off, f->word);
+	touched(f, off, f->word);
 	if (f->programmed[w] && !f->ecc_bad[w]) {
 		f->ecc_bad[w] = 1; /* written twice: ECC no longer matches */
 		ecc_changed(f);
 	}
-	for (uint32_t i = 0; i < WORD; i++)
+	for (uint32_t i = 0; i < f->word; i++)
 		f->mem[off + i] &= word[i];
 	f->programmed[w] = 1;
 	f->programs++;
@@ -262,7 +269,7 @@ int h7_iflash_read(const struct h7_iflash *f, uint32_t addr, uint8_t *buf, uint3
 		return -1;
 	uint32_t off = addr - f->base;
 	memcpy(buf, f->mem + off, len);
-	for (uint32_t w = off / WORD; len && w <= (off + len - 1u) / WORD; w++)
+	for (uint32_t w = off / f->word; len && w <= (off + len - 1u) / f->word; w++)
 		if (f->ecc_bad[w])
 			return -1;
 	return 0;
@@ -292,8 +299,8 @@ static uint32_t torn_done(const struct h7_iflash *f, uint64_t now)
 
 static void tear_word(struct h7_iflash *f, uint32_t w, const uint8_t *old, uint32_t done)
 {
-	uint8_t *m = f->mem + w * WORD;
-	for (uint32_t i = 0; i < WORD; i++) {
+	uint8_t *m = f->mem + w * f->word;
+	for (uint32_t i = 0; i < f->word; i++) {
 		uint8_t clear = (uint8_t)(old[i] & ~m[i]), made = 0;
 		for (unsigned b = 0; b < 8; b++)
 			if (((clear >> b) & 1u) && (torn_rnd(f) & 1023u) < done)
@@ -306,19 +313,19 @@ static void tear_word(struct h7_iflash *f, uint32_t w, const uint8_t *old, uint3
 
 static void tear_sector(struct h7_iflash *f, uint32_t done)
 {
-	uint32_t first = f->op_off / WORD, n = f->sector_size / WORD;
+	uint32_t first = f->op_off / f->word, n = f->sector_size / f->word;
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t r = torn_rnd(f), phase = r & 1023u, w = first + k;
-		uint8_t *m = f->mem + w * WORD;
+		uint8_t *m = f->mem + w * f->word;
 		if (phase + 64u < done)
 			continue; /* erased */
 		if (phase >= done + 64u) {
-			memcpy(m, f->old + k * WORD, WORD); /* not reached yet */
+			memcpy(m, f->old + k * f->word, f->word); /* not reached yet */
 			f->programmed[w] = f->old_prog[k];
 			f->ecc_bad[w] = f->old_ecc[k];
 			continue;
 		}
-		for (uint32_t i = 0; i < WORD; i++)
+		for (uint32_t i = 0; i < f->word; i++)
 			m[i] = (uint8_t)(torn_rnd(f) >> 8);
 		f->programmed[w] = 1;
 		f->ecc_bad[w] = 1;
@@ -332,7 +339,7 @@ bool h7_iflash_power_cut(struct h7_iflash *f)
 	if (f->op != H7_OP_NONE && now < f->busy_until) {
 		uint32_t done = torn_done(f, now);
 		if (f->op == H7_OP_PROGRAM)
-			tear_word(f, f->op_off / WORD, f->old, done);
+			tear_word(f, f->op_off / f->word, f->old, done);
 		else
 			tear_sector(f, done);
 		torn = true;
@@ -344,7 +351,7 @@ bool h7_iflash_power_cut(struct h7_iflash *f)
 
 int h7_iflash_checkpoint(struct h7_iflash *f)
 {
-	uint32_t words = f->size / WORD;
+	uint32_t words = f->size / f->word;
 	if (!f->ck_mem) {
 		f->ck_mem = malloc(f->size);
 		f->ck_prog = malloc(words);
@@ -363,10 +370,12 @@ int h7_iflash_checkpoint(struct h7_iflash *f)
 void h7_iflash_rollback(struct h7_iflash *f)
 {
 	if (f->ck_mem && f->lo < f->hi) {
-		uint32_t lo = f->lo / WORD * WORD, hi = (f->hi + WORD - 1u) / WORD * WORD;
+		uint32_t lo = f->lo / f->word * f->word,
+		         hi = (f->hi + f->word - 1u) / f->word * f->word;
 		memcpy(f->mem + lo, f->ck_mem + lo, hi - lo);
-		memcpy(f->programmed + lo / WORD, f->ck_prog + lo / WORD, (hi - lo) / WORD);
-		memcpy(f->ecc_bad + lo / WORD, f->ck_ecc + lo / WORD, (hi - lo) / WORD);
+		memcpy(f->programmed + lo / f->word, f->ck_prog + lo / f->word,
+		       (hi - lo) / f->word);
+		memcpy(f->ecc_bad + lo / f->word, f->ck_ecc + lo / f->word, (hi - lo) / f->word);
 	}
 	f->lo = f->size;
 	f->hi = 0;
@@ -378,8 +387,8 @@ void h7_iflash_set_contents(struct h7_iflash *f, const uint8_t *data)
 {
 	memmove(f->mem, data, f->size);
 	touched(f, 0, f->size);
-	if (any_set(f->ecc_bad, f->size / WORD)) {
-		memset(f->ecc_bad, 0, f->size / WORD);
+	if (any_set(f->ecc_bad, f->size / f->word)) {
+		memset(f->ecc_bad, 0, f->size / f->word);
 		ecc_changed(f);
 	}
 	mark_programmed(f);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Behavioural model of the STM32H74x/H75x internal flash as the port sees
- * it: sectors, 32-byte flash words with ECC that may be programmed ONCE per
+ * Behavioural model of the STM32H7 internal flash as the port sees it:
+ * sectors, flash words (32 bytes on H74x/H75x and H72x/H73x, 16 bytes on
+ * H7A3/B0/B3, whose sectors are 8 KiB) with ECC that may be programmed ONCE per
  * erase (a second program corrupts the word's ECC: later reads of it fail),
  * erase and program times (typical, in the simulator's clock).
  */
@@ -13,7 +14,9 @@
 
 struct h7_iflash;
 
-struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t sectors);
+/* word: the flash word in bytes, 16 or 32 (NULL otherwise). */
+struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t sectors,
+                                   uint32_t word);
 void h7_iflash_destroy(struct h7_iflash *f);
 /* Load maps the state file (created erased if missing, sim/state/
  * state_file.h): from then on the file follows every erase and program, and
@@ -24,7 +27,8 @@ int h7_iflash_save(const struct h7_iflash *f, const char *path);
 
 /* Operations: return 0, or -1 if the model is busy / the argument is bad. */
 int h7_iflash_erase(struct h7_iflash *f, uint32_t sector);
-int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t word[32]);
+/* One flash word (the model's size) at a word-aligned address. */
+int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t *word);
 bool h7_iflash_busy(struct h7_iflash *f);
 /* 0 ok, -1 a word in the range has a broken ECC (double programming). */
 int h7_iflash_read(const struct h7_iflash *f, uint32_t addr, uint8_t *buf, uint32_t len);

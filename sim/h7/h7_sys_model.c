@@ -126,10 +126,25 @@ static bool flash_row(uint32_t hz, unsigned vos, unsigned *ws, unsigned *wrhf)
 
 /* Read side, checked at every change of clock, VOS or ACR: the latency may
  * be higher than the table's, never lower (reads would return garbage). */
+static bool other_line(void)
+{
+	return s.cfg.family != BOARD_FAMILY_H74X;
+}
+
 static void check_flash_latency(void)
 {
 	unsigned ws = 0, wrhf = 0, vos = vos_now();
 	uint32_t hz = aclk_hz();
+	if (other_line()) {
+		if (hz > 64000000u)
+			fail("ACLK %u MHz on an H72x/H7Ax: the model has no RM0468/RM0455 tables, "
+			     "only the reset clock (HSI 64 MHz) is known safe",
+			     (unsigned)(hz / 1000000u));
+		if ((s.flash_acr & 0xFu) < 7u)
+			fail("FLASH_ACR.LATENCY %u on an H72x/H7Ax: below the reset value",
+			     s.flash_acr & 0xFu);
+		return;
+	}
 	if (!flash_row(hz, vos, &ws, &wrhf)) {
 		fail("ACLK %u MHz is above what VOS%u allows", (unsigned)(hz / 1000000u), vos);
 		return;
@@ -145,6 +160,13 @@ const char *h7_sys_model_flash_acr_problem(void)
 	unsigned ws = 0, wrhf = 0, vos = vos_now();
 	uint32_t hz = aclk_hz();
 	msg[0] = '\0';
+	if (other_line()) {
+		if (s.flash_acr != 0x37u)
+			snprintf(msg, sizeof(msg),
+			         "FLASH_ACR 0x%02x: not the reset value on an H72x/H7Ax",
+			         (unsigned)s.flash_acr);
+		return msg;
+	}
 	if (!flash_row(hz, vos, &ws, &wrhf))
 		snprintf(msg, sizeof(msg), "ACLK %u Hz above VOS%u", (unsigned)hz, vos);
 	else if ((s.flash_acr & 0xFu) < ws || ((s.flash_acr >> 4) & 3u) != wrhf)
@@ -222,6 +244,9 @@ static uint32_t rcc_cfgr_write(uint32_t v)
 			fail("RCC: SW = PLL1 before PLL1RDY");
 		if (!vos1)
 			fail("RCC: SW = PLL1 without VOS1 ready");
+		if (other_line())
+			fail("RCC: SW = PLL1 on an H72x/H7Ax (limits of RM0468/RM0455 unknown to "
+			     "the model)");
 		if (!pll_ok)
 			sw = 0;
 	}
@@ -321,6 +346,9 @@ static void pwr_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 	} else if (off == 0x18) {
 		if ((v ^ s.pwr[6]) & (3u << 14))
 			s.vos_at = now() + T_VOS_US;
+		if (((v ^ s.pwr[6]) & (3u << 14)) && other_line())
+			fail("PWR VOS changed on an H72x/H7Ax (SRDCR on the H7A3/B0/B3 encodes "
+			     "VOS0 as 11)");
 		v &= ~(1u << 13);
 	}
 	s.pwr[off / 4] = v;
@@ -526,10 +554,12 @@ int h7_sys_model_init(const struct h7_sys_config *cfg)
 {
 	memset(&s, 0, sizeof(s));
 	s.cfg = *cfg;
-	s.rcc[0] = 0x5u;               /* HSION, HSIRDY */
-	s.flash_acr = 0x37u;           /* 7 WS, WRHIGHFREQ 3 (reset) */
-	s.pwr[3] = PWR_SUPPLY_RST;     /* CR3 */
-	s.pwr[6] = 1u << 14;           /* VOS3 */
+	s.rcc[0] = 0x5u;           /* HSION, HSIRDY */
+	s.flash_acr = 0x37u;       /* 7 WS, WRHIGHFREQ 3 (reset) */
+	s.pwr[3] = PWR_SUPPLY_RST; /* CR3 */
+	/* VOS3: D3CR 01 on H74x/H72x; SRDCR 00 on H7A3/B0/B3 (RM0455 reset
+	 * value: UNVERIFIED) */
+	s.pwr[6] = cfg->family == BOARD_FAMILY_H7AB ? 0u : 1u << 14;
 	s.crs[1] = 0x2022BB7Fu;        /* CFGR reset: SYNCSRC 2 (USB1 SOF) */
 	s.rcc[0x28 / 4] = 0x02020200u; /* PLLCKSELR reset: DIVMx 32, PLLSRC HSI */
 	s.rcc[0x30 / 4] = 0x01010280u; /* PLL1DIVR reset */

@@ -12,7 +12,8 @@
  *    at every clock, VOS or ACR change (h7_sys_model_flash_acr_problem()
  *    also compares WRHIGHFREQ, the programming delay);
  *  - RCC_PLLCKSELR changed only while every PLL is off;
- *  - CRS_CFGR written only while the CRS is disabled.
+ *  - CRS_CFGR written only while the CRS is disabled;
+ *  - on the H72x/H73x and H7A3/B0/B3: the reset clock, VOS and latency only.
  * Times come from vclock (virtual time in tests).
  */
 #ifndef QDFU_SIM_H7_SYS_MODEL_H
@@ -25,7 +26,14 @@
 #include "sim/h7/cm4_model.h"
 
 struct h7_sys_config {
-	enum board_supply wired;   /* how the board is really wired */
+	enum board_supply wired; /* how the board is really wired */
+	/* The MCU's line. The model has the clock, VOS and flash-latency tables
+	 * of the H74x/H75x only (RM0433/RM0399); for the H72x/H73x (RM0468) and
+	 * H7A3/B0/B3 (RM0455, VOS in PWR_SRDCR with the encoding reversed:
+	 * 11 = VOS0; ST's stm32h7xx_hal_pwr.h) it allows only the reset clock
+	 * (HSI 64 MHz), the reset VOS and the reset flash latency: any PLL system
+	 * clock, VOS write or lower LATENCY there is an error. */
+	enum board_family family;
 	bool supply_preconfigured; /* an earlier stage (ROM) already wrote it */
 	bool pll3_left_on;         /* an earlier stage left PLL3 running from HSE */
 	bool pll_never_locks;      /* PLL1RDY never comes (a broken PLL, a test) */

@@ -41,7 +41,7 @@ int simport_iflash_setup(const struct board *b, const char *state_dir)
 	simport_iflash_teardown();
 	s.b = b;
 	s.f = h7_iflash_create(b->iflash_base, b->iflash_sector_size,
-	                       b->iflash_banks * b->iflash_sectors);
+	                       b->iflash_banks * b->iflash_sectors, board_iflash_word(b->family));
 	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
 	if (state_dir && h7_iflash_load(s.f, state_path(state_dir, path, sizeof(path))) != 0)
@@ -108,7 +108,7 @@ int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD
 {
 	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
-	if (protected_addr(addr) || addr % PORT_IFLASH_WORD) {
+	if (protected_addr(addr) || addr % board_iflash_word(s.b->family)) {
 		s.refused++;
 		return protected_addr(addr) ? QDFU_E_PROTECTED : QDFU_E_PARAM;
 	}

@@ -144,14 +144,15 @@ int rom_mem_write_ram(uint32_t addr, const uint8_t *data, uint32_t len)
 
 int rom_mem_flash_program(uint32_t addr, const uint8_t *data, uint32_t len)
 {
-	uint32_t pre = addr % PORT_IFLASH_WORD;
+	uint32_t word = board_iflash_word(m.b->family);
+	uint32_t pre = addr % word;
 	if (len > PROG_MAX || !rom_mem_in_flash(addr, len))
 		return ROM_MEM_BAD_ADDRESS;
 	memset(m.prog, 0xFF, sizeof(m.prog));
 	memcpy(m.prog + pre, data, len);
 	m.base = m.addr = addr - pre;
 	m.end = addr + len;
-	m.end += (PORT_IFLASH_WORD - m.end % PORT_IFLASH_WORD) % PORT_IFLASH_WORD;
+	m.end += (word - m.end % word) % word;
 	m.job = JOB_PROGRAM;
 	m.started = false;
 	m.result = ROM_MEM_BUSY;
@@ -183,7 +184,7 @@ static int step(void)
 			return ROM_MEM_FLASH_ERROR;
 		m.started = false;
 		if (m.job == JOB_PROGRAM)
-			m.addr += PORT_IFLASH_WORD;
+			m.addr += board_iflash_word(m.b->family);
 		else
 			m.sector++;
 	}

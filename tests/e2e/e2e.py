@@ -677,7 +677,30 @@ def make_qspi_case(board):
               "%s: no QSPI alt setting:\n%s" % (board, out[-2000:]))
         dual = "dual" in TRAITS
         qspi_roundtrip(env, board, 2 * 1024 * 1024 + 12345, 0x12345, dual=dual)
+        if "small" not in TRAITS:
+            iflash_roundtrip(env, board, 40000 + 7, 0x20000 + 0x1239)
     return case
+
+
+def iflash_roundtrip(env, board, size, offset, seed=12):
+    """Write random data at 0x08000000 + offset (neither end on a flash
+    word: 32 bytes, 16 on the H7A3/B0/B3) with dfu-util, read it back, and
+    check the model's array (internal.bin)."""
+    rnd = random.Random(seed)
+    data = bytes(rnd.getrandbits(8) for _ in range(size))
+    write(env.path("i.bin"), data)
+    addr = 0x08000000 + offset
+    env.run(["dfu-util", "-a", "0", "-s", "0x%08x" % addr, "-D", "i.bin"], board=board,
+            check_rc=0)
+    up = env.path("iup.bin")
+    if os.path.exists(up):
+        os.unlink(up)
+    env.run(["dfu-util", "-a", "0", "-s", "0x%08x:%d" % (addr, size), "-U", "iup.bin"],
+            board=board, check_rc=0)
+    check(read(up) == data, "%s: internal flash: uploaded data differs" % board)
+    arr = read(os.path.join(env.state, "internal.bin"))
+    check(arr[offset:offset + size] == data,
+          "%s: the internal flash model (internal.bin) does not hold the data" % board)
 
 
 def case_qspi_big_chip(env):

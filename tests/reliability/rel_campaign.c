@@ -246,7 +246,8 @@ static int run_scenario(const struct scenario *sc, unsigned cuts, struct tally *
 	return failures;
 }
 
-/* boards with two QSPI chips and with one; small chips keep each cut cheap */
+/* boards with two QSPI chips and with one, QUADSPI and OCTOSPI; small chips keep each
+ * cut cheap */
 static const struct scenario scenarios[] = {
     {"stm32h745i-disco", "W25Q64JV", IMG_TWO, REL_QDFU},
     {"stm32h745i-disco", "W25Q64JV", IMG_INTERNAL, REL_QDFU},
@@ -262,6 +263,13 @@ static const struct scenario scenarios[] = {
     {"weact-h750", NULL, IMG_QSPI, REL_QDFU},
     {"weact-h750", NULL, IMG_QSPI, REL_DFU_UTIL_LEAVE},
     {"weact-h750", NULL, IMG_QSPI, REL_PYDFU},
+    /* OCTOSPI boards: 8 KiB sectors and 16-byte words (H7B3), all-bootloader
+     * internal flash (H7B0), one bank (H735) */
+    {"stm32h7b3i-dk", "W25Q64JV", IMG_TWO, REL_QDFU},
+    {"stm32h7b3i-dk", "W25Q64JV", IMG_INTERNAL, REL_DFU_UTIL_LEAVE},
+    {"stm32h735g-dk", "W25Q64JV", IMG_TWO, REL_DFU_UTIL_DFUSE},
+    {"weact-h7b0", NULL, IMG_QSPI, REL_QDFU},
+    {"weact-h723", NULL, IMG_TWO, REL_PYDFU},
 };
 
 #define NSCEN (sizeof(scenarios) / sizeof(scenarios[0]))

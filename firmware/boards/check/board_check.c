@@ -13,10 +13,9 @@
 /* GPIO port letters as board_pin.port holds them (A = 0 ... K = 10). */
 enum { PORT_A, PORT_B, PORT_C, PORT_D, PORT_E, PORT_F, PORT_G, PORT_H, PORT_I, PORT_J, PORT_K };
 #define PORTS        11u
-#define PORT_K_PINS  8u /* PK0..PK7 on the STM32H74x/H75x */
+#define PORT_K_PINS  8u /* PK0..PK7 on the STM32H7 (largest packages) */
 #define KIB          1024u
 #define MHZ          1000000u
-#define SECTOR_SIZE  (128u * KIB) /* STM32H74x/H75x internal flash sector (RM0433/RM0399) */
 #define IFLASH_BASE  0x08000000u
 #define QSPI_BASE    0x90000000u
 #define QSPI_WINDOW  0x10000000u /* 256 MiB memory-mapped window */
@@ -43,12 +42,21 @@ enum qspi_signal {
 	SIG_BK2_IO1,
 	SIG_BK2_IO2,
 	SIG_BK2_IO3,
+	SIG_DQS, /* OCTOSPI only */
 	SIG_COUNT
 };
 
-static const char *const signal_name[SIG_COUNT] = {
-    "QUADSPI_CLK",     "QUADSPI_BK1_NCS", "QUADSPI_BK1_IO0", "QUADSPI_BK1_IO1", "QUADSPI_BK1_IO2",
-    "QUADSPI_BK1_IO3", "QUADSPI_BK2_IO0", "QUADSPI_BK2_IO1", "QUADSPI_BK2_IO2", "QUADSPI_BK2_IO3",
+static const char *const quadspi_signal[SIG_COUNT] = {
+    "QUADSPI_CLK",     "QUADSPI_BK1_NCS", "QUADSPI_BK1_IO0",     "QUADSPI_BK1_IO1",
+    "QUADSPI_BK1_IO2", "QUADSPI_BK1_IO3", "QUADSPI_BK2_IO0",     "QUADSPI_BK2_IO1",
+    "QUADSPI_BK2_IO2", "QUADSPI_BK2_IO3", "(no DQS on QUADSPI)",
+};
+/* OCTOSPI boards: the signals of IO-manager port 1 (OCTOSPIM_P1_*), the
+ * bank 2 entries of qspi_io[] being IO4..IO7 */
+static const char *const octospi_signal[SIG_COUNT] = {
+    "OCTOSPIM_P1_CLK", "OCTOSPIM_P1_NCS", "OCTOSPIM_P1_IO0", "OCTOSPIM_P1_IO1",
+    "OCTOSPIM_P1_IO2", "OCTOSPIM_P1_IO3", "OCTOSPIM_P1_IO4", "OCTOSPIM_P1_IO5",
+    "OCTOSPIM_P1_IO6", "OCTOSPIM_P1_IO7", "OCTOSPIM_P1_DQS",
 };
 
 /* The board_hw.qspi_io[] entries by name, for messages. */
@@ -82,6 +90,36 @@ static const struct pin_af quadspi_pins[] = {
     {SIG_BK2_IO2, PORT_E, 9, 10}, {SIG_BK2_IO3, PORT_G, 14, 9}, {SIG_BK2_IO3, PORT_E, 10, 10},
 };
 
+/*
+ * OCTOSPIM port 1 on the STM32H72x/H73x and H7A3/B0/B3: only the pins and
+ * alternate functions ST's and WeAct's board code uses (shared facts
+ * octospi.md "Boards"), each from its source:
+ *  - STM32H735G-DK: stm32h735g-dk-bsp stm32h735g_discovery_ospi.h (matches
+ *    Zephyr boards/st/stm32h735g_disco/stm32h735g_disco.dts);
+ *  - STM32H7B3I-DK: stm32h7b3i-dk-bsp stm32h7b3i_discovery_ospi.h (matches
+ *    Zephyr boards/st/stm32h7b3i_dk/stm32h7b3i_dk.dts);
+ *  - WeAct MiniSTM32H7B0 / H723: Examples/06-SPIFlash_Test/Core/Src/octospi.c.
+ * The datasheets' alternate-function tables (more pins) were not read: a
+ * board on another pin is refused until that pin is added here with its
+ * source.
+ */
+static const struct pin_af octospi_p1_pins[] = {
+    {SIG_CLK, PORT_F, 10, 9},     {SIG_CLK, PORT_B, 2, 9},      {SIG_BK1_NCS, PORT_G, 6, 10},
+    {SIG_BK1_NCS, PORT_B, 6, 10}, {SIG_DQS, PORT_B, 2, 10},     {SIG_DQS, PORT_C, 5, 10},
+    {SIG_BK1_IO0, PORT_D, 11, 9}, {SIG_BK1_IO1, PORT_D, 12, 9}, {SIG_BK1_IO1, PORT_F, 9, 10},
+    {SIG_BK1_IO2, PORT_E, 2, 9},  {SIG_BK1_IO2, PORT_F, 7, 10}, {SIG_BK1_IO3, PORT_D, 13, 9},
+    {SIG_BK1_IO3, PORT_F, 6, 10}, {SIG_BK2_IO0, PORT_D, 4, 10}, {SIG_BK2_IO0, PORT_C, 1, 10},
+    {SIG_BK2_IO1, PORT_D, 5, 10}, {SIG_BK2_IO1, PORT_H, 3, 9},  {SIG_BK2_IO2, PORT_G, 9, 9},
+    {SIG_BK2_IO3, PORT_D, 7, 10},
+};
+
+/* The pin table and signal names of the board's flash-command bus. */
+struct bus_pins {
+	const struct pin_af *pins;
+	size_t n;
+	const char *const *names;
+};
+
 struct fixed_pin {
 	uint8_t port, pin;
 	const char *what;
@@ -98,6 +136,13 @@ static const struct fixed_pin usb2_fs_pins[] = {
 static const struct fixed_pin usb1_fs_pins[] = {
     {PORT_B, 14, "USB1_OTG_HS DM"},
     {PORT_B, 15, "USB1_OTG_HS DP"},
+};
+/* H72x/H73x and H7A3/B0/B3: USB1_OTG_HS's internal full-speed PHY on
+ * PA11/PA12 AF10 (STM32CubeH7 Projects/STM32H735G-DK/Applications/USB_Device/
+ * DFU_Standalone USB_Device/Target/usbd_conf.c, GPIO_AF10_OTG1_FS). */
+static const struct fixed_pin usb1_fs_pa_pins[] = {
+    {PORT_A, 11, "USB1_OTG_HS DM"},
+    {PORT_A, 12, "USB1_OTG_HS DP"},
 };
 static const struct fixed_pin ulpi_pins[] = {
     {PORT_A, 5, "ULPI CK"},  {PORT_A, 3, "ULPI D0"},  {PORT_B, 0, "ULPI D1"},
@@ -174,82 +219,139 @@ static bool pin_usable(struct board_report *r, const char *field, const struct b
 		return false;
 	if (!pin_exists(p)) {
 		char t[8];
-		board_report_add(
-		    r, "%s: %s does not exist on the STM32H74x/H75x (ports A-K, PK0-PK7 only).",
-		    field, pin_text(p, t));
+		board_report_add(r,
+		                 "%s: %s does not exist on the STM32H7 (ports A-K, PK0-PK7 only).",
+		                 field, pin_text(p, t));
 		return false;
 	}
 	return true;
 }
 
-static void list_signal_pins(enum qspi_signal s, char *buf, size_t size)
+static enum board_family line_family(const struct board *b);
+
+/* The pins are checked for the bus the line has (a wrong .bus is reported
+ * once, by check_family). */
+static bool octospi_line(const struct board *b)
+{
+	return line_family(b) != BOARD_FAMILY_H74X;
+}
+
+static struct bus_pins bus_pins_of(const struct board *b)
+{
+	if (octospi_line(b))
+		return (struct bus_pins){octospi_p1_pins, COUNT(octospi_p1_pins), octospi_signal};
+	return (struct bus_pins){quadspi_pins, COUNT(quadspi_pins), quadspi_signal};
+}
+
+static void list_signal_pins(const struct bus_pins *t, enum qspi_signal s, char *buf, size_t size)
 {
 	size_t used = 0;
-	char t[8];
+	char p_text[8];
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < COUNT(quadspi_pins) && used < size; i++) {
-		const struct pin_af *e = &quadspi_pins[i];
+	for (size_t i = 0; i < t->n && used < size; i++) {
+		const struct pin_af *e = &t->pins[i];
 		if (e->signal != s)
 			continue;
 		struct board_pin p = {e->port, e->pin, e->af, 1};
 		int n = snprintf(buf + used, size - used, "%s%s AF%u", used ? ", " : "",
-		                 pin_text(&p, t), e->af);
+		                 pin_text(&p, p_text), e->af);
 		if (n < 0)
 			break;
 		used += (size_t)n;
 	}
 }
 
-static void check_qspi_pin(struct board_report *r, const char *field, const struct board_pin *p,
-                           enum qspi_signal s)
+static void check_qspi_pin(struct board_report *r, const struct bus_pins *t, const char *field,
+                           const struct board_pin *p, enum qspi_signal s)
 {
-	char t[8], where[160];
+	char p_text[8], where[160];
+	const char *sig = t->names[s];
 
 	if (pin_none(p)) {
-		board_report_add(
-		    r,
-		    "%s: NO_PIN, but the QUADSPI needs %s. Write PIN(Pxn, AFk) from the "
-		    "schematic.",
-		    field, signal_name[s]);
+		board_report_add(r,
+		                 "%s: NO_PIN, but the %s needs %s. Write PIN(Pxn, AFk) from the "
+		                 "schematic.",
+		                 field, t->names == octospi_signal ? "OCTOSPI" : "QUADSPI", sig);
 		return;
 	}
 	if (!pin_usable(r, field, p))
 		return;
-	for (size_t i = 0; i < COUNT(quadspi_pins); i++) {
-		const struct pin_af *e = &quadspi_pins[i];
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pin_af *e = &t->pins[i];
 		if (e->signal != s || e->port != p->port || e->pin != p->pin)
 			continue;
 		if (e->af == p->af)
 			return;
 		board_report_add(r, "%s: %s has %s on AF%u, not AF%u. Write PIN(%s, AF%u).", field,
-		                 pin_text(p, t), signal_name[s], e->af, p->af, t, e->af);
+		                 pin_text(p, p_text), sig, e->af, p->af, p_text, e->af);
 		return;
 	}
-	list_signal_pins(s, where, sizeof where);
+	list_signal_pins(t, s, where, sizeof where);
 	board_report_add(
 	    r, "%s: %s AF%u is not %s; the STM32H7 has %s only on %s. Check the schematic.", field,
-	    pin_text(p, t), p->af, signal_name[s], signal_name[s], where);
+	    pin_text(p, p_text), p->af, sig, sig, where);
 }
 
-static void check_qspi(const struct board *b, struct board_report *r)
+static bool all_none(const struct board_pin *p, unsigned n)
 {
-	check_qspi_pin(r, "qspi_clk", &b->hw.qspi_clk, SIG_CLK);
-	check_qspi_pin(r, "qspi_ncs", &b->hw.qspi_ncs, SIG_BK1_NCS);
-	for (unsigned i = QSPI_BK1_IO0; i < QSPI_BK2_IO0; i++)
-		check_qspi_pin(r, io_field[i], &b->hw.qspi_io[i],
-		               (enum qspi_signal)(SIG_BK1_IO0 + i));
-	for (unsigned i = QSPI_BK2_IO0; i < QSPI_LINES; i++) {
-		const struct board_pin *p = &b->hw.qspi_io[i];
-		if (b->qspi_dual)
-			check_qspi_pin(r, io_field[i], p, (enum qspi_signal)(SIG_BK1_IO0 + i));
-		else if (!pin_none(p))
+	for (unsigned i = 0; i < n; i++)
+		if (!pin_none(&p[i]))
+			return false;
+	return true;
+}
+
+/* Bank 2 / IO4..IO7. QUADSPI: only with two chips. OCTOSPI: all four (an
+ * octal chip, or two quad chips: .qspi_dual) or none (one quad chip). */
+static void check_upper_lines(const struct board *b, const struct bus_pins *t,
+                              struct board_report *r)
+{
+	const struct board_pin *up = &b->hw.qspi_io[QSPI_BK2_IO0];
+	bool octo = octospi_line(b);
+
+	if (b->qspi_dual || (octo && !all_none(up, 4))) {
+		for (unsigned i = QSPI_BK2_IO0; i < QSPI_LINES; i++)
+			check_qspi_pin(r, t, io_field[i], &b->hw.qspi_io[i],
+			               (enum qspi_signal)(SIG_BK1_IO0 + i));
+		return;
+	}
+	for (unsigned i = QSPI_BK2_IO0; i < QSPI_LINES; i++)
+		if (!pin_none(&b->hw.qspi_io[i]))
 			board_report_add(
 			    r,
 			    "%s: bank 2 pin on a board with one flash chip. Write NO_PIN, or "
 			    "set .qspi_dual = true if two chips share the QUADSPI.",
 			    io_field[i]);
+}
+
+static void check_dqs(const struct board *b, const struct bus_pins *t, struct board_report *r)
+{
+	const struct board_pin *p = &b->hw.qspi_dqs;
+
+	if (pin_left_out(p)) {
+		(void)pin_usable(r, "qspi_dqs", p); /* says "not described" */
+		return;
 	}
+	if (pin_none(p))
+		return;
+	if (!octospi_line(b)) {
+		board_report_add(r, "qspi_dqs: the QUADSPI has no data strobe. Write NO_PIN.");
+		return;
+	}
+	check_qspi_pin(r, t, "qspi_dqs", p, SIG_DQS);
+}
+
+static void check_qspi(const struct board *b, struct board_report *r)
+{
+	struct bus_pins t = bus_pins_of(b);
+
+	check_qspi_pin(r, &t, "qspi_clk", &b->hw.qspi_clk, SIG_CLK);
+	check_qspi_pin(r, &t, "qspi_ncs", &b->hw.qspi_ncs, SIG_BK1_NCS);
+	for (unsigned i = QSPI_BK1_IO0; i < QSPI_BK2_IO0; i++)
+		check_qspi_pin(r, &t, io_field[i], &b->hw.qspi_io[i],
+		               (enum qspi_signal)(SIG_BK1_IO0 + i));
+	check_upper_lines(b, &t, r);
+	check_dqs(b, &t, r);
 	if (!b->qspi_chip || !b->qspi_chip[0])
 		board_report_add(
 		    r, "qspi_chip: empty. Name the expected flash part (e.g. \"W25Q64JV\"); the "
@@ -296,21 +398,15 @@ static bool mcu_line(const struct board *b, char line[5], char *flash_code)
 	return true;
 }
 
-static bool line_in(const char *line, const char *const *set)
-{
-	for (; *set; set++)
-		if (strcmp(line, *set) == 0)
-			return true;
-	return false;
-}
-
 /* Internal flash per size letter of the part number (STM32 ordering
- * information: B = 128 KiB, G = 1 MiB, I = 2 MiB). */
+ * information: B = 128 KiB, E = 512 KiB, G = 1 MiB, I = 2 MiB). */
 static uint32_t flash_bytes(char code)
 {
 	switch (code) {
 	case 'B':
 		return 128u * KIB;
+	case 'E':
+		return 512u * KIB;
 	case 'G':
 		return 1024u * KIB;
 	case 'I':
@@ -320,34 +416,96 @@ static uint32_t flash_bytes(char code)
 	}
 }
 
+/*
+ * The lines port/stm32h7 drives. SMPS: H745/H747/H755/H757 (RM0399; RM0433
+ * parts have the LDO only); H725/H735 always, H730/H7A3/H7B0/H7B3 only in
+ * their "Q" variants (the part number ends in Q): CMSIS defines SMPS and
+ * PWR_CR3_SMPSEN only in stm32h725xx.h, stm32h735xx.h, stm32h730xxq.h,
+ * stm32h7a3xxq.h, stm32h7b3xxq.h, stm32h7b0xxq.h (shared facts octospi.md
+ * trap 7). Only the H745/H747/H755/H757 have a Cortex-M4.
+ */
+enum smps { SMPS_NO, SMPS_YES, SMPS_Q };
+static const struct mcu_line {
+	const char *line;
+	enum board_family family;
+	enum smps smps;
+} mcu_lines[] = {
+    {"H742", BOARD_FAMILY_H74X, SMPS_NO},  {"H743", BOARD_FAMILY_H74X, SMPS_NO},
+    {"H745", BOARD_FAMILY_H74X, SMPS_YES}, {"H747", BOARD_FAMILY_H74X, SMPS_YES},
+    {"H750", BOARD_FAMILY_H74X, SMPS_NO},  {"H753", BOARD_FAMILY_H74X, SMPS_NO},
+    {"H755", BOARD_FAMILY_H74X, SMPS_YES}, {"H757", BOARD_FAMILY_H74X, SMPS_YES},
+    {"H723", BOARD_FAMILY_H72X, SMPS_NO},  {"H725", BOARD_FAMILY_H72X, SMPS_YES},
+    {"H730", BOARD_FAMILY_H72X, SMPS_Q},   {"H733", BOARD_FAMILY_H72X, SMPS_NO},
+    {"H735", BOARD_FAMILY_H72X, SMPS_YES}, {"H7A3", BOARD_FAMILY_H7AB, SMPS_Q},
+    {"H7B0", BOARD_FAMILY_H7AB, SMPS_Q},   {"H7B3", BOARD_FAMILY_H7AB, SMPS_Q},
+};
+static const char *const family_enum[] = {"BOARD_FAMILY_H74X", "BOARD_FAMILY_H72X",
+                                          "BOARD_FAMILY_H7AB"};
+
+static const struct mcu_line *find_line(const char *line)
+{
+	for (size_t i = 0; i < COUNT(mcu_lines); i++)
+		if (strcmp(mcu_lines[i].line, line) == 0)
+			return &mcu_lines[i];
+	return NULL;
+}
+
+static bool has_smps(const struct mcu_line *l, const char *mcu)
+{
+	size_t n = strlen(mcu);
+	return l->smps == SMPS_YES || (l->smps == SMPS_Q && n > 11 && mcu[n - 1] == 'Q');
+}
+
+/* The family the part number implies (the description's own when the part
+ * is unknown): the rules that follow from the line use it, so a wrong
+ * .family is one problem, not several. */
+static enum board_family line_family(const struct board *b)
+{
+	char line[5], code;
+	const struct mcu_line *l = mcu_line(b, line, &code) ? find_line(line) : NULL;
+	return l ? l->family : b->family;
+}
+
+/* The family and bus the line implies. */
+static void check_family(const struct board *b, const struct mcu_line *l, struct board_report *r)
+{
+	bool octo = l->family != BOARD_FAMILY_H74X;
+
+	if (b->family != l->family)
+		board_report_add(r, "family: the STM32%s is %s. Write .family = %s.", l->line,
+		                 family_enum[l->family], family_enum[l->family]);
+	if ((b->bus == BOARD_BUS_OCTOSPI) != octo)
+		board_report_add(r, "bus: the STM32%s has %s. Write .bus = %s.", l->line,
+		                 octo ? "OCTOSPI, no QUADSPI" : "QUADSPI, no OCTOSPI",
+		                 octo ? "BOARD_BUS_OCTOSPI" : "BOARD_BUS_QUADSPI");
+}
+
 static void check_mcu(const struct board *b, struct board_report *r)
 {
-	/* Lines with QUADSPI and USB2_OTG_FS on PA11/PA12 (facts/stm32h7.md): what
-	 * port/stm32h7 drives. SMPS only on the H745/H747/H755/H757 (RM0399; the
-	 * RM0433 parts have the LDO only). */
-	static const char *const supported[] = {"H742", "H743", "H745", "H747", "H750",
-	                                        "H753", "H755", "H757", NULL};
-	static const char *const with_smps[] = {"H745", "H747", "H755", "H757", NULL};
 	char line[5], code;
+	const struct mcu_line *l = NULL;
 
-	if (!mcu_line(b, line, &code) || !line_in(line, supported)) {
-		board_report_add(
-		    r,
-		    "mcu: \"%s\" is not an STM32H742/743/745/747/750/753/755/757 part number "
-		    "(e.g. \"STM32H743VI\"); port/stm32h7 drives only those.",
-		    b->mcu ? b->mcu : "(null)");
+	if (mcu_line(b, line, &code))
+		l = find_line(line);
+	if (!l) {
+		board_report_add(r,
+		                 "mcu: \"%s\" is not an STM32H742/743/745/747/750/753/755/757, "
+		                 "H723/725/730/733/735 or H7A3/B0/B3 part number (e.g. "
+		                 "\"STM32H743VI\"); port/stm32h7 drives only those.",
+		                 b->mcu ? b->mcu : "(null)");
 		return;
 	}
-	bool smps = line_in(line, with_smps);
+	check_family(b, l, r);
+	bool smps = has_smps(l, b->mcu);
 	if (b->hw.supply != BOARD_SUPPLY_LDO && !smps)
-		board_report_add(
-		    r,
-		    "hw.supply: the STM32%s has no SMPS. Write BOARD_SUPPLY_LDO (a wrong "
-		    "PWR_CR3 value is written once and can stop the chip).",
-		    line);
-	if (b->dual_core != smps)
+		board_report_add(r,
+		                 "hw.supply: the STM32%s%s has no SMPS. Write BOARD_SUPPLY_LDO (a "
+		                 "wrong PWR_CR3 value is written once and can stop the chip).",
+		                 line, l->smps == SMPS_Q ? " (without Q)" : "");
+	bool m4 = l->family == BOARD_FAMILY_H74X && l->smps == SMPS_YES;
+	if (b->dual_core != m4)
 		board_report_add(r, "dual_core: the STM32%s %s a Cortex-M4. Write .dual_core = %s.",
-		                 line, smps ? "has" : "has no", smps ? "true" : "false");
+		                 line, m4 ? "has" : "has no", m4 ? "true" : "false");
 	uint32_t want = flash_bytes(code);
 	uint32_t have = b->iflash_banks * b->iflash_sectors * b->iflash_sector_size;
 	if (want && have != want)
@@ -382,24 +540,33 @@ static void check_hse(const struct board *b, struct board_report *r)
 		    (unsigned)hz, HSE_XTAL_MIN, HSE_XTAL_MAX);
 }
 
+/* Internal flash sector: 128 KiB on H74x/H75x (RM0433/RM0399) and H72x/H73x
+ * (CMSIS stm32h735xx.h FLASH_SECTOR_SIZE 0x20000), 8 KiB on H7A3/B0/B3
+ * (stm32h7b3xx.h FLASH_SECTOR_SIZE 0x2000). */
+static uint32_t sector_size_of(enum board_family f)
+{
+	return f == BOARD_FAMILY_H7AB ? 8u * KIB : 128u * KIB;
+}
+
 static void check_memories(const struct board *b, struct board_report *r)
 {
 	uint32_t bank = b->iflash_sectors * b->iflash_sector_size;
 	uint32_t app = b->default_app_base;
+	uint32_t sector = sector_size_of(line_family(b));
 
-	if (b->iflash_base != IFLASH_BASE || b->iflash_sector_size != SECTOR_SIZE ||
+	if (b->iflash_base != IFLASH_BASE || b->iflash_sector_size != sector ||
 	    b->iflash_banks < 1 || b->iflash_banks > 2 || b->iflash_sectors < 1)
-		board_report_add(
-		    r,
-		    "iflash: base 0x%08x, %u bank(s) of %u sector(s) of %u bytes; the "
-		    "STM32H74x/H75x has 1 or 2 banks of 128 KiB sectors at 0x08000000.",
-		    (unsigned)b->iflash_base, (unsigned)b->iflash_banks,
-		    (unsigned)b->iflash_sectors, (unsigned)b->iflash_sector_size);
-	if (b->bootloader_size == 0 || b->bootloader_size % SECTOR_SIZE ||
-	    b->bootloader_size > bank)
-		board_report_add(
-		    r, "bootloader_size: %u bytes; it must be whole 128 KiB sectors of bank 1.",
-		    (unsigned)b->bootloader_size);
+		board_report_add(r,
+		                 "iflash: base 0x%08x, %u bank(s) of %u sector(s) of %u bytes; the "
+		                 "%s has 1 or 2 banks of %u KiB sectors at 0x08000000.",
+		                 (unsigned)b->iflash_base, (unsigned)b->iflash_banks,
+		                 (unsigned)b->iflash_sectors, (unsigned)b->iflash_sector_size,
+		                 b->mcu ? b->mcu : "MCU", (unsigned)(sector / KIB));
+	if (b->bootloader_size == 0 || b->bootloader_size % sector || b->bootloader_size > bank)
+		board_report_add(r,
+		                 "bootloader_size: %u bytes; it must be whole %u KiB sectors of "
+		                 "bank 1.",
+		                 (unsigned)b->bootloader_size, (unsigned)(sector / KIB));
 	bool internal = app >= b->iflash_base + b->bootloader_size && app < b->iflash_base + bank;
 	bool qspi = app >= QSPI_BASE && app < QSPI_BASE + QSPI_WINDOW;
 	if ((!internal && !qspi) || app % VTOR_ALIGN)
@@ -448,12 +615,38 @@ static void check_identity(const struct board *b, struct board_report *r)
 		    b->usb_vid, b->usb_pid);
 }
 
+/* USB2_OTG_FS exists only on the H74x/H75x; on the other lines USB1_OTG_HS's
+ * internal full-speed PHY is on PA11/PA12 (CMSIS: only USB1_OTG_HS in
+ * stm32h735xx.h / stm32h7b3xx.h; shared facts octospi.md "Clocks, power,
+ * memory per part"). */
+static void check_usb_line(const struct board *b, struct board_report *r)
+{
+	bool h74 = line_family(b) == BOARD_FAMILY_H74X;
+
+	if (h74 && b->hw.usb == BOARD_USB1_OTG_HS_FS_PA11_PA12)
+		board_report_add(r,
+		                 "hw.usb: the STM32H74x/H75x has USB2_OTG_FS on PA11/PA12. Write "
+		                 "BOARD_USB2_OTG_FS_PA11_PA12.");
+	if (!h74 && (b->hw.usb == BOARD_USB2_OTG_FS_PA11_PA12 ||
+	             b->hw.usb == BOARD_USB1_OTG_HS_FS_PB14_PB15))
+		board_report_add(r, "hw.usb: this line has only USB1_OTG_HS, its full-speed PHY on "
+		                    "PA11/PA12. Write BOARD_USB1_OTG_HS_FS_PA11_PA12 or "
+		                    "BOARD_USB1_OTG_HS_ULPI.");
+}
+
 /* The enum fields hold one of their choices. */
 static void check_choices(const struct board *b, struct board_report *r)
 {
 	if (b->hw.usb != BOARD_USB2_OTG_FS_PA11_PA12 && b->hw.usb != BOARD_USB1_OTG_HS_ULPI &&
-	    b->hw.usb != BOARD_USB1_OTG_HS_FS_PB14_PB15)
+	    b->hw.usb != BOARD_USB1_OTG_HS_FS_PB14_PB15 &&
+	    b->hw.usb != BOARD_USB1_OTG_HS_FS_PA11_PA12)
 		board_report_add(r, "hw.usb: %d is not a BOARD_USB_* choice.", (int)b->hw.usb);
+	if (b->family != BOARD_FAMILY_H74X && b->family != BOARD_FAMILY_H72X &&
+	    b->family != BOARD_FAMILY_H7AB)
+		board_report_add(r, "family: %d is not a BOARD_FAMILY_* choice.", (int)b->family);
+	if (b->bus != BOARD_BUS_QUADSPI && b->bus != BOARD_BUS_OCTOSPI)
+		board_report_add(r, "bus: %d is not a BOARD_BUS_* choice.", (int)b->bus);
+	check_usb_line(b, r);
 	if (b->hw.supply != BOARD_SUPPLY_LDO && b->hw.supply != BOARD_SUPPLY_DIRECT_SMPS &&
 	    b->hw.supply != BOARD_SUPPLY_SMPS_1V8_SUPPLIES_LDO)
 		board_report_add(r, "hw.supply: %d is not a BOARD_SUPPLY_* choice.",
@@ -513,6 +706,8 @@ static void check_pins_once(const struct board *b, struct board_report *r)
 		use_fixed(r, &u, usb2_fs_pins, COUNT(usb2_fs_pins));
 	else if (b->hw.usb == BOARD_USB1_OTG_HS_FS_PB14_PB15)
 		use_fixed(r, &u, usb1_fs_pins, COUNT(usb1_fs_pins));
+	else if (b->hw.usb == BOARD_USB1_OTG_HS_FS_PA11_PA12)
+		use_fixed(r, &u, usb1_fs_pa_pins, COUNT(usb1_fs_pa_pins));
 	else if (b->hw.usb == BOARD_USB1_OTG_HS_ULPI)
 		use_fixed(r, &u, ulpi_pins, COUNT(ulpi_pins));
 	if (b->hw.hse_hz)
@@ -521,6 +716,7 @@ static void check_pins_once(const struct board *b, struct board_report *r)
 	use_field(r, &u, &b->hw.qspi_ncs, "qspi_ncs");
 	for (unsigned i = 0; i < QSPI_LINES; i++)
 		use_field(r, &u, &b->hw.qspi_io[i], io_field[i]);
+	use_field(r, &u, &b->hw.qspi_dqs, "qspi_dqs");
 	use_field(r, &u, &b->hw.hse_enable, "hse_enable");
 	use_field(r, &u, &b->hw.ulpi_reset, "ulpi_reset");
 	use_field(r, &u, &b->hw.button, "button");

@@ -25,6 +25,9 @@ const struct board board_my_board = {
     /* The full part number printed on the chip: the checker reads the line (H743) and
      * the flash size letter (I = 2 MiB, G = 1 MiB, B = 128 KiB) from it. */
     .mcu = "STM32H743VI",
+    /* The line: BOARD_FAMILY_H74X (H742..H757, QUADSPI), BOARD_FAMILY_H72X (H723..H735) or
+     * BOARD_FAMILY_H7AB (H7A3/B0/B3, 8 KiB sectors); those two have OCTOSPI (.bus). */
+    .family = BOARD_FAMILY_H74X,
     .dual_core = false, /* true only for STM32H745/H747/H755/H757 (a Cortex-M4 beside the M7) */
 
     /* Internal flash: the STM32H74x/H75x have 128 KiB sectors at 0x08000000, one bank per
@@ -39,6 +42,7 @@ const struct board board_my_board = {
      * model; the bootloader reads the real chip's JEDEC ID and SFDP tables). Two chips on
      * one QUADSPI (dual-flash mode, as on ST's DISCO boards): .qspi_dual = true and the
      * bank 2 pins below. */
+    .bus = BOARD_BUS_QUADSPI, /* BOARD_BUS_OCTOSPI on the H72x/H73x/H7A3/B0/B3 */
     .qspi_dual = false,
     .qspi_chip = "W25Q64JV",
     .qspi_clock_hz = 50000000u,
@@ -75,6 +79,7 @@ const struct board board_my_board = {
             /* USB: which controller and PHY the connector is wired to.
              *   BOARD_USB2_OTG_FS_PA11_PA12    full speed on PA11/PA12 (most boards)
              *   BOARD_USB1_OTG_HS_FS_PB14_PB15 full speed on PB14/PB15
+             *   BOARD_USB1_OTG_HS_FS_PA11_PA12 full speed on PA11/PA12 (H72x/H73x, H7A3/B0/B3)
              *   BOARD_USB1_OTG_HS_ULPI         high speed through an external ULPI PHY
              *                                  (pins as on ST's and Arduino's boards) */
             .usb = BOARD_USB2_OTG_FS_PA11_PA12,
@@ -95,6 +100,7 @@ const struct board board_my_board = {
                     [QSPI_BK2_IO2] = NO_PIN,
                     [QSPI_BK2_IO3] = NO_PIN,
                 },
+            .qspi_dqs = NO_PIN, /* OCTOSPI boards: the data strobe (octal DTR) */
 
             /* Held at reset: stay in the bootloader. ACTIVE_HIGH when pressing it pulls
              * the pin high. NO_PIN if the board has none (enter DFU from the application

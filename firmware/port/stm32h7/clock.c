@@ -2,7 +2,8 @@
 /*
  * Clocks. The bootloader does not depend on the board's crystal: the CPU
  * runs from PLL1 fed by the 64 MHz HSI (400 MHz CPU, 200 MHz AXI/AHB, APBs
- * 100 MHz), and USB full speed from HSI48 trimmed by the CRS on the SOF of
+ * 100 MHz; H74x/H75x only: the other lines stay on HSI, see h7_clock_init),
+ * and USB full speed from HSI48 trimmed by the CRS on the SOF of
  * the USB port actually used (CRS_CFGR.SYNCSRC = 3 for USB2_OTG_FS on
  * PA11/PA12). High speed through a ULPI PHY takes its 60 MHz clock from the
  * PHY. Order matters: VOS1 (power.c), then flash wait states raised BEFORE
@@ -183,9 +184,17 @@ int h7_clock_init(const struct board *b)
 {
 	struct rcc_regs *rcc = (struct rcc_regs *)MMIO_BASE(RCC_BASE);
 
-	(void)b; /* the CPU clock does not depend on the board */
 	if (back_to_hsi(rcc))
 		return QDFU_E_TIMEOUT;
+	/* H72x/H73x and H7A3/B0/B3: stay on HSI 64 MHz at the reset VOS and the
+	 * reset flash latency. Their VOS and wait-state tables (RM0468, RM0455)
+	 * were not read, the H7A3/B0/B3 top out at 280 MHz and keep VOS in
+	 * PWR_SRDCR with the encoding reversed (11 = VOS0), and the H72x has no
+	 * ODEN: none of the H74x plan applies (docs/decisions/octospi-lines-on-hsi.md).
+	 * USB FS and the OCTOSPI run fine from it (kernel clock HCLK, reset
+	 * OCTOSPISEL). */
+	if (b->family != BOARD_FAMILY_H74X)
+		return QDFU_OK;
 	/* 400 MHz needs VOS1 (power.c); without it, stay at 64 MHz */
 	if (vos_now() != 1u)
 		return stay_on_hsi(rcc, QDFU_E_STATE);
@@ -225,6 +234,8 @@ int h7_clock_usb_init(const struct board *b)
 		syncsrc = CRS_CFGR_SYNCSRC_USB2;
 		break;
 	case BOARD_USB1_OTG_HS_FS_PB14_PB15:
+	case BOARD_USB1_OTG_HS_FS_PA11_PA12: /* SYNCSRC 2 on H72x/H7Ax too (facts
+	                                        octospi.md trap 8: UNVERIFIED) */
 		syncsrc = CRS_CFGR_SYNCSRC_USB1;
 		break;
 	case BOARD_USB1_OTG_HS_ULPI:

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internal flash driver (RM0399 4.3): 32-byte flash words programmed once
- * per erase, sector erase in either bank, error flags cleared through CCRx
+ * Internal flash driver (RM0399 4.3): flash words programmed once per
+ * erase, sector erase in either bank, error flags cleared through CCRx
  * with plain writes. Operations are started here and finished by
- * port_iflash_poll(); nothing waits. The bootloader's own sector (bank 1
- * sector 0) is refused whatever the caller asks.
+ * port_iflash_poll(); nothing waits. The bootloader's own sectors are
+ * refused whatever the caller asks. The geometry is the board's (struct
+ * board); the line decides the flash word and the CR layout: 32-byte words
+ * with PSIZE on the H74x/H75x and H72x/H73x, 16-byte words and the
+ * H7A3/B0/B3 CR (FW 4, START 5, SNB[12:6]: regs_flash.h) there.
  */
 #include <string.h>
 
@@ -14,10 +17,7 @@
 #include "hal/port.h"
 #include "regs_flash.h"
 
-#define SECTORS_PER_BANK   8u
-#define SECTOR_SIZE        (128u * 1024u)
-#define IFLASH_BASE        0x08000000u
-#define BOOTLOADER_SECTORS 1u
+#define IFLASH_BASE 0x08000000u
 
 enum { OP_NONE, OP_ERASE, OP_PROGRAM };
 
@@ -25,6 +25,28 @@ static struct {
 	struct flash_bank_regs *bank; /* bank of the running operation */
 	int op;
 } s;
+
+/* The board's flash; a port without a board yet gets the H74x's 2 x 8
+ * sectors of 128 KiB with the first one the bootloader's. */
+struct geometry {
+	uint32_t per_bank, sector_size, banks, boot_sectors, word;
+	bool ab; /* H7A3/B0/B3 CR layout */
+};
+
+static struct geometry geometry(void)
+{
+	const struct board *b = h7_board();
+	struct geometry g = {8u, 128u * 1024u, 2u, 1u, 32u, false};
+	if (!b || !b->iflash_sector_size || !b->iflash_sectors)
+		return g;
+	g.per_bank = b->iflash_sectors;
+	g.sector_size = b->iflash_sector_size;
+	g.banks = b->iflash_banks;
+	g.boot_sectors = (b->bootloader_size + g.sector_size - 1u) / g.sector_size;
+	g.word = board_iflash_word(b->family);
+	g.ab = b->family == BOARD_FAMILY_H7AB;
+	return g;
+}
 
 static struct flash_bank_regs *bank_regs(unsigned bank)
 {
@@ -74,24 +96,38 @@ static int ready(struct flash_bank_regs *f)
 	return QDFU_OK;
 }
 
+/* CR for a sector erase, START not yet set; and the START bit. */
+static uint32_t erase_cr(const struct geometry *g, uint32_t cr, uint32_t snb, uint32_t *start)
+{
+	if (g->ab) {
+		*start = FLASH_CR_AB_START;
+		cr &= ~(FLASH_CR_AB_SNB_Msk | FLASH_CR_PG);
+		return cr | FLASH_CR_SER | snb << FLASH_CR_AB_SNB_Pos;
+	}
+	*start = FLASH_CR_START;
+	cr &= ~(FLASH_CR_PSIZE_Msk | FLASH_CR_SNB_Msk | FLASH_CR_PG);
+	return cr | FLASH_CR_SER | FLASH_CR_PSIZE_X32 | snb << FLASH_CR_SNB_Pos;
+}
+
 int port_iflash_erase_start(uint32_t sector)
 {
-	if (sector < BOOTLOADER_SECTORS)
+	struct geometry g = geometry();
+	if (sector < g.boot_sectors)
 		return QDFU_E_PROTECTED;
-	if (sector >= 2u * SECTORS_PER_BANK)
+	if (sector >= g.banks * g.per_bank)
 		return QDFU_E_PARAM;
-	if (!port_iflash_bank_writable(sector / SECTORS_PER_BANK))
+	if (!port_iflash_bank_writable(sector / g.per_bank))
 		return QDFU_E_PROTECTED;
-	struct flash_bank_regs *f = bank_regs(sector / SECTORS_PER_BANK);
+	struct flash_bank_regs *f = bank_regs(sector / g.per_bank);
 	int rc = unlock(f);
 	if (rc == QDFU_OK)
 		rc = ready(f);
 	if (rc)
 		return rc;
-	uint32_t cr = mmio_read(&f->CR) & ~(FLASH_CR_PSIZE_Msk | FLASH_CR_SNB_Msk | FLASH_CR_PG);
-	cr |= FLASH_CR_SER | FLASH_CR_PSIZE_X32 | ((sector % SECTORS_PER_BANK) << FLASH_CR_SNB_Pos);
+	uint32_t start;
+	uint32_t cr = erase_cr(&g, mmio_read(&f->CR), sector % g.per_bank, &start);
 	mmio_write(&f->CR, cr);
-	mmio_write(&f->CR, cr | FLASH_CR_START);
+	mmio_write(&f->CR, cr | start);
 	s.bank = f;
 	s.op = OP_ERASE;
 	return QDFU_OK;
@@ -99,14 +135,14 @@ int port_iflash_erase_start(uint32_t sector)
 
 int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD])
 {
-	if (addr % PORT_IFLASH_WORD || addr < IFLASH_BASE ||
-	    addr - IFLASH_BASE >= 2u * SECTORS_PER_BANK * SECTOR_SIZE)
+	struct geometry g = geometry();
+	uint32_t bank_bytes = g.per_bank * g.sector_size;
+	if (addr % g.word || addr < IFLASH_BASE || addr - IFLASH_BASE >= g.banks * bank_bytes)
 		return QDFU_E_PARAM;
-	if (addr - IFLASH_BASE < BOOTLOADER_SECTORS * SECTOR_SIZE ||
-	    !port_iflash_bank_writable((addr - IFLASH_BASE) / (SECTORS_PER_BANK * SECTOR_SIZE)))
+	if (addr - IFLASH_BASE < g.boot_sectors * g.sector_size ||
+	    !port_iflash_bank_writable((addr - IFLASH_BASE) / bank_bytes))
 		return QDFU_E_PROTECTED;
-	struct flash_bank_regs *f =
-	    bank_regs((addr - IFLASH_BASE) / (SECTORS_PER_BANK * SECTOR_SIZE));
+	struct flash_bank_regs *f = bank_regs((addr - IFLASH_BASE) / bank_bytes);
 	int rc = unlock(f);
 	if (rc == QDFU_OK)
 		rc = ready(f);
@@ -114,10 +150,10 @@ int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD
 		return rc;
 	mmio_set(&f->CR, FLASH_CR_PG);
 	h7_dsb();
-	/* eight consecutive 32-bit writes fill the write buffer; the flash
+	/* word / 4 consecutive 32-bit writes fill the write buffer; the flash
 	 * word is programmed when it is full (QW set until done) */
 	volatile uint32_t *dst = (volatile uint32_t *)MMIO_BASE(addr);
-	for (unsigned i = 0; i < PORT_IFLASH_WORD / 4u; i++) {
+	for (unsigned i = 0; i < g.word / 4u; i++) {
 		uint32_t v;
 		memcpy(&v, word + 4u * i, 4);
 		mmio_write(&dst[i], v);
@@ -167,15 +203,17 @@ static void copy_guarded(const volatile uint8_t *src, uint8_t *out, uint32_t len
 
 int port_iflash_read(uint32_t addr, void *buf, uint32_t len)
 {
-	struct flash_bank_regs *b1 = bank_regs(0), *b2 = bank_regs(1);
+	unsigned banks = geometry().banks;
 	copy_guarded((const volatile uint8_t *)MMIO_BASE(addr), buf, len);
 	/* single errors are corrected (SNECCERR) and need nothing; a double
-	 * error is reported and its flags cleared for the next read */
-	uint32_t err = (mmio_read(&b1->SR) | mmio_read(&b2->SR)) & FLASH_SR_DBECCERR;
-	if (err) {
-		mmio_write(&b1->CCR, FLASH_SR_DBECCERR | FLASH_SR_SNECCERR);
-		mmio_write(&b2->CCR, FLASH_SR_DBECCERR | FLASH_SR_SNECCERR);
-		return QDFU_E_ECC;
-	}
-	return QDFU_OK;
+	 * error is reported and its flags cleared for the next read (bank 2's
+	 * registers only where there is a bank 2: not on H72x/H73x, H7B0) */
+	uint32_t err = 0;
+	for (unsigned i = 0; i < banks && i < 2u; i++)
+		err |= mmio_read(&bank_regs(i)->SR) & FLASH_SR_DBECCERR;
+	if (!err)
+		return QDFU_OK;
+	for (unsigned i = 0; i < banks && i < 2u; i++)
+		mmio_write(&bank_regs(i)->CCR, FLASH_SR_DBECCERR | FLASH_SR_SNECCERR);
+	return QDFU_E_ECC;
 }

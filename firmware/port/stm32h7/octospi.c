@@ -105,7 +105,7 @@ int port_qspi_abort(void)
 	return QDFU_OK;
 }
 
-/* The board's pins: IO0..3 in qspi_io[0..3], IO4..7 in qspi_io[4..7]. */
+/* The board's pins: IO0..3 in qspi_io[0..3], IO4..7 in qspi_io[4..7], DQS. */
 static void h7_ospi_pins(const struct board *b)
 {
 	h7_gpio_af(&b->hw.qspi_clk);
@@ -113,6 +113,8 @@ static void h7_ospi_pins(const struct board *b)
 	for (unsigned i = 0; i < 8; i++)
 		if (b->hw.qspi_io[i].port != 0xFF)
 			h7_gpio_af(&b->hw.qspi_io[i]);
+	if (b->hw.qspi_dqs.port != 0xFF)
+		h7_gpio_af(&b->hw.qspi_dqs); /* octal DTR reads latch on it */
 }
 
 /*

@@ -48,7 +48,12 @@ int h7_power_init(const struct board *b)
 	if (h7_wait_reg(&pwr->CSR1, PWR_CSR1_ACTVOSRDY, PWR_CSR1_ACTVOSRDY, PWR_READY_TIMEOUT_US))
 		return QDFU_E_TIMEOUT;
 
-	/* VOS1: needed for the 400 MHz CPU / 200 MHz AXI clock. */
+	/* VOS1: needed for the 400 MHz CPU / 200 MHz AXI clock (H74x/H75x). The
+	 * other lines keep the reset VOS: they stay on HSI (clock.c), and on the
+	 * H7A3/B0/B3 this register is PWR_SRDCR, where the H74x value 11 means
+	 * VOS0 (ST's stm32h7xx_hal_pwr.h). */
+	if (b->family != BOARD_FAMILY_H74X)
+		return rc;
 	mmio_modify(&pwr->D3CR, PWR_D3CR_VOS_Msk, PWR_D3CR_VOS1);
 	if (h7_wait_reg(&pwr->D3CR, PWR_D3CR_VOSRDY, PWR_D3CR_VOSRDY, PWR_READY_TIMEOUT_US))
 		return QDFU_E_TIMEOUT;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Embedded flash controller of the STM32H74x/H75x (RM0399 4.9), two banks. */
+/* Embedded flash controller of the STM32H74x/H75x (RM0399 4.9), two banks; the
+ * H72x/H73x (one bank) and H7A3/B0/B3 differences as in the CMSIS headers. */
 #ifndef QDFU_PORT_STM32H7_REGS_FLASH_H
 #define QDFU_PORT_STM32H7_REGS_FLASH_H
 
@@ -44,6 +45,15 @@ _Static_assert(offsetof(struct flash_bank_regs, ECC_FA) == 0x60, "FLASH_ECC_FA1"
 #define FLASH_CR_START     (1u << 7)
 #define FLASH_CR_SNB_Pos   8
 #define FLASH_CR_SNB_Msk   (7u << 8)
+
+/* CR on the H7A3/B0/B3 (CMSIS stm32h7b3xx.h FLASH_CR_*_Pos): no PSIZE (the
+ * flash word is 128 bits), FW and START moved down, SNB 7 bits wide for the
+ * 128 sectors of 8 KiB per bank. The H72x/H73x have the H74x layout
+ * (stm32h735xx.h: PSIZE 4, FW 6, START 7, SNB[10:8]). */
+#define FLASH_CR_AB_FW      (1u << 4)
+#define FLASH_CR_AB_START   (1u << 5)
+#define FLASH_CR_AB_SNB_Pos 6
+#define FLASH_CR_AB_SNB_Msk (0x7Fu << 6)
 
 /* SR; the same bit positions clear the flags in CCR */
 #define FLASH_SR_BSY      (1u << 0)

@@ -424,6 +424,8 @@ static void pins_init(const struct board *b)
 {
 	switch (b->hw.usb) {
 	case BOARD_USB2_OTG_FS_PA11_PA12:
+	case BOARD_USB1_OTG_HS_FS_PA11_PA12: /* H72x/H7Ax: AF10 = OTG1_FS (ST's
+	                                        H735G-DK usbd_conf.c) */
 		h7_gpio_af(&pin_fs_dm);
 		h7_gpio_af(&pin_fs_dp);
 		break;

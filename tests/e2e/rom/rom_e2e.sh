@@ -282,6 +282,25 @@ qdfu_install)
     expect 2 "$work/i3.log" sim "$work/s" --rom -- "$QDFU" install
     grep -q "install needs --board NAME" "$work/i3.log" || fail "$(cat "$work/i3.log")"
     ;;
+zero_install_unverified_line)
+    # H72x/H73x, H7A3/B0/B3 (E2E_BOARD): the ROM is recognised by its layout,
+    # its bootloader ID is not known (the model serves 0x00), so zero install
+    # stops with nothing changed; qdfu install (plain DfuSe) still works.
+    bl=${FLASHERS:-build}/$BOARD/qdfu-$BOARD.bin
+    [ -f "$bl" ] || skip "no $bl (make firmware builds it)"
+    gen_image "$work/app.bin" 4096 0x90000000
+    expect 7 "$work/z.log" sim "$work/s" --rom -- \
+        "$QDFU" flash "$work/app.bin@0x90000000" --board "$BOARD"
+    grep -q "unknown ST ROM bootloader version 0x00 on this STM32H7" "$work/z.log" ||
+        fail "zero install: $(cat "$work/z.log")"
+    grep -q "nothing was changed" "$work/z.log" || fail "$(cat "$work/z.log")"
+    [ ! -f "$work/s/qspi0.bin" ] || ! tr -d '\377' <"$work/s/qspi0.bin" | grep -q . ||
+        fail "the external flash changed"
+    expect 0 "$work/i.log" sim "$work/s" --rom -- "$QDFU" install --board "$BOARD"
+    grep -q "qdfu bootloader installed and started" "$work/i.log" || fail "$(cat "$work/i.log")"
+    slice "$work/s/internal.bin" 0 "$(wc -c <"$bl")" >"$work/bl_back.bin"
+    cmp "$work/bl_back.bin" "$bl" || fail "internal flash does not hold the bootloader"
+    ;;
 *)
     fail "unknown test"
     ;;

@@ -50,7 +50,7 @@ static void every_board_passes(void **state)
 	unsigned n = 0;
 	for (const struct board *const *b = board_list; *b; b++, n++)
 		accepted(*b);
-	assert_true(n >= 7);
+	assert_true(n >= 11);
 }
 
 static void pin_used_twice(void **state)
@@ -149,8 +149,9 @@ static void mcu_supply_and_flash(void **state)
 	b.hw.supply = BOARD_SUPPLY_DIRECT_SMPS;
 	refused(&b, "hw.supply: the STM32H750 has no SMPS");
 	b = disco();
-	b.mcu = "STM32H7A3ZI";
-	refused(&b, "mcu: \"STM32H7A3ZI\" is not an STM32H742/743/745/747/750/753/755/757");
+	b.mcu = "STM32H7R7L8";
+	refused(&b, "mcu: \"STM32H7R7L8\" is not an STM32H742/743/745/747/750/753/755/757, "
+	            "H723/725/730/733/735 or H7A3/B0/B3 part number");
 	b = disco();
 	b.mcu = "STM32H745XG"; /* 1 MiB: 2 x 4 sectors */
 	refused(&b, "has 1048576 bytes of internal flash");
@@ -206,6 +207,87 @@ static void report_overflow(void **state)
 	assert_int_equal(strlen(small), r.used);
 }
 
+static struct board dk735(void)
+{
+	return *board_find("stm32h735g-dk");
+}
+
+/* The line decides the family and the bus; SMPS by line and Q suffix. */
+static void octospi_lines(void **state)
+{
+	(void)state;
+	struct board b = dk735();
+	b.family = BOARD_FAMILY_H74X;
+	refused(&b, "family: the STM32H735 is BOARD_FAMILY_H72X. Write .family = "
+	            "BOARD_FAMILY_H72X.");
+	b = dk735();
+	b.bus = BOARD_BUS_QUADSPI;
+	refused(&b, "bus: the STM32H735 has OCTOSPI, no QUADSPI. Write .bus = BOARD_BUS_OCTOSPI.");
+	b = disco();
+	b.bus = BOARD_BUS_OCTOSPI;
+	refused(&b, "bus: the STM32H745 has QUADSPI, no OCTOSPI");
+	b = *board_find("weact-h7b0");
+	b.hw.supply = BOARD_SUPPLY_DIRECT_SMPS;
+	refused(&b, "hw.supply: the STM32H7B0 (without Q) has no SMPS");
+	b.mcu = "STM32H7B0VBT6Q"; /* the SMPS variant */
+	accepted(&b);
+	b = *board_find("stm32h7b3i-dk");
+	b.iflash_sectors = 8; /* 2 MiB in H74x-sized sectors */
+	b.iflash_sector_size = 128u * 1024u;
+	refused(&b, "the STM32H7B3LIH6Q has 1 or 2 banks of 8 KiB sectors");
+	b = *board_find("weact-h7b0"); /* the bootloader fills the internal flash */
+	b.default_app_base = 0x08010000u;
+	refused(&b, "default_app_base: 0x08010000 is not a 1 KiB aligned address after the "
+	            "bootloader");
+}
+
+/* OCTOSPIM port 1 pins, the DQS, IO4..IO7. */
+static void octospi_pins(void **state)
+{
+	(void)state;
+	struct board b = dk735();
+	b.hw.qspi_io[QSPI_BK2_IO0] = (struct board_pin)PIN(PD4, AF9);
+	refused(&b, "qspi_io[QSPI_BK2_IO0]: PD4 has OCTOSPIM_P1_IO4 on AF10, not AF9.");
+	b = dk735();
+	b.hw.qspi_io[QSPI_BK2_IO3] = (struct board_pin)NO_PIN;
+	refused(&b, "qspi_io[QSPI_BK2_IO3]: NO_PIN, but the OCTOSPI needs OCTOSPIM_P1_IO7");
+	b = dk735();
+	b.hw.qspi_dqs = (struct board_pin)PIN(PC5, AF9);
+	refused(&b, "qspi_dqs: PC5 has OCTOSPIM_P1_DQS on AF10, not AF9.");
+	b.hw.qspi_dqs = (struct board_pin)PIN(PA1, AF10);
+	refused(&b, "qspi_dqs: PA1 AF10 is not OCTOSPIM_P1_DQS; the STM32H7 has OCTOSPIM_P1_DQS "
+	            "only on PB2 AF10, PC5 AF10");
+	memset(&b.hw.qspi_dqs, 0, sizeof b.hw.qspi_dqs);
+	refused(&b, "qspi_dqs: not described (all zero)");
+	b = disco();
+	b.hw.qspi_dqs = (struct board_pin)PIN(PB2, AF10);
+	refused(&b, "qspi_dqs: the QUADSPI has no data strobe. Write NO_PIN.");
+	b = dk735();
+	b.hw.led = (struct board_pin)ACTIVE_LOW(PB2);
+	refused(&b, "led: PB2 is also qspi_dqs");
+	b = *board_find("weact-h723"); /* a quad chip on port 1: IO4..IO7 unused */
+	accepted(&b);
+	b.hw.qspi_io[QSPI_BK2_IO0] = (struct board_pin)PIN(PD4, AF10); /* three of four */
+	b.hw.qspi_io[QSPI_BK2_IO1] = (struct board_pin)PIN(PD5, AF10);
+	b.hw.qspi_io[QSPI_BK2_IO2] = (struct board_pin)PIN(PG9, AF9);
+	refused(&b, "qspi_io[QSPI_BK2_IO3]: NO_PIN, but the OCTOSPI needs OCTOSPIM_P1_IO7");
+}
+
+/* USB1's internal full-speed PHY on PA11/PA12 on the OCTOSPI lines only. */
+static void usb_per_line(void **state)
+{
+	(void)state;
+	struct board b = dk735();
+	b.hw.usb = BOARD_USB2_OTG_FS_PA11_PA12;
+	refused(&b, "hw.usb: this line has only USB1_OTG_HS, its full-speed PHY on PA11/PA12.");
+	b = disco();
+	b.hw.usb = BOARD_USB1_OTG_HS_FS_PA11_PA12;
+	refused(&b, "hw.usb: the STM32H74x/H75x has USB2_OTG_FS on PA11/PA12.");
+	b = dk735();
+	b.hw.button = (struct board_pin)ACTIVE_HIGH(PA12);
+	refused(&b, "button: PA12 is also USB1_OTG_HS DP");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +300,9 @@ int main(void)
 	    cmocka_unit_test(mcu_supply_and_flash),
 	    cmocka_unit_test(identity),
 	    cmocka_unit_test(report_overflow),
+	    cmocka_unit_test(octospi_lines),
+	    cmocka_unit_test(octospi_pins),
+	    cmocka_unit_test(usb_per_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

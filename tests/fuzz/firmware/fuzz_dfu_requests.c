@@ -121,7 +121,8 @@ static void make_images(void)
 				g_qsnap[1][i] = (uint8_t)(i * 5u + 1u);
 		}
 		g_flash[k] = k ? h7_iflash_create(g_board->iflash_base, g_board->iflash_sector_size,
-		                                  g_board->iflash_banks * g_board->iflash_sectors)
+		                                  g_board->iflash_banks * g_board->iflash_sectors,
+		                                  board_iflash_word(g_board->family))
 		               : first;
 		if (!g_flash[k])
 			fail("out of memory");

@@ -22,11 +22,39 @@
 #include "port/stm32h7/h7_sys.h"
 
 /* what the rest of the port provides: the board, and RCC_GCR */
-static struct board dual_board = {.name = "dual", .dual_core = true};
+static const struct board dual_board = {.name = "dual",
+                                        .dual_core = true,
+                                        .iflash_banks = 2,
+                                        .iflash_sectors = 8,
+                                        .iflash_sector_size = 128u * 1024u,
+                                        .bootloader_size = 128u * 1024u};
+static const struct board *board = &dual_board;
 const struct board *h7_board(void)
 {
-	return &dual_board;
+	return board;
 }
+
+/* STM32H7B3 (CMSIS stm32h7b3xx.h: 2 banks x 128 sectors x 8 KiB, 128-bit
+ * words), the bootloader's 128 KiB = 16 sectors */
+static const struct board h7b3_board = {.name = "h7b3",
+                                        .family = BOARD_FAMILY_H7AB,
+                                        .iflash_banks = 2,
+                                        .iflash_sectors = 128,
+                                        .iflash_sector_size = 8192u,
+                                        .bootloader_size = 128u * 1024u};
+/* STM32H730 / STM32H7B0: the whole internal flash is the bootloader's */
+static const struct board h730_board = {.name = "h730",
+                                        .family = BOARD_FAMILY_H72X,
+                                        .iflash_banks = 1,
+                                        .iflash_sectors = 1,
+                                        .iflash_sector_size = 128u * 1024u,
+                                        .bootloader_size = 128u * 1024u};
+static const struct board h7b0_board = {.name = "h7b0",
+                                        .family = BOARD_FAMILY_H7AB,
+                                        .iflash_banks = 1,
+                                        .iflash_sectors = 16,
+                                        .iflash_sector_size = 8192u,
+                                        .bootloader_size = 128u * 1024u};
 /* system.c's fault record and reset: a fault the guard does not handle */
 static unsigned unexpected_faults;
 void h7_fault_record(const struct port_fault *f)
@@ -76,6 +104,7 @@ static const struct mmio_model_ops rcc_ops = {rcc_read, rcc_write};
 static int setup(void **state)
 {
 	(void)state;
+	board = &dual_board;
 	vclock_init(VCLOCK_VIRTUAL);
 	mmio_reset();
 	rcc_gcr = 0;
@@ -254,10 +283,113 @@ static void test_bank2_refused_while_the_m4_may_run_from_it(void **state)
 	cm4_held = false;
 }
 
+/* Another line's flash controller in place of the H74x one. */
+static void model_line(enum board_family f, unsigned banks, unsigned per_bank)
+{
+	flash_ctrl_model_free();
+	mmio_reset();
+	assert_int_equal(mmio_register(0x58024400u, 0x400, &rcc_ops, NULL), 0);
+	assert_int_equal(scs_model_init(), 0);
+	scs_model_set_fault_handler(fault_vector);
+	assert_int_equal(flash_ctrl_model_init_line(f, banks, per_bank), 0);
+}
+
+/* Erase 64 KiB at 0x08040000 (in sectors of the board's size), program 64
+ * bytes there in the board's words, and read them back; the 64 KiB before
+ * it (old data) must survive. true when everything came out right. */
+static bool erase_program_roundtrip(void)
+{
+	const struct board *b = h7_board();
+	uint32_t word = board_iflash_word(b->family), off = 0x40000u, at = 0x08000000u + off;
+	uint32_t first = off / b->iflash_sector_size;
+	uint32_t count = b->iflash_sector_size >= 0x10000u ? 1u : 0x10000u / b->iflash_sector_size;
+	uint8_t *mem = flash_ctrl_model_array();
+	memset(mem + off, 0x00, 0x10000u);            /* old data where we erase */
+	memset(mem + off - 0x10000u, 0x11, 0x10000u); /* a neighbour that must stay */
+	bool ok = true;
+	for (uint32_t i = 0; i < count && ok; i++)
+		ok = port_iflash_erase_start(first + i) == QDFU_OK && finish() == QDFU_OK;
+	uint8_t data[64 + PORT_IFLASH_WORD], back[64];
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 11 + 1);
+	for (uint32_t o = 0; o < sizeof(back) && ok; o += word)
+		ok = port_iflash_program_start(at + o, data + o) == QDFU_OK && finish() == QDFU_OK;
+	ok = ok && port_iflash_read(at, back, sizeof(back)) == QDFU_OK &&
+	     memcmp(back, data, sizeof(back)) == 0;
+	ok = ok && mem[off + 0x8000u] == 0xFF; /* the rest erased */
+	for (uint32_t i = off - 0x10000u; i < off && ok; i++)
+		ok = mem[i] == 0x11;
+	return ok;
+}
+
+/* H7A3/B0/B3: 8 KiB sectors, 16-byte words, their CR layout. */
+static void test_h7ab_sectors_and_words(void **state)
+{
+	(void)state;
+	board = &h7b3_board;
+	model_line(BOARD_FAMILY_H7AB, 2, 128);
+	assert_true(erase_program_roundtrip());
+	assert_int_equal(flash_ctrl_model_programs(), 4); /* 64 bytes = 4 words */
+	/* bank 2 starts at sector 128 (0x08100000) */
+	uint8_t w[PORT_IFLASH_WORD]; /* the port's buffer; 16 bytes are the word */
+	memset(w, 0x42, sizeof(w));
+	assert_int_equal(port_iflash_erase_start(128 + 3), QDFU_OK);
+	assert_int_equal(finish(), QDFU_OK);
+	assert_int_equal(port_iflash_program_start(0x08106010u, w), QDFU_OK);
+	assert_int_equal(finish(), QDFU_OK);
+	assert_int_equal(flash_ctrl_model_array()[0x106010u], 0x42);
+	assert_int_equal(port_iflash_program_start(0x08106018u, w), QDFU_E_PARAM); /* unaligned */
+	assert_int_equal(port_iflash_erase_start(15), QDFU_E_PROTECTED); /* the bootloader's */
+	assert_int_equal(port_iflash_erase_start(256), QDFU_E_PARAM);
+}
+
+/* The model is as unkind as the silicon: each line's driver fails on the
+ * other's controller (an H74x erase on an H7Ax sets START through PSIZE and
+ * erases another sector; an H7Ax erase never starts on an H74x, its 16-byte
+ * words stay in the 32-byte write buffer). */
+static void test_driver_for_the_wrong_line_fails(void **state)
+{
+	(void)state;
+	board = &dual_board;                   /* the H74x driver ... */
+	model_line(BOARD_FAMILY_H7AB, 2, 128); /* ... on an H7B3 */
+	assert_false(erase_program_roundtrip());
+	board = &h7b3_board;                 /* the H7Ax driver ... */
+	model_line(BOARD_FAMILY_H74X, 2, 8); /* ... on an H743 */
+	assert_false(erase_program_roundtrip());
+	board = &dual_board; /* and each on its own: fine */
+	model_line(BOARD_FAMILY_H74X, 2, 8);
+	assert_true(erase_program_roundtrip());
+}
+
+/* H730 / H7B0: the bootloader fills the internal flash, nothing else is
+ * writable there (applications live in external flash). */
+static void test_value_line_flash_is_all_bootloader(void **state)
+{
+	(void)state;
+	uint8_t w[32];
+	memset(w, 0, sizeof(w));
+	board = &h730_board;
+	model_line(BOARD_FAMILY_H72X, 1, 1);
+	assert_int_equal(port_iflash_erase_start(0), QDFU_E_PROTECTED);
+	assert_int_equal(port_iflash_erase_start(1), QDFU_E_PARAM);
+	assert_int_equal(port_iflash_program_start(0x08010000u, w), QDFU_E_PROTECTED);
+	board = &h7b0_board;
+	model_line(BOARD_FAMILY_H7AB, 1, 16);
+	for (uint32_t i = 0; i < 16; i++)
+		assert_int_equal(port_iflash_erase_start(i), QDFU_E_PROTECTED);
+	assert_int_equal(port_iflash_erase_start(16), QDFU_E_PARAM);
+	assert_int_equal(port_iflash_program_start(0x0801FFF0u, w), QDFU_E_PROTECTED);
+	assert_int_equal(flash_ctrl_model_programs(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_erase_program_read_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_h7ab_sectors_and_words, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_driver_for_the_wrong_line_fails, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_value_line_flash_is_all_bootloader, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_second_program_breaks_ecc, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bootloader_sector_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stuck_write_buffer_recovered, setup, teardown),

@@ -66,7 +66,7 @@ int h7h_setup(const struct board *b, void (*task)(void))
 
 int h7h_setup_ex(const struct board *b, void (*task)(void), const struct h7_sys_config *c)
 {
-	struct h7_sys_config cfg = {.wired = b->hw.supply};
+	struct h7_sys_config cfg = {.wired = b->hw.supply, .family = b->family};
 	for (unsigned i = 0; i < 12; i++)
 		cfg.uid[i] = (uint8_t)(0x30 + i);
 	if (c)

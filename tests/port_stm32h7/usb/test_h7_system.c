@@ -57,12 +57,20 @@ static void test_port_init_every_board(void **state)
 		assert_int_equal(st->supply_writes, 1);
 		assert_int_equal(st->cr3_supply, expected_supply(b->hw.supply));
 		assert_false(st->chip_stopped);
-		assert_true(st->sysclk_pll);
-		assert_int_equal(h7_sysclk_hz(), 400000000u);
-		assert_int_equal(h7_hclk_hz(), 200000000u);
-		/* the RM table at VOS1, 200 MHz AXI: 2 wait states, WRHIGHFREQ 2 */
 		assert_string_equal(h7_sys_model_flash_acr_problem(), "");
-		assert_int_equal(st->flash_acr, 0x22u);
+		if (b->family == BOARD_FAMILY_H74X) {
+			assert_true(st->sysclk_pll);
+			assert_int_equal(h7_sysclk_hz(), 400000000u);
+			assert_int_equal(h7_hclk_hz(), 200000000u);
+			/* the RM table at VOS1, 200 MHz AXI: 2 wait states, WRHIGHFREQ 2 */
+			assert_int_equal(st->flash_acr, 0x22u);
+		} else {
+			/* H72x/H7Ax: HSI, reset VOS and latency (clock.c) */
+			assert_false(st->sysclk_pll);
+			assert_int_equal(h7_sysclk_hz(), 64000000u);
+			assert_int_equal(h7_hclk_hz(), 64000000u);
+			assert_int_equal(st->flash_acr, 0x37u);
+		}
 		/* LED configured and off. */
 		if (b->hw.led.port != 0xFF) {
 			assert_int_equal(h7_sys_model_pin_mode(b->hw.led.port, b->hw.led.pin), 1);
@@ -74,7 +82,30 @@ static void test_port_init_every_board(void **state)
 		}
 		h7h_teardown();
 	}
-	assert_int_equal(n, 7);
+	assert_int_equal(n, 11);
+}
+
+/* The H7A3/B0/B3 keep VOS in PWR_SRDCR with the encoding reversed (11 =
+ * VOS0) and top out at 280 MHz; the H72x has no ODEN. The H74x plan (VOS1
+ * written as 11, PLL1 at 400 MHz) is wrong on both: the port stays on HSI
+ * there, and the model takes anything else as an error. */
+static void test_octospi_lines_stay_on_hsi(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"stm32h7b3i-dk", "stm32h735g-dk", "weact-h7b0",
+	                                    "weact-h723"};
+	for (unsigned i = 0; i < 4; i++) {
+		const struct board *b = board_find(names[i]);
+		assert_non_null(b);
+		assert_int_equal(h7h_setup(b, NULL), 0);
+		assert_int_equal(port_init(b), QDFU_OK);
+		const struct h7_sys_stats *st = h7_sys_model_stats();
+		if (st->errors)
+			fail_msg("%s: %s", b->name, st->last_error);
+		assert_false(st->sysclk_pll);
+		assert_int_equal(h7_sysclk_hz(), 64000000u);
+		h7h_teardown();
+	}
 }
 
 static void test_supply_not_rewritten_after_rom(void **state)
@@ -378,6 +409,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(test_port_init_every_board, teardown),
+	    cmocka_unit_test_teardown(test_octospi_lines_stay_on_hsi, teardown),
 	    cmocka_unit_test_teardown(test_supply_not_rewritten_after_rom, teardown),
 	    cmocka_unit_test_teardown(test_supply_preconfigured_differently, teardown),
 	    cmocka_unit_test_teardown(test_pll_source_changed_only_with_every_pll_off, teardown),

@@ -77,7 +77,7 @@ static void test_nor_erase_cut_partly_erased_and_finished_not_torn(void **state)
 static void test_iflash_word_cut_reads_back_ecc_error(void **state)
 {
 	(void)state;
-	struct h7_iflash *f = h7_iflash_create(0x08000000u, 128u * 1024u, 2);
+	struct h7_iflash *f = h7_iflash_create(0x08000000u, 128u * 1024u, 2, 32u);
 	uint8_t word[32], back[32];
 	assert_non_null(f);
 	memset(word, 0x5A, sizeof(word));
@@ -97,7 +97,7 @@ static void test_iflash_word_cut_reads_back_ecc_error(void **state)
 static void test_iflash_sector_erase_cut(void **state)
 {
 	(void)state;
-	struct h7_iflash *f = h7_iflash_create(0x08000000u, 128u * 1024u, 2);
+	struct h7_iflash *f = h7_iflash_create(0x08000000u, 128u * 1024u, 2, 32u);
 	assert_non_null(f);
 	uint8_t *m = h7_iflash_array(f);
 	memset(m + 128u * 1024u, 0x22, 128u * 1024u);
