@@ -19,6 +19,17 @@
  * client that did not sleep (pydfu) is held to the end, since it fails on
  * a second dfuDNBUSY. An ABORT sent while the operation runs (dfu-util 0.7
  * after its two GETSTATUS) is held until the operation ends.
+ *
+ * Pipelined reception (docs/decisions/pipelined-writes.md): a data block
+ * is "accepted" once the engine holds a copy and has passed its quick
+ * checks (mem_settle); from then on it programs in the background and the
+ * block's GETSTATUS #2 answers dfuDNLOAD-IDLE, so the next block travels
+ * over USB while this one programs. An error of a block programming in the
+ * background is reported by the next request: the next DNLOAD or command
+ * fails with it (its GETSTATUS says dfuERROR), a GETSTATUS in
+ * dfuDNLOAD-IDLE says dfuERROR, an ABORT stalls into dfuERROR, and a leave
+ * reports dfuERROR instead of dfuMANIFEST. ABORT and leave wait for the
+ * background block, so nothing commits before it is in place.
  */
 #include "dfu/dfu.h"
 #include "qdfu_proto.h"
@@ -71,6 +82,8 @@ static struct {
 	bool gs_held;    /* a GETSTATUS reply is deferred until op_done */
 	bool gs_slept;   /* ... from a client that slept the poll timeout */
 	bool abort_held; /* an ABORT's status stage waits for op_done */
+	bool bg_write;   /* an accepted block still programs in the background */
+	int bg_err;      /* its error, reported by the next request */
 	uint32_t gs_held_at;
 	uint32_t told_at, told_ms; /* last dfuDNBUSY answer: when, poll */
 	bool up_held;              /* an UPLOAD reply is deferred until the engine idles */
@@ -178,6 +191,40 @@ static void set_error(enum dfu_status st)
 {
 	dfu.state = DFU_STATE_ERROR;
 	dfu.status = st;
+}
+
+/* A block that programmed in the background failed: dfuERROR with its
+ * status now, and the session is not an update to commit. */
+static void report_bg_error(void)
+{
+	set_error(dfu_status_from_err(dfu.bg_err));
+	dfu.bg_err = QDFU_OK;
+	dfu.session_dirty = true;
+}
+
+/* Forget the background block's outcome (the sequence was cut: reset,
+ * CLRSTATUS); the engine still finishes it. */
+static void drop_background(void)
+{
+	dfu.bg_write = false;
+	dfu.bg_err = QDFU_OK;
+}
+
+/* Wait for the background block (manifestation): bounded by the engine's
+ * own deadlines. */
+static int drain_background(void)
+{
+	int rc = QDFU_OK;
+	while (mem_busy() && (rc = mem_poll()) == QDFU_E_BUSY)
+		port_wait_hint();
+	if (dfu.bg_write && rc != QDFU_OK && rc != QDFU_E_BUSY)
+		dfu.bg_err = rc;
+	dfu.bg_write = false;
+	if (dfu.bg_err == QDFU_OK)
+		return QDFU_OK;
+	rc = dfu.bg_err;
+	dfu.bg_err = QDFU_OK;
+	return rc;
 }
 
 /* The 6-byte GETSTATUS answer (DFU 1.1 6.1.2). */
@@ -340,7 +387,9 @@ static enum verdict st_dnload_sync(struct req *q)
 			struct mem_time t = mem_settle();
 			poll = dfu_poll_timeout_ms(t.typ_ms);
 		} else if (!dfu.op_started && dfu.pend != PEND_NONE) {
-			poll = 5; /* waiting for the engine to take it */
+			/* queued behind a block programming in the background:
+			 * taken when that one is done */
+			poll = dfu_poll_timeout_ms(mem_settle().typ_ms);
 		}
 		if (fixed_poll_ms)
 			poll = fixed_poll_ms;
@@ -379,7 +428,7 @@ static enum verdict st_dnbusy(struct req *q)
 	case DFU_REQ_ABORT:
 		/* dfu-util 0.7 sends ABORT after exactly two GETSTATUS even
 		 * if the second said dfuDNBUSY: finish the operation first */
-		if (!dfu.op_done) {
+		if (!dfu.op_done || dfu.bg_write) {
 			dfu.abort_held = true;
 			q->reply = USBD_REPLY_DEFER;
 			return V_OK;
@@ -397,9 +446,22 @@ static enum verdict st_dnload_idle(struct req *q)
 	case DFU_REQ_DNLOAD:
 		return accept_dnload(q);
 	case DFU_REQ_GETSTATUS:
+		if (dfu.bg_err)
+			report_bg_error();
 		status_reply(q, 0);
 		return V_OK;
 	case DFU_REQ_ABORT:
+		/* the block programming in the background first: its error
+		 * stalls the ABORT (held_replies_task) */
+		if (dfu.bg_write) {
+			dfu.abort_held = true;
+			q->reply = USBD_REPLY_DEFER;
+			return V_OK;
+		}
+		if (dfu.bg_err) {
+			report_bg_error();
+			return V_STALL;
+		}
 		return reply_ack(q);
 	default: /* UPLOAD, DETACH, CLRSTATUS */
 		return V_ILLEGAL;
@@ -410,6 +472,21 @@ static enum verdict st_manifest_sync(struct req *q)
 {
 	switch (q->s->bRequest) {
 	case DFU_REQ_GETSTATUS:
+		/* the last block first (held at most HOLD_BUDGET_MS; past
+		 * that, manifestation waits for it): its error is reported
+		 * here, as dfuERROR instead of dfuMANIFEST */
+		if (dfu.bg_write) {
+			dfu.gs_held = true;
+			dfu.gs_held_at = port_millis();
+			port_wake_hint(dfu.gs_held_at + HOLD_BUDGET_MS);
+			q->reply = USBD_REPLY_DEFER;
+			return V_OK;
+		}
+		if (dfu.bg_err) {
+			report_bg_error();
+			status_reply(q, 0);
+			return V_OK;
+		}
 		/* not manifestation tolerant: report dfuMANIFEST, then the
 		 * device detaches and starts the application */
 		dfu.state = DFU_STATE_MANIFEST;
@@ -674,15 +751,46 @@ static void close_session(void)
 	dfu.session_open = false;
 }
 
+/* ROM-style comparison runs program synchronously (no acceptance). */
+static bool pipelined(void)
+{
+	return fixed_poll_ms == 0u;
+}
+
+/* A write just handed to the engine: run its quick checks (mem_settle);
+ * if it still programs after them, accept it (the block's GETSTATUS
+ * answers dfuDNLOAD-IDLE and the next block may come) and let it finish in
+ * the background (op_task). Returns the write's error if the checks found
+ * one, QDFU_OK otherwise. */
+static int accept_write(void)
+{
+	if (!pipelined() || !mem_busy())
+		return QDFU_OK;
+	(void)mem_settle();
+	int rc = mem_poll();
+	if (rc != QDFU_E_BUSY)
+		return rc; /* done already: finished in place, or an error */
+	dfu.bg_write = true;
+	dfu.op_result = QDFU_OK;
+	dfu.op_done = true;
+	return QDFU_OK;
+}
+
 /* Hand the pending DNLOAD to the engine (or finish it at once). */
 static void start_op(void)
 {
 	struct mem_time t;
 	int rc = QDFU_OK;
 	if (mem_busy())
-		return; /* an earlier, aborted operation still runs */
+		return; /* an earlier block, or an aborted operation, still runs */
 	dfu.op_started = true;
 	dfu.op_done = false;
+	if (dfu.bg_err) { /* the block before failed: this request reports it */
+		dfu.op_result = dfu.bg_err;
+		dfu.bg_err = QDFU_OK;
+		dfu.op_done = true;
+		return;
+	}
 	switch (dfu.pend) {
 	case PEND_SET_ADDRESS:
 		/* DfuSe: the pointer moves even if unmapped; the error shows */
@@ -712,6 +820,8 @@ static void start_op(void)
 	default:
 		break;
 	}
+	if (rc == QDFU_OK && dfu.pend == PEND_WRITE)
+		rc = accept_write();
 	if (rc != QDFU_OK || !mem_busy()) {
 		dfu.op_result = rc;
 		dfu.op_done = true;
@@ -769,6 +879,7 @@ static void done_clrstatus(void)
 {
 	if (dfu.state != DFU_STATE_ERROR && dfu.state != DFU_STATE_IDLE)
 		dfu.session_dirty = true;
+	drop_background();
 	dfu.state = DFU_STATE_IDLE;
 	dfu.status = DFU_STATUS_OK;
 	if (!dfu.op_done)
@@ -778,7 +889,7 @@ static void done_clrstatus(void)
 static void done_getstatus(void)
 {
 	if (dfu.state == DFU_STATE_MANIFEST) {
-		if (mem_flush() != QDFU_OK)
+		if (drain_background() != QDFU_OK || mem_flush() != QDFU_OK)
 			dfu.session_dirty = true;
 		close_session();
 		dfu.leave_pending = true;
@@ -861,6 +972,7 @@ static void class_reset(bool configured)
 	dfu.gs_held = false;
 	dfu.up_held = false;
 	dfu.abort_held = false;
+	drop_background();
 	if (dfu.state == DFU_STATE_IDLE && dfu.pend != PEND_NONE && dfu.op_done)
 		dfu.pend = PEND_NONE;
 }
@@ -872,6 +984,7 @@ static void class_suspend(void)
 	dfu.gs_held = false;
 	dfu.up_held = false;
 	dfu.abort_held = false;
+	drop_background();
 }
 
 const struct usbd_class dfu_class = {
@@ -948,10 +1061,32 @@ static void op_task(void)
 				dfu.hooks->mass_erased();
 		}
 	} else if (mem_busy()) {
-		(void)mem_poll(); /* an aborted operation finishing */
-	} else if (dfu.state == DFU_STATE_DNLOAD_SYNC && !dfu.op_started && dfu.pend != PEND_NONE) {
+		/* a block programming in the background, or an aborted
+		 * operation finishing (its result is nobody's) */
+		int rc = mem_poll();
+		if (rc != QDFU_E_BUSY && dfu.bg_write) {
+			dfu.bg_write = false;
+			dfu.bg_err = rc;
+		}
+	} else if ((dfu.state == DFU_STATE_DNLOAD_SYNC || dfu.state == DFU_STATE_DNBUSY) &&
+	           !dfu.op_started && dfu.pend != PEND_NONE) {
 		start_op();
 	}
+}
+
+/* The held ABORT, now that nothing programs: a background block's error
+ * stalls it into dfuERROR; otherwise its status stage (class_done aborts). */
+static void release_abort(void)
+{
+	dfu.abort_held = false;
+	if (dfu.state == DFU_STATE_DNBUSY)
+		finish_op_state();
+	if (dfu.bg_err) {
+		report_bg_error();
+		usbd_ctrl_reply_stall();
+		return;
+	}
+	usbd_ctrl_reply_in(NULL, 0);
 }
 
 static void send_held_status(uint32_t poll_ms)
@@ -974,11 +1109,19 @@ static void held_replies_task(void)
 			send_held_status(REPOLL_MS);
 		}
 	}
-	if (dfu.abort_held && dfu.op_done && dfu.state == DFU_STATE_DNBUSY) {
-		dfu.abort_held = false;
-		finish_op_state();
-		usbd_ctrl_reply_in(NULL, 0); /* status stage; class_done aborts */
+	if (dfu.gs_held && dfu.state == DFU_STATE_MANIFEST_SYNC &&
+	    (!dfu.bg_write || port_millis() - dfu.gs_held_at >= HOLD_BUDGET_MS)) {
+		if (dfu.bg_err) {
+			report_bg_error();
+			send_held_status(0);
+		} else { /* manifestation finishes the block (done_getstatus) */
+			dfu.state = DFU_STATE_MANIFEST;
+			send_held_status(10);
+		}
 	}
+	if (dfu.abort_held && dfu.op_done && !dfu.bg_write &&
+	    (dfu.state == DFU_STATE_DNBUSY || dfu.state == DFU_STATE_DNLOAD_IDLE))
+		release_abort();
 	if (dfu.up_held && !mem_busy()) {
 		uint8_t *buf;
 		uint16_t got;

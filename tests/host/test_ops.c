@@ -108,6 +108,31 @@ static void test_verify_by_crc(void **state)
 	assert_int_equal(c->f.uploads, 0); /* automatic choice: CRC, no read-back */
 }
 
+/* qdfu firmware: a 1 ms poll means "accepted" and the next GETSTATUS is
+ * held by the device, so the client does not sleep; any other device gets
+ * its 1 ms. */
+static void test_no_sleep_for_an_accepted_block_on_qdfu(void **state)
+{
+	struct ctx *c = *state;
+
+	c->f.has_crc = 1; /* answers INFO: qdfu firmware */
+	fake_dfuse_dev(&c->f, &c->d);
+	c->f.poll_ms = 1;
+	assert_int_equal(qh_dfuse_set_address(&c->d, 0x08008000, &c->e), 0);
+	assert_int_equal(c->f.slept, 0);
+	c->f.has_crc = 0;
+	fake_dfuse_dev(&c->f, &c->d);
+	assert_int_equal(qh_dfuse_set_address(&c->d, 0x08008000, &c->e), 0);
+	assert_int_equal(c->f.slept, 1);
+	/* longer polls are slept on either device */
+	c->f.has_crc = 1;
+	fake_dfuse_dev(&c->f, &c->d);
+	c->f.poll_ms = 7;
+	c->f.slept = 0;
+	assert_int_equal(qh_dfuse_set_address(&c->d, 0x08008000, &c->e), 0);
+	assert_int_equal(c->f.slept, 7);
+}
+
 static void test_dnbusy_polling(void **state)
 {
 	struct ctx *c = *state;
@@ -340,6 +365,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_verify_detects_mismatch, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify_by_crc, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dnbusy_polling, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_sleep_for_an_accepted_block_on_qdfu, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_device_error_status, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_make_idle_recovers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_erase_mass_leave, setup, teardown),
