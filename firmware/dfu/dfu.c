@@ -862,8 +862,10 @@ static void done_abort(void)
 {
 	if (dfu.state == DFU_STATE_DNLOAD_IDLE && mem_flush() != QDFU_OK)
 		dfu.session_dirty = true;
-	else if (dfu.state == DFU_STATE_DNLOAD_SYNC)
+	else if (dfu.state == DFU_STATE_DNLOAD_SYNC) {
 		dfu.session_dirty = true; /* aborted mid-operation */
+		drop_background();        /* its outcome is nobody's now */
+	}
 	dfu.state = DFU_STATE_IDLE;
 	dfu.status = DFU_STATUS_OK;
 	if (!dfu.op_done)
@@ -1067,6 +1069,8 @@ static void op_task(void)
 		if (rc != QDFU_E_BUSY && dfu.bg_write) {
 			dfu.bg_write = false;
 			dfu.bg_err = rc;
+			if (rc != QDFU_OK)
+				dfu.session_dirty = true; /* whatever comes next */
 		}
 	} else if ((dfu.state == DFU_STATE_DNLOAD_SYNC || dfu.state == DFU_STATE_DNBUSY) &&
 	           !dfu.op_started && dfu.pend != PEND_NONE) {

@@ -151,6 +151,21 @@ static void test_abort_after_a_failed_last_block_stalls(void **state)
 	assert_int_equal(st[0], DFU_STATUS_ERR_PROG);
 }
 
+static void test_abort_of_a_queued_block_forgets_the_background_error(void **state)
+{
+	(void)state;
+	fill();
+	send_block(true);
+	/* block 3 arrives, then ABORT before any GETSTATUS: the sequence is
+	 * cut (never committed); block 2's failure is not the next
+	 * sequence's error */
+	assert_int_equal(fx_dnload(3, b, sizeof(b)), (int)sizeof(b));
+	assert_int_equal(fx_abort(), 0);
+	mock_advance_ms(50);
+	ram_qspi.fail_program = false;
+	assert_int_equal(fx_set_address(RAM_QSPI_BASE), 0);
+}
+
 static void test_leave_after_a_failed_last_block_reports_it(void **state)
 {
 	(void)state;
@@ -204,6 +219,7 @@ int main(void)
 	    T(test_error_reported_by_the_next_block),
 	    T(test_error_reported_by_getstatus_in_dnload_idle),
 	    T(test_abort_after_a_failed_last_block_stalls),
+	    T(test_abort_of_a_queued_block_forgets_the_background_error),
 	    T(test_leave_after_a_failed_last_block_reports_it),
 	    T(test_leave_waits_for_the_last_block),
 	    T(test_rom_style_programs_synchronously),
