@@ -38,6 +38,7 @@
 
 #include "common/compiler.h"
 #include "common/err.h"
+#include "dfu/dfu_ring.h"
 #include "mem/mem.h"
 #include "hal/port.h"
 
@@ -202,27 +203,74 @@ static void report_bg_error(void)
 	dfu.session_dirty = true;
 }
 
-/* Forget the background block's outcome (the sequence was cut: reset,
- * CLRSTATUS); the engine still finishes it. */
+/* Accepted blocks not programmed yet: one in the engine, or queued. */
+static bool bg_pending(void)
+{
+	return dfu.bg_write || dfu_ring_count() != 0u;
+}
+
+/* Forget the background blocks (the sequence was cut: reset, CLRSTATUS,
+ * ABORT of a queued request): queued ones are dropped, the engine still
+ * finishes its own. */
 static void drop_background(void)
 {
 	dfu.bg_write = false;
 	dfu.bg_err = QDFU_OK;
+	dfu_ring_clear();
 }
 
-/* Wait for the background block (manifestation): bounded by the engine's
- * own deadlines. */
+/* A background block failed: the next request reports it, nothing queued
+ * after it is programmed, and the session is not an update to commit. */
+static void bg_fail(int rc)
+{
+	dfu.bg_err = rc;
+	dfu.session_dirty = true;
+	dfu_ring_clear();
+}
+
+/* The next queued block into the free engine. */
+static void ring_feed(void)
+{
+	uint32_t addr;
+	const uint8_t *data;
+	uint16_t len;
+	if (!dfu_ring_peek(&addr, &data, &len))
+		return;
+	int rc = mem_start_write(addr, data, len, NULL);
+	dfu_ring_pop();
+	if (rc != QDFU_OK)
+		bg_fail(rc);
+	else
+		dfu.bg_write = mem_busy();
+}
+
+/* Advance the background: the engine's block (or an aborted operation
+ * finishing, whose result is nobody's), else the next queued block. */
+static void background_step(void)
+{
+	if (mem_busy()) {
+		int rc = mem_poll();
+		if (rc != QDFU_E_BUSY && dfu.bg_write) {
+			dfu.bg_write = false;
+			if (rc != QDFU_OK)
+				bg_fail(rc);
+		}
+	} else if (dfu_ring_count() != 0u) {
+		ring_feed();
+	}
+}
+
+/* Wait for the background blocks (manifestation): bounded by the engine's
+ * own deadlines, one block at a time. Returns their error, if any. */
 static int drain_background(void)
 {
-	int rc = QDFU_OK;
-	while (mem_busy() && (rc = mem_poll()) == QDFU_E_BUSY)
-		port_wait_hint();
-	if (dfu.bg_write && rc != QDFU_OK && rc != QDFU_E_BUSY)
-		dfu.bg_err = rc;
+	while (mem_busy() || dfu_ring_count() != 0u) {
+		background_step();
+		if (mem_busy())
+			port_wait_hint();
+	}
 	dfu.bg_write = false;
-	if (dfu.bg_err == QDFU_OK)
-		return QDFU_OK;
-	rc = dfu.bg_err;
+	int rc = dfu.bg_err;
 	dfu.bg_err = QDFU_OK;
 	return rc;
 }
@@ -428,7 +476,7 @@ static enum verdict st_dnbusy(struct req *q)
 	case DFU_REQ_ABORT:
 		/* dfu-util 0.7 sends ABORT after exactly two GETSTATUS even
 		 * if the second said dfuDNBUSY: finish the operation first */
-		if (!dfu.op_done || dfu.bg_write) {
+		if (!dfu.op_done || bg_pending()) {
 			dfu.abort_held = true;
 			q->reply = USBD_REPLY_DEFER;
 			return V_OK;
@@ -451,9 +499,9 @@ static enum verdict st_dnload_idle(struct req *q)
 		status_reply(q, 0);
 		return V_OK;
 	case DFU_REQ_ABORT:
-		/* the block programming in the background first: its error
+		/* the blocks programming in the background first: an error
 		 * stalls the ABORT (held_replies_task) */
-		if (dfu.bg_write) {
+		if (bg_pending()) {
 			dfu.abort_held = true;
 			q->reply = USBD_REPLY_DEFER;
 			return V_OK;
@@ -475,7 +523,7 @@ static enum verdict st_manifest_sync(struct req *q)
 		/* the last block first (held at most HOLD_BUDGET_MS; past
 		 * that, manifestation waits for it): its error is reported
 		 * here, as dfuERROR instead of dfuMANIFEST */
-		if (dfu.bg_write) {
+		if (bg_pending()) {
 			dfu.gs_held = true;
 			dfu.gs_held_at = port_millis();
 			port_wake_hint(dfu.gs_held_at + HOLD_BUDGET_MS);
@@ -776,13 +824,33 @@ static int accept_write(void)
 	return QDFU_OK;
 }
 
+/* A block that arrives while earlier ones still program: queue it (it is
+ * accepted). Writes the engine would refuse at once (unmapped, read-only,
+ * past the region end) are not queued: they wait and fail as before. */
+static bool ring_accept(void)
+{
+	struct mem_region *r = mem_find(dfu.op_addr);
+	if (!pipelined() || !dfu.session_open || dfu.bg_err || dfu_ring_full() ||
+	    (!mem_busy() && dfu_ring_count() == 0u) || !r ||
+	    dfu.dl_len > r->size - (dfu.op_addr - r->base) ||
+	    !(mem_region_attr_range(r, dfu.op_addr, dfu.dl_len) & MEM_ATTR_WRITE))
+		return false;
+	dfu_ring_push(dfu.op_addr, dfu.buf, dfu.dl_len);
+	dfu.op_started = true;
+	dfu.op_done = true;
+	dfu.op_result = QDFU_OK;
+	return true;
+}
+
 /* Hand the pending DNLOAD to the engine (or finish it at once). */
 static void start_op(void)
 {
 	struct mem_time t;
 	int rc = QDFU_OK;
-	if (mem_busy())
-		return; /* an earlier block, or an aborted operation, still runs */
+	if (dfu.pend == PEND_WRITE && ring_accept())
+		return;
+	if (mem_busy() || dfu_ring_count() != 0u)
+		return; /* earlier blocks, or an aborted operation, still run */
 	dfu.op_started = true;
 	dfu.op_done = false;
 	if (dfu.bg_err) { /* the block before failed: this request reports it */
@@ -1017,6 +1085,7 @@ void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts)
 	dfu.state = DFU_STATE_IDLE;
 	dfu.status = DFU_STATUS_OK;
 	dfu.crc_status = QDFU_PROTO_CRC_NONE;
+	dfu_ring_init();
 	/* like ST's ROM: the pointer starts at the first memory (0x08000000) */
 	if (mem_region_at(0))
 		dfu.addr = mem_region_at(0)->base;
@@ -1062,20 +1131,15 @@ static void op_task(void)
 			if (dfu.pend == PEND_MASS_ERASE && dfu.hooks && dfu.hooks->mass_erased)
 				dfu.hooks->mass_erased();
 		}
-	} else if (mem_busy()) {
-		/* a block programming in the background, or an aborted
-		 * operation finishing (its result is nobody's) */
-		int rc = mem_poll();
-		if (rc != QDFU_E_BUSY && dfu.bg_write) {
-			dfu.bg_write = false;
-			dfu.bg_err = rc;
-			if (rc != QDFU_OK)
-				dfu.session_dirty = true; /* whatever comes next */
-		}
-	} else if ((dfu.state == DFU_STATE_DNLOAD_SYNC || dfu.state == DFU_STATE_DNBUSY) &&
-	           !dfu.op_started && dfu.pend != PEND_NONE) {
-		start_op();
+		return;
 	}
+	if ((dfu.state == DFU_STATE_DNLOAD_SYNC || dfu.state == DFU_STATE_DNBUSY) &&
+	    !dfu.op_started && dfu.pend != PEND_NONE) {
+		start_op();
+		if (dfu.op_started && !dfu.op_done)
+			return; /* the engine runs it (next pass) */
+	}
+	background_step();
 }
 
 /* The held ABORT, now that nothing programs: a background block's error
@@ -1114,7 +1178,7 @@ static void held_replies_task(void)
 		}
 	}
 	if (dfu.gs_held && dfu.state == DFU_STATE_MANIFEST_SYNC &&
-	    (!dfu.bg_write || port_millis() - dfu.gs_held_at >= HOLD_BUDGET_MS)) {
+	    (!bg_pending() || port_millis() - dfu.gs_held_at >= HOLD_BUDGET_MS)) {
 		if (dfu.bg_err) {
 			report_bg_error();
 			send_held_status(0);
@@ -1123,7 +1187,7 @@ static void held_replies_task(void)
 			send_held_status(10);
 		}
 	}
-	if (dfu.abort_held && dfu.op_done && !dfu.bg_write &&
+	if (dfu.abort_held && dfu.op_done && !bg_pending() &&
 	    (dfu.state == DFU_STATE_DNBUSY || dfu.state == DFU_STATE_DNLOAD_IDLE))
 		release_abort();
 	if (dfu.up_held && !mem_busy()) {

@@ -54,6 +54,26 @@ static void plan_two_regions(struct ctx *c)
 	assert_int_equal(qh_plan_build(&c->m, &c->img, &c->p, &c->e), 0);
 }
 
+/* One memory: the data follows the erase commands with no ABORT between
+ * them (an ABORT ends the download sequence, and qdfu's firmware then
+ * carries out the erases it deferred at once instead of as each page's
+ * data arrives). */
+static void test_no_abort_between_erase_and_data(void **state)
+{
+	struct ctx *c = *state;
+
+	memset(c->f.external, 0x00, sizeof(c->f.external));
+	fake_dfuse_dev(&c->f, &c->d);
+	assert_int_equal(qh_dev_memmap(&c->d.info, &c->m, &c->e), 0);
+	assert_int_equal(qh_image_add(&c->img, 0x90001800, c->b, sizeof(c->b), "b", &c->e), 0);
+	assert_int_equal(qh_plan_build(&c->m, &c->img, &c->p, &c->e), 0);
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.erases, 2);
+	assert_int_equal(c->f.aborts_before_write, 0);
+	assert_memory_equal(fake_dfuse_mem(&c->f, 0x90001800), c->b, sizeof(c->b));
+	assert_int_equal(c->f.state, QH_DFU_IDLE);
+}
+
 static void test_program_and_readback(void **state)
 {
 	struct ctx *c = *state;
@@ -365,6 +385,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_verify_detects_mismatch, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify_by_crc, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dnbusy_polling, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_abort_between_erase_and_data, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_sleep_for_an_accepted_block_on_qdfu, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_device_error_status, setup, teardown),

@@ -16,6 +16,7 @@
 
 #include "fixture.h"
 #include "hal/port.h"
+#include "dfu/dfu_ring.h"
 #include "mem/mem.h"
 
 static uint8_t a[DFU_TRANSFER_SIZE], b[DFU_TRANSFER_SIZE];
@@ -62,13 +63,13 @@ static void test_next_block_received_while_the_previous_programs(void **state)
 	assert_true(mem_busy());
 	assert_int_equal(fx_dnload(3, b, sizeof(b)), (int)sizeof(b));
 	assert_true(mem_busy());
-	/* queued behind block 2: the poll is what block 2 still needs */
+	/* queued behind block 2 (dfu_ring): accepted too */
 	assert_int_equal(fx_getstatus(st), 6);
 	assert_int_equal(st[4], DFU_STATE_DNBUSY);
-	assert_true(poll_of(st) >= 2u);
-	mock_advance_ms(poll_of(st));
+	assert_int_equal(poll_of(st), 1u);
 	assert_int_equal(fx_getstatus(st), 6);
 	assert_int_equal(st[4], DFU_STATE_DNLOAD_IDLE);
+	assert_true(mem_busy());
 	/* ABORT waits for the background block: then everything is there */
 	assert_int_equal(fx_abort(), 0);
 	assert_false(mem_busy());
@@ -90,30 +91,56 @@ static void test_accepted_block_reports_a_short_poll(void **state)
 	assert_int_equal(poll_of(st), 1u);
 }
 
-static void test_queued_block_reports_what_is_left(void **state)
+static uint8_t big[(DFU_RING_BLOCKS + 3u) * DFU_TRANSFER_SIZE];
+
+static void test_block_waiting_for_a_full_ring_reports_what_is_left(void **state)
 {
 	(void)state;
 	uint8_t st[6];
-	fill();
+	for (unsigned i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i * 13u + i / 4096u);
+	memcpy(a, big, sizeof(a));
 	send_block(false);
-	/* the next block took 10 ms over USB: block 2 has ~2 ms to go, and a
-	 * sleeping client must not sleep its whole estimate again */
+	/* a whole page (32 blocks) is taken while block 2 programs */
+	uint16_t blk = 3;
+	for (unsigned k = 0; k < DFU_RING_BLOCKS; k++, blk++) {
+		const uint8_t *p = big + (blk - 2u) * DFU_TRANSFER_SIZE;
+		assert_int_equal(fx_dnload(blk, p, DFU_TRANSFER_SIZE), DFU_TRANSFER_SIZE);
+		assert_int_equal(fx_getstatus(st), 6);
+		assert_int_equal(poll_of(st), 1u);
+		assert_int_equal(fx_getstatus(st), 6);
+		assert_int_equal(st[4], DFU_STATE_DNLOAD_IDLE);
+	}
+	/* the next one waits for room: block 2 has ~2 ms to go after this
+	 * sleep, and a sleeping client must not sleep its whole estimate */
 	mock_advance_ms(10);
 	assert_true(mem_busy());
-	assert_int_equal(fx_dnload(3, b, sizeof(b)), (int)sizeof(b));
+	const uint8_t *p = big + (blk - 2u) * DFU_TRANSFER_SIZE;
+	assert_int_equal(fx_dnload(blk, p, DFU_TRANSFER_SIZE), DFU_TRANSFER_SIZE);
 	assert_int_equal(fx_getstatus(st), 6);
 	assert_int_equal(st[4], DFU_STATE_DNBUSY);
 	assert_true(poll_of(st) >= 1u);
 	assert_true(poll_of(st) <= 8u);
+	assert_int_equal(fx_getstatus(st), 6);
+	assert_int_equal(st[4], DFU_STATE_DNLOAD_IDLE);
+	/* ABORT waits for all of them, in order */
+	assert_int_equal(fx_abort(), 0);
+	assert_memory_equal(ram_qspi.mem, big, (blk - 1u) * DFU_TRANSFER_SIZE);
 }
 
-static void test_error_reported_by_the_next_block(void **state)
+static void test_error_reported_by_a_later_block(void **state)
 {
 	(void)state;
 	uint8_t st[6];
 	fill();
 	send_block(true); /* the failure is not known yet */
+	/* block 3 is queued (accepted) while block 2 still programs */
 	assert_int_equal(fx_dnload(3, b, sizeof(b)), (int)sizeof(b));
+	assert_int_equal(fx_getstatus(st), 6);
+	assert_int_equal(fx_getstatus(st), 6);
+	assert_int_equal(st[4], DFU_STATE_DNLOAD_IDLE);
+	mock_advance_ms(50); /* block 2 fails; block 3 is never programmed */
+	assert_int_equal(fx_dnload(4, b, sizeof(b)), (int)sizeof(b));
 	int busy = 0;
 	for (;;) {
 		assert_int_equal(fx_getstatus(st), 6);
@@ -215,8 +242,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_next_block_received_while_the_previous_programs),
 	    T(test_accepted_block_reports_a_short_poll),
-	    T(test_queued_block_reports_what_is_left),
-	    T(test_error_reported_by_the_next_block),
+	    T(test_block_waiting_for_a_full_ring_reports_what_is_left),
+	    T(test_error_reported_by_a_later_block),
 	    T(test_error_reported_by_getstatus_in_dnload_idle),
 	    T(test_abort_after_a_failed_last_block_stalls),
 	    T(test_abort_of_a_queued_block_forgets_the_background_error),
