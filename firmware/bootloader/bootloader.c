@@ -32,6 +32,10 @@ static struct {
 	bool leaving;
 	uint32_t leave_at;
 	bool flasher;
+	/* the board's grace window (PORT_ENTRY_GRACE): DFU until grace_until,
+	 * then the application at grace_vtor unless a DFU request came */
+	bool grace;
+	uint32_t grace_until, grace_vtor, grace_requests;
 } bl;
 
 /* bootloader_flasher_board's copy and its product string. */
@@ -157,12 +161,15 @@ static void flasher_start_app(void)
 	uint32_t vtor = boot_learned_vtor();
 	if (!vtor)
 		vtor = journal_vtor() ? journal_vtor() : bl.b->default_app_base;
-	if (boot_vector_table_valid(vtor)) {
-		port_start_app(vtor);
+	struct boot_decision d = {.vtor = vtor, .reason = "no valid vector table to start"};
+	/* a RAM application is copied first: refused when it would land on
+	 * the flasher's own RAM (port_app_ram) */
+	if (boot_vector_table_valid(vtor) && boot_prepare_ram(&d, 0)) {
+		port_start_app(d.vtor);
 		return;
 	}
 	(void)bootloader_init(bl.b, BOOTLOADER_ENTER_FLASHER);
-	bl.decision.reason = "no valid vector table to start: still the flasher";
+	bl.decision.reason = d.reason; /* and it stays the flasher */
 }
 
 /* Stay in DFU or start the application, and why (bl.decision). */
@@ -178,11 +185,23 @@ static void decide(const struct board *b, enum bootloader_enter how, struct port
 	 * instead of looping): stay in DFU and say why, so a damaged word on
 	 * the boot path cannot hang every boot (issue 11 item 3). */
 	bool faulted = port_take_fault(fault);
-	/* the board ecosystem's own request (Arduino's double tap, b->entry) */
-	bool asked = port_board_entry_requested(b);
+	/* the board ecosystem's own request (Arduino's double tap, b->entry);
+	 * not a grace window after our own reset into the application */
+	enum port_entry entry = port_board_entry_requested(b);
+	bool asked = entry == PORT_ENTRY_DFU;
+	bool grace = entry == PORT_ENTRY_GRACE && port_noinit_get() != PORT_NOINIT_BOOT_APP;
 	bool force = how == BOOTLOADER_ENTER_DFU || port_button_pressed() || faulted || asked;
 	boot_decide(b, force, &bl.decision);
-	if (faulted && !bl.decision.start_app) {
+	if (grace && bl.decision.start_app) {
+		bl.decision.start_app = false;
+		bl.grace = true;
+		bl.grace_vtor = bl.decision.vtor;
+		bl.grace_until = port_millis() + PORT_ENTRY_GRACE_MS;
+		bl.decision.reason =
+		    "the board's grace window (Daisy: RESET or ResetToBootloader): "
+		    "the application starts unless a host speaks DFU";
+		bl.decision.why = QDFU_PROTO_WHY_REQUESTED;
+	} else if (faulted && !bl.decision.start_app) {
 		bl.decision.reason = "the bootloader reset after a fault";
 		bl.decision.why = QDFU_PROTO_WHY_FAULT;
 	} else if (asked && bl.decision.why == QDFU_PROTO_WHY_BUTTON) {
@@ -209,7 +228,10 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	uint8_t nalts = 0;
 	for (unsigned i = 0; i < mem_region_count() && i < 2; i++) {
 		struct mem_region *r = mem_region_at(i);
-		if (mem_region_layout(r, bl.layouts[i], sizeof(bl.layouts[i])) < 0)
+		int n = i == 0 && b->alt0_lists_qspi && bl.have_qspi
+		            ? mem_region_layout2(&bl.qspi, r, bl.layouts[i], sizeof(bl.layouts[i]))
+		            : -1;
+		if (n < 0 && mem_region_layout(r, bl.layouts[i], sizeof(bl.layouts[i])) < 0)
 			continue;
 		bl.layout_ptrs[nalts++] = bl.layouts[i];
 	}
@@ -220,6 +242,7 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	dfu_set_image_desc(image_available() ? image_desc_addr() : 0);
 	dfu_set_why(bl.decision.why, fault.exception);
 	dfu_set_info_flags(bl.have_qspi ? region_qspi_info_flags(&bl.qspi) : 0);
+	bl.grace_requests = dfu_request_count();
 	port_usb_init(b);
 	port_usb_connect(true);
 	port_led(true);
@@ -231,10 +254,31 @@ const struct boot_decision *bootloader_decision(void)
 	return &bl.decision;
 }
 
+/* The grace window: a DFU request ends it (the host stays in charge);
+ * otherwise the application starts when it closes. */
+static bool grace_over(void)
+{
+	if (!bl.grace)
+		return false;
+	if (dfu_request_count() != bl.grace_requests) {
+		bl.grace = false;
+		return false;
+	}
+	if (!qdfu_time_reached(port_millis(), bl.grace_until))
+		return false;
+	bl.grace = false;
+	port_usb_connect(false);
+	bl.decision.reason = "grace window over: starting the application";
+	port_start_app(bl.grace_vtor);
+	return true;
+}
+
 void bootloader_task(void)
 {
 	usbd_task();
 	dfu_task();
+	if (grace_over())
+		return;
 	if (bl.leaving && qdfu_time_reached(port_millis(), bl.leave_at)) {
 		/* detach, then reset into the committed application: the next
 		 * boot validates it again and never starts garbage */

@@ -35,6 +35,7 @@ void simport_system_configure(const struct simport_config *cfg)
 	g_sys.reset_requested = false;
 	g_sys.app_started = false;
 	g_sys.app_vtor = 0;
+	simport_ram_power_on((uint32_t)cfg->uid[0] | (uint32_t)cfg->uid[1] << 8 | 0x5EED0000u);
 }
 
 int port_init(const struct board *b)
@@ -71,10 +72,10 @@ void port_noinit_set(uint32_t v)
  * registers: the board ecosystems' requests never come. The target's code
  * for them runs on the register models (tests/port_stm32h7/usb/
  * test_h7_system.c); the core's handling on the mock port. */
-bool port_board_entry_requested(const struct board *b)
+enum port_entry port_board_entry_requested(const struct board *b)
 {
 	(void)b;
-	return false;
+	return PORT_ENTRY_NONE;
 }
 
 void simport_set_button(bool held)
@@ -122,6 +123,7 @@ void port_start_app(uint32_t vtor)
 	g_sys.app_started = true;
 	g_sys.app_vtor = vtor;
 	port_usb_connect(false);
+	(void)simport_ram_check_start(vtor);
 }
 
 bool simport_take_reset_request(void)
