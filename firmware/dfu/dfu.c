@@ -19,6 +19,17 @@
  * client that did not sleep (pydfu) is held to the end, since it fails on
  * a second dfuDNBUSY. An ABORT sent while the operation runs (dfu-util 0.7
  * after its two GETSTATUS) is held until the operation ends.
+ *
+ * Pipelined reception (docs/decisions/pipelined-writes.md): a data block
+ * is "accepted" once the engine holds a copy and has passed its quick
+ * checks (mem_settle); from then on it programs in the background and the
+ * block's GETSTATUS #2 answers dfuDNLOAD-IDLE, so the next block travels
+ * over USB while this one programs. An error of a block programming in the
+ * background is reported by the next request: the next DNLOAD or command
+ * fails with it (its GETSTATUS says dfuERROR), a GETSTATUS in
+ * dfuDNLOAD-IDLE says dfuERROR, an ABORT stalls into dfuERROR, and a leave
+ * reports dfuERROR instead of dfuMANIFEST. ABORT and leave wait for the
+ * background block, so nothing commits before it is in place.
  */
 #include "dfu/dfu.h"
 #include "qdfu_proto.h"
@@ -27,6 +38,7 @@
 
 #include "common/compiler.h"
 #include "common/err.h"
+#include "dfu/dfu_ring.h"
 #include "mem/mem.h"
 #include "hal/port.h"
 
@@ -71,6 +83,8 @@ static struct {
 	bool gs_held;    /* a GETSTATUS reply is deferred until op_done */
 	bool gs_slept;   /* ... from a client that slept the poll timeout */
 	bool abort_held; /* an ABORT's status stage waits for op_done */
+	bool bg_write;   /* an accepted block still programs in the background */
+	int bg_err;      /* its error, reported by the next request */
 	uint32_t gs_held_at;
 	uint32_t told_at, told_ms; /* last dfuDNBUSY answer: when, poll */
 	bool up_held;              /* an UPLOAD reply is deferred until the engine idles */
@@ -179,6 +193,87 @@ static void set_error(enum dfu_status st)
 {
 	dfu.state = DFU_STATE_ERROR;
 	dfu.status = st;
+}
+
+/* A block that programmed in the background failed: dfuERROR with its
+ * status now, and the session is not an update to commit. */
+static void report_bg_error(void)
+{
+	set_error(dfu_status_from_err(dfu.bg_err));
+	dfu.bg_err = QDFU_OK;
+	dfu.session_dirty = true;
+}
+
+/* Accepted blocks not programmed yet: one in the engine, or queued. */
+static bool bg_pending(void)
+{
+	return dfu.bg_write || dfu_ring_count() != 0u;
+}
+
+/* Forget the background blocks (the sequence was cut: reset, CLRSTATUS,
+ * ABORT of a queued request): queued ones are dropped, the engine still
+ * finishes its own. */
+static void drop_background(void)
+{
+	dfu.bg_write = false;
+	dfu.bg_err = QDFU_OK;
+	dfu_ring_clear();
+}
+
+/* A background block failed: the next request reports it, nothing queued
+ * after it is programmed, and the session is not an update to commit. */
+static void bg_fail(int rc)
+{
+	dfu.bg_err = rc;
+	dfu.session_dirty = true;
+	dfu_ring_clear();
+}
+
+/* The next queued block into the free engine. */
+static void ring_feed(void)
+{
+	uint32_t addr;
+	const uint8_t *data;
+	uint16_t len;
+	if (!dfu_ring_peek(&addr, &data, &len))
+		return;
+	int rc = mem_start_write(addr, data, len, NULL);
+	dfu_ring_pop();
+	if (rc != QDFU_OK)
+		bg_fail(rc);
+	else
+		dfu.bg_write = mem_busy();
+}
+
+/* Advance the background: the engine's block (or an aborted operation
+ * finishing, whose result is nobody's), else the next queued block. */
+static void background_step(void)
+{
+	if (mem_busy()) {
+		int rc = mem_poll();
+		if (rc != QDFU_E_BUSY && dfu.bg_write) {
+			dfu.bg_write = false;
+			if (rc != QDFU_OK)
+				bg_fail(rc);
+		}
+	} else if (dfu_ring_count() != 0u) {
+		ring_feed();
+	}
+}
+
+/* Wait for the background blocks (manifestation): bounded by the engine's
+ * own deadlines, one block at a time. Returns their error, if any. */
+static int drain_background(void)
+{
+	while (mem_busy() || dfu_ring_count() != 0u) {
+		background_step();
+		if (mem_busy())
+			port_wait_hint();
+	}
+	dfu.bg_write = false;
+	int rc = dfu.bg_err;
+	dfu.bg_err = QDFU_OK;
+	return rc;
 }
 
 /* The 6-byte GETSTATUS answer (DFU 1.1 6.1.2). */
@@ -341,7 +436,9 @@ static enum verdict st_dnload_sync(struct req *q)
 			struct mem_time t = mem_settle();
 			poll = dfu_poll_timeout_ms(t.typ_ms);
 		} else if (!dfu.op_started && dfu.pend != PEND_NONE) {
-			poll = 5; /* waiting for the engine to take it */
+			/* queued behind a block programming in the background:
+			 * taken when that one is done */
+			poll = dfu_poll_timeout_ms(mem_settle().typ_ms);
 		}
 		if (fixed_poll_ms)
 			poll = fixed_poll_ms;
@@ -380,7 +477,7 @@ static enum verdict st_dnbusy(struct req *q)
 	case DFU_REQ_ABORT:
 		/* dfu-util 0.7 sends ABORT after exactly two GETSTATUS even
 		 * if the second said dfuDNBUSY: finish the operation first */
-		if (!dfu.op_done) {
+		if (!dfu.op_done || bg_pending()) {
 			dfu.abort_held = true;
 			q->reply = USBD_REPLY_DEFER;
 			return V_OK;
@@ -398,9 +495,22 @@ static enum verdict st_dnload_idle(struct req *q)
 	case DFU_REQ_DNLOAD:
 		return accept_dnload(q);
 	case DFU_REQ_GETSTATUS:
+		if (dfu.bg_err)
+			report_bg_error();
 		status_reply(q, 0);
 		return V_OK;
 	case DFU_REQ_ABORT:
+		/* the blocks programming in the background first: an error
+		 * stalls the ABORT (held_replies_task) */
+		if (bg_pending()) {
+			dfu.abort_held = true;
+			q->reply = USBD_REPLY_DEFER;
+			return V_OK;
+		}
+		if (dfu.bg_err) {
+			report_bg_error();
+			return V_STALL;
+		}
 		return reply_ack(q);
 	default: /* UPLOAD, DETACH, CLRSTATUS */
 		return V_ILLEGAL;
@@ -411,6 +521,21 @@ static enum verdict st_manifest_sync(struct req *q)
 {
 	switch (q->s->bRequest) {
 	case DFU_REQ_GETSTATUS:
+		/* the last block first (held at most HOLD_BUDGET_MS; past
+		 * that, manifestation waits for it): its error is reported
+		 * here, as dfuERROR instead of dfuMANIFEST */
+		if (bg_pending()) {
+			dfu.gs_held = true;
+			dfu.gs_held_at = port_millis();
+			port_wake_hint(dfu.gs_held_at + HOLD_BUDGET_MS);
+			q->reply = USBD_REPLY_DEFER;
+			return V_OK;
+		}
+		if (dfu.bg_err) {
+			report_bg_error();
+			status_reply(q, 0);
+			return V_OK;
+		}
 		/* not manifestation tolerant: report dfuMANIFEST, then the
 		 * device detaches and starts the application */
 		dfu.state = DFU_STATE_MANIFEST;
@@ -683,15 +808,66 @@ static void close_session(void)
 	dfu.session_open = false;
 }
 
+/* ROM-style comparison runs program synchronously (no acceptance). */
+static bool pipelined(void)
+{
+	return fixed_poll_ms == 0u;
+}
+
+/* A write just handed to the engine: run its quick checks (mem_settle);
+ * if it still programs after them, accept it (the block's GETSTATUS
+ * answers dfuDNLOAD-IDLE and the next block may come) and let it finish in
+ * the background (op_task). Returns the write's error if the checks found
+ * one, QDFU_OK otherwise. */
+static int accept_write(void)
+{
+	if (!pipelined() || !mem_busy())
+		return QDFU_OK;
+	(void)mem_settle();
+	int rc = mem_poll();
+	if (rc != QDFU_E_BUSY)
+		return rc; /* done already: finished in place, or an error */
+	dfu.bg_write = true;
+	dfu.op_result = QDFU_OK;
+	dfu.op_done = true;
+	return QDFU_OK;
+}
+
+/* A block that arrives while earlier ones still program: queue it (it is
+ * accepted). Writes the engine would refuse at once (unmapped, read-only,
+ * past the region end) are not queued: they wait and fail as before. */
+static bool ring_accept(void)
+{
+	struct mem_region *r = mem_find(dfu.op_addr);
+	if (!pipelined() || !dfu.session_open || dfu.bg_err || dfu_ring_full() ||
+	    (!mem_busy() && dfu_ring_count() == 0u) || !r ||
+	    dfu.dl_len > r->size - (dfu.op_addr - r->base) ||
+	    !(mem_region_attr_range(r, dfu.op_addr, dfu.dl_len) & MEM_ATTR_WRITE))
+		return false;
+	dfu_ring_push(dfu.op_addr, dfu.buf, dfu.dl_len);
+	dfu.op_started = true;
+	dfu.op_done = true;
+	dfu.op_result = QDFU_OK;
+	return true;
+}
+
 /* Hand the pending DNLOAD to the engine (or finish it at once). */
 static void start_op(void)
 {
 	struct mem_time t;
 	int rc = QDFU_OK;
-	if (mem_busy())
-		return; /* an earlier, aborted operation still runs */
+	if (dfu.pend == PEND_WRITE && ring_accept())
+		return;
+	if (mem_busy() || dfu_ring_count() != 0u)
+		return; /* earlier blocks, or an aborted operation, still run */
 	dfu.op_started = true;
 	dfu.op_done = false;
+	if (dfu.bg_err) { /* the block before failed: this request reports it */
+		dfu.op_result = dfu.bg_err;
+		dfu.bg_err = QDFU_OK;
+		dfu.op_done = true;
+		return;
+	}
 	switch (dfu.pend) {
 	case PEND_SET_ADDRESS:
 		/* DfuSe: the pointer moves even if unmapped; the error shows */
@@ -721,6 +897,8 @@ static void start_op(void)
 	default:
 		break;
 	}
+	if (rc == QDFU_OK && dfu.pend == PEND_WRITE)
+		rc = accept_write();
 	if (rc != QDFU_OK || !mem_busy()) {
 		dfu.op_result = rc;
 		dfu.op_done = true;
@@ -761,8 +939,10 @@ static void done_abort(void)
 {
 	if (dfu.state == DFU_STATE_DNLOAD_IDLE && mem_flush() != QDFU_OK)
 		dfu.session_dirty = true;
-	else if (dfu.state == DFU_STATE_DNLOAD_SYNC)
+	else if (dfu.state == DFU_STATE_DNLOAD_SYNC) {
 		dfu.session_dirty = true; /* aborted mid-operation */
+		drop_background();        /* its outcome is nobody's now */
+	}
 	dfu.state = DFU_STATE_IDLE;
 	dfu.status = DFU_STATUS_OK;
 	if (!dfu.op_done)
@@ -778,6 +958,7 @@ static void done_clrstatus(void)
 {
 	if (dfu.state != DFU_STATE_ERROR && dfu.state != DFU_STATE_IDLE)
 		dfu.session_dirty = true;
+	drop_background();
 	dfu.state = DFU_STATE_IDLE;
 	dfu.status = DFU_STATUS_OK;
 	if (!dfu.op_done)
@@ -787,8 +968,9 @@ static void done_clrstatus(void)
 static void done_getstatus(void)
 {
 	if (dfu.state == DFU_STATE_MANIFEST) {
-		/* never commit with an operation still running */
-		if (mem_flush() != QDFU_OK || mem_busy())
+		/* never commit with an operation still running or a queued
+		 * block not yet in flash */
+		if (drain_background() != QDFU_OK || mem_flush() != QDFU_OK || mem_busy())
 			dfu.session_dirty = true;
 		close_session();
 		dfu.leave_pending = true;
@@ -871,6 +1053,7 @@ static void class_reset(bool configured)
 	dfu.gs_held = false;
 	dfu.up_held = false;
 	dfu.abort_held = false;
+	drop_background();
 	if (dfu.state == DFU_STATE_IDLE && dfu.pend != PEND_NONE && dfu.op_done)
 		dfu.pend = PEND_NONE;
 }
@@ -882,6 +1065,7 @@ static void class_suspend(void)
 	dfu.gs_held = false;
 	dfu.up_held = false;
 	dfu.abort_held = false;
+	drop_background();
 }
 
 const struct usbd_class dfu_class = {
@@ -917,6 +1101,7 @@ void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts)
 	dfu.state = DFU_STATE_IDLE;
 	dfu.status = DFU_STATUS_OK;
 	dfu.crc_status = QDFU_PROTO_CRC_NONE;
+	dfu_ring_init();
 	/* like ST's ROM: the pointer starts at the first memory (0x08000000) */
 	if (mem_region_at(0))
 		dfu.addr = mem_region_at(0)->base;
@@ -962,11 +1147,30 @@ static void op_task(void)
 			if (dfu.pend == PEND_MASS_ERASE && dfu.hooks && dfu.hooks->mass_erased)
 				dfu.hooks->mass_erased();
 		}
-	} else if (mem_busy()) {
-		(void)mem_poll(); /* an aborted operation finishing */
-	} else if (dfu.state == DFU_STATE_DNLOAD_SYNC && !dfu.op_started && dfu.pend != PEND_NONE) {
-		start_op();
+		return;
 	}
+	if ((dfu.state == DFU_STATE_DNLOAD_SYNC || dfu.state == DFU_STATE_DNBUSY) &&
+	    !dfu.op_started && dfu.pend != PEND_NONE) {
+		start_op();
+		if (dfu.op_started && !dfu.op_done)
+			return; /* the engine runs it (next pass) */
+	}
+	background_step();
+}
+
+/* The held ABORT, now that nothing programs: a background block's error
+ * stalls it into dfuERROR; otherwise its status stage (class_done aborts). */
+static void release_abort(void)
+{
+	dfu.abort_held = false;
+	if (dfu.state == DFU_STATE_DNBUSY)
+		finish_op_state();
+	if (dfu.bg_err) {
+		report_bg_error();
+		usbd_ctrl_reply_stall();
+		return;
+	}
+	usbd_ctrl_reply_in(NULL, 0);
 }
 
 static void send_held_status(uint32_t poll_ms)
@@ -989,11 +1193,19 @@ static void held_replies_task(void)
 			send_held_status(REPOLL_MS);
 		}
 	}
-	if (dfu.abort_held && dfu.op_done && dfu.state == DFU_STATE_DNBUSY) {
-		dfu.abort_held = false;
-		finish_op_state();
-		usbd_ctrl_reply_in(NULL, 0); /* status stage; class_done aborts */
+	if (dfu.gs_held && dfu.state == DFU_STATE_MANIFEST_SYNC &&
+	    (!bg_pending() || port_millis() - dfu.gs_held_at >= HOLD_BUDGET_MS)) {
+		if (dfu.bg_err) {
+			report_bg_error();
+			send_held_status(0);
+		} else { /* manifestation finishes the block (done_getstatus) */
+			dfu.state = DFU_STATE_MANIFEST;
+			send_held_status(10);
+		}
 	}
+	if (dfu.abort_held && dfu.op_done && !bg_pending() &&
+	    (dfu.state == DFU_STATE_DNBUSY || dfu.state == DFU_STATE_DNLOAD_IDLE))
+		release_abort();
 	if (dfu.up_held && !mem_busy()) {
 		uint8_t *buf;
 		uint16_t got;

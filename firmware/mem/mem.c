@@ -44,6 +44,7 @@ static struct {
 	uint32_t run_start, run_len; /* write: current program run */
 	struct mem_time t;
 	uint32_t deadline;
+	uint32_t began; /* port_millis() when the operation began */
 	int result;
 	uint32_t crc;
 	uint32_t crc_result;
@@ -222,6 +223,7 @@ static int begin(enum op_kind kind, struct mem_region *r, uint32_t addr, uint32_
 		return QDFU_E_BUSY;
 	engine.kind = kind;
 	engine.phase = PH_CHECK;
+	engine.began = port_millis();
 	engine.r = r;
 	engine.addr = addr;
 	engine.len = len;
@@ -963,8 +965,12 @@ struct mem_time mem_settle(void)
 		uint32_t left = (uint32_t)(engine.deadline - now);
 		uint32_t slack = engine.t.max_ms / 2u + DEADLINE_MARGIN_MS;
 		uint32_t max_left = left > slack ? left - slack : 0;
+		/* the typical time still to go: a block accepted while the
+		 * host sent the next one has already spent part of it */
+		uint32_t spent = now - engine.began;
+		uint32_t typ_left = engine.t.typ_ms > spent ? engine.t.typ_ms - spent : 0u;
 		t.max_ms = max_left;
-		t.typ_ms = QDFU_MIN(engine.t.typ_ms, max_left);
+		t.typ_ms = QDFU_MIN(typ_left, max_left);
 	}
 	return t;
 }

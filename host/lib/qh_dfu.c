@@ -174,6 +174,12 @@ int qh_dfu_wait(struct qh_dev *d, unsigned max_ms, const char *what, struct qh_d
 		if (d->ops->now_ms(d->ctx) + poll - start > max_ms)
 			return qh_fail(e, QH_E_TIMEOUT, "%s: the device was still busy after %u ms",
 			               what, max_ms);
+		/* qdfu firmware reports 1 ms for a block it has accepted
+		 * (pipelined reception) and holds a GETSTATUS until it can
+		 * answer (docs/decisions/pipelined-writes.md): ask again at
+		 * once, so the next block follows without a 1 ms gap */
+		if (poll == 1 && d->info.has_qdfu_info)
+			continue;
 		d->ops->sleep_ms(d->ctx, poll);
 	}
 }

@@ -48,18 +48,38 @@ static void progress(struct qh_dev *d, const char *phase, uint64_t done, uint64_
 		d->progress(d->progress_ud, phase, done, total);
 }
 
-/* Switch to the alt presenting region ri, from dfuIDLE. */
+/* Ready for DfuSe commands and data: dfuDNLOAD-IDLE as the last command
+ * left it, or dfuIDLE. No ABORT in between: it ends the download sequence,
+ * and qdfu's firmware then carries out at once the page erases it deferred
+ * until each page's data arrives (docs/decisions/deferred-erase.md). */
+static int ready_for_download(struct qh_dev *d, struct qh_error *e)
+{
+	struct qh_dfu_status st = {0};
+	int rc = qh_dfu_getstatus(d, &st, e);
+	if (rc)
+		return rc;
+	if (st.state == QH_DFU_DNLOAD_IDLE && st.status == 0)
+		return QH_OK;
+	if (st.state == QH_DFU_ERROR) { /* e.g. a block that failed in the background */
+		(void)qh_dfu_clrstatus(d, NULL);
+		return qh_fail(e, QH_E_DFU, "the device reported %s",
+		               qh_dfu_status_name(st.status));
+	}
+	return qh_dfu_make_idle(d, e);
+}
+
+/* Switch to the alt presenting region ri (from dfuIDLE), or stay. */
 static int enter_region(struct qh_dev *d, const struct qh_memmap *m, unsigned ri,
                         struct qh_error *e)
 {
-	if (d->cur_alt != m->r[ri].alt) {
-		int rc = qh_dfu_make_idle(d, e);
-		if (rc)
-			return rc;
-		rc = qh_dev_select_alt(d, m->r[ri].alt, e);
-		if (rc)
-			return rc;
-	}
+	if (d->cur_alt == m->r[ri].alt)
+		return ready_for_download(d, e);
+	int rc = qh_dfu_make_idle(d, e);
+	if (rc)
+		return rc;
+	rc = qh_dev_select_alt(d, m->r[ri].alt, e);
+	if (rc)
+		return rc;
 	return qh_dfu_make_idle(d, e);
 }
 

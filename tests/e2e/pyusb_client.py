@@ -29,8 +29,12 @@
   webdfu-layouts - -  prints every alt's layout as webdfu parses it (JSON)
   die FILE ADDR    erases and writes a few blocks, then the process is killed
   killsim FILE ADDR  erases, writes every block but the last (each until
-                   dfuDNLOAD-IDLE), sends the last one and SIGKILLs the
-                   simulator (its device workers, then qdfu-sim) at once
+                   dfuDNLOAD-IDLE), sends a SET_ADDRESS (its dfuDNLOAD-IDLE
+                   comes once every block before it is programmed: blocks
+                   are accepted before they are programmed, pipelined
+                   reception), sends the last block at that address and
+                   SIGKILLs the simulator (its device workers, then qdfu-sim)
+                   at once
   speed - -        prints libusb's speed and what the device answers to
                    DEVICE_QUALIFIER and OTHER_SPEED_CONFIGURATION (USB 2.0
                    9.6.2, 9.6.4: a high-speed device answers, a full-speed
@@ -347,8 +351,11 @@ def killsim(path, addr):
     for i, block in enumerate(blocks[:-1]):
         dnload(dev, i + 2, block)
         wait_fwupd(dev)
+    # a command waits for the blocks programming in the background
+    dnload(dev, 0, struct.pack("<BI", 0x21, addr + (len(blocks) - 1) * size))
+    wait_fwupd(dev)
     print("killsim: %d blocks of %d bytes written" % (len(blocks) - 1, size), flush=True)
-    dnload(dev, len(blocks) + 1, blocks[-1])  # in flight at the kill
+    dnload(dev, 2, blocks[-1])  # in flight at the kill
     for pid in sim_processes():
         os.kill(pid, signal.SIGKILL)
 

@@ -75,6 +75,7 @@ static void exec_command(struct fake_dfuse *f)
 		}
 		memset(fake_dfuse_mem(f, base), 0xFF, size);
 		f->erases++;
+		f->erased_unwritten = 1;
 	} else if (c[0] == 0x41 && f->pending_len == 1) {
 		/* Mass erase of the selected alt, read-only pages kept. */
 		if (f->alt == 0)
@@ -111,6 +112,7 @@ static void exec_write(struct fake_dfuse *f)
 		*m ^= 0x01;
 	}
 	f->writes++;
+	f->erased_unwritten = 0;
 }
 
 static int do_getstatus(struct fake_dfuse *f, uint8_t *data)
@@ -189,6 +191,8 @@ static int class_out(struct fake_dfuse *f, uint8_t req, uint16_t value, const ui
 		}
 		return 0;
 	case QH_DFU_ABORT:
+		if (f->erased_unwritten)
+			f->aborts_before_write++;
 		if (f->state != QH_DFU_ERROR)
 			f->state = QH_DFU_IDLE;
 		return 0;

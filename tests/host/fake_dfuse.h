@@ -42,8 +42,10 @@ struct fake_dfuse {
 	uint64_t slept;
 	unsigned erases, writes, uploads, set_alts, resets, leaves, detaches;
 	uint16_t detach_timeout;
-	int stall_getstatus;     /* make GETSTATUS stall */
-	int corrupt_after_write; /* flip a bit in memory after every write */
+	int stall_getstatus;          /* make GETSTATUS stall */
+	int corrupt_after_write;      /* flip a bit in memory after every write */
+	int erased_unwritten;         /* an erase since the last data block */
+	unsigned aborts_before_write; /* ABORTs between an erase and the data */
 };
 
 void fake_dfuse_init(struct fake_dfuse *f);

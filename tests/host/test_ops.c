@@ -54,6 +54,26 @@ static void plan_two_regions(struct ctx *c)
 	assert_int_equal(qh_plan_build(&c->m, &c->img, &c->p, &c->e), 0);
 }
 
+/* One memory: the data follows the erase commands with no ABORT between
+ * them (an ABORT ends the download sequence, and qdfu's firmware then
+ * carries out the erases it deferred at once instead of as each page's
+ * data arrives). */
+static void test_no_abort_between_erase_and_data(void **state)
+{
+	struct ctx *c = *state;
+
+	memset(c->f.external, 0x00, sizeof(c->f.external));
+	fake_dfuse_dev(&c->f, &c->d);
+	assert_int_equal(qh_dev_memmap(&c->d.info, &c->m, &c->e), 0);
+	assert_int_equal(qh_image_add(&c->img, 0x90001800, c->b, sizeof(c->b), "b", &c->e), 0);
+	assert_int_equal(qh_plan_build(&c->m, &c->img, &c->p, &c->e), 0);
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.erases, 2);
+	assert_int_equal(c->f.aborts_before_write, 0);
+	assert_memory_equal(fake_dfuse_mem(&c->f, 0x90001800), c->b, sizeof(c->b));
+	assert_int_equal(c->f.state, QH_DFU_IDLE);
+}
+
 static void test_program_and_readback(void **state)
 {
 	struct ctx *c = *state;
@@ -106,6 +126,31 @@ static void test_verify_by_crc(void **state)
 	c->f.uploads = 0;
 	assert_int_equal(qh_op_verify(&c->d, &c->m, &c->p, -1, &c->e), 0);
 	assert_int_equal(c->f.uploads, 0); /* automatic choice: CRC, no read-back */
+}
+
+/* qdfu firmware: a 1 ms poll means "accepted" and the next GETSTATUS is
+ * held by the device, so the client does not sleep; any other device gets
+ * its 1 ms. */
+static void test_no_sleep_for_an_accepted_block_on_qdfu(void **state)
+{
+	struct ctx *c = *state;
+
+	c->f.has_crc = 1; /* answers INFO: qdfu firmware */
+	fake_dfuse_dev(&c->f, &c->d);
+	c->f.poll_ms = 1;
+	assert_int_equal(qh_dfuse_set_address(&c->d, 0x08008000, &c->e), 0);
+	assert_int_equal(c->f.slept, 0);
+	c->f.has_crc = 0;
+	fake_dfuse_dev(&c->f, &c->d);
+	assert_int_equal(qh_dfuse_set_address(&c->d, 0x08008000, &c->e), 0);
+	assert_int_equal(c->f.slept, 1);
+	/* longer polls are slept on either device */
+	c->f.has_crc = 1;
+	fake_dfuse_dev(&c->f, &c->d);
+	c->f.poll_ms = 7;
+	c->f.slept = 0;
+	assert_int_equal(qh_dfuse_set_address(&c->d, 0x08008000, &c->e), 0);
+	assert_int_equal(c->f.slept, 7);
 }
 
 static void test_dnbusy_polling(void **state)
@@ -340,6 +385,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_verify_detects_mismatch, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify_by_crc, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dnbusy_polling, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_abort_between_erase_and_data, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_sleep_for_an_accepted_block_on_qdfu, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_device_error_status, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_make_idle_recovers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_erase_mass_leave, setup, teardown),

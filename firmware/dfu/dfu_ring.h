@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Blocks accepted while the engine is busy (pipelined reception,
+ * docs/decisions/pipelined-writes.md): a FIFO of whole DNLOAD blocks with
+ * their addresses, programmed in order when the engine is free. 32 blocks
+ * of 4 KiB hold a whole 128 KiB dual-flash page, so the host keeps sending
+ * while a deferred page erase runs. Pure data: dfu.c feeds the engine.
+ */
+#ifndef QDFU_DFU_DFU_RING_H
+#define QDFU_DFU_DFU_RING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dfu/dfu.h"
+
+#define DFU_RING_BLOCKS 32u
+
+void dfu_ring_init(void);
+unsigned dfu_ring_count(void);
+bool dfu_ring_full(void);
+/* Copy a block in (the caller checked dfu_ring_full). */
+void dfu_ring_push(uint32_t addr, const uint8_t *data, uint16_t len);
+/* The oldest block: false when empty. *data stays valid until the pop. */
+bool dfu_ring_peek(uint32_t *addr, const uint8_t **data, uint16_t *len);
+void dfu_ring_pop(void);
+void dfu_ring_clear(void);
+
+#endif
