@@ -192,7 +192,13 @@ static inline void fz_check_request(const uint8_t s[8], int r, unsigned before, 
 		if ((before == DFU_STATE_MANIFEST_WAIT_RESET && now == before) ||
 		    !usbd_configured())
 			return; /* (unconfigured: the USB core stalls class requests itself) */
-		if (now != DFU_STATE_ERROR || st != DFU_STATUS_ERR_STALLEDPKT)
+		/* with blocks still programming in the background (pipelined
+		 * reception, dfu.c), a failure of one of them is what the next
+		 * request reports: dfuERROR with that block's status */
+		bool bg = before == DFU_STATE_DNLOAD_IDLE || before == DFU_STATE_DNBUSY ||
+		          before == DFU_STATE_DNLOAD_SYNC;
+		if (now != DFU_STATE_ERROR ||
+		    (st != DFU_STATUS_ERR_STALLEDPKT && !(bg && st != DFU_STATUS_OK)))
 			fz_fail("a stalled DFU request did not enter dfuERROR/errSTALLEDPKT",
 			        (uint8_t)before, s[1]);
 		return;
