@@ -91,7 +91,8 @@ async function fixNames(dev, alts, cfg) {
 function parseLayout(desc) {
   const end = desc.indexOf("/");
   if (!desc.startsWith("@") || end === -1) throw new Error("not a DfuSe layout: " + desc);
-  const zoneRe = /\/\s*(0x[0-9a-fA-F]{1,8})\s*\/(\s*[0-9]+\s*\*\s*[0-9]+\s?[ BKM]\s*[abcdefg]\s*,?\s*)+/g;
+  const zoneRe =
+      /\/\s*(0x[0-9a-fA-F]{1,8})\s*\/(\s*[0-9]+\s*\*\s*[0-9]+\s?[ BKM]\s*[abcdefg]\s*,?\s*)+/g;
   const entryRe = /([0-9]+)\s*\*\s*([0-9]+)\s?([ BKM])\s*([abcdefg])\s*,?\s*/g;
   const mult = {" ": 1, "B": 1, "K": 1024, "M": 1048576};
   const segments = [];
@@ -123,8 +124,8 @@ class Dfuse {
                                                 index: this.intf}, 6);
     if (r.status !== "ok" || r.data.byteLength < 6) throw new Error("GETSTATUS: " + r.status);
     const d = r.data;
-    return {status: d.getUint8(0), poll: d.getUint8(1) | (d.getUint8(2) << 8) | (d.getUint8(3) << 16),
-            state: d.getUint8(4)};
+    const poll = d.getUint8(1) | (d.getUint8(2) << 8) | (d.getUint8(3) << 16);
+    return {status: d.getUint8(0), poll, state: d.getUint8(4)};
   }
 
   // dfu.Device.poll_until: ask, sleep bwPollTimeout, ask again.
