@@ -982,8 +982,8 @@ def case_webdfu_daisy(env):
     Seed: it picks alt 0 (name holds 0x08000000), starts at its first
     writable segment + 0x40000 = 0x90040000, erases, writes and leaves; the
     bootloader starts a BOOT_QSPI application in place and copies a
-    BOOT_SRAM one to RAM. A real browser: issue 16's web helper
-    (docs/boards/daisy-seed.md, "Daisy web programmer")."""
+    BOOT_SRAM one to RAM. The same requests over WebUSB in a real browser:
+    ctest web_chromium_webdfu_daisy (tests/web/webdfu/)."""
     qspi_app = app_image(150 * 1024 + 3, vtor=0x90040000, seed=61)
     rc, out = webdfu(env, qspi_app)
     check("at 0x90040000 through alt 0" in out, "webdfu did not pick alt 0 / 0x90040000:\n" + out)

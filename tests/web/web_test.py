@@ -9,7 +9,12 @@ the command of `qdfu-sim --time real`, loads the page from `qdfu web` with
 CASE: flash (App-CM7.hex into an stm32h745i-disco, state files checked byte
 by byte), reflash (the same twice: the second skips every page), bin (its
 internal-flash part as a .bin with &address=), refused (an image outside the memory map: refused, state files
-unchanged), rom (the board in ST's ROM DFU mode: through the RAM flasher).
+unchanged), rom (the board in ST's ROM DFU mode: through the RAM flasher),
+webdfu_daisy (our page tests/web/webdfu/, not qdfu's, replays the Daisy web
+programmer's WebUSB requests against a daisy-seed: a QSPI application
+written at 0x90040000 and started in place).
+--page DIR serves DIR instead of --web (webdfu_daisy: tests/web/webdfu);
+--query EXTRA is appended to the page's query (e.g. &startoffset=0x50000).
 --screenshots DIR also saves the page before, during and after the flash
 (docs/web.md; with --image a bigger image, e.g. scripts/make_demo_app.py's).
 
@@ -24,6 +29,7 @@ import base64
 import hashlib
 import json
 import os
+import random
 import shutil
 import signal
 import struct
@@ -216,7 +222,7 @@ def start_server(a, www):
 
 def www_dir(a, image_path):
     www = os.path.join(a.work, "www")
-    shutil.copytree(a.web, www)
+    shutil.copytree(a.page or a.web, www)
     shutil.copy(image_path, os.path.join(www, os.path.basename(image_path)))
     return www
 
@@ -308,6 +314,8 @@ def case(a):
         skip("no %s (scripts/install-deps.sh installs Debian's chromium)" % CHROMIUM)
     shutil.rmtree(a.work, ignore_errors=True)
     os.makedirs(a.work)
+    if a.case == "webdfu_daisy":
+        return case_webdfu_daisy(a)
     board, extra = "stm32h745i-disco", []
     app = a.image or os.path.join(ROOT, "build", "examples", "App-CM7.hex")
     if a.case == "refused":
@@ -362,6 +370,46 @@ def case(a):
         print("ok: the second flash skipped every page: " + result[0])
 
 
+DAISY_APP = 0x90040000  # where the Daisy programmer writes (start + 0x40000)
+
+
+def qspi_app(size, seed=71):
+    """A BOOT_QSPI application linked at 0x90040000: a Cortex-M vector table
+    (stack in AXI SRAM, handlers in the image), then pseudo-random bytes."""
+    rnd = random.Random(seed)
+    body = bytearray(rnd.getrandbits(8) for _ in range(size))
+    vt = struct.pack("<II", 0x24080000, DAISY_APP + 0x401) + \
+        b"".join(struct.pack("<I", DAISY_APP + 0x501) for _ in range(14))
+    body[:len(vt)] = vt
+    return bytes(body)
+
+
+def case_webdfu_daisy(a):
+    """Our page (tests/web/webdfu/) sends the Daisy web programmer's requests
+    (pyusb_client.py webdfu is the same sequence with pyusb): the image must
+    land in the QSPI at 0x90040000 and the bootloader must start it there.
+    Fails when alt 0's layout does not list the QSPI first (the programmer
+    then writes the internal flash) or the start address is wrong."""
+    a.page = a.page or os.path.join(HERE, "webdfu")
+    board, app = "daisy-seed", os.path.join(a.work, "daisy-app.bin")
+    data = qspi_app(150 * 1024 + 3)
+    with open(app, "wb") as f:
+        f.write(data)
+    www = www_dir(a, app)
+    subprocess.run([a.sim, "--board", board, "--state", os.path.join(a.work, "state"), "--",
+                    "true"], check=True)
+    rc, lines = page_run(a, www, "index.html?image=daisy-app.bin" + (a.query or ""), [], board)
+    last = lines[-1] if lines else "(no qdfu-web: line)"
+    if rc != 0 or last != "qdfu-web: done ok":
+        fail("the Daisy programmer's requests did not complete (exit %d): %s" % (rc, last))
+    check_image_in_state(os.path.join(a.work, "state"), [(DAISY_APP, data)])
+    log = open(os.path.join(a.work, "sim.log")).read()
+    if "start application at 0x%08x" % DAISY_APP not in log:
+        fail("the application was not started at 0x%08x:\n%s" % (DAISY_APP, log[-800:]))
+    print("ok: %d bytes at 0x%08X through the Daisy programmer's requests, started in place"
+          % (len(data), DAISY_APP))
+
+
 def page_run(a, www, query, extra, board):
     srv, url = start_server(a, www)
     policy = Policy(url.rstrip("/"), [(0x0483, 0xDF11)])
@@ -402,6 +450,8 @@ def main():
     p.add_argument("--drive", help=argparse.SUPPRESS)
     p.add_argument("--screenshots")
     p.add_argument("--image", help="flash this Intel HEX instead of App-CM7.hex")
+    p.add_argument("--page", help="serve this page directory instead of --web")
+    p.add_argument("--query", help="append this to the page's query")
     p.add_argument("case", nargs="?")
     a = p.parse_args()
     if a.drive:
