@@ -96,6 +96,11 @@ void port_reset(void);
  * the host it records the request (the simulator logs it) and returns. */
 void port_start_app(uint32_t vtor);
 
+/* Leave the record for the application (include/qdfu_app.h, 32 bytes at
+ * QDFU_HANDOFF_ADDR), just before port_start_app(). */
+struct qdfu_handoff;
+void port_app_handoff(const struct qdfu_handoff *h);
+
 /* ------------------------------------------------------------------ */
 /* USB device controller (EP0 only)                                     */
 /* ------------------------------------------------------------------ */

@@ -480,13 +480,20 @@ int nor_xip_read_cmd(struct port_qspi_cmd *c)
 	return QDFU_OK;
 }
 
+int nor_memmap_cmd(const struct port_qspi_cmd *c)
+{
+	if (!nor_dev.up)
+		return QDFU_E_NO_DEVICE;
+	if (nor_job.kind != K_NONE)
+		return QDFU_E_BUSY;
+	return port_qspi_memmap(c);
+}
+
 int nor_memmap(void)
 {
 	struct port_qspi_cmd c;
 	int rc = nor_xip_read_cmd(&c);
-	if (rc == QDFU_OK && nor_job.kind != K_NONE)
-		rc = QDFU_E_BUSY;
-	return rc ? rc : port_qspi_memmap(&c);
+	return rc ? rc : nor_memmap_cmd(&c);
 }
 
 int nor_read(uint32_t addr, void *buf, uint32_t len)

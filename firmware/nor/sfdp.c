@@ -14,6 +14,7 @@
 #include "common/compiler.h"
 #include "common/err.h"
 #include "nor/nor.h"
+#include "nor/nor_cmds.h"
 #include "nor/sfdp_fields.h"
 
 #define SFDP_MAX_HDRS    8u
@@ -85,6 +86,23 @@ static void bfpt_dw1_modes(const uint32_t *dw, struct nor_params *p)
 	uint32_t d = dw[BFPT_DW(1)];
 	p->addr_bytes = SFDP_GET(d, BFPT_DW1_ADDR_BYTES) == BFPT_ADDR_4 ? 4 : 3;
 	p->quad_read = SFDP_GET(d, BFPT_DW1_READ_1_1_4) != 0;
+}
+
+/* DW3 bits 15:0 (JESD216 "1-4-4 Fast Read"): wait states (bits 4:0), mode
+ * clocks (bits 7:5), opcode (bits 15:8), valid when DW1 bit 21 says the
+ * read exists. Only the standard 0xEB is taken (its 4-byte form 0xEC is
+ * what the 4BAIT can confirm), with at most 31 clocks between the address
+ * and the data (the QUADSPI's DCYC plus one alternate byte). */
+static void bfpt_dw3_quad_io(const uint32_t *dw, struct nor_params *p)
+{
+	bool has = SFDP_GET(dw[BFPT_DW(1)], BFPT_DW1_READ_1_4_4) != 0;
+	uint32_t half = dw[BFPT_DW(3)] >> BFPT_DW3_1_4_4;
+	uint32_t op = SFDP_GET(half, BFPT_READ_OP), mode = SFDP_GET(half, BFPT_READ_MODE),
+	         wait = SFDP_GET(half, BFPT_READ_WAIT);
+	bool sane = has && op == NOR_OP_READ_1_4_4 && mode + wait >= 1u && mode + wait <= 31u;
+	p->read144_op = sane ? (uint8_t)op : 0;
+	p->read144_mode = sane ? (uint8_t)mode : 0;
+	p->read144_wait = sane ? (uint8_t)wait : 0;
 }
 
 /* DW2: density. Bit 31 clear: bits 30:0 are the size in bits minus one;
@@ -212,6 +230,7 @@ static void bfpt_dw16_4byte(const uint32_t *dw, unsigned n, struct nor_params *p
 		p->op4_read = true;
 		p->op4_pp = true;
 		p->op4_quad_read = p->quad_read;
+		p->op4_quad_io_read = p->read144_op != 0;
 	}
 	if (enter & BFPT_4B_ENTER_WREN_B7)
 		p->b7_wren = true;
@@ -281,6 +300,7 @@ static int decode_bfpt(const uint32_t *dw, unsigned n, struct nor_params *p)
 	if (rc)
 		return rc;
 	bfpt_dw1_modes(dw, p);
+	bfpt_dw3_quad_io(dw, p);
 	bfpt_dw11_page_program(dw, n, p);
 	bfpt_dw11_chip_erase(dw, n, p);
 	bfpt_dw14_status_poll(dw, n, p);
@@ -303,6 +323,7 @@ static void decode_4bait(const uint32_t *dw, unsigned n, struct nor_params *p)
 	const uint32_t reads = FOURBAIT_READ | FOURBAIT_FAST_READ;
 	p->op4_read = (sup & reads) == reads;
 	p->op4_quad_read = (sup & FOURBAIT_READ_1_1_4) != 0;
+	p->op4_quad_io_read = (sup & FOURBAIT_READ_1_4_4) != 0;
 	p->op4_pp = (sup & FOURBAIT_PP) != 0;
 	p->op4_erase = false;
 	p->has_4bait = true;

@@ -57,6 +57,7 @@ struct nor_chip {
 	uint8_t sr1_nv, sr2_nv; /* non-volatile copies: what a power cycle restores */
 	bool vsr_we, vsr_armed; /* Winbond family 0x50: the next status write is volatile */
 	bool wel, addr4, qpi, dpd, rst_en;
+	uint8_t crm;         /* continuous read (XIP) after this 1-4-4 opcode, 0 = off */
 	uint64_t deaf_until; /* tRES1 / tRST: nothing heard, data line not driven */
 	/* running operation */
 	enum busy_kind busy;
@@ -171,6 +172,7 @@ static void volatile_reset(struct nor_chip *c)
 	c->qpi = false;
 	c->dpd = false;
 	c->rst_en = false;
+	c->crm = 0;
 	c->fsr &= (uint8_t)~NOR_FSR_ERRORS;
 	c->sr3 &= (uint8_t) ~(NOR_SR3_ADS | NOR_CR_4BYTE); /* W25Q256 ADS / Macronix CR 4BYTE */
 }
@@ -271,6 +273,14 @@ static const struct rd_op rd_ops[] = {
     {NOR_OP_READ_1_4_4_4B, true, 4, 4, EB_CLOCKS, true},
 };
 
+static const struct rd_op *rd_op_find(uint8_t op)
+{
+	for (unsigned i = 0; i < sizeof(rd_ops) / sizeof(rd_ops[0]); i++)
+		if (rd_ops[i].op == op)
+			return &rd_ops[i];
+	return NULL;
+}
+
 #define VENDOR_BIT(v)   (1u << (v))
 #define ALL_VENDORS     0xFFu
 #define NOT_MACRONIX    (ALL_VENDORS & ~VENDOR_BIT(NOR_V_MACRONIX))
@@ -314,6 +324,39 @@ static unsigned cmd_clocks(const struct port_qspi_cmd *cmd)
 	return cmd->dummy_cycles + alt;
 }
 
+/* The mode byte of a 1-4-4 read (the first alternate byte), or -1 when
+ * the mode clocks were sent as dummy clocks (undriven lines). */
+static int mode_byte(const struct port_qspi_cmd *cmd)
+{
+	if (!cmd->alt_lines || !cmd->alt_bytes)
+		return -1;
+	return (int)((cmd->alt >> (8u * (cmd->alt_bytes - 1u))) & 0xFFu);
+}
+
+/* Mode bits that put the chip in continuous read after a 1-4-4 read:
+ * W25Q64JV datasheet "Fast Read Quad I/O (EBh)": M5-4 = 10 (GigaDevice and
+ * Adesto alike, unverified); IS25LP064A datasheet "AX read mode": M7-4 =
+ * 1010; MX25L12833F datasheet "Performance Enhance Mode": P7-4 toggles
+ * P3-0 (A5h, 5Ah, F0h, 0Fh). Micron enters XIP only with its volatile
+ * configuration XIP bit clear, which the model does not have. */
+static bool enters_continuous(const struct nor_chip *c, int m)
+{
+	if (m < 0)
+		return false;
+	switch (c->p->vendor) {
+	case NOR_V_WINBOND:
+	case NOR_V_GIGADEVICE:
+	case NOR_V_ADESTO:
+		return (m & 0x30) == 0x20;
+	case NOR_V_ISSI:
+		return (m & 0xF0) == 0xA0;
+	case NOR_V_MACRONIX:
+		return (m >> 4) == (~m & 0x0F);
+	default:
+		return false;
+	}
+}
+
 static int do_read(struct nor_chip *c, const struct rd_op *o, const struct port_qspi_cmd *cmd,
                    uint8_t *rx)
 {
@@ -326,7 +369,32 @@ static int do_read(struct nor_chip *c, const struct rd_op *o, const struct port_
 	uint32_t a = amask(c, cmd->address);
 	for (uint32_t i = 0; i < cmd->data_len; i++)
 		rx[i] = c->mem[(a + i) & (c->p->size - 1u)];
+	if (o->clocks == EB_CLOCKS)
+		c->crm = enters_continuous(c, mode_byte(cmd)) ? o->op : 0;
 	return 0;
+}
+
+/* In continuous read the chip takes no instruction: a 1-4-4 read without
+ * one goes on (its mode bits decide whether the chip stays), 0xFF (all
+ * ones on IO0, the "continuous read mode reset" of W25Q64JV / IS25LP064A;
+ * Macronix: any non-toggling mode byte) leaves it, and any other command
+ * is taken for the address of a read: lost, answered with array bytes of
+ * a meaningless address, and the chip stays in continuous read. */
+static int in_continuous_read(struct nor_chip *c, const struct port_qspi_cmd *cmd, uint8_t *rx)
+{
+	if (!cmd->instruction_lines) {
+		return do_read(c, rd_op_find(c->crm), cmd, rx);
+	}
+	if (cmd->instruction == NOR_OP_CRMR) {
+		c->crm = 0;
+		return 0;
+	}
+	if (rx) {
+		uint32_t a = amask(c, (uint32_t)cmd->instruction << 16 | cmd->address);
+		for (uint32_t i = 0; i < cmd->data_len; i++)
+			rx[i] = c->mem[(a + i) & (c->p->size - 1u)];
+	}
+	return -1;
 }
 static int do_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
                       bool four, unsigned al, unsigned dl, bool quad)
@@ -467,10 +535,8 @@ static int op_read(struct nor_chip *c, const struct port_qspi_cmd *cmd, const ui
                    uint8_t *rx)
 {
 	(void)tx;
-	for (unsigned i = 0; i < sizeof(rd_ops) / sizeof(rd_ops[0]); i++)
-		if (rd_ops[i].op == cmd->instruction)
-			return do_read(c, &rd_ops[i], cmd, rx);
-	return -1;
+	const struct rd_op *o = rd_op_find((uint8_t)cmd->instruction);
+	return o ? do_read(c, o, cmd, rx) : -1;
 }
 
 static int op_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
@@ -802,6 +868,8 @@ static int command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const ui
                    uint8_t *rx)
 {
 	uint8_t op = cmd->instruction;
+	if (c->crm && !c->dpd)
+		return in_continuous_read(c, cmd, rx);
 	if (cmd->instruction_lines != (c->qpi ? 4 : 1))
 		return -1;
 	if (c->dpd)
@@ -957,6 +1025,7 @@ void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st)
 	st->addr4 = c->addr4;
 	st->qpi = c->qpi;
 	st->dpd = c->dpd;
+	st->crm = c->crm != 0;
 	st->deaf = vclock_now_us() < c->deaf_until;
 	st->qe = qe(c);
 	st->sr1 = sr1_now(c);

@@ -206,6 +206,20 @@ static void report_overflow(void **state)
 	assert_int_equal(strlen(small), r.used);
 }
 
+/* The memory-mapped read handed to applications is a choice each board
+ * makes (docs/decisions/xip-handover.md): left out, or out of range. */
+static void xip_choice(void **state)
+{
+	(void)state;
+	struct board b = disco();
+	b.xip = BOARD_XIP_UNSET;
+	refused(&b, "xip: not set. Write .xip = BOARD_XIP_FASTEST");
+	b.xip = (enum board_xip)7;
+	refused(&b, "xip: 7 is not a BOARD_XIP_* choice");
+	b.xip = BOARD_XIP_OFF;
+	accepted(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +232,7 @@ int main(void)
 	    cmocka_unit_test(mcu_supply_and_flash),
 	    cmocka_unit_test(identity),
 	    cmocka_unit_test(report_overflow),
+	    cmocka_unit_test(xip_choice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,6 +66,11 @@ void port_start_app(uint32_t vtor)
 	(void)vtor;
 	unused();
 }
+void port_app_handoff(const struct qdfu_handoff *h)
+{
+	(void)h;
+	unused();
+}
 int port_usb_init(const struct board *b)
 {
 	(void)b;
