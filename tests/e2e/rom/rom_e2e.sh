@@ -200,6 +200,28 @@ qdfu_zero_install)
     grep -Eq "already in place|0 page\(s\) erased" "$work/f2.log" ||
         fail "second run: $(cat "$work/f2.log")"
     ;;
+rom_dwc2_zero_install)
+    # The same user case with the ROM and the flasher on the STM32H7 DWC2
+    # driver and its register model (--usb dwc2): the flasher takes over a
+    # USB core the ROM left enumerated. Any hardware rule the driver breaks
+    # on the model (the log says "hardware rule broken") fails the test.
+    need_flasher
+    make_app
+    expect 0 "$work/f.log" sim "$work/s" --rom --usb dwc2 -- "$QDFU" flash "$APP" --board "$BOARD"
+    grep -q "flash ok" "$work/f.log" || fail "no success line: $(cat "$work/f.log")"
+    grep -q "start application at 0x08000000" "$work/sim.log" ||
+        fail "the application did not start: $(cat "$work/sim.log")"
+    expect 0 "$work/l.log" sim "$work/s" --rom --usb dwc2 -- sh -c "
+        dfu-util -a 0 -s $LOAD:leave:force -D '$FLASHER' || exit 1
+        i=0; until dfu-util -l 2>/dev/null | grep -q 'alt=1, name=\"@QSPI Flash'; do
+            i=\$((i + 1)); [ \$i -lt 50 ] || exit 2; sleep 0.1; done
+        dfu-util -l"
+    grep -q 'name="@QSPI Flash' "$work/l.log" || fail "flasher not listed: $(cat "$work/l.log")"
+    if grep -q "hardware rule broken" "$work/sim.log"; then
+        fail "$(grep "hardware rule broken" "$work/sim.log" | head -3)"
+    fi
+    readback
+    ;;
 qdfu_refusals)
     # Clear messages, nothing changed: no board named; an image that does
     # not fit; a flasher for another board; unknown ROM version; V9.0.
