@@ -1016,6 +1016,18 @@ void nor_chip_set_sr1(struct nor_chip *c, uint8_t sr1)
 	c->sr1_nv = c->sr1;
 }
 
+/* Every BP bit of the vendor's layout (bp_value above): the whole array
+ * protected, as a chip shipped or left locked by another tool. */
+void nor_chip_protect_all(struct nor_chip *c)
+{
+	uint8_t bp = NOR_SR1_BP_MASK;
+	if (c->p->vendor == NOR_V_MICRON)
+		bp |= NOR_SR1_BP3_MICRON;
+	else if (c->p->vendor == NOR_V_MACRONIX || c->p->vendor == NOR_V_ISSI)
+		bp |= NOR_SR1_BP3;
+	nor_chip_set_sr1(c, (uint8_t)((c->sr1 & ~(NOR_SR1_PROTECT | NOR_SR1_BP3_MICRON)) | bp));
+}
+
 void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st)
 {
 	complete((struct nor_chip *)c, vclock_now_us());

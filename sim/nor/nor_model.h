@@ -85,5 +85,8 @@ void nor_chip_set_id(struct nor_chip *c, const uint8_t id[3]);
 
 /* Set SR1 directly (block protection bits) as a programmer would. */
 void nor_chip_set_sr1(struct nor_chip *c, uint8_t sr1);
+/* Set every block-protect bit of the part's layout (the whole array
+ * protected, volatile and non-volatile copies): qdfu-sim --nor-protect. */
+void nor_chip_protect_all(struct nor_chip *c);
 
 #endif

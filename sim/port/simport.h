@@ -37,6 +37,9 @@ struct simport_config {
 	 * real DWC2 driver (dwc2/usb_dwc2_bridge.c) it does when the board's
 	 * PHY can (ULPI), as on a PC. */
 	bool high_speed;
+	/* the QSPI chips start with every block-protect bit set (as shipped
+	 * locked, or left so by another tool): qdfu-sim --nor-protect */
+	bool nor_protect;
 };
 
 /* Create the models and load state. Call before bootloader_init(). */

@@ -33,6 +33,7 @@
 
 #include "boot/boot.h"
 #include "hal/port.h"
+#include "qdfu_app.h"
 #include "sim/vusb/usb_timing.h"
 #include "sim/vusb/vusb_ctrl.h"
 #include "sim/vusb/vusb_proto.h"
@@ -282,6 +283,35 @@ static void check_faults(void)
 	}
 }
 
+/* What the application finds (include/qdfu_app.h): the external flash's
+ * memory-mapped read and, for an application in QSPI, its first fetch
+ * through the window. */
+static void note_handover(void)
+{
+	static const char *const kinds[] = {"not memory-mapped", "1-1-1", "1-1-4", "1-4-4"};
+	const struct qdfu_handoff *h = simport_app_handoff();
+	char text[192];
+	uint8_t first[8];
+	if (!qdfu_handoff_valid(h) || h->xip >= sizeof(kinds) / sizeof(kinds[0]))
+		return;
+	int n = snprintf(text, sizeof(text), "external flash %02x %02x %02x: %s", h->jedec_id[0],
+	                 h->jedec_id[1], h->jedec_id[2], kinds[h->xip]);
+	if (h->xip != QDFU_XIP_NONE)
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+		              " (0x%02x, %u-byte address%s, %u clocks before data)", h->read_opcode,
+		              h->addr_bytes, h->addr4_mode ? ", chip in 4-byte mode" : "",
+		              h->dummy_cycles);
+	if (n < 0 || (size_t)n >= sizeof(text))
+		n = 0; /* cannot happen with these fields; never write past text */
+	if (simport_app_first_fetch(first))
+		snprintf(text + n, sizeof(text) - (size_t)n, "; first fetch SP 0x%08x reset 0x%08x",
+		         (unsigned)(first[0] | first[1] << 8 | first[2] << 16 |
+		                    (uint32_t)first[3] << 24),
+		         (unsigned)(first[4] | first[5] << 8 | first[6] << 16 |
+		                    (uint32_t)first[7] << 24));
+	send_event(VUSB_EV_NOTE, 0, text);
+}
+
 /* Tell the host what changed since the last look. */
 static void check_lifecycle(void)
 {
@@ -300,6 +330,7 @@ static void check_lifecycle(void)
 			send_event(VUSB_EV_DISCONNECT, 0, NULL);
 		}
 		send_event(VUSB_EV_APP, vtor, NULL);
+		note_handover();
 		return;
 	}
 	if (simport_take_reset_request()) {
