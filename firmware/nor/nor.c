@@ -198,6 +198,29 @@ static int sfdp_read(void *ctx, uint32_t addr, uint8_t *buf, uint32_t len)
 	return QDFU_OK;
 }
 
+/* A sector map's configuration detection command: one register byte per
+ * chip; in dual-flash mode both chips must be in the same configuration. */
+static int sfdp_reg(void *ctx, uint8_t op, uint8_t addr_bytes, uint32_t addr, uint8_t dummy,
+                    uint8_t *val)
+{
+	QDFU_UNUSED(ctx);
+	uint8_t v[2];
+	struct port_qspi_cmd c = cmd1(op);
+	if (addr_bytes) {
+		c.address_lines = 1;
+		c.address_bytes = addr_bytes;
+		c.address = addr * nb(); /* the port halves it in dual mode */
+	}
+	c.dummy_cycles = dummy;
+	c.data_lines = 1;
+	c.data_len = nb();
+	int rc = port_qspi_read(&c, v);
+	if (rc || v[0] != v[nb() - 1u])
+		return rc ? rc : QDFU_E_UNSUPPORTED;
+	*val = v[0];
+	return QDFU_OK;
+}
+
 /* How each JESD216 quad enable requirement (BFPT DW15 QER, shared facts)
  * sets QE: the register holding it (read opcode, bit), the write opcode,
  * whether the write carries that register alone or SR1 then SR2, and
@@ -357,7 +380,7 @@ static int load_params(void)
 	struct nor_params *p = &nor_dev.info.p;
 	nor_params_defaults(p);
 	bool known = nor_ids_apply(nor_dev.info.id, p);
-	int rc = nor_sfdp_parse(sfdp_read, NULL, p);
+	int rc = nor_sfdp_parse_detect(sfdp_read, sfdp_reg, NULL, p);
 	if (rc && !known)
 		return rc == QDFU_E_UNSUPPORTED ? QDFU_E_UNSUPPORTED : rc;
 	nor_vendor_fixup(nor_dev.info.id, p);

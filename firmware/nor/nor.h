@@ -135,6 +135,15 @@ int nor_erase_plan_step(const uint32_t *sizes, unsigned n, uint32_t addr, uint32
  * unusable SFDP (QDFU_E_UNSUPPORTED / QDFU_E_CORRUPT) *p is untouched. */
 typedef int (*nor_sfdp_read_fn)(void *ctx, uint32_t addr, uint8_t *buf, uint32_t len);
 int nor_sfdp_parse(nor_sfdp_read_fn rd, void *ctx, struct nor_params *p);
+/* The same, running the sector map's configuration detection commands
+ * through reg (one byte read with opcode, address bytes 0/3/4, address and
+ * dummy clocks; 0 or negative) to take the map of the configuration the
+ * chip is in; without reg, or when detection fails, every configuration's
+ * map counts (the erase types all of them support). */
+typedef int (*nor_sfdp_reg_fn)(void *ctx, uint8_t op, uint8_t addr_bytes, uint32_t addr,
+                               uint8_t dummy, uint8_t *val);
+int nor_sfdp_parse_detect(nor_sfdp_read_fn rd, nor_sfdp_reg_fn reg, void *ctx,
+                          struct nor_params *p);
 
 /* Defaults and JEDEC-ID table layers (nor_ids.c). */
 void nor_params_defaults(struct nor_params *p);

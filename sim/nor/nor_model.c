@@ -54,6 +54,7 @@ struct nor_chip {
 	uint32_t sfdp_len;
 	/* status */
 	uint8_t sr1, sr2, sr3, fsr, scur;
+	uint8_t cr3;            /* S25FS-S CR3NV (non-volatile: sector architecture) */
 	uint8_t sr1_nv, sr2_nv; /* non-volatile copies: what a power cycle restores */
 	bool vsr_we, vsr_armed; /* Winbond family 0x50: the next status write is volatile */
 	bool wel, addr4, qpi, dpd, rst_en;
@@ -182,7 +183,9 @@ static void volatile_reset(struct nor_chip *c)
 static bool sr2_family(const struct nor_chip *c)
 {
 	enum nor_vendor v = c->p->vendor;
-	return v == NOR_V_WINBOND || v == NOR_V_GIGADEVICE || v == NOR_V_ADESTO;
+	/* S25FS-S: SR1 + CR1 written with 0x01 and CR1 read with 0x35 alike */
+	return v == NOR_V_WINBOND || v == NOR_V_GIGADEVICE || v == NOR_V_ADESTO ||
+	       v == NOR_V_SPANSION;
 }
 
 /* The block-protect value of SR1: BP2..0 in bits 4:2 everywhere; BP3 in
@@ -441,6 +444,40 @@ static int do_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const
 	return 0;
 }
 
+/* ---- S25FS-S hybrid sectors (nor_part.hybrid_sectors; nor_parts.c) */
+#define FS_CR3_UNIFORM 0x08u /* CR3NV[3]: uniform 256 KiB sectors */
+#define FS_CR3_256K    0x02u /* CR3NV[1] */
+#define FS_CR1_TBPARM  0x04u /* CR1NV[2]: parameter sectors at the top */
+#define FS_PARAM_LEN   (8u * 4096u)
+#define FS_RDAR_DUMMY  8u
+#define FS_RDAR_VOL    0x800000u /* RDAR: volatile copies from here */
+
+static bool fs_hybrid(const struct nor_chip *c)
+{
+	return c->p->hybrid_sectors && !(c->cr3 & FS_CR3_UNIFORM);
+}
+
+/* What an erase of type at [*a, *a + *len) does on a hybrid-sector part:
+ * 4 KiB erases only inside the parameter sectors (ignored elsewhere, and
+ * everywhere in the uniform architecture); the 256 KiB sector holding the
+ * parameter sectors loses only the rest of it. -1: ignored. */
+static int fs_erase_range(const struct nor_chip *c, int type, uint32_t *a, uint32_t *len)
+{
+	if (!c->p->hybrid_sectors || type < 0)
+		return 0;
+	bool small = c->p->erase[type].log2 == 12u;
+	if (!fs_hybrid(c))
+		return small ? -1 : 0;
+	uint32_t ps = (c->sr2_nv & FS_CR1_TBPARM) ? c->p->size - FS_PARAM_LEN : 0;
+	if (small)
+		return *a >= ps && *a < ps + FS_PARAM_LEN ? 0 : -1;
+	if (ps >= *a && ps < *a + *len) {
+		*a += ps == *a ? FS_PARAM_LEN : 0u;
+		*len -= FS_PARAM_LEN;
+	}
+	return 0;
+}
+
 static int do_erase(struct nor_chip *c, const struct port_qspi_cmd *cmd, int type, bool four)
 {
 	bool chip = type < 0;
@@ -452,6 +489,8 @@ static int do_erase(struct nor_chip *c, const struct port_qspi_cmd *cmd, int typ
 		return -1;
 	uint32_t len = chip ? c->p->size : (1u << c->p->erase[type].log2);
 	uint32_t a = chip ? 0 : amask(c, cmd->address) & ~(len - 1u);
+	if (fs_erase_range(c, type, &a, &len))
+		return -1;
 	if (protected_range(c, a, len)) {
 		c->wel = false;
 		return 0;
@@ -653,6 +692,31 @@ static int op_rdscur(struct nor_chip *c, const struct port_qspi_cmd *cmd, const 
 	return 0;
 }
 
+/* 0x65 RDAR (S25FS-S): any register by address, 8 latency clocks: SR1,
+ * CR1, CR3 at 0, 2, 4 (non-volatile), the volatile copies 0x800000 up. */
+static int op_rdar(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                   uint8_t *rx)
+{
+	(void)tx;
+	if (!c->p->hybrid_sectors || !rx || !addr_ok(c, cmd, false) || cmd->address_lines != 1 ||
+	    cmd->dummy_cycles != FS_RDAR_DUMMY || cmd->data_lines != 1)
+		return -1;
+	bool vol = (cmd->address & FS_RDAR_VOL) != 0;
+	switch (cmd->address & ~FS_RDAR_VOL) {
+	case 0:
+		reg_read(vol ? c->sr1 : c->sr1_nv, cmd, rx);
+		return 0;
+	case 2:
+		reg_read(vol ? c->sr2 : c->sr2_nv, cmd, rx);
+		return 0;
+	case 4:
+		reg_read(c->cr3, cmd, rx);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 static int op_rdid(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
                    uint8_t *rx)
 {
@@ -815,6 +879,7 @@ static const op_handler op_handlers[256] = {
     [NOR_OP_CLFSR] = op_clfsr,
     [NOR_OP_RDSCUR] = op_rdscur,
     [NOR_OP_RDID] = op_rdid,
+    [NOR_MODEL_OP_RDAR] = op_rdar,
     [NOR_OP_RDSFDP] = op_rdsfdp,
     [NOR_OP_WREN] = op_wren,
     [NOR_OP_WRDI] = op_wrdi,
@@ -927,6 +992,8 @@ struct nor_chip *nor_chip_create(const char *part)
 	if (p->qe_factory)
 		c->sr2 |= NOR_SR2_QE;
 	c->sr2_nv = c->sr2;
+	if (p->hybrid_sectors)
+		c->cr3 = FS_CR3_UNIFORM | FS_CR3_256K;
 	return c;
 }
 
@@ -1026,6 +1093,16 @@ void nor_chip_protect_all(struct nor_chip *c)
 	else if (c->p->vendor == NOR_V_MACRONIX || c->p->vendor == NOR_V_ISSI)
 		bp |= NOR_SR1_BP3;
 	nor_chip_set_sr1(c, (uint8_t)((c->sr1 & ~(NOR_SR1_PROTECT | NOR_SR1_BP3_MICRON)) | bp));
+}
+
+void nor_chip_set_sector_config(struct nor_chip *c, bool hybrid, bool top)
+{
+	if (!c->p->hybrid_sectors)
+		return;
+	c->cr3 = (uint8_t)(hybrid ? FS_CR3_256K : FS_CR3_UNIFORM | FS_CR3_256K);
+	uint8_t tb = top ? FS_CR1_TBPARM : 0u;
+	c->sr2 = (uint8_t)((c->sr2 & ~FS_CR1_TBPARM) | tb);
+	c->sr2_nv = (uint8_t)((c->sr2_nv & ~FS_CR1_TBPARM) | tb);
 }
 
 void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st)

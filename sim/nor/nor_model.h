@@ -88,5 +88,9 @@ void nor_chip_set_sr1(struct nor_chip *c, uint8_t sr1);
 /* Set every block-protect bit of the part's layout (the whole array
  * protected, volatile and non-volatile copies): qdfu-sim --nor-protect. */
 void nor_chip_protect_all(struct nor_chip *c);
+/* S25FS-S parts: the sector architecture (CR3NV[3], CR1NV[2]): uniform
+ * 256 KiB sectors (the model's default), or 4 KiB parameter sectors at the
+ * bottom or top. Ignored on other parts. */
+void nor_chip_set_sector_config(struct nor_chip *c, bool hybrid, bool top);
 
 #endif

@@ -555,6 +555,29 @@ static void test_probe_leaves_continuous_read(void **state)
 	simport_qspi_teardown();
 }
 
+/* Issue 19 item 7: S25FS512S in its uniform configuration. Its sector map
+ * lists three configurations whose AND has no erase type in common, so the
+ * probe refused it (QDFU_E_UNSUPPORTED, seen before per-configuration
+ * detection); now the RDAR detection commands pick the uniform map: 256 KiB
+ * erases only (the model ignores 0x20 there), single and dual flash. With
+ * the parameter sectors on, the chip is still refused, clearly. */
+static void test_sector_map_configuration(void **state)
+{
+	(void)state;
+	for (unsigned dual = 0; dual < 2; dual++) {
+		setup("S25FS512S", dual);
+		const struct nor_info *ni = nor_get_info();
+		assert_int_equal(ni->nerase, 1);
+		assert_int_equal(ni->erase_size[0], 256u * 1024u * (dual ? 2u : 1u));
+		assert_int_equal(ni->addr_mode, NOR_ADDR_4_OPS);
+		roundtrip(dual, 40 * MIB + 12345, 3000);
+		for (unsigned i = 0; i < (dual ? 2u : 1u); i++)
+			nor_chip_set_sector_config(simport_qspi_chip(i), true, false);
+		assert_int_equal(nor_probe(dual, 50000000u), QDFU_E_UNSUPPORTED);
+		simport_qspi_teardown();
+	}
+}
+
 /* QER 4 on a part of a maker the driver has no layer for, without 0x35
  * (JESD216 QER 1 and 4 do not define a read of SR2): the quad enable is
  * written as SR1 + SR2 (0x01, two bytes) and checked by a quad read, not by
@@ -622,6 +645,7 @@ int main(void)
 	    cmocka_unit_test(test_xip_handover_every_model),
 	    cmocka_unit_test(test_xip_handover_falls_back),
 	    cmocka_unit_test(test_probe_leaves_continuous_read),
+	    cmocka_unit_test(test_sector_map_configuration),
 	    cmocka_unit_test(test_qer4_without_rdsr2),
 	    cmocka_unit_test(test_deadline_read_before_status),
 	};
