@@ -61,10 +61,10 @@ struct qdfu_handoff {
 /* The complement of the XOR of the words before the check. */
 static inline uint32_t qdfu_handoff_check(const struct qdfu_handoff *h)
 {
-	uint32_t w[7], x = 0;
-	memcpy(w, h, sizeof(w));
+	uint32_t qdfu_w[7], x = 0;
+	memcpy(qdfu_w, h, sizeof(qdfu_w));
 	for (unsigned i = 0; i < 7u; i++)
-		x ^= w[i];
+		x ^= qdfu_w[i];
 	return ~x;
 }
 
@@ -78,19 +78,19 @@ static inline int qdfu_handoff_valid(const struct qdfu_handoff *h)
 static inline int qdfu_handoff_get(struct qdfu_handoff *out)
 {
 	const volatile uint32_t *src = (const volatile uint32_t *)QDFU_HANDOFF_ADDR;
-	uint32_t w[8];
+	uint32_t qdfu_w[8];
 	for (unsigned i = 0; i < 8u; i++)
-		w[i] = src[i];
-	memcpy(out, w, sizeof(*out));
+		qdfu_w[i] = src[i];
+	memcpy(out, qdfu_w, sizeof(*out));
 	return qdfu_handoff_valid(out);
 }
 
 static inline void qdfu_enter_bootloader(void)
 {
-	volatile uint32_t *w = (volatile uint32_t *)QDFU_NOINIT_ADDR;
+	volatile uint32_t *qdfu_w = (volatile uint32_t *)QDFU_NOINIT_ADDR;
 	volatile uint32_t *aircr = (volatile uint32_t *)0xE000ED0Cu;
-	w[0] = QDFU_ENTER_DFU;
-	w[1] = ~QDFU_ENTER_DFU;
+	qdfu_w[0] = QDFU_ENTER_DFU;
+	qdfu_w[1] = ~QDFU_ENTER_DFU;
 	__asm volatile("dsb 0xF" ::: "memory");
 	*aircr = (0x05FAu << 16) | (1u << 2); /* VECTKEY | SYSRESETREQ */
 	__asm volatile("dsb 0xF" ::: "memory");

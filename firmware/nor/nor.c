@@ -152,8 +152,12 @@ static const struct reset_step reset_steps[] = {
     {NOR_OP_RST, 1, true},
     /* continuous-read mode off (0xFF, the Winbond "continuous read mode
      * reset"), back to 3-byte addressing. Micron's XIP mode is left by a
-     * read with the XIP bit clear or by its power-loss rescue sequence (MT25Q
-     * datasheet, "XIP mode"): neither is sent here (unverified). */
+     * read whose XIP confirmation bit is 1, after a controller reset by
+     * clocks with DQ0 high (N25Q datasheet "Leaving XIP After a Controller
+     * and Memory Reset", as quoted in ese-jenkins mx25lemu/docs/forth_src/
+     * n25q.fs; the MT25Q rescue sequence not checked): only this 0xFF (8
+     * clocks, DQ0 high: the 3-byte quad case) is sent, unverified on
+     * silicon (docs/nor.md). */
     {NOR_OP_CRMR, 1, false},
     {NOR_OP_WREN, 1, false},
     {NOR_OP_EX4B, 1, false},
