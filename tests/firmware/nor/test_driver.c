@@ -22,6 +22,8 @@
 #include "nor/nor.h"
 #include "sim/nor/nor_model.h"
 #include "hal/port.h"
+#include "mem/region_qspi.h"
+#include "qdfu_app.h"
 
 #define MIB (1024u * 1024u)
 
@@ -555,6 +557,50 @@ static void test_probe_leaves_continuous_read(void **state)
 	simport_qspi_teardown();
 }
 
+/* Issue 19 item 7b: what the application is told (include/qdfu_app.h). An
+ * MT25QL512 whose SFDP has neither a 4BAIT nor DW16's dedicated 4-byte
+ * opcodes runs in 0xB7 mode: the record says the chip is in 4-byte address
+ * mode, and the 1-4-4 read handed over is 0xEB with 4 address bytes. */
+static void test_handoff_record(void **state)
+{
+	(void)state;
+	setup("MT25QL512ABB", false);
+	struct nor_chip *c = simport_qspi_chip(0);
+	uint32_t len;
+	uint8_t img[256];
+	const uint8_t *orig = nor_chip_sfdp(c, &len);
+	memcpy(img, orig, len);
+	img[6] = 0; /* the BFPT alone */
+	uint32_t dw16 = 0x30u + 15u * 4u, enter_dedicated = 1u << 29;
+	img[dw16 + 3] &= (uint8_t) ~(enter_dedicated >> 24);
+	nor_chip_set_sfdp(c, img, len);
+	struct mem_region r;
+	assert_int_equal(region_qspi_init(&r, board_find("weact-h750"), 1), QDFU_OK);
+	assert_int_equal(nor_get_info()->addr_mode, NOR_ADDR_4_MODE);
+	roundtrip(false, 0x40000, 64);
+	uint8_t want[32];
+	assert_int_equal(nor_read(0x40000, want, sizeof(want)), QDFU_OK);
+	struct qdfu_handoff h;
+	memset(&h, 0, sizeof(h));
+	region_qspi_describe(&r, &h);
+	assert_int_equal(region_qspi_handover(&r, false, 0x90040000u, &h), QDFU_OK);
+	assert_int_equal(h.addr4_mode, 1);
+	assert_int_equal(h.addr_bytes, 4);
+	assert_int_equal(h.xip, QDFU_XIP_1_4_4);
+	assert_int_equal(h.read_opcode, 0xEB);
+	assert_int_equal(h.dummy_cycles, 10);
+	assert_int_equal(h.mode_bits, 0xFF);
+	assert_int_equal(h.chips, 1);
+	assert_int_equal(h.flash_size, 64 * MIB);
+	const uint8_t id[3] = {0x20, 0xBA, 0x20};
+	assert_memory_equal(h.jedec_id, id, 3);
+	(void)first_mapped_read(false, 0x40000, want, sizeof(want));
+	struct nor_chip_state st;
+	nor_chip_get_state(c, &st);
+	assert_true(st.addr4);
+	simport_qspi_teardown();
+}
+
 /* Issue 19 item 7: S25FS512S in its uniform configuration. Its sector map
  * lists three configurations whose AND has no erase type in common, so the
  * probe refused it (QDFU_E_UNSUPPORTED, seen before per-configuration
@@ -646,6 +692,7 @@ int main(void)
 	    cmocka_unit_test(test_xip_handover_falls_back),
 	    cmocka_unit_test(test_probe_leaves_continuous_read),
 	    cmocka_unit_test(test_sector_map_configuration),
+	    cmocka_unit_test(test_handoff_record),
 	    cmocka_unit_test(test_qer4_without_rdsr2),
 	    cmocka_unit_test(test_deadline_read_before_status),
 	};
