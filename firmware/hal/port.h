@@ -230,6 +230,18 @@ int port_qspi_poll(const struct port_qspi_cmd *c, uint32_t mask, uint32_t match,
 int port_qspi_memmap(const struct port_qspi_cmd *read_cmd);
 int port_qspi_abort(void);
 
+/* The flash behind the memory-mapped window as port_qspi_init() set the bus
+ * up (size_log2 = 0: never set up), and whether memory-mapped mode is on
+ * now, as the controller says (for the application start: execute in place
+ * needs the mode on and the MPU opened over exactly the flash). Each bus
+ * driver answers from its own registers: QUADSPI and OCTOSPI sit at the
+ * same address with different layouts. */
+struct port_qspi_window {
+	uint8_t size_log2; /* total (both chips), log2 bytes */
+	bool dual_flash;
+};
+bool port_qspi_memmapped(struct port_qspi_window *w);
+
 /* ------------------------------------------------------------------ */
 /* Internal flash                                                       */
 /* ------------------------------------------------------------------ */

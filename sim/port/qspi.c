@@ -281,3 +281,18 @@ int port_qspi_abort(void)
 	qspi_bus.memmap = false;
 	return QDFU_OK;
 }
+
+bool port_qspi_memmapped(struct port_qspi_window *w)
+{
+	uint32_t bytes = 0;
+	for (unsigned i = 0; qspi_bus.init && i < qspi_bus.n; i++)
+		bytes += nor_chip_size(qspi_bus.chip[i]);
+	uint8_t log2 = 0;
+	while (bytes > 1u) {
+		bytes >>= 1;
+		log2++;
+	}
+	w->size_log2 = log2;
+	w->dual_flash = qspi_bus.n == 2u;
+	return qspi_bus.memmap;
+}

@@ -14,7 +14,6 @@
 #include "mmio.h"
 #include "hal/port.h"
 #include "qdfu_app.h"
-#include "regs_quadspi.h"
 #include "regs_scb.h"
 
 /* what applications write (include/qdfu_app.h) is what we read */
@@ -35,17 +34,17 @@ void h7_quiesce_for_app(void)
 
 /* Memory-mapped mode for execute-in-place, if the NOR layer did not set
  * it up: single-line fast read, 4-byte address above 16 MiB (0x0C) else
- * 3-byte (0x0B), 8 dummy cycles: every supported chip answers these. */
+ * 3-byte (0x0B), 8 dummy cycles: every supported chip answers these (the
+ * octal chip in SPI mode too). The bus driver says what it runs
+ * (port_qspi_memmapped): QUADSPI and OCTOSPI registers differ. */
 static void qspi_xip(uint32_t *size_log2)
 {
-	struct quadspi_regs *r = (struct quadspi_regs *)MMIO_BASE(QUADSPI_BASE);
-	uint32_t fsize = (mmio_read(&r->DCR) >> QUADSPI_DCR_FSIZE_Pos) & 31u;
-	*size_log2 = fsize; /* FSIZE is programmed one larger (erratum) */
-	uint32_t ccr = mmio_read(&r->CCR);
-	if (((ccr & QUADSPI_CCR_FMODE_Msk) >> QUADSPI_CCR_FMODE_Pos) == QUADSPI_FMODE_MEMMAP)
+	struct port_qspi_window w = {0};
+	bool on = port_qspi_memmapped(&w);
+	*size_log2 = w.size_log2;
+	if (on)
 		return;
-	bool dual = (mmio_read(&r->CR) & QUADSPI_CR_DFM) != 0;
-	uint32_t chip_log2 = dual ? fsize - 1u : fsize;
+	uint32_t chip_log2 = w.dual_flash ? w.size_log2 - 1u : w.size_log2;
 	bool four = chip_log2 > 24u;
 	struct port_qspi_cmd c = {
 	    .instruction = four ? 0x0C : 0x0B,

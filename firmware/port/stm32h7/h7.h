@@ -40,6 +40,12 @@ bool h7_pmic_ok(void);
 /* Time base (systick or DWT based, system.c) */
 void h7_delay_us(uint32_t us);
 
+/* The external flash's memory-mapped window: QUADSPI (H74x/H75x) and
+ * OCTOSPI1 (H72x/H73x, H7A3/B0/B3) both at 0x90000000, 256 MiB (RM0433
+ * memory map; CMSIS OCTOSPI1_BASE memory region, shared facts octospi.md). */
+#define QSPI_MEM_BASE    0x90000000u
+#define QSPI_WINDOW_LOG2 28u
+
 /* MPU over the QUADSPI window (mpu.c): region 0 keeps 0x90000000 no-access
  * and execute-never while QUADSPI is in indirect mode (port_qspi_init);
  * region 1 opens the flash itself (2^size_log2 bytes) for execute-in-place. */

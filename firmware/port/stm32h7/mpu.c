@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The MPU regions over the QUADSPI window (0x90000000, 256 MiB). In the
+ * The MPU regions over the QUADSPI / OCTOSPI1 window (0x90000000, 256 MiB). In the
  * Cortex-M7's default memory map that window is Normal, executable memory,
  * so the core may read ahead into it at any time (speculative reads, facts
  * "Critical traps" 3 and "Traps found by review" 6): in indirect mode such
@@ -16,7 +16,6 @@
 #include "h7.h"
 #include "h7_sys.h"
 #include "mmio.h"
-#include "regs_quadspi.h"
 #include "regs_scb.h"
 
 static void region(uint32_t n, uint32_t rbar, uint32_t rasr)

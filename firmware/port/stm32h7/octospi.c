@@ -386,3 +386,16 @@ int port_qspi_memmap(const struct port_qspi_cmd *read_cmd)
 	mmio_modify(&r->CR, OCTOSPI_CR_FMODE_Msk, OCTOSPI_FMODE_MEMMAP << OCTOSPI_CR_FMODE_Pos);
 	return QDFU_OK;
 }
+
+/* DCR1.DEVSIZE is address bits - 1 (port_qspi_init); the OCTOSPI off
+ * (CR.EN = 0) was never set up by us. Memory-mapped is CR.FMODE = 11
+ * (port_qspi_abort clears FMODE). */
+bool port_qspi_memmapped(struct port_qspi_window *w)
+{
+	struct octospi_regs *r = o();
+	uint32_t cr = mmio_read(&r->CR);
+	uint32_t dev = (mmio_read(&r->DCR1) & OCTOSPI_DCR1_DEVSIZE_Msk) >> OCTOSPI_DCR1_DEVSIZE_Pos;
+	w->size_log2 = (cr & OCTOSPI_CR_EN) ? (uint8_t)(dev + 1u) : 0u;
+	w->dual_flash = (cr & OCTOSPI_CR_DQM) != 0;
+	return (cr & OCTOSPI_CR_FMODE_Msk) >> OCTOSPI_CR_FMODE_Pos == OCTOSPI_FMODE_MEMMAP;
+}

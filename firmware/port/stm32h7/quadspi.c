@@ -251,3 +251,15 @@ int port_qspi_memmap(const struct port_qspi_cmd *read_cmd)
 	mmio_write(&r->CCR, ccr_of(read_cmd, QUADSPI_FMODE_MEMMAP));
 	return QDFU_OK;
 }
+
+/* DCR.FSIZE is programmed one larger than the memory (port_qspi_init), so
+ * it is log2 of the bytes; memory-mapped is CCR.FMODE (what idle() goes by:
+ * an abort leaves FMODE, the next command rewrites CCR). */
+bool port_qspi_memmapped(struct port_qspi_window *w)
+{
+	struct quadspi_regs *r = q();
+	w->size_log2 = (uint8_t)((mmio_read(&r->DCR) >> QUADSPI_DCR_FSIZE_Pos) & 31u);
+	w->dual_flash = (mmio_read(&r->CR) & QUADSPI_CR_DFM) != 0;
+	uint32_t ccr = mmio_read(&r->CCR);
+	return ((ccr & QUADSPI_CCR_FMODE_Msk) >> QUADSPI_CCR_FMODE_Pos) == QUADSPI_FMODE_MEMMAP;
+}

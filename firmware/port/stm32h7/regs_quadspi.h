@@ -6,9 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define QUADSPI_BASE     0x52005000u
-#define QSPI_MEM_BASE    0x90000000u
-#define QSPI_WINDOW_LOG2 28u /* 256 MiB */
+#define QUADSPI_BASE 0x52005000u
 
 struct quadspi_regs {
 	volatile uint32_t CR;    /* 0x00 */

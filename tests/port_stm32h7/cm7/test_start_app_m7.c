@@ -40,6 +40,13 @@ int port_qspi_memmap(const struct port_qspi_cmd *read_cmd)
 	return -1; /* no QSPI here: internal applications only */
 }
 
+bool port_qspi_memmapped(struct port_qspi_window *w)
+{
+	w->size_log2 = 0;
+	w->dual_flash = false;
+	return false;
+}
+
 /* ---- the "application" */
 static uint32_t app_stack[256] __attribute__((aligned(8)));
 static uint32_t app_vectors[64] __attribute__((aligned(1024)));
