@@ -382,6 +382,15 @@ static void test_4bait_no_quad_read(void **state)
 	simport_qspi_teardown();
 }
 
+/* A copy of the chip's SFDP image to patch (then nor_chip_set_sfdp). */
+static uint32_t sfdp_copy(struct nor_chip *c, uint8_t img[256])
+{
+	uint32_t len;
+	const uint8_t *orig = nor_chip_sfdp(c, &len);
+	memcpy(img, orig, len);
+	return len;
+}
+
 /* MT25QL512ABB with and without its 4BAIT (Linux micron-st.c sets this
  * part's 4-byte opcodes by hand): dedicated 4-byte opcodes either way (BFPT
  * DW16 bit 29 without the table), the chip left in 3-byte mode. */
@@ -392,10 +401,8 @@ static void test_mt25ql512_4bait_both_ways(void **state)
 		setup("MT25QL512ABB", false);
 		struct nor_chip *c = simport_qspi_chip(0);
 		if (!with) {
-			uint32_t len;
 			uint8_t img[256];
-			const uint8_t *orig = nor_chip_sfdp(c, &len);
-			memcpy(img, orig, len);
+			uint32_t len = sfdp_copy(c, img);
 			img[6] = 0; /* one parameter header: the BFPT alone */
 			nor_chip_set_sfdp(c, img, len);
 		}
@@ -510,10 +517,8 @@ static void test_xip_handover_falls_back(void **state)
 	(void)state;
 	setup("W25Q64JV", false);
 	struct nor_chip *chip = simport_qspi_chip(0);
-	uint32_t len;
 	uint8_t img[256];
-	const uint8_t *sfdp = nor_chip_sfdp(chip, &len);
-	memcpy(img, sfdp, len);
+	uint32_t len = sfdp_copy(chip, img);
 	uint32_t bfpt = img[12] | img[13] << 8 | (uint32_t)img[14] << 16;
 	img[bfpt + 8] = (uint8_t)((img[bfpt + 8] & ~0x1Fu) | 2u); /* DW3 1-4-4 wait: 2 */
 	nor_chip_set_sfdp(chip, img, len);
@@ -566,10 +571,8 @@ static void test_handoff_record(void **state)
 	(void)state;
 	setup("MT25QL512ABB", false);
 	struct nor_chip *c = simport_qspi_chip(0);
-	uint32_t len;
 	uint8_t img[256];
-	const uint8_t *orig = nor_chip_sfdp(c, &len);
-	memcpy(img, orig, len);
+	uint32_t len = sfdp_copy(c, img);
 	img[6] = 0; /* the BFPT alone */
 	uint32_t dw16 = 0x30u + 15u * 4u, enter_dedicated = 1u << 29;
 	img[dw16 + 3] &= (uint8_t) ~(enter_dedicated >> 24);
