@@ -390,6 +390,10 @@ uint32_t quadspi_model_mem_read(uint32_t off, void *buf, uint32_t len)
 		      0x90000000u + off);
 		return 0;
 	}
+	if (!scs_model_mpu_readable(0x90000000u + off)) {
+		fault("read of 0x%08x that the MPU forbids (MemManage fault)", 0x90000000u + off);
+		return 0;
+	}
 	uint32_t fsize = (qspi_regs.dcr >> 16) & 31u;
 	if ((uint64_t)off + len > (1ull << (fsize + 1u))) {
 		fault("read of 0x%08x beyond FSIZE", 0x90000000u + off);

@@ -283,17 +283,19 @@ static void check_faults(void)
 	}
 }
 
-/* What the application finds (include/qdfu_app.h): the external flash's
- * memory-mapped read and, for an application in QSPI, its first fetch
- * through the window. */
-static void note_handover(void)
+/* The application started, and what it finds (include/qdfu_app.h): the
+ * external flash's memory-mapped read and, for an application in QSPI, its
+ * first fetch through the window (one log line with the start). */
+static void app_started_event(uint32_t vtor)
 {
 	static const char *const kinds[] = {"not memory-mapped", "1-1-1", "1-1-4", "1-4-4"};
 	const struct qdfu_handoff *h = simport_app_handoff();
 	char text[192];
 	uint8_t first[8];
-	if (!qdfu_handoff_valid(h) || h->xip >= sizeof(kinds) / sizeof(kinds[0]))
+	if (!qdfu_handoff_valid(h) || h->xip >= sizeof(kinds) / sizeof(kinds[0])) {
+		send_event(VUSB_EV_APP, vtor, NULL);
 		return;
+	}
 	int n = snprintf(text, sizeof(text), "external flash %02x %02x %02x: %s", h->jedec_id[0],
 	                 h->jedec_id[1], h->jedec_id[2], kinds[h->xip]);
 	if (h->xip != QDFU_XIP_NONE)
@@ -309,7 +311,7 @@ static void note_handover(void)
 		                    (uint32_t)first[3] << 24),
 		         (unsigned)(first[4] | first[5] << 8 | first[6] << 16 |
 		                    (uint32_t)first[7] << 24));
-	send_event(VUSB_EV_NOTE, 0, text);
+	send_event(VUSB_EV_APP, vtor, text);
 }
 
 /* Tell the host what changed since the last look. */
@@ -329,8 +331,7 @@ static void check_lifecycle(void)
 			w.connected = false;
 			send_event(VUSB_EV_DISCONNECT, 0, NULL);
 		}
-		send_event(VUSB_EV_APP, vtor, NULL);
-		note_handover();
+		app_started_event(vtor);
 		return;
 	}
 	if (simport_take_reset_request()) {
