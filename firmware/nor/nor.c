@@ -13,6 +13,7 @@
 #include "common/err.h"
 #include "hal/port.h"
 #include "nor/nor_cmds.h"
+#include "nor/nor_octal.h"
 
 #define MIB16           (16u * 1024u * 1024u)
 #define RESET_WAIT_MS   10u
@@ -58,6 +59,13 @@ static uint8_t nb(void) /* bytes per status read: one per chip */
 	return nor_dev.info.chips;
 }
 
+/* 1 where data moves in 2-byte units: dual flash (one byte per chip) and
+ * octal DTR (a word per clock); addresses and lengths kept even. */
+static uint32_t word_mask(void)
+{
+	return nor_dev.info.dual || nor_octal_dtr() ? 1u : 0u;
+}
+
 static struct port_qspi_cmd cmd1(uint8_t opcode)
 {
 	struct port_qspi_cmd c;
@@ -71,7 +79,7 @@ static int simple_lines(uint8_t opcode, uint8_t lines)
 {
 	struct port_qspi_cmd c = cmd1(opcode);
 	c.instruction_lines = lines;
-	return port_qspi_write(&c, NULL);
+	return nor_bus_write(&c, NULL);
 }
 
 static int simple(uint8_t opcode)
@@ -85,7 +93,7 @@ static int read_reg(uint8_t opcode, uint8_t *v)
 	struct port_qspi_cmd c = cmd1(opcode);
 	c.data_lines = 1;
 	c.data_len = nb();
-	return port_qspi_read(&c, v);
+	return nor_bus_read(&c, v);
 }
 
 /* Every chip's byte of a register read has all of bits set. */
@@ -105,7 +113,7 @@ static struct port_qspi_cmd status_cmd(void)
 static int wait_ready(uint32_t timeout_ms)
 {
 	struct port_qspi_cmd c = status_cmd();
-	return port_qspi_poll(&c, NOR_SR1_WIP, 0x00, timeout_ms, NULL);
+	return nor_bus_poll(&c, NOR_SR1_WIP, 0x00, timeout_ms, NULL);
 }
 
 /* Address phase for an array command at a total address. */
@@ -119,7 +127,7 @@ static void set_addr(struct port_qspi_cmd *c, uint32_t addr)
 /* ------------------------------------------------------------ probe */
 
 /* Wait at least ms whole milliseconds (its own deadline). */
-static void wait_ms(uint32_t ms)
+void nor_wait_ms(uint32_t ms)
 {
 	/* +1: the current tick of port_millis() may be almost over */
 	uint32_t end = port_millis() + ms + 1u;
@@ -164,12 +172,14 @@ static const struct reset_step reset_steps[] = {
     {NOR_OP_WRDI, 1, false},
 };
 
-static void reset_chips(void)
+static void reset_chips(uint32_t clock_hz)
 {
+	if (nor_octal_bus())
+		nor_octal_reset_blind(clock_hz); /* OPI STR / DTR too (octal.c) */
 	for (unsigned i = 0; i < QDFU_ARRAY_SIZE(reset_steps); i++) {
 		(void)simple_lines(reset_steps[i].op, reset_steps[i].lines);
 		if (reset_steps[i].wait)
-			wait_ms(DEAF_WAIT_MS);
+			nor_wait_ms(DEAF_WAIT_MS);
 	}
 	/* a chip reset in the middle of an erase may still be busy */
 	(void)wait_ready(RESET_WAIT_MS);
@@ -190,7 +200,7 @@ static int sfdp_read(void *ctx, uint32_t addr, uint8_t *buf, uint32_t len)
 		c.dummy_cycles = SFDP_DUMMY;
 		c.data_lines = 1;
 		c.data_len = chunk * nb();
-		int rc = port_qspi_read(&c, tmp);
+		int rc = nor_bus_read(&c, tmp);
 		if (rc)
 			return rc;
 		for (uint32_t i = 0; i < chunk; i++)
@@ -308,7 +318,7 @@ static int quad_enable(void)
 		for (unsigned i = 0; i < c; i++)
 			w[i] = (uint8_t)((reg[i] & ~m->keep_clear) | m->bit);
 	}
-	if ((rc = simple(NOR_OP_WREN)) || (rc = port_qspi_write(&wr, w)) ||
+	if ((rc = simple(NOR_OP_WREN)) || (rc = nor_bus_write(&wr, w)) ||
 	    (rc = wait_ready(SR_WRITE_MAX_MS)))
 		return rc;
 	if (!readable)
@@ -341,7 +351,7 @@ static int unprotect(void)
 	wr.data_lines = 1;
 	wr.data_len = c;
 	if ((rc = simple(p->vsr_50 ? NOR_OP_VSR_WREN : NOR_OP_WREN)) ||
-	    (rc = port_qspi_write(&wr, w)) || (rc = wait_ready(SR_WRITE_MAX_MS)) ||
+	    (rc = nor_bus_write(&wr, w)) || (rc = wait_ready(SR_WRITE_MAX_MS)) ||
 	    (rc = read_reg(NOR_OP_RDSR, sr1)))
 		return rc;
 	nor_dev.info.protect_cleared = !((sr1[0] | sr1[c - 1u]) & p->bp_mask);
@@ -363,7 +373,7 @@ static int read_id(void)
 	struct port_qspi_cmd c = cmd1(NOR_OP_RDID);
 	c.data_lines = 1;
 	c.data_len = ID_BYTES * nb();
-	int rc = port_qspi_read(&c, id);
+	int rc = nor_bus_read(&c, id);
 	if (rc)
 		return rc;
 	for (unsigned i = 0; i < ID_BYTES; i++) {
@@ -446,9 +456,12 @@ int nor_probe(bool dual, uint32_t clock_hz)
 		return rc == QDFU_E_PARAM ? QDFU_E_NO_DEVICE : rc;
 	nor_dev.info.dual = dual;
 	nor_dev.info.chips = dual ? 2 : 1;
-	reset_chips();
-	for (unsigned t = 1; (rc = read_id()) == QDFU_E_NO_DEVICE && t < ID_TRIES; t++)
-		wait_ms(DEAF_WAIT_MS);
+	reset_chips(clock_hz);
+	if (nor_octal_bus())
+		rc = nor_octal_find(read_id); /* the chip may boot in OPI */
+	else
+		for (unsigned t = 1; (rc = read_id()) == QDFU_E_NO_DEVICE && t < ID_TRIES; t++)
+			nor_wait_ms(DEAF_WAIT_MS);
 	if (rc || (rc = load_params()) || (rc = set_addressing()))
 		return rc;
 	(void)unprotect(); /* a failure shows in protect_cleared */
@@ -458,6 +471,8 @@ int nor_probe(bool dual, uint32_t clock_hz)
 	bool quad_op = nor_dev.info.addr_mode != NOR_ADDR_4_OPS || p->op4_quad_read;
 	nor_dev.info.quad = p->quad_read && quad_op && quad_enable() == QDFU_OK;
 	(void)simple(NOR_OP_WRDI);
+	if ((rc = nor_octal_enter())) /* the board's protocol (octal.c) */
+		return rc;
 	fill_geometry();
 	cfg.size_log2 = log2u(nor_dev.info.size);
 	if ((rc = port_qspi_init(&cfg)))
@@ -496,7 +511,7 @@ static struct port_qspi_cmd read_cmd(uint32_t addr, uint32_t len)
 static int read_raw(uint32_t addr, uint8_t *buf, uint32_t len)
 {
 	struct port_qspi_cmd c = read_cmd(addr, len);
-	return port_qspi_read(&c, buf);
+	return nor_bus_read(&c, buf);
 }
 
 int nor_xip_read_cmd(struct port_qspi_cmd *c)
@@ -504,7 +519,7 @@ int nor_xip_read_cmd(struct port_qspi_cmd *c)
 	if (!nor_dev.up)
 		return QDFU_E_NO_DEVICE;
 	*c = read_cmd(0, 0);
-	return QDFU_OK;
+	return nor_octal_frame(c); /* the protocol the chip is in now */
 }
 
 int nor_memmap_cmd(const struct port_qspi_cmd *c)
@@ -523,6 +538,15 @@ int nor_memmap(void)
 	return rc ? rc : nor_memmap_cmd(&c);
 }
 
+int nor_set_proto(enum nor_proto p)
+{
+	if (!nor_dev.up)
+		return QDFU_E_NO_DEVICE;
+	if (nor_job.kind != K_NONE)
+		return QDFU_E_BUSY;
+	return nor_octal_switch(p);
+}
+
 int nor_read(uint32_t addr, void *buf, uint32_t len)
 {
 	uint8_t *out = buf;
@@ -532,7 +556,7 @@ int nor_read(uint32_t addr, void *buf, uint32_t len)
 		return QDFU_E_ADDRESS;
 	if (nor_job.kind != K_NONE)
 		return QDFU_E_BUSY;
-	uint32_t a = nor_dev.info.dual ? 1u : 0u; /* alignment mask */
+	uint32_t a = word_mask(); /* alignment mask */
 	while (len) {
 		int rc;
 		if ((addr & a) || len < 2u * a + 1u - a) {
@@ -662,8 +686,10 @@ static void recover_chips(void)
 {
 	(void)simple(NOR_OP_RSTEN);
 	(void)simple(NOR_OP_RST);
-	wait_ms(DEAF_WAIT_MS);
+	nor_wait_ms(DEAF_WAIT_MS);
+	nor_octal_after_reset(); /* an octal chip is back in its default protocol */
 	(void)wait_ready(RESET_WAIT_MS);
+	(void)nor_octal_enter();
 	if (nor_dev.info.addr_mode == NOR_ADDR_4_MODE) {
 		if (nor_dev.info.p.b7_wren)
 			(void)simple(NOR_OP_WREN);
@@ -682,7 +708,7 @@ static int issue_chip_erase(uint32_t *max_ms)
 {
 	struct port_qspi_cmd c = cmd1(NOR_OP_CHIP_ERASE);
 	nor_job.step_len = nor_job.end - nor_job.addr;
-	if (port_qspi_write(&c, NULL))
+	if (nor_bus_write(&c, NULL))
 		return QDFU_E_ERASE;
 	*max_ms = nor_dev.info.p.chip_max_ms;
 	return QDFU_OK;
@@ -693,7 +719,7 @@ static int issue_erase(uint32_t *max_ms)
 	const struct nor_erase *e = &nor_dev.info.p.erase[nor_job.step_type];
 	struct port_qspi_cmd c = cmd1(nor_dev.info.addr_mode == NOR_ADDR_4_OPS ? e->op4 : e->op);
 	set_addr(&c, nor_job.addr);
-	if (port_qspi_write(&c, NULL))
+	if (nor_bus_write(&c, NULL))
 		return QDFU_E_ERASE;
 	*max_ms = e->max_ms;
 	return QDFU_OK;
@@ -703,7 +729,7 @@ static int issue_erase(uint32_t *max_ms)
  * in dual mode (0xFF leaves bits alone). */
 static int issue_program(uint32_t *max_ms)
 {
-	uint32_t a = nor_dev.info.dual ? 1u : 0u;
+	uint32_t a = word_mask();
 	uint32_t pend = (nor_job.addr / nor_dev.info.page + 1u) * nor_dev.info.page;
 	uint32_t stop = QDFU_MIN(pend, nor_job.end);
 	uint32_t from = nor_job.addr & ~a, to = (stop + a) & ~a;
@@ -716,7 +742,7 @@ static int issue_program(uint32_t *max_ms)
 	set_addr(&c, from);
 	c.data_lines = 1;
 	c.data_len = to - from;
-	if (port_qspi_write(&c, nor_job.bounce))
+	if (nor_bus_write(&c, nor_job.bounce))
 		return QDFU_E_PROGRAM;
 	*max_ms = (nor_dev.info.p.pp_max_us + 999u) / 1000u;
 	return QDFU_OK;
@@ -793,7 +819,7 @@ static int job_wait(void)
 	 * not turn a busy seen in time into a timeout */
 	uint32_t now = port_millis();
 	struct port_qspi_cmd c = status_cmd();
-	int rc = port_qspi_poll(&c, NOR_SR1_WIP, 0x00, 0, NULL);
+	int rc = nor_bus_poll(&c, NOR_SR1_WIP, 0x00, 0, NULL);
 	if (rc == QDFU_E_BUSY) {
 		if (qdfu_time_reached(now, nor_job.deadline)) {
 			recover_chips(); /* never leave a chip busy behind a failure */

@@ -152,4 +152,29 @@ bool nor_ids_apply(const uint8_t id[3], struct nor_params *p);
 /* Vendor fixups after SFDP (one file per vendor). */
 void nor_vendor_fixup(const uint8_t id[3], struct nor_params *p);
 
+/* ---- octal chips on an OCTOSPI bus (firmware/nor/octal.c) ----
+ * Protocols of an OPI chip (MX25LM51245G), selected through its
+ * configuration register 2: 1-1-1 SPI, 8-8-8 OPI STR, 8D-8D-8D OPI DTR
+ * (16-bit opcodes: the opcode then its complement, 4-byte addresses,
+ * 2-byte register transfers and DQS-strobed reads in DTR). */
+enum nor_proto {
+	NOR_PROTO_SPI = 0,
+	NOR_PROTO_OPI_STR = 1,
+	NOR_PROTO_OPI_DTR = 2,
+};
+/* Before nor_probe(): the bus has eight data lines wired to an octal chip
+ * (OCTOSPI boards). nor_probe() then resets blind in SPI, OPI STR and OPI
+ * DTR (an application or the chip's non-volatile default may have left
+ * OPI), finds the chip in whichever protocol it answers, reads SFDP there,
+ * and leaves it running in run. Never called, or octal false: nothing
+ * octal is ever sent (the QUADSPI boards). */
+void nor_set_octal(bool octal, enum nor_proto run);
+/* Switch the probed chip to p now (volatile CR2; the non-volatile default
+ * is never written): nor_read(), the operations and nor_xip_read_cmd() /
+ * nor_memmap() follow. The XIP handover calls it with the protocol the
+ * board's application expects, then nor_memmap(). QDFU_E_UNSUPPORTED
+ * without an octal bus, QDFU_E_BUSY during an operation. */
+int nor_set_proto(enum nor_proto p);
+enum nor_proto nor_get_proto(void);
+
 #endif

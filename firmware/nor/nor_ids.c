@@ -59,6 +59,7 @@ static const struct nor_id_entry ids[] = {
     {{0xEF, 0x70, 0x19}, 25, 4}, /* W25Q256JV-IM */
     {{0xC2, 0x20, 0x18}, 24, 2}, /* MX25L12833F */
     {{0xC2, 0x20, 0x1A}, 26, 2}, /* MX25L51245G */
+    {{0xC2, 0x85, 0x3A}, 26, 0}, /* MX25LM51245G (octal: no QE, no quad) */
     {{0x9D, 0x60, 0x17}, 23, 2}, /* IS25LP064A */
     {{0x9D, 0x60, 0x18}, 24, 2}, /* IS25LP128 */
     {{0xC8, 0x40, 0x17}, 23, 6}, /* GD25Q64C */

@@ -127,11 +127,20 @@ int nor_xip_handover(enum nor_xip_mode mode, uint32_t check_addr, struct port_qs
 	const struct nor_info *in = nor_get_info();
 	if (!in)
 		return QDFU_E_NO_DEVICE;
+	struct port_qspi_cmd c;
+	if (nor_get_proto() != NOR_PROTO_SPI) {
+		/* an octal chip running OPI: its protocol is the fast one, framed
+		 * by the octal layer (docs/decisions/octal-protocol-at-handover.md) */
+		int rc = nor_xip_read_cmd(&c);
+		rc = rc ? rc : nor_memmap_cmd(&c);
+		if (rc == QDFU_OK && used)
+			*used = c;
+		return rc;
+	}
 	uint32_t addr = check_addr & ~1u; /* even: both chips' bytes in dual mode */
 	if (addr > in->size - XIP_CHECK_LEN)
 		addr = 0;
 	enum nor_xip_kind k = mode == NOR_XIP_SINGLE ? NOR_XIP_1_1_1 : NOR_XIP_1_4_4;
-	struct port_qspi_cmd c;
 	for (; k < NOR_XIP_1_1_1; k++)
 		if (nor_xip_cmd(k, &c) == QDFU_OK && agrees(&c, addr))
 			break;

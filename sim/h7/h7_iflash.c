@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#define _POSIX_C_SOURCE 200809L
 #include "sim/h7/h7_iflash.h"
 
 #include <stdio.h>
@@ -16,6 +17,7 @@ enum h7_op { H7_OP_NONE = 0, H7_OP_ERASE, H7_OP_PROGRAM };
 struct h7_iflash {
 	uint32_t base, sector_size, sectors, size;
 	uint8_t *mem;
+	char *map_path;      /* mem is this state file, mapped (h7_iflash_load) */
 	uint8_t *programmed; /* per word: programmed since the last erase */
 	uint8_t *ecc_bad;    /* per word: programmed twice, ECC broken */
 	uint64_t busy_until;
@@ -56,7 +58,11 @@ void h7_iflash_destroy(struct h7_iflash *f)
 {
 	if (!f)
 		return;
-	free(f->mem);
+	if (f->map_path)
+		state_file_unmap(f->mem, f->size);
+	else
+		free(f->mem);
+	free(f->map_path);
 	free(f->programmed);
 	free(f->ecc_bad);
 	free(f->old);
@@ -82,14 +88,24 @@ static void mark_programmed(struct h7_iflash *f)
 
 int h7_iflash_load(struct h7_iflash *f, const char *path)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return 0; /* no state yet: erased */
-	size_t n = fread(f->mem, 1, f->size, fp);
-	fclose(fp);
-	if (n < f->size)
-		memset(f->mem + n, 0xFF, f->size - n);
+	/* the file becomes the array: every erase and program lands in it at
+	 * once (no state yet: created erased) */
+	uint8_t *m = state_file_map(path, f->size, 0xFF);
+	char *keep = strdup(path);
+	if (!m || !keep) {
+		state_file_unmap(m, f->size);
+		free(keep);
+		return -1;
+	}
+	if (f->map_path)
+		state_file_unmap(f->mem, f->size);
+	else
+		free(f->mem);
+	free(f->map_path);
+	f->mem = m;
+	f->map_path = keep;
 	mark_programmed(f);
+	memset(f->ecc_bad, 0, f->size / WORD);
 	load_ecc(f, path);
 	return 0;
 }
@@ -149,9 +165,30 @@ static int save_ecc(const struct h7_iflash *f, const char *path)
 
 int h7_iflash_save(const struct h7_iflash *f, const char *path)
 {
-	if (state_file_write(path, f->mem, f->size) != 0) /* temp, fsync, rename */
+	if (f->map_path && strcmp(path, f->map_path) == 0) {
+		if (state_file_sync(f->mem, f->size) != 0) /* already there: make it durable */
+			return -1;
+	} else if (state_file_write(path, f->mem, f->size) != 0) { /* temp, fsync, rename */
 		return -1;
+	}
 	return save_ecc(f, path);
+}
+
+/* The list of broken ECCs changed (a word programmed twice, an erase that
+ * healed some): the mapped contents are already in the file, the list
+ * follows at once too. Rare, so rewritten whole. */
+static void ecc_changed(const struct h7_iflash *f)
+{
+	if (f->map_path)
+		(void)save_ecc(f, f->map_path);
+}
+
+static bool any_set(const uint8_t *v, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i])
+			return true;
+	return false;
 }
 
 bool h7_iflash_busy(struct h7_iflash *f)
@@ -179,6 +216,8 @@ int h7_iflash_erase(struct h7_iflash *f, uint32_t sector)
 	memset(f->mem + off, 0xFF, f->sector_size);
 	memset(f->programmed + off / WORD, 0, f->sector_size / WORD);
 	memset(f->ecc_bad + off / WORD, 0, f->sector_size / WORD);
+	if (any_set(f->old_ecc, f->sector_size / WORD))
+		ecc_changed(f);
 	f->erases++;
 	set_busy(f, (uint32_t)vclock_chip_us(H7_IFLASH_ERASE_US, H7_IFLASH_ERASE_MAX_US));
 	return 0;
@@ -193,8 +232,10 @@ int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t word[32]
 	f->op_off = off;
 	f->op_start = vclock_now_us();
 	memcpy(f->old, f->mem + off, WORD);
-	if (f->programmed[w])
+	if (f->programmed[w] && !f->ecc_bad[w]) {
 		f->ecc_bad[w] = 1; /* written twice: ECC no longer matches */
+		ecc_changed(f);
+	}
 	for (uint32_t i = 0; i < WORD; i++)
 		f->mem[off + i] &= word[i];
 	f->programmed[w] = 1;
@@ -292,7 +333,10 @@ bool h7_iflash_power_cut(struct h7_iflash *f)
 void h7_iflash_set_contents(struct h7_iflash *f, const uint8_t *data)
 {
 	memmove(f->mem, data, f->size);
-	memset(f->ecc_bad, 0, f->size / WORD);
+	if (any_set(f->ecc_bad, f->size / WORD)) {
+		memset(f->ecc_bad, 0, f->size / WORD);
+		ecc_changed(f);
+	}
 	mark_programmed(f);
 	f->op = H7_OP_NONE;
 	f->busy_until = 0;

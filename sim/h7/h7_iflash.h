@@ -15,7 +15,11 @@ struct h7_iflash;
 
 struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t sectors);
 void h7_iflash_destroy(struct h7_iflash *f);
-int h7_iflash_load(struct h7_iflash *f, const char *path); /* missing file: erased */
+/* Load maps the state file (created erased if missing, sim/state/
+ * state_file.h): from then on the file follows every erase and program, and
+ * PATH.ecc every change of the broken-ECC list; save to the same path only
+ * makes it durable. -1 if it cannot be mapped. */
+int h7_iflash_load(struct h7_iflash *f, const char *path);
 int h7_iflash_save(const struct h7_iflash *f, const char *path);
 
 /* Operations: return 0, or -1 if the model is busy / the argument is bad. */

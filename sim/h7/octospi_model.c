@@ -44,6 +44,8 @@
 #define P2CR_RESET  0x07050333u
 #define PCR_DQSEN   (1u << 4)
 
+#define MTYP_MX 1u /* DCR1.MTYP = 001 Macronix */
+
 enum fmode { FM_WRITE = 0, FM_READ = 1, FM_POLL = 2, FM_MEMMAP = 3 };
 enum block { B_OSPI1, B_DLYB1, B_OSPI2, B_OSPIM };
 
@@ -147,12 +149,33 @@ static bool decode(uint32_t ccr, struct port_qspi_cmd *c)
 	return true;
 }
 
-/* What a SPI chip model understands: up to 4 lines, 8-bit instruction,
- * single data rate. */
-static bool spi_framing(const struct port_qspi_cmd *c)
+/* DCR1.MTYP orders the two bytes of an octal DTR word: a Macronix octal
+ * chip needs MTYP = 001 (ST's H735G-DK BSP and MX25LM51245G driver in DTR;
+ * shared facts octospi.md "DTR and DQS"). Which order Micron's setting
+ * gives is UNVERIFIED: modelled as each pair swapped, so data written and
+ * read with the wrong type is wrong on the chip. */
+static void swap_pairs(uint8_t *b, uint32_t n)
 {
-	return c->instruction_bytes == 1 && c->instruction_lines <= 4 && c->address_lines <= 4 &&
-	       c->alt_lines <= 4 && c->data_lines <= 4 && c->dtr == 0;
+	for (uint32_t i = 0; i + 1u < n; i += 2u) {
+		uint8_t t = b[i];
+		b[i] = b[i + 1u];
+		b[i + 1u] = t;
+	}
+}
+
+static void single_command(const struct port_qspi_cmd *w, const uint8_t *tx, uint8_t *rx)
+{
+	static uint8_t swapped[FIFO_MAX];
+	bool swap = w->data_lines == 8 && (w->dtr & PORT_QSPI_DTR_DATA) &&
+	            ((R(DCR1) >> 24) & 7u) != MTYP_MX && w->data_len <= FIFO_MAX;
+	if (swap && tx) {
+		memcpy(swapped, tx, w->data_len);
+		swap_pairs(swapped, w->data_len);
+		tx = swapped;
+	}
+	nor_chip_command(ospi.chip[0], w, tx, rx);
+	if (swap && rx)
+		swap_pairs(rx, w->data_len);
 }
 
 static void bus(const struct port_qspi_cmd *c, const uint8_t *tx, uint8_t *rx, uint32_t n)
@@ -162,12 +185,12 @@ static void bus(const struct port_qspi_cmd *c, const uint8_t *tx, uint8_t *rx, u
 	ospi.last.data_len = n;
 	if (rx)
 		memset(rx, 0, n);
-	if (!spi_framing(c))
-		return; /* octal / DTR: no chip model answers yet */
+	/* every framing goes to the chip: a SPI chip ignores octal / DTR
+	 * commands, an octal chip (nor_octal.c) checks its own protocol */
 	struct port_qspi_cmd w = *c;
 	w.data_len = n;
 	if (!(R(CR) & CR_DQM)) {
-		nor_chip_command(ospi.chip[0], &w, tx, rx);
+		single_command(&w, tx, rx);
 		return;
 	}
 	/* dual-quad: as QUADSPI dual-flash (address halved, bytes alternate;

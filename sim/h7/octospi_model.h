@@ -19,8 +19,9 @@
  *    PnCR changed with either OCTOSPI enabled, port 1 not routed to
  *    OCTOSPI1;
  *  - an address beyond DEVSIZE sets TEF and sends nothing.
- * The chip models speak SPI (1/2/4 lines, single data rate): octal or DTR
- * commands are recorded (octospi_model_last_cmd) and read back 0x00.
+ * Every command goes to the chip models: SPI parts ignore octal or DTR
+ * framings (data lines undriven: 0x00), the octal part (sim/nor/nor_octal.c)
+ * answers in the protocol its CR2 selects.
  */
 #ifndef QDFU_SIM_H7_OCTOSPI_MODEL_H
 #define QDFU_SIM_H7_OCTOSPI_MODEL_H

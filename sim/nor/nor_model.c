@@ -17,10 +17,13 @@
  *    (0xB7/0xE9) and dedicated 4-byte opcodes on parts above 16 MiB;
  *  - Micron flag status error bits, Macronix security register error bits;
  *  - busy periods in model time (vclock), each registered as a deadline.
+ *  - octal parts (MX25LM51245G): commands pass the OPI front end first
+ *    (nor_octal.c), which frames them in the protocol CR2 selects;
  * The operation's effect is applied at its start: nothing can observe the
  * array while busy, and a reset / power loss before the end corrupts the
  * target block instead.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,14 +32,15 @@
 
 #include "nor/nor_cmds.h"
 #include "sim/clock/vclock.h"
+#include "sim/nor/nor_chip.h"
 #include "sim/nor/nor_model.h"
+#include "sim/nor/nor_octal.h"
 #include "sim/nor/nor_parts.h"
 #include "sim/nor/nor_torn.h"
 #include "sim/state/state_file.h"
 
 #define PAGE                256u
 #define WRSR_US             2000u /* status register write (unverified, ~ms on all parts) */
-#define SFDP_MAX            256u
 #define ERASED              0xFFu
 #define SLOW_EXTRA_US       100000u /* NOR_FAULT_SLOW: 2 x maximum + 100 ms */
 #define FAILED_PROGRAM_KEEP 0xF0u   /* a failed program: only some bits cleared */
@@ -44,34 +48,6 @@
 #define SR2_KEEP (NOR_SR2_SRL | NOR_SR2_SUS) /* Winbond SR2 */
 #define SR3_KEEP NOR_SR3_ADS                 /* Winbond SR3 */
 #define CR_KEEP  NOR_CR_4BYTE                /* Macronix configuration register */
-
-enum busy_kind { B_NONE = 0, B_PROGRAM, B_ERASE, B_OTHER };
-
-struct nor_chip {
-	const struct nor_part *p;
-	uint8_t *mem;
-	uint8_t sfdp[SFDP_MAX];
-	uint32_t sfdp_len;
-	/* status */
-	uint8_t sr1, sr2, sr3, fsr, scur;
-	uint8_t cr3;            /* S25FS-S CR3NV (non-volatile: sector architecture) */
-	uint8_t sr1_nv, sr2_nv; /* non-volatile copies: what a power cycle restores */
-	bool vsr_we, vsr_armed; /* Winbond family 0x50: the next status write is volatile */
-	bool wel, addr4, qpi, dpd, rst_en;
-	uint8_t crm;         /* continuous read (XIP) after this 1-4-4 opcode, 0 = off */
-	uint64_t deaf_until; /* tRES1 / tRST: nothing heard, data line not driven */
-	/* running operation */
-	enum busy_kind busy;
-	uint64_t busy_until;
-	bool fail_pending; /* the running op failed: set error bits at its end */
-	uint32_t tgt_addr, tgt_len;
-	unsigned faults;
-	uint8_t ignored_ops[256 / 8]; /* opcodes this instance does not have */
-	uint8_t id[3];                /* JEDEC ID answered (the part's unless set) */
-	struct nor_torn torn;         /* what a power cut leaves (nor_torn.c) */
-	uint32_t rng;
-	struct nor_chip_state st;
-};
 
 /* ------------------------------------------------------------ helpers */
 
@@ -122,7 +98,8 @@ static uint64_t max_time_us(const struct nor_chip *c, enum busy_kind k, uint32_t
 	return (uint64_t)c->p->chip_max_ms * 1000u;
 }
 
-static void start_busy(struct nor_chip *c, enum busy_kind k, uint64_t us, uint32_t a, uint32_t len)
+void nor_model_start_busy(struct nor_chip *c, enum busy_kind k, uint64_t us, uint32_t a,
+                          uint32_t len)
 {
 	c->busy = k;
 	c->tgt_addr = a;
@@ -165,6 +142,8 @@ static void corrupt_target(struct nor_chip *c)
 
 static void volatile_reset(struct nor_chip *c)
 {
+	if (c->p->octal)
+		nor_octal_reset(c); /* CR2: back to the non-volatile protocol */
 	corrupt_target(c);
 	c->busy = B_NONE;
 	c->fail_pending = false;
@@ -439,8 +418,8 @@ static int do_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const
 			c->mem[page + i] &= buf[i] | FAILED_PROGRAM_KEEP;
 	}
 	c->fail_pending = fail;
-	start_busy(c, B_PROGRAM, (uint32_t)vclock_chip_us(c->p->pp_typ_us, c->p->pp_max_us), page,
-	           PAGE);
+	nor_model_start_busy(
+	    c, B_PROGRAM, (uint32_t)vclock_chip_us(c->p->pp_typ_us, c->p->pp_max_us), page, PAGE);
 	return 0;
 }
 
@@ -511,7 +490,7 @@ static int do_erase(struct nor_chip *c, const struct port_qspi_cmd *cmd, int typ
 	c->fail_pending = fail;
 	uint64_t typ = chip ? c->p->chip_typ_ms : c->p->erase[type].typ_ms;
 	uint64_t max = chip ? c->p->chip_max_ms : c->p->erase[type].max_ms;
-	start_busy(c, B_ERASE, vclock_chip_us(typ * 1000u, max * 1000u), a, len);
+	nor_model_start_busy(c, B_ERASE, vclock_chip_us(typ * 1000u, max * 1000u), a, len);
 	return 0;
 }
 
@@ -544,7 +523,7 @@ static int do_wrsr(struct nor_chip *c, uint8_t op, const struct port_qspi_cmd *c
 		return 0;
 	c->sr1_nv = c->sr1;
 	c->sr2_nv = c->sr2;
-	start_busy(c, B_OTHER, WRSR_US, 0, 0);
+	nor_model_start_busy(c, B_OTHER, WRSR_US, 0, 0);
 	return 0;
 }
 
@@ -929,13 +908,14 @@ static bool heard_while_busy(const struct nor_chip *c, uint8_t op)
 	return op == NOR_OP_RDSR || (op == NOR_OP_RDFSR && c->p->vendor == NOR_V_MICRON);
 }
 
-static int command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
-                   uint8_t *rx)
+int nor_model_spi_command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                          uint8_t *rx)
 {
-	uint8_t op = cmd->instruction;
+	uint8_t op = (uint8_t)cmd->instruction;
 	if (c->crm && !c->dpd)
 		return in_continuous_read(c, cmd, rx);
-	if (cmd->instruction_lines != (c->qpi ? 4 : 1))
+	/* a SPI chip hears 8-bit instructions at single data rate only */
+	if (cmd->instruction_bytes > 1 || cmd->dtr || cmd->instruction_lines != (c->qpi ? 4 : 1))
 		return -1;
 	if (c->dpd)
 		return in_deep_power_down(c, op);
@@ -960,7 +940,9 @@ int nor_chip_command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const 
 	complete(c, now);
 	if (rx)
 		memset(rx, 0x00, cmd->data_len); /* hi-Z lines: not 0xFF, not data */
-	int rc = now < c->deaf_until ? -1 : command(c, cmd, tx, rx);
+	int rc = now < c->deaf_until ? -1
+	                             : (c->p->octal ? nor_octal_command(c, cmd, tx, rx)
+	                                            : nor_model_spi_command(c, cmd, tx, rx));
 	if (rc)
 		c->st.ignored++;
 	return rc;
@@ -1002,7 +984,11 @@ void nor_chip_destroy(struct nor_chip *c)
 	if (!c)
 		return;
 	nor_torn_free(&c->torn);
-	free(c->mem);
+	if (c->map_path)
+		state_file_unmap(c->mem, c->p->size);
+	else
+		free(c->mem);
+	free(c->map_path);
 	free(c);
 }
 
@@ -1029,21 +1015,30 @@ const uint8_t *nor_chip_sfdp(const struct nor_chip *c, uint32_t *len)
 
 int nor_chip_load(struct nor_chip *c, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		memset(c->mem, ERASED, c->p->size);
-		return 0;
+	/* the file becomes the array: every operation lands in it at once
+	 * (a shorter file of another chip before is padded erased) */
+	uint8_t *m = state_file_map(path, c->p->size, ERASED);
+	char *keep = strdup(path);
+	if (!m || !keep) {
+		state_file_unmap(m, c->p->size);
+		free(keep);
+		return -1;
 	}
-	size_t n = fread(c->mem, 1, c->p->size, f);
-	fclose(f);
-	if (n < c->p->size) /* shorter file (other chip before): rest erased */
-		memset(c->mem + n, ERASED, c->p->size - n);
+	if (c->map_path)
+		state_file_unmap(c->mem, c->p->size);
+	else
+		free(c->mem);
+	free(c->map_path);
+	c->mem = m;
+	c->map_path = keep;
 	return 0;
 }
 
 int nor_chip_save(const struct nor_chip *c, const char *path)
 {
-	return state_file_write(path, c->mem, c->p->size); /* temp, fsync, rename */
+	if (c->map_path && strcmp(path, c->map_path) == 0)
+		return state_file_sync(c->mem, c->p->size); /* already there: make it durable */
+	return state_file_write(path, c->mem, c->p->size);  /* temp, fsync, rename */
 }
 
 void nor_chip_power_cycle(struct nor_chip *c)

@@ -31,7 +31,10 @@ void nor_chip_destroy(struct nor_chip *c);
 /* Raw array contents (size bytes): for state files and test inspection. */
 uint32_t nor_chip_size(const struct nor_chip *c);
 uint8_t *nor_chip_array(struct nor_chip *c);
-int nor_chip_load(struct nor_chip *c, const char *path); /* missing file = erased */
+/* Load maps the state file (created erased if missing, sim/state/
+ * state_file.h): from then on the file follows every operation, and save
+ * to the same path only makes it durable. -1 if it cannot be mapped. */
+int nor_chip_load(struct nor_chip *c, const char *path);
 int nor_chip_save(const struct nor_chip *c, const char *path);
 
 /* One command on one chip (single line of the bus, as the chip sees it):

@@ -144,6 +144,30 @@ const struct nor_part nor_parts[] = {
      .sfdp_minor = 8 /* JESD216D BFPT (unverified) */,
      .tres1_us = 30, /* MX25L51245G datasheet tRES1 / tREADY2 (unverified) */
      .trst_us = 40},
+    /* MX25LM51245G (Macronix 3 V octal, ST's H735G-DK / H7B3I-DK): values
+     * from ST's component driver (shared facts octospi.md [MXC]); the
+     * Macronix datasheet was not read: ST's maxima are MT25QL512's numbers
+     * (facts), kept as the model's maxima; typicals unverified. 4 KiB and
+     * 64 KiB erase only, 1-1-1 in SPI (no dual/quad: datasheet Rev. 1.1,
+     * June 2020, features page "Single I/O and Octa I/O"), OPI through CR2
+     * (nor_octal.c). tRST unverified (ST waits 100 ms after a reset during
+     * an erase). */
+    {.name = "MX25LM51245G",
+     .id = {0xC2, 0x85, 0x3A}, /* read on H735G-DK hardware [EMB6441] */
+     .size = 64 * MIB,
+     .vendor = NOR_V_MACRONIX,
+     .erase = {K4(30, 400), {0, 0, 0, 0}, K64(250, 1000)},
+     .pp_typ_us = 150,
+     .pp_max_us = 3000,
+     .chip_typ_ms = 150000,
+     .chip_max_ms = 460000,
+     .qer = 0,
+     .eb_clocks = 0,
+     .addr4 = true,
+     .sfdp_minor = 6 /* JESD216B BFPT (unverified) */,
+     .tres1_us = 30,
+     .trst_us = 40,
+     .octal = true},
     {.name = "IS25LP064A",
      .id = {0x9D, 0x60, 0x17},
      .size = 8 * MIB,

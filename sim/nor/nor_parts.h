@@ -52,6 +52,9 @@ struct nor_part {
 	/* deaf windows: no command heard, data line not driven */
 	uint32_t tres1_us; /* after 0xAB releases deep power-down */
 	uint32_t trst_us;  /* after a 0x66/0x99 soft reset */
+	/* OPI part (MX25LM51245G): SPI / OPI STR / OPI DTR through CR2
+	 * (sim/nor/nor_octal.c); 1-1-1 only in SPI, no quad */
+	bool octal;
 };
 
 extern const struct nor_part nor_parts[];

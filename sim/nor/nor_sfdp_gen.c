@@ -70,14 +70,15 @@ static uint32_t read_setting(uint32_t wait, uint32_t mode, uint8_t op)
 static void bfpt_basic(const struct nor_part *p, uint32_t *dw)
 {
 	bool big = p->size > 16u * 1024u * 1024u;
+	uint32_t multi = p->octal ? 0u : 1u; /* OPI parts: no dual / quad in SPI */
 	/* DW1: 4 KiB erase, 64-byte buffer, volatile SR WREN 0x06, reads */
-	dw[BFPT_DW(1)] = SFDP_PUT(BFPT_DW1_RESERVED, 0x1FFu) |
-	                 SFDP_PUT(BFPT_DW1_ERASE_4K, BFPT_ERASE_4K_YES) |
-	                 SFDP_PUT(BFPT_DW1_WRITE_GRAN, 1) | SFDP_PUT(BFPT_DW1_VSR_WREN, 1) |
-	                 SFDP_PUT(BFPT_DW1_ERASE_4K_OP, NOR_OP_BE_4K) |
-	                 SFDP_PUT(BFPT_DW1_READ_1_1_2, 1) | SFDP_PUT(BFPT_DW1_READ_1_2_2, 1) |
-	                 SFDP_PUT(BFPT_DW1_READ_1_4_4, 1) | SFDP_PUT(BFPT_DW1_READ_1_1_4, 1) |
-	                 SFDP_PUT(BFPT_DW1_ADDR_BYTES, big ? BFPT_ADDR_3_OR_4 : BFPT_ADDR_3);
+	dw[BFPT_DW(1)] =
+	    SFDP_PUT(BFPT_DW1_RESERVED, 0x1FFu) | SFDP_PUT(BFPT_DW1_ERASE_4K, BFPT_ERASE_4K_YES) |
+	    SFDP_PUT(BFPT_DW1_WRITE_GRAN, 1) | SFDP_PUT(BFPT_DW1_VSR_WREN, 1) |
+	    SFDP_PUT(BFPT_DW1_ERASE_4K_OP, NOR_OP_BE_4K) | SFDP_PUT(BFPT_DW1_READ_1_1_2, multi) |
+	    SFDP_PUT(BFPT_DW1_READ_1_2_2, multi) | SFDP_PUT(BFPT_DW1_READ_1_4_4, multi) |
+	    SFDP_PUT(BFPT_DW1_READ_1_1_4, multi) |
+	    SFDP_PUT(BFPT_DW1_ADDR_BYTES, big ? BFPT_ADDR_3_OR_4 : BFPT_ADDR_3);
 	dw[BFPT_DW(2)] = p->size * 8u - 1u; /* density in bits - 1 */
 	/* DW3: 1-4-4 (mode clocks 2) and 1-1-4 (8 dummy) */
 	uint32_t eb_mode = 2, eb_wait = p->eb_clocks > 2 ? p->eb_clocks - 2u : 0;
@@ -194,9 +195,11 @@ static void put_phdr(uint8_t *ph, uint16_t id, uint8_t minor, uint8_t dwords, ui
 /* 4BAIT: 13, 0C, 6C, EC reads, 12 and 34/3E programs, erase types. */
 static void put_4bait(const struct nor_part *p, uint8_t *at)
 {
-	uint32_t sup = FOURBAIT_READ | FOURBAIT_FAST_READ | FOURBAIT_READ_1_1_4 |
-	               FOURBAIT_READ_1_4_4 | FOURBAIT_PP;
-	sup |= p->vendor == NOR_V_MACRONIX ? FOURBAIT_PP_1_4_4 : FOURBAIT_PP_1_1_4;
+	uint32_t sup = FOURBAIT_READ | FOURBAIT_FAST_READ | FOURBAIT_PP;
+	if (!p->octal) {
+		sup |= FOURBAIT_READ_1_1_4 | FOURBAIT_READ_1_4_4;
+		sup |= p->vendor == NOR_V_MACRONIX ? FOURBAIT_PP_1_4_4 : FOURBAIT_PP_1_1_4;
+	}
 	uint32_t ops = 0;
 	for (unsigned i = 0; i < 3; i++) {
 		if (p->erase[i].log2) {

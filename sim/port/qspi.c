@@ -21,6 +21,7 @@
 #include "sim/port/simport_internal.h"
 #include "sim/nor/nor_dual.h"
 #include "sim/nor/nor_model.h"
+#include "sim/nor/nor_octal.h"
 #include "hal/port.h"
 
 /* QUADSPI kernel clock of the boards (rcc_hclk3 at 200 MHz), the
@@ -136,15 +137,24 @@ static uint64_t phase_cycles(uint32_t bytes, uint8_t lines)
 	return lines ? (uint64_t)bytes * 8u / lines : 0u;
 }
 
+/* A phase clocked on both edges takes half the cycles. */
+static uint64_t dtr_half(const struct port_qspi_cmd *c, uint8_t phase, uint64_t cycles)
+{
+	return (c->dtr & phase) ? (cycles + 1u) / 2u : cycles;
+}
+
 /* Charge the bus time of c (data_len: bytes per chip) to virtual time. */
 static void charge(const struct port_qspi_cmd *c, uint32_t data_len)
 {
 	if (!qspi_bus.clock_hz)
 		return;
-	uint64_t cycles = phase_cycles(1, c->instruction_lines) +
-	                  phase_cycles(c->address_bytes, c->address_lines) +
-	                  phase_cycles(c->alt_bytes, c->alt_lines) + c->dummy_cycles +
-	                  phase_cycles(data_len, c->data_lines);
+	uint64_t cycles =
+	    dtr_half(c, PORT_QSPI_DTR_INSTRUCTION,
+	             phase_cycles(c->instruction_bytes > 1 ? 2 : 1, c->instruction_lines)) +
+	    dtr_half(c, PORT_QSPI_DTR_ADDRESS, phase_cycles(c->address_bytes, c->address_lines)) +
+	    dtr_half(c, PORT_QSPI_DTR_ALT, phase_cycles(c->alt_bytes, c->alt_lines)) +
+	    c->dummy_cycles +
+	    dtr_half(c, PORT_QSPI_DTR_DATA, phase_cycles(data_len, c->data_lines));
 	uint64_t ps = cycles * 1000000000000ull / qspi_bus.clock_hz;
 	qspi_bus.bus_ps += ps;
 	if (vclock_mode() != VCLOCK_VIRTUAL)
@@ -157,16 +167,27 @@ static void charge(const struct port_qspi_cmd *c, uint32_t data_len)
 	}
 }
 
-static bool lines_ok(uint8_t l)
+/* Eight lines, 16-bit instructions and DTR exist on the OCTOSPI parts,
+ * whose boards carry an octal chip (sim/nor/nor_octal.h): the bus is taken
+ * to be an OCTOSPI when its chip is one. */
+static bool octal_bus(void)
 {
-	return l == 0 || l == 1 || l == 2 || l == 4;
+	return qspi_bus.chip[0] && nor_chip_opi_proto(qspi_bus.chip[0]) >= 0;
 }
 
-/* What the QUADSPI's CCR can express (RM0399 QUADSPI_CCR). */
+static bool lines_ok(uint8_t l)
+{
+	return l == 0 || l == 1 || l == 2 || l == 4 || (l == 8 && octal_bus());
+}
+
+/* What the QUADSPI's CCR can express (RM0399 QUADSPI_CCR), or on an
+ * octal bus the OCTOSPI's (8 lines, 16-bit instruction, DTR per phase). */
 static bool cmd_valid(const struct port_qspi_cmd *c)
 {
 	if (!lines_ok(c->instruction_lines) || !lines_ok(c->address_lines) ||
 	    !lines_ok(c->data_lines) || !lines_ok(c->alt_lines) || c->dummy_cycles > 31)
+		return false;
+	if (!octal_bus() && (c->instruction_bytes > 1 || c->dtr || c->dqs))
 		return false;
 	if (c->address_lines && (c->address_bytes < 1 || c->address_bytes > 4))
 		return false;

@@ -606,6 +606,37 @@ def case_power_cut(env):
     print("power cuts: %s" % outcomes)
 
 
+def case_sigkill_state(env):
+    """The state files follow every flash operation (sim/state/state_file.h):
+    a qdfu-sim killed with SIGKILL mid-download, with no chance to save,
+    leaves in them every block the device had reported written."""
+    board = "portenta-h7"  # one QSPI chip: qspi0.bin holds the data as written
+    at = 0x20000
+    old = bytes(random.Random(41).getrandbits(8) for _ in range(64 * 1024))
+    new = bytes(random.Random(42).getrandbits(8) for _ in range(24 * 1024))
+    write(env.path("old.bin"), old)
+    write(env.path("new.bin"), new)
+    env.run(["dfu-util", "-a", "1", "-s", "0x%08x" % (QSPI + at), "-D", "old.bin"], board=board,
+            check_rc=0)
+    check(read(os.path.join(env.state, "qspi0.bin"))[at:at + len(old)] == old,
+          "the first download is not in qspi0.bin")
+    rc, out = env.run([PY, os.path.join(HERE, "pyusb_client.py"), "killsim", "new.bin",
+                       "0x%08x" % (QSPI + at)], board=board)
+    m = re.search(r"killsim: (\d+) blocks of (\d+) bytes written", out)
+    check(rc == -signal.SIGKILL and m, "the simulator was not killed (rc %d):\n%s" % (rc, out))
+    done = int(m.group(1)) * int(m.group(2))
+    q = read(os.path.join(env.state, "qspi0.bin"))
+    for off in range(0, done, 256):
+        check(q[at + off:at + off + 256] == new[off:off + 256],
+              "qspi0.bin lacks the page at +0x%x the device had reported written "
+              "(%d bytes reported):\n%s" % (off, done, out[-800:]))
+    # and the next run starts from exactly that
+    env.run(["dfu-util", "-a", "1", "-s", "0x%08x:%d" % (QSPI + at, done), "-U", "back.bin"],
+            board=board, check_rc=0)
+    check(read(env.path("back.bin")) == new[:done], "the next run reads other contents")
+    print("SIGKILL after %d bytes: every reported block is in the state file" % done)
+
+
 def qspi_roundtrip(env, board, size, offset, extra=(), dual=False, seed=11):
     """Write random data at QSPI + offset with dfu-util, read it back, and
     check the raw chip contents (even / odd bytes per chip in dual mode)."""

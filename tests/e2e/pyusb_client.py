@@ -18,6 +18,9 @@
                    "addr1024" / "addr2048" set the address before every chunk
                    of that size (block 2); verify by UPLOAD, then leave
   die FILE ADDR    erases and writes a few blocks, then the process is killed
+  killsim FILE ADDR  erases, writes every block but the last (each until
+                   dfuDNLOAD-IDLE), sends the last one and SIGKILLs the
+                   simulator (its device workers, then qdfu-sim) at once
   speed - -        prints libusb's speed and what the device answers to
                    DEVICE_QUALIFIER and OTHER_SPEED_CONFIGURATION (USB 2.0
                    9.6.2, 9.6.4: a high-speed device answers, a full-speed
@@ -303,6 +306,43 @@ def die(path, addr):
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def sim_processes():
+    """qdfu-sim (this client's parent) and its device workers (its other
+    children), workers first."""
+    sim = os.getppid()
+    workers = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == sim:
+            workers.append(int(name))
+    return workers + [sim]
+
+
+def killsim(path, addr):
+    dev = find()
+    usb.util.claim_interface(dev, 0)
+    size = xfer_size(dev)
+    data = open(path, "rb").read()
+    dnload(dev, 0, struct.pack("<BI", 0x41, addr))
+    wait_fwupd(dev)
+    dnload(dev, 0, struct.pack("<BI", 0x21, addr))
+    wait_fwupd(dev)
+    blocks = [data[off:off + size] for off in range(0, len(data), size)]
+    for i, block in enumerate(blocks[:-1]):
+        dnload(dev, i + 2, block)
+        wait_fwupd(dev)
+    print("killsim: %d blocks of %d bytes written" % (len(blocks) - 1, size), flush=True)
+    dnload(dev, len(blocks) + 1, blocks[-1])  # in flight at the kill
+    for pid in sim_processes():
+        os.kill(pid, signal.SIGKILL)
+
+
 def speed(path, addr):
     del path, addr
     dev = find()
@@ -360,4 +400,4 @@ if __name__ == "__main__":
         iap(path, addr, sys.argv[4])
         sys.exit(0)
     {"pydfu": pydfu, "fwupd": fwupd, "cubeprog": cubeprog, "die": die,
-     "speed": speed, "dfuutil07": dfuutil07}[mode](path, addr)
+     "killsim": killsim, "speed": speed, "dfuutil07": dfuutil07}[mode](path, addr)
