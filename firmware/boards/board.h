@@ -68,6 +68,7 @@ enum board_pmic {
 enum board_entry {
 	BOARD_ENTRY_NONE = 0,
 	BOARD_ENTRY_ARDUINO, /* 0xDF59 in RTC_BKP0R: 1200 bps touch, double-tap RESET */
+	BOARD_ENTRY_DAISY,   /* libDaisy's BootInfo in backup SRAM: ResetToBootloader() */
 };
 
 /* What the bootloader leaves the external flash in for an application that
@@ -121,6 +122,10 @@ struct board {
 	const char *usb_product;
 	const char *usb_manufacturer; /* NULL: "qdfu" */
 	enum board_entry entry;       /* the ecosystem's "enter the bootloader" */
+	/* alt 0 lists the external flash too (before the internal flash): the
+	 * original bootloader's tools address QSPI through alt 0 (Daisy:
+	 * libDaisy's dfu-util -a 0 -s 0x90040000, the web programmer) */
+	bool alt0_lists_qspi;
 	struct board_hw hw;
 };
 

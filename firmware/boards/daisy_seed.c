@@ -33,6 +33,14 @@ const struct board board_daisy_seed = {
     .usb_vid = 0x0483,
     .usb_pid = 0xDF11,
     .usb_product = "qdfu bootloader Daisy Seed",
+    /* libDaisy's System::ResetToBootloader(DAISY...) requests in backup SRAM
+     * (firmware/port/stm32h7/board_entry.c cites libDaisy's sources) */
+    .entry = BOARD_ENTRY_DAISY,
+    /* libDaisy core/Makefile program-dfu: dfu-util -a 0 -s 0x90040000:leave;
+     * the Daisy web programmer (electro-smith/Programmer app/dfu-util.js)
+     * connects to the alt whose name holds "0x08000000" and writes to its
+     * first writable segment, + 0x40000 when that starts at 0x90000000 */
+    .alt0_lists_qspi = true,
     .hw =
         {
             .supply = BOARD_SUPPLY_LDO,

@@ -3,6 +3,7 @@
 
 #include "boot/image.h"
 #include "boot/journal.h"
+#include "boot/ram_app.h"
 #include "common/compiler.h"
 #include "mem/mem.h"
 #include "hal/port.h"
@@ -25,6 +26,11 @@ bool boot_vector_table_plausible(uint32_t vtor, const uint8_t first8[8])
 		return false;
 	if (!sp_ok(sp) || (reset & 1u) == 0)
 		return false;
+	/* a RAM application stored in flash (boot/ram_app.h): checked
+	 * against its RAM block when it is planned */
+	uint32_t base, size;
+	if (mem_find(vtor) && qdfu_h7_ram_block(reset & ~1u, &base, &size))
+		return true;
 	/* the reset handler must be in flash that is mapped (internal or
 	 * QSPI), and not in the bootloader's own sector */
 	struct mem_region *r = mem_find(reset & ~1u);
@@ -69,7 +75,7 @@ uint32_t boot_learned_vtor(void)
  * every range matches. A newest journal record VERIFIED for this very
  * descriptor (nothing was erased or written through the bootloader since:
  * every update appends OPEN first) skips the range CRCs. */
-static enum image_verdict decide_by_image(struct boot_decision *out)
+static enum image_verdict decide_by_image(struct boot_decision *out, uint32_t *len)
 {
 	static struct image_desc desc;
 	/* read unprotect wiped the application (DfuSe 0x92: everything erased);
@@ -91,6 +97,9 @@ static enum image_verdict decide_by_image(struct boot_decision *out)
 	}
 	out->vtor = desc.vtor;
 	out->reason = cached ? "verified image (cached)" : "verified image";
+	for (uint32_t i = 0; i < desc.nranges; i++)
+		if (desc.vtor - desc.r[i].addr < desc.r[i].len)
+			*len = desc.r[i].addr + desc.r[i].len - desc.vtor;
 	return IMAGE_OK;
 }
 
@@ -146,12 +155,38 @@ void boot_decide(const struct board *b, bool force_dfu, struct boot_decision *ou
 		out->why = QDFU_PROTO_WHY_BUTTON;
 		return;
 	}
-	enum image_verdict img = decide_by_image(out);
+	uint32_t len = 0;
+	enum image_verdict img = decide_by_image(out, &len);
 	if (img != IMAGE_OK && !decide_by_journal(b, img, out))
 		return;
 	if (!boot_vector_table_valid(out->vtor)) {
 		out->reason = "no valid vector table at the application address";
 		return;
 	}
-	out->start_app = true;
+	out->start_app = boot_prepare_ram(out, len);
+}
+
+bool boot_prepare_ram(struct boot_decision *out, uint32_t image_len)
+{
+	struct ram_app p;
+	const char *why = NULL;
+	out->ram_src = 0;
+	out->ram_len = 0;
+	switch (ram_app_plan(out->vtor, image_len, &p, &why)) {
+	case RAM_APP_NONE:
+		return true;
+	case RAM_APP_REFUSED:
+		out->reason = why;
+		return false;
+	case RAM_APP_READY:
+		break;
+	}
+	if (ram_app_load(&p, &why) != 0) {
+		out->reason = why;
+		return false;
+	}
+	out->ram_src = p.src;
+	out->ram_len = p.len;
+	out->vtor = p.dst;
+	return true;
 }

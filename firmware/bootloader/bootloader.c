@@ -33,6 +33,10 @@ static struct {
 	bool leaving;
 	uint32_t leave_at;
 	bool flasher;
+	/* the board's grace window (PORT_ENTRY_GRACE): DFU until grace_until,
+	 * then the application at grace_vtor unless a DFU request came */
+	bool grace;
+	uint32_t grace_until, grace_vtor, grace_requests;
 } bl;
 
 /* bootloader_flasher_board's copy and its product string. */
@@ -166,9 +170,12 @@ static bool image_reads_qspi(void)
 /* Before any start (docs/decisions/xip-handover.md): the external flash
  * memory-mapped as the board chose (b->xip) when the application runs
  * from it, or reads it and the board does not say OFF; then the record
- * the application can read (include/qdfu_app.h). An application in QSPI
- * gets at least the 1-1-1 fast read whatever the board says. */
-static void hand_over(uint32_t vtor)
+ * the application can read (include/qdfu_app.h), unless a RAM application
+ * was just copied over the record's bytes (only the flasher allows that:
+ * the resident bootloader's RAM check refuses its NOINIT region). An
+ * application in QSPI gets at least the 1-1-1 fast read whatever the
+ * board says. */
+static void hand_over(const struct boot_decision *d)
 {
 	struct qdfu_handoff h;
 	memset(&h, 0, sizeof(h));
@@ -177,13 +184,16 @@ static void hand_over(uint32_t vtor)
 	h.size = (uint8_t)sizeof(h);
 	if (bl.have_qspi) {
 		region_qspi_describe(&bl.qspi, &h);
-		bool runs = vtor - bl.qspi.base < bl.qspi.size;
+		bool runs = d->vtor - bl.qspi.base < bl.qspi.size;
 		if (runs || (bl.b->xip != BOARD_XIP_OFF && image_reads_qspi()))
 			(void)region_qspi_handover(&bl.qspi, bl.b->xip != BOARD_XIP_FASTEST,
-			                           runs ? vtor : bl.qspi.base, &h);
+			                           runs ? d->vtor : bl.qspi.base, &h);
 	}
 	h.check = qdfu_handoff_check(&h);
-	port_app_handoff(&h);
+	bool over = d->ram_len && d->vtor < QDFU_HANDOFF_ADDR + sizeof(h) &&
+	            QDFU_HANDOFF_ADDR < d->vtor + d->ram_len;
+	if (!over)
+		port_app_handoff(&h);
 }
 
 /* The flasher's leave: with BOOT0 still high a reset would only return to
@@ -194,13 +204,16 @@ static void flasher_start_app(void)
 	uint32_t vtor = boot_learned_vtor();
 	if (!vtor)
 		vtor = journal_vtor() ? journal_vtor() : bl.b->default_app_base;
-	if (boot_vector_table_valid(vtor)) {
-		hand_over(vtor);
-		port_start_app(vtor);
+	struct boot_decision d = {.vtor = vtor, .reason = "no valid vector table to start"};
+	/* a RAM application is copied first: refused when it would land on
+	 * the flasher's own RAM (port_app_ram) */
+	if (boot_vector_table_valid(vtor) && boot_prepare_ram(&d, 0)) {
+		hand_over(&d);
+		port_start_app(d.vtor);
 		return;
 	}
 	(void)bootloader_init(bl.b, BOOTLOADER_ENTER_FLASHER);
-	bl.decision.reason = "no valid vector table to start: still the flasher";
+	bl.decision.reason = d.reason; /* and it stays the flasher */
 }
 
 /* Stay in DFU or start the application, and why (bl.decision). */
@@ -216,11 +229,23 @@ static void decide(const struct board *b, enum bootloader_enter how, struct port
 	 * instead of looping): stay in DFU and say why, so a damaged word on
 	 * the boot path cannot hang every boot (issue 11 item 3). */
 	bool faulted = port_take_fault(fault);
-	/* the board ecosystem's own request (Arduino's double tap, b->entry) */
-	bool asked = port_board_entry_requested(b);
+	/* the board ecosystem's own request (Arduino's double tap, b->entry);
+	 * not a grace window after our own reset into the application */
+	enum port_entry entry = port_board_entry_requested(b);
+	bool asked = entry == PORT_ENTRY_DFU;
+	bool grace = entry == PORT_ENTRY_GRACE && port_noinit_get() != PORT_NOINIT_BOOT_APP;
 	bool force = how == BOOTLOADER_ENTER_DFU || port_button_pressed() || faulted || asked;
 	boot_decide(b, force, &bl.decision);
-	if (faulted && !bl.decision.start_app) {
+	if (grace && bl.decision.start_app) {
+		bl.decision.start_app = false;
+		bl.grace = true;
+		bl.grace_vtor = bl.decision.vtor;
+		bl.grace_until = port_millis() + PORT_ENTRY_GRACE_MS;
+		bl.decision.reason =
+		    "the board's grace window (Daisy: RESET or ResetToBootloader): "
+		    "the application starts unless a host speaks DFU";
+		bl.decision.why = QDFU_PROTO_WHY_REQUESTED;
+	} else if (faulted && !bl.decision.start_app) {
 		bl.decision.reason = "the bootloader reset after a fault";
 		bl.decision.why = QDFU_PROTO_WHY_FAULT;
 	} else if (asked && bl.decision.why == QDFU_PROTO_WHY_BUTTON) {
@@ -240,7 +265,7 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	struct port_fault fault = {0};
 	decide(b, how, &fault);
 	if (bl.decision.start_app) {
-		hand_over(bl.decision.vtor);
+		hand_over(&bl.decision);
 		port_start_app(bl.decision.vtor);
 		return false;
 	}
@@ -248,7 +273,10 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	uint8_t nalts = 0;
 	for (unsigned i = 0; i < mem_region_count() && i < 2; i++) {
 		struct mem_region *r = mem_region_at(i);
-		if (mem_region_layout(r, bl.layouts[i], sizeof(bl.layouts[i])) < 0)
+		int n = i == 0 && b->alt0_lists_qspi && bl.have_qspi
+		            ? mem_region_layout2(&bl.qspi, r, bl.layouts[i], sizeof(bl.layouts[i]))
+		            : -1;
+		if (n < 0 && mem_region_layout(r, bl.layouts[i], sizeof(bl.layouts[i])) < 0)
 			continue;
 		bl.layout_ptrs[nalts++] = bl.layouts[i];
 	}
@@ -259,6 +287,7 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	dfu_set_image_desc(image_available() ? image_desc_addr() : 0);
 	dfu_set_why(bl.decision.why, fault.exception);
 	dfu_set_info_flags(bl.have_qspi ? region_qspi_info_flags(&bl.qspi) : 0);
+	bl.grace_requests = dfu_request_count();
 	port_usb_init(b);
 	port_usb_connect(true);
 	port_led(true);
@@ -270,10 +299,32 @@ const struct boot_decision *bootloader_decision(void)
 	return &bl.decision;
 }
 
+/* The grace window: a DFU request ends it (the host stays in charge);
+ * otherwise the application starts when it closes. */
+static bool grace_over(void)
+{
+	if (!bl.grace)
+		return false;
+	if (dfu_request_count() != bl.grace_requests) {
+		bl.grace = false;
+		return false;
+	}
+	if (!qdfu_time_reached(port_millis(), bl.grace_until))
+		return false;
+	bl.grace = false;
+	port_usb_connect(false);
+	bl.decision.reason = "grace window over: starting the application";
+	hand_over(&bl.decision); /* its vtor is grace_vtor */
+	port_start_app(bl.grace_vtor);
+	return true;
+}
+
 void bootloader_task(void)
 {
 	usbd_task();
 	dfu_task();
+	if (grace_over())
+		return;
 	if (bl.leaving && qdfu_time_reached(port_millis(), bl.leave_at)) {
 		/* detach, then reset into the committed application: the next
 		 * boot validates it again and never starts garbage */

@@ -87,6 +87,7 @@ static struct {
 	/* why the device is in DFU mode, for INFO (dfu_set_why) */
 	uint8_t why, fault;
 	uint16_t info_flags; /* QDFU_PROTO_FLAG_* (dfu_set_info_flags) */
+	uint32_t requests;   /* class and vendor requests seen (dfu_request_count) */
 
 	uint8_t status_buf[6];
 	uint8_t small[16];
@@ -568,6 +569,7 @@ static bool clrstatus_accepted(void)
 
 static enum usbd_reply class_setup(const struct usb_setup *s, struct usbd_ctrl *c)
 {
+	dfu.requests++;
 	if ((s->bmRequestType & USB_TYPE_MASK) == USB_TYPE_VENDOR)
 		return vendor_setup(s, c);
 	if ((s->bmRequestType & USB_RECIP_MASK) != USB_RECIP_INTERFACE || s->wIndex != 0 ||
@@ -892,6 +894,11 @@ void dfu_set_why(uint8_t why, uint8_t fault_exception)
 {
 	dfu.why = why;
 	dfu.fault = fault_exception;
+}
+
+uint32_t dfu_request_count(void)
+{
+	return dfu.requests;
 }
 
 void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts)

@@ -102,6 +102,10 @@ void dfu_set_info_flags(uint16_t flags);
 /* Main-loop work: advances flash operations, completes held GETSTATUS. */
 void dfu_task(void);
 
+/* Class (and vendor) requests received since dfu_init: a host that spoke
+ * DFU to us (the board's grace window ends for good then). */
+uint32_t dfu_request_count(void);
+
 /* Introspection for tests and the simulator log. */
 enum dfu_state dfu_get_state(void);
 enum dfu_status dfu_get_status(void);

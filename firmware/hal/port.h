@@ -53,12 +53,22 @@ uint32_t port_noinit_get(void);
 void port_noinit_set(uint32_t v);
 
 /* The board's own ecosystem asked for the bootloader (b->entry, e.g.
- * Arduino's 0xDF59 in RTC_BKP0R): true once, and the request is cleared.
- * For BOARD_ENTRY_ARDUINO, after a reset by the RESET pin this first opens
- * the double-tap window (the request set for 500 ms, then cleared): a
- * second press within it comes back here as a request. Always false for
- * BOARD_ENTRY_NONE. */
-bool port_board_entry_requested(const struct board *b);
+ * Arduino's 0xDF59 in RTC_BKP0R): PORT_ENTRY_DFU once, and the request is
+ * cleared. For BOARD_ENTRY_ARDUINO, after a reset by the RESET pin this
+ * first opens the double-tap window (the request set for 500 ms, then
+ * cleared): a second press within it comes back here as a request. For
+ * BOARD_ENTRY_DAISY, PORT_ENTRY_GRACE asks for the Daisy bootloader's
+ * grace window (DFU for PORT_ENTRY_GRACE_MS, then the application unless a
+ * host spoke DFU). Always PORT_ENTRY_NONE for BOARD_ENTRY_NONE. */
+enum port_entry {
+	PORT_ENTRY_NONE = 0,
+	PORT_ENTRY_DFU = 1,
+	PORT_ENTRY_GRACE = 2,
+};
+/* libDaisy core/Makefile installs dsy_bootloader_v6_4-intdfu-2000ms.bin by
+ * default: a 2000 ms grace window */
+#define PORT_ENTRY_GRACE_MS 2000u
+enum port_entry port_board_entry_requested(const struct board *b);
 
 /* A fault the bootloader took in its previous run, recorded in no-init RAM
  * by the target's fault handlers before they reset the MCU (instead of
@@ -91,15 +101,24 @@ void port_wake_hint(uint32_t at_ms);
 /* Reset the whole MCU. On the host, ends the simulated run loop. */
 void port_reset(void);
 
-/* Start the application whose vector table is at vtor (internal flash or
- * the memory-mapped QSPI window). On the target this does not return; on
- * the host it records the request (the simulator logs it) and returns. */
+/* Start the application whose vector table is at vtor (internal flash, the
+ * memory-mapped QSPI window, or RAM a RAM application was copied to). On
+ * the target this does not return; on the host it records the request (the
+ * simulator logs it) and returns. */
 void port_start_app(uint32_t vtor);
 
 /* Leave the record for the application (include/qdfu_app.h, 32 bytes at
  * QDFU_HANDOFF_ADDR), just before port_start_app(). */
 struct qdfu_handoff;
 void port_app_handoff(const struct qdfu_handoff *h);
+
+/* RAM applications (boot/ram_app.h): a writable view of len bytes of RAM at
+ * dst that the image stored at src (flash) is about to be copied to, or
+ * NULL when that RAM is not free for it: the bootloader's own code, data,
+ * no-init words or stack lie there (its linker script), so the copy would
+ * destroy the bootloader while it runs. src is for the simulator's check of
+ * the copy; the target ignores it. */
+uint8_t *port_app_ram(uint32_t dst, uint32_t src, uint32_t len);
 
 /* ------------------------------------------------------------------ */
 /* USB device controller (EP0 only)                                     */

@@ -159,24 +159,47 @@ static int put_zone(struct sbuf *b, const struct mem_region *r, uint32_t addr, u
  * read-only segments (the bootloader's sector) therefore come last, in a
  * zone of their own: "@Internal Flash  /0x08020000/15*128Kg/0x08000000/01*128Ka".
  * dfu-util, pydfu and libqdfu look zones up by address, in any order. */
-int mem_region_layout(const struct mem_region *r, char *buf, uint32_t cap)
+static int put_zones(struct sbuf *b, const struct mem_region *r)
 {
-	struct sbuf b = {buf, 0, cap, false};
 	unsigned lead = 0;
 	uint32_t lead_span = 0;
-	if (!buf || cap == 0 || r->nseg == 0)
-		return QDFU_E_PARAM;
 	for (; lead < r->nseg && !(r->seg[lead].attr & MEM_ATTR_WRITE); lead++)
 		lead_span += r->seg[lead].count * r->seg[lead].page_size;
 	if (lead == r->nseg) { /* nothing writable: one zone */
 		lead = 0;
 		lead_span = 0;
 	}
+	int rc = put_zone(b, r, r->base + lead_span, lead, r->nseg);
+	if (rc == QDFU_OK && lead)
+		rc = put_zone(b, r, r->base, 0, lead);
+	return rc;
+}
+
+int mem_region_layout2(const struct mem_region *first, const struct mem_region *r, char *buf,
+                       uint32_t cap)
+{
+	struct sbuf b = {buf, 0, cap, false};
+	if (!buf || cap == 0 || r->nseg == 0 || first->nseg == 0)
+		return QDFU_E_PARAM;
 	put_c(&b, '@');
 	put_s(&b, r->name);
-	int rc = put_zone(&b, r, r->base + lead_span, lead, r->nseg);
-	if (rc == QDFU_OK && lead)
-		rc = put_zone(&b, r, r->base, 0, lead);
+	int rc = put_zones(&b, first);
+	if (rc == QDFU_OK)
+		rc = put_zones(&b, r);
+	if (rc != QDFU_OK || b.overflow || b.len > LAYOUT_MAX_CHARS)
+		return QDFU_E_PARAM;
+	buf[b.len] = '\0';
+	return (int)b.len;
+}
+
+int mem_region_layout(const struct mem_region *r, char *buf, uint32_t cap)
+{
+	struct sbuf b = {buf, 0, cap, false};
+	if (!buf || cap == 0 || r->nseg == 0)
+		return QDFU_E_PARAM;
+	put_c(&b, '@');
+	put_s(&b, r->name);
+	int rc = put_zones(&b, r);
 	if (rc != QDFU_OK || b.overflow || b.len > LAYOUT_MAX_CHARS)
 		return QDFU_E_PARAM;
 	buf[b.len] = '\0';

@@ -83,5 +83,10 @@ uint8_t mem_region_attr_range(const struct mem_region *r, uint32_t addr, uint32_
  * space after commas, no trailing slash. Returns the length, or a negative
  * error if the layout cannot be expressed. */
 int mem_region_layout(const struct mem_region *r, char *buf, uint32_t cap);
+/* The same for r with the zones of first listed before its own, under r's
+ * name: one alt setting that presents two memories (the Daisy Seed's alt 0,
+ * board.alt0_lists_qspi). */
+int mem_region_layout2(const struct mem_region *first, const struct mem_region *r, char *buf,
+                       uint32_t cap);
 
 #endif

@@ -63,9 +63,13 @@ uint32_t qh_desc_find_vtor(const struct qh_plan *p, uint16_t xfer)
 		const struct qh_chunk *c = &p->chunk[i];
 		for (uint64_t off = 0; off + 8 <= c->len; off += xfer) {
 			uint32_t a = c->addr + (uint32_t)off;
-			uint32_t reset = le32(c->data + off + 4);
+			uint32_t reset = le32(c->data + off + 4), rb, rs;
+			/* the reset handler in flash being written, or in RAM: a RAM
+			 * application the bootloader copies there (firmware/boot/ram_app.h) */
+			int target =
+			    in_pages(p, reset & ~1u) || qdfu_h7_ram_block(reset & ~1u, &rb, &rs);
 			if (a % VTOR_ALIGN || !sp_ok(le32(c->data + off)) || !(reset & 1u) ||
-			    !in_pages(p, reset & ~1u))
+			    !target)
 				continue;
 			if (!best || a < best)
 				best = a;

@@ -23,6 +23,10 @@
 #define RTC_APB_CLOCK (1u << 16) /* RCC_APB4ENR.RTCAPBEN */
 #define PWR_CR1_DBP   (1u << 8)
 #define RTC_BKP0R     0x50u
+#define BKPSRAM_BASE  0x38800000u
+#define BKPSRAM_SIZE  0x1000u
+#define RCC_AHB4ENR   0xE0u
+#define BKPRAM_CLOCK  (1u << 28) /* RCC_AHB4ENR.BKPRAMEN */
 
 /* Start-up times of the models (plausible orders of magnitude). */
 #define T_HSI48_US 10u
@@ -45,6 +49,7 @@ static struct {
 	uint32_t gpio_in[11];
 	uint32_t bkp0r;
 	uint64_t bkp0r_set_at, bkp0r_held_us;
+	uint32_t bkpsram[BKPSRAM_SIZE / 4];
 } s;
 
 static void fail(const char *fmt, ...)
@@ -422,19 +427,39 @@ static void uid_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 
 /* ---------------------------------------------------------------- RTC */
 
-static bool rtc_clocked(const char *what, uint32_t off)
+/* An access to a backup-domain block (RTC backup registers, backup SRAM):
+ * its clock must be on, and a write needs PWR_CR1.DBP; otherwise the
+ * access is lost (a read gives 0) and counted as an error. */
+struct backup_block {
+	const char *name, *clock;
+	uint32_t enr, bit;
+};
+
+static const struct backup_block rtc_blk = {"RTC", "RCC_APB4ENR.RTCAPBEN", RCC_APB4ENR,
+                                            RTC_APB_CLOCK};
+static const struct backup_block bkpsram_blk = {"backup SRAM", "RCC_AHB4ENR.BKPRAMEN", RCC_AHB4ENR,
+                                                BKPRAM_CLOCK};
+
+static bool backup_access(const struct backup_block *b, bool write, uint32_t off)
 {
-	if (s.rcc[RCC_APB4ENR / 4] & RTC_APB_CLOCK)
-		return true;
-	fail("RTC %s at +0x%x with RCC_APB4ENR.RTCAPBEN off", what, off);
-	return false;
+	if (!(s.rcc[b->enr / 4] & b->bit)) {
+		fail("%s %s at +0x%x with %s off", b->name, write ? "write" : "read", off,
+		     b->clock);
+		return false;
+	}
+	if (write && !(s.pwr[0] & PWR_CR1_DBP)) {
+		fail("%s write at +0x%x with PWR_CR1.DBP = 0: ignored (backup domain protected)",
+		     b->name, off);
+		return false;
+	}
+	return true;
 }
 
 static uint32_t rtc_read(void *ctx, uint32_t off, unsigned w)
 {
 	(void)ctx;
 	(void)w;
-	if (!rtc_clocked("read", off))
+	if (!backup_access(&rtc_blk, false, off))
 		return 0;
 	return off == RTC_BKP0R ? s.bkp0r : 0;
 }
@@ -443,13 +468,8 @@ static void rtc_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 {
 	(void)ctx;
 	(void)w;
-	if (!rtc_clocked("write", off))
+	if (!backup_access(&rtc_blk, true, off))
 		return;
-	if (!(s.pwr[0] & PWR_CR1_DBP)) {
-		fail("RTC write at +0x%x with PWR_CR1.DBP = 0: ignored (backup domain protected)",
-		     off);
-		return;
-	}
 	if (off != RTC_BKP0R || v == s.bkp0r)
 		return;
 	if (s.bkp0r)
@@ -468,6 +488,32 @@ uint64_t h7_sys_model_bkp0r_held_us(void)
 	return s.bkp0r_held_us;
 }
 
+/* ------------------------------------------------------- backup SRAM */
+/* 4 KiB at 0x38800000 (RM0433 memory map): needs RCC_AHB4ENR.BKPRAMEN for
+ * any access and PWR_CR1.DBP for writes (backup domain); kept across
+ * resets like the RTC backup registers. */
+
+static uint32_t bkpsram_read(void *ctx, uint32_t off, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	return backup_access(&bkpsram_blk, false, off) ? s.bkpsram[off / 4] : 0;
+}
+
+static void bkpsram_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	if (backup_access(&bkpsram_blk, true, off))
+		s.bkpsram[off / 4] = v;
+}
+
+uint32_t h7_sys_model_bkpsram(uint32_t off)
+{
+	return s.bkpsram[(off % BKPSRAM_SIZE) / 4];
+}
+
+static const struct mmio_model_ops bkpsram_ops = {bkpsram_read, bkpsram_write};
 static const struct mmio_model_ops rcc_ops = {rcc_read, rcc_write};
 static const struct mmio_model_ops rtc_ops = {rtc_read, rtc_write};
 static const struct mmio_model_ops pwr_ops = {pwr_read, pwr_write};
@@ -498,6 +544,7 @@ int h7_sys_model_init(const struct h7_sys_config *cfg)
 	}
 	s.rcc[RCC_RSR / 4] = cfg->rcc_rsr & ~RCC_RSR_RMVF;
 	s.bkp0r = cfg->rtc_bkp0r;
+	memcpy(s.bkpsram, cfg->bkpsram, sizeof(cfg->bkpsram));
 	s.st.cr3_supply = s.pwr[3] & PWR_SUPPLY_MSK;
 	s.st.flash_acr = s.flash_acr;
 	s.st.crs_cfgr = s.crs[1];
@@ -510,6 +557,7 @@ int h7_sys_model_init(const struct h7_sys_config *cfg)
 	rc |= scs_model_init(); /* the Cortex-M7 system control space */
 	rc |= mmio_register(UID_BASE, 12, &uid_ops, NULL);
 	rc |= mmio_register(RTC_BASE, 0x400, &rtc_ops, NULL);
+	rc |= mmio_register(BKPSRAM_BASE, BKPSRAM_SIZE, &bkpsram_ops, NULL);
 	rc |= cm4_model_init(&cfg->cm4, fail_msg);
 	return rc ? -1 : 0;
 }

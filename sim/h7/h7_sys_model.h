@@ -32,6 +32,7 @@ struct h7_sys_config {
 	struct cm4_config cm4;     /* dual-core parts: the M4 (cm4_model.h) */
 	uint32_t rcc_rsr;          /* RCC_RSR reset flags at start (PINRSTF: bit 22) */
 	uint32_t rtc_bkp0r;        /* RTC_BKP0R at start: the backup domain kept it */
+	uint32_t bkpsram[3];       /* the first words of backup SRAM at start (kept) */
 	uint8_t uid[12];
 };
 
@@ -54,6 +55,9 @@ struct h7_sys_stats {
  * counted as errors. RCC_RSR: RMVF written 1 clears the flags and keeps
  * them cleared (no reset recorded) until it is written 0 again. */
 uint32_t h7_sys_model_rtc_bkp0r(void);
+/* Backup SRAM (0x38800000, 4 KiB): the word at offset off now. Accesses
+ * need RCC_AHB4ENR.BKPRAMEN, writes PWR_CR1.DBP (else ignored, errors). */
+uint32_t h7_sys_model_bkpsram(uint32_t off);
 uint64_t h7_sys_model_bkp0r_held_us(void);
 
 /* Registers every block with the MMIO bus (call mmio_reset() first). */

@@ -111,6 +111,7 @@ bool simport_power_cut(const char **what)
 		}
 		nor_chip_power_cycle(c);
 	}
+	simport_ram_power_on(0xC0FFEEu); /* RAM does not keep its contents either */
 	simport_iflash_power(false);
 	simport_qspi_power(false);
 	port_noinit_set(0); /* no-init RAM does not survive power loss */

@@ -88,4 +88,17 @@ bool simport_high_speed(void);
  * 0 with the controller model), and the last one in words. */
 unsigned simport_faults(const char **last);
 
+/* RAM applications (sim/port/ram.c): the RAM the firmware copies them to.
+ * Power-on contents are noise (seeded); a view of [addr, addr+len) of the
+ * modelled RAM, or NULL; the last copy prepared (port_app_ram); the rules a
+ * start in RAM broke (copy not matching its flash, start where no copy
+ * went), cumulative, and the last in words. */
+void simport_ram_power_on(uint32_t seed);
+uint8_t *simport_ram(uint32_t addr, uint32_t len);
+bool simport_ram_load(uint32_t *src, uint32_t *dst, uint32_t *len);
+unsigned simport_ram_faults(const char **last);
+/* Called at the application's start: checks it when vtor is in RAM
+ * (returns true then). */
+bool simport_ram_check_start(uint32_t vtor);
+
 #endif

@@ -43,6 +43,7 @@ void simport_system_configure(const struct simport_config *cfg)
 	g_sys.app_started = false;
 	g_sys.app_vtor = 0;
 	memset(&g_sys.handoff, 0, sizeof(g_sys.handoff));
+	simport_ram_power_on((uint32_t)cfg->uid[0] | (uint32_t)cfg->uid[1] << 8 | 0x5EED0000u);
 }
 
 int port_init(const struct board *b)
@@ -80,10 +81,10 @@ void port_noinit_set(uint32_t v)
  * registers: the board ecosystems' requests never come. The target's code
  * for them runs on the register models (tests/port_stm32h7/usb/
  * test_h7_system.c); the core's handling on the mock port. */
-bool port_board_entry_requested(const struct board *b)
+enum port_entry port_board_entry_requested(const struct board *b)
 {
 	(void)b;
-	return false;
+	return PORT_ENTRY_NONE;
 }
 
 void simport_set_button(bool held)
@@ -137,6 +138,7 @@ void port_start_app(uint32_t vtor)
 		g_sys.fetched = simport_qspi_mem_read(vtor - QSPI_WINDOW_BASE, g_sys.first,
 		                                      sizeof(g_sys.first)) == QDFU_OK;
 	port_usb_connect(false);
+	(void)simport_ram_check_start(vtor);
 }
 
 void port_app_handoff(const struct qdfu_handoff *h)

@@ -58,9 +58,10 @@ static struct {
 	bool pending; /* a control transfer is in flight */
 	struct vusb_ctrl x;
 	uint8_t data[VUSB_MAX_DATA];
-	uint64_t bus_ns3; /* bus time charged so far, in thirds of a ns */
-	uint64_t bus_us;  /* ... of which already added to the clock */
-	unsigned faults;  /* hardware rule violations already reported */
+	uint64_t bus_ns3;    /* bus time charged so far, in thirds of a ns */
+	uint64_t bus_us;     /* ... of which already added to the clock */
+	unsigned faults;     /* hardware rule violations already reported */
+	unsigned ram_faults; /* of them, the RAM model's (sim/port/ram.c) */
 	/* --power-cut: armed at the first bus reset, then the board is off */
 	uint64_t enum_at, cut_at;
 	bool dead;
@@ -273,8 +274,13 @@ static void boot(void);
  * per new violation; the count is cumulative over MCU resets). */
 static void check_faults(void)
 {
-	const char *last = NULL;
-	unsigned n = simport_faults(&last);
+	const char *last = NULL, *ram_last = NULL;
+	unsigned ram_n = simport_ram_faults(&ram_last);
+	unsigned n = simport_faults(&last) + ram_n;
+	if (ram_n > w.ram_faults) {
+		last = ram_last;
+		w.ram_faults = ram_n;
+	}
 	if (n > w.faults) {
 		char why[96];
 		snprintf(why, sizeof(why), "%s", last ? last : "?");
@@ -385,6 +391,15 @@ static void boot_rom(void)
 	check_lifecycle();
 }
 
+/* The boot log line of a RAM application (boot/ram_app.h). */
+static void note_ram_copy(const struct boot_decision *d)
+{
+	char msg[128];
+	snprintf(msg, sizeof(msg), "RAM application: copied %u bytes from 0x%08x to RAM at 0x%08x",
+	         (unsigned)d->ram_len, (unsigned)d->ram_src, (unsigned)d->vtor);
+	send_event(VUSB_EV_NOTE, 0, msg);
+}
+
 static void boot(void)
 {
 	if (w.cfg->rom) {
@@ -397,6 +412,8 @@ static void boot(void)
 	const struct boot_decision *d = bootloader_decision();
 	if (dfu)
 		send_event(VUSB_EV_STAY, 0, d && d->reason ? d->reason : "?");
+	else if (d && d->ram_len)
+		note_ram_copy(d);
 	check_lifecycle();
 }
 

@@ -80,11 +80,11 @@ class Env:
         return bytes(data)
 
 
-def app_image(size, vtor=APP, seed=1):
+def app_image(size, vtor=APP, seed=1, sp=0x24080000):
     """An application: a Cortex-M vector table, then pseudo-random code."""
     rnd = random.Random(seed)
     body = bytearray(rnd.getrandbits(8) for _ in range(size))
-    vt = struct.pack("<II", 0x24080000, vtor + 0x401) + b"".join(
+    vt = struct.pack("<II", sp, vtor + 0x401) + b"".join(
         struct.pack("<I", vtor + 0x501) for _ in range(14))
     body[:len(vt)] = vt
     return bytes(body)
@@ -951,6 +951,114 @@ def make_arduino_case(board):
     return case
 
 
+def daisy_sram_app(size, seed=51, base=0x24000000):
+    """A libDaisy BOOT_SRAM application (core/STM32H750IB_sram.lds): the
+    vector table first, linked at AXI SRAM 0x24000000, stack at the end of
+    DTCM (_estack = 0x20020000); stored at 0x90040000."""
+    return app_image(size, vtor=base, seed=seed, sp=0x20020000)
+
+
+def case_daisy_boot_sram(env):
+    """libDaisy's `make program-dfu` for APP_TYPE = BOOT_SRAM (core/Makefile:
+    dfu-util -a 0 -s 0x90040000:leave -D app.bin -d ,0483:df11) under
+    qdfu-sim: the bootloader copies the image to AXI SRAM and starts it
+    there; the simulator's RAM model compares every copied byte with the
+    QSPI flash and the start address with the copy's destination."""
+    write(env.path("app.bin"), daisy_sram_app(200 * 1024 + 12))
+    cmd = ["dfu-util", "-a", "0", "-s", "0x90040000:leave", "-D", env.path("app.bin"),
+           "-d", ",0483:df11"]
+    rc, out = env.run(cmd, board="daisy-seed", check_rc=0)
+    log = env.log_text()
+    check("RAM application: copied 524288 bytes from 0x90040000 to RAM at 0x24000000" in log,
+          "no copy to RAM in the boot log:\n%s\n%s" % (out[-1500:], log[-1200:]))
+    check("start application at 0x24000000" in log,
+          "not started in RAM at 0x24000000:\n%s" % log[-1200:])
+    check("hardware rule broken" not in log, "the RAM model saw a bad start:\n%s" % log[-1200:])
+    # linked to DTCM, where the bootloader's data and stack are: refused, stays in DFU
+    write(env.path("bad.bin"), daisy_sram_app(4096, base=0x20000000))
+    cmd[-3] = env.path("bad.bin")
+    rc, out = env.run(cmd, board="daisy-seed", check_rc=0)
+    log = env.log_text()
+    check("overwrite the bootloader's own RAM" in log and "start application" not in log,
+          "an image linked over the bootloader's RAM was not refused:\n%s" % log[-1200:])
+    # qdfu flash writes a descriptor: the copy is the image's range (whole 64 KiB pages)
+    qdfu = os.path.join(os.path.dirname(env.sim), "qdfu")
+    write(env.path("app.hex"), ihex(daisy_sram_app(130 * 1024, seed=52), 0x90040000))
+    env.run([qdfu, "flash", env.path("app.hex")], board="daisy-seed", check_rc=0)
+    env.run(["true"], board="daisy-seed", enter="auto", check_rc=0)
+    log = env.log_text()
+    check("copied 196608 bytes from 0x90040000 to RAM at 0x24000000" in log and
+          "start application at 0x24000000" in log and "hardware rule broken" not in log,
+          "qdfu flash of a BOOT_SRAM image: not copied by its descriptor:\n%s" % log[-1200:])
+
+
+def webdfu(env, image, board="daisy-seed"):
+    client = os.path.join(HERE, "pyusb_client.py")
+    write(env.path("web.bin"), image)
+    return env.run([PY, client, "webdfu", env.path("web.bin"), "0"], board=board, check_rc=0)
+
+
+def case_webdfu_daisy(env):
+    """The Daisy web programmer's request sequence (pyusb_client.py webdfu,
+    after electro-smith/Programmer and devanlai/webdfu) against the Daisy
+    Seed: it picks alt 0 (name holds 0x08000000), starts at its first
+    writable segment + 0x40000 = 0x90040000, erases, writes and leaves; the
+    bootloader starts a BOOT_QSPI application in place and copies a
+    BOOT_SRAM one to RAM. A real browser: issue 16's web helper
+    (docs/boards/daisy-seed.md, "Daisy web programmer")."""
+    qspi_app = app_image(150 * 1024 + 3, vtor=0x90040000, seed=61)
+    rc, out = webdfu(env, qspi_app)
+    check("at 0x90040000 through alt 0" in out, "webdfu did not pick alt 0 / 0x90040000:\n" + out)
+    q = read(os.path.join(env.state, "qspi0.bin"))
+    check(q[0x40000:0x40000 + len(qspi_app)] == qspi_app, "QSPI does not hold the application")
+    log = env.log_text()
+    check("start application at 0x90040000" in log, "not started in place:\n" + log[-1200:])
+    rc, out = webdfu(env, daisy_sram_app(100 * 1024 + 1, seed=62))
+    log = env.log_text()
+    check("RAM application: copied" in log and "start application at 0x24000000" in log,
+          "BOOT_SRAM application through webdfu not started in RAM:\n" + log[-1200:])
+    check("hardware rule broken" not in log, "a model rule broken:\n" + log[-1200:])
+
+
+def strict_zones(string):
+    """Our own reading of a layout (facts dfuse-protocol.md): [(addr, bytes)]."""
+    parts = string.split("/")
+    zones = []
+    for i in range(1, len(parts) - 1, 2):
+        total = 0
+        for entry in parts[i + 1].split(","):
+            m = re.fullmatch(r"(\d+)\*(\d+)([ BKM])([a-g])", entry)
+            check(m, "layout entry %r of %r" % (entry, string))
+            total += int(m.group(1)) * int(m.group(2)) * {" ": 1, "B": 1, "K": 1024,
+                                                          "M": 1 << 20}[m.group(3)]
+        zones.append((int(parts[i], 16), total))
+    return zones
+
+
+def case_webdfu_layouts(env):
+    """Every board's layout strings, parsed by webdfu's rules
+    (dfuse.parseMemoryDescriptor), give the memories our own reading gives;
+    the web programmer finds an alt with 0x08000000 on every board, and on
+    the Daisy Seed its first writable segment is the QSPI (0x90000000)."""
+    client = os.path.join(HERE, "pyusb_client.py")
+    for board in ("daisy-seed", "giga-r1", "portenta-h7", "stm32h745i-disco",
+                  "stm32h747i-disco", "stm32h750b-dk", "weact-h750"):
+        rc, out = env.run([PY, client, "webdfu-layouts", "-", "0"], board=board, check_rc=0)
+        alts = json.loads(out.strip().splitlines()[-1])
+        check(any("0x08000000" in a["string"] for a in alts), "%s: no alt names 0x08000000" % board)
+        for a in alts:
+            segs = a["parsed"]["segments"]
+            check(a["parsed"]["name"], "%s alt %d: no name" % (board, a["alt"]))
+            for addr, size in strict_zones(a["string"]):
+                got = sum(s["end"] - s["start"] for s in segs if addr <= s["start"] < addr + size)
+                check(got == size, "%s alt %d: webdfu reads %d bytes at 0x%08x, the layout says %d"
+                      % (board, a["alt"], got, addr, size))
+        if board == "daisy-seed":
+            first = [s for s in alts[0]["parsed"]["segments"] if s["writable"]][0]
+            check(alts[0]["alt"] == 0 and first["start"] == 0x90000000,
+                  "daisy-seed: alt 0's first writable segment is not the QSPI: %r" % alts[0])
+
+
 CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
 # What the board's description says of it (--traits FILE, written by the
 # build's board check, cmake/QdfuBoardCheck.cmake): "dual" two chips on one
@@ -997,6 +1105,10 @@ def main():
         print("FAIL %s: %s" % (a.case, e))
         return 1
     print("PASS %s" % a.case)
+    # a passed case leaves nothing (its state files are up to 128 MiB);
+    # QDFU_KEEP_E2E=1 keeps them for a look
+    if not os.environ.get("QDFU_KEEP_E2E"):
+        shutil.rmtree(env.work, ignore_errors=True)
     return 0
 
 

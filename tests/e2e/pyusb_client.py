@@ -17,6 +17,16 @@
                    once and increments block numbers in wTransferSize chunks;
                    "addr1024" / "addr2048" set the address before every chunk
                    of that size (block 2); verify by UPLOAD, then leave
+  webdfu FILE -    the Daisy web programmer (electro-smith/Programmer, on
+                   devanlai's webdfu dfu.js + dfuse.js): picks the first DFU alt
+                   whose name holds "0x08000000", parses its layout with
+                   webdfu's regexes, starts at the first writable segment
+                   (+ 0x40000 at 0x90000000); GETSTATUS (CLRSTATUS if dfuERROR),
+                   one ERASE per sector, then SET_ADDRESS + DNLOAD(2) per
+                   wTransferSize chunk, GETSTATUS polled with bwPollTimeout
+                   sleeps, leave: SET_ADDRESS(start) + DNLOAD(0, empty), poll
+                   until dfuMANIFEST
+  webdfu-layouts - -  prints every alt's layout as webdfu parses it (JSON)
   die FILE ADDR    erases and writes a few blocks, then the process is killed
   killsim FILE ADDR  erases, writes every block but the last (each until
                    dfuDNLOAD-IDLE), sends the last one and SIGKILLs the
@@ -391,6 +401,149 @@ def iap(path, addr, style):
     verify_by_upload(dev, addr, data, size, "iap")
     leave_at(dev, addr, "iap")
 
+# ---------------------------------------------------------------- webdfu
+# The Daisy web programmer: electro-smith/Programmer app/dfu-util.js (the
+# page) on devanlai/webdfu dfu/dfu.js and dfu/dfuse.js (the protocol). What
+# each step does is taken from there; the code is ours.
+import re  # noqa: E402
+
+WEBDFU_SEGMENTS = re.compile(
+    r"/\s*(0x[0-9a-fA-F]{1,8})\s*/(\s*[0-9]+\s*\*\s*[0-9]+\s?[ BKM]\s*[abcdefg]\s*,?\s*)+")
+WEBDFU_SECTORS = re.compile(r"([0-9]+)\s*\*\s*([0-9]+)\s?([ BKM])\s*([abcdefg])\s*,?\s*")
+
+
+def webdfu_parse(desc):
+    """dfuse.parseMemoryDescriptor: the name up to the first '/', then every
+    "/0xADDR/sectors" zone; properties = letter - 'a' + 1 (1 r, 2 e, 4 w)."""
+    end = desc.find("/")
+    if not desc.startswith("@") or end == -1:
+        raise ValueError("Not a DfuSe memory descriptor: %r" % desc)
+    mult = {" ": 1, "B": 1, "K": 1024, "M": 1048576}
+    segs = []
+    for zone in WEBDFU_SEGMENTS.finditer(desc[end:]):
+        start = int(zone.group(1), 16)
+        for m in WEBDFU_SECTORS.finditer(zone.group(0)):
+            size = int(m.group(2)) * mult[m.group(3)]
+            props = ord(m.group(4)) - ord("a") + 1
+            segs.append({"start": start, "end": start + size * int(m.group(1)),
+                         "sectorSize": size, "readable": bool(props & 1),
+                         "erasable": bool(props & 2), "writable": bool(props & 4)})
+            start += size * int(m.group(1))
+    return {"name": desc[1:end].strip(), "segments": segs}
+
+
+def webdfu_alts(dev):
+    """dfu.findDeviceDfuInterfaces: every alt with class FE / subclass 01, in
+    the configuration's order, with its name string."""
+    alts = []
+    for intf in dev.get_active_configuration():
+        if intf.bInterfaceClass == 0xFE and intf.bInterfaceSubClass == 1:
+            name = usb.util.get_string(dev, intf.iInterface) if intf.iInterface else None
+            alts.append((intf.bInterfaceNumber, intf.bAlternateSetting,
+                         intf.bInterfaceProtocol, name, bytes(intf.extra_descriptors)))
+    return alts
+
+
+def webdfu_poll_until(dev, pred):
+    """dfu.Device.poll_until: GETSTATUS, then sleep bwPollTimeout and ask again
+    until the state satisfies pred or is dfuERROR."""
+    s = getstatus(dev)  # (bStatus, bwPollTimeout, bState)
+    while not pred(s[2]) and s[2] != ST_ERROR:
+        time.sleep(s[1] / 1000.0)
+        s = getstatus(dev)
+    return s
+
+
+def webdfu_command(dev, cmd, addr):
+    """dfuse.Device.dfuseCommand: DNLOAD(block 0), poll until not dfuDNBUSY,
+    bStatus must be OK."""
+    dnload(dev, 0, struct.pack("<BI", cmd, addr))
+    s = webdfu_poll_until(dev, lambda st: st != ST_DNBUSY)
+    if s[0] != 0:
+        sys.exit("webdfu: Special DfuSe command 0x%02x failed (status %d)" % (cmd, s[0]))
+
+
+def webdfu_segment(mem, addr):
+    for seg in mem["segments"]:
+        if seg["start"] <= addr < seg["end"]:
+            return seg
+    sys.exit("webdfu: Address %x outside of memory map" % addr)
+
+
+def webdfu_erase(dev, mem, start, length):
+    """dfuse.Device.erase: one ERASE_SECTOR per sector of [start, start+len),
+    non-erasable segments skipped."""
+    seg = webdfu_segment(mem, start)
+    addr = seg["start"] + (start - seg["start"]) // seg["sectorSize"] * seg["sectorSize"]
+    last = webdfu_segment(mem, start + length - 1)
+    end = last["start"] + ((start + length - 1 - last["start"]) // last["sectorSize"] + 1) * \
+        last["sectorSize"]
+    while addr < end:
+        if seg["end"] <= addr:
+            seg = webdfu_segment(mem, addr)
+        if not seg["erasable"]:
+            addr = seg["end"]
+            continue
+        sector = seg["start"] + (addr - seg["start"]) // seg["sectorSize"] * seg["sectorSize"]
+        webdfu_command(dev, 0x41, sector)
+        addr = sector + seg["sectorSize"]
+
+
+def webdfu_pick(dev):
+    """app/dfu-util.js: one DFU interface: that one; several: the first whose
+    name includes "0x08000000"."""
+    alts = webdfu_alts(dev)
+    if len(alts) > 1:
+        alts = [a for a in alts if a[3] and "0x08000000" in a[3]]
+        if not alts:
+            sys.exit("webdfu: The selected device does not have a Flash Memory section at "
+                     "address 0x08000000.")
+    return alts[0]
+
+
+def webdfu(path, _addr):
+    dev = find()
+    intf, alt, proto, name, extra = webdfu_pick(dev)
+    usb.util.claim_interface(dev, intf)  # dfu.Device.open
+    if alt != 0:  # WebUSB starts on alternate 0: selectAlternateInterface otherwise
+        dev.set_interface_altsetting(interface=intf, alternate_setting=alt)
+    xfer = struct.unpack("<H", extra[5:7])[0] if len(extra) == 9 else 1024
+    tolerant = len(extra) == 9 and bool(extra[2] & 0x04)
+    mem = webdfu_parse(name)
+    seg = next((s for s in mem["segments"] if s["writable"]), None)
+    start = seg["start"] if seg else mem["segments"][0]["start"]  # "inferred start address"
+    if seg and start == 0x90000000:
+        start += 0x40000
+    data = open(path, "rb").read()
+    s = getstatus(dev)  # the download button: clear an error first
+    if s[2] == ST_ERROR:
+        dev.ctrl_transfer(0x21, CLRSTATUS, 0, intf, None)
+    webdfu_erase(dev, mem, start, len(data))
+    addr = start
+    for off in range(0, len(data), xfer):
+        webdfu_command(dev, 0x21, addr)
+        dnload(dev, 2, data[off:off + xfer])
+        s = webdfu_poll_until(dev, lambda st: st == ST_DNLOAD_IDLE)
+        if s[0] != 0:
+            sys.exit("webdfu: DFU DOWNLOAD failed state=%d, status=%d" % (s[2], s[0]))
+        addr += len(data[off:off + xfer])
+    webdfu_command(dev, 0x21, start)  # "Manifesting new firmware"
+    dnload(dev, 0, b"")
+    try:
+        webdfu_poll_until(dev, lambda st: st == ST_MANIFEST)
+    except usb.core.USBError as e:  # logged by the page, not fatal
+        print("webdfu: manifest poll: %s" % e)
+    print("webdfu: wrote %d bytes at 0x%08x through alt %d (%s), manifestation %s" %
+          (len(data), start, alt, name, "tolerant" if tolerant else "not tolerant"))
+
+
+def webdfu_layouts(_path, _addr):
+    import json
+    dev = find()
+    print(json.dumps([{"alt": a[1], "string": a[3], "parsed": webdfu_parse(a[3])}
+                      for a in webdfu_alts(dev)]))
+
+
 if __name__ == "__main__":
     mode, path, addr = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
     if mode == "pydfu" and len(sys.argv) > 4:  # erase page size (default 128 KiB)
@@ -400,4 +553,5 @@ if __name__ == "__main__":
         iap(path, addr, sys.argv[4])
         sys.exit(0)
     {"pydfu": pydfu, "fwupd": fwupd, "cubeprog": cubeprog, "die": die,
-     "killsim": killsim, "speed": speed, "dfuutil07": dfuutil07}[mode](path, addr)
+     "killsim": killsim, "speed": speed, "dfuutil07": dfuutil07, "webdfu": webdfu,
+     "webdfu-layouts": webdfu_layouts}[mode](path, addr)

@@ -458,7 +458,8 @@ static void check_choices(const struct board *b, struct board_report *r)
 	    b->hw.supply != BOARD_SUPPLY_SMPS_1V8_SUPPLIES_LDO)
 		board_report_add(r, "hw.supply: %d is not a BOARD_SUPPLY_* choice.",
 		                 (int)b->hw.supply);
-	if (b->entry != BOARD_ENTRY_NONE && b->entry != BOARD_ENTRY_ARDUINO)
+	if (b->entry != BOARD_ENTRY_NONE && b->entry != BOARD_ENTRY_ARDUINO &&
+	    b->entry != BOARD_ENTRY_DAISY)
 		board_report_add(r, "entry: %d is not a BOARD_ENTRY_* choice.", (int)b->entry);
 	if (b->xip == BOARD_XIP_UNSET)
 		board_report_add(r, "xip: not set. Write .xip = BOARD_XIP_FASTEST (quad reads for "

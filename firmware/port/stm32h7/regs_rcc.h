@@ -153,6 +153,9 @@ _Static_assert(sizeof(struct rcc_regs) == 0x0F8, "RCC block size");
 #define RCC_APB4ENR_SYSCFGEN        (1u << 1)
 #define RCC_AHB4ENR_GPIOEN(port)    (1u << (port)) /* GPIOA = bit 0 ... GPIOK = bit 10 */
 
+/* RCC_AHB4ENR.BKPRAMEN: the backup SRAM's clock (RM0433/RM0399 RCC
+ * "AHB4 peripheral clock enable register") */
+#define RCC_AHB4ENR_BKPRAMEN (1u << 28)
 /* RCC_APB4ENR.RTCAPBEN: the RTC's register interface clock */
 #define RCC_APB4ENR_RTCAPBEN (1u << 16)
 /* RCC_RSR (RM0399 "Reset source identification"): RMVF clears the flags.
@@ -161,6 +164,9 @@ _Static_assert(sizeof(struct rcc_regs) == 0x0F8, "RCC block size");
  * their own flag. */
 #define RCC_RSR_RMVF    (1u << 16)
 #define RCC_RSR_PINRSTF (1u << 22)
+#define RCC_RSR_BORRSTF (1u << 21)
+#define RCC_RSR_PORRSTF (1u << 23)
+#define RCC_RSR_SFTRSTF (1u << 24) /* SFT1RSTF on dual-core parts: the CM7's SYSRESETREQ */
 /* SFT1/2, IWDG1/2, WWDG1/2, LPWR1/2 (bits 24-31), POR (23), BOR (21) */
 #define RCC_RSR_NOT_PIN_M (0xFFu << 24 | 1u << 23 | 1u << 21)
 

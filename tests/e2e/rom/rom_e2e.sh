@@ -286,4 +286,6 @@ qdfu_install)
     fail "unknown test"
     ;;
 esac
+# a passed test leaves nothing (state files up to 128 MiB); QDFU_KEEP_E2E=1 keeps them
+[ -n "${QDFU_KEEP_E2E:-}" ] || rm -rf "$work"
 echo "PASS [$name]"

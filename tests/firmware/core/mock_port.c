@@ -22,7 +22,7 @@ static struct {
 	bool out_armed;
 	bool stalled;
 	uint32_t noinit;
-	bool board_entry;
+	enum port_entry board_entry;
 	struct port_fault fault; /* exception 0: none recorded */
 	bool button;
 	void (*task)(void);
@@ -33,6 +33,8 @@ void mock_setup(const struct board *b)
 	memset(&mock, 0, sizeof(mock));
 	memset(&m, 0, sizeof(m));
 	m.task = usbd_task;
+	memset(mock_axi, 0xA5, sizeof(mock_axi)); /* not what any copy writes */
+	mock_ram_src = mock_ram_dst = mock_ram_len = 0;
 	vclock_init(VCLOCK_VIRTUAL);
 	simport_iflash_setup(b, NULL);
 }
@@ -127,16 +129,16 @@ void port_noinit_set(uint32_t v)
 	m.noinit = v;
 }
 
-bool port_board_entry_requested(const struct board *b)
+enum port_entry port_board_entry_requested(const struct board *b)
 {
-	bool asked = m.board_entry && b->entry != BOARD_ENTRY_NONE;
-	m.board_entry = false; /* taken once, as on the target */
+	enum port_entry asked = b->entry != BOARD_ENTRY_NONE ? m.board_entry : PORT_ENTRY_NONE;
+	m.board_entry = PORT_ENTRY_NONE; /* taken once, as on the target */
 	return asked;
 }
 
-void mock_set_board_entry(bool asked)
+void mock_set_board_entry(int kind)
 {
-	m.board_entry = asked;
+	m.board_entry = (enum port_entry)kind;
 }
 
 bool port_button_pressed(void)
@@ -152,6 +154,19 @@ void port_led(bool on)
 void port_reset(void)
 {
 	mock.reset_requested = true;
+}
+
+uint8_t mock_axi[MOCK_AXI_SIZE];
+uint32_t mock_ram_src, mock_ram_dst, mock_ram_len;
+
+uint8_t *port_app_ram(uint32_t dst, uint32_t src, uint32_t len)
+{
+	if (dst < MOCK_AXI_BASE || len > MOCK_AXI_SIZE || dst - MOCK_AXI_BASE > MOCK_AXI_SIZE - len)
+		return NULL;
+	mock_ram_src = src;
+	mock_ram_dst = dst;
+	mock_ram_len = len;
+	return mock_axi + (dst - MOCK_AXI_BASE);
 }
 
 void port_start_app(uint32_t vtor)

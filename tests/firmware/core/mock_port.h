@@ -45,10 +45,17 @@ void mock_bus_reset(void);
 void mock_set_button(bool held);
 /* The board's ecosystem asked for the bootloader (port_board_entry_requested,
  * true once on a board with an entry other than BOARD_ENTRY_NONE). */
-void mock_set_board_entry(bool asked);
+void mock_set_board_entry(int kind); /* enum port_entry; true = PORT_ENTRY_DFU */
 /* A fault the "previous run" recorded (port_take_fault returns it once). */
 struct port_fault;
 void mock_set_fault(const struct port_fault *f);
 void mock_advance_ms(uint32_t ms);
+/* RAM applications: AXI SRAM (0x24000000, 512 KiB) is free for them, ITCM
+ * and DTCM are the bootloader's (port_app_ram refuses them). The mock's
+ * AXI SRAM, and the last copy prepared (len 0: none). */
+#define MOCK_AXI_BASE 0x24000000u
+#define MOCK_AXI_SIZE (512u * 1024u)
+extern uint8_t mock_axi[MOCK_AXI_SIZE];
+extern uint32_t mock_ram_src, mock_ram_dst, mock_ram_len;
 
 #endif

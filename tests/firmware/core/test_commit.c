@@ -242,6 +242,59 @@ static void test_board_entry_request_enters_dfu(void **state)
 	assert_int_equal(mock.app_vtor, FX_IFLASH_APP);
 }
 
+/* The Daisy bootloader's grace window (BOARD_ENTRY_DAISY: libDaisy's
+ * ResetToBootloader(DAISY), a press of RESET; port_board_entry_requested
+ * returns PORT_ENTRY_GRACE): DFU first, the application after
+ * PORT_ENTRY_GRACE_MS unless a host speaks DFU; never after our own reset
+ * into the application. */
+static void use_daisy_entry(void)
+{
+	static struct board daisy;
+	daisy = *fx_get_board();
+	daisy.entry = BOARD_ENTRY_DAISY;
+	fx_use_board(&daisy);
+	make_app(FX_IFLASH_APP);
+	assert_int_equal(fx_download_leave(FX_IFLASH_APP, app, 4096), 0);
+}
+
+static void test_grace_window_then_application(void **state)
+{
+	(void)state;
+	use_daisy_entry();
+	mock_set_board_entry(PORT_ENTRY_GRACE);
+	assert_false(fx_reboot(false)); /* our own reset after the leave: no window */
+	assert_int_equal(mock.app_vtor, FX_IFLASH_APP);
+	mock_set_board_entry(PORT_ENTRY_GRACE);
+	assert_true(fx_reboot(false)); /* in DFU, enumerated */
+	assert_non_null(strstr(bootloader_decision()->reason, "grace window"));
+	mock_advance_ms(PORT_ENTRY_GRACE_MS - 100u);
+	assert_false(mock.app_started);
+	mock_advance_ms(200u);
+	assert_true(mock.app_started);
+	assert_int_equal(mock.app_vtor, FX_IFLASH_APP);
+	assert_false(mock.connected); /* detached first */
+}
+
+static void test_grace_window_held_by_a_dfu_host(void **state)
+{
+	(void)state;
+	uint8_t st[6];
+	use_daisy_entry();
+	assert_false(fx_reboot(false));
+	mock_set_board_entry(PORT_ENTRY_GRACE);
+	assert_true(fx_reboot(false));
+	assert_int_equal(fx_getstatus(st), 6); /* a host (web programmer) speaks DFU */
+	mock_advance_ms(PORT_ENTRY_GRACE_MS + 1000u);
+	assert_false(mock.app_started);
+	/* a grace window with nothing to start is plain DFU mode */
+	mock_set_board_entry(PORT_ENTRY_GRACE);
+	assert_int_equal(fx_set_alt(0), 0);
+	assert_int_equal(fx_erase_page(FX_IFLASH_APP), 0);
+	assert_true(fx_reboot(false));
+	mock_advance_ms(PORT_ENTRY_GRACE_MS + 1000u);
+	assert_false(mock.app_started);
+}
+
 static void test_mass_erase_of_qspi_keeps_journal(void **state)
 {
 	(void)state;
@@ -276,6 +329,8 @@ int main(void)
 	    T(test_application_request_enters_dfu),
 	    T(test_board_entry_request_enters_dfu),
 	    T(test_mass_erase_of_qspi_keeps_journal),
+	    T(test_grace_window_then_application),
+	    T(test_grace_window_held_by_a_dfu_host),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,10 +37,10 @@ void port_noinit_set(uint32_t v)
 {
 	(void)v;
 }
-bool port_board_entry_requested(const struct board *b)
+enum port_entry port_board_entry_requested(const struct board *b)
 {
 	(void)b;
-	return false;
+	return PORT_ENTRY_NONE;
 }
 bool port_button_pressed(void)
 {
@@ -70,6 +70,14 @@ void port_app_handoff(const struct qdfu_handoff *h)
 {
 	(void)h;
 	unused();
+}
+uint8_t *port_app_ram(uint32_t dst, uint32_t src, uint32_t len)
+{
+	(void)dst;
+	(void)src;
+	(void)len;
+	unused();
+	return NULL;
 }
 int port_usb_init(const struct board *b)
 {

@@ -40,6 +40,15 @@ void port_start_app(uint32_t vtor)
 	h7h_app_vtor = vtor;
 }
 
+/* ram_app_h7.c (linker symbols) neither: no RAM for RAM applications. */
+uint8_t *port_app_ram(uint32_t dst, uint32_t src, uint32_t len)
+{
+	(void)dst;
+	(void)src;
+	(void)len;
+	return NULL;
+}
+
 uintptr_t h7h_usb_base(const struct board *b)
 {
 	return h7_board_usb_base(b);

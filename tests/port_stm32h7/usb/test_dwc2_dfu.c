@@ -21,6 +21,8 @@
 #include "sim/clock/vclock.h"
 #include "dfu/dfu.h"
 #include "h7_harness.h"
+#include "sim/h7/h7_iflash.h"
+#include "sim/h7/h7_sys_model.h"
 #include "sim/port/simport_internal.h"
 #include "hal/port.h"
 
@@ -190,12 +192,83 @@ static void test_full_speed_stalls_qualifier(void **state)
 	check_clean();
 }
 
+/* The ecosystems' own way into the bootloader, played on the port's real
+ * code and the models: what the running application leaves behind (it
+ * cannot run here), then the reset, then the bootloader's decision and
+ * enumeration with the board's IDs. Arduino (GIGA R1): ArduinoCore-mbed has
+ * no DFU runtime interface (cores/arduino/USB: USBCDC, USBSerial,
+ * PluggableUSBDevice; no class FE descriptor anywhere in its history); the
+ * IDE asks through the 1200 bps touch (boards.txt
+ * giga.upload.use_1200bps_touch=true), whose handler
+ * (variants/GIGA/variant.cpp _ontouch1200bps_) writes 0xDF59 to RTC_BKP0R
+ * and resets (SYSRESETREQ: SFT1RSTF and PINRSTF). libDaisy (Daisy Seed):
+ * System::ResetToBootloader writes BootInfo.status and resets the same way. */
+extern const struct board board_giga_r1;
+extern const struct board board_daisy_seed;
+
+static bool boot_after(const struct board *b, uint32_t rsr, uint32_t bkp0r, uint32_t daisy_status)
+{
+	struct h7_sys_config cfg = {
+	    .wired = b->hw.supply, .rcc_rsr = rsr, .rtc_bkp0r = bkp0r, .bkpsram = {daisy_status}};
+	h7h_teardown();
+	simport_iflash_teardown();
+	assert_int_equal(h7h_setup_ex(b, bootloader_task, &cfg), 0);
+	assert_int_equal(simport_iflash_setup(b, NULL), 0);
+	/* a committed application in internal flash: its vector table at the
+	 * board's address (no QSPI model here: none for the Daisy Seed) */
+	uint32_t off = b->default_app_base - 0x08000000u;
+	if (off < h7_iflash_size(simport_iflash_model())) {
+		uint8_t *mem = h7_iflash_array(simport_iflash_model());
+		qdfu_put_le32(mem + off, 0x24080000u);
+		qdfu_put_le32(mem + off + 4u, b->default_app_base + 0x201u);
+	}
+	assert_int_equal(port_init(b), QDFU_OK);
+	h7h_app_started = false;
+	bool dfu = bootloader_init(b, BOOTLOADER_ENTER_AUTO);
+	assert_int_equal(h7_sys_model_stats()->errors, 0);
+	if (dfu) {
+		assert_int_equal(vhost_reset(&h7h.host, false), 0);
+		enumerate(); /* with the board's own VID:PID */
+		check_clean();
+	}
+	return dfu;
+}
+
+#define PINRSTF  (1u << 22)
+#define PORRSTF  (1u << 23)
+#define SFT1RSTF (1u << 24)
+
+static void test_arduino_touch_then_qdfu_enumerates(void **state)
+{
+	(void)state;
+	assert_false(
+	    boot_after(&board_giga_r1, PORRSTF | PINRSTF, 0, 0)); /* power-on: the sketch */
+	assert_int_equal(h7h_app_vtor, board_giga_r1.default_app_base);
+	assert_true(boot_after(&board_giga_r1, PINRSTF | SFT1RSTF, 0xDF59u, 0));
+	assert_int_equal(h7h.b->usb_vid, 0x2341);
+	assert_int_equal(h7_sys_model_rtc_bkp0r(), 0); /* taken once */
+}
+
+static void test_daisy_reset_to_bootloader_then_qdfu_enumerates(void **state)
+{
+	(void)state;
+	/* DAISY_INFINITE_TIMEOUT: qdfu comes up (the mode decoding on the
+	 * backup SRAM model: test_h7_system; the grace window: the core's
+	 * test_commit; the application lives in QSPI, not modelled here) */
+	assert_true(boot_after(&board_daisy_seed, PINRSTF | SFT1RSTF, 0, 0xB0074EFAu));
+	assert_int_equal(h7_sys_model_bkpsram(0), 0);
+	assert_int_equal(h7_sys_model_bkpsram(8), 3u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_dfuse_full_speed, setup_fs, teardown),
 	    cmocka_unit_test_setup_teardown(test_dfuse_high_speed, setup_hs, teardown),
 	    cmocka_unit_test_setup_teardown(test_full_speed_stalls_qualifier, setup_fs, teardown),
+	    cmocka_unit_test_teardown(test_arduino_touch_then_qdfu_enumerates, teardown),
+	    cmocka_unit_test_teardown(test_daisy_reset_to_bootloader_then_qdfu_enumerates,
+	                              teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -284,6 +284,60 @@ static void test_no_entry_board_leaves_rtc_alone(void **state)
 	assert_int_equal(h7_sys_model_stats()->errors, 0);
 }
 
+/* libDaisy's System::ResetToBootloader() on the Daisy Seed (board.entry =
+ * BOARD_ENTRY_DAISY): BootInfo {status, data, version} at 0x38800000 in
+ * backup SRAM (electro-smith/libDaisy src/sys/system.h, system.cpp). */
+#define DAISY_INF  0xB0074EFAu
+#define DAISY_SKIP 0x5AFEB007u
+
+static enum port_entry daisy_boot(uint32_t rsr, uint32_t status, uint32_t version)
+{
+	extern const struct board board_daisy_seed;
+	struct h7_sys_config cfg = {.wired = board_daisy_seed.hw.supply,
+	                            .rcc_rsr = rsr,
+	                            .bkpsram = {status, 0x1234u, version}};
+	h7h_teardown();
+	assert_int_equal(h7h_setup_ex(&board_daisy_seed, NULL, &cfg), 0);
+	assert_int_equal(port_init(&board_daisy_seed), QDFU_OK);
+	return port_board_entry_requested(&board_daisy_seed);
+}
+
+static void test_daisy_reset_to_bootloader_modes(void **state)
+{
+	(void)state;
+	/* DAISY_INFINITE_TIMEOUT: stay in DFU; taken once; version v6.1 */
+	assert_int_equal(daisy_boot(PINRSTF | SFT1RSTF, DAISY_INF, 0), PORT_ENTRY_DFU);
+	assert_int_equal(h7_sys_model_bkpsram(0), 0);
+	assert_int_equal(h7_sys_model_bkpsram(4), 0x1234u); /* data: not ours */
+	assert_int_equal(h7_sys_model_bkpsram(8), 3u);
+	assert_int_equal(h7_sys_model_stats()->errors, 0);
+	assert_int_equal(h7_sys_model_rcc(0xE0) & (1u << 28), 1u << 28); /* left clocked */
+	/* DAISY_SKIP_TIMEOUT: the application at once */
+	assert_int_equal(daisy_boot(PINRSTF | SFT1RSTF, DAISY_SKIP, 3), PORT_ENTRY_NONE);
+	assert_int_equal(h7_sys_model_bkpsram(0), 0);
+	/* DAISY (status INVALID) and a software reset: the grace window */
+	assert_int_equal(daisy_boot(PINRSTF | SFT1RSTF, 0, 3), PORT_ENTRY_GRACE);
+	/* a press of RESET: the grace window too; power-on: none */
+	assert_int_equal(daisy_boot(PINRSTF, 0x77777777u, 0), PORT_ENTRY_GRACE);
+	assert_int_equal(daisy_boot(PORRSTF | PINRSTF, 0x77777777u, 0x77777777u), PORT_ENTRY_NONE);
+	assert_int_equal(h7_sys_model_bkpsram(8), 3u); /* whatever power-on left */
+	assert_int_equal(h7_sys_model_stats()->errors, 0);
+}
+
+static void test_daisy_request_on_other_boards_left_alone(void **state)
+{
+	(void)state;
+	extern const struct board board_weact_h750;
+	struct h7_sys_config cfg = {.wired = board_weact_h750.hw.supply,
+	                            .rcc_rsr = PINRSTF | SFT1RSTF,
+	                            .bkpsram = {DAISY_INF, 0, 0}};
+	h7h_teardown();
+	assert_int_equal(h7h_setup_ex(&board_weact_h750, NULL, &cfg), 0);
+	assert_int_equal(port_init(&board_weact_h750), QDFU_OK);
+	assert_int_equal(port_board_entry_requested(&board_weact_h750), PORT_ENTRY_NONE);
+	assert_int_equal(h7_sys_model_bkpsram(0), DAISY_INF);
+}
+
 /* What the core model calls when a fault is taken: the port's handler
  * body, as the naked vector in startup.c calls it on the target (no stack
  * frame here). */
@@ -337,6 +391,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_arduino_no_window_after_power_on, teardown),
 	    cmocka_unit_test_teardown(test_no_entry_board_leaves_rtc_alone, teardown),
 	    cmocka_unit_test_teardown(test_fault_recorded_then_reset, teardown),
+	    cmocka_unit_test_teardown(test_daisy_reset_to_bootloader_modes, teardown),
+	    cmocka_unit_test_teardown(test_daisy_request_on_other_boards_left_alone, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
