@@ -13,7 +13,7 @@ board_file_arg = -DQDFU_BOARD_FILE=$(if $(BOARD_FILE),$(abspath $(BOARD_FILE)),)
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps build firmware test demo bench fuzz soak format lint clean release install deb
+.PHONY: all deps build firmware test demo bench fuzz soak format lint clean release install deb web
 
 all: build
 
@@ -36,6 +36,16 @@ build: deps build/host/CMakeCache.txt
 firmware: deps build/arm/CMakeCache.txt
 	$(if $(filter undefined,$(origin BOARD_FILE)),,cmake --preset arm $(board_file_arg) >/dev/null)
 	cmake --build --preset arm -j $(JOBS)
+
+# The web flasher into build/web/ (docs/web.md): libqdfu compiled to
+# WebAssembly (qdfu.wasm), the page, and the flasher images `make firmware`
+# built (for boards in ST's ROM DFU mode). Serve it with `qdfu web`.
+web: deps build/host/CMakeCache.txt
+	cmake --build --preset host --target web
+	rm -rf build/web
+	cp -r build/host/web build/web
+	mkdir -p build/web/flashers
+	for f in build/*/qdfu-flasher-*.bin; do [ ! -f "$$f" ] || cp "$$f" build/web/flashers/; done
 
 # The Debian packages too (make deb, about 20 s): host_deb installs them into
 # a scratch root and runs them.

@@ -256,21 +256,32 @@ def bench(a, consts):
         except RuntimeError as e:
             print("%s: not measured (%s)" % (name, str(e).strip().splitlines()[-1]))
             continue
+        finally:
+            shutil.rmtree(state, ignore_errors=True)  # simulated chips: up to 128 MiB
         rows.append((bname, iname, client, case, timing, size, dev, ceil, wall))
         print("%-78s %8.2f s  ceiling %6.2f s  %5.2fx" % (name, dev, ceil, dev / ceil),
               flush=True)
+    shutil.rmtree(work, ignore_errors=True)
     return rows
 
 
 def bench_fwupd(a, consts, rows):
-    """Debian's fwupdtool (no daemon) writing 1 MiB into fresh internal
-    flash of the STM32H745I-DISCO, then reading everything back to verify
-    (docs/fwupd.md): one row next to the others, its ceiling the dfu-util
-    write ceiling (fwupd's read-back is on top of it)."""
+    """One fwupdtool row (bench_fwupd_in); its scratch folder goes after."""
     if not shutil.which("fwupdtool"):
         print("fwupd: not measured (fwupdtool not installed)")
         return
     work = tempfile.mkdtemp(prefix="qdfu-bench-fwupd-")
+    try:
+        bench_fwupd_in(a, consts, rows, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_fwupd_in(a, consts, rows, work):
+    """Debian's fwupdtool (no daemon) writing 1 MiB into fresh internal
+    flash of the STM32H745I-DISCO, then reading everything back to verify
+    (docs/fwupd.md): one row next to the others, its ceiling the dfu-util
+    write ceiling (fwupd's read-back is on top of it)."""
     sim = os.path.join(a.bin, "qdfu-sim")
     board = "stm32h745i-disco"
     data = bytes(random.Random(7).getrandbits(8) for _ in range(MIB))

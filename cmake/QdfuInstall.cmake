@@ -3,11 +3,13 @@
 # the host tool gets (see README "Installing"):
 #   bin/qdfu                       the command line
 #   bin/qdfu-sim -> ../libexec/qdfu/qdfu-sim
-#   libexec/qdfu/                  qdfu-sim, qdfu-sim-dwc2 and libqdfu-vtime.so:
+#   libexec/qdfu/                  qdfu-sim, qdfu-sim-dwc2, libqdfu-vtime.so and
+#                                  libqdfu-epoll.so:
 #                                  qdfu-sim finds the other two next to its own
 #                                  executable (/proc/self/exe, symlinks resolved)
 #   lib/libqdfu.so.1, libqdfu.a    the C library; include/qdfu.h; lib/pkgconfig/qdfu.pc
 #   share/man/man1/, share/bash-completion/completions/qdfu
+#   share/qdfu/web/                the web flasher's page and qdfu.wasm (`qdfu web`)
 #   lib/udev/rules.d/70-qdfu.rules (udev reads /usr/lib/udev and /etc/udev only:
 #                                  with PREFIX=/usr/local copy it to /etc/udev/rules.d)
 include(GNUInstallDirs)
@@ -27,6 +29,11 @@ install(FILES ${PROJECT_SOURCE_DIR}/docs/man/qdfu.1 DESTINATION ${CMAKE_INSTALL_
 install(FILES ${PROJECT_SOURCE_DIR}/host/completion/qdfu.bash
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME qdfu
         COMPONENT tool)
+# the web flasher (docs/web.md), served by `qdfu web`
+if(TARGET web)
+  install(DIRECTORY ${QDFU_WEB_DIR}/ DESTINATION ${CMAKE_INSTALL_DATADIR}/qdfu/web
+          COMPONENT tool)
+endif()
 install(FILES ${PROJECT_SOURCE_DIR}/host/udev/70-qdfu.rules
         DESTINATION lib/udev/rules.d COMPONENT tool)
 
@@ -37,7 +44,7 @@ if(TARGET qdfu-sim)
     install(TARGETS qdfu-sim-dwc2 RUNTIME DESTINATION ${QDFU_LIBEXEC} COMPONENT sim)
   endif()
   # a preload library, not a program: not executable (lintian)
-  install(TARGETS qdfu-vtime LIBRARY DESTINATION ${QDFU_LIBEXEC} COMPONENT sim
+  install(TARGETS qdfu-vtime qdfu-epoll LIBRARY DESTINATION ${QDFU_LIBEXEC} COMPONENT sim
           PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
   file(RELATIVE_PATH sim_rel /${CMAKE_INSTALL_BINDIR} /${QDFU_LIBEXEC}/qdfu-sim)
   install(CODE "

@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Builds every fuzz target of tests/fuzz/ with clang + libFuzzer + ASan/UBSan
-# (a configuration separate from the gcc host preset) into build/fuzz/ and
-# runs each for FUZZ_SECONDS (default 30) starting from its seed corpus.
+# (a configuration separate from the gcc host preset) into build/fuzz/ (the
+# firmware targets: build/fuzz-fw/, by CMake) and
+# runs each for FUZZ_SECONDS (default 30) starting from its seed corpus,
+# printing executions, executions per second and coverage per target.
 # New interesting inputs go to fuzz-out/<target>/ (not committed); crashes
 # are reported with the reproducer's path and make the script fail.
 #   FUZZ_SECONDS=300 ./scripts/fuzz.sh [target...]
@@ -53,60 +55,57 @@ for t in $TARGETS; do
     fi
 done
 
-# Run the firmware-side target $OUT/fuzz_NAME for SECONDS_EACH, its corpus
-# in fuzz-out/NAME; further arguments go to libFuzzer.
+# The firmware targets (tests/fuzz/firmware) are built by CMake with clang:
+# the whole core carries libFuzzer's coverage (QDFU_LIBFUZZER), the models
+# do not (tests/fuzz/firmware/coverage-ignore.txt).
+FW=build/fuzz-fw
+build_firmware_targets() {
+    cmake -S . -B "$FW" -DCMAKE_C_COMPILER="$CC" -DQDFU_LIBFUZZER=ON -DQDFU_SANITIZE=ON \
+        -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_C_FLAGS_DEBUG=-g -O1" >"$OUT/fw-configure.log" 2>&1 ||
+        { echo "fuzz.sh: configuring $FW failed; see $OUT/fw-configure.log" >&2; exit 1; }
+    cmake --build "$FW" --target "$@" -j2 >"$OUT/fw-build.log" 2>&1 ||
+        { echo "fuzz.sh: building $* failed; see $OUT/fw-build.log" >&2; exit 1; }
+}
+
+# Run the firmware target $FW/tests/fuzz_NAME for SECONDS_EACH from the
+# seed corpus (tests/fuzz/firmware/corpus: real client traces and
+# regression inputs) plus what earlier runs found (fuzz-out/NAME); print
+# executions, executions per second, coverage and the DFU states and
+# requests reached. Further arguments go to libFuzzer.
 run_core_target() {
     name=$1
     shift
     mkdir -p "fuzz-out/$name" "fuzz-out/$name-crashes"
     echo "fuzz.sh: $name for ${SECONDS_EACH}s"
-    if ! "$OUT/fuzz_$name" -max_total_time="$SECONDS_EACH" -timeout=30 "$@" \
-        -artifact_prefix="fuzz-out/$name-crashes/" "fuzz-out/$name" >"$OUT/$name.log" 2>&1; then
-        echo "fuzz.sh: $name FAILED; see $OUT/$name.log" >&2
+    if ! "$FW/tests/fuzz_$name" -max_total_time="$SECONDS_EACH" -timeout=30 -print_final_stats=1 \
+        "$@" -artifact_prefix="fuzz-out/$name-crashes/" "fuzz-out/$name" \
+        tests/fuzz/firmware/corpus >"$OUT/$name.log" 2>&1; then
+        echo "fuzz.sh: $name FAILED; see $OUT/$name.log and fuzz-out/$name-crashes/" >&2
         status=1
-    else
-        tail -n 1 "$OUT/$name.log"
     fi
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$OUT/$name.log")
+    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$OUT/$name.log")
+    cov=$(grep -E '^#[0-9]+' "$OUT/$name.log" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+')
+    echo "fuzz.sh: $name: ${runs:-?} executions, ${rate:-?} exec/s, ${cov:-cov ?}"
+    grep -E "^fuzz_$name: .*(pairs reached|inputs,)" "$OUT/$name.log" | sed 's/^/fuzz.sh: /'
 }
 
 # The firmware's request path (USB core + DFU class + memory engine) on the
-# mocked port: arbitrary control-request sequences; the bootloader sector
-# must never change. Skipped when specific parser targets were named.
-if [ -z "${*:-}" ] || echo " $* " | grep -q " dfu_requests "; then
-    bin="$OUT/fuzz_dfu_requests"
-    core=$(ls firmware/common/*.c firmware/usb/*.c firmware/dfu/*.c firmware/mem/*.c \
-        firmware/boot/*.c firmware/bootloader/*.c firmware/boards/*.c 2>/dev/null |
-        grep -v region_qspi.c)
+# mocked port, and the USB wire of the STM32H7 DWC2 driver on its register
+# model with the whole bootloader above it: stateful sequences of host
+# operations (tests/fuzz/firmware/fuzz_ops.h). Skipped when specific parser
+# targets were named.
+fw=""
+for t in dfu_requests dwc2_wire; do
+    if [ -z "${*:-}" ] || echo " $* " | grep -q " $t "; then
+        fw="$fw fuzz_$t"
+    fi
+done
+if [ -n "$fw" ]; then
     # shellcheck disable=SC2086
-    "$CC" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-        -DQDFU_LIBFUZZER -Ifirmware -Iinclude -I. -Itests/firmware/core \
-        tests/fuzz/firmware/fuzz_dfu_requests.c tests/firmware/core/mock_port.c tests/firmware/core/ram_qspi.c \
-        sim/port/iflash.c sim/h7/h7_iflash.c sim/clock/vclock.c sim/state/state_file.c $core \
-        -o "$bin"
-    run_core_target dfu_requests -max_len=4096
-fi
-# The USB wire of the STM32H7 DWC2 driver on its register model, with the
-# whole bootloader above it: an adversarial host (abandoned transfers, bus
-# resets, SETUP mid-transfer); no model rule broken, the device recovers.
-if [ -z "${*:-}" ] || echo " $* " | grep -q " dwc2_wire "; then
-    bin="$OUT/fuzz_dwc2_wire"
-    core=$(ls firmware/common/*.c firmware/usb/*.c firmware/dfu/*.c firmware/mem/*.c \
-        firmware/nor/*.c firmware/boot/*.c firmware/bootloader/*.c firmware/boards/*.c 2>/dev/null ||
-        true)
-    port=""
-    for f in sim/port/*.c; do
-        [ "$f" = sim/port/usb_model.c ] || port="$port $f"
+    build_firmware_targets $fw
+    for t in $fw; do
+        run_core_target "${t#fuzz_}" -max_len=4096 -rss_limit_mb=4096
     done
-    h7="firmware/port/stm32h7/usb_dwc2.c firmware/port/stm32h7/clock.c
-        firmware/port/stm32h7/power.c firmware/port/stm32h7/gpio.c
-        firmware/port/stm32h7/regwait.c"
-    models=$(ls sim/clock/*.c sim/nor/*.c sim/h7/*.c sim/state/*.c)
-    # shellcheck disable=SC2086
-    "$CC" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-        -DQDFU_LIBFUZZER -DQDFU_HOST_MMIO=1 -Ifirmware -Iinclude -I. \
-        -Ifirmware/port/stm32h7 \
-        tests/fuzz/firmware/fuzz_dwc2_wire.c sim/port/dwc2/usb_dwc2_bridge.c \
-        sim/vusb/vusb_ctrl.c $port $h7 $models $core -lm -o "$bin"
-    run_core_target dwc2_wire -max_len=8192 -rss_limit_mb=4096
 fi
 exit $status

@@ -5,6 +5,7 @@
 
 #include "common/compiler.h"
 #include "common/err.h"
+#include "hal/port.h"
 #include "mem/mem.h"
 
 #define VERIFY_SLICE 256u
@@ -145,6 +146,30 @@ enum image_verdict image_verify(const struct image_desc *d, uint32_t *bad)
 			return IMAGE_MISMATCH;
 	}
 	return IMAGE_OK;
+}
+
+/* Margin over the chip's own maximum erase time. */
+#define ERASE_MARGIN_MS 100u
+
+int image_erase_unit(void)
+{
+	if (!image_available())
+		return QDFU_OK;
+	/* erased now, not deferred (mem/defer.c would keep the bytes until a
+	 * write needs the unit): through the region directly, as the journal */
+	struct mem_region *r = mem_find(im.addr);
+	struct mem_time t;
+	if (!r || mem_busy())
+		return QDFU_E_BUSY;
+	int rc = r->ops->erase_start(r, im.addr, im.unit, &t);
+	uint32_t deadline = port_millis() + t.max_ms + ERASE_MARGIN_MS;
+	while (rc == QDFU_OK && (rc = r->ops->poll(r)) == QDFU_E_BUSY) {
+		if (qdfu_time_reached(port_millis(), deadline))
+			return QDFU_E_TIMEOUT;
+		port_wait_hint();
+		rc = QDFU_OK;
+	}
+	return rc;
 }
 
 const char *image_verdict_text(enum image_verdict v)

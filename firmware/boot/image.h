@@ -51,6 +51,13 @@ enum image_verdict image_read(struct image_desc *d);
  * IMAGE_UNREADABLE; *bad = the first range that failed. */
 enum image_verdict image_verify(const struct image_desc *d, uint32_t *bad);
 
+/* Erase the descriptor unit now (not deferred, whatever mem/defer.c does
+ * with the host's erases): the bootloader's own step when an update starts
+ * over an image that would still start (bootloader.c hook_session_open,
+ * docs/decisions/old-image-after-update-start.md). QDFU_OK, QDFU_E_BUSY
+ * (the engine runs), or the erase's error. */
+int image_erase_unit(void);
+
 /* A reason sentence for a verdict (for the boot log). */
 const char *image_verdict_text(enum image_verdict v);
 

@@ -43,14 +43,35 @@ static struct {
 static struct board flasher_b;
 static char flasher_product[64];
 
+/* Would the descriptor in place start its image now (boot.c's test: intact,
+ * every range matching, or VERIFIED for it as the newest record)? */
+static bool image_would_start(void)
+{
+	static struct image_desc d;
+	uint32_t bad;
+	if (image_read(&d) != IMAGE_OK)
+		return false;
+	if (journal_state() == JOURNAL_VERIFIED && journal_tag() == d.crc)
+		return true;
+	return image_verify(&d, &bad) == IMAGE_OK;
+}
+
 static int hook_session_open(void)
 {
 	boot_learn_reset();
 	if (!journal_available())
 		return QDFU_OK; /* no external flash: nothing to journal in */
-	if (journal_state() == JOURNAL_OPEN)
-		return QDFU_OK;
-	return journal_append(JOURNAL_OPEN, journal_vtor());
+	/* An update starts: the image in place may start again only if the
+	 * update writes nothing of its own. With deferred erase the host's
+	 * erases keep the old bytes (and descriptor) until a write needs them,
+	 * so the descriptor of an image that would still start goes now. One
+	 * that would not (an earlier update's, incomplete) stays: it starts
+	 * only once every range holds what it describes. OPEN first, so a cut
+	 * during that erase leaves "interrupted". */
+	bool invalidate = image_would_start();
+	int rc = journal_state() == JOURNAL_OPEN ? QDFU_OK
+	                                         : journal_append(JOURNAL_OPEN, journal_vtor());
+	return rc == QDFU_OK && invalidate ? image_erase_unit() : rc;
 }
 
 static void hook_session_close(void)
@@ -78,11 +99,27 @@ static void hook_mass_erased(void)
 		(void)journal_restore();
 }
 
+/* Let the operation the engine still runs finish (an ABORT or CLRSTATUS
+ * ends a request, not the flash work it started), within its datasheet
+ * maximum: nothing else may touch the memories meanwhile. */
+static void wait_engine_idle(void)
+{
+	struct mem_time t = mem_settle();
+	uint32_t deadline = port_millis() + t.max_ms + 1000u;
+	while (mem_poll() == QDFU_E_BUSY && !qdfu_time_reached(port_millis(), deadline))
+		port_wait_hint();
+}
+
 static void hook_unprotect(void)
 {
 	/* No read protection is implemented; honour the DfuSe meaning
-	 * (everything erased, then reset) for the application area. */
+	 * (everything erased, then reset) for the application area. An
+	 * operation still running (a write cut by CLRSTATUS) ends first:
+	 * otherwise the mass erase was refused as busy (the application area
+	 * kept its contents) and the journal's EMPTY record went to a busy
+	 * chip (found by fuzz_dfu_requests: regress_unprotect_while_busy). */
 	struct mem_time t;
+	wait_engine_idle();
 	if (mem_start_mass_erase(&bl.iflash, &t) == QDFU_OK) {
 		uint32_t deadline = port_millis() + t.max_ms + 1000u;
 		while (mem_poll() == QDFU_E_BUSY && !qdfu_time_reached(port_millis(), deadline))

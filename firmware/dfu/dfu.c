@@ -595,8 +595,15 @@ static enum usbd_reply class_setup(const struct usb_setup *s, struct usbd_ctrl *
 		v = handlers[dfu.state](&q);
 	if (v == V_OK)
 		return q.reply;
-	if (v == V_ILLEGAL)
+	if (v == V_ILLEGAL) {
+		/* an operation whose end the host has not seen is cut: the
+		 * sequence did not end cleanly, a later leave must not commit it
+		 * (it may still run, and fail, when the leave comes: found by
+		 * fuzz_dfu_requests, regress_commit_while_write_in_flight) */
+		if (dfu.state == DFU_STATE_DNLOAD_SYNC || dfu.state == DFU_STATE_DNBUSY)
+			dfu.session_dirty = true;
 		set_error(DFU_STATUS_ERR_STALLEDPKT);
+	}
 	return USBD_REPLY_STALL;
 }
 
@@ -780,7 +787,8 @@ static void done_clrstatus(void)
 static void done_getstatus(void)
 {
 	if (dfu.state == DFU_STATE_MANIFEST) {
-		if (mem_flush() != QDFU_OK)
+		/* never commit with an operation still running */
+		if (mem_flush() != QDFU_OK || mem_busy())
 			dfu.session_dirty = true;
 		close_session();
 		dfu.leave_pending = true;

@@ -58,11 +58,13 @@ struct cli {
 	int verify_mode;     /* -1 auto, 0 read-back, 1 device CRC */
 	const char *layouts[QH_MAX_ALTS];
 	unsigned nlayouts;
-	unsigned wait_ms;    /* --wait: for a device to appear (0: do not wait) */
-	unsigned detach_ms;  /* for a detached application to come back in DFU mode */
-	const char *board;   /* --board NAME: zero install / install (cli_rom.c) */
-	const char *flasher; /* --flasher FILE */
-	int rom_direct;      /* talk to ST's ROM itself, no flasher (install) */
+	unsigned wait_ms;     /* --wait: for a device to appear (0: do not wait) */
+	unsigned detach_ms;   /* for a detached application to come back in DFU mode */
+	const char *board;    /* --board NAME: zero install / install (cli_rom.c) */
+	const char *flasher;  /* --flasher FILE */
+	int rom_direct;       /* talk to ST's ROM itself, no flasher (install) */
+	int web_port;         /* qdfu web --port (-1: default) */
+	const char *web_root; /* qdfu web --root DIR */
 	uint16_t suffix_vid, suffix_pid, suffix_bcd;
 	int have_suffix_ids;
 	char **pos;
@@ -169,6 +171,13 @@ int cli_rom_start(struct cli *c, struct cli_target *t, struct qh_error *e);
 /* After an image was refused by ST's ROM's map: say how zero install helps. */
 void cli_rom_hint(struct cli *c, struct cli_target *t);
 int cmd_install(struct cli *c);
+/* cli_web.c: serve the web flasher on 127.0.0.1. */
+int cmd_web(struct cli *c);
+/* cli_rom.c: where `qdfu flash --board` finds a flasher or bootloader image
+ * (QDFU_FLASHER_DIR, build/<board>/, share/qdfu/images/). */
+/* The directory of the running executable ("" if unknown). */
+void cli_exe_dir(char *out, size_t cap);
+int cli_find_image(const char *board, const char *name, char *out, size_t cap, struct qh_error *e);
 /* Load every positional file (from index first) into img. */
 int cli_load_files(struct cli *c, int first, struct qh_image *img, struct qh_error *e);
 

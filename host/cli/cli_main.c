@@ -26,11 +26,13 @@ enum {
 	O_COUNT,
 	O_BOARD,
 	O_FLASHER,
+	O_PORT,
+	O_ROOT,
 };
 
 /* Every option: getopt_long's entry, its help line, and the commands that
  * take it (bits of struct command's index; ALL_CMDS: every command). */
-#define ALL_CMDS 0x1FFu
+#define ALL_CMDS 0x3FFu
 #define DEV_CMDS 0x1FFu /* every command can talk to a device (info/pack use its map) */
 enum {
 	C_LIST = 1,
@@ -41,7 +43,8 @@ enum {
 	C_RESET = 32,
 	C_INFO = 64,
 	C_PACK = 128,
-	C_INSTALL = 256
+	C_INSTALL = 256,
+	C_WEB = 512
 };
 
 struct opt_doc {
@@ -114,6 +117,14 @@ static const struct opt_doc opts[] = {
      "--layout STRING",
      "alt N's DfuSe layout (Nth option), instead of a device's",
      C_INFO | C_PACK},
+    {{"port", required_argument, NULL, O_PORT},
+     "--port N",
+     "the TCP port on 127.0.0.1 (default 8085; 0: any free port)",
+     C_WEB},
+    {{"root", required_argument, NULL, O_ROOT},
+     "--root DIR",
+     "serve DIR instead of the installed page",
+     C_WEB},
     {{"json", no_argument, NULL, O_JSON},
      "--json",
      "one JSON object on standard output (schema in docs/cli.md)",
@@ -176,6 +187,11 @@ static const struct command commands[] = {
      "into internal flash at 0x08000000 through ST's ROM DFU bootloader (BOOT0 high),\n"
      "verify it and start it. A running qdfu bootloader cannot replace itself: start\n"
      "the ROM and install again (the application and external flash are kept).\n"},
+    {"web", cmd_web, 0, 0, "qdfu web [--port N] [--root DIR]",
+     "Serve the web flasher (docs/web.md) on http://127.0.0.1:PORT/ for Chrome or Edge\n"
+     "(WebUSB needs a secure context; localhost is one) and print its URL; the page\n"
+     "flashes like `qdfu flash`, also boards in ST's ROM DFU mode (the flashers are\n"
+     "served from where `qdfu flash --board` finds them). Until Ctrl-C.\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -336,6 +352,16 @@ static int set_option(struct cli *c, int id, const char *v)
 	case O_FLASHER:
 		c->flasher = v;
 		break;
+	case O_PORT: {
+		uint32_t n;
+		if (qh_parse_u32(v, &n) != 0 || n > 65535)
+			return usage_error(c, "bad --port '%s' (0 to 65535)", v);
+		c->web_port = (int)n;
+		break;
+	}
+	case O_ROOT:
+		c->web_root = v;
+		break;
 	default:
 		return CLI_EXIT_FAIL;
 	}
@@ -440,6 +466,7 @@ static void cli_init(struct cli *c, FILE *out, FILE *err)
 	c->err = err;
 	c->tty = isatty(fileno(err));
 	c->verify_mode = -1;
+	c->web_port = -1;
 	c->detach_ms = 10000;
 	c->start_ms = cli_now_ms();
 	c->jr = open_memstream(&c->jr_buf, &c->jr_len);

@@ -17,11 +17,8 @@
 #include "qh_rom.h"
 #include "qh_rom_usb.h"
 
-#define QSPI_WINDOW_BASE 0x90000000u
-#define QSPI_WINDOW_LAST 0x9FFFFFFFu
-
 /* Directory of this executable, or "" (Linux: /proc/self/exe). */
-static void exe_dir(char *out, size_t cap)
+void cli_exe_dir(char *out, size_t cap)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -39,12 +36,11 @@ static void exe_dir(char *out, size_t cap)
 /* Where a board's image NAME may be, in order: $QDFU_FLASHER_DIR, the
  * build tree (build/host/qdfu -> build/<board>/), an installed share
  * directory. Returns 0 and the path, or the error listing where it looked. */
-static int find_image(const char *board, const char *name, char *out, size_t cap,
-                      struct qh_error *e)
+int cli_find_image(const char *board, const char *name, char *out, size_t cap, struct qh_error *e)
 {
 	char dir[PATH_MAX], tried[3][PATH_MAX + 64];
 	const char *env = getenv("QDFU_FLASHER_DIR");
-	exe_dir(dir, sizeof(dir));
+	cli_exe_dir(dir, sizeof(dir));
 	snprintf(tried[0], sizeof(tried[0]), "%s/%s", env ? env : ".", name);
 	snprintf(tried[1], sizeof(tried[1]), "%s/../%s/%s", dir, board, name);
 	snprintf(tried[2], sizeof(tried[2]), "%s/../share/qdfu/images/%s", dir, name);
@@ -66,32 +62,8 @@ static int load_flasher(struct cli *c, struct qh_flasher *f, struct qh_error *e)
 	if (c->flasher)
 		return qh_flasher_load(c->flasher, f, e);
 	qh_flasher_file_name(c->board, name, sizeof(name));
-	int rc = find_image(c->board, name, path, sizeof(path), e);
+	int rc = cli_find_image(c->board, name, path, sizeof(path), e);
 	return rc ? rc : qh_flasher_load(path, f, e);
-}
-
-/* Before anything reaches the board: the image must lie in internal flash
- * (as big as the ROM says) or the QSPI window. */
-static int precheck_image(const struct cli_target *t, const struct qh_rom_info *ri,
-                          const struct qh_flasher *f, struct qh_error *e)
-{
-	uint32_t iflash = ri->iflash_bytes ? ri->iflash_bytes : f->id.iflash_bytes;
-	for (size_t i = 0; t->img && i < t->img->n; i++) {
-		uint32_t a = t->img->seg[i].addr;
-		uint64_t end = (uint64_t)a + t->img->seg[i].len - 1u;
-		int in_flash = a >= 0x08000000u && (!iflash || end < 0x08000000ull + iflash);
-		int in_qspi = a >= QSPI_WINDOW_BASE && end <= QSPI_WINDOW_LAST;
-		if (!in_flash && !in_qspi) {
-			qh_fail(
-			    e, QH_E_MAP,
-			    "0x%08X-0x%08X is neither in this board's internal flash (%u KiB) nor "
-			    "in the QSPI window: nothing was changed",
-			    (unsigned)a, (unsigned)end, (unsigned)(iflash / 1024u));
-			qh_hint(e, "check the image's addresses (qdfu info FILE) and --board");
-			return QH_E_MAP;
-		}
-	}
-	return QH_OK;
 }
 
 /* ROM checks, flasher into RAM, started; the ROM device is closed again. */
@@ -109,7 +81,7 @@ static int start_flasher_on(struct cli *c, struct cli_target *t, const struct qh
 	if (rc == 0)
 		rc = qh_rom_check_flasher(&ri, f, c->board, e);
 	if (rc == 0)
-		rc = precheck_image(t, &ri, f, e);
+		rc = qh_rom_check_image(&ri, f, t->img, e);
 	if (rc == 0) {
 		if (!ri.have_boot_id)
 			cli_note(c, "%s: the ROM's bootloader version could not be read; trying\n",
@@ -203,7 +175,7 @@ static int install_target(struct cli *c, struct cli_target *t, struct qh_error *
 	} else {
 		char name[96];
 		snprintf(name, sizeof(name), "qdfu-%s.bin", c->board);
-		int rc = find_image(c->board, name, path, sizeof(path), e);
+		int rc = cli_find_image(c->board, name, path, sizeof(path), e);
 		if (rc)
 			return rc;
 	}

@@ -18,7 +18,7 @@ _qdfu()
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="list flash verify read erase reset info pack help"
+    local commands="list flash verify read erase reset info pack web help"
     local common="--device --serial --path --json --quiet --verbose --help"
 
     cmd=""
@@ -35,7 +35,8 @@ _qdfu()
     -d|--device) COMPREPLY=($(compgen -W "0483:df11" -- "$cur")); return ;;
     -o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --verify) COMPREPLY=($(compgen -W "crc read" -- "$cur")); return ;;
-    --layout|-w|--wait|--count) return ;;
+    --layout|-w|--wait|--count|--port) return ;;
+    --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
 
     if [[ -z $cmd ]]; then
@@ -64,6 +65,7 @@ _qdfu()
     erase) COMPREPLY=($(compgen -W "$common --wait --json-progress --all" -- "$cur")) ;;
     reset) COMPREPLY=($(compgen -W "$common --wait --all" -- "$cur")) ;;
     list) COMPREPLY=($(compgen -W "$common --wait" -- "$cur")) ;;
+    web) COMPREPLY=($(compgen -W "--port --root --quiet --help" -- "$cur")) ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
     esac
 }

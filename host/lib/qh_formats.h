@@ -98,6 +98,12 @@ enum qh_format qh_detect_format(const char *path, const uint8_t *buf, size_t len
  * fi->dfuse is non-NULL on entry, a .dfu file's targets are also kept there. */
 int qh_load_file(const char *spec, enum qh_format fmt, struct qh_image *img,
                  struct qh_file_info *fi, struct qh_error *e);
+/* The same from a buffer already in memory (the web page's file, a test):
+ * path names the input in messages and picks the format by its extension;
+ * has_addr/addr as FILE@ADDRESS. */
+int qh_load_buffer(const char *path, int has_addr, uint32_t addr, const uint8_t *buf, size_t len,
+                   enum qh_format fmt, struct qh_image *img, struct qh_file_info *fi,
+                   struct qh_error *e);
 /* Read a whole file into a malloc'ed buffer: regular files and pipes up to
  * QH_MAX_INPUT bytes; devices and directories are refused before reading. */
 int qh_read_file(const char *path, uint8_t **buf, size_t *len, struct qh_error *e);

@@ -335,24 +335,15 @@ int qh_check_dfu_ids(const struct qh_file_info *fi, const char *path, uint16_t v
 	return QH_E_USAGE;
 }
 
-int qh_load_file(const char *spec, enum qh_format fmt, struct qh_image *img,
-                 struct qh_file_info *fi, struct qh_error *e)
+int qh_load_buffer(const char *path, int has_addr, uint32_t addr, const uint8_t *buf, size_t len,
+                   enum qh_format fmt, struct qh_image *img, struct qh_file_info *fi,
+                   struct qh_error *e)
 {
-	char path[4096];
-	uint32_t addr = 0;
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int has_addr, rc;
 	struct qh_file_info dummy = {0};
+	int rc;
 
 	if (!fi)
 		fi = &dummy;
-	has_addr = qh_split_at_address(spec, path, sizeof(path), &addr, e);
-	if (has_addr < 0)
-		return has_addr;
-	rc = qh_read_file(path, &buf, &len, e);
-	if (rc)
-		return rc;
 	fi->file_size = len;
 	if (fmt == QH_FMT_AUTO) {
 		fmt = qh_detect_format(path, buf, len);
@@ -381,6 +372,25 @@ int qh_load_file(const char *spec, enum qh_format fmt, struct qh_image *img,
 		rc = qh_fail(e, QH_E_FORMAT, "%s: empty file", path);
 	else
 		rc = parse_buffer(fmt, buf, len, path, addr, img, fi, e);
+	return rc;
+}
+
+int qh_load_file(const char *spec, enum qh_format fmt, struct qh_image *img,
+                 struct qh_file_info *fi, struct qh_error *e)
+{
+	char path[4096];
+	uint32_t addr = 0;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int has_addr, rc;
+
+	has_addr = qh_split_at_address(spec, path, sizeof(path), &addr, e);
+	if (has_addr < 0)
+		return has_addr;
+	rc = qh_read_file(path, &buf, &len, e);
+	if (rc)
+		return rc;
+	rc = qh_load_buffer(path, has_addr, addr, buf, len, fmt, img, fi, e);
 	free(buf);
 	return rc;
 }

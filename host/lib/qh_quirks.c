@@ -49,6 +49,16 @@ const char *qh_kind_name(enum qh_kind k)
 	return "unknown";
 }
 
+int qh_may_be_qdfu(const struct qh_dev_info *info)
+{
+	/* Only ask devices that say they are qdfu (strings, or qdfu's interface
+	 * GUID whatever the strings): an unknown vendor request is harmless by
+	 * the spec but not every device firmware is. */
+	return info->kind != QH_KIND_RUNTIME &&
+	       (strcmp(info->manufacturer, "qdfu") == 0 || strncmp(info->product, "qdfu", 4) == 0 ||
+	        info->qdfu_guid);
+}
+
 void qh_classify(struct qh_dev_info *info)
 {
 	int option_bytes = 0;

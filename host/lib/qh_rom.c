@@ -250,3 +250,27 @@ void qh_flasher_file_name(const char *board, char *out, size_t cap)
 {
 	snprintf(out, cap, "qdfu-flasher-%s.bin", board);
 }
+
+/* Before anything reaches the board: the image must lie in internal flash
+ * (as big as the ROM says) or the QSPI window. */
+int qh_rom_check_image(const struct qh_rom_info *ri, const struct qh_flasher *f,
+                       const struct qh_image *img, struct qh_error *e)
+{
+	uint32_t iflash = ri->iflash_bytes ? ri->iflash_bytes : f->id.iflash_bytes;
+	for (size_t i = 0; img && i < img->n; i++) {
+		uint32_t a = img->seg[i].addr;
+		uint64_t end = (uint64_t)a + img->seg[i].len - 1u;
+		int in_flash = a >= 0x08000000u && (!iflash || end < 0x08000000ull + iflash);
+		int in_qspi = a >= QH_QSPI_WINDOW_BASE && end <= QH_QSPI_WINDOW_LAST;
+		if (!in_flash && !in_qspi) {
+			qh_fail(
+			    e, QH_E_MAP,
+			    "0x%08X-0x%08X is neither in this board's internal flash (%u KiB) nor "
+			    "in the QSPI window: nothing was changed",
+			    (unsigned)a, (unsigned)end, (unsigned)(iflash / 1024u));
+			qh_hint(e, "check the image's addresses (qdfu info FILE) and --board");
+			return QH_E_MAP;
+		}
+	}
+	return QH_OK;
+}

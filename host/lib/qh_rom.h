@@ -54,6 +54,15 @@ void qh_flasher_free(struct qh_flasher *f);
  * for that board? */
 int qh_rom_check_flasher(const struct qh_rom_info *ri, const struct qh_flasher *f,
                          const char *board, struct qh_error *e);
+/* The QSPI window of every STM32H7 (RM0433 2.3.2 memory map). */
+#define QH_QSPI_WINDOW_BASE 0x90000000u
+#define QH_QSPI_WINDOW_LAST 0x9FFFFFFFu
+struct qh_image;
+/* Before anything reaches the board: the image must lie in internal flash
+ * (as big as the ROM says, else as the flasher was built for) or the QSPI
+ * window. QH_E_MAP naming the first range outside, nothing changed. */
+int qh_rom_check_image(const struct qh_rom_info *ri, const struct qh_flasher *f,
+                       const struct qh_image *img, struct qh_error *e);
 /* SET_ADDRESS + DNLOAD of the image into RAM, then leave to it. */
 int qh_rom_start_flasher(struct qh_dev *d, const struct qh_flasher *f, struct qh_error *e);
 

@@ -250,12 +250,7 @@ static void query_qdfu(libusb_device_handle *h, struct qh_dev_info *info)
 	struct usb_handle uh = {.h = h, .intf = info->intf};
 	struct qh_dev d;
 
-	/* Only ask devices that say they are qdfu (strings, or qdfu's interface
-	 * GUID whatever the strings): an unknown vendor request is harmless by
-	 * the spec but not every device firmware is. */
-	if (info->kind == QH_KIND_RUNTIME ||
-	    (strcmp(info->manufacturer, "qdfu") != 0 && strncmp(info->product, "qdfu", 4) != 0 &&
-	     !info->qdfu_guid))
+	if (!qh_may_be_qdfu(info))
 		return;
 	memset(&d, 0, sizeof(d));
 	qh_dev_defaults(&d);

@@ -42,6 +42,9 @@ int qh_usb_detach_wait(struct qh_usb *u, const struct qh_dev_info *info, unsigne
                        struct qh_dev_info *out, struct qh_error *e);
 /* Parse "VID:PID" (hex). */
 int qh_parse_vidpid(const char *s, uint16_t *vid, uint16_t *pid);
+/* Should the qdfu INFO request be sent to it (its strings or MS OS 2.0
+ * interface GUID say qdfu; never to an application in runtime mode)? */
+int qh_may_be_qdfu(const struct qh_dev_info *info);
 /* Classify a device and set its quirks from the quirk table. */
 void qh_classify(struct qh_dev_info *info);
 const char *qh_kind_name(enum qh_kind k);

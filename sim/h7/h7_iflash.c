@@ -29,7 +29,17 @@ struct h7_iflash {
 	uint8_t *old;      /* contents before it (a sector, or a word) */
 	uint8_t *old_prog, *old_ecc;
 	uint32_t rng;
+	uint32_t lo, hi; /* offsets changed since the last checkpoint / rollback */
+	uint8_t *ck_mem, *ck_prog, *ck_ecc; /* the checkpoint (h7_iflash_checkpoint) */
 };
+
+static void touched(struct h7_iflash *f, uint32_t off, uint32_t len)
+{
+	if (off < f->lo)
+		f->lo = off;
+	if (off + len > f->hi)
+		f->hi = off + len;
+}
 
 struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t sectors)
 {
@@ -51,6 +61,7 @@ struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t
 		return NULL;
 	}
 	memset(f->mem, 0xFF, f->size);
+	f->lo = f->size;
 	return f;
 }
 
@@ -63,6 +74,9 @@ void h7_iflash_destroy(struct h7_iflash *f)
 	else
 		free(f->mem);
 	free(f->map_path);
+	free(f->ck_mem);
+	free(f->ck_prog);
+	free(f->ck_ecc);
 	free(f->programmed);
 	free(f->ecc_bad);
 	free(f->old);
@@ -76,14 +90,10 @@ static void load_ecc(struct h7_iflash *f, const char *path);
 /* Words that hold data count as programmed since their erase. */
 static void mark_programmed(struct h7_iflash *f)
 {
-	for (uint32_t w = 0; w < f->size / WORD; w++) {
-		f->programmed[w] = 0;
-		for (uint32_t i = 0; i < WORD; i++)
-			if (f->mem[w * WORD + i] != 0xFF) {
-				f->programmed[w] = 1;
-				break;
-			}
-	}
+	uint8_t erased[WORD];
+	memset(erased, 0xFF, sizeof(erased));
+	for (uint32_t w = 0; w < f->size / WORD; w++)
+		f->programmed[w] = memcmp(f->mem + w * WORD, erased, WORD) != 0;
 }
 
 int h7_iflash_load(struct h7_iflash *f, const char *path)
@@ -213,6 +223,7 @@ int h7_iflash_erase(struct h7_iflash *f, uint32_t sector)
 	memcpy(f->old, f->mem + off, f->sector_size);
 	memcpy(f->old_prog, f->programmed + off / WORD, f->sector_size / WORD);
 	memcpy(f->old_ecc, f->ecc_bad + off / WORD, f->sector_size / WORD);
+	touched(f, off, f->sector_size);
 	memset(f->mem + off, 0xFF, f->sector_size);
 	memset(f->programmed + off / WORD, 0, f->sector_size / WORD);
 	memset(f->ecc_bad + off / WORD, 0, f->sector_size / WORD);
@@ -232,6 +243,7 @@ int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t word[32]
 	f->op_off = off;
 	f->op_start = vclock_now_us();
 	memcpy(f->old, f->mem + off, WORD);
+	touched(f, off, WORD);
 	if (f->programmed[w] && !f->ecc_bad[w]) {
 		f->ecc_bad[w] = 1; /* written twice: ECC no longer matches */
 		ecc_changed(f);
@@ -330,9 +342,42 @@ bool h7_iflash_power_cut(struct h7_iflash *f)
 	return torn;
 }
 
+int h7_iflash_checkpoint(struct h7_iflash *f)
+{
+	uint32_t words = f->size / WORD;
+	if (!f->ck_mem) {
+		f->ck_mem = malloc(f->size);
+		f->ck_prog = malloc(words);
+		f->ck_ecc = malloc(words);
+		if (!f->ck_mem || !f->ck_prog || !f->ck_ecc)
+			return -1;
+	}
+	memcpy(f->ck_mem, f->mem, f->size);
+	memcpy(f->ck_prog, f->programmed, words);
+	memcpy(f->ck_ecc, f->ecc_bad, words);
+	f->lo = f->size;
+	f->hi = 0;
+	return 0;
+}
+
+void h7_iflash_rollback(struct h7_iflash *f)
+{
+	if (f->ck_mem && f->lo < f->hi) {
+		uint32_t lo = f->lo / WORD * WORD, hi = (f->hi + WORD - 1u) / WORD * WORD;
+		memcpy(f->mem + lo, f->ck_mem + lo, hi - lo);
+		memcpy(f->programmed + lo / WORD, f->ck_prog + lo / WORD, (hi - lo) / WORD);
+		memcpy(f->ecc_bad + lo / WORD, f->ck_ecc + lo / WORD, (hi - lo) / WORD);
+	}
+	f->lo = f->size;
+	f->hi = 0;
+	f->op = H7_OP_NONE;
+	f->busy_until = 0;
+}
+
 void h7_iflash_set_contents(struct h7_iflash *f, const uint8_t *data)
 {
 	memmove(f->mem, data, f->size);
+	touched(f, 0, f->size);
 	if (any_set(f->ecc_bad, f->size / WORD)) {
 		memset(f->ecc_bad, 0, f->size / WORD);
 		ecc_changed(f);

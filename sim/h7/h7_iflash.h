@@ -34,6 +34,13 @@ uint8_t *h7_iflash_array(struct h7_iflash *f);
  * programmed, every ECC intact, nothing running). */
 void h7_iflash_set_contents(struct h7_iflash *f, const uint8_t *data);
 
+/* Fuzz targets, per input: remember everything (checkpoint; -1 out of
+ * memory), then undo every change since (rollback: ECC and programmed
+ * flags too, nothing running). Cheap: only the range operations touched
+ * is copied back. */
+int h7_iflash_checkpoint(struct h7_iflash *f);
+void h7_iflash_rollback(struct h7_iflash *f);
+
 /* Power lost now: an erase or program still running is torn the way the
  * silicon leaves it (RM0433 4.3.9, 4.3.10): a flash word half-programmed,
  * with an ECC that no longer matches (reads of it then fail), or a sector

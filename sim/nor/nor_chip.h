@@ -63,6 +63,11 @@ struct nor_chip {
 	uint32_t rng;
 	struct nor_chip_state st;
 	struct nor_opi opi; /* octal parts only */
+	/* fuzz targets' checkpoint (nor_chip_checkpoint): the 64 KiB
+	 * granules changed since (bits), and everything as it was */
+	uint8_t *dirty;
+	uint8_t *ck_mem;
+	struct nor_chip *ck;
 };
 
 /* nor_model.c internals the octal front end drives. */

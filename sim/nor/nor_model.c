@@ -98,9 +98,16 @@ static uint64_t max_time_us(const struct nor_chip *c, enum busy_kind k, uint32_t
 	return (uint64_t)c->p->chip_max_ms * 1000u;
 }
 
+#define CK_GRAN_LOG2 16u /* rollback granule: 64 KiB */
+
 void nor_model_start_busy(struct nor_chip *c, enum busy_kind k, uint64_t us, uint32_t a,
                           uint32_t len)
 {
+	/* every change of the array is an operation's target (a torn one
+	 * too): what a rollback copies back */
+	if (c->dirty && len)
+		for (uint32_t g = a >> CK_GRAN_LOG2; g <= (a + len - 1u) >> CK_GRAN_LOG2; g++)
+			c->dirty[g / 8u] |= (uint8_t)(1u << (g % 8u));
 	c->busy = k;
 	c->tgt_addr = a;
 	c->tgt_len = len;
@@ -989,6 +996,9 @@ void nor_chip_destroy(struct nor_chip *c)
 	else
 		free(c->mem);
 	free(c->map_path);
+	free(c->ck_mem);
+	free(c->ck);
+	free(c->dirty);
 	free(c);
 }
 
@@ -1039,6 +1049,45 @@ int nor_chip_save(const struct nor_chip *c, const char *path)
 	if (c->map_path && strcmp(path, c->map_path) == 0)
 		return state_file_sync(c->mem, c->p->size); /* already there: make it durable */
 	return state_file_write(path, c->mem, c->p->size);  /* temp, fsync, rename */
+}
+
+static size_t dirty_bytes(const struct nor_chip *c)
+{
+	return ((c->p->size >> CK_GRAN_LOG2) + 7u) / 8u + 1u;
+}
+
+int nor_chip_checkpoint(struct nor_chip *c)
+{
+	if (!c->ck) {
+		c->ck_mem = malloc(c->p->size);
+		c->ck = malloc(sizeof(*c->ck));
+		c->dirty = calloc(dirty_bytes(c), 1);
+		if (!c->ck_mem || !c->ck || !c->dirty)
+			return -1;
+	}
+	memcpy(c->ck_mem, c->mem, c->p->size);
+	memset(c->dirty, 0, dirty_bytes(c));
+	*c->ck = *c;
+	return 0;
+}
+
+void nor_chip_rollback(struct nor_chip *c)
+{
+	if (!c->ck)
+		return;
+	uint32_t gran = 1u << CK_GRAN_LOG2, n = (c->p->size + gran - 1u) >> CK_GRAN_LOG2;
+	for (uint32_t g = 0; g < n; g++) {
+		if (!(c->dirty[g / 8u] & (1u << (g % 8u))))
+			continue;
+		uint32_t off = g << CK_GRAN_LOG2,
+		         len = c->p->size - off < gran ? c->p->size - off : gran;
+		memcpy(c->mem + off, c->ck_mem + off, len);
+	}
+	memset(c->dirty, 0, dirty_bytes(c));
+	struct nor_torn torn = c->torn; /* its buffer may have grown since */
+	*c = *c->ck;
+	c->torn = torn;
+	c->torn.kind = NOR_TORN_NONE;
 }
 
 void nor_chip_power_cycle(struct nor_chip *c)

@@ -45,6 +45,12 @@ int nor_chip_save(const struct nor_chip *c, const char *path);
 int nor_chip_command(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
                      uint8_t *rx);
 
+/* Fuzz targets, per input: remember the whole chip (checkpoint; -1 out of
+ * memory), then go back to it (rollback: registers, the array bytes
+ * operations changed, nothing running). */
+int nor_chip_checkpoint(struct nor_chip *c);
+void nor_chip_rollback(struct nor_chip *c);
+
 /* Power cycle: volatile state lost (WEL, volatile SR bits, QPI, address
  * mode back to the power-up default); a running program/erase corrupts its
  * target. */

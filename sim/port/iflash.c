@@ -16,10 +16,18 @@
 static struct {
 	const struct board *b;
 	struct h7_iflash *f;
-	int pending; /* result of the running operation */
-	bool bank1;  /* the running operation is in bank 1 */
-	bool off;    /* no supply (power cut) */
+	int pending;      /* result of the running operation */
+	bool bank1;       /* the running operation is in bank 1 */
+	bool off;         /* no supply (power cut) */
+	unsigned refused; /* operations the port had to refuse (see below) */
 } s;
+
+/* Requests for the bootloader's sector or outside the array: the layers
+ * above must never send them (fuzz targets check it stays 0). */
+unsigned simport_iflash_refused(void)
+{
+	return s.refused;
+}
 
 static char *state_path(const char *dir, char *buf, size_t cap)
 {
@@ -67,6 +75,14 @@ struct h7_iflash *simport_iflash_model(void)
 	return s.f;
 }
 
+struct h7_iflash *simport_iflash_swap(struct h7_iflash *f)
+{
+	struct h7_iflash *old = s.f;
+	s.f = f;
+	s.pending = QDFU_OK;
+	return old;
+}
+
 static bool protected_addr(uint32_t addr)
 {
 	return addr - s.b->iflash_base < s.b->bootloader_size;
@@ -76,11 +92,14 @@ int port_iflash_erase_start(uint32_t sector)
 {
 	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
-	if (sector * s.b->iflash_sector_size < s.b->bootloader_size)
+	if (sector * s.b->iflash_sector_size < s.b->bootloader_size) {
+		s.refused++;
 		return QDFU_E_PROTECTED;
+	}
 	if (h7_iflash_busy(s.f))
 		return QDFU_E_BUSY;
 	s.pending = h7_iflash_erase(s.f, sector) ? QDFU_E_ERASE : QDFU_OK;
+	s.refused += s.pending != QDFU_OK;
 	s.bank1 = sector < s.b->iflash_sectors;
 	return QDFU_OK;
 }
@@ -89,13 +108,14 @@ int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD
 {
 	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
-	if (protected_addr(addr))
-		return QDFU_E_PROTECTED;
-	if (addr % PORT_IFLASH_WORD)
-		return QDFU_E_PARAM;
+	if (protected_addr(addr) || addr % PORT_IFLASH_WORD) {
+		s.refused++;
+		return protected_addr(addr) ? QDFU_E_PROTECTED : QDFU_E_PARAM;
+	}
 	if (h7_iflash_busy(s.f))
 		return QDFU_E_BUSY;
 	s.pending = h7_iflash_program(s.f, addr, word) ? QDFU_E_PROGRAM : QDFU_OK;
+	s.refused += s.pending != QDFU_OK;
 	s.bank1 = addr - s.b->iflash_base < s.b->iflash_sectors * s.b->iflash_sector_size;
 	return QDFU_OK;
 }

@@ -19,6 +19,12 @@ void simport_qspi_power(bool on);
 /* iflash_host.c: H7 internal flash model behind port_iflash_*(). */
 int simport_iflash_setup(const struct board *b, const char *state_dir);
 int simport_iflash_save(const char *state_dir);
+/* Erases/programs the port refused (bootloader sector, outside the array,
+ * misaligned): never, unless a layer above is broken. */
+unsigned simport_iflash_refused(void);
+/* Put model F in place of the current one (returned; the caller owns it):
+ * fuzz targets keep one model per starting image and switch in O(1). */
+struct h7_iflash *simport_iflash_swap(struct h7_iflash *f);
 void simport_iflash_teardown(void);
 /* An erase or program of bank 1 (where the bootloader lives) is running:
  * on the target, fetches from bank 1 stall until it ends. */

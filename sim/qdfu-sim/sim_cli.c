@@ -46,6 +46,9 @@
 #include "sim/port/simport.h"
 #include "sim/nor/nor_model.h"
 #include "sim/vtime/vtime_shm.h"
+
+/* sim/epoll/epoll_shim.c */
+#define EPOLL_SHIM_NAME "libqdfu-epoll.so"
 #include "sim/vusb/vusb_bus.h"
 #include "sim/vusb/vusb_link.h"
 #include "sim/vusb/vusb_log.h"
@@ -496,7 +499,9 @@ static void reexec_preloaded(char **argv)
 	                "unplug/replug events will not work\n");
 }
 
-static char *shim_path(void)
+/* A preload library next to this executable (libqdfu-vtime.so,
+ * libqdfu-epoll.so), or NULL. */
+static char *shim_path(const char *name)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -504,7 +509,7 @@ static char *shim_path(void)
 		return NULL;
 	self[n] = 0;
 	char *dir = g_path_get_dirname(self);
-	char *p = g_build_filename(dir, VTIME_SHIM_NAME, NULL);
+	char *p = g_build_filename(dir, name, NULL);
 	g_free(dir);
 	if (access(p, R_OK) != 0) {
 		g_free(p);
@@ -518,8 +523,16 @@ static char **child_env(const char *vtime_file)
 	char **env = g_get_environ();
 	const char *pre = g_environ_getenv(env, "LD_PRELOAD");
 	char *p = has_preload() ? g_strdup(pre) : join_env(pre, PRELOAD_LIB, ":", true);
+	/* clients that wait for URBs with epoll (Chromium): sim/epoll */
+	char *epoll_shim = shim_path(EPOLL_SHIM_NAME);
+	if (epoll_shim) {
+		char *q = join_env(p, epoll_shim, ":", false);
+		g_free(p);
+		p = q;
+		g_free(epoll_shim);
+	}
 	if (vtime_file) {
-		char *shim = shim_path();
+		char *shim = shim_path(VTIME_SHIM_NAME);
 		if (shim) {
 			char *q = join_env(p, shim, ":", false);
 			g_free(p);

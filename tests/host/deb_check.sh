@@ -25,6 +25,9 @@ grep -q "^qdfu [0-9.]* (git " "$work/v.log" || { echo "FAIL: version: $(cat "$wo
 "$r/usr/bin/qdfu-sim" --board portenta-h7 --state "$work/s" -- "$r/usr/bin/qdfu" list >"$work/l.log" 2>&1 ||
     { echo "FAIL: qdfu list: $(cat "$work/l.log")"; exit 1; }
 grep -q "qdfu bootloader" "$work/l.log" || { echo "FAIL: list: $(cat "$work/l.log")"; exit 1; }
+# the web flasher (docs/web.md): the installed `qdfu web` serves the installed page
+/usr/bin/python3 "$src/tests/web/served_check.py" "$r/usr/bin/qdfu" >"$work/web.log" 2>&1 ||
+    { echo "FAIL: $(cat "$work/web.log")"; exit 1; }
 [ -e "$r/usr/include/qdfu.h" ] && ls "$r"/usr/lib/*/libqdfu.so.1 >/dev/null ||
     { echo "FAIL: library files missing"; exit 1; }
 cat "$work/v.log"

@@ -25,7 +25,8 @@ p=$root$prefix
 for f in bin/qdfu bin/qdfu-sim libexec/qdfu/qdfu-sim libexec/qdfu/qdfu-sim-dwc2 \
     libexec/qdfu/libqdfu-vtime.so include/qdfu.h lib/pkgconfig/qdfu.pc lib/libqdfu.a \
     lib/libqdfu.so lib/libqdfu.so.1 share/man/man1/qdfu.1 share/man/man1/qdfu-sim.1 \
-    lib/udev/rules.d/70-qdfu.rules share/bash-completion/completions/qdfu; do
+    lib/udev/rules.d/70-qdfu.rules share/bash-completion/completions/qdfu \
+    libexec/qdfu/libqdfu-epoll.so share/qdfu/web/index.html share/qdfu/web/qdfu.wasm; do
     [ -e "$p/$f" ] || fail "not installed: $prefix/$f"
 done
 objdump -p "$p/lib/libqdfu.so.1" | grep -q 'SONAME *libqdfu.so.1' || fail "soname"
@@ -37,6 +38,9 @@ grep -q "^qdfu [0-9.]* (git " "$work/v.log" || fail "version: $(cat "$work/v.log
 "$p/bin/qdfu-sim" --board portenta-h7 --state "$work/s" -- "$p/bin/qdfu" list >"$work/l.log" 2>&1 ||
     fail "installed qdfu-sim + qdfu list: $(cat "$work/l.log")"
 grep -q "qdfu bootloader" "$work/l.log" || fail "list: $(cat "$work/l.log")"
+# the web flasher (docs/web.md): the installed `qdfu web` serves the installed page
+/usr/bin/python3 "$src/tests/web/served_check.py" "$p/bin/qdfu" >"$work/web.log" 2>&1 ||
+    { echo "FAIL: $(cat "$work/web.log")"; exit 1; }
 
 # The example, outside the tree, through pkg-config (the .pc names the
 # configured prefix: point it at the staging root).

@@ -288,9 +288,10 @@ static char *capture(int argc, char **argv)
  * roff "\-" is turned back into "-"), and so is every command. */
 static void test_man_page_covers_help(void **state)
 {
-	static const char *const cmds[] = {"list",  "flash", "verify", "read",
-	                                   "erase", "reset", "info",   "pack"};
-	char *texts[9], *man, *p;
+	static const char *const cmds[] = {"list",  "flash", "verify", "read", "erase",
+	                                   "reset", "info",  "pack",   "web"};
+	enum { NCMDS = sizeof(cmds) / sizeof(cmds[0]) };
+	char *texts[NCMDS + 1], *man, *p;
 	size_t len, k = 0;
 	struct qh_error e = {0};
 	uint8_t *raw;
@@ -306,7 +307,7 @@ static void test_man_page_covers_help(void **state)
 		char *argv[] = {"qdfu", "--help", NULL};
 		texts[0] = capture(2, argv);
 	}
-	for (size_t i = 0; i < 8; i++) {
+	for (size_t i = 0; i < NCMDS; i++) {
 		char *argv[] = {"qdfu", "help", (char *)cmds[i], NULL};
 		texts[i + 1] = capture(3, argv);
 		{
@@ -316,7 +317,7 @@ static void test_man_page_covers_help(void **state)
 				fail_msg("man page lacks command '%s'", cmds[i]);
 		}
 	}
-	for (size_t i = 0; i < 9; i++) {
+	for (size_t i = 0; i < NCMDS + 1; i++) {
 		for (p = strstr(texts[i], "--"); p; p = strstr(p + 2, "--")) {
 			char opt[40];
 			size_t n = 2;

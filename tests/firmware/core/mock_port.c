@@ -26,6 +26,7 @@ static struct {
 	struct port_fault fault; /* exception 0: none recorded */
 	bool button;
 	void (*task)(void);
+	uint64_t timeout_us; /* a host's control timeout (0: WAIT_LIMIT passes only) */
 } m;
 
 void mock_setup(const struct board *b)
@@ -37,6 +38,34 @@ void mock_setup(const struct board *b)
 	mock_ram_src = mock_ram_dst = mock_ram_len = 0;
 	vclock_init(VCLOCK_VIRTUAL);
 	simport_iflash_setup(b, NULL);
+}
+
+void mock_restart(void)
+{
+	void (*task)(void) = m.task;
+	memset(&mock, 0, sizeof(mock));
+	memset(&m, 0, sizeof(m));
+	m.task = task;
+	vclock_init(VCLOCK_VIRTUAL);
+}
+
+void mock_reboot(void)
+{
+	void (*task)(void) = m.task;
+	uint32_t noinit = m.noinit;
+	uint64_t timeout = m.timeout_us;
+	bool button = m.button;
+	memset(&mock, 0, sizeof(mock));
+	memset(&m, 0, sizeof(m));
+	m.task = task;
+	m.noinit = noinit;
+	m.timeout_us = timeout;
+	m.button = button;
+}
+
+void mock_set_timeout_ms(uint32_t ms)
+{
+	m.timeout_us = (uint64_t)ms * 1000u;
 }
 
 void mock_teardown(void)
@@ -259,7 +288,8 @@ void mock_bus_reset(void)
 #define WAIT_LIMIT 200000u
 static int wait_for(bool *cond)
 {
-	for (uint32_t i = 0; i < WAIT_LIMIT; i++) {
+	uint64_t give_up = m.timeout_us ? vclock_now_us() + m.timeout_us : UINT64_MAX;
+	for (uint32_t i = 0; i < WAIT_LIMIT && vclock_now_us() <= give_up; i++) {
 		m.task();
 		if (m.stalled)
 			return MOCK_EPIPE;

@@ -34,6 +34,13 @@ extern struct qdfu_handoff mock_handoff;
 /* Set up the mock and the internal flash model for board b (state in RAM). */
 void mock_setup(const struct board *b);
 void mock_teardown(void);
+/* Fuzz targets: a fresh host side and clock, memories kept (mock_restart);
+ * the MCU reset, clock and no-init word kept (mock_reboot). */
+void mock_restart(void);
+void mock_reboot(void);
+/* Give up on a transfer after MS of virtual time (as a host's control
+ * timeout); 0: only after WAIT_LIMIT main-loop passes (default). */
+void mock_set_timeout_ms(uint32_t ms);
 /* Which main loop mock_control runs while waiting (default usbd_task). */
 void mock_set_task(void (*task)(void));
 /* Complete a control transfer: returns bytes of the data stage, or

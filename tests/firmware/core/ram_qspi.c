@@ -19,6 +19,13 @@ uint32_t ram_qspi_erase_unit;
 
 static uint64_t busy_until;
 static int pending;
+static uint32_t lo = RAM_QSPI_SIZE, hi; /* changed since the last reset / rollback */
+
+static void touched(uint32_t off, uint32_t len)
+{
+	lo = off < lo ? off : lo;
+	hi = off + len > hi ? off + len : hi;
+}
 
 static bool busy(void)
 {
@@ -33,8 +40,11 @@ static void set_busy(uint32_t us)
 
 static int rq_erase_start(struct mem_region *r, uint32_t addr, uint32_t len, struct mem_time *t)
 {
-	if (busy() || addr < r->base || len > r->size - (addr - r->base))
+	if (busy() || addr < r->base || len > r->size - (addr - r->base)) {
+		ram_qspi.refused++;
 		return QDFU_E_PARAM;
+	}
+	touched(addr - r->base, len);
 	memset(ram_qspi.mem + (addr - r->base), 0xFF, len);
 	ram_qspi.erases++;
 	if (addr - r->base < RAM_QSPI_JOURNAL)
@@ -56,8 +66,11 @@ static int rq_mass_erase_start(struct mem_region *r, struct mem_time *t)
 static int rq_program_start(struct mem_region *r, uint32_t addr, const uint8_t *data, uint32_t len,
                             struct mem_time *t)
 {
-	if (busy() || addr < r->base || len > r->size - (addr - r->base))
+	if (busy() || addr < r->base || len > r->size - (addr - r->base)) {
+		ram_qspi.refused++;
 		return QDFU_E_PARAM;
+	}
+	touched(addr - r->base, len);
 	if (!ram_qspi.fail_program)
 		for (uint32_t i = 0; i < len; i++)
 			ram_qspi.mem[addr - r->base + i] &= data[i];
@@ -96,8 +109,31 @@ static const struct mem_ops rq_ops = {
     .read = rq_read,
 };
 
+void ram_qspi_power_cut(void)
+{
+	/* the chip loses power: whatever ran stops (its effect, applied at
+	 * the start, stays: one of the outcomes a cut can have) */
+	busy_until = 0;
+	pending = QDFU_OK;
+}
+
+void ram_qspi_rollback(const uint8_t *snapshot)
+{
+	if (lo < hi)
+		memcpy(ram_qspi.mem + lo, snapshot + lo, hi - lo);
+	lo = RAM_QSPI_SIZE;
+	hi = 0;
+	ram_qspi.absent = ram_qspi.fail_erase = ram_qspi.fail_program = ram_qspi.worst_case = false;
+	ram_qspi.erases = ram_qspi.programs = ram_qspi.data_erases = ram_qspi.data_programs = 0;
+	ram_qspi.refused = 0;
+	busy_until = 0;
+	pending = QDFU_OK;
+}
+
 void ram_qspi_reset(void)
 {
+	lo = RAM_QSPI_SIZE;
+	hi = 0;
 	memset(&ram_qspi, 0, sizeof(ram_qspi));
 	memset(ram_qspi.mem, 0xFF, sizeof(ram_qspi.mem));
 	busy_until = 0;
@@ -109,6 +145,10 @@ int region_qspi_init(struct mem_region *r, const struct board *b, uint8_t alt)
 	(void)b;
 	if (ram_qspi.absent)
 		return QDFU_E_NO_DEVICE;
+	/* the NOR driver's start-up waits for an operation the chip still runs
+	 * from before an MCU reset (firmware/nor/nor.c reset_chips) */
+	if (busy())
+		vclock_advance_us(busy_until - vclock_now_us());
 	memset(r, 0, sizeof(*r));
 	r->name = "QSPI Flash";
 	r->base = RAM_QSPI_BASE;

@@ -2,28 +2,34 @@
 /*
  * Fuzz target: an adversarial USB host on the wire of the STM32H7 DWC2
  * driver, with the whole bootloader above it (the DWC2 build of the host
- * port: sim/port/dwc2/usb_dwc2_bridge.c on sim/h7's register
- * models). The host keeps to packet sizes a host controller can send, but
- * otherwise does what it likes: control transfers abandoned after any
- * number of transactions (a SETUP then arrives in the middle of a data or
- * status stage), bus resets at any moment, long or short NAK budgets, time
- * passing with nobody talking. Full speed (GIGA R1, internal PHY) or high
- * speed (Portenta H7, ULPI), chosen by the input's first byte.
+ * port: sim/port/dwc2/usb_dwc2_bridge.c on sim/h7's register models, the
+ * QUADSPI register model and the NOR chip models), driven by SEQUENCES of
+ * host operations (fuzz_ops.h), shared with fuzz_dfu_requests. Here the
+ * top 3 bits of each op byte say how the host carries the transfer: 0-3
+ * to its end however long the device NAKs, 4-7 abandoned after 0-3
+ * transactions (a SETUP then arrives in the middle of a data or status
+ * stage, or the next op is a bus reset). The board (high speed over ULPI
+ * or full speed) is the process's: FUZZ_DWC2_BOARD, see start_input().
  *
- * Invariants, beyond "no crash, no sanitizer report":
+ * Fast: one process, virtual time, and an in-process reset between inputs
+ * (power cycle, then the memories and chips back to a checkpoint:
+ * h7_iflash_rollback, nor_chip_rollback copy only what changed).
+ *
+ * Invariants after every operation, beyond "no sanitizer report":
+ *  - the DFU state machine keeps dfu.c's table (fuzz_ops.h);
  *  - the firmware never breaks a rule of the register models
- *    (simport_faults() stays 0), whatever the host did;
- *  - the bootloader's own sector never changes;
+ *    (simport_faults() stays 0);
+ *  - no erase/program of the bootloader's sector or outside the internal
+ *    flash reaches the port; the sector is byte-identical (sampled after
+ *    each operation, whole at the end);
  *  - the device always recovers: after a bus reset, its device and
  *    configuration descriptors read back whole and identical to those at
- *    boot, within a bounded number of NAKs (no stale FIFO bytes, no
- *    half-armed endpoint left behind).
+ *    boot, within a bounded number of NAKs.
  *
- * Input: one board byte, then records of an op byte and 8 setup bytes,
- * followed for OUT requests by min(wLength, what is left) data bytes.
  * Built with -fsanitize=fuzzer it is a libFuzzer target (scripts/fuzz.sh);
- * otherwise main() replays files or a seeded random run (a ctest).
+ * otherwise main() replays and mutates stored inputs (replay_files.h).
  */
+#define _DEFAULT_SOURCE
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,19 +43,22 @@
 #include "sim/port/simport_internal.h"
 #include "sim/port/simport.h"
 #include "hal/port.h"
+#include "sim/nor/nor_model.h"
 #include "sim/vusb/vusb_ctrl.h"
 
-#define MAX_RECORDS    48u
-#define LIVENESS_NAKS  200000u
-#define BOOT_MARK_SIZE 256u
+#include "fuzz_ops.h"
+
+#define LIVENESS_NAKS 20000u /* with w_nak: about 20 s of the device's time */
+#define HOST_NAKS     12000u /* a host's control timeout: seconds */
+#define SAMPLE        256u
+
+struct fz_stats fz_stats;
 
 static const struct board *g_board;
-static uint8_t boot_sector_before[BOOT_MARK_SIZE];
+static uint8_t g_boot_sector[128u * 1024u];
 /* transactions the host still makes in this transfer (abandon at 0) */
 static unsigned g_left;
-static unsigned g_reboots;
-/* what the transfers ended with (replay statistics) */
-static unsigned g_done, g_stalled, g_abandoned, g_noresp;
+static unsigned g_boots;
 
 static void fail(const char *what)
 {
@@ -90,7 +99,9 @@ static int w_in(void *ctx, uint8_t *data, unsigned maxlen, unsigned *len)
 }
 
 /* What the simulator's worker does between NAKs: the main loop runs, and
- * once it has caught up, time jumps to the next model deadline. */
+ * once it has caught up, time jumps to the next model deadline; with no
+ * model at work, a long streak moves a frame (1 ms) per NAK, so a host's
+ * seconds of patience cost thousands of passes, not hundreds of thousands. */
 static void w_nak(void *ctx, uint32_t streak)
 {
 	(void)ctx;
@@ -99,6 +110,8 @@ static void w_nak(void *ctx, uint32_t streak)
 		uint64_t now = vclock_now_us(), next = vclock_next_deadline_us();
 		if (next > now)
 			vclock_advance_us(next - now);
+		else if (streak > 64)
+			vclock_advance_us(1000);
 	}
 	bootloader_task();
 }
@@ -107,19 +120,17 @@ static const struct vusb_dev_ops wire = {w_setup, w_out, w_in, w_nak};
 
 /* ------------------------------------------------ the device's side */
 
-static void boot(bool power_on)
+static void boot(bool auto_boot)
 {
-	if (power_on) {
-		uint8_t *mem = h7_iflash_array(simport_iflash_model());
-		for (unsigned i = 0; i < BOOT_MARK_SIZE; i++)
-			mem[i] = (uint8_t)(i ^ 0x5A); /* "bootloader code" */
-		memcpy(boot_sector_before, mem, sizeof(boot_sector_before));
-	}
+	g_boots++;
+	fz_stats.boots++;
+	simport_set_button(!auto_boot);
 	port_init(g_board);
-	if (!bootloader_init(g_board, BOOTLOADER_ENTER_DFU)) {
-		/* a leave asked for the application: power-cycle with the
-		 * button held instead, the device must come back to DFU */
+	if (!bootloader_init(g_board, auto_boot ? BOOTLOADER_ENTER_AUTO : BOOTLOADER_ENTER_DFU)) {
+		/* the application started: power-cycle with the button held,
+		 * the device must come back to DFU */
 		port_noinit_set(0);
+		simport_set_button(true);
 		port_init(g_board);
 		if (!bootloader_init(g_board, BOOTLOADER_ENTER_DFU))
 			fail("the bootloader did not stay in DFU with the button held");
@@ -132,10 +143,8 @@ static void boot(bool power_on)
 static void follow_lifecycle(void)
 {
 	uint32_t vtor;
-	if (simport_take_reset_request() || simport_app_started(&vtor)) {
-		g_reboots++;
+	if (simport_take_reset_request() || simport_app_started(&vtor))
 		boot(false);
-	}
 }
 
 static int transfer(const uint8_t setup[8], uint8_t *data, unsigned transactions,
@@ -144,26 +153,31 @@ static int transfer(const uint8_t setup[8], uint8_t *data, unsigned transactions
 	struct vusb_ctrl x;
 	g_left = transactions;
 	vusb_ctrl_start(&x, setup, data, port_usb_ep0_mps());
-	if (!vusb_ctrl_run(&x, &wire, NULL, nak_budget)) {
-		g_abandoned++;
-		return VUSB_NAK; /* abandoned (the URB was discarded) */
-	}
+	if (!vusb_ctrl_run(&x, &wire, NULL, nak_budget))
+		return FZ_ABANDONED; /* (the URB was discarded) */
 	if (x.result >= 0)
-		g_done++;
-	else if (x.result == -EPIPE)
-		g_stalled++;
-	else
-		g_noresp++;
-	return x.result;
+		return x.result;
+	return x.result == -EPIPE ? FZ_STALL : FZ_TIMEOUT;
+}
+
+static void check_boot_sector(size_t len)
+{
+	const uint8_t *mem = h7_iflash_array(simport_iflash_model());
+	size_t n = g_board->bootloader_size;
+	if (memcmp(g_boot_sector, mem, len < n ? len : n) != 0 ||
+	    (len < n && memcmp(g_boot_sector + n - len, mem + n - len, len) != 0))
+		fail("the bootloader sector was modified");
 }
 
 static void check_invariants(void)
 {
 	if (simport_faults(NULL))
 		fail("the firmware broke a hardware rule");
-	if (memcmp(boot_sector_before, h7_iflash_array(simport_iflash_model()),
-	           sizeof(boot_sector_before)) != 0)
-		fail("the bootloader sector was modified over USB");
+	if (simport_iflash_refused())
+		fail("an erase/program of the bootloader sector or outside the internal flash "
+		     "reached "
+		     "the port");
+	check_boot_sector(SAMPLE);
 }
 
 /* The device and configuration descriptors, read whole. */
@@ -197,161 +211,118 @@ static void check_alive(void)
 		fail("the descriptors read after the session differ from those at boot");
 }
 
+/* --------------------------------------------------------- fuzz_ops host */
+
+static int h_control(const uint8_t s[8], uint8_t *data, unsigned mod)
+{
+	/* 0-3: to the end; 4-7: abandoned after mod - 4 transactions */
+	int r =
+	    mod < 4u ? transfer(s, data, ~0u, HOST_NAKS) : transfer(s, data, mod - 4u, mod - 3u);
+	/* the status stage's completion reaches the firmware at its next
+	 * main-loop pass (the state changes there, style.md 4) */
+	bootloader_task();
+	follow_lifecycle();
+	return r;
+}
+
+static void h_enumerate(void)
+{
+	static const uint8_t set_addr[8] = {0x00, 5, 7, 0, 0, 0, 0, 0};
+	static const uint8_t set_cfg[8] = {0x00, 9, 1, 0, 0, 0, 0, 0};
+	simport_bus_reset();
+	(void)transfer(set_addr, NULL, ~0u, HOST_NAKS);
+	(void)transfer(set_cfg, NULL, ~0u, HOST_NAKS);
+	follow_lifecycle();
+}
+
+/* Nobody talks: the main loop runs, time jumps to the models' deadlines
+ * (1 ms steps while the firmware itself waits, 10 ms past 20 ms). */
+static void h_pass_ms(uint32_t ms)
+{
+	uint64_t now = vclock_now_us(), end = now + (uint64_t)ms * 1000u;
+	while (now < end) {
+		bootloader_task();
+		uint64_t next = vclock_next_deadline_us(), idle = now + (ms > 20u ? 10000u : 1000u);
+		uint64_t to = next > now && next < idle ? next : idle;
+		vclock_advance_us((to < end ? to : end) - now);
+		now = vclock_now_us();
+		follow_lifecycle();
+	}
+	bootloader_task();
+	follow_lifecycle();
+}
+
+static void h_power_cut(bool auto_boot)
+{
+	(void)simport_power_cut(NULL);
+	port_noinit_set(0);
+	boot(auto_boot);
+}
+
+static unsigned h_boots(void)
+{
+	return g_boots;
+}
+
+static const struct fz_host host = {h_control,   h_enumerate, h_pass_ms,
+                                    h_power_cut, h_boots,     check_invariants};
+
+/* The board, set up once per process (models created, contents
+ * checkpointed), then per input: power cycle and rollback. Switching
+ * boards per input would cost a 16 MiB chip model each time, so the board
+ * is the process's: FUZZ_DWC2_BOARD (default portenta-h7, high speed over
+ * ULPI; giga-r1 runs at full speed on the internal PHY). */
+static void start_input(uint8_t config)
+{
+	(void)config; /* (no per-input configuration on this target yet) */
+	if (!g_board) {
+		const char *name = getenv("FUZZ_DWC2_BOARD");
+		struct simport_config cfg = {.board = board_find(name ? name : "portenta-h7"),
+		                             .button = true,
+		                             .high_speed = true};
+		for (unsigned i = 0; i < 12; i++)
+			cfg.uid[i] = (uint8_t)(0x60 + i);
+		g_board = cfg.board;
+		vclock_init(VCLOCK_VIRTUAL);
+		if (!g_board || simport_setup(&cfg) != 0 ||
+		    g_board->bootloader_size > sizeof(g_boot_sector))
+			fail("board setup failed (FUZZ_DWC2_BOARD names a board of "
+			     "firmware/boards)");
+		uint8_t *mem = h7_iflash_array(simport_iflash_model());
+		for (uint32_t i = 0; i < g_board->bootloader_size; i++)
+			mem[i] = (uint8_t)(i ^ (i >> 8) ^ 0x5A); /* "bootloader code" */
+		memcpy(g_boot_sector, mem, g_board->bootloader_size);
+		h7_iflash_set_contents(simport_iflash_model(), mem);
+		if (h7_iflash_checkpoint(simport_iflash_model()) != 0)
+			fail("out of memory");
+		for (unsigned i = 0; i < 2; i++)
+			if (simport_qspi_chip(i) && nor_chip_checkpoint(simport_qspi_chip(i)) != 0)
+				fail("out of memory");
+	}
+	(void)simport_power_cut(NULL);
+	vclock_init(VCLOCK_VIRTUAL);
+	h7_iflash_rollback(simport_iflash_model());
+	for (unsigned i = 0; i < 2; i++)
+		if (simport_qspi_chip(i))
+			nor_chip_rollback(simport_qspi_chip(i));
+	port_noinit_set(0);
+	g_boots = 0;
+	boot(false);
+	if (g_desc_len <= 0)
+		g_desc_len = read_descriptors(g_desc, sizeof(g_desc));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t buf[4096];
-	if (size < 1)
-		return 0;
-	g_board = board_find((data[0] & 1) ? "portenta-h7" : "giga-r1");
-	struct simport_config cfg = {.board = g_board, .button = true, .high_speed = true};
-	for (unsigned i = 0; i < 12; i++)
-		cfg.uid[i] = (uint8_t)(0x60 + i);
-	vclock_init(VCLOCK_VIRTUAL);
-	if (simport_setup(&cfg) != 0)
-		fail("board setup failed");
-	boot(true);
-	g_desc_len = read_descriptors(g_desc, sizeof(g_desc));
+	start_input(size ? data[0] : 0u);
 	if (g_desc_len < 0)
 		fail("no descriptors after boot");
-
-	size_t pos = 1;
-	for (unsigned n = 0; n < MAX_RECORDS && pos + 9 <= size; n++) {
-		uint8_t op = data[pos];
-		const uint8_t *s = data + pos + 1;
-		pos += 9;
-		uint16_t wlength = (uint16_t)(s[6] | s[7] << 8);
-		if (wlength > sizeof(buf))
-			wlength = sizeof(buf);
-		memset(buf, 0, sizeof(buf));
-		uint8_t setup[8];
-		memcpy(setup, s, 8);
-		setup[6] = (uint8_t)wlength;
-		setup[7] = (uint8_t)(wlength >> 8);
-		if (!(setup[0] & 0x80)) {
-			size_t take = wlength < size - pos ? wlength : size - pos;
-			memcpy(buf, data + pos, take);
-			pos += take;
-		}
-		unsigned arg = op >> 2;
-		switch (op & 3u) {
-		case 0: /* a whole transfer, however long the device NAKs */
-			(void)transfer(setup, buf, ~0u, 1000u + arg * 1000u);
-			break;
-		case 1: /* abandoned after `arg` transactions (0: not even SETUP) */
-			(void)transfer(setup, buf, arg, 1u + arg);
-			break;
-		case 2: /* bus reset, then a whole transfer */
-			simport_bus_reset();
-			(void)transfer(setup, buf, ~0u, 100000u);
-			break;
-		default: /* nobody talks for a while */
-			for (unsigned k = 0; k <= arg; k++) {
-				vclock_advance_us(1000);
-				bootloader_task();
-			}
-			break;
-		}
-		follow_lifecycle();
-		check_invariants();
-	}
+	fz_run(&host, data, size);
 	check_alive();
 	check_invariants();
-	simport_teardown();
+	check_boot_sector(g_board->bootloader_size);
 	return 0;
 }
 
-#ifndef QDFU_LIBFUZZER
-#include "replay_files.h"
-
-/* Replay: files given on the command line, or a seeded random run that
- * favours requests the bootloader knows. */
-static uint32_t rng = 20261202;
-static uint32_t rnd(void)
-{
-	return replay_xorshift32(&rng);
-}
-
-static size_t make_input(uint8_t *in, size_t cap)
-{
-	/* bmRequestType, bRequest, wValue of common requests */
-	static const uint16_t reqs[][3] = {
-	    {0x80, 6, 0x0100}, {0x80, 6, 0x0200},  {0x80, 6, 0x0300}, {0x80, 6, 0x0302},
-	    {0x80, 6, 0x0600}, {0x80, 6, 0x0700},  {0x80, 6, 0x0F00}, {0x00, 5, 0x0007},
-	    {0x00, 9, 0x0001}, {0x01, 11, 0x0001}, {0x80, 0, 0x0000}, {0x21, 1, 0x0000},
-	    {0x21, 1, 0x0002}, {0xA1, 2, 0x0002},  {0xA1, 3, 0x0000}, {0x21, 4, 0x0000},
-	    {0xA1, 5, 0x0000}, {0x21, 6, 0x0000},  {0xC1, 1, 0x0000}, {0x80, 0x7F, 0x0000},
-	};
-	size_t len = 0;
-	in[len++] = (uint8_t)rnd();
-	unsigned records = 8 + rnd() % 32;
-	for (unsigned r = 0; r < records && len + 9 + 64 < cap; r++) {
-		const uint16_t *q = reqs[rnd() % (sizeof(reqs) / sizeof(reqs[0]))];
-		unsigned kind = rnd() % 8;
-		uint8_t op = kind < 4 ? 0 : kind < 6 ? 1 : kind == 6 ? 2 : 3;
-		op |= (uint8_t)((rnd() % 8) << 2);
-		uint16_t wl = q[0] & 0x80 ? (uint16_t)(rnd() % 2 ? 255 : 18 + rnd() % 300)
-		                          : (uint16_t)(q[1] == 1 && q[2] == 2 ? rnd() % 130 : 5);
-		if (q[1] == 5 || q[1] == 9 || q[1] == 11 || q[1] == 4 || q[1] == 6)
-			wl = 0;
-		if (q[0] == 0x21 && q[1] == 1 && q[2] == 0 && rnd() % 4 == 0)
-			wl = 0; /* DfuSe leave */
-		uint8_t s[8] = {
-		    (uint8_t)q[0], q[1] & 0xFF,       (uint8_t)q[2], (uint8_t)(q[2] >> 8), 0, 0,
-		    (uint8_t)wl,   (uint8_t)(wl >> 8)};
-		in[len++] = op;
-		memcpy(in + len, s, 8);
-		len += 8;
-		if (!(s[0] & 0x80)) {
-			/* DfuSe commands: set address / erase in the application area,
-			 * the bootloader sector or QSPI */
-			static const uint32_t addrs[] = {0x08000000u, 0x08020000u, 0x08040020u,
-			                                 0x90000000u, 0x90010000u};
-			uint8_t cmd[5] = {(uint8_t)(rnd() % 3 ? 0x21 : 0x41)};
-			uint32_t a = addrs[rnd() % 5];
-			memcpy(cmd + 1, &a, 4);
-			for (unsigned k = 0; k < wl && len < cap; k++)
-				in[len++] = k < 5 && wl == 5 ? cmd[k] : (uint8_t)rnd();
-		}
-	}
-	if (rnd() % 3 == 0 && len + 8 * 9 + 5 < cap) {
-		/* a DfuSe leave as dfu-util sends it, after a bus reset and
-		 * SET_CONFIGURATION (back to dfuIDLE whatever the noise left):
-		 * set the address, poll, zero-length DNLOAD, poll (the device
-		 * then resets) */
-		static const uint8_t script[][8] = {
-		    {0x00, 9, 1, 0, 0, 0, 0, 0}, {0x21, 1, 0, 0, 0, 0, 5, 0},
-		    {0xA1, 3, 0, 0, 0, 0, 6, 0}, {0xA1, 3, 0, 0, 0, 0, 6, 0},
-		    {0x21, 1, 2, 0, 0, 0, 0, 0}, {0xA1, 3, 0, 0, 0, 0, 6, 0}};
-		static const uint8_t set_addr[5] = {0x21, 0x00, 0x00, 0x02, 0x08};
-		for (unsigned k = 0; k < sizeof(script) / sizeof(script[0]); k++) {
-			in[len++] = k == 0 ? 2 : 0; /* op 2: bus reset first */
-			memcpy(in + len, script[k], 8);
-			len += 8;
-			if (k == 1) {
-				memcpy(in + len, set_addr, 5);
-				len += 5;
-			}
-		}
-		in[len++] = 3 | (20u << 2); /* then time passes: the leave happens */
-		memset(in + len, 0, 8);
-		len += 8;
-	}
-	return len;
-}
-
-int main(int argc, char **argv)
-{
-	static uint8_t in[16384];
-	if (argc > 1)
-		return replay_files(argc, argv, in, sizeof(in));
-	const unsigned runs = 60;
-	for (unsigned iter = 0; iter < runs; iter++)
-		LLVMFuzzerTestOneInput(in, make_input(in, sizeof(in)));
-	printf(
-	    "fuzz_dwc2_wire: %u random host sessions: %u transfers done, %u stalled, %u abandoned, "
-	    "%u without answer, %u device reboots; invariants held\n",
-	    runs, g_done, g_stalled, g_abandoned, g_noresp, g_reboots);
-	return 0;
-}
-#endif
+FZ_ENTRY_POINTS("fuzz_dwc2_wire")
