@@ -99,6 +99,17 @@ enum board_entry {
 	BOARD_ENTRY_DAISY,   /* libDaisy's BootInfo in backup SRAM: ResetToBootloader() */
 };
 
+/* What the bootloader leaves the external flash in for an application that
+ * executes in place or reads it (docs/decisions/xip-handover.md). 0 is no
+ * choice: each board says which (the board checker insists). */
+enum board_xip {
+	BOARD_XIP_UNSET = 0,
+	BOARD_XIP_FASTEST, /* memory-mapped 1-4-4, else 1-1-4, else 1-1-1 */
+	BOARD_XIP_SINGLE,  /* memory-mapped 1-1-1 fast read only */
+	BOARD_XIP_OFF,     /* QUADSPI left idle for internal applications; one
+	                    * in QSPI still gets the 1-1-1 fast read */
+};
+
 struct board_hw {
 	enum board_supply supply;
 	uint32_t hse_hz; /* 0 = no crystal: HSI48 + CRS */
@@ -133,6 +144,7 @@ struct board {
 	bool qspi_dual;        /* two chips on one QUADSPI */
 	const char *qspi_chip; /* default chip model / expected part */
 	uint32_t qspi_clock_hz;
+	enum board_xip xip; /* the memory-mapped read handed to applications */
 	/* where applications start when no vector table was learned */
 	uint32_t default_app_base;
 	/* USB identity (docs/decisions/usb-identity.md); a build may override

@@ -28,6 +28,7 @@ const struct board board_daisy_seed = {
     .qspi_dual = false,
     .qspi_chip = "IS25LP064A",
     .qspi_clock_hz = 50000000u,
+    .xip = BOARD_XIP_FASTEST,
     .default_app_base = 0x90040000u,
     .usb_vid = 0x0483,
     .usb_pid = 0xDF11,

@@ -28,6 +28,7 @@ const struct board board_giga_r1 = {
     .qspi_dual = false,
     .qspi_chip = "AT25SF128A",
     .qspi_clock_hz = 50000000u,
+    .xip = BOARD_XIP_FASTEST,
     .default_app_base = 0x08040000u,
     /* Arduino's bootloader IDs, so the Arduino IDE's upload finds qdfu unchanged
      * (arduino/ArduinoCore-mbed boards.txt: giga.upload.vid=0x2341,

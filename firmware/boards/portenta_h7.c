@@ -32,6 +32,7 @@ const struct board board_portenta_h7 = {
     .qspi_dual = false,
     .qspi_chip = "MX25L12833F",
     .qspi_clock_hz = 50000000u,
+    .xip = BOARD_XIP_FASTEST,
     .default_app_base = 0x08040000u,
     /* Arduino's bootloader IDs, so the Arduino IDE's upload finds qdfu unchanged
      * (arduino/ArduinoCore-mbed boards.txt: envie_m7.upload.vid=0x2341,

@@ -39,6 +39,9 @@ const struct board board_stm32h735g_dk = {
     .qspi_dual = false,
     .qspi_chip = "MX25LM51245G",
     .qspi_clock_hz = 50000000u,
+    /* SPI 1-1-1: the chip has no quad I/O, and the octal protocols are left
+     * to applications (docs/decisions/octal-protocol-at-handover.md) */
+    .xip = BOARD_XIP_SINGLE,
     .default_app_base = 0x08020000u,
     .usb_vid = 0x0483,
     .usb_pid = 0xDF11,

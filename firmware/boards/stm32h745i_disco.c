@@ -28,6 +28,7 @@ const struct board board_stm32h745i_disco = {
     .qspi_dual = true,
     .qspi_chip = "MT25QL512ABB",
     .qspi_clock_hz = 50000000u,
+    .xip = BOARD_XIP_FASTEST,
     .default_app_base = 0x08020000u,
     .usb_vid = 0x0483,
     .usb_pid = 0xDF11,

@@ -29,6 +29,7 @@ const struct board board_weact_h723 = {
     .qspi_dual = false,
     .qspi_chip = "W25Q64JV",
     .qspi_clock_hz = 50000000u,
+    .xip = BOARD_XIP_FASTEST,
     .default_app_base = 0x08020000u,
     .usb_vid = 0x0483,
     .usb_pid = 0xDF11,

@@ -17,6 +17,7 @@
 #include "mem/region_iflash.h"
 #include "mem/region_qspi.h"
 #include "hal/port.h"
+#include "qdfu_app.h"
 #include "qdfu_proto.h"
 #include "usb/usbd.h"
 
@@ -190,6 +191,48 @@ const struct board *bootloader_flasher_board(const struct board *b)
 	return &flasher_b;
 }
 
+/* The application reads the external flash: its image descriptor, intact
+ * and matching, lists a range there. */
+static bool image_reads_qspi(void)
+{
+	static struct image_desc d;
+	if (!image_available() || image_read(&d) != IMAGE_OK)
+		return false;
+	for (uint32_t i = 0; i < d.nranges; i++)
+		if (d.r[i].addr - bl.qspi.base < bl.qspi.size)
+			return true;
+	return false;
+}
+
+/* Before any start (docs/decisions/xip-handover.md): the external flash
+ * memory-mapped as the board chose (b->xip) when the application runs
+ * from it, or reads it and the board does not say OFF; then the record
+ * the application can read (include/qdfu_app.h), unless a RAM application
+ * was just copied over the record's bytes (only the flasher allows that:
+ * the resident bootloader's RAM check refuses its NOINIT region). An
+ * application in QSPI gets at least the 1-1-1 fast read whatever the
+ * board says. */
+static void hand_over(const struct boot_decision *d)
+{
+	struct qdfu_handoff h;
+	memset(&h, 0, sizeof(h));
+	h.magic = QDFU_HANDOFF_MAGIC;
+	h.version = QDFU_HANDOFF_VERSION;
+	h.size = (uint8_t)sizeof(h);
+	if (bl.have_qspi) {
+		region_qspi_describe(&bl.qspi, &h);
+		bool runs = d->vtor - bl.qspi.base < bl.qspi.size;
+		if (runs || (bl.b->xip != BOARD_XIP_OFF && image_reads_qspi()))
+			(void)region_qspi_handover(&bl.qspi, bl.b->xip != BOARD_XIP_FASTEST,
+			                           runs ? d->vtor : bl.qspi.base, &h);
+	}
+	h.check = qdfu_handoff_check(&h);
+	bool over = d->ram_len && d->vtor < QDFU_HANDOFF_ADDR + sizeof(h) &&
+	            QDFU_HANDOFF_ADDR < d->vtor + d->ram_len;
+	if (!over)
+		port_app_handoff(&h);
+}
+
 /* The flasher's leave: with BOOT0 still high a reset would only return to
  * ST's ROM, so start what was written, if its vector table is valid;
  * otherwise come back as the flasher (the host sees it re-enumerate). */
@@ -202,6 +245,7 @@ static void flasher_start_app(void)
 	/* a RAM application is copied first: refused when it would land on
 	 * the flasher's own RAM (port_app_ram) */
 	if (boot_vector_table_valid(vtor) && boot_prepare_ram(&d, 0)) {
+		hand_over(&d);
 		port_start_app(d.vtor);
 		return;
 	}
@@ -258,6 +302,7 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	struct port_fault fault = {0};
 	decide(b, how, &fault);
 	if (bl.decision.start_app) {
+		hand_over(&bl.decision);
 		port_start_app(bl.decision.vtor);
 		return false;
 	}
@@ -306,6 +351,7 @@ static bool grace_over(void)
 	bl.grace = false;
 	port_usb_connect(false);
 	bl.decision.reason = "grace window over: starting the application";
+	hand_over(&bl.decision); /* its vtor is grace_vtor */
 	port_start_app(bl.grace_vtor);
 	return true;
 }

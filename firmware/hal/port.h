@@ -107,6 +107,11 @@ void port_reset(void);
  * simulator logs it) and returns. */
 void port_start_app(uint32_t vtor);
 
+/* Leave the record for the application (include/qdfu_app.h, 32 bytes at
+ * QDFU_HANDOFF_ADDR), just before port_start_app(). */
+struct qdfu_handoff;
+void port_app_handoff(const struct qdfu_handoff *h);
+
 /* RAM applications (boot/ram_app.h): a writable view of len bytes of RAM at
  * dst that the image stored at src (flash) is about to be copied to, or
  * NULL when that RAM is not free for it: the bootloader's own code, data,

@@ -13,7 +13,9 @@
 
 #include "common/compiler.h"
 #include "common/err.h"
+#include "hal/port.h"
 #include "nor/nor.h"
+#include "qdfu_app.h"
 #include "qdfu_proto.h"
 
 #define QSPI_BASE 0x90000000u
@@ -131,4 +133,36 @@ uint16_t region_qspi_info_flags(const struct mem_region *r)
 	if (ni && ni->protect_cleared)
 		f |= QDFU_PROTO_FLAG_PROTECT_CLEARED;
 	return f;
+}
+
+void region_qspi_describe(const struct mem_region *r, struct qdfu_handoff *h)
+{
+	const struct nor_info *ni = r ? nor_get_info() : NULL;
+	if (!ni)
+		return;
+	memcpy(h->jedec_id, ni->id, sizeof(h->jedec_id));
+	h->chips = ni->chips;
+	h->flash_size = ni->size;
+	h->addr_bytes = ni->addr_mode == NOR_ADDR_3 ? 3 : 4;
+	h->addr4_mode = ni->addr_mode == NOR_ADDR_4_MODE;
+}
+
+int region_qspi_handover(const struct mem_region *r, bool single, uint32_t check_addr,
+                         struct qdfu_handoff *h)
+{
+	struct port_qspi_cmd c;
+	uint32_t off = check_addr - r->base < r->size ? check_addr - r->base : 0;
+	int rc = nor_xip_handover(single ? NOR_XIP_SINGLE : NOR_XIP_FASTEST, off, &c);
+	if (rc)
+		return rc;
+	if (c.address_lines == 4)
+		h->xip = QDFU_XIP_1_4_4;
+	else
+		h->xip = c.data_lines == 4 ? QDFU_XIP_1_1_4 : QDFU_XIP_1_1_1;
+	h->read_opcode = (uint8_t)c.instruction;
+	h->addr_bytes = c.address_bytes;
+	h->dummy_cycles =
+	    (uint8_t)(c.dummy_cycles + (c.alt_lines ? c.alt_bytes * 8u / c.alt_lines : 0u));
+	h->mode_bits = c.alt_lines ? (uint8_t)c.alt : 0;
+	return QDFU_OK;
 }

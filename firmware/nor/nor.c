@@ -160,8 +160,12 @@ static const struct reset_step reset_steps[] = {
     {NOR_OP_RST, 1, true},
     /* continuous-read mode off (0xFF, the Winbond "continuous read mode
      * reset"), back to 3-byte addressing. Micron's XIP mode is left by a
-     * read with the XIP bit clear or by its power-loss rescue sequence (MT25Q
-     * datasheet, "XIP mode"): neither is sent here (unverified). */
+     * read whose XIP confirmation bit is 1, after a controller reset by
+     * clocks with DQ0 high (N25Q datasheet "Leaving XIP After a Controller
+     * and Memory Reset", as quoted in ese-jenkins mx25lemu/docs/forth_src/
+     * n25q.fs; the MT25Q rescue sequence not checked): only this 0xFF (8
+     * clocks, DQ0 high: the 3-byte quad case) is sent, unverified on
+     * silicon (docs/nor.md). */
     {NOR_OP_CRMR, 1, false},
     {NOR_OP_WREN, 1, false},
     {NOR_OP_EX4B, 1, false},
@@ -205,6 +209,29 @@ static int sfdp_read(void *ctx, uint32_t addr, uint8_t *buf, uint32_t len)
 		addr += chunk;
 		len -= chunk;
 	}
+	return QDFU_OK;
+}
+
+/* A sector map's configuration detection command: one register byte per
+ * chip; in dual-flash mode both chips must be in the same configuration. */
+static int sfdp_reg(void *ctx, uint8_t op, uint8_t addr_bytes, uint32_t addr, uint8_t dummy,
+                    uint8_t *val)
+{
+	QDFU_UNUSED(ctx);
+	uint8_t v[2];
+	struct port_qspi_cmd c = cmd1(op);
+	if (addr_bytes) {
+		c.address_lines = 1;
+		c.address_bytes = addr_bytes;
+		c.address = addr * nb(); /* the port halves it in dual mode */
+	}
+	c.dummy_cycles = dummy;
+	c.data_lines = 1;
+	c.data_len = nb();
+	int rc = port_qspi_read(&c, v);
+	if (rc || v[0] != v[nb() - 1u])
+		return rc ? rc : QDFU_E_UNSUPPORTED;
+	*val = v[0];
 	return QDFU_OK;
 }
 
@@ -367,7 +394,7 @@ static int load_params(void)
 	struct nor_params *p = &nor_dev.info.p;
 	nor_params_defaults(p);
 	bool known = nor_ids_apply(nor_dev.info.id, p);
-	int rc = nor_sfdp_parse(sfdp_read, NULL, p);
+	int rc = nor_sfdp_parse_detect(sfdp_read, sfdp_reg, NULL, p);
 	if (rc && !known)
 		return rc == QDFU_E_UNSUPPORTED ? QDFU_E_UNSUPPORTED : rc;
 	nor_vendor_fixup(nor_dev.info.id, p);
@@ -495,13 +522,20 @@ int nor_xip_read_cmd(struct port_qspi_cmd *c)
 	return nor_octal_frame(c); /* the protocol the chip is in now */
 }
 
+int nor_memmap_cmd(const struct port_qspi_cmd *c)
+{
+	if (!nor_dev.up)
+		return QDFU_E_NO_DEVICE;
+	if (nor_job.kind != K_NONE)
+		return QDFU_E_BUSY;
+	return port_qspi_memmap(c);
+}
+
 int nor_memmap(void)
 {
 	struct port_qspi_cmd c;
 	int rc = nor_xip_read_cmd(&c);
-	if (rc == QDFU_OK && nor_job.kind != K_NONE)
-		rc = QDFU_E_BUSY;
-	return rc ? rc : port_qspi_memmap(&c);
+	return rc ? rc : nor_memmap_cmd(&c);
 }
 
 int nor_set_proto(enum nor_proto p)

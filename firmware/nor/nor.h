@@ -44,17 +44,22 @@ struct nor_params {
 	uint8_t addr_bytes;    /* from BFPT DW1: 3, or 4 (4-byte only) */
 	bool op4_read, op4_pp; /* 0x13/0x0C and 0x12 available */
 	bool op4_quad_read;    /* 0x6C (1-1-4 read, 4-byte address) available */
-	bool op4_erase;        /* a dedicated 4-byte erase opcode known (for some types) */
-	bool has_4bait;        /* a 4BAIT was parsed: its erase opcodes are the truth */
-	bool b7_wren;          /* 0xB7/0xE9 need WREN (Micron) */
-	bool fsr;              /* Micron flag status register (0x70) */
-	bool scur;             /* Macronix security register (0x2B) */
-	bool quad_read;        /* 1-1-4 read 0x6B supported */
-	bool nonuniform;       /* sector map: regions differ (restricted to common types) */
-	uint8_t bp_mask;       /* SR1 bits holding block protection (vendor layer) */
-	bool vsr_50;           /* volatile status write after 0x50 (Winbond, GD, Adesto) */
-	bool rdsr2;            /* SR2 readable with 0x35 whatever the QER (vendor layer) */
-	uint8_t sfdp_minor;    /* BFPT revision used, 0xFF = no SFDP */
+	/* 1-4-4 fast read (BFPT DW1 bit 21, DW3 bits 15:0): opcode (0 = none),
+	 * mode clocks and wait states as the BFPT gives them; 0xEC with a
+	 * 4-byte address from the 4BAIT (or DW16's dedicated opcodes) */
+	uint8_t read144_op, read144_mode, read144_wait;
+	bool op4_quad_io_read;
+	bool op4_erase;     /* a dedicated 4-byte erase opcode known (for some types) */
+	bool has_4bait;     /* a 4BAIT was parsed: its erase opcodes are the truth */
+	bool b7_wren;       /* 0xB7/0xE9 need WREN (Micron) */
+	bool fsr;           /* Micron flag status register (0x70) */
+	bool scur;          /* Macronix security register (0x2B) */
+	bool quad_read;     /* 1-1-4 read 0x6B supported */
+	bool nonuniform;    /* sector map: regions differ (restricted to common types) */
+	uint8_t bp_mask;    /* SR1 bits holding block protection (vendor layer) */
+	bool vsr_50;        /* volatile status write after 0x50 (Winbond, GD, Adesto) */
+	bool rdsr2;         /* SR2 readable with 0x35 whatever the QER (vendor layer) */
+	uint8_t sfdp_minor; /* BFPT revision used, 0xFF = no SFDP */
 };
 #define NOR_QER_UNKNOWN 0xFFu
 
@@ -93,6 +98,22 @@ int nor_read(uint32_t addr, void *buf, uint32_t len);
 struct port_qspi_cmd;
 int nor_xip_read_cmd(struct port_qspi_cmd *c);
 int nor_memmap(void);
+/* Memory-mapped mode with read command c (no operation may be running). */
+int nor_memmap_cmd(const struct port_qspi_cmd *c);
+
+/* The hand-over to an application that executes in place or reads the
+ * flash (nor_xip.c, docs/decisions/xip-handover.md): NOR_XIP_FASTEST tries
+ * 1-4-4 (0xEB / 0xEC, wait states from the BFPT, mode bits 0xFF: never the
+ * continuous-read pattern), then 1-1-4, then 1-1-1; NOR_XIP_SINGLE uses
+ * 1-1-1 fast read only. A candidate is taken only if a read of 16 bytes
+ * at check_addr (the application's vector table) agrees with a 1-1-1
+ * read. *used is the command memory-mapped mode now runs. */
+enum nor_xip_mode { NOR_XIP_FASTEST = 0, NOR_XIP_SINGLE };
+int nor_xip_handover(enum nor_xip_mode mode, uint32_t check_addr, struct port_qspi_cmd *used);
+/* The candidate read command of each kind: 1-4-4, 1-1-4, 1-1-1
+ * (QDFU_E_UNSUPPORTED when the chip or its setup does not have it). */
+enum nor_xip_kind { NOR_XIP_1_4_4 = 0, NOR_XIP_1_1_4, NOR_XIP_1_1_1 };
+int nor_xip_cmd(enum nor_xip_kind kind, struct port_qspi_cmd *c);
 
 /* Start erasing [addr, addr + len): both aligned to the smallest erase
  * size (total). Uses the largest aligned erase type that fits each step. */
@@ -114,6 +135,15 @@ int nor_erase_plan_step(const uint32_t *sizes, unsigned n, uint32_t addr, uint32
  * unusable SFDP (QDFU_E_UNSUPPORTED / QDFU_E_CORRUPT) *p is untouched. */
 typedef int (*nor_sfdp_read_fn)(void *ctx, uint32_t addr, uint8_t *buf, uint32_t len);
 int nor_sfdp_parse(nor_sfdp_read_fn rd, void *ctx, struct nor_params *p);
+/* The same, running the sector map's configuration detection commands
+ * through reg (one byte read with opcode, address bytes 0/3/4, address and
+ * dummy clocks; 0 or negative) to take the map of the configuration the
+ * chip is in; without reg, or when detection fails, every configuration's
+ * map counts (the erase types all of them support). */
+typedef int (*nor_sfdp_reg_fn)(void *ctx, uint8_t op, uint8_t addr_bytes, uint32_t addr,
+                               uint8_t dummy, uint8_t *val);
+int nor_sfdp_parse_detect(nor_sfdp_read_fn rd, nor_sfdp_reg_fn reg, void *ctx,
+                          struct nor_params *p);
 
 /* Defaults and JEDEC-ID table layers (nor_ids.c). */
 void nor_params_defaults(struct nor_params *p);

@@ -14,6 +14,7 @@
 #include "common/compiler.h"
 #include "common/err.h"
 #include "nor/nor.h"
+#include "nor/nor_cmds.h"
 #include "nor/sfdp_fields.h"
 
 #define SFDP_MAX_HDRS    8u
@@ -85,6 +86,23 @@ static void bfpt_dw1_modes(const uint32_t *dw, struct nor_params *p)
 	uint32_t d = dw[BFPT_DW(1)];
 	p->addr_bytes = SFDP_GET(d, BFPT_DW1_ADDR_BYTES) == BFPT_ADDR_4 ? 4 : 3;
 	p->quad_read = SFDP_GET(d, BFPT_DW1_READ_1_1_4) != 0;
+}
+
+/* DW3 bits 15:0 (JESD216 "1-4-4 Fast Read"): wait states (bits 4:0), mode
+ * clocks (bits 7:5), opcode (bits 15:8), valid when DW1 bit 21 says the
+ * read exists. Only the standard 0xEB is taken (its 4-byte form 0xEC is
+ * what the 4BAIT can confirm), with at most 31 clocks between the address
+ * and the data (the QUADSPI's DCYC plus one alternate byte). */
+static void bfpt_dw3_quad_io(const uint32_t *dw, struct nor_params *p)
+{
+	bool has = SFDP_GET(dw[BFPT_DW(1)], BFPT_DW1_READ_1_4_4) != 0;
+	uint32_t half = dw[BFPT_DW(3)] >> BFPT_DW3_1_4_4;
+	uint32_t op = SFDP_GET(half, BFPT_READ_OP), mode = SFDP_GET(half, BFPT_READ_MODE),
+	         wait = SFDP_GET(half, BFPT_READ_WAIT);
+	bool sane = has && op == NOR_OP_READ_1_4_4 && mode + wait >= 1u && mode + wait <= 31u;
+	p->read144_op = sane ? (uint8_t)op : 0;
+	p->read144_mode = sane ? (uint8_t)mode : 0;
+	p->read144_wait = sane ? (uint8_t)wait : 0;
 }
 
 /* DW2: density. Bit 31 clear: bits 30:0 are the size in bits minus one;
@@ -212,6 +230,7 @@ static void bfpt_dw16_4byte(const uint32_t *dw, unsigned n, struct nor_params *p
 		p->op4_read = true;
 		p->op4_pp = true;
 		p->op4_quad_read = p->quad_read;
+		p->op4_quad_io_read = p->read144_op != 0;
 	}
 	if (enter & BFPT_4B_ENTER_WREN_B7)
 		p->b7_wren = true;
@@ -281,6 +300,7 @@ static int decode_bfpt(const uint32_t *dw, unsigned n, struct nor_params *p)
 	if (rc)
 		return rc;
 	bfpt_dw1_modes(dw, p);
+	bfpt_dw3_quad_io(dw, p);
 	bfpt_dw11_page_program(dw, n, p);
 	bfpt_dw11_chip_erase(dw, n, p);
 	bfpt_dw14_status_poll(dw, n, p);
@@ -303,6 +323,7 @@ static void decode_4bait(const uint32_t *dw, unsigned n, struct nor_params *p)
 	const uint32_t reads = FOURBAIT_READ | FOURBAIT_FAST_READ;
 	p->op4_read = (sup & reads) == reads;
 	p->op4_quad_read = (sup & FOURBAIT_READ_1_1_4) != 0;
+	p->op4_quad_io_read = (sup & FOURBAIT_READ_1_4_4) != 0;
 	p->op4_pp = (sup & FOURBAIT_PP) != 0;
 	p->op4_erase = false;
 	p->has_4bait = true;
@@ -317,15 +338,64 @@ static void decode_4bait(const uint32_t *dw, unsigned n, struct nor_params *p)
 	}
 }
 
-/* Sector map: walk the map descriptors; *common is the AND of every
- * region's erase-type mask, *differ whether two regions differ. */
-static int smpt_walk(const uint32_t *dw, unsigned n, uint32_t *common, bool *differ)
+/* How the sector map's configuration detection commands are run. */
+struct smpt_detect {
+	nor_sfdp_reg_fn reg;
+	void *ctx;
+};
+
+/* Dummy clocks of a detection command: its read latency, or for "variable"
+ * (0xF) 8, the register read latency of the part that uses it (S25FS512S:
+ * RDAR 65h has 8 by default, as the Linux MTD discussion of the S25FS-S
+ * sector map found; Linux takes its current read dummy, which reads wrong
+ * bytes there). */
+static uint8_t smpt_cmd_dummy(uint32_t d)
+{
+	uint32_t lat = SFDP_GET(d, SMPT_CMD_LATENCY);
+	return (uint8_t)(lat == SMPT_LATENCY_VAR ? 8u : lat);
+}
+
+/* The configuration ID: one bit per detection command, the first command's
+ * bit the most significant, set when the byte read has any bit of the
+ * command's mask (JESD216 sector map table; Linux sfdp.c
+ * spi_nor_get_map_in_use()). Address length "current" is 3: the probe
+ * runs in 3-byte mode. *start: the first map descriptor. */
+static int smpt_config_id(const uint32_t *dw, unsigned n, const struct smpt_detect *det,
+                          uint32_t *id, unsigned *start)
+{
+	static const uint8_t addr_bytes[4] = {0, 3, 4, 3};
+	unsigned i = 0;
+	*id = 0;
+	while (i + 1u < n && !SFDP_GET(dw[i], SMPT_MAP)) {
+		uint32_t d = dw[i];
+		uint8_t v = 0;
+		if (!det->reg || det->reg(det->ctx, (uint8_t)SFDP_GET(d, SMPT_CMD_OP),
+		                          addr_bytes[SFDP_GET(d, SMPT_CMD_ADDR_LEN)], dw[i + 1u],
+		                          smpt_cmd_dummy(d), &v) != QDFU_OK)
+			return QDFU_E_UNSUPPORTED;
+		*id = *id << 1 | ((v & SFDP_GET(d, SMPT_CMD_MASK)) != 0);
+		i += SMPT_CMD_DWORDS;
+	}
+	*start = i;
+	return QDFU_OK;
+}
+
+/* Sector map: walk the map descriptors from start (only the one for
+ * config when want_id); *common is the AND of every region's erase-type
+ * mask, *differ whether two regions differ, *found whether a map counted. */
+struct smpt_sum {
+	uint32_t common;
+	bool differ, found;
+};
+
+static int smpt_walk(const uint32_t *dw, unsigned n, unsigned start, const uint32_t *want_id,
+                     struct smpt_sum *sum)
 {
 	uint32_t first = 0;
 	bool any = false;
-	unsigned i = 0;
-	*common = 0xFu;
-	*differ = false;
+	unsigned i = start;
+	sum->common = 0xFu;
+	sum->differ = sum->found = false;
 	while (i < n) {
 		uint32_t d = dw[i];
 		if (!SFDP_GET(d, SMPT_MAP)) { /* configuration detection command */
@@ -337,12 +407,19 @@ static int smpt_walk(const uint32_t *dw, unsigned n, uint32_t *common, bool *dif
 		unsigned regions = SFDP_GET(d, SMPT_REGIONS) + 1u;
 		if (i + 1u + regions > n)
 			return QDFU_E_CORRUPT;
+		if (want_id && SFDP_GET(d, SMPT_MAP_ID) != *want_id) {
+			i += 1u + regions;
+			if (SFDP_GET(d, SMPT_LAST))
+				break;
+			continue;
+		}
+		sum->found = true;
 		for (unsigned r = 0; r < regions; r++) {
 			uint32_t m = SFDP_GET(dw[i + 1u + r], SMPT_REGION_TYPES);
-			*differ = *differ || (any && m != first);
+			sum->differ = sum->differ || (any && m != first);
 			first = any ? first : m;
 			any = true;
-			*common &= m;
+			sum->common &= m;
 		}
 		i += 1u + regions;
 		if (SFDP_GET(d, SMPT_LAST))
@@ -351,16 +428,27 @@ static int smpt_walk(const uint32_t *dw, unsigned n, uint32_t *common, bool *dif
 	return QDFU_OK;
 }
 
-/* Non-uniform maps are restricted to the erase types every region
+/* The map of the configuration the chip is in (detection commands run);
+ * when detection fails or no map has that ID, every configuration's map
+ * (the safe AND). The erase types are restricted to those every region
  * supports (a safe uniform layout); none in common is an error. */
-static int decode_smpt(const uint32_t *dw, unsigned n, struct nor_params *p)
+static int decode_smpt(const uint32_t *dw, unsigned n, const struct smpt_detect *det,
+                       struct nor_params *p)
 {
-	uint32_t common;
-	bool differ;
-	int rc = smpt_walk(dw, n, &common, &differ);
-	if (rc || !differ)
+	struct smpt_sum sum;
+	uint32_t id;
+	unsigned start;
+	int rc = smpt_config_id(dw, n, det, &id, &start);
+	if (rc == QDFU_OK)
+		rc = smpt_walk(dw, n, start, &id, &sum);
+	if (rc || !sum.found)
+		rc = smpt_walk(dw, n, 0, NULL, &sum);
+	if (rc)
 		return rc;
-	p->nonuniform = true;
+	/* one region may still lack a BFPT erase type (S25FS-S uniform: no
+	 * 4 KiB erase), so the common types are kept in any case */
+	uint32_t common = sum.common;
+	p->nonuniform = sum.differ;
 	unsigned w = 0;
 	for (unsigned k = 0; k < p->nerase; k++)
 		if (p->erase[k].type < BFPT_ERASE_TYPES && (common & (1u << p->erase[k].type)))
@@ -416,8 +504,8 @@ static int newest_bfpt(const struct phdr *ph, unsigned nread)
 
 /* Optional tables: a failure to read one leaves the BFPT result standing;
  * a sector map with no erase type in common is an error. */
-static int optional_tables(nor_sfdp_read_fn rd, void *ctx, const struct phdr *ph, unsigned nread,
-                           struct nor_params *p)
+static int optional_tables(nor_sfdp_read_fn rd, const struct smpt_detect *det, void *ctx,
+                           const struct phdr *ph, unsigned nread, struct nor_params *p)
 {
 	uint32_t dw[SMPT_MAX_DW];
 	unsigned n;
@@ -429,7 +517,7 @@ static int optional_tables(nor_sfdp_read_fn rd, void *ctx, const struct phdr *ph
 			decode_4bait(dw, n, p);
 		} else if (ph[i].id == SFDP_ID_SMPT &&
 		           read_table(rd, ctx, &ph[i], dw, SMPT_MAX_DW, &n) == QDFU_OK) {
-			int rc = decode_smpt(dw, n, p);
+			int rc = decode_smpt(dw, n, det, p);
 			if (rc)
 				return rc;
 		}
@@ -439,6 +527,13 @@ static int optional_tables(nor_sfdp_read_fn rd, void *ctx, const struct phdr *ph
 
 int nor_sfdp_parse(nor_sfdp_read_fn rd, void *ctx, struct nor_params *out)
 {
+	return nor_sfdp_parse_detect(rd, NULL, ctx, out);
+}
+
+int nor_sfdp_parse_detect(nor_sfdp_read_fn rd, nor_sfdp_reg_fn reg, void *ctx,
+                          struct nor_params *out)
+{
+	const struct smpt_detect det = {reg, ctx};
 	struct phdr ph[SFDP_MAX_HDRS];
 	unsigned nread, n;
 	memset(ph, 0, sizeof(ph));
@@ -458,7 +553,7 @@ int nor_sfdp_parse(nor_sfdp_read_fn rd, void *ctx, struct nor_params *out)
 	if ((rc = decode_bfpt(dw, n, &p)))
 		return rc;
 	p.sfdp_minor = ph[best].minor;
-	if ((rc = optional_tables(rd, ctx, ph, nread, &p)))
+	if ((rc = optional_tables(rd, &det, ctx, ph, nread, &p)))
 		return rc;
 	*out = p;
 	return QDFU_OK;

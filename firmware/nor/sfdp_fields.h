@@ -179,5 +179,15 @@ static inline uint32_t sfdp_field(uint32_t val, unsigned shift, unsigned width)
 #define SMPT_REGION_TYPES 0, 4  /* region: bit t = erase type t supported */
 #define SMPT_REGION_SIZE  8, 24 /* region: (size / 256) - 1 */
 #define SMPT_CMD_DWORDS   2u
+#define SMPT_MAP_ID       8, 8 /* map: the configuration ID it describes */
+/* configuration detection command (JESD216 sector map table; the same
+ * fields as Linux drivers/mtd/spi-nor/sfdp.c SMPT_CMD_*): DWORD 1 holds the
+ * instruction, read latency (0xF: variable), address length and the mask
+ * applied to the byte read; DWORD 2 the address */
+#define SMPT_CMD_OP       8, 8
+#define SMPT_CMD_LATENCY  16, 4
+#define SMPT_CMD_ADDR_LEN 22, 2 /* 0 none, 1 three bytes, 2 four, 3 current mode */
+#define SMPT_CMD_MASK     24, 8
+#define SMPT_LATENCY_VAR  0xFu
 
 #endif

@@ -35,6 +35,7 @@ static struct {
 	uint32_t last_status;
 	uint32_t abr_latched; /* ABR as the command's trigger found it */
 	unsigned commands;    /* commands started */
+	uint64_t bus_cycles;  /* memory-mapped reads: clock cycles on the bus */
 } qspi_regs;
 
 static void fault(const char *fmt, ...)
@@ -371,4 +372,52 @@ uint32_t quadspi_model_last_alt(void)
 bool quadspi_model_memmapped(void)
 {
 	return fmode() == 3u;
+}
+
+static uint32_t phase_cycles(uint32_t bytes, unsigned nlines)
+{
+	return nlines ? bytes * 8u / nlines : 0u;
+}
+
+/* A read through the memory-mapped window (RM0399 "Memory-mapped mode"):
+ * each access the core or a DMA makes sends the whole CCR command with
+ * the address, as the hardware does without SIOO. */
+uint32_t quadspi_model_mem_read(uint32_t off, void *buf, uint32_t len)
+{
+	memset(buf, 0, len);
+	if (fmode() != 3u || !(qspi_regs.cr & CR_EN)) {
+		fault("read of 0x%08x with the QUADSPI not in memory-mapped mode (bus error)",
+		      0x90000000u + off);
+		return 0;
+	}
+	if (!scs_model_mpu_readable(0x90000000u + off)) {
+		fault("read of 0x%08x that the MPU forbids (MemManage fault)", 0x90000000u + off);
+		return 0;
+	}
+	uint32_t fsize = (qspi_regs.dcr >> 16) & 31u;
+	if ((uint64_t)off + len > (1ull << (fsize + 1u))) {
+		fault("read of 0x%08x beyond FSIZE", 0x90000000u + off);
+		return 0;
+	}
+	if (len > FIFO_MAX || (dual() && (off % 2u || len % 2u))) {
+		fault("memory-mapped read the model cannot split");
+		return 0;
+	}
+	uint32_t ar = qspi_regs.ar;
+	qspi_regs.ar = off;
+	run(NULL, buf, len);
+	qspi_regs.ar = ar;
+	struct port_qspi_cmd c;
+	decode(&c, dual() ? len / 2u : len);
+	uint32_t cycles = phase_cycles(1, c.instruction_lines) +
+	                  phase_cycles(c.address_bytes, c.address_lines) +
+	                  phase_cycles(c.alt_bytes, c.alt_lines) + c.dummy_cycles +
+	                  phase_cycles(c.data_len, c.data_lines);
+	qspi_regs.bus_cycles += cycles;
+	return cycles;
+}
+
+uint64_t quadspi_model_bus_cycles(void)
+{
+	return qspi_regs.bus_cycles;
 }

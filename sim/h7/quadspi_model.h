@@ -25,5 +25,13 @@ const char *quadspi_model_last_fault(void);
 unsigned quadspi_model_commands(void);
 uint32_t quadspi_model_last_alt(void);
 bool quadspi_model_memmapped(void);
+/* The core reading len bytes at 0x90000000 + off (memory-mapped mode):
+ * the CCR command runs on the chip(s) with that address. Returns the bus
+ * clock cycles it took (instruction, address, alternate bytes, dummy and
+ * data phases at their line widths; both chips in parallel), 0 and a
+ * fault when the window is not mapped. quadspi_model_bus_cycles() sums
+ * them. */
+uint32_t quadspi_model_mem_read(uint32_t off, void *buf, uint32_t len);
+uint64_t quadspi_model_bus_cycles(void);
 
 #endif

@@ -45,9 +45,11 @@ struct nor_chip {
 	uint32_t sfdp_len;
 	/* status */
 	uint8_t sr1, sr2, sr3, fsr, scur;
+	uint8_t cr3;            /* S25FS-S CR3NV (non-volatile: sector architecture) */
 	uint8_t sr1_nv, sr2_nv; /* non-volatile copies: what a power cycle restores */
 	bool vsr_we, vsr_armed; /* Winbond family 0x50: the next status write is volatile */
 	bool wel, addr4, qpi, dpd, rst_en;
+	uint8_t crm;         /* continuous read (XIP) after this 1-4-4 opcode, 0 = off */
 	uint64_t deaf_until; /* tRES1 / tRST: nothing heard, data line not driven */
 	/* running operation */
 	enum busy_kind busy;

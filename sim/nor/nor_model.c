@@ -159,6 +159,7 @@ static void volatile_reset(struct nor_chip *c)
 	c->qpi = false;
 	c->dpd = false;
 	c->rst_en = false;
+	c->crm = 0;
 	c->fsr &= (uint8_t)~NOR_FSR_ERRORS;
 	c->sr3 &= (uint8_t) ~(NOR_SR3_ADS | NOR_CR_4BYTE); /* W25Q256 ADS / Macronix CR 4BYTE */
 }
@@ -168,7 +169,9 @@ static void volatile_reset(struct nor_chip *c)
 static bool sr2_family(const struct nor_chip *c)
 {
 	enum nor_vendor v = c->p->vendor;
-	return v == NOR_V_WINBOND || v == NOR_V_GIGADEVICE || v == NOR_V_ADESTO;
+	/* S25FS-S: SR1 + CR1 written with 0x01 and CR1 read with 0x35 alike */
+	return v == NOR_V_WINBOND || v == NOR_V_GIGADEVICE || v == NOR_V_ADESTO ||
+	       v == NOR_V_SPANSION;
 }
 
 /* The block-protect value of SR1: BP2..0 in bits 4:2 everywhere; BP3 in
@@ -259,6 +262,14 @@ static const struct rd_op rd_ops[] = {
     {NOR_OP_READ_1_4_4_4B, true, 4, 4, EB_CLOCKS, true},
 };
 
+static const struct rd_op *rd_op_find(uint8_t op)
+{
+	for (unsigned i = 0; i < sizeof(rd_ops) / sizeof(rd_ops[0]); i++)
+		if (rd_ops[i].op == op)
+			return &rd_ops[i];
+	return NULL;
+}
+
 #define VENDOR_BIT(v)   (1u << (v))
 #define ALL_VENDORS     0xFFu
 #define NOT_MACRONIX    (ALL_VENDORS & ~VENDOR_BIT(NOR_V_MACRONIX))
@@ -302,6 +313,39 @@ static unsigned cmd_clocks(const struct port_qspi_cmd *cmd)
 	return cmd->dummy_cycles + alt;
 }
 
+/* The mode byte of a 1-4-4 read (the first alternate byte), or -1 when
+ * the mode clocks were sent as dummy clocks (undriven lines). */
+static int mode_byte(const struct port_qspi_cmd *cmd)
+{
+	if (!cmd->alt_lines || !cmd->alt_bytes)
+		return -1;
+	return (int)((cmd->alt >> (8u * (cmd->alt_bytes - 1u))) & 0xFFu);
+}
+
+/* Mode bits that put the chip in continuous read after a 1-4-4 read:
+ * W25Q64JV datasheet "Fast Read Quad I/O (EBh)": M5-4 = 10 (GigaDevice and
+ * Adesto alike, unverified); IS25LP064A datasheet "AX read mode": M7-4 =
+ * 1010; MX25L12833F datasheet "Performance Enhance Mode": P7-4 toggles
+ * P3-0 (A5h, 5Ah, F0h, 0Fh). Micron enters XIP only with its volatile
+ * configuration XIP bit clear, which the model does not have. */
+static bool enters_continuous(const struct nor_chip *c, int m)
+{
+	if (m < 0)
+		return false;
+	switch (c->p->vendor) {
+	case NOR_V_WINBOND:
+	case NOR_V_GIGADEVICE:
+	case NOR_V_ADESTO:
+		return (m & 0x30) == 0x20;
+	case NOR_V_ISSI:
+		return (m & 0xF0) == 0xA0;
+	case NOR_V_MACRONIX:
+		return (m >> 4) == (~m & 0x0F);
+	default:
+		return false;
+	}
+}
+
 static int do_read(struct nor_chip *c, const struct rd_op *o, const struct port_qspi_cmd *cmd,
                    uint8_t *rx)
 {
@@ -314,7 +358,32 @@ static int do_read(struct nor_chip *c, const struct rd_op *o, const struct port_
 	uint32_t a = amask(c, cmd->address);
 	for (uint32_t i = 0; i < cmd->data_len; i++)
 		rx[i] = c->mem[(a + i) & (c->p->size - 1u)];
+	if (o->clocks == EB_CLOCKS)
+		c->crm = enters_continuous(c, mode_byte(cmd)) ? o->op : 0;
 	return 0;
+}
+
+/* In continuous read the chip takes no instruction: a 1-4-4 read without
+ * one goes on (its mode bits decide whether the chip stays), 0xFF (all
+ * ones on IO0, the "continuous read mode reset" of W25Q64JV / IS25LP064A;
+ * Macronix: any non-toggling mode byte) leaves it, and any other command
+ * is taken for the address of a read: lost, answered with array bytes of
+ * a meaningless address, and the chip stays in continuous read. */
+static int in_continuous_read(struct nor_chip *c, const struct port_qspi_cmd *cmd, uint8_t *rx)
+{
+	if (!cmd->instruction_lines) {
+		return do_read(c, rd_op_find(c->crm), cmd, rx);
+	}
+	if (cmd->instruction == NOR_OP_CRMR) {
+		c->crm = 0;
+		return 0;
+	}
+	if (rx) {
+		uint32_t a = amask(c, (uint32_t)cmd->instruction << 16 | cmd->address);
+		for (uint32_t i = 0; i < cmd->data_len; i++)
+			rx[i] = c->mem[(a + i) & (c->p->size - 1u)];
+	}
+	return -1;
 }
 static int do_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
                       bool four, unsigned al, unsigned dl, bool quad)
@@ -361,6 +430,40 @@ static int do_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const
 	return 0;
 }
 
+/* ---- S25FS-S hybrid sectors (nor_part.hybrid_sectors; nor_parts.c) */
+#define FS_CR3_UNIFORM 0x08u /* CR3NV[3]: uniform 256 KiB sectors */
+#define FS_CR3_256K    0x02u /* CR3NV[1] */
+#define FS_CR1_TBPARM  0x04u /* CR1NV[2]: parameter sectors at the top */
+#define FS_PARAM_LEN   (8u * 4096u)
+#define FS_RDAR_DUMMY  8u
+#define FS_RDAR_VOL    0x800000u /* RDAR: volatile copies from here */
+
+static bool fs_hybrid(const struct nor_chip *c)
+{
+	return c->p->hybrid_sectors && !(c->cr3 & FS_CR3_UNIFORM);
+}
+
+/* What an erase of type at [*a, *a + *len) does on a hybrid-sector part:
+ * 4 KiB erases only inside the parameter sectors (ignored elsewhere, and
+ * everywhere in the uniform architecture); the 256 KiB sector holding the
+ * parameter sectors loses only the rest of it. -1: ignored. */
+static int fs_erase_range(const struct nor_chip *c, int type, uint32_t *a, uint32_t *len)
+{
+	if (!c->p->hybrid_sectors || type < 0)
+		return 0;
+	bool small = c->p->erase[type].log2 == 12u;
+	if (!fs_hybrid(c))
+		return small ? -1 : 0;
+	uint32_t ps = (c->sr2_nv & FS_CR1_TBPARM) ? c->p->size - FS_PARAM_LEN : 0;
+	if (small)
+		return *a >= ps && *a < ps + FS_PARAM_LEN ? 0 : -1;
+	if (ps >= *a && ps < *a + *len) {
+		*a += ps == *a ? FS_PARAM_LEN : 0u;
+		*len -= FS_PARAM_LEN;
+	}
+	return 0;
+}
+
 static int do_erase(struct nor_chip *c, const struct port_qspi_cmd *cmd, int type, bool four)
 {
 	bool chip = type < 0;
@@ -372,6 +475,8 @@ static int do_erase(struct nor_chip *c, const struct port_qspi_cmd *cmd, int typ
 		return -1;
 	uint32_t len = chip ? c->p->size : (1u << c->p->erase[type].log2);
 	uint32_t a = chip ? 0 : amask(c, cmd->address) & ~(len - 1u);
+	if (fs_erase_range(c, type, &a, &len))
+		return -1;
 	if (protected_range(c, a, len)) {
 		c->wel = false;
 		return 0;
@@ -455,10 +560,8 @@ static int op_read(struct nor_chip *c, const struct port_qspi_cmd *cmd, const ui
                    uint8_t *rx)
 {
 	(void)tx;
-	for (unsigned i = 0; i < sizeof(rd_ops) / sizeof(rd_ops[0]); i++)
-		if (rd_ops[i].op == cmd->instruction)
-			return do_read(c, &rd_ops[i], cmd, rx);
-	return -1;
+	const struct rd_op *o = rd_op_find((uint8_t)cmd->instruction);
+	return o ? do_read(c, o, cmd, rx) : -1;
 }
 
 static int op_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
@@ -573,6 +676,31 @@ static int op_rdscur(struct nor_chip *c, const struct port_qspi_cmd *cmd, const 
 		return -1;
 	reg_read(c->scur, cmd, rx);
 	return 0;
+}
+
+/* 0x65 RDAR (S25FS-S): any register by address, 8 latency clocks: SR1,
+ * CR1, CR3 at 0, 2, 4 (non-volatile), the volatile copies 0x800000 up. */
+static int op_rdar(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
+                   uint8_t *rx)
+{
+	(void)tx;
+	if (!c->p->hybrid_sectors || !rx || !addr_ok(c, cmd, false) || cmd->address_lines != 1 ||
+	    cmd->dummy_cycles != FS_RDAR_DUMMY || cmd->data_lines != 1)
+		return -1;
+	bool vol = (cmd->address & FS_RDAR_VOL) != 0;
+	switch (cmd->address & ~FS_RDAR_VOL) {
+	case 0:
+		reg_read(vol ? c->sr1 : c->sr1_nv, cmd, rx);
+		return 0;
+	case 2:
+		reg_read(vol ? c->sr2 : c->sr2_nv, cmd, rx);
+		return 0;
+	case 4:
+		reg_read(c->cr3, cmd, rx);
+		return 0;
+	default:
+		return -1;
+	}
 }
 
 static int op_rdid(struct nor_chip *c, const struct port_qspi_cmd *cmd, const uint8_t *tx,
@@ -737,6 +865,7 @@ static const op_handler op_handlers[256] = {
     [NOR_OP_CLFSR] = op_clfsr,
     [NOR_OP_RDSCUR] = op_rdscur,
     [NOR_OP_RDID] = op_rdid,
+    [NOR_MODEL_OP_RDAR] = op_rdar,
     [NOR_OP_RDSFDP] = op_rdsfdp,
     [NOR_OP_WREN] = op_wren,
     [NOR_OP_WRDI] = op_wrdi,
@@ -790,6 +919,8 @@ int nor_model_spi_command(struct nor_chip *c, const struct port_qspi_cmd *cmd, c
                           uint8_t *rx)
 {
 	uint8_t op = (uint8_t)cmd->instruction;
+	if (c->crm && !c->dpd)
+		return in_continuous_read(c, cmd, rx);
 	/* a SPI chip hears 8-bit instructions at single data rate only */
 	if (cmd->instruction_bytes > 1 || cmd->dtr || cmd->instruction_lines != (c->qpi ? 4 : 1))
 		return -1;
@@ -850,6 +981,8 @@ struct nor_chip *nor_chip_create(const char *part)
 	if (p->qe_factory)
 		c->sr2 |= NOR_SR2_QE;
 	c->sr2_nv = c->sr2;
+	if (p->hybrid_sectors)
+		c->cr3 = FS_CR3_UNIFORM | FS_CR3_256K;
 	return c;
 }
 
@@ -994,6 +1127,28 @@ void nor_chip_set_sr1(struct nor_chip *c, uint8_t sr1)
 	c->sr1_nv = c->sr1;
 }
 
+/* Every BP bit of the vendor's layout (bp_value above): the whole array
+ * protected, as a chip shipped or left locked by another tool. */
+void nor_chip_protect_all(struct nor_chip *c)
+{
+	uint8_t bp = NOR_SR1_BP_MASK;
+	if (c->p->vendor == NOR_V_MICRON)
+		bp |= NOR_SR1_BP3_MICRON;
+	else if (c->p->vendor == NOR_V_MACRONIX || c->p->vendor == NOR_V_ISSI)
+		bp |= NOR_SR1_BP3;
+	nor_chip_set_sr1(c, (uint8_t)((c->sr1 & ~(NOR_SR1_PROTECT | NOR_SR1_BP3_MICRON)) | bp));
+}
+
+void nor_chip_set_sector_config(struct nor_chip *c, bool hybrid, bool top)
+{
+	if (!c->p->hybrid_sectors)
+		return;
+	c->cr3 = (uint8_t)(hybrid ? FS_CR3_256K : FS_CR3_UNIFORM | FS_CR3_256K);
+	uint8_t tb = top ? FS_CR1_TBPARM : 0u;
+	c->sr2 = (uint8_t)((c->sr2 & ~FS_CR1_TBPARM) | tb);
+	c->sr2_nv = (uint8_t)((c->sr2_nv & ~FS_CR1_TBPARM) | tb);
+}
+
 void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st)
 {
 	complete((struct nor_chip *)c, vclock_now_us());
@@ -1003,6 +1158,7 @@ void nor_chip_get_state(const struct nor_chip *c, struct nor_chip_state *st)
 	st->addr4 = c->addr4;
 	st->qpi = c->qpi;
 	st->dpd = c->dpd;
+	st->crm = c->crm != 0;
 	st->deaf = vclock_now_us() < c->deaf_until;
 	st->qe = qe(c);
 	st->sr1 = sr1_now(c);

@@ -75,6 +75,7 @@ void nor_chip_inject(struct nor_chip *c, unsigned faults);
 struct nor_chip_state {
 	bool busy, wel, addr4, qpi, dpd, qe;
 	bool deaf;             /* in tRES1 / tRST: every command ignored, data line undriven */
+	bool crm;              /* continuous read (XIP): the next command is taken as an address */
 	uint8_t sr1, sr2, sr3; /* sr3: Winbond SR3 / Macronix CR */
 	uint8_t fsr, scur;     /* Micron flag status, Macronix security register */
 	uint32_t programs;     /* page programs executed */
@@ -93,5 +94,12 @@ void nor_chip_set_id(struct nor_chip *c, const uint8_t id[3]);
 
 /* Set SR1 directly (block protection bits) as a programmer would. */
 void nor_chip_set_sr1(struct nor_chip *c, uint8_t sr1);
+/* Set every block-protect bit of the part's layout (the whole array
+ * protected, volatile and non-volatile copies): qdfu-sim --nor-protect. */
+void nor_chip_protect_all(struct nor_chip *c);
+/* S25FS-S parts: the sector architecture (CR3NV[3], CR1NV[2]): uniform
+ * 256 KiB sectors (the model's default), or 4 KiB parameter sectors at the
+ * bottom or top. Ignored on other parts. */
+void nor_chip_set_sector_config(struct nor_chip *c, bool hybrid, bool top);
 
 #endif

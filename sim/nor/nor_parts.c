@@ -233,6 +233,31 @@ const struct nor_part nor_parts[] = {
      .no_sfdp = true,
      .tres1_us = 10, /* AT25SF128A datasheet tRDPD / tRST (unverified) */
      .trst_us = 30},
+    /* Cypress / Infineon S25FS512S (1.8 V, 64 MiB, 256 KiB sectors): the
+     * modelled part with a multi-configuration sector map. Configuration
+     * detection and IDs as the Linux MTD discussion of the S25FS-S sector map
+     * quotes the datasheet ("Sector Map Parameter Table"): ID = CR3NV[3]
+     * (1 uniform, 0 hybrid) << 2 | CR1NV[2] (1 parameter sectors at the
+     * top) << 1 | CR3NV[1] (1 on the parts that table was written for), read
+     * with RDAR 0x65 whose latency is 8 clocks by default; 8 x 4 KiB
+     * parameter sectors. Times cons. (datasheet not checked); shipped
+     * uniform here (the factory setting is unverified). */
+    {.name = "S25FS512S",
+     .id = {0x01, 0x02, 0x20},
+     .size = 64 * MIB,
+     .vendor = NOR_V_SPANSION,
+     .erase = {K4(200, 725), {0, 0, 0, 0}, {18, NOR_OP_SE, 900, 3000}},
+     .pp_typ_us = 500,
+     .pp_max_us = 2000,
+     .chip_typ_ms = 200000,
+     .chip_max_ms = 460000,
+     .qer = 5, /* CR1 bit 1, read with 0x35, written with 0x01 + SR1, CR1 */
+     .eb_clocks = 10,
+     .addr4 = true,
+     .sfdp_minor = 6,
+     .hybrid_sectors = true,
+     .tres1_us = 30, /* unverified */
+     .trst_us = 35}, /* unverified */
 };
 const unsigned nor_parts_count = sizeof(nor_parts) / sizeof(nor_parts[0]);
 

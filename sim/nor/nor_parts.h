@@ -18,7 +18,11 @@ enum nor_vendor {
 	NOR_V_ISSI,
 	NOR_V_GIGADEVICE,
 	NOR_V_ADESTO,
+	NOR_V_SPANSION, /* Cypress / Infineon S25FS-S */
 };
+
+/* S25FS-S read any register: address, 8 latency clocks, one byte */
+#define NOR_MODEL_OP_RDAR 0x65u
 
 struct nor_erase_type {
 	uint8_t log2; /* 0 = absent */
@@ -41,6 +45,10 @@ struct nor_part {
 	bool b7_needs_wren; /* Micron: enter/exit 4-byte mode need WEL */
 	uint8_t sfdp_minor; /* BFPT revision: 0 (9 DWORDs), 5/6 (16), 8 (20), 10 (23) */
 	bool no_sfdp;       /* no SFDP at all: 0x5A is an unknown instruction */
+	/* S25FS-S hybrid sectors: 4 KiB parameter sectors at the bottom or top
+	 * or none (uniform), chosen by CR3NV[3] / CR1NV[2], read with RDAR 0x65;
+	 * the SFDP has a sector map with configuration detection commands */
+	bool hybrid_sectors;
 	/* deaf windows: no command heard, data line not driven */
 	uint32_t tres1_us; /* after 0xAB releases deep power-down */
 	uint32_t trst_us;  /* after a 0x66/0x99 soft reset */

@@ -2,8 +2,8 @@
 /*
  * SFDP images generated from a part descriptor (JESD216 layout as in the
  * shared facts): header, parameter headers, the BFPT of the part's revision
- * and, above 16 MiB, the 4-byte address instruction table. No sector map
- * table: none of the modelled parts has a non-uniform layout.
+ * and, above 16 MiB, the 4-byte address instruction table; for the parts
+ * with hybrid sectors (S25FS-S) a sector map with configuration detection.
  */
 #include <string.h>
 
@@ -212,12 +212,63 @@ static void put_4bait(const struct nor_part *p, uint8_t *at)
 	put32(at + 4, ops);
 }
 
+#define SMPT_PARAM_LEN (8u * 4096u) /* S25FS-S: 8 x 4 KiB parameter sectors */
+#define SMPT_SECTOR    (256u * 1024u)
+#define SMPT_DW        16u
+
+static uint32_t smpt_cmd(uint8_t mask, bool last)
+{
+	return SFDP_PUT(SMPT_LAST, last) | SFDP_PUT(SMPT_CMD_OP, NOR_MODEL_OP_RDAR) |
+	       SFDP_PUT(SMPT_CMD_LATENCY, SMPT_LATENCY_VAR) | SFDP_PUT(SMPT_CMD_ADDR_LEN, 1) |
+	       SFDP_PUT(SMPT_CMD_MASK, mask);
+}
+
+static uint32_t smpt_region(uint32_t size, uint32_t types)
+{
+	return SFDP_PUT(SMPT_REGION_SIZE, size / 256u - 1u) | SFDP_PUT(SMPT_REGION_TYPES, types);
+}
+
+static uint32_t smpt_map(uint32_t id, unsigned regions, bool last)
+{
+	return SFDP_PUT(SMPT_LAST, last) | SFDP_PUT(SMPT_MAP, 1) | SFDP_PUT(SMPT_MAP_ID, id) |
+	       SFDP_PUT(SMPT_REGIONS, regions - 1u);
+}
+
+/* The S25FS-S sector map as the Linux MTD discussion of it quotes the
+ * datasheet: three RDAR detection commands, CR3NV[3] (address 4), CR1NV[2]
+ * (address 2), CR3NV[1] (address 4), variable latency; maps 1 (parameter
+ * sectors at the bottom), 3 (top), 5 (uniform). Erase type 1 = 4 KiB (bit
+ * 0), type 3 = 256 KiB (bit 2). */
+static void put_smpt(const struct nor_part *p, uint8_t *at)
+{
+	const uint32_t t4k = 1u << 0, t256k = 1u << 2, rest = p->size - SMPT_SECTOR;
+	const uint32_t dw[SMPT_DW] = {smpt_cmd(0x08, false),
+	                              0x000004u,
+	                              smpt_cmd(0x04, false),
+	                              0x000002u,
+	                              smpt_cmd(0x02, false),
+	                              0x000004u,
+	                              smpt_map(1, 3, false),
+	                              smpt_region(SMPT_PARAM_LEN, t4k),
+	                              smpt_region(SMPT_SECTOR - SMPT_PARAM_LEN, t256k),
+	                              smpt_region(rest, t256k),
+	                              smpt_map(3, 3, false),
+	                              smpt_region(rest, t256k),
+	                              smpt_region(SMPT_SECTOR - SMPT_PARAM_LEN, t256k),
+	                              smpt_region(SMPT_PARAM_LEN, t4k),
+	                              smpt_map(5, 1, true),
+	                              smpt_region(p->size, t256k)};
+	for (unsigned i = 0; i < SMPT_DW; i++)
+		put32(at + 4u * i, dw[i]);
+}
+
 uint32_t nor_sfdp_build(const struct nor_part *p, uint8_t *buf, uint32_t cap)
 {
 	bool big = p->size > 16u * 1024u * 1024u;
 	unsigned nbfpt = bfpt_dwords(p->sfdp_minor), nph = big ? 2 : 1;
 	uint32_t bfpt_ptr = 0x30, fourb_ptr = bfpt_ptr + nbfpt * 4u;
-	uint32_t len = fourb_ptr + (big ? 4u * FOURBAIT_DWORDS : 0u);
+	uint32_t smpt_ptr = fourb_ptr + (big ? 4u * FOURBAIT_DWORDS : 0u);
+	uint32_t len = smpt_ptr + (p->hybrid_sectors ? 4u * SMPT_DW : 0u);
 	if (cap < len)
 		return 0;
 	memset(buf, 0xFF, len);
@@ -236,5 +287,11 @@ uint32_t nor_sfdp_build(const struct nor_part *p, uint8_t *buf, uint32_t cap)
 		put32(buf + bfpt_ptr + 4u * i, dw[i]);
 	if (big)
 		put_4bait(p, buf + fourb_ptr);
+	if (p->hybrid_sectors) {
+		put_phdr(buf + SFDP_HDR_LEN + SFDP_PH_LEN * nph, SFDP_ID_SMPT, 0, SMPT_DW,
+		         smpt_ptr);
+		buf[SFDP_HDR_NPH] = (uint8_t)nph;
+		put_smpt(p, buf + smpt_ptr);
+	}
 	return len;
 }

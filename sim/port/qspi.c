@@ -278,6 +278,25 @@ int port_qspi_memmap(const struct port_qspi_cmd *read_cmd)
 	return QDFU_OK;
 }
 
+int simport_qspi_mem_read(uint32_t off, void *buf, uint32_t len)
+{
+	if (!qspi_bus.memmap || qspi_bus.off)
+		return QDFU_E_STATE;
+	struct port_qspi_cmd c = qspi_bus.mm_cmd;
+	c.address = off;
+	c.data_len = len;
+	int rc = xfer(&c, NULL, buf);
+	qspi_bus.memmap = true; /* a memory-mapped access stays memory-mapped */
+	return rc;
+}
+
+bool simport_qspi_memmap_cmd(struct port_qspi_cmd *c)
+{
+	if (qspi_bus.memmap && c)
+		*c = qspi_bus.mm_cmd;
+	return qspi_bus.memmap;
+}
+
 int port_qspi_abort(void)
 {
 	qspi_bus.memmap = false;

@@ -68,6 +68,9 @@ int simport_setup(const struct simport_config *cfg)
 		return r;
 	} else {
 		g_hp.qspi_up = true;
+		for (unsigned i = 0; cfg->nor_protect && i < 2; i++)
+			if (simport_qspi_chip(i))
+				nor_chip_protect_all(simport_qspi_chip(i));
 	}
 	g_hp.up = true;
 	return QDFU_OK;

@@ -37,6 +37,9 @@ struct simport_config {
 	 * real DWC2 driver (dwc2/usb_dwc2_bridge.c) it does when the board's
 	 * PHY can (ULPI), as on a PC. */
 	bool high_speed;
+	/* the QSPI chips start with every block-protect bit set (as shipped
+	 * locked, or left so by another tool): qdfu-sim --nor-protect */
+	bool nor_protect;
 };
 
 /* Create the models and load state. Call before bootloader_init(). */
@@ -70,6 +73,13 @@ bool simport_connected(void);
 bool simport_take_reset_request(void);
 /* The firmware started the application: true and its vector table. */
 bool simport_app_started(uint32_t *vtor);
+/* The hand-over record the firmware left for the application
+ * (include/qdfu_app.h; all zero if none), and, for an application in QSPI,
+ * its first 8 bytes as the core's first fetch through the memory-mapped
+ * window read them (false: the window was not mapped, a bus fault). */
+struct qdfu_handoff;
+const struct qdfu_handoff *simport_app_handoff(void);
+bool simport_app_first_fetch(uint8_t out[8]);
 /* The device address most recently applied. */
 uint8_t simport_address(void);
 /* The speed the last bus reset enumerated at (true = high speed). */

@@ -7,6 +7,7 @@
 #define QDFU_SIM_PORT_INTERNAL_H
 
 #include "boards/board.h"
+#include "hal/port.h"
 
 struct nor_chip;
 
@@ -44,5 +45,12 @@ struct nor_chip *simport_qspi_chip(unsigned i);
  * kernel clock), and the bus time of every command so far. */
 uint32_t simport_qspi_clock_hz(void);
 uint64_t simport_qspi_bus_ns(void);
+/* The core reading len bytes at 0x90000000 + off through the memory-mapped
+ * window: the read command port_qspi_memmap() set runs on the chip(s) with
+ * that address, its bus time charged. QDFU_E_STATE if not memory-mapped
+ * (a bus fault on the target). */
+int simport_qspi_mem_read(uint32_t off, void *buf, uint32_t len);
+/* The memory-mapped read command, if memory-mapped mode is on. */
+bool simport_qspi_memmap_cmd(struct port_qspi_cmd *c);
 
 #endif

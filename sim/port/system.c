@@ -13,6 +13,7 @@
 #include "sim/port/simport.h"
 #include "sim/port/simport_internal.h"
 #include "hal/port.h"
+#include "qdfu_app.h"
 
 static struct {
 	uint8_t uid[12];
@@ -21,7 +22,13 @@ static struct {
 	bool reset_requested;
 	bool app_started;
 	uint32_t app_vtor;
+	struct qdfu_handoff handoff; /* what the firmware left for the application */
+	bool fetched;                /* the application's first 8 bytes were read */
+	uint8_t first[8];            /* ... through the QSPI window (initial SP, reset) */
 } g_sys;
+
+#define QSPI_WINDOW_BASE 0x90000000u
+#define QSPI_WINDOW_SIZE 0x10000000u
 
 /* Survives port_reset() like the target's no-init RAM; lost only when the
  * process (the "power") goes away. */
@@ -35,6 +42,7 @@ void simport_system_configure(const struct simport_config *cfg)
 	g_sys.reset_requested = false;
 	g_sys.app_started = false;
 	g_sys.app_vtor = 0;
+	memset(&g_sys.handoff, 0, sizeof(g_sys.handoff));
 	simport_ram_power_on((uint32_t)cfg->uid[0] | (uint32_t)cfg->uid[1] << 8 | 0x5EED0000u);
 }
 
@@ -44,6 +52,7 @@ int port_init(const struct board *b)
 	simport_qspi_power(true);
 	/* A new boot: the previous run's jump is history. */
 	g_sys.app_started = false;
+	g_sys.fetched = false;
 	g_sys.reset_requested = false;
 	return simport_usb_power_on(b);
 }
@@ -118,12 +127,35 @@ void port_reset(void)
 	port_usb_connect(false);
 }
 
+/* An application in QSPI: the core's first fetch (its initial SP and
+ * reset vector) goes through the memory-mapped window as it is now. */
 void port_start_app(uint32_t vtor)
 {
 	g_sys.app_started = true;
 	g_sys.app_vtor = vtor;
+	g_sys.fetched = false;
+	if (vtor - QSPI_WINDOW_BASE < QSPI_WINDOW_SIZE)
+		g_sys.fetched = simport_qspi_mem_read(vtor - QSPI_WINDOW_BASE, g_sys.first,
+		                                      sizeof(g_sys.first)) == QDFU_OK;
 	port_usb_connect(false);
 	(void)simport_ram_check_start(vtor);
+}
+
+void port_app_handoff(const struct qdfu_handoff *h)
+{
+	g_sys.handoff = *h;
+}
+
+const struct qdfu_handoff *simport_app_handoff(void)
+{
+	return &g_sys.handoff;
+}
+
+bool simport_app_first_fetch(uint8_t out[8])
+{
+	if (g_sys.fetched)
+		memcpy(out, g_sys.first, sizeof(g_sys.first));
+	return g_sys.fetched;
 }
 
 bool simport_take_reset_request(void)

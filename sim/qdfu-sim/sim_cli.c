@@ -74,6 +74,7 @@ struct options {
 	bool rom;             /* --rom[=ID]: ST's ROM DFU bootloader (sim/rom) */
 	uint8_t rom_version;
 	uint64_t power_cut_us; /* --power-cut: after the first enumeration, 0 none */
+	bool nor_protect;      /* --nor-protect: chips start with every BP bit set */
 	char **command;
 };
 
@@ -86,6 +87,8 @@ static void usage(FILE *f)
 	        "COMMAND's status.\n\n"
 	        "  --board NAME          board to simulate (default " DEFAULT_BOARD ")\n"
 	        "  --flash CHIP[,CHIP]   QSPI NOR chip model(s) (default: the board's)\n"
+	        "  --nor-protect         the QSPI chips start with every block-protect bit\n"
+	        "                        set (shipped locked, or locked by another tool)\n"
 	        "  --state DIR           keep memories in DIR (internal.bin, qspi0.bin,\n"
 	        "                        qspi1.bin); with --devices N > 1 in DIR/<i>/\n"
 	        "  --devices N           N boards at once (1-%d), each with its own serial\n"
@@ -166,12 +169,14 @@ enum {
 	O_ROM,
 	O_POWER_CUT,
 	O_LB,
-	O_LC
+	O_LC,
+	O_NOR_PROTECT
 };
 
 static const struct option sim_options[] = {
     {"board", required_argument, NULL, O_BOARD},
     {"flash", required_argument, NULL, O_FLASH},
+    {"nor-protect", no_argument, NULL, O_NOR_PROTECT},
     {"state", required_argument, NULL, O_STATE},
     {"devices", required_argument, NULL, O_DEVICES},
     {"time", required_argument, NULL, O_TIME},
@@ -261,6 +266,9 @@ static int apply_option(int c, struct options *o, const char **board, const char
 		return 0;
 	case O_FLASH:
 		*flash = optarg;
+		return 0;
+	case O_NOR_PROTECT:
+		o->nor_protect = true;
 		return 0;
 	case O_STATE:
 		o->state = optarg;
@@ -655,6 +663,7 @@ static int start_workers(struct run *r, volatile uint64_t *clock)
 		w->hp.board = r->o.board;
 		w->hp.chips[0] = r->o.chips[0];
 		w->hp.chips[1] = r->o.chips[1];
+		w->hp.nor_protect = r->o.nor_protect;
 		w->hp.button = r->o.enter == BOOTLOADER_ENTER_DFU;
 		/* the DWC2 build sits on a high-speed capable host port, as on a
 		 * PC (unless --host-speed full): boards with a ULPI PHY enumerate

@@ -603,7 +603,12 @@ bool vusb_bus_device_event(struct vusb_bus *bus, unsigned i, const struct vusb_e
 		break;
 	case VUSB_EV_APP:
 		detach(d, "disconnected");
-		vusb_log(d->path, "start application at 0x%08x (vector table)", (unsigned)ev->vtor);
+		if (ev->reason[0])
+			vusb_log(d->path, "start application at 0x%08x (vector table); %s",
+			         (unsigned)ev->vtor, ev->reason);
+		else
+			vusb_log(d->path, "start application at 0x%08x (vector table)",
+			         (unsigned)ev->vtor);
 		break;
 	case VUSB_EV_STAY:
 		vusb_log(d->path, "staying in DFU: %s", ev->reason);

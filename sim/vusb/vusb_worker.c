@@ -33,6 +33,7 @@
 
 #include "boot/boot.h"
 #include "hal/port.h"
+#include "qdfu_app.h"
 #include "sim/vusb/usb_timing.h"
 #include "sim/vusb/vusb_ctrl.h"
 #include "sim/vusb/vusb_proto.h"
@@ -330,6 +331,37 @@ static void check_faults(void)
 	}
 }
 
+/* The application started, and what it finds (include/qdfu_app.h): the
+ * external flash's memory-mapped read and, for an application in QSPI, its
+ * first fetch through the window (one log line with the start). */
+static void app_started_event(uint32_t vtor)
+{
+	static const char *const kinds[] = {"not memory-mapped", "1-1-1", "1-1-4", "1-4-4"};
+	const struct qdfu_handoff *h = simport_app_handoff();
+	char text[192];
+	uint8_t first[8];
+	if (!qdfu_handoff_valid(h) || h->xip >= sizeof(kinds) / sizeof(kinds[0])) {
+		send_event(VUSB_EV_APP, vtor, NULL);
+		return;
+	}
+	int n = snprintf(text, sizeof(text), "external flash %02x %02x %02x: %s", h->jedec_id[0],
+	                 h->jedec_id[1], h->jedec_id[2], kinds[h->xip]);
+	if (h->xip != QDFU_XIP_NONE)
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+		              " (0x%02x, %u-byte address%s, %u clocks before data)", h->read_opcode,
+		              h->addr_bytes, h->addr4_mode ? ", chip in 4-byte mode" : "",
+		              h->dummy_cycles);
+	if (n < 0 || (size_t)n >= sizeof(text))
+		n = 0; /* cannot happen with these fields; never write past text */
+	if (simport_app_first_fetch(first))
+		snprintf(text + n, sizeof(text) - (size_t)n, "; first fetch SP 0x%08x reset 0x%08x",
+		         (unsigned)(first[0] | first[1] << 8 | first[2] << 16 |
+		                    (uint32_t)first[3] << 24),
+		         (unsigned)(first[4] | first[5] << 8 | first[6] << 16 |
+		                    (uint32_t)first[7] << 24));
+	send_event(VUSB_EV_APP, vtor, text);
+}
+
 /* Tell the host what changed since the last look. */
 static void check_lifecycle(void)
 {
@@ -347,7 +379,7 @@ static void check_lifecycle(void)
 			w.connected = false;
 			send_event(VUSB_EV_DISCONNECT, 0, NULL);
 		}
-		send_event(VUSB_EV_APP, vtor, NULL);
+		app_started_event(vtor);
 		return;
 	}
 	if (simport_take_reset_request()) {

@@ -310,6 +310,51 @@ def case_iap_reflash(env):
                   "%s %s: the re-flashed image did not start" % (where, style))
 
 
+def case_nor_protect(env):
+    """Chips that start with every block-protect bit set (qdfu-sim
+    --nor-protect; issue 19 item 4): qdfu list -v says the bootloader found
+    and cleared the protection, and an update through it lands on the chips
+    (Winbond clears volatile, Micron non-volatile, dual flash)."""
+    qdfu = os.path.join(os.path.dirname(env.sim), "qdfu")
+    for board, dual in (("weact-h750", False), ("stm32h745i-disco", True)):
+        rc, out = env.run([qdfu, "list", "-v"], board=board, extra=("--nor-protect",),
+                          check_rc=0)
+        check("block protection was set at start-up; the bootloader cleared it" in out,
+              "%s: qdfu list -v does not report the protection:\n%s" % (board, out[-1500:]))
+        rc, out = env.run([qdfu, "list", "-v"], board=board, check_rc=0)
+        check("block protection" not in out,
+              "%s: protection reported on fresh chips:\n%s" % (board, out[-1500:]))
+        qspi_roundtrip(env, board, 70000, 0x30001, extra=("--nor-protect",), dual=dual)
+        shutil.rmtree(env.state)
+        os.makedirs(env.state)
+
+
+def case_xip_handover(env):
+    """An application in QSPI starts with the flash memory-mapped in the
+    fastest safe mode (issue 19 item 5; docs/decisions/xip-handover.md):
+    1-4-4 on the Daisy Seed's IS25LP064A and on the DISCO's two MT25QL512
+    (4-byte 0xEC), and its first fetch through the window reads its vector
+    table."""
+    for board, base, want in (
+            ("daisy-seed", QSPI + 0x40000, "external flash 9d 60 17: 1-4-4 (0xeb, 3-byte address, "
+             "6 clocks before data)"),
+            ("stm32h745i-disco", QSPI + 0x100000, "external flash 20 ba 20: 1-4-4 (0xec, "
+             "4-byte address, 10 clocks before data)")):
+        app = app_image(20000, vtor=base, seed=5)
+        write(env.path("xip.bin"), app)
+        env.run(["dfu-util", "-a", "1", "-s", "0x%08x:leave" % base, "-D", "xip.bin"],
+                board=board, check_rc=0)
+        log = env.log_text()
+        check("start application at 0x%08x" % base in log,
+              "%s: the application did not start:\n%s" % (board, log[-1500:]))
+        sp, reset = struct.unpack("<II", app[:8])
+        check(want in log, "%s: hand-over not as expected:\n%s" % (board, log[-1500:]))
+        check("first fetch SP 0x%08x reset 0x%08x" % (sp, reset) in log,
+              "%s: the first fetch through the window differs:\n%s" % (board, log[-1500:]))
+        shutil.rmtree(env.state)
+        os.makedirs(env.state)
+
+
 def case_interrupted(env):
     app = app_image(1024 * 1024, seed=8)
     write(env.path("app.bin"), app)

@@ -654,6 +654,13 @@ static void check_choices(const struct board *b, struct board_report *r)
 	if (b->entry != BOARD_ENTRY_NONE && b->entry != BOARD_ENTRY_ARDUINO &&
 	    b->entry != BOARD_ENTRY_DAISY)
 		board_report_add(r, "entry: %d is not a BOARD_ENTRY_* choice.", (int)b->entry);
+	if (b->xip == BOARD_XIP_UNSET)
+		board_report_add(r, "xip: not set. Write .xip = BOARD_XIP_FASTEST (quad reads for "
+		                    "applications in QSPI), BOARD_XIP_SINGLE or BOARD_XIP_OFF "
+		                    "(docs/porting.md).");
+	else if (b->xip != BOARD_XIP_FASTEST && b->xip != BOARD_XIP_SINGLE &&
+	         b->xip != BOARD_XIP_OFF)
+		board_report_add(r, "xip: %d is not a BOARD_XIP_* choice.", (int)b->xip);
 }
 
 /* Every pin the board and the port use, for the "used twice" rule. */

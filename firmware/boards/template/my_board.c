@@ -46,6 +46,7 @@ const struct board board_my_board = {
     .qspi_dual = false,
     .qspi_chip = "W25Q64JV",
     .qspi_clock_hz = 50000000u,
+    .xip = BOARD_XIP_FASTEST,
 
     /* Where an application starts when the bootloader has not learned it from a vector
      * table yet: right after the bootloader (0x08020000), or 0x90000000 (QSPI, execute in

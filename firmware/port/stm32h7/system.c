@@ -12,6 +12,7 @@
 #include "h7_sys.h"
 #include "mmio.h"
 #include "hal/port.h"
+#include "qdfu_app.h"
 #include "regs_scb.h"
 
 /* 96-bit unique ID (H74x/H75x), three 32-bit words. */
@@ -143,6 +144,27 @@ void port_noinit_set(uint32_t v)
 {
 	noinit.request[0] = v;
 	noinit.request[1] = ~v;
+}
+
+/* The hand-over record (include/qdfu_app.h) at its fixed address: in the
+ * bootloader's NOINIT region right after the no-init words (the linker
+ * script reserves 64 bytes), in DTCM the flasher never uses. The host
+ * build keeps it in a variable. */
+QDFU_STATIC_ASSERT(QDFU_HANDOFF_ADDR == QDFU_NOINIT_ADDR + sizeof(noinit),
+                   "record after the words");
+#ifdef QDFU_HOST_MMIO
+static uint32_t handoff_words[8];
+#define HANDOFF_WORDS handoff_words
+#else
+#define HANDOFF_WORDS ((volatile uint32_t *)QDFU_HANDOFF_ADDR)
+#endif
+
+void port_app_handoff(const struct qdfu_handoff *h)
+{
+	uint32_t w[8];
+	memcpy(w, h, sizeof(w));
+	for (unsigned i = 0; i < 8u; i++)
+		HANDOFF_WORDS[i] = w[i];
 }
 
 bool port_button_pressed(void)

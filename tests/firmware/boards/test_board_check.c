@@ -288,6 +288,20 @@ static void usb_per_line(void **state)
 	refused(&b, "button: PA12 is also USB1_OTG_HS DP");
 }
 
+/* The memory-mapped read handed to applications is a choice each board
+ * makes (docs/decisions/xip-handover.md): left out, or out of range. */
+static void xip_choice(void **state)
+{
+	(void)state;
+	struct board b = disco();
+	b.xip = BOARD_XIP_UNSET;
+	refused(&b, "xip: not set. Write .xip = BOARD_XIP_FASTEST");
+	b.xip = (enum board_xip)7;
+	refused(&b, "xip: 7 is not a BOARD_XIP_* choice");
+	b.xip = BOARD_XIP_OFF;
+	accepted(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +317,7 @@ int main(void)
 	    cmocka_unit_test(octospi_lines),
 	    cmocka_unit_test(octospi_pins),
 	    cmocka_unit_test(usb_per_line),
+	    cmocka_unit_test(xip_choice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

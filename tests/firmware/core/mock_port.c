@@ -8,6 +8,7 @@
 #include "sim/clock/vclock.h"
 #include "sim/port/simport_internal.h"
 #include "hal/port.h"
+#include "qdfu_app.h"
 #include "usb/usbd.h"
 
 struct mock_stats mock;
@@ -201,6 +202,12 @@ void port_start_app(uint32_t vtor)
 {
 	mock.app_started = true;
 	mock.app_vtor = vtor;
+}
+
+struct qdfu_handoff mock_handoff;
+void port_app_handoff(const struct qdfu_handoff *h)
+{
+	mock_handoff = *h;
 }
 
 int port_usb_init(const struct board *b)

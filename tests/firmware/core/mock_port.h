@@ -28,6 +28,8 @@ struct mock_stats {
 };
 
 extern struct mock_stats mock;
+/* The hand-over record the bootloader left (include/qdfu_app.h). */
+extern struct qdfu_handoff mock_handoff;
 
 /* Set up the mock and the internal flash model for board b (state in RAM). */
 void mock_setup(const struct board *b);

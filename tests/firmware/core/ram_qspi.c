@@ -12,6 +12,7 @@
 #include "common/err.h"
 #include "sim/clock/vclock.h"
 #include "mem/region_qspi.h"
+#include "qdfu_app.h"
 
 struct ram_qspi ram_qspi;
 uint32_t ram_qspi_erase_unit;
@@ -178,4 +179,22 @@ uint16_t region_qspi_info_flags(const struct mem_region *r)
 {
 	(void)r;
 	return 0; /* one RAM "chip", nothing protected */
+}
+
+/* The hand-over of a RAM "flash": always readable, nothing to map. */
+void region_qspi_describe(const struct mem_region *r, struct qdfu_handoff *h)
+{
+	(void)r;
+	h->chips = 1;
+	h->flash_size = RAM_QSPI_SIZE;
+	h->addr_bytes = 3;
+}
+
+int region_qspi_handover(const struct mem_region *r, bool single, uint32_t check_addr,
+                         struct qdfu_handoff *h)
+{
+	(void)r;
+	(void)check_addr;
+	h->xip = single ? QDFU_XIP_1_1_1 : QDFU_XIP_1_1_4;
+	return 0;
 }

@@ -19,6 +19,8 @@
 #include "mem/mem.h"
 #include "mem/region_qspi.h"
 #include "hal/port.h"
+#include "mock_port.h"
+#include "qdfu_app.h"
 #include "qdfu_proto.h"
 
 static uint8_t app[8192];
@@ -102,6 +104,9 @@ static void test_complete_update_boots(void **state)
 	assert_false(fx_reboot(false));
 	assert_true(mock.app_started);
 	assert_int_equal(mock.app_vtor, FX_IFLASH_APP);
+	/* no image descriptor says it reads QSPI: the flash is not mapped */
+	assert_true(qdfu_handoff_valid(&mock_handoff));
+	assert_int_equal(mock_handoff.xip, QDFU_XIP_NONE);
 }
 
 static void test_interrupted_update_never_boots(void **state)
@@ -164,6 +169,11 @@ static void test_vtor_learned_lowest_and_qspi_only(void **state)
 	assert_int_equal(journal_vtor(), 0x90040000u);
 	assert_false(fx_reboot(false));
 	assert_int_equal(mock.app_vtor, 0x90040000u);
+	/* the hand-over record (include/qdfu_app.h): flash memory-mapped with
+	 * the board's choice (the RAM flash stub answers 1-1-4 for FASTEST) */
+	assert_true(qdfu_handoff_valid(&mock_handoff));
+	assert_int_equal(mock_handoff.xip, QDFU_XIP_1_1_4);
+	assert_int_equal(mock_handoff.chips, 1);
 	/* CM7 image in internal flash + data in QSPI: internal wins */
 	assert_true(fx_reboot(true));
 	make_app(0x08040000u);

@@ -22,6 +22,8 @@
 #include "nor/nor.h"
 #include "sim/nor/nor_model.h"
 #include "hal/port.h"
+#include "mem/region_qspi.h"
+#include "qdfu_app.h"
 
 #define MIB (1024u * 1024u)
 
@@ -380,6 +382,15 @@ static void test_4bait_no_quad_read(void **state)
 	simport_qspi_teardown();
 }
 
+/* A copy of the chip's SFDP image to patch (then nor_chip_set_sfdp). */
+static uint32_t sfdp_copy(struct nor_chip *c, uint8_t img[256])
+{
+	uint32_t len;
+	const uint8_t *orig = nor_chip_sfdp(c, &len);
+	memcpy(img, orig, len);
+	return len;
+}
+
 /* MT25QL512ABB with and without its 4BAIT (Linux micron-st.c sets this
  * part's 4-byte opcodes by hand): dedicated 4-byte opcodes either way (BFPT
  * DW16 bit 29 without the table), the chip left in 3-byte mode. */
@@ -390,10 +401,8 @@ static void test_mt25ql512_4bait_both_ways(void **state)
 		setup("MT25QL512ABB", false);
 		struct nor_chip *c = simport_qspi_chip(0);
 		if (!with) {
-			uint32_t len;
 			uint8_t img[256];
-			const uint8_t *orig = nor_chip_sfdp(c, &len);
-			memcpy(img, orig, len);
+			uint32_t len = sfdp_copy(c, img);
 			img[6] = 0; /* one parameter header: the BFPT alone */
 			nor_chip_set_sfdp(c, img, len);
 		}
@@ -439,6 +448,183 @@ static void test_xip_read(void **state)
 			assert_int_equal(nor_memmap(), QDFU_OK);
 			simport_qspi_teardown();
 		}
+}
+
+/* The first memory-mapped read after the hand-over: the right bytes, in
+ * the mode chosen, and the chip still in normal command mode. */
+static uint64_t first_mapped_read(bool dual, uint32_t at, const uint8_t *want, uint32_t len)
+{
+	uint8_t got[64];
+	uint64_t before = simport_qspi_bus_ns();
+	memset(got, 0, sizeof(got));
+	assert_int_equal(simport_qspi_mem_read(at, got, len), QDFU_OK);
+	assert_memory_equal(got, want, len);
+	for (unsigned i = 0; i < (dual ? 2u : 1u); i++) {
+		struct nor_chip_state st;
+		nor_chip_get_state(simport_qspi_chip(i), &st);
+		assert_false(st.crm);
+	}
+	return simport_qspi_bus_ns() - before;
+}
+
+/* Issue 19 item 5: every model with a 1-4-4 read in its SFDP gets 0xEB
+ * (0xEC above 16 MiB) with the BFPT's mode + wait clocks and mode bits
+ * 0xFF; the one without SFDP gets 1-1-4; NOR_XIP_SINGLE gets 1-1-1. The
+ * bus time of a 64-byte mapped read: 1-4-4 < 1-1-4 < 1-1-1. */
+static void test_xip_handover_every_model(void **state)
+{
+	(void)state;
+	for (unsigned dual = 0; dual < 2; dual++)
+		for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+			setup(parts[i].name, dual);
+			roundtrip(dual, 0x1000, 64);
+			uint8_t want[64];
+			assert_int_equal(nor_read(0x1000, want, sizeof(want)), QDFU_OK);
+			struct port_qspi_cmd c;
+			bool sfdp = strcmp(parts[i].name, "AT25QF128A") != 0;
+			bool big = parts[i].size > 16 * MIB;
+			assert_int_equal(nor_xip_handover(NOR_XIP_FASTEST, 0x1000, &c), QDFU_OK);
+			if (sfdp) {
+				assert_int_equal(c.instruction, big ? 0xEC : 0xEB);
+				assert_int_equal(c.address_lines, 4);
+				assert_int_equal(c.alt_lines, 4);
+				assert_int_equal(c.alt, 0xFF);
+				const struct nor_params *p = &nor_get_info()->p;
+				assert_int_equal(c.dummy_cycles + 2u,
+				                 p->read144_mode + p->read144_wait);
+			} else {
+				assert_int_equal(c.instruction, 0x6B);
+				assert_int_equal(c.address_lines, 1);
+			}
+			assert_int_equal(c.data_lines, 4);
+			uint64_t fast = first_mapped_read(dual, 0x1000, want, 64);
+			assert_int_equal(nor_xip_handover(NOR_XIP_SINGLE, 0x1000, &c), QDFU_OK);
+			assert_int_equal(c.instruction, big ? 0x0C : 0x0B);
+			assert_int_equal(c.data_lines, 1);
+			uint64_t one = first_mapped_read(dual, 0x1000, want, 64);
+			if (fast * (sfdp ? 3u : 2u) > one)
+				fail_msg("%s: mapped read %llu ns, 1-1-1 %llu ns", parts[i].name,
+				         (unsigned long long)fast, (unsigned long long)one);
+			simport_qspi_teardown();
+		}
+}
+
+/* A chip whose SFDP gives the 1-4-4 read fewer wait states than it needs
+ * (the model answers 0xEB only with its own count): the checked read
+ * disagrees and the hand-over falls back to 1-1-4. */
+static void test_xip_handover_falls_back(void **state)
+{
+	(void)state;
+	setup("W25Q64JV", false);
+	struct nor_chip *chip = simport_qspi_chip(0);
+	uint8_t img[256];
+	uint32_t len = sfdp_copy(chip, img);
+	uint32_t bfpt = img[12] | img[13] << 8 | (uint32_t)img[14] << 16;
+	img[bfpt + 8] = (uint8_t)((img[bfpt + 8] & ~0x1Fu) | 2u); /* DW3 1-4-4 wait: 2 */
+	nor_chip_set_sfdp(chip, img, len);
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	roundtrip(false, 0x2000, 64);
+	uint8_t want[32];
+	assert_int_equal(nor_read(0x2000, want, sizeof(want)), QDFU_OK);
+	struct port_qspi_cmd c;
+	assert_int_equal(nor_xip_handover(NOR_XIP_FASTEST, 0x2000, &c), QDFU_OK);
+	assert_int_equal(c.instruction, 0x6B);
+	(void)first_mapped_read(false, 0x2000, want, sizeof(want));
+	simport_qspi_teardown();
+}
+
+/* A chip an application left in continuous read (W25Q64JV mode bits
+ * M5-4 = 10): the probe's 0xFF brings it back to command mode. */
+static void test_probe_leaves_continuous_read(void **state)
+{
+	(void)state;
+	setup("W25Q64JV", false);
+	struct nor_chip *chip = simport_qspi_chip(0);
+	struct port_qspi_cmd rd = {.instruction = 0xEB,
+	                           .instruction_lines = 1,
+	                           .address_lines = 4,
+	                           .address_bytes = 3,
+	                           .alt_lines = 4,
+	                           .alt_bytes = 1,
+	                           .alt = 0x20,
+	                           .dummy_cycles = 4,
+	                           .data_lines = 4,
+	                           .data_len = 16};
+	uint8_t buf[16];
+	assert_int_equal(port_qspi_read(&rd, buf), QDFU_OK);
+	struct nor_chip_state st;
+	nor_chip_get_state(chip, &st);
+	assert_true(st.crm);
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	nor_chip_get_state(chip, &st);
+	assert_false(st.crm);
+	assert_int_equal(nor_get_info()->id[0], 0xEF);
+	simport_qspi_teardown();
+}
+
+/* Issue 19 item 7b: what the application is told (include/qdfu_app.h). An
+ * MT25QL512 whose SFDP has neither a 4BAIT nor DW16's dedicated 4-byte
+ * opcodes runs in 0xB7 mode: the record says the chip is in 4-byte address
+ * mode, and the 1-4-4 read handed over is 0xEB with 4 address bytes. */
+static void test_handoff_record(void **state)
+{
+	(void)state;
+	setup("MT25QL512ABB", false);
+	struct nor_chip *c = simport_qspi_chip(0);
+	uint8_t img[256];
+	uint32_t len = sfdp_copy(c, img);
+	img[6] = 0; /* the BFPT alone */
+	uint32_t dw16 = 0x30u + 15u * 4u, enter_dedicated = 1u << 29;
+	img[dw16 + 3] &= (uint8_t) ~(enter_dedicated >> 24);
+	nor_chip_set_sfdp(c, img, len);
+	struct mem_region r;
+	assert_int_equal(region_qspi_init(&r, board_find("weact-h750"), 1), QDFU_OK);
+	assert_int_equal(nor_get_info()->addr_mode, NOR_ADDR_4_MODE);
+	roundtrip(false, 0x40000, 64);
+	uint8_t want[32];
+	assert_int_equal(nor_read(0x40000, want, sizeof(want)), QDFU_OK);
+	struct qdfu_handoff h;
+	memset(&h, 0, sizeof(h));
+	region_qspi_describe(&r, &h);
+	assert_int_equal(region_qspi_handover(&r, false, 0x90040000u, &h), QDFU_OK);
+	assert_int_equal(h.addr4_mode, 1);
+	assert_int_equal(h.addr_bytes, 4);
+	assert_int_equal(h.xip, QDFU_XIP_1_4_4);
+	assert_int_equal(h.read_opcode, 0xEB);
+	assert_int_equal(h.dummy_cycles, 10);
+	assert_int_equal(h.mode_bits, 0xFF);
+	assert_int_equal(h.chips, 1);
+	assert_int_equal(h.flash_size, 64 * MIB);
+	const uint8_t id[3] = {0x20, 0xBA, 0x20};
+	assert_memory_equal(h.jedec_id, id, 3);
+	(void)first_mapped_read(false, 0x40000, want, sizeof(want));
+	struct nor_chip_state st;
+	nor_chip_get_state(c, &st);
+	assert_true(st.addr4);
+	simport_qspi_teardown();
+}
+
+/* Issue 19 item 7: S25FS512S in its uniform configuration. Its sector map
+ * lists three configurations whose AND has no erase type in common, so the
+ * probe refused it (QDFU_E_UNSUPPORTED, seen before per-configuration
+ * detection); now the RDAR detection commands pick the uniform map: 256 KiB
+ * erases only (the model ignores 0x20 there), single and dual flash. With
+ * the parameter sectors on, the chip is still refused, clearly. */
+static void test_sector_map_configuration(void **state)
+{
+	(void)state;
+	for (unsigned dual = 0; dual < 2; dual++) {
+		setup("S25FS512S", dual);
+		const struct nor_info *ni = nor_get_info();
+		assert_int_equal(ni->nerase, 1);
+		assert_int_equal(ni->erase_size[0], 256u * 1024u * (dual ? 2u : 1u));
+		assert_int_equal(ni->addr_mode, NOR_ADDR_4_OPS);
+		roundtrip(dual, 40 * MIB + 12345, 3000);
+		for (unsigned i = 0; i < (dual ? 2u : 1u); i++)
+			nor_chip_set_sector_config(simport_qspi_chip(i), true, false);
+		assert_int_equal(nor_probe(dual, 50000000u), QDFU_E_UNSUPPORTED);
+		simport_qspi_teardown();
+	}
 }
 
 /* QER 4 on a part of a maker the driver has no layer for, without 0x35
@@ -505,6 +691,11 @@ int main(void)
 	    cmocka_unit_test(test_4bait_no_quad_read),
 	    cmocka_unit_test(test_mt25ql512_4bait_both_ways),
 	    cmocka_unit_test(test_xip_read),
+	    cmocka_unit_test(test_xip_handover_every_model),
+	    cmocka_unit_test(test_xip_handover_falls_back),
+	    cmocka_unit_test(test_probe_leaves_continuous_read),
+	    cmocka_unit_test(test_sector_map_configuration),
+	    cmocka_unit_test(test_handoff_record),
 	    cmocka_unit_test(test_qer4_without_rdsr2),
 	    cmocka_unit_test(test_deadline_read_before_status),
 	};

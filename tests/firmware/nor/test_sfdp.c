@@ -248,9 +248,13 @@ static void test_sector_map(void **state)
 	assert_true(p.nonuniform);
 	assert_int_equal(p.nerase, 1);
 	assert_int_equal(p.erase[0].size, 4096);
-	sector_map(0x5, 0x5); /* uniform */
+	sector_map(0x5, 0x5); /* uniform, but no region has type 2 (32 KiB) */
 	assert_int_equal(parse(0x70, &p), QDFU_OK);
 	assert_false(p.nonuniform);
+	assert_int_equal(p.nerase, 2);
+	assert_int_equal(p.erase[1].size, 65536);
+	sector_map(0x7, 0x7); /* uniform, every type */
+	assert_int_equal(parse(0x70, &p), QDFU_OK);
 	assert_int_equal(p.nerase, 3);
 	sector_map(0x1, 0x4); /* nothing in common */
 	assert_int_equal(parse(0x70, &p), QDFU_E_UNSUPPORTED);
@@ -350,6 +354,69 @@ static void test_chip_erase_max(void **state)
 	}
 }
 
+/* A sector map's configuration detection command run on a chip model. */
+static int chip_reg(void *ctx, uint8_t op, uint8_t addr_bytes, uint32_t addr, uint8_t dummy,
+                    uint8_t *val)
+{
+	struct port_qspi_cmd c = {.instruction = op,
+	                          .instruction_lines = 1,
+	                          .address_lines = addr_bytes ? 1 : 0,
+	                          .address_bytes = addr_bytes,
+	                          .address = addr,
+	                          .dummy_cycles = dummy,
+	                          .data_lines = 1,
+	                          .data_len = 1};
+	return nor_chip_command(ctx, &c, NULL, val) ? QDFU_E_UNSUPPORTED : QDFU_OK;
+}
+
+struct img_chip {
+	struct img im;
+	struct nor_chip *chip;
+};
+
+static int img_chip_read(void *ctx, uint32_t addr, uint8_t *buf, uint32_t len)
+{
+	return img_read(&((struct img_chip *)ctx)->im, addr, buf, len);
+}
+
+static int img_chip_reg(void *ctx, uint8_t op, uint8_t ab, uint32_t addr, uint8_t dummy,
+                        uint8_t *val)
+{
+	return chip_reg(((struct img_chip *)ctx)->chip, op, ab, addr, dummy, val);
+}
+
+/* Issue 19 item 7: S25FS512S's sector map has three configurations
+ * (parameter sectors at the bottom, at the top, uniform 256 KiB). The AND
+ * of all of them has no erase type in common, so the chip was rejected
+ * whatever its configuration (seen failing before per-configuration
+ * detection: QDFU_E_UNSUPPORTED). The detection commands (RDAR 0x65, 8
+ * clocks) pick the map in use: uniform gives 256 KiB erases only; a hybrid
+ * configuration is still refused (its regions share no erase type). */
+static void test_sector_map_detection(void **state)
+{
+	(void)state;
+	struct img_chip ic;
+	ic.chip = nor_chip_create("S25FS512S");
+	assert_non_null(ic.chip);
+	ic.im.p = nor_chip_sfdp(ic.chip, &ic.im.len);
+	struct nor_params p;
+	nor_params_defaults(&p);
+	assert_int_equal(nor_sfdp_parse(img_chip_read, &ic, &p), QDFU_E_UNSUPPORTED);
+	nor_params_defaults(&p);
+	assert_int_equal(nor_sfdp_parse_detect(img_chip_read, img_chip_reg, &ic, &p), QDFU_OK);
+	assert_int_equal(p.size, 64 * MIB);
+	assert_int_equal(p.nerase, 1);
+	assert_int_equal(p.erase[0].size, 256u * 1024u);
+	assert_false(p.nonuniform);
+	for (unsigned top = 0; top < 2; top++) {
+		nor_chip_set_sector_config(ic.chip, true, top);
+		nor_params_defaults(&p);
+		assert_int_equal(nor_sfdp_parse_detect(img_chip_read, img_chip_reg, &ic, &p),
+		                 QDFU_E_UNSUPPORTED);
+	}
+	nor_chip_destroy(ic.chip);
+}
+
 /* The deadlines the driver takes from a model's SFDP (BFPT DW10/DW11) are
  * never shorter than the part's datasheet maxima in sim/nor/nor_parts.c. */
 static void test_models_deadlines(void **state)
@@ -360,11 +427,13 @@ static void test_models_deadlines(void **state)
 		if (part->no_sfdp || part->sfdp_minor < 5)
 			continue; /* no DW10/11: the driver's defaults apply */
 		uint8_t img[256];
-		uint32_t len = nor_sfdp_build(part, img, sizeof(img));
-		struct img im = {img, len};
+		struct img_chip ic = {{img, nor_sfdp_build(part, img, sizeof(img))},
+		                      nor_chip_create(part->name)};
 		struct nor_params p;
 		nor_params_defaults(&p);
-		assert_int_equal(nor_sfdp_parse(img_read, &im, &p), QDFU_OK);
+		assert_int_equal(nor_sfdp_parse_detect(img_chip_read, img_chip_reg, &ic, &p),
+		                 QDFU_OK);
+		nor_chip_destroy(ic.chip);
 		for (unsigned k = 0; k < p.nerase; k++)
 			for (unsigned t = 0; t < 4; t++)
 				if (part->erase[t].log2 &&
@@ -382,7 +451,7 @@ int main(void)
 	    cmocka_unit_test(test_malformed),        cmocka_unit_test(test_bad_optional_table),
 	    cmocka_unit_test(test_sector_map),       cmocka_unit_test(test_erase_type_index),
 	    cmocka_unit_test(test_4bait_trusted),    cmocka_unit_test(test_chip_erase_max),
-	    cmocka_unit_test(test_models_deadlines),
+	    cmocka_unit_test(test_models_deadlines), cmocka_unit_test(test_sector_map_detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,6 +66,11 @@ void port_start_app(uint32_t vtor)
 	(void)vtor;
 	unused();
 }
+void port_app_handoff(const struct qdfu_handoff *h)
+{
+	(void)h;
+	unused();
+}
 uint8_t *port_app_ram(uint32_t dst, uint32_t src, uint32_t len)
 {
 	(void)dst;

@@ -288,6 +288,81 @@ static void test_start_xip_application(void **state)
 	assert_model_clean();
 }
 
+/* Issue 19 item 5: the hand-over before an XIP start. The application's
+ * first fetch through the window (its vector table) returns the bytes
+ * written, in the mode chosen, taking the bus cycles of that mode; then
+ * the application takes the QUADSPI back (as libDaisy's or ST's BSP
+ * initialisation does: MPU guard, abort, indirect commands) and the
+ * chip answers a normal command: it was not left in continuous read. */
+struct xip_case {
+	const char *part;
+	bool dual;
+	enum nor_xip_mode mode;
+	uint8_t op;
+	uint32_t cycles; /* of a 32-byte mapped read */
+	uint8_t id0;
+};
+
+static void xip_start(const struct xip_case *x)
+{
+	setup_bus(x->part, x->dual);
+	assert_int_equal(nor_probe(x->dual, 50000000u), QDFU_OK);
+	uint8_t vt[32];
+	for (unsigned i = 0; i < sizeof(vt); i++)
+		vt[i] = (uint8_t)(0x31u * i + 7u);
+	struct nor_time t;
+	assert_int_equal(run(nor_erase_start(0x40000u, 0x20000u, &t)), QDFU_OK);
+	assert_int_equal(run(nor_program_start(0x40000u, vt, sizeof(vt), &t)), QDFU_OK);
+	struct port_qspi_cmd used;
+	assert_int_equal(nor_xip_handover(x->mode, 0x40000u, &used), QDFU_OK);
+	assert_int_equal(used.instruction, x->op);
+	bootloader_running();
+	port_start_app(0x90040000u);
+	assert_true(quadspi_model_memmapped());
+	assert_true(scs_model_mpu_readable(0x90040000u));
+	uint8_t got[32];
+	assert_int_equal(quadspi_model_mem_read(0x40000u, got, sizeof(got)), x->cycles);
+	assert_memory_equal(got, vt, sizeof(vt));
+	/* the application reconfigures the QUADSPI and reads the ID */
+	h7_mpu_guard_qspi();
+	uint8_t id[4] = {0};
+	struct port_qspi_cmd rdid = {.instruction = 0x9F,
+	                             .instruction_lines = 1,
+	                             .data_lines = 1,
+	                             .data_len = x->dual ? 4u : 2u};
+	assert_int_equal(port_qspi_read(&rdid, id), QDFU_OK);
+	assert_int_equal(id[0], x->id0);
+	assert_int_equal(id[x->dual ? 2 : 1], nor_get_info()->id[1]);
+	assert_model_clean();
+}
+
+static void test_xip_handover_quad_io(void **state)
+{
+	(void)state;
+	/* instruction 8 + address 6 + mode 2 + dummy 4 + data 64 clocks */
+	static const struct xip_case w25 = {"W25Q64JV", false, NOR_XIP_FASTEST, 0xEB, 84, 0xEF};
+	xip_start(&w25);
+	teardown(NULL);
+	/* Daisy Seed's chip: the same clocks (6 = 2 mode + 4 wait) */
+	static const struct xip_case is25 = {"IS25LP064A", false, NOR_XIP_FASTEST, 0xEB, 84, 0x9D};
+	xip_start(&is25);
+	teardown(NULL);
+	static const struct xip_case mx = {"MX25L12833F", false, NOR_XIP_FASTEST, 0xEB, 84, 0xC2};
+	xip_start(&mx);
+	teardown(NULL);
+	/* DISCO: two chips, 4-byte 0xEC, 16 bytes each: 8 + 8 + 2 + 8 + 32 */
+	static const struct xip_case mt = {"MT25QL512ABB", true, NOR_XIP_FASTEST, 0xEC, 58, 0x20};
+	xip_start(&mt);
+}
+
+static void test_xip_handover_single(void **state)
+{
+	(void)state;
+	/* 8 + 24 + 8 dummy + 256 */
+	static const struct xip_case w25 = {"W25Q64JV", false, NOR_XIP_SINGLE, 0x0B, 296, 0xEF};
+	xip_start(&w25);
+}
+
 static void test_start_internal_application(void **state)
 {
 	(void)state;
@@ -314,6 +389,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_poll_after_memory_mapped_mode, teardown),
 	    cmocka_unit_test_teardown(test_start_xip_application, teardown),
 	    cmocka_unit_test_teardown(test_start_internal_application, teardown),
+	    cmocka_unit_test_teardown(test_xip_handover_quad_io, teardown),
+	    cmocka_unit_test_teardown(test_xip_handover_single, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -276,14 +276,93 @@ static void test_protection_all_vendors(void **state)
 	}
 }
 
+static int read144(uint8_t mode, bool instruction, uint8_t *b, uint32_t n)
+{
+	struct port_qspi_cmd q = {.instruction = 0xEB,
+	                          .instruction_lines = instruction ? 1 : 0,
+	                          .address_lines = 4,
+	                          .address_bytes = 3,
+	                          .address = 0x100,
+	                          .alt_lines = 4,
+	                          .alt_bytes = 1,
+	                          .alt = mode,
+	                          .dummy_cycles =
+	                              (uint8_t)(strcmp(nor_chip_name(c), "MT25QL512ABB") ? 4 : 8),
+	                          .data_lines = 4,
+	                          .data_len = n};
+	return nor_chip_command(c, &q, NULL, b);
+}
+
+static bool id_reads_right(void)
+{
+	uint8_t id[3] = {0};
+	struct port_qspi_cmd q = {
+	    .instruction = 0x9F, .instruction_lines = 1, .data_lines = 1, .data_len = 3};
+	return nor_chip_command(c, &q, NULL, id) == 0 && id[0] != 0x00 && id[0] != 0xFF;
+}
+
+/* Continuous read after a 1-4-4 read whose mode byte matches the maker's
+ * pattern (W25Q64JV M5-4 = 10, IS25LP064A M7-4 = 1010, MX25L12833F P7-4 =
+ * ~P3-0; Micron needs its XIP bit, not modelled): the next command's
+ * instruction is taken for an address, an instruction-less 1-4-4 read goes
+ * on, 0xFF leaves it. Mode bits 0xFF never enter it. */
+static void test_continuous_read(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		uint8_t enter, stay_out;
+		uint8_t qe_sr1; /* QE in SR1 (QER 2), else SR2 via 0x31 or none */
+	} cases[] = {
+	    {"W25Q64JV", 0x20, 0xFF, 0},      {"GD25Q128", 0xA0, 0xF0, 0},
+	    {"IS25LP064A", 0xA0, 0x20, 0x40}, {"MX25L12833F", 0xA5, 0xFF, 0x40},
+	    {"MT25QL512ABB", 0x00, 0xFF, 0},
+	};
+	uint8_t d[4] = {1, 2, 3, 4}, b[4];
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		c = nor_chip_create(cases[i].name);
+		bool micron = cases[i].enter == 0x00;
+		op(0x06);
+		pp(0x100, d, 4);
+		settle();
+		if (cases[i].qe_sr1) {
+			nor_chip_set_sr1(c, cases[i].qe_sr1);
+		} else if (!micron) {
+			uint8_t v = 0x02;
+			struct port_qspi_cmd q = {.instruction = 0x31,
+			                          .instruction_lines = 1,
+			                          .data_lines = 1,
+			                          .data_len = 1};
+			op(0x06);
+			nor_chip_command(c, &q, &v, NULL);
+			settle();
+		}
+		assert_int_equal(read144(cases[i].stay_out, true, b, 4), 0);
+		assert_memory_equal(b, d, 4);
+		assert_true(id_reads_right());
+		assert_int_equal(read144(cases[i].enter, true, b, 4), 0);
+		assert_memory_equal(b, d, 4);
+		if (micron) {
+			assert_true(id_reads_right()); /* XIP bit of the VCR not cleared */
+			nor_chip_destroy(c);
+			continue;
+		}
+		assert_false(id_reads_right()); /* 0x9F taken for an address */
+		assert_int_equal(read144(cases[i].enter, false, b, 4), 0);
+		assert_memory_equal(b, d, 4); /* goes on without an instruction */
+		assert_int_equal(op(0xFF), 0);
+		assert_true(id_reads_right());
+		nor_chip_destroy(c);
+	}
+}
+
 int main(void)
 {
 	vclock_init(VCLOCK_VIRTUAL);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_program_semantics),
-	    cmocka_unit_test(test_protection_reset_dpd),
-	    cmocka_unit_test(test_deaf_windows),
-	    cmocka_unit_test(test_protection_all_vendors),
+	    cmocka_unit_test(test_program_semantics), cmocka_unit_test(test_protection_reset_dpd),
+	    cmocka_unit_test(test_deaf_windows),      cmocka_unit_test(test_protection_all_vendors),
+	    cmocka_unit_test(test_continuous_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,9 @@
 #ifndef LED
 #define LED ACTIVE_HIGH(PE3)
 #endif
+#ifndef XIP
+#define XIP BOARD_XIP_FASTEST
+#endif
 
 #define GOOD_BOARD(board_name)                                                                     \
 	{                                                                                          \
@@ -28,8 +31,8 @@
 		.dual_core = false, .iflash_base = 0x08000000u, .iflash_banks = 2,                 \
 		.iflash_sectors = 8, .iflash_sector_size = 128u * 1024u,                           \
 		.bootloader_size = 128u * 1024u, .qspi_dual = false, .qspi_chip = "W25Q64JV",      \
-		.qspi_clock_hz = 50000000u, .default_app_base = 0x08020000u, .usb_vid = 0x0483,    \
-		.usb_pid = 0xDF11, .usb_product = "qdfu test board",                               \
+		.qspi_clock_hz = 50000000u, .xip = XIP, .default_app_base = 0x08020000u,           \
+		.usb_vid = 0x0483, .usb_pid = 0xDF11, .usb_product = "qdfu test board",            \
 		.hw = {                                                                            \
 		    .supply = BOARD_SUPPLY_LDO,                                                    \
 		    .hse_hz = HSE_HZ,                                                              \
