@@ -106,10 +106,10 @@ static void note(struct vclock_list *l, uint64_t at_us)
 }
 
 /* Earliest entry still in the future (forgetting past ones), 0 if none. */
-static uint64_t earliest(struct vclock_list *l)
+static uint64_t earliest(struct vclock_list *l, uint64_t now)
 {
 	uint64_t best = 0;
-	forget_past(l, vclock_now_us());
+	forget_past(l, now);
 	for (unsigned i = 0; i < l->n; i++)
 		if (!best || l->at[i] < best)
 			best = l->at[i];
@@ -128,11 +128,14 @@ void vclock_note_wake(uint64_t at_us)
 
 uint64_t vclock_next_deadline_us(void)
 {
-	uint64_t model = earliest(&g_deadlines), wake = earliest(&g_wakes);
 	/* a firmware timer stops the clock only while a model works: when
 	 * none does, the firmware itself is busy and time must not jump */
+	if (!g_deadlines.n)
+		return 0; /* (the common case, asked at every pass: answered at once) */
+	uint64_t now = vclock_now_us(), model = earliest(&g_deadlines, now);
 	if (!model)
 		return 0;
+	uint64_t wake = earliest(&g_wakes, now);
 	return wake && wake < model ? wake : model;
 }
 
