@@ -10,6 +10,11 @@
 #include "sim/state/state_file.h"
 #include "sim/state/xorshift.h"
 
+/* What h7_iflash_rollback copies back: the granules written since the
+ * checkpoint, not the span from the lowest to the highest (an erase in
+ * each bank made that span the whole 2 MiB on every fuzz input). */
+#define GRANULE 4096u
+
 enum h7_op { H7_OP_NONE = 0, H7_OP_ERASE, H7_OP_PROGRAM };
 
 struct h7_iflash {
@@ -28,16 +33,15 @@ struct h7_iflash {
 	uint8_t *old;      /* contents before it (a sector, or a word) */
 	uint8_t *old_prog, *old_ecc;
 	uint32_t rng;
-	uint32_t lo, hi; /* offsets changed since the last checkpoint / rollback */
 	uint8_t *ck_mem, *ck_prog, *ck_ecc; /* the checkpoint (h7_iflash_checkpoint) */
+	uint8_t *dirty; /* per GRANULE: changed since the checkpoint / rollback */
 };
 
 static void touched(struct h7_iflash *f, uint32_t off, uint32_t len)
 {
-	if (off < f->lo)
-		f->lo = off;
-	if (off + len > f->hi)
-		f->hi = off + len;
+	if (f->dirty && len)
+		memset(f->dirty + off / GRANULE, 1,
+		       (off + len - 1u) / GRANULE - off / GRANULE + 1u);
 }
 
 struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t sectors,
@@ -64,7 +68,6 @@ struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t
 		return NULL;
 	}
 	memset(f->mem, 0xFF, f->size);
-	f->lo = f->size;
 	return f;
 }
 
@@ -80,6 +83,7 @@ void h7_iflash_destroy(struct h7_iflash *f)
 	free(f->ck_mem);
 	free(f->ck_prog);
 	free(f->ck_ecc);
+	free(f->dirty);
 	free(f->programmed);
 	free(f->ecc_bad);
 	free(f->old);
@@ -349,6 +353,11 @@ bool h7_iflash_power_cut(struct h7_iflash *f)
 	return torn;
 }
 
+static uint32_t granules(const struct h7_iflash *f)
+{
+	return (f->size + GRANULE - 1u) / GRANULE;
+}
+
 int h7_iflash_checkpoint(struct h7_iflash *f)
 {
 	uint32_t words = f->size / f->word;
@@ -356,29 +365,28 @@ int h7_iflash_checkpoint(struct h7_iflash *f)
 		f->ck_mem = malloc(f->size);
 		f->ck_prog = malloc(words);
 		f->ck_ecc = malloc(words);
-		if (!f->ck_mem || !f->ck_prog || !f->ck_ecc)
+		f->dirty = malloc(granules(f));
+		if (!f->ck_mem || !f->ck_prog || !f->ck_ecc || !f->dirty)
 			return -1;
 	}
 	memcpy(f->ck_mem, f->mem, f->size);
 	memcpy(f->ck_prog, f->programmed, words);
 	memcpy(f->ck_ecc, f->ecc_bad, words);
-	f->lo = f->size;
-	f->hi = 0;
+	memset(f->dirty, 0, granules(f));
 	return 0;
 }
 
 void h7_iflash_rollback(struct h7_iflash *f)
 {
-	if (f->ck_mem && f->lo < f->hi) {
-		uint32_t lo = f->lo / f->word * f->word,
-		         hi = (f->hi + f->word - 1u) / f->word * f->word;
-		memcpy(f->mem + lo, f->ck_mem + lo, hi - lo);
-		memcpy(f->programmed + lo / f->word, f->ck_prog + lo / f->word,
-		       (hi - lo) / f->word);
-		memcpy(f->ecc_bad + lo / f->word, f->ck_ecc + lo / f->word, (hi - lo) / f->word);
+	for (uint32_t g = 0; f->dirty && g < granules(f); g++) {
+		if (!f->dirty[g])
+			continue;
+		uint32_t lo = g * GRANULE, n = f->size - lo < GRANULE ? f->size - lo : GRANULE;
+		memcpy(f->mem + lo, f->ck_mem + lo, n);
+		memcpy(f->programmed + lo / f->word, f->ck_prog + lo / f->word, n / f->word);
+		memcpy(f->ecc_bad + lo / f->word, f->ck_ecc + lo / f->word, n / f->word);
+		f->dirty[g] = 0;
 	}
-	f->lo = f->size;
-	f->hi = 0;
 	f->op = H7_OP_NONE;
 	f->busy_until = 0;
 }

@@ -40,8 +40,8 @@ void h7_iflash_set_contents(struct h7_iflash *f, const uint8_t *data);
 
 /* Fuzz targets, per input: remember everything (checkpoint; -1 out of
  * memory), then undo every change since (rollback: ECC and programmed
- * flags too, nothing running). Cheap: only the range operations touched
- * is copied back. */
+ * flags too, nothing running). Cheap: only the 4 KiB granules operations
+ * touched are copied back. */
 int h7_iflash_checkpoint(struct h7_iflash *f);
 void h7_iflash_rollback(struct h7_iflash *f);
 

@@ -19,12 +19,19 @@ uint32_t ram_qspi_erase_unit;
 
 static uint64_t busy_until;
 static int pending;
-static uint32_t lo = RAM_QSPI_SIZE, hi; /* changed since the last reset / rollback */
+/* per erase unit: changed since the last reset / rollback (the journal
+ * at the end and data at the start: one lowest-to-highest span would be
+ * the whole memory on nearly every fuzz input) */
+static uint8_t dirty[RAM_QSPI_SIZE / RAM_QSPI_UNIT];
 
 static void touched(uint32_t off, uint32_t len)
 {
-	lo = off < lo ? off : lo;
-	hi = off + len > hi ? off + len : hi;
+	if (len && off < RAM_QSPI_SIZE) {
+		uint32_t last =
+		    off + len - 1u < RAM_QSPI_SIZE ? off + len - 1u : RAM_QSPI_SIZE - 1u;
+		memset(dirty + off / RAM_QSPI_UNIT, 1,
+		       last / RAM_QSPI_UNIT - off / RAM_QSPI_UNIT + 1u);
+	}
 }
 
 static bool busy(void)
@@ -119,10 +126,12 @@ void ram_qspi_power_cut(void)
 
 void ram_qspi_rollback(const uint8_t *snapshot)
 {
-	if (lo < hi)
-		memcpy(ram_qspi.mem + lo, snapshot + lo, hi - lo);
-	lo = RAM_QSPI_SIZE;
-	hi = 0;
+	for (uint32_t u = 0; u < sizeof(dirty); u++)
+		if (dirty[u]) {
+			memcpy(ram_qspi.mem + u * RAM_QSPI_UNIT, snapshot + u * RAM_QSPI_UNIT,
+			       RAM_QSPI_UNIT);
+			dirty[u] = 0;
+		}
 	ram_qspi.absent = ram_qspi.fail_erase = ram_qspi.fail_program = ram_qspi.worst_case = false;
 	ram_qspi.erases = ram_qspi.programs = ram_qspi.data_erases = ram_qspi.data_programs = 0;
 	ram_qspi.refused = 0;
@@ -132,8 +141,7 @@ void ram_qspi_rollback(const uint8_t *snapshot)
 
 void ram_qspi_reset(void)
 {
-	lo = RAM_QSPI_SIZE;
-	hi = 0;
+	memset(dirty, 0, sizeof(dirty));
 	memset(&ram_qspi, 0, sizeof(ram_qspi));
 	memset(ram_qspi.mem, 0xFF, sizeof(ram_qspi.mem));
 	busy_until = 0;

@@ -46,6 +46,7 @@
 
 #define BOARD_NAME "stm32h745i-disco"
 #define IFLASH     0x08000000u
+#define QSPI_OLD   (192u * 1024u) /* the old image's QSPI data: the snapshots differ there only */
 
 struct fz_stats fz_stats;
 
@@ -117,7 +118,7 @@ static void make_images(void)
 			 * in QSPI */
 			for (uint32_t i = 0; i < 3u * 128u * 1024u; i++)
 				img[g_board->bootloader_size + i] = (uint8_t)(i * 7u + 3u);
-			for (uint32_t i = 0; i < 192u * 1024u; i++)
+			for (uint32_t i = 0; i < QSPI_OLD; i++)
 				g_qsnap[1][i] = (uint8_t)(i * 5u + 1u);
 		}
 		g_flash[k] = k ? h7_iflash_create(g_board->iflash_base, g_board->iflash_sector_size,
@@ -136,15 +137,21 @@ static void make_images(void)
 }
 
 /* The memories as the configuration wants them: the image's model back
- * to its checkpoint, QSPI likewise; both copy only what the last input
- * changed. */
+ * to its checkpoint, QSPI likewise; both copy only the granules the last
+ * input changed. Switching images: QSPI back to the snapshot it held, then
+ * the part where the two snapshots differ. */
 static void restore_memories(unsigned image)
 {
 	static int loaded = -1;
-	if ((int)image != loaded) {
-		(void)simport_iflash_swap(g_flash[image]);
+	if (loaded < 0) {
 		ram_qspi_reset();
 		memcpy(ram_qspi.mem, g_qsnap[image], RAM_QSPI_SIZE);
+	} else if ((int)image != loaded) {
+		ram_qspi_rollback(g_qsnap[loaded]);
+		memcpy(ram_qspi.mem, g_qsnap[image], QSPI_OLD);
+	}
+	if ((int)image != loaded) {
+		(void)simport_iflash_swap(g_flash[image]);
 		loaded = (int)image;
 	}
 	h7_iflash_rollback(g_flash[image]);
