@@ -23,6 +23,14 @@ policy (WebUsbAllowDevicesForUrls) this test writes into
 /etc/chromium/policies/managed/ and removes again. Chromium runs with
 --no-sandbox when run as root (its sandbox refuses root). Exit 77 (skip)
 with the reason when chromium is missing or the policy cannot be written.
+
+A Chromium whose helper processes outlived it (the test's second browser
+in reflash, refused, rom) made the next one hand its page to them or see
+no device: about 1 run in 10 hung for the whole deadline. Each Chromium now
+runs in its own process group, killed as a whole, with its own profile.
+As a guard, the driver restarts Chromium (at most READY_TRIES times) when
+the page has printed nothing in READY_S seconds; what the page does once it
+runs is never retried.
 """
 import argparse
 import base64
@@ -30,6 +38,7 @@ import hashlib
 import json
 import os
 import random
+import select
 import shutil
 import signal
 import struct
@@ -42,6 +51,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 POLICY_DIR = "/etc/chromium/policies/managed"
 CHROMIUM = "/usr/bin/chromium"
 DEADLINE_S = 90
+READY_S = 20  # the page's first qdfu-web: line, else Chromium is restarted
+READY_TRIES = 3
 INT_BASE, QSPI_BASE = 0x08000000, 0x90000000
 
 
@@ -70,8 +81,11 @@ class Cdp:
             os.dup2(cmd_r, 3)
             os.dup2(res_w, 4)
 
+        # its own process group: close() ends every process it started (a
+        # helper left running holds the profile and the USB device, and the
+        # next Chromium then hands its page to it or sees no device)
         self.proc = subprocess.Popen(args, preexec_fn=fds, close_fds=False,
-                                     stdout=log, stderr=log)
+                                     stdout=log, stderr=log, start_new_session=True)
         os.close(cmd_r)
         os.close(res_w)
         self.w, self.r = cmd_w, res_r
@@ -87,8 +101,13 @@ class Cdp:
         os.write(self.w, json.dumps(msg).encode() + b"\0")
         return self.next_id
 
-    def read(self):
+    def read(self, timeout=None):
+        end = None if timeout is None else time.monotonic() + timeout
         while b"\0" not in self.buf:
+            if end is not None:
+                left = end - time.monotonic()
+                if left <= 0 or not select.select([self.r], [], [], left)[0]:
+                    raise TimeoutError("no DevTools message in %.0f s" % timeout)
             chunk = os.read(self.r, 1 << 20)
             if not chunk:
                 raise EOFError("chromium closed the DevTools pipe")
@@ -96,10 +115,10 @@ class Cdp:
         msg, self.buf = self.buf.split(b"\0", 1)
         return json.loads(msg)
 
-    def call(self, method, params=None, session=None):
+    def call(self, method, params=None, session=None, timeout=READY_S):
         want = self.send(method, params, session)
         while True:
-            m = self.read()
+            m = self.read(timeout)
             if m.get("id") == want:
                 if "error" in m:
                     raise RuntimeError("%s: %s" % (method, m["error"]))
@@ -114,8 +133,12 @@ class Cdp:
         try:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+            pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.proc.wait()
 
 
 def chromium_args(profile):
@@ -132,23 +155,30 @@ def drive(a):
     """Inside qdfu-sim: run chromium on the URL, follow the console until the
     page's last line; print the qdfu-web: lines; exit 0 on 'done ok'."""
     log = open(os.path.join(a.work, "chromium.log"), "wb")
-    cdp = Cdp(chromium_args(os.path.join(a.work, "profile")), log)
+    for attempt in range(1, READY_TRIES + 1):
+        cdp, sess, first = start_page(a, log)
+        if first is not None:
+            break
+        print("driver: the page printed nothing in %d s (attempt %d): restarting Chromium" %
+              (READY_S, attempt), flush=True)
+    if first is None:
+        print("driver: failed (test) Chromium never ran the page", flush=True)
+        sys.exit(1)
     result = None
     try:
-        targets = cdp.call("Target.getTargets")["targetInfos"]
-        page = [t for t in targets if t["type"] == "page"][0]
-        sess = cdp.call("Target.attachToTarget", {"targetId": page["targetId"],
-                                                  "flatten": True})["sessionId"]
-        cdp.call("Runtime.enable", session=sess)
-        cdp.call("Page.enable", session=sess)
-        cdp.call("Page.navigate", {"url": a.drive}, session=sess)
         shots = {"before": None, "during": None, "after": None}
         t0 = time.monotonic()
         while result is None:
             if time.monotonic() - t0 > DEADLINE_S:
                 result = "failed (test) no result from the page in %d s" % DEADLINE_S
                 break
-            m = cdp.events.pop(0) if cdp.events else cdp.read()
+            if first is not None:
+                m, first = first, None
+            else:
+                try:
+                    m = cdp.events.pop(0) if cdp.events else cdp.read(DEADLINE_S)
+                except TimeoutError:
+                    continue
             if m.get("method") != "Runtime.consoleAPICalled":
                 continue
             text = " ".join(str(x.get("value", "")) for x in m["params"]["args"])
@@ -170,9 +200,48 @@ def drive(a):
     finally:
         cdp.close()
         # the browser profile is ~100 MB of caches: not kept
-        shutil.rmtree(os.path.join(a.work, "profile"), ignore_errors=True)
+        shutil.rmtree(a.profile, ignore_errors=True)
     print("driver: " + result, flush=True)
     sys.exit(0 if result == "done ok" else 1)
+
+
+def first_line(cdp):
+    """The page's first qdfu-web: console event within READY_S, or None."""
+    end = time.monotonic() + READY_S
+    while time.monotonic() < end:
+        m = cdp.events.pop(0) if cdp.events else cdp.read(max(0.1, end - time.monotonic()))
+        if m.get("method") != "Runtime.consoleAPICalled":
+            continue
+        text = " ".join(str(x.get("value", "")) for x in m["params"]["args"])
+        if text.startswith("qdfu-web: "):
+            return m
+    return None
+
+
+def start_page(a, log):
+    """Chromium on a fresh profile, the page loaded: (cdp, session, its first
+    qdfu-web: event), the event None (and Chromium closed) when the page
+    said nothing in READY_S."""
+    start_page.n = getattr(start_page, "n", 0) + 1
+    profile = os.path.join(a.work, "profile-%d-%d" % (os.getpid(), start_page.n))
+    cdp = Cdp(chromium_args(profile), log)
+    a.profile = profile
+    try:
+        targets = cdp.call("Target.getTargets")["targetInfos"]
+        page = [t for t in targets if t["type"] == "page"][0]
+        sess = cdp.call("Target.attachToTarget", {"targetId": page["targetId"],
+                                                  "flatten": True})["sessionId"]
+        cdp.call("Runtime.enable", session=sess)
+        cdp.call("Page.enable", session=sess)
+        cdp.call("Page.navigate", {"url": a.drive}, session=sess)
+        first = first_line(cdp)
+    except (TimeoutError, EOFError, IndexError, RuntimeError):
+        first = None
+    if first is None:
+        cdp.close()
+        shutil.rmtree(profile, ignore_errors=True)
+        return None, None, None
+    return cdp, sess, first
 
 
 def shot(cdp, sess, outdir, name):
