@@ -24,13 +24,14 @@ policy (WebUsbAllowDevicesForUrls) this test writes into
 --no-sandbox when run as root (its sandbox refuses root). Exit 77 (skip)
 with the reason when chromium is missing or the policy cannot be written.
 
-A Chromium whose helper processes outlived it (the test's second browser
-in reflash, refused, rom) made the next one hand its page to them or see
-no device: about 1 run in 10 hung for the whole deadline. Each Chromium now
-runs in its own process group, killed as a whole, with its own profile.
-As a guard, the driver restarts Chromium (at most READY_TRIES times) when
-the page has printed nothing in READY_S seconds; what the page does once it
-runs is never retried.
+Headless Chromium here sometimes starts and never runs the page (no
+console event, no request to the server, the device untouched; about 1
+launch in 10, cause not found). The driver restarts it (a fresh profile, at
+most READY_TRIES times) when the page has printed nothing in READY_S
+seconds; what the page does once it runs is never retried, and every
+restart is printed. A restart only works when the previous browser is gone
+entirely: each Chromium runs in its own process group, killed as a whole
+(a helper left alive made the next browser see no device).
 """
 import argparse
 import base64
