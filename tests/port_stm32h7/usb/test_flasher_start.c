@@ -148,38 +148,25 @@ static void check_flasher_start(const struct board *b)
 	h7h_teardown();
 }
 
-static void test_flasher_start_h745(void **state)
+/* state: the board; the OCTOSPI lines too (zero install through their
+ * ROMs, docs/zero-install.md) */
+static void test_flasher_start(void **state)
 {
-	(void)state;
-	check_flasher_start(&board_stm32h745i_disco);
+	check_flasher_start(*state);
 }
 
-static void test_flasher_start_h750(void **state)
-{
-	(void)state;
-	check_flasher_start(&board_stm32h750b_dk);
-}
-
-/* The OCTOSPI lines (zero install through their ROMs, docs/zero-install.md). */
-static void test_flasher_start_h735(void **state)
-{
-	(void)state;
-	check_flasher_start(&board_stm32h735g_dk);
-}
-
-static void test_flasher_start_h7b3(void **state)
-{
-	(void)state;
-	check_flasher_start(&board_stm32h7b3i_dk);
-}
+#define ON(board)                                                                                  \
+	{                                                                                          \
+		"flasher_start_" #board, test_flasher_start, NULL, NULL, (void *)&board            \
+	}
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_flasher_start_h745),
-	    cmocka_unit_test(test_flasher_start_h750),
-	    cmocka_unit_test(test_flasher_start_h735),
-	    cmocka_unit_test(test_flasher_start_h7b3),
+	    ON(board_stm32h745i_disco),
+	    ON(board_stm32h750b_dk),
+	    ON(board_stm32h735g_dk),
+	    ON(board_stm32h7b3i_dk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
