@@ -344,6 +344,11 @@ rom_line_refusals)
         grep -Eq "is not all in this MCU.s RAM|it does not come up|hard fault" "$work/sim.log" ||
             fail "H74x flasher by hand: $(cat "$work/sim.log")"
     fi
+    # a write into the 16 KiB of AXI SRAM this line's ROM uses (AN2606) crashes it
+    gen_image "$work/x.bin" 2048 0x24000000
+    sim "$work/s" --rom -- dfu-util -a 0 -s 0x24002000:force -D "$work/x.bin" >"$work/du.log" 2>&1
+    grep -q "overwrote the ROM bootloader's own RAM" "$work/sim.log" ||
+        fail "ROM RAM: $(cat "$work/sim.log")"
     expect 0 "$work/i.log" sim "$work/s" --rom -- "$QDFU" install --board "$BOARD"
     grep -q "qdfu bootloader installed and started" "$work/i.log" || fail "$(cat "$work/i.log")"
     slice "$work/s/internal.bin" 0 "$(wc -c <"$bl")" >"$work/bl_back.bin"
