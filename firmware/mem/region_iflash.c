@@ -173,6 +173,17 @@ int region_iflash_init(struct mem_region *r, const struct board *b, uint8_t alt)
 	r->alt = alt;
 	r->program_unit = board_iflash_word(b->family);
 	r->ops = &iflash_ops;
+	/* deferred sector erases need a sector's worth of staging RAM; the
+	 * flasher (no bootloader sector) runs without (port_iflash_stage) */
+	uint32_t stage_size = 0;
+	uint8_t *stage = b->bootloader_size ? port_iflash_stage(&stage_size) : NULL;
+	if (stage && stage_size >= b->iflash_sector_size) {
+		/* every word written once: ECC RAM never meets a partial write
+		 * to a word whose ECC was never written */
+		memset(stage, 0, stage_size);
+		r->stage = stage;
+		r->stage_size = stage_size;
+	}
 	r->nseg = 0;
 	if (boot_sectors) { /* none on the flasher (bootloader_flasher_board) */
 		r->seg[0].count = boot_sectors;
