@@ -210,6 +210,19 @@ static void test_blank_words_kept_are_not_programmed(void **state)
 	assert_int_equal(h7_iflash_read(simport_iflash_model(), BASE + 1024u, word, 32u), 0);
 }
 
+/* The zero-install flasher has no staging RAM (its image leaves none):
+ * sectors are erased on command, as before the staging buffer */
+static void test_flasher_erases_on_command(void **state)
+{
+	(void)state;
+	assert_true(
+	    bootloader_init(bootloader_flasher_board(fx_get_board()), BOOTLOADER_ENTER_FLASHER));
+	fx_enumerate();
+	download(old_img, SPAN);
+	assert_int_equal(erases(), SECTORS);
+	assert_flash(old_img, SPAN);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_teardown)
 
 int main(void)
@@ -223,6 +236,7 @@ int main(void)
 	    T(test_unchanged_image_ending_mid_sector),
 	    T(test_erased_but_never_written_reads_erased),
 	    T(test_blank_words_kept_are_not_programmed),
+	    T(test_flasher_erases_on_command),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
