@@ -159,6 +159,12 @@ static const struct mem_ops iflash_ops = {
     .read = if_read,
 };
 
+void region_iflash_stage_init(struct mem_region *r)
+{
+	if (r->stage)
+		memset(r->stage, 0, r->stage_size);
+}
+
 int region_iflash_init(struct mem_region *r, const struct board *b, uint8_t alt)
 {
 	uint32_t total_sectors = b->iflash_banks * b->iflash_sectors;
@@ -178,9 +184,6 @@ int region_iflash_init(struct mem_region *r, const struct board *b, uint8_t alt)
 	uint32_t stage_size = 0;
 	uint8_t *stage = b->bootloader_size ? port_iflash_stage(&stage_size) : NULL;
 	if (stage && stage_size >= b->iflash_sector_size) {
-		/* every word written once: ECC RAM never meets a partial write
-		 * to a word whose ECC was never written */
-		memset(stage, 0, stage_size);
 		r->stage = stage;
 		r->stage_size = stage_size;
 	}
