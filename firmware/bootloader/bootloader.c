@@ -321,6 +321,7 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	port_uid(uid);
 	usbd_init(dfu_desc_build(b, uid, bl.layout_ptrs, nalts), &dfu_class);
 	dfu_init(&hooks, nalts);
+	region_iflash_stage_init(&bl.iflash); /* as dfu_init does the block queue */
 	dfu_set_image_desc(image_available() ? image_desc_addr() : 0);
 	dfu_set_why(bl.decision.why, fault.exception);
 	dfu_set_info_flags(bl.have_qspi ? region_qspi_info_flags(&bl.qspi) : 0);

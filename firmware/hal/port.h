@@ -294,6 +294,13 @@ bool port_iflash_bank_writable(unsigned bank);
 /* Read; QDFU_E_ECC on an uncorrectable error (treated as "not blank"). */
 int port_iflash_read(uint32_t addr, void *buf, uint32_t len);
 
+/* RAM for keeping the unchanged part of a sector while it is erased
+ * (deferred internal-flash erase, docs/decisions/sector-staging-buffer.md):
+ * its size in *size, or NULL when the image has none (the zero-install
+ * flasher: today's immediate erase then). Used during DFU sessions only;
+ * never read before written. */
+uint8_t *port_iflash_stage(uint32_t *size);
+
 /* ------------------------------------------------------------------ */
 /* CRC                                                                  */
 /* ------------------------------------------------------------------ */

@@ -10,10 +10,35 @@
 
 QDFU_STATIC_ASSERT(MEM_DEFER_PAGES % 8u == 0, "whole bytes of pending bits");
 
+/* Internal flash: every page one size, and a staging buffer that holds a
+ * page (its right granules are kept there while it is erased). */
+static void init_staged(struct mem_defer *d, struct mem_region *r)
+{
+	uint32_t page = r->seg[0].page_size, count = 0;
+	bool erasable = false;
+	for (unsigned i = 0; i < r->nseg; i++) {
+		if (r->seg[i].page_size != page)
+			return;
+		erasable = erasable || (r->seg[i].attr & MEM_ATTR_ERASE);
+		count += r->seg[i].count;
+	}
+	if (!erasable || page > MAX_PAGE || page % MEM_DEFER_GRAN || r->stage_size < page)
+		return;
+	d->r = r;
+	d->base = r->base;
+	d->page = page;
+	d->unit = page;
+	d->npages = QDFU_MIN(count, MEM_DEFER_PAGES);
+}
+
 void mem_defer_init(struct mem_defer *d, struct mem_region *r)
 {
 	memset(d, 0, sizeof(*d));
 	d->cur = MEM_DEFER_NONE;
+	if (r && r->stage && r->erase_unit == 0 && r->nseg) {
+		init_staged(d, r);
+		return;
+	}
 	if (!r || r->erase_unit == 0 || r->program_unit > 1u || r->nseg == 0)
 		return;
 	const struct mem_segment *s = &r->seg[0];

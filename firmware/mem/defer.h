@@ -6,7 +6,9 @@
  * when data for it arrives and differs from what is stored, and then only
  * the units that do not already hold the right data. For the page being
  * written, `covered` records which 4 KiB granules were found to hold the
- * new data already. Pure data: the engine (mem.c) does the flash work.
+ * new data already. A region whose smallest erase is its page (internal
+ * flash) is deferred the same way when it has a staging buffer for the
+ * right part of a page (mem_region.stage). Pure data: the engine (mem.c) does the flash work.
  */
 #ifndef QDFU_MEM_DEFER_H
 #define QDFU_MEM_DEFER_H
@@ -30,7 +32,9 @@ struct mem_defer {
 };
 
 /* Take r's first segment if its backend can erase units of a page and the
- * numbers fit the bookkeeping; otherwise nothing is deferred. */
+ * numbers fit the bookkeeping; or, for a region with a staging buffer
+ * (r->stage) whose pages are all of one size, every page (the unit is then
+ * the page itself). Otherwise nothing is deferred. */
 void mem_defer_init(struct mem_defer *d, struct mem_region *r);
 /* Index of the deferrable page holding addr, or MEM_DEFER_NONE. */
 uint32_t mem_defer_index(const struct mem_defer *d, const struct mem_region *r, uint32_t addr);

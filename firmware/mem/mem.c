@@ -24,6 +24,8 @@ enum learn_kind { LEARN_PROGRAM = 0, LEARN_ERASE, LEARN_COUNT };
 
 /* internal flash: 16 sectors per MiB, 2 MiB at most on the supported parts */
 #define MEM_TOUCHED_MAX 32u
+/* regions with deferred erases: QSPI, and internal flash with a stage */
+#define MEM_DEFERS 2u
 
 enum op_kind { OP_NONE = 0, OP_ERASE, OP_MASS_ERASE, OP_WRITE, OP_CRC };
 /* PH_PREP / PH_ERASING / PH_KEEPING: deferred erases a write needs first
@@ -60,22 +62,30 @@ static struct {
 	} tail;
 	uint8_t wbuf[GRANULE + MEM_MAX_WRITE];
 
-	/* deferred erases, and the pages the running write must first bring
-	 * to "erased except what already holds the right data" */
-	struct mem_defer defer;
+	/* deferred erases (one table per deferring region: the QSPI region,
+	 * and internal flash where it has a staging buffer), and the pages the
+	 * running write must first bring to "erased except what already holds
+	 * the right data" (all in the running write's region) */
+	struct mem_defer defer[MEM_DEFERS];
 	struct {
 		uint32_t idx, covered;
 	} work[3];
 	unsigned nwork, wi;
 	uint32_t wunit; /* next erase unit of work[wi] */
-	uint32_t keep_addr, keep_len;
+	/* granules of a unit kept aside while it is erased (PH_ERASING), then
+	 * programmed back (PH_KEEPING): in the region's staging buffer, else
+	 * in keep (one granule: half of a dual-flash pair's 8 KiB unit) */
+	uint32_t keep_addrs[32];
+	unsigned keep_n, keep_i;
+	uint32_t keep_off;
 	uint8_t keep[MEM_DEFER_GRAN];
 
 	/* auto-erase (mem_session_start): pages the session has written to,
-	 * as bits of the deferral's page index, or as page addresses of the
-	 * other regions (internal flash sectors); and the page a write must
-	 * erase first in a region without deferral (PH_PREP) */
-	uint8_t touched[MEM_DEFER_PAGES / 8u];
+	 * as bits of a deferral's page index, or as page addresses of the
+	 * other regions (internal flash sectors without a staging buffer); and
+	 * the page a write must erase first in a region without deferral
+	 * (PH_PREP) */
+	uint8_t touched[MEM_DEFERS][MEM_DEFER_PAGES / 8u];
 	uint32_t touched_pages[MEM_TOUCHED_MAX];
 	unsigned ntouched;
 	uint32_t pre_erase_addr, pre_erase_len;
@@ -101,7 +111,8 @@ void mem_set_plain(bool on)
 void mem_init(void)
 {
 	memset(&engine, 0, sizeof(engine));
-	mem_defer_init(&engine.defer, NULL);
+	for (unsigned i = 0; i < MEM_DEFERS; i++)
+		mem_defer_init(&engine.defer[i], NULL);
 	for (unsigned i = 0; i < LEARN_COUNT; i++)
 		engine.scale[i] = SCALE_ONE;
 	engine.busy_kind = -1;
@@ -144,9 +155,27 @@ int mem_add_region(struct mem_region *r)
 	if (engine.nregions >= MEM_MAX_REGIONS)
 		return QDFU_E_PARAM;
 	engine.regions[engine.nregions++] = r;
-	if (!engine.defer.r)
-		mem_defer_init(&engine.defer, r);
+	for (unsigned i = 0; i < MEM_DEFERS; i++)
+		if (!engine.defer[i].r) {
+			mem_defer_init(&engine.defer[i], r);
+			break;
+		}
 	return QDFU_OK;
+}
+
+/* The deferral table of r, or NULL when r's erases are not deferred. */
+static struct mem_defer *defer_of(const struct mem_region *r)
+{
+	for (unsigned i = 0; i < MEM_DEFERS; i++)
+		if (r && engine.defer[i].r == r)
+			return &engine.defer[i];
+	return NULL;
+}
+
+static uint32_t defer_index(const struct mem_region *r, uint32_t addr)
+{
+	const struct mem_defer *d = defer_of(r);
+	return d ? mem_defer_index(d, r, addr) : MEM_DEFER_NONE;
 }
 
 unsigned mem_region_count(void)
@@ -234,7 +263,7 @@ static int begin(enum op_kind kind, struct mem_region *r, uint32_t addr, uint32_
 	engine.nwork = 0;
 	engine.wi = 0;
 	engine.wunit = 0;
-	engine.keep_len = 0;
+	engine.keep_n = 0;
 	return QDFU_OK;
 }
 
@@ -260,12 +289,13 @@ int mem_start_erase_page(uint32_t addr, struct mem_time *t)
 	int rc = flush_tail();
 	if (rc)
 		return rc;
-	uint32_t idx = mem_defer_index(&engine.defer, r, pb);
-	if (idx != MEM_DEFER_NONE && ps == engine.defer.page && !plain_mode) {
+	struct mem_defer *d = defer_of(r);
+	uint32_t idx = defer_index(r, pb);
+	if (idx != MEM_DEFER_NONE && ps == d->page && !plain_mode) {
 		if (engine.kind != OP_NONE)
 			return QDFU_E_BUSY;
 		/* erased when data for it arrives and differs (defer.h) */
-		mem_defer_set_pending(&engine.defer, idx, true);
+		mem_defer_set_pending(d, idx, true);
 		if (t)
 			t->typ_ms = t->max_ms = 0;
 		return QDFU_OK;
@@ -300,8 +330,9 @@ int mem_start_mass_erase(struct mem_region *r, struct mem_time *t)
 	}
 	engine.phase = PH_RUN;
 	arm_deadline();
-	if (engine.defer.r == r) /* everything goes: nothing left to defer */
-		mem_defer_init(&engine.defer, r);
+	struct mem_defer *d = defer_of(r);
+	if (d) /* everything goes: nothing left to defer */
+		mem_defer_init(d, r);
 	if (t)
 		*t = engine.t;
 	return QDFU_OK;
@@ -336,30 +367,32 @@ static int run_sync(void)
 	return rc;
 }
 
-static void queue_work(uint32_t idx)
+static void queue_work(struct mem_defer *d, uint32_t idx)
 {
 	engine.work[engine.nwork].idx = idx;
-	engine.work[engine.nwork].covered = mem_defer_coverage(&engine.defer, idx);
+	engine.work[engine.nwork].covered = mem_defer_coverage(d, idx);
 	engine.nwork++;
-	mem_defer_set_pending(&engine.defer, idx, false);
+	mem_defer_set_pending(d, idx, false);
 }
 
 /* Carry out every deferred erase still pending (end of a download, or
  * before a read or CRC that must see the pages as the client left them). */
 static int finalize_pending(void)
 {
-	uint32_t idx;
-	while ((idx = mem_defer_any(&engine.defer)) != MEM_DEFER_NONE) {
-		int rc =
-		    begin(OP_WRITE, engine.defer.r, mem_defer_page_addr(&engine.defer, idx), 0);
-		if (rc)
-			return rc;
-		engine.data = engine.wbuf;
-		engine.run_len = 0;
-		queue_work(idx);
-		engine.phase = PH_PREP;
-		if ((rc = run_sync()))
-			return rc;
+	for (unsigned i = 0; i < MEM_DEFERS; i++) {
+		struct mem_defer *d = &engine.defer[i];
+		uint32_t idx;
+		while ((idx = mem_defer_any(d)) != MEM_DEFER_NONE) {
+			int rc = begin(OP_WRITE, d->r, mem_defer_page_addr(d, idx), 0);
+			if (rc)
+				return rc;
+			engine.data = engine.wbuf;
+			engine.run_len = 0;
+			queue_work(d, idx);
+			engine.phase = PH_PREP;
+			if ((rc = run_sync()))
+				return rc;
+		}
 	}
 	return QDFU_OK;
 }
@@ -391,7 +424,7 @@ static int flush_tail(void)
  * is to be done. */
 static bool plan_deferred(struct mem_region *r, uint32_t addr, const uint8_t *data, uint32_t len)
 {
-	struct mem_defer *d = &engine.defer;
+	struct mem_defer *d = defer_of(r);
 	uint32_t first = mem_defer_index(d, r, addr), last = mem_defer_index(d, r, addr + len - 1u);
 	bool p1 = mem_defer_is_pending(d, first);
 	bool p2 = last != first && mem_defer_is_pending(d, last);
@@ -400,7 +433,7 @@ static bool plan_deferred(struct mem_region *r, uint32_t addr, const uint8_t *da
 		return false;
 	/* leaving another page half-checked: finish it first */
 	if (cur != MEM_DEFER_NONE && cur != first && cur != last && mem_defer_is_pending(d, cur))
-		queue_work(cur);
+		queue_work(d, cur);
 	bool granules = first == last && addr % MEM_DEFER_GRAN == 0 && len % MEM_DEFER_GRAN == 0;
 	if (granules && r->ops->read(r, addr, engine.scratch, len) == QDFU_OK &&
 	    memcmp(engine.scratch, data, len) == 0) {
@@ -408,9 +441,9 @@ static bool plan_deferred(struct mem_region *r, uint32_t addr, const uint8_t *da
 		return engine.nwork == 0;
 	}
 	if (p1)
-		queue_work(first);
+		queue_work(d, first);
 	if (p2)
-		queue_work(last);
+		queue_work(d, last);
 	return false;
 }
 
@@ -458,7 +491,7 @@ int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem
 	int ae = auto_erase_plan(r, addr, data, len);
 	if (ae < 0)
 		return ae;
-	bool in_place = engine.defer.r == r && plan_deferred(r, addr, data, len);
+	bool in_place = defer_of(r) && plan_deferred(r, addr, data, len);
 	wlen += len;
 	uint32_t end = waddr + wlen;
 	if (unit > 1u && (end % unit) != 0) {
@@ -614,12 +647,13 @@ static bool first_touch_page(uint32_t pb)
 	return true;
 }
 
-static bool first_touch_index(uint32_t idx)
+static bool first_touch_index(const struct mem_defer *d, uint32_t idx)
 {
+	uint8_t *touched = engine.touched[d - engine.defer];
 	uint8_t bit = (uint8_t)(1u << (idx % 8u));
-	if (engine.touched[idx / 8u] & bit)
+	if (touched[idx / 8u] & bit)
 		return false;
-	engine.touched[idx / 8u] |= bit;
+	touched[idx / 8u] |= bit;
 	return true;
 }
 
@@ -636,11 +670,12 @@ static int auto_erase_plan(struct mem_region *r, uint32_t addr, const uint8_t *d
 	if (plain_mode || !mem_region_page(r, addr, &pb, &ps, &attr) ||
 	    !mem_region_page(r, addr + len - 1u, &pb2, &ps2, &attr2))
 		return QDFU_OK;
-	uint32_t i1 = mem_defer_index(&engine.defer, r, pb);
-	uint32_t i2 = mem_defer_index(&engine.defer, r, pb2);
+	struct mem_defer *d = defer_of(r);
+	uint32_t i1 = defer_index(r, pb);
+	uint32_t i2 = defer_index(r, pb2);
 	bool deferred = i1 != MEM_DEFER_NONE && i2 != MEM_DEFER_NONE;
-	bool new1 = deferred ? first_touch_index(i1) : pb == pb2 && first_touch_page(pb);
-	bool new2 = deferred && i2 != i1 && first_touch_index(i2);
+	bool new1 = deferred ? first_touch_index(d, i1) : pb == pb2 && first_touch_page(pb);
+	bool new2 = deferred && i2 != i1 && first_touch_index(d, i2);
 	if (!new1 && !new2)
 		return QDFU_OK;
 	if (!(attr & MEM_ATTR_ERASE) || !(attr2 & MEM_ATTR_ERASE))
@@ -653,10 +688,10 @@ static int auto_erase_plan(struct mem_region *r, uint32_t addr, const uint8_t *d
 		engine.pre_erase_len = ps;
 		return QDFU_OK;
 	}
-	if (new1 && !mem_defer_is_pending(&engine.defer, i1))
-		mem_defer_set_pending(&engine.defer, i1, true);
-	if (new2 && !mem_defer_is_pending(&engine.defer, i2))
-		mem_defer_set_pending(&engine.defer, i2, true);
+	if (new1 && !mem_defer_is_pending(d, i1))
+		mem_defer_set_pending(d, i1, true);
+	if (new2 && !mem_defer_is_pending(d, i2))
+		mem_defer_set_pending(d, i2, true);
 	return QDFU_OK;
 }
 
@@ -756,22 +791,80 @@ static int start_erase(uint32_t a, uint32_t n)
 	return QDFU_E_BUSY;
 }
 
-/* Unit u of the work page is partly right (one granule of two): keep that
- * granule aside, erase the unit, program it back (PH_KEEPING). */
-static int erase_keeping(uint32_t ua, uint32_t cov, uint32_t u, uint32_t g)
+/* Where granules are kept while their unit is erased: the region's
+ * staging buffer (a whole page), else one granule. */
+static uint8_t *keep_buf(uint32_t *cap)
 {
-	bool first_ok = (cov >> (u * g)) & 1u;
-	uint32_t keep = first_ok ? ua : ua + MEM_DEFER_GRAN;
-	int b = range_blank(first_ok ? ua + MEM_DEFER_GRAN : ua, MEM_DEFER_GRAN);
+	if (engine.r->stage) {
+		*cap = engine.r->stage_size;
+		return engine.r->stage;
+	}
+	*cap = sizeof(engine.keep);
+	return engine.keep;
+}
+
+/* The unit at ua is partly right (ucov: its right granules, g of them):
+ * when the rest of it is not blank, keep the right granules aside, erase
+ * the unit and program them back (PH_ERASING, then PH_KEEPING). */
+static int erase_keeping(const struct mem_defer *d, uint32_t ua, uint32_t ucov, uint32_t g)
+{
+	int b = 1;
+	for (uint32_t i = 0; i < g && b == 1; i++)
+		if (!((ucov >> i) & 1u))
+			b = range_blank(ua + i * MEM_DEFER_GRAN, MEM_DEFER_GRAN);
 	engine.wunit++;
 	if (b != 0)
-		return b < 0 ? b : QDFU_E_BUSY; /* the other granule is blank */
-	int rc = engine.r->ops->read(engine.r, keep, engine.keep, MEM_DEFER_GRAN);
-	if (rc)
-		return rc;
-	engine.keep_addr = keep;
-	engine.keep_len = MEM_DEFER_GRAN;
-	return start_erase(ua, engine.defer.unit);
+		return b < 0 ? b : QDFU_E_BUSY; /* the rest is blank */
+	uint32_t cap;
+	uint8_t *buf = keep_buf(&cap);
+	engine.keep_n = 0;
+	for (uint32_t i = 0; i < g; i++) {
+		if (!((ucov >> i) & 1u))
+			continue;
+		uint32_t at = engine.keep_n * MEM_DEFER_GRAN;
+		if (at + MEM_DEFER_GRAN > cap ||
+		    engine.keep_n >= QDFU_ARRAY_SIZE(engine.keep_addrs))
+			return QDFU_E_PARAM; /* defer.c never lets this happen */
+		int rc = engine.r->ops->read(engine.r, ua + i * MEM_DEFER_GRAN, buf + at,
+		                             MEM_DEFER_GRAN);
+		if (rc)
+			return rc;
+		engine.keep_addrs[engine.keep_n++] = ua + i * MEM_DEFER_GRAN;
+	}
+	engine.keep_i = 0;
+	engine.keep_off = 0;
+	return start_erase(ua, d->unit);
+}
+
+/* PH_KEEPING: program the kept granules back, run by run of flash words
+ * that are not blank (a blank word stays unprogrammed: a flash word takes
+ * one program per erase). PH_PREP when all are back. */
+static int keep_next(void)
+{
+	uint32_t cap;
+	uint8_t *buf = keep_buf(&cap);
+	while (engine.keep_i < engine.keep_n) {
+		const uint8_t *g = buf + engine.keep_i * MEM_DEFER_GRAN;
+		uint32_t off = engine.keep_off, end;
+		while (off < MEM_DEFER_GRAN && all_ff(g + off, GRANULE))
+			off += GRANULE;
+		for (end = off; end < MEM_DEFER_GRAN && !all_ff(g + end, GRANULE);)
+			end += GRANULE;
+		if (off >= MEM_DEFER_GRAN) {
+			engine.keep_i++;
+			engine.keep_off = 0;
+			continue;
+		}
+		engine.keep_off = end;
+		int rc = start_program(engine.keep_addrs[engine.keep_i] + off, g + off, end - off);
+		if (rc)
+			return rc;
+		engine.phase = PH_KEEPING;
+		return QDFU_E_BUSY;
+	}
+	engine.keep_n = 0;
+	engine.phase = PH_PREP;
+	return QDFU_E_BUSY;
 }
 
 /* Next step of the erase work: skip units that hold the right data or
@@ -783,12 +876,13 @@ static int prep_step(void)
 		engine.pre_erase_len = 0;
 		return start_erase(a, n);
 	}
-	const struct mem_defer *d = &engine.defer;
-	if (engine.nwork == 0 || !d->unit) {
+	const struct mem_defer *d = defer_of(engine.r);
+	if (engine.nwork == 0 || !d || !d->unit) {
 		engine.phase = PH_CHECK;
 		return QDFU_E_BUSY;
 	}
-	uint32_t units = d->page / d->unit, g = d->unit / MEM_DEFER_GRAN, one = (1u << g) - 1u;
+	uint32_t units = d->page / d->unit, g = d->unit / MEM_DEFER_GRAN;
+	uint32_t one = g >= 32u ? 0xFFFFFFFFu : (1u << g) - 1u;
 	while (engine.wi < engine.nwork) {
 		uint32_t cov = engine.work[engine.wi].covered, u = engine.wunit;
 		uint32_t ua = mem_defer_page_addr(d, engine.work[engine.wi].idx) + u * d->unit;
@@ -798,7 +892,7 @@ static int prep_step(void)
 		} else if (((cov >> (u * g)) & one) == one) {
 			engine.wunit++; /* holds the right data */
 		} else if (((cov >> (u * g)) & one) != 0) {
-			return erase_keeping(ua, cov, u, g);
+			return erase_keeping(d, ua, (cov >> (u * g)) & one, g);
 		} else {
 			uint32_t n = 1;
 			while (u + n < units && ((cov >> ((u + n) * g)) & one) == 0)
@@ -825,14 +919,8 @@ static int prep_wait(void)
 	if (rc)
 		return rc;
 	learn_done();
-	if (engine.phase == PH_ERASING && engine.keep_len) {
-		rc = start_program(engine.keep_addr, engine.keep, engine.keep_len);
-		if (rc)
-			return rc;
-		engine.keep_len = 0;
-		engine.phase = PH_KEEPING;
-		return QDFU_E_BUSY;
-	}
+	if (engine.keep_n) /* the kept granules go back first */
+		return keep_next();
 	engine.phase = PH_PREP;
 	return QDFU_E_BUSY;
 }

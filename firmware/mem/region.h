@@ -65,6 +65,13 @@ struct mem_region {
 	 * 0: erases of this region's first-segment pages are then deferred
 	 * until data for the page arrives and differs (mem/defer.h). */
 	uint32_t erase_unit;
+	/* RAM that holds a whole page (stage_size >= every page), or NULL: a
+	 * region whose smallest erase is its page (internal flash) then defers
+	 * page erases too; the parts of a page that already hold the right
+	 * data are kept here while the page is erased, and programmed back
+	 * (docs/decisions/sector-staging-buffer.md). */
+	uint8_t *stage;
+	uint32_t stage_size;
 	const struct mem_ops *ops;
 	void *ctx; /* backend state */
 };

@@ -159,6 +159,12 @@ static const struct mem_ops iflash_ops = {
     .read = if_read,
 };
 
+void region_iflash_stage_init(struct mem_region *r)
+{
+	if (r->stage)
+		memset(r->stage, 0, r->stage_size);
+}
+
 int region_iflash_init(struct mem_region *r, const struct board *b, uint8_t alt)
 {
 	uint32_t total_sectors = b->iflash_banks * b->iflash_sectors;
@@ -173,6 +179,14 @@ int region_iflash_init(struct mem_region *r, const struct board *b, uint8_t alt)
 	r->alt = alt;
 	r->program_unit = board_iflash_word(b->family);
 	r->ops = &iflash_ops;
+	/* deferred sector erases need a sector's worth of staging RAM; the
+	 * flasher (no bootloader sector) runs without (port_iflash_stage) */
+	uint32_t stage_size = 0;
+	uint8_t *stage = b->bootloader_size ? port_iflash_stage(&stage_size) : NULL;
+	if (stage && stage_size >= b->iflash_sector_size) {
+		r->stage = stage;
+		r->stage_size = stage_size;
+	}
 	r->nseg = 0;
 	if (boot_sectors) { /* none on the flasher (bootloader_flasher_board) */
 		r->seg[0].count = boot_sectors;

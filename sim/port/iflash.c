@@ -120,6 +120,17 @@ int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD
 	return QDFU_OK;
 }
 
+/* As the bootloader image (firmware/port/stm32h7/main.c): 128 KiB. The
+ * flasher board has no bootloader sector, and region_iflash.c then takes
+ * none, as the flasher image has none. */
+static uint8_t stage[128u * 1024u];
+
+uint8_t *port_iflash_stage(uint32_t *size)
+{
+	*size = sizeof(stage);
+	return stage;
+}
+
 int port_iflash_poll(void)
 {
 	if (!s.f || s.off)

@@ -34,8 +34,11 @@
 #define APP_QSPI    0x90000000u
 #define DATA_QSPI   0x90100000u
 
-enum img_kind { IMG_INTERNAL, IMG_QSPI, IMG_TWO, IMG_KIND_COUNT };
-static const char *const img_names[] = {"internal", "qspi", "two-region"};
+/* IMG_PATCH: internal code whose versions agree on the first 12 KiB, so
+ * that the sector's unchanged part is kept aside while it is erased
+ * (docs/decisions/sector-staging-buffer.md) */
+enum img_kind { IMG_INTERNAL, IMG_QSPI, IMG_TWO, IMG_PATCH, IMG_KIND_COUNT };
+static const char *const img_names[] = {"internal", "qspi", "two-region", "patch"};
 
 struct scenario {
 	const char *board, *chip;
@@ -83,6 +86,8 @@ static void make_image(struct qh_image *img, enum img_kind k, uint32_t ver)
 	qh_image_init(img);
 	fill(c, sizeof(code[0]), 0x1000u + ver);
 	fill(d, sizeof(data[0]), 0x2000u + ver);
+	if (k == IMG_PATCH)
+		fill(c, 12u * 1024u, 0x1000u);
 	if (k == IMG_QSPI) {
 		vector_table(c, APP_QSPI);
 		qh_image_add(img, APP_QSPI, c, sizeof(code[0]), "code", NULL);
@@ -270,6 +275,10 @@ static const struct scenario scenarios[] = {
     {"stm32h735g-dk", "W25Q64JV", IMG_TWO, REL_DFU_UTIL_DFUSE},
     {"weact-h7b0", NULL, IMG_QSPI, REL_QDFU},
     {"weact-h723", NULL, IMG_TWO, REL_PYDFU},
+    /* a sector kept in part while it is erased */
+    {"stm32h745i-disco", "W25Q64JV", IMG_PATCH, REL_DFU_UTIL_LEAVE},
+    {"stm32h745i-disco", "W25Q64JV", IMG_PATCH, REL_PYDFU},
+    {"stm32h7b3i-dk", "W25Q64JV", IMG_PATCH, REL_DFU_UTIL_DFUSE},
 };
 
 #define NSCEN (sizeof(scenarios) / sizeof(scenarios[0]))

@@ -217,3 +217,12 @@ int port_iflash_read(uint32_t addr, void *buf, uint32_t len)
 		mmio_write(&bank_regs(i)->CCR, FLASH_SR_DBECCERR | FLASH_SR_SNECCERR);
 	return QDFU_E_ECC;
 }
+
+/* No staging RAM unless the image provides it: the bootloader's main.c
+ * does (128 KiB of AXI SRAM), the zero-install flasher does not (its 256 KiB
+ * hold everything else), so the flasher erases sectors on command. */
+__attribute__((weak)) uint8_t *port_iflash_stage(uint32_t *size)
+{
+	*size = 0;
+	return (uint8_t *)0;
+}

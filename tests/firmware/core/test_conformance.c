@@ -16,6 +16,7 @@
 #include "sim/h7/h7_iflash.h"
 #include "dfu/dfu_desc.h"
 #include "fixture.h"
+#include "mem/mem.h"
 #include "sim/port/simport_internal.h"
 #include "hal/port.h"
 
@@ -358,24 +359,57 @@ static void test_cc19_set_address_unmapped_err_target(void **state)
 	assert_int_equal(dfu_get_state(), DFU_STATE_ERROR);
 }
 
-static void test_cc20_erase_page_with_real_poll_timeout(void **state)
+/* DfuSe erase of the sector at 0x08040000 after a block was written there:
+ * GETSTATUS #1's state and poll, and how many sector erases it started. */
+static uint32_t cc20_erase(bool rom_style, uint8_t *st1, uint32_t *poll)
 {
-	(void)state;
-	uint8_t data[256], cmd[5] = {0x41, 0x00, 0x00, 0x04, 0x08}, st1;
-	uint32_t poll;
+	uint8_t data[256], cmd[5] = {0x41, 0x00, 0x00, 0x04, 0x08};
 	memset(data, 0x12, sizeof(data));
 	assert_int_equal(fx_write_block(0x08040100u, data, sizeof(data)), 0);
 	assert_int_equal(fx_abort(), 0);
+	mem_set_plain(rom_style);
 	uint32_t erases = h7_iflash_erase_count(simport_iflash_model());
-	assert_int_equal(fx_command(cmd, 5, &poll, &st1), 0);
-	assert_int_equal(st1, DFU_STATE_DNBUSY);
-	assert_int_equal(h7_iflash_erase_count(simport_iflash_model()), erases + 1);
-	/* at least the model's 1.1 s sector erase */
-	assert_true(poll >= H7_IFLASH_ERASE_US / 1000u);
+	int rc = fx_command(cmd, 5, poll, st1);
+	uint32_t erased = h7_iflash_erase_count(simport_iflash_model()) - erases;
+	mem_set_plain(false);
+	assert_int_equal(rc, 0);
+	return erased;
+}
+
+static void assert_block_erased(void)
+{
 	uint8_t back[256];
 	assert_int_equal(fx_read(0x08040100u, back, sizeof(back)), 0);
 	for (unsigned i = 0; i < sizeof(back); i++)
 		assert_int_equal(back[i], 0xFF);
+}
+
+/* ROM-style (erase on command): the sector is erased at once and the
+ * poll timeout covers the erase */
+static void test_cc20_erase_page_with_real_poll_timeout(void **state)
+{
+	(void)state;
+	uint8_t st1;
+	uint32_t poll;
+	assert_int_equal(cc20_erase(true, &st1, &poll), 1);
+	assert_int_equal(st1, DFU_STATE_DNBUSY);
+	/* at least the model's 1.1 s sector erase */
+	assert_true(poll >= H7_IFLASH_ERASE_US / 1000u);
+	assert_block_erased();
+}
+
+/* Deferred (sector-staging-buffer.md): the erase command costs nothing;
+ * the sector is erased when a read needs it, and reads erased */
+static void test_cc20b_erase_page_deferred_reads_erased(void **state)
+{
+	(void)state;
+	uint8_t st1;
+	uint32_t poll;
+	assert_int_equal(cc20_erase(false, &st1, &poll), 0);
+	assert_true(poll < H7_IFLASH_ERASE_US / 1000u);
+	uint32_t erases = h7_iflash_erase_count(simport_iflash_model());
+	assert_block_erased();
+	assert_int_equal(h7_iflash_erase_count(simport_iflash_model()), erases + 1);
 }
 
 static void test_cc21_erase_read_only_page_err_target(void **state)
@@ -899,6 +933,7 @@ int main(void)
 	    T(test_cc18_set_address_busy_then_idle),
 	    T(test_cc19_set_address_unmapped_err_target),
 	    T(test_cc20_erase_page_with_real_poll_timeout),
+	    T(test_cc20b_erase_page_deferred_reads_erased),
 	    T(test_cc21_erase_read_only_page_err_target),
 	    T(test_cc22_mass_erase_skips_bootloader),
 	    T(test_cc23_read_unprotect_one_busy_then_reset),

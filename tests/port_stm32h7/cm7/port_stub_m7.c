@@ -136,3 +136,8 @@ int port_iflash_read(uint32_t addr, void *buf, uint32_t len)
 	(void)len;
 	return unused();
 }
+uint8_t *port_iflash_stage(uint32_t *size)
+{
+	*size = 0;
+	return NULL;
+}

@@ -234,6 +234,38 @@ static void test_bank2_uses_its_own_registers(void **state)
 	assert_int_equal(finish(), QDFU_OK);
 }
 
+/* Both banks erase at once, as ST's HAL does for FLASH_BANK_BOTH (SER and
+ * START in FLASH_CR1, then in FLASH_CR2, then it waits for both); a second
+ * erase started on a bank that is still busy is refused (PGSERR) and erases
+ * nothing (docs/decisions/sector-staging-buffer.md, item 3). */
+static void test_two_banks_erase_together_one_bank_one_at_a_time(void **state)
+{
+	(void)state;
+	uint8_t *m = flash_ctrl_model_array();
+	memset(m + 2u * 0x20000u, 0x11, 0x20000u);        /* bank 1, sector 2 */
+	memset(m + 3u * 0x20000u, 0x22, 0x20000u);        /* bank 1, sector 3 */
+	memset(m + 0x100000u + 0x20000u, 0x33, 0x20000u); /* bank 2, sector 1 */
+	for (uint32_t bank = 0; bank < 2; bank++) {
+		volatile uint32_t *keyr =
+		    (volatile uint32_t *)mmio_base(0x52002000u + bank * 0x100u + 0x04u);
+		mmio_write(keyr, 0x45670123u);
+		mmio_write(keyr, 0xCDEF89ABu);
+	}
+	volatile uint32_t *cr1 = (volatile uint32_t *)mmio_base(0x52002000u + 0x0Cu);
+	volatile uint32_t *cr2 = (volatile uint32_t *)mmio_base(0x52002000u + 0x10Cu);
+	uint32_t ser = (1u << 2) | (3u << 4), start = 1u << 7;
+	mmio_write(cr1, ser | (2u << 8) | start);
+	mmio_write(cr2, ser | (1u << 8) | start);
+	assert_true(flash_ctrl_model_sr(0) & 1u); /* BSY in SR1 */
+	assert_true(flash_ctrl_model_sr(1) & 1u); /* BSY in SR2 */
+	assert_int_equal(m[2u * 0x20000u], 0xFF);
+	assert_int_equal(m[0x100000u + 0x20000u], 0xFF);
+	/* bank 1 busy: another sector of it does not start */
+	mmio_write(cr1, ser | (3u << 8) | start);
+	assert_true(flash_ctrl_model_sr(0) & SR_PGSERR);
+	assert_int_equal(m[3u * 0x20000u], 0x22);
+}
+
 static void test_model_rejects_wrong_sequences(void **state)
 {
 	(void)state;
@@ -386,6 +418,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_erase_program_read_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_two_banks_erase_together_one_bank_one_at_a_time,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_h7ab_sectors_and_words, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_driver_for_the_wrong_line_fails, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_value_line_flash_is_all_bootloader, setup,
