@@ -23,6 +23,7 @@ same constants (bench/sim/constants.c prints them):
 
 Usage: bench.py BUILD_DIR [--set quick|full] [--timing typ|max|both]
                 [--only SUBSTRING] [--markdown FILE] [--bin DIR] [--no-rom]
+                [--logs DIR] [--boards A,B]
 """
 import argparse
 import json
@@ -156,7 +157,7 @@ def sim_time(log):
     return (t[-1] - t[first]) if t else 0.0
 
 
-def run(sim, state, cmd, board, extra, timing):
+def run(sim, state, cmd, board, extra, timing, keep=None):
     log = os.path.join(state, "bench.log")
     t0 = time.monotonic()
     if timing == "max":
@@ -165,6 +166,8 @@ def run(sim, state, cmd, board, extra, timing):
                        list(extra) + ["--", "sh", "-c", cmd],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     wall = time.monotonic() - t0
+    if keep:
+        shutil.copy(log, keep)
     if p.returncode:
         raise RuntimeError(p.stdout.decode(errors="replace")[-400:])
     return sim_time(log), wall
@@ -266,7 +269,12 @@ def bench(a, consts):
         if client == ROM:
             ex.append("--rom-style")
         try:
-            dev, wall = run(sim, state, commands(client, base, img, page), board, ex, timing)
+            keep = None
+            if a.logs:
+                os.makedirs(a.logs, exist_ok=True)
+                keep = os.path.join(a.logs, re.sub(r"[^A-Za-z0-9.]+", "_", name) + ".log")
+            dev, wall = run(sim, state, commands(client, base, img, page), board, ex, timing,
+                            keep)
         except RuntimeError as e:
             print("%s: not measured (%s)" % (name, str(e).strip().splitlines()[-1]))
             continue
@@ -354,6 +362,7 @@ def main():
     ap.add_argument("--boards", default="", help="comma-separated parts of board names")
     ap.add_argument("--markdown")
     ap.add_argument("--bin", help="qdfu-sim and qdfu from here (default: BUILD_DIR)")
+    ap.add_argument("--logs", help="keep each row's qdfu-sim --log (one line per request) here")
     ap.add_argument("--no-rom", dest="rom", action="store_false",
                     help="leave out the ROM-style comparison rows")
     a = ap.parse_args()
