@@ -41,6 +41,7 @@
 #include "sim/vtime/vtime_shm.h"
 
 #define IDLE_POLL_MS 1
+#define STALL_CAP_US 10000u /* real time: longer gaps are stalls (vclock.h) */
 /* Real time: a model deadline closer than this is waited for by spinning,
  * as the MCU's main loop would (a flash word takes 16 us; sleeping 1 ms per
  * word made a 4 KiB block take longer than the firmware's deadline on a
@@ -595,6 +596,10 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 
 	/* the device's own clock starts where the shared one is */
 	vclock_init(cfg->time_mode);
+	/* real time: a stall of this process (a loaded host) is not time the
+	 * MCU had; the main loop reads the clock at least every IDLE_POLL_MS */
+	if (cfg->time_mode == VCLOCK_REAL)
+		vclock_set_stall_cap_us(STALL_CAP_US);
 	vclock_attach_shared(NULL); /* (the parent's attachment is inherited) */
 	if (cfg->shared_clock && cfg->time_mode == VCLOCK_VIRTUAL) {
 		uint64_t now = vclock_now_us(),
