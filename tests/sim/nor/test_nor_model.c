@@ -356,13 +356,72 @@ static void test_continuous_read(void **state)
 	}
 }
 
+static int pp114(uint32_t a, const uint8_t *d, uint32_t n)
+{
+	struct port_qspi_cmd q = {.instruction = 0x32,
+	                          .instruction_lines = 1,
+	                          .address_lines = 1,
+	                          .address_bytes = 3,
+	                          .address = a,
+	                          .data_lines = 4,
+	                          .data_len = n};
+	return nor_chip_command(c, &q, d, NULL);
+}
+
+/* 1-1-4 page program 0x32: refused by Macronix (only 1-4-4 0x38), by a
+ * part with a QE bit while QE is clear (W25Q128JV: SR2 bit 1, IS25LP064A:
+ * SR1 bit 6); taken by MT25Q (no QE bit) and once QE is set. */
+static void test_quad_program_rules(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		uint8_t sr_op, qe_bytes[2];
+		unsigned n; /* status bytes written to set QE; 0: no QE bit */
+		bool has;
+	} parts[] = {
+	    {"MT25QL128ABA", 0, {0}, 0, true},
+	    {"W25Q128JV", 0x01, {0x00, 0x02}, 2, true},
+	    {"IS25LP064A", 0x01, {0x40}, 1, true},
+	    {"MX25L12833F", 0, {0}, 0, false},
+	};
+	const uint8_t d[4] = {0x12, 0x34, 0x56, 0x78};
+	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		c = nor_chip_create(parts[i].name);
+		assert_non_null(c);
+		uint8_t *m = nor_chip_array(c);
+		op(0x06);
+		int rc = pp114(0x100, d, 4);
+		settle();
+		assert_int_equal(m[0x100] == 0x12, parts[i].has && parts[i].n == 0);
+		if (parts[i].n) {
+			assert_int_not_equal(rc, 0); /* QE clear: ignored */
+			struct port_qspi_cmd w = {.instruction = parts[i].sr_op,
+			                          .instruction_lines = 1,
+			                          .data_lines = 1,
+			                          .data_len = parts[i].n};
+			op(0x06);
+			assert_int_equal(nor_chip_command(c, &w, parts[i].qe_bytes, NULL), 0);
+			settle();
+			struct nor_chip_state st;
+			nor_chip_get_state(c, &st);
+			assert_true(st.qe);
+			op(0x06);
+			assert_int_equal(pp114(0x200, d, 4), 0);
+			settle();
+			assert_int_equal(m[0x203], 0x78);
+		}
+		nor_chip_destroy(c);
+	}
+}
+
 int main(void)
 {
 	vclock_init(VCLOCK_VIRTUAL);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_program_semantics), cmocka_unit_test(test_protection_reset_dpd),
 	    cmocka_unit_test(test_deaf_windows),      cmocka_unit_test(test_protection_all_vendors),
-	    cmocka_unit_test(test_continuous_read),
+	    cmocka_unit_test(test_continuous_read),   cmocka_unit_test(test_quad_program_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
