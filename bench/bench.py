@@ -23,6 +23,7 @@ same constants (bench/sim/constants.c prints them):
 
 Usage: bench.py BUILD_DIR [--set quick|full] [--timing typ|max|both]
                 [--only SUBSTRING] [--markdown FILE] [--bin DIR] [--no-rom]
+                [--logs DIR] [--boards A,B] [--journal]
 """
 import argparse
 import json
@@ -156,7 +157,7 @@ def sim_time(log):
     return (t[-1] - t[first]) if t else 0.0
 
 
-def run(sim, state, cmd, board, extra, timing):
+def run(sim, state, cmd, board, extra, timing, keep=None):
     log = os.path.join(state, "bench.log")
     t0 = time.monotonic()
     if timing == "max":
@@ -165,9 +166,23 @@ def run(sim, state, cmd, board, extra, timing):
                        list(extra) + ["--", "sh", "-c", cmd],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     wall = time.monotonic() - t0
+    if keep:
+        shutil.copy(log, keep)
     if p.returncode:
         raise RuntimeError(p.stdout.decode(errors="replace")[-400:])
     return sim_time(log), wall
+
+
+def patch(path, off, data):
+    """Write data at off into a state file, keeping the rest (a journal a
+    previous session left at the chip's end)."""
+    mode = "r+b" if os.path.exists(path) else "wb"
+    with open(path, mode) as f:
+        f.seek(0, 2)
+        if f.tell() < off:
+            f.write(b"\xff" * (off - f.tell()))
+        f.seek(off)
+        f.write(data)
 
 
 def seed(state, base, data, bi, chip_size):
@@ -180,14 +195,23 @@ def seed(state, base, data, bi, chip_size):
         return
     off = base - QSPI
     if not bi["dual"]:
-        img = bytearray(b"\xff" * (off + len(data)))
-        img[off:] = data
-        open(os.path.join(state, "qspi0.bin"), "wb").write(img)
+        patch(os.path.join(state, "qspi0.bin"), off, data)
         return
     for chip in (0, 1):
-        img = bytearray(b"\xff" * ((off + len(data)) // 2))
-        img[off // 2:] = data[chip::2]
-        open(os.path.join(state, "qspi%d.bin" % chip), "wb").write(img)
+        patch(os.path.join(state, "qspi%d.bin" % chip), off // 2, data[chip::2])
+
+
+def seed_journal(sim, state, board, extra):
+    """A boot journal as a previous qdfu update leaves it (OPEN, COMMITTED):
+    a 4 KiB flash into QSPI with its leave. Without it the first session on
+    the chip erases a journal unit first (a 4 KiB erase per chip)."""
+    tiny = os.path.join(state, "journal-seed.bin")
+    open(tiny, "wb").write(bytes(range(256)) * 16)
+    run(sim, state, "$QDFU flash %s@0x%08x >/dev/null" % (tiny, QSPI), board, extra, "typ")
+    os.unlink(tiny)
+    for f in os.listdir(state):
+        if f.endswith(".log"):
+            os.unlink(os.path.join(state, f))
 
 
 def commands(client, base, path, page):
@@ -258,15 +282,22 @@ def bench(a, consts):
         state = tempfile.mkdtemp(prefix="s", dir=work)
         img = os.path.join(state, "img.bin")
         open(img, "wb").write(new)
+        ex = list(extra) + (["--flash", chip] if chip else [])
+        if a.journal and old is not None:
+            seed_journal(sim, state, board, ex)
         if old is not None:
             seed(state, base, old, bi, None)
         m = Model(consts, bi, chip, speed, timing)
         ceil = ceiling(m, internal, pages, "dfu-util" if client == ROM else client)
-        ex = list(extra) + (["--flash", chip] if chip else [])
         if client == ROM:
             ex.append("--rom-style")
         try:
-            dev, wall = run(sim, state, commands(client, base, img, page), board, ex, timing)
+            keep = None
+            if a.logs:
+                os.makedirs(a.logs, exist_ok=True)
+                keep = os.path.join(a.logs, re.sub(r"[^A-Za-z0-9.]+", "_", name) + ".log")
+            dev, wall = run(sim, state, commands(client, base, img, page), board, ex, timing,
+                            keep)
         except RuntimeError as e:
             print("%s: not measured (%s)" % (name, str(e).strip().splitlines()[-1]))
             continue
@@ -354,6 +385,9 @@ def main():
     ap.add_argument("--boards", default="", help="comma-separated parts of board names")
     ap.add_argument("--markdown")
     ap.add_argument("--bin", help="qdfu-sim and qdfu from here (default: BUILD_DIR)")
+    ap.add_argument("--logs", help="keep each row's qdfu-sim --log (one line per request) here")
+    ap.add_argument("--journal", action="store_true",
+                    help="over an old image: a boot journal as a previous qdfu update left it")
     ap.add_argument("--no-rom", dest="rom", action="store_false",
                     help="leave out the ROM-style comparison rows")
     a = ap.parse_args()

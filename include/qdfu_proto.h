@@ -18,11 +18,23 @@
 #define QDFU_PROTO_REQ_INFO       0x51u /* IN, 16 bytes: identity and capabilities */
 #define QDFU_PROTO_REQ_CRC_START  0x52u /* OUT, 8 bytes: u32 address, u32 length */
 #define QDFU_PROTO_REQ_CRC_RESULT 0x53u /* IN, 12 bytes: u32 status, u32 crc, u32 poll_ms */
+/* CAP_CRC_TABLE: the CRC-32 of each of wValue consecutive units */
+#define QDFU_PROTO_REQ_CRC_TABLE        0x54u /* OUT, 8 bytes: u32 address, u32 unit */
+#define QDFU_PROTO_REQ_CRC_TABLE_RESULT 0x55u /* IN: status, done, poll_ms, crc[done] */
 
 /* wLength of each request; any other length stalls. */
 #define QDFU_PROTO_INFO_LEN       16u
 #define QDFU_PROTO_CRC_START_LEN  8u
 #define QDFU_PROTO_CRC_RESULT_LEN 12u
+#define QDFU_PROTO_CRC_TABLE_LEN  8u
+/* CRC_TABLE: wValue = entries, 1..QDFU_PROTO_CRC_TABLE_MAX. CRC_TABLE_RESULT:
+ * any wLength from the 12-byte head to the head and every entry; the answer
+ * is the head (u32 status, u32 entries done, u32 poll_ms) followed by the
+ * CRC of each entry done, cut to wLength. */
+#define QDFU_PROTO_CRC_TABLE_MAX      256u
+#define QDFU_PROTO_CRC_TABLE_HEAD_LEN 12u
+#define QDFU_PROTO_CRC_TABLE_RESULT_MAX                                                            \
+	(QDFU_PROTO_CRC_TABLE_HEAD_LEN + 4u * QDFU_PROTO_CRC_TABLE_MAX)
 
 /* INFO answer layout (byte offsets). */
 #define QDFU_PROTO_INFO_MAGIC      0u  /* "QDFU" */
@@ -57,6 +69,9 @@
 /* boots images by their descriptor (include/qdfu_image.h), kept in the unit
  * at INFO bytes 12..15 */
 #define QDFU_PROTO_CAP_IMAGE_DESC 0x04u
+/* CRC_TABLE / CRC_TABLE_RESULT: many CRCs per request (bootloaders before
+ * it stall the request) */
+#define QDFU_PROTO_CAP_CRC_TABLE 0x08u
 
 /* Flag bits (INFO bytes 8..9). */
 #define QDFU_PROTO_FLAG_DUAL_FLASH      0x0001u /* two QSPI chips in dual-flash mode */
@@ -69,7 +84,9 @@ enum qdfu_proto_crc_status {
 	QDFU_PROTO_CRC_DONE = 0,      /* crc valid */
 	QDFU_PROTO_CRC_BUSY = 1,      /* ask again after poll_ms */
 	QDFU_PROTO_CRC_NONE = 2,      /* no CRC was started */
-	QDFU_PROTO_CRC_BAD_RANGE = 3, /* range not mapped, or crosses a region end */
+	QDFU_PROTO_CRC_BAD_RANGE = 3, /* range not mapped, or crosses a region end; for a
+	                               * table: entry `done` could not be read (the entries
+	                               * before it are valid) */
 };
 
 #endif

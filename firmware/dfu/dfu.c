@@ -94,9 +94,12 @@ static struct {
 	uint32_t image_desc_addr; /* for INFO: where hosts write the descriptor */
 	bool leave_pending;
 
-	/* vendor CRC */
+	/* vendor CRC: one job at a time, CRC_START (one entry over the whole
+	 * range) or CRC_TABLE (crc_count entries of crc_unit bytes); the
+	 * request's fields wait in crc_req_* until the engine is free */
 	bool crc_wanted, crc_running;
-	uint32_t crc_addr, crc_len, crc_value, crc_status;
+	uint32_t crc_req_addr, crc_req_unit, crc_req_count;
+	uint32_t crc_addr, crc_unit, crc_count, crc_done, crc_status;
 
 	/* why the device is in DFU mode, for INFO (dfu_set_why) */
 	uint8_t why, fault;
@@ -105,6 +108,8 @@ static struct {
 
 	uint8_t status_buf[6];
 	uint8_t small[16];
+	/* CRC_TABLE_RESULT's answer: head, then the CRC of each entry done */
+	uint8_t crc_table[QDFU_PROTO_CRC_TABLE_RESULT_MAX];
 	uint8_t buf[DFU_TRANSFER_SIZE];
 } dfu;
 
@@ -615,6 +620,23 @@ QDFU_STATIC_ASSERT(QDFU_ARRAY_SIZE(handlers) == DFU_STATE_COUNT, "one handler pe
 
 /* ------------------------------------------------------ vendor requests */
 
+/* QSPI reads run at 25-50 MB/s (1-1-4 at the board clock): a 128 KiB page
+ * takes a few ms, so a host asks again in 1 ms */
+#define CRC_POLL_MS 1u
+
+QDFU_STATIC_ASSERT(QDFU_PROTO_CRC_TABLE_RESULT_MAX <= 0xFFFFu && QDFU_PROTO_CRC_TABLE_MAX >= 1u,
+                   "a CRC table answer fits one control transfer");
+
+static bool crc_busy(void)
+{
+	return dfu.crc_wanted || dfu.crc_running;
+}
+
+static uint32_t crc_reported_status(void)
+{
+	return crc_busy() ? QDFU_PROTO_CRC_BUSY : dfu.crc_status;
+}
+
 static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl *c)
 {
 	if ((s->bmRequestType & USB_RECIP_MASK) != USB_RECIP_INTERFACE || s->wIndex != 0)
@@ -626,7 +648,8 @@ static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl 
 		memset(dfu.small, 0, sizeof(dfu.small));
 		memcpy(&dfu.small[QDFU_PROTO_INFO_MAGIC], QDFU_PROTO_MAGIC, 4);
 		dfu.small[QDFU_PROTO_INFO_VERSION] = QDFU_PROTO_VERSION;
-		dfu.small[QDFU_PROTO_INFO_CAPS] = QDFU_PROTO_CAP_CRC32 | QDFU_PROTO_CAP_JOURNAL;
+		dfu.small[QDFU_PROTO_INFO_CAPS] =
+		    QDFU_PROTO_CAP_CRC32 | QDFU_PROTO_CAP_JOURNAL | QDFU_PROTO_CAP_CRC_TABLE;
 		if (dfu.image_desc_addr) {
 			dfu.small[QDFU_PROTO_INFO_CAPS] |= QDFU_PROTO_CAP_IMAGE_DESC;
 			qdfu_put_le32(&dfu.small[QDFU_PROTO_INFO_DESC_ADDR], dfu.image_desc_addr);
@@ -644,21 +667,39 @@ static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl 
 		c->buf = dfu.small;
 		c->len = sizeof(dfu.small);
 		return USBD_REPLY_OUT;
+	case QDFU_PROTO_REQ_CRC_TABLE:
+		/* wValue entries, 1..QDFU_PROTO_CRC_TABLE_MAX */
+		if (s->bmRequestType != QDFU_PROTO_RT_OUT ||
+		    s->wLength != QDFU_PROTO_CRC_TABLE_LEN || s->wValue == 0u ||
+		    s->wValue > QDFU_PROTO_CRC_TABLE_MAX)
+			return USBD_REPLY_STALL;
+		c->buf = dfu.small;
+		c->len = sizeof(dfu.small);
+		return USBD_REPLY_OUT;
 	case QDFU_PROTO_REQ_CRC_RESULT: {
 		if (s->bmRequestType != QDFU_PROTO_RT_IN || s->wLength != QDFU_PROTO_CRC_RESULT_LEN)
 			return USBD_REPLY_STALL;
-		/* QSPI reads run at 25-50 MB/s (1-1-4 at the board clock):
-		 * a 128 KiB page takes a few ms, so ask again in 1 ms */
-		uint32_t poll = (dfu.crc_wanted || dfu.crc_running) ? 1u : 0u;
-		uint32_t st =
-		    (dfu.crc_wanted || dfu.crc_running) ? QDFU_PROTO_CRC_BUSY : dfu.crc_status;
-		qdfu_put_le32(&dfu.small[0], st);
-		qdfu_put_le32(&dfu.small[4], dfu.crc_value);
-		qdfu_put_le32(&dfu.small[8], poll);
+		bool done = dfu.crc_done != 0u && !crc_busy();
+		qdfu_put_le32(&dfu.small[0], crc_reported_status());
+		qdfu_put_le32(&dfu.small[4],
+		              done ? qdfu_get_le32(&dfu.crc_table[QDFU_PROTO_CRC_TABLE_HEAD_LEN])
+		                   : 0u);
+		qdfu_put_le32(&dfu.small[8], crc_busy() ? CRC_POLL_MS : 0u);
 		c->buf = dfu.small;
 		c->len = QDFU_PROTO_CRC_RESULT_LEN;
 		return USBD_REPLY_IN;
 	}
+	case QDFU_PROTO_REQ_CRC_TABLE_RESULT:
+		if (s->bmRequestType != QDFU_PROTO_RT_IN ||
+		    s->wLength < QDFU_PROTO_CRC_TABLE_HEAD_LEN ||
+		    s->wLength > QDFU_PROTO_CRC_TABLE_RESULT_MAX)
+			return USBD_REPLY_STALL;
+		qdfu_put_le32(&dfu.crc_table[0], crc_reported_status());
+		qdfu_put_le32(&dfu.crc_table[4], dfu.crc_done);
+		qdfu_put_le32(&dfu.crc_table[8], crc_busy() ? CRC_POLL_MS : 0u);
+		c->buf = dfu.crc_table;
+		c->len = (uint16_t)(QDFU_PROTO_CRC_TABLE_HEAD_LEN + 4u * dfu.crc_done);
+		return USBD_REPLY_IN;
 	default:
 		return USBD_REPLY_STALL;
 	}
@@ -765,10 +806,20 @@ static bool parse_command(const uint8_t *p, uint16_t len)
 static bool class_data_out(const struct usb_setup *s, const uint8_t *data, uint16_t len)
 {
 	if ((s->bmRequestType & USB_TYPE_MASK) == USB_TYPE_VENDOR) {
-		if (s->bRequest != QDFU_PROTO_REQ_CRC_START || len != QDFU_PROTO_CRC_START_LEN)
+		if (len != 8u || (s->bRequest != QDFU_PROTO_REQ_CRC_START &&
+		                  s->bRequest != QDFU_PROTO_REQ_CRC_TABLE))
 			return false;
-		dfu.crc_addr = qdfu_get_le32(data);
-		dfu.crc_len = qdfu_get_le32(data + 4);
+		uint32_t addr = qdfu_get_le32(data), n = qdfu_get_le32(data + 4);
+		if (s->bRequest == QDFU_PROTO_REQ_CRC_TABLE) {
+			if (n == 0u) /* a table of empty entries: malformed */
+				return false;
+			dfu.crc_req_unit = n;
+			dfu.crc_req_count = s->wValue; /* 1..MAX (vendor_setup) */
+		} else {
+			dfu.crc_req_unit = n; /* one entry over the range */
+			dfu.crc_req_count = 1u;
+		}
+		dfu.crc_req_addr = addr;
 		return true;
 	}
 	if (s->bRequest != DFU_REQ_DNLOAD)
@@ -984,9 +1035,12 @@ static void done_getstatus(void)
 static void class_done(const struct usb_setup *s)
 {
 	if ((s->bmRequestType & USB_TYPE_MASK) == USB_TYPE_VENDOR) {
-		if (s->bRequest == QDFU_PROTO_REQ_CRC_START) {
+		if (s->bRequest == QDFU_PROTO_REQ_CRC_START ||
+		    s->bRequest == QDFU_PROTO_REQ_CRC_TABLE) {
+			/* a job still running is dropped at its next entry */
 			dfu.crc_wanted = true;
 			dfu.crc_status = QDFU_PROTO_CRC_NONE;
+			dfu.crc_done = 0;
 		}
 		return;
 	}
@@ -1112,6 +1166,24 @@ void dfu_set_image_desc(uint32_t addr)
 	dfu.image_desc_addr = addr;
 }
 
+/* Start the CRC of entry crc_done of the job, or end the job. */
+static void crc_next_entry(void)
+{
+	if (dfu.crc_done == dfu.crc_count) {
+		dfu.crc_running = false;
+		dfu.crc_status = QDFU_PROTO_CRC_DONE;
+		return;
+	}
+	dfu.crc_running = mem_start_crc(dfu.crc_addr + dfu.crc_done * dfu.crc_unit, dfu.crc_unit,
+	                                NULL) == QDFU_OK;
+	if (!dfu.crc_running)
+		dfu.crc_status = QDFU_PROTO_CRC_BAD_RANGE;
+}
+
+/* The CRC job: its entries one after the other, with no gap for the host
+ * to fill; a new CRC_START or CRC_TABLE drops it (the result then belongs
+ * to the new one). An entry that cannot be read ends the job with
+ * BAD_RANGE, the entries before it done. */
 static void crc_task(void)
 {
 	if (dfu.crc_running) {
@@ -1119,19 +1191,32 @@ static void crc_task(void)
 		if (rc == QDFU_E_BUSY)
 			return;
 		dfu.crc_running = false;
-		dfu.crc_status = rc == QDFU_OK ? QDFU_PROTO_CRC_DONE : QDFU_PROTO_CRC_BAD_RANGE;
-		dfu.crc_value = rc == QDFU_OK ? mem_crc_result() : 0u;
-		return;
-	}
-	if (dfu.crc_wanted && !mem_busy()) {
-		struct mem_region *r = mem_find(dfu.crc_addr);
-		dfu.crc_wanted = false;
-		if (!r || dfu.crc_len > r->size - (dfu.crc_addr - r->base) ||
-		    mem_start_crc(dfu.crc_addr, dfu.crc_len, NULL) != QDFU_OK) {
+		if (dfu.crc_wanted)
+			return; /* superseded */
+		if (rc != QDFU_OK) {
 			dfu.crc_status = QDFU_PROTO_CRC_BAD_RANGE;
 			return;
 		}
-		dfu.crc_running = true;
+		qdfu_put_le32(&dfu.crc_table[QDFU_PROTO_CRC_TABLE_HEAD_LEN + 4u * dfu.crc_done],
+		              mem_crc_result());
+		dfu.crc_done++;
+		crc_next_entry();
+		return;
+	}
+	if (dfu.crc_wanted && !mem_busy()) {
+		dfu.crc_wanted = false;
+		dfu.crc_addr = dfu.crc_req_addr;
+		dfu.crc_unit = dfu.crc_req_unit;
+		dfu.crc_count = dfu.crc_req_count;
+		dfu.crc_done = 0;
+		/* the whole job inside one region (no overflow: count <= 256) */
+		struct mem_region *r = mem_find(dfu.crc_addr);
+		uint64_t room = r ? (uint64_t)r->size - (dfu.crc_addr - r->base) : 0u;
+		if (!r || (uint64_t)dfu.crc_unit * dfu.crc_count > room) {
+			dfu.crc_status = QDFU_PROTO_CRC_BAD_RANGE;
+			return;
+		}
+		crc_next_entry();
 	}
 }
 

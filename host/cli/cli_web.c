@@ -197,7 +197,10 @@ static int find_root(struct cli *c, struct qh_error *e)
 	snprintf(tried[0], sizeof(tried[0]), "%s/web", dir);
 	snprintf(tried[1], sizeof(tried[1]), "%s/../share/qdfu/web", dir);
 	for (unsigned i = 0; i < 2; i++) {
-		snprintf(probe, sizeof(probe), "%s/qdfu.wasm", tried[i]);
+		/* the precision tells gcc -O2 (release) the bound it cannot see
+		 * through tried[i] (format-truncation otherwise) */
+		snprintf(probe, sizeof(probe), "%.*s/qdfu.wasm", (int)sizeof(tried[0]) - 1,
+		         tried[i]);
 		if (access(probe, R_OK) == 0 && realpath(tried[i], web_root))
 			return QH_OK;
 	}

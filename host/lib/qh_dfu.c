@@ -353,6 +353,20 @@ int qh_qdfu_info(struct qh_dev *d, struct qh_qdfu_info *info, struct qh_error *e
 	return QH_OK;
 }
 
+/* Sleep between CRC result polls: the device's poll_ms, capped, at least 1;
+ * QH_E_TIMEOUT once the job has run past the limit. */
+static int crc_poll_sleep(struct qh_dev *d, uint32_t poll, uint64_t start, struct qh_error *e)
+{
+	if (poll > d->poll_cap_ms)
+		poll = d->poll_cap_ms;
+	if (poll == 0)
+		poll = 1;
+	if (d->ops->now_ms(d->ctx) + poll - start > d->op_timeout_ms * 4u)
+		return qh_fail(e, QH_E_TIMEOUT, "device CRC did not finish in time");
+	d->ops->sleep_ms(d->ctx, poll);
+	return QH_OK;
+}
+
 int qh_qdfu_crc(struct qh_dev *d, uint32_t addr, uint32_t len, uint32_t *crc, struct qh_error *e)
 {
 	uint8_t req[QDFU_PROTO_CRC_START_LEN], res[QDFU_PROTO_CRC_RESULT_LEN];
@@ -387,12 +401,63 @@ int qh_qdfu_crc(struct qh_dev *d, uint32_t addr, uint32_t len, uint32_t *crc, st
 			return qh_fail(e, QH_E_DFU, "device CRC: unexpected status %u",
 			               (unsigned)status);
 		poll = le32(res + 8);
-		if (poll > d->poll_cap_ms)
-			poll = d->poll_cap_ms;
-		if (poll == 0)
-			poll = 1;
-		if (d->ops->now_ms(d->ctx) + poll - start > d->op_timeout_ms * 4u)
-			return qh_fail(e, QH_E_TIMEOUT, "device CRC did not finish in time");
-		d->ops->sleep_ms(d->ctx, poll);
+		rc = crc_poll_sleep(d, poll, start, e);
+		if (rc)
+			return rc;
+	}
+}
+
+int qh_qdfu_crc_table(struct qh_dev *d, uint32_t addr, uint32_t unit, uint16_t count,
+                      uint32_t *crcs, uint16_t *done, struct qh_error *e)
+{
+	uint8_t req[QDFU_PROTO_CRC_TABLE_LEN], res[QDFU_PROTO_CRC_TABLE_RESULT_MAX];
+	uint16_t want = (uint16_t)(QDFU_PROTO_CRC_TABLE_HEAD_LEN + 4u * count);
+	uint64_t start;
+	int rc;
+
+	*done = 0;
+	if (count == 0 || count > QDFU_PROTO_CRC_TABLE_MAX)
+		return qh_fail(e, QH_E_USAGE, "a CRC table has 1 to %u entries, not %u",
+		               (unsigned)QDFU_PROTO_CRC_TABLE_MAX, (unsigned)count);
+	put_le32(req, addr);
+	put_le32(req + 4, unit);
+	rc = ctl(d, VREQ_OUT, QDFU_PROTO_REQ_CRC_TABLE, count, req, sizeof(req), "qdfu CRC_TABLE",
+	         e);
+	if (rc < 0)
+		return rc;
+	start = d->ops->now_ms(d->ctx);
+	for (;;) {
+		uint32_t status, n;
+		rc = ctl(d, VREQ_IN, QDFU_PROTO_REQ_CRC_TABLE_RESULT, 0, res, want,
+		         "qdfu CRC_TABLE_RESULT", e);
+		if (rc < 0)
+			return rc;
+		if (rc < (int)QDFU_PROTO_CRC_TABLE_HEAD_LEN)
+			return qh_fail(e, QH_E_USB, "qdfu CRC_TABLE_RESULT returned %d bytes", rc);
+		status = le32(res);
+		n = le32(res + 4);
+		if (n > count || rc < (int)(QDFU_PROTO_CRC_TABLE_HEAD_LEN + 4u * n))
+			return qh_fail(e, QH_E_USB,
+			               "qdfu CRC_TABLE_RESULT: %u entries in %d bytes, %u asked",
+			               (unsigned)n, rc, (unsigned)count);
+		if (status == QDFU_PROTO_CRC_DONE || status == QDFU_PROTO_CRC_BAD_RANGE) {
+			for (uint32_t i = 0; i < n; i++)
+				crcs[i] = le32(res + QDFU_PROTO_CRC_TABLE_HEAD_LEN + 4u * i);
+			*done = (uint16_t)n;
+		}
+		if (status == QDFU_PROTO_CRC_DONE && n == count)
+			return QH_OK;
+		if (status == QDFU_PROTO_CRC_BAD_RANGE)
+			return qh_fail(
+			    e, QH_E_DFU,
+			    "device CRC of 0x%08X+%u: not readable (unmapped, crossing a "
+			    "region end, or a flash word that fails its ECC)",
+			    (unsigned)(addr + n * unit), (unsigned)unit);
+		if (status != QDFU_PROTO_CRC_BUSY)
+			return qh_fail(e, QH_E_DFU, "device CRC table: unexpected status %u",
+			               (unsigned)status);
+		rc = crc_poll_sleep(d, le32(res + 8), start, e);
+		if (rc)
+			return rc;
 	}
 }

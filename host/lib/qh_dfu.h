@@ -181,5 +181,12 @@ int qh_dfuse_leave(struct qh_dev *d, uint32_t addr, struct qh_error *e);
  * on a device that is not qdfu. */
 int qh_qdfu_info(struct qh_dev *d, struct qh_qdfu_info *info, struct qh_error *e);
 int qh_qdfu_crc(struct qh_dev *d, uint32_t addr, uint32_t len, uint32_t *crc, struct qh_error *e);
+/* CRC_TABLE (INFO bit3): the CRC-32 of each of count (<= QDFU_PROTO_CRC_TABLE_MAX)
+ * consecutive units of `unit` bytes from addr, in one job on the device.
+ * *done: entries in crcs. QH_E_DFU when entry *done (or the range) cannot
+ * be read, the entries before it valid; QH_E_PIPE when the device refuses
+ * the request (no table: ask per range with qh_qdfu_crc). */
+int qh_qdfu_crc_table(struct qh_dev *d, uint32_t addr, uint32_t unit, uint16_t count,
+                      uint32_t *crcs, uint16_t *done, struct qh_error *e);
 
 #endif

@@ -138,7 +138,7 @@ static int add_page(struct planner *pl, unsigned region, uint32_t addr, uint32_t
 		p->page = c;
 		pl->page_cap = cap;
 	}
-	p->page[p->npage++] = (struct qh_page){region, addr, size, covered};
+	p->page[p->npage++] = (struct qh_page){region, addr, size, covered, 0};
 	p->erase_bytes += size;
 	return QH_OK;
 }

@@ -47,6 +47,10 @@ struct qh_page {
 	uint32_t addr;
 	uint32_t size;
 	uint32_t covered; /* bytes of the page the image writes */
+	/* set by qh_op_program: the device's CRC showed the page already holds
+	 * what flashing gives it, so nothing was written there and
+	 * qh_op_verify's device CRC leaves it out */
+	uint8_t proven;
 };
 
 struct qh_plan {

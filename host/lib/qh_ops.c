@@ -42,6 +42,11 @@ int qh_dev_has_crc(const struct qh_dev_info *info)
 	return info->has_qdfu_info && (info->qdfu.caps & QDFU_PROTO_CAP_CRC32);
 }
 
+int qh_dev_has_crc_table(const struct qh_dev_info *info)
+{
+	return qh_dev_has_crc(info) && (info->qdfu.caps & QDFU_PROTO_CAP_CRC_TABLE);
+}
+
 static void progress(struct qh_dev *d, const char *phase, uint64_t done, uint64_t total)
 {
 	if (d->progress)
@@ -153,34 +158,117 @@ static uint32_t erased_crc(uint32_t size)
 	return crc ^ 0xFFFFFFFFu;
 }
 
-/* Ask the device what each page holds (qdfu CRC request) and decide per page:
- * already right -> skip; already erased -> write only; else erase + write. */
+/* Page i of the plan holds `have` (its device CRC): skip it, write it
+ * without an erase, or erase and write it. */
+static int decide_page(struct qh_dev *d, const struct qh_plan *p, size_t i, uint32_t have,
+                       uint8_t *action, struct qh_error *e)
+{
+	uint32_t want = 0;
+	int rc = expected_page_crc(p, &p->page[i], &want, e);
+
+	if (rc)
+		return rc;
+	if (have == want) {
+		action[i] = PAGE_SKIP;
+		p->page[i].proven = 1;
+		d->pages_unchanged++;
+	} else if (have == erased_crc(p->page[i].size)) {
+		action[i] = PAGE_WRITE_ONLY;
+		d->pages_already_erased++;
+	} else {
+		action[i] = PAGE_ERASE_WRITE;
+	}
+	return QH_OK;
+}
+
+/* One page by its own CRC request. */
+static int classify_page(struct qh_dev *d, const struct qh_plan *p, size_t i, uint8_t *action,
+                         struct qh_error *e)
+{
+	uint32_t have = 0;
+	int rc = qh_qdfu_crc(d, p->page[i].addr, p->page[i].size, &have, e);
+
+	if (rc == QH_E_DFU) {
+		/* unreadable (a flash word torn by a power cut reads back
+		 * with an ECC error): erasing it is the cure */
+		qh_error_clear(e);
+		action[i] = PAGE_ERASE_WRITE;
+		return QH_OK;
+	}
+	return rc ? rc : decide_page(d, p, i, have, action, e);
+}
+
+/* Pages from i that one CRC table can cover: contiguous, one size, one
+ * region, at most the table's entries. */
+static size_t table_run(const struct qh_plan *p, size_t i)
+{
+	size_t n = 1;
+
+	while (i + n < p->npage && n < QDFU_PROTO_CRC_TABLE_MAX &&
+	       p->page[i + n].region == p->page[i].region &&
+	       p->page[i + n].size == p->page[i].size &&
+	       (uint64_t)p->page[i + n - 1].addr + p->page[i].size == p->page[i + n].addr)
+		n++;
+	return n;
+}
+
+/* Pages i..i+n-1 by one CRC_TABLE request. A page the device cannot read
+ * ends the table: it is asked alone (its own request tells an unreadable
+ * page from a range the table may not span), then the table goes on after
+ * it. Returns QH_E_PIPE if the device refuses the table. */
+static int classify_run(struct qh_dev *d, const struct qh_plan *p, size_t *pi, size_t n,
+                        uint8_t *action, struct qh_error *e)
+{
+	uint32_t crcs[QDFU_PROTO_CRC_TABLE_MAX];
+	size_t i = *pi;
+
+	for (; n; *pi = i) {
+		uint16_t done = 0;
+		int rc = qh_qdfu_crc_table(d, p->page[i].addr, p->page[i].size, (uint16_t)n, crcs,
+		                           &done, e);
+		if (rc && rc != QH_E_DFU)
+			return rc;
+		for (uint16_t k = 0; k < done; k++, i++, n--) {
+			int r = decide_page(d, p, i, crcs[k], action, e);
+			if (r)
+				return r;
+		}
+		if (rc == QH_E_DFU) {
+			qh_error_clear(e);
+			rc = classify_page(d, p, i, action, e);
+			if (rc)
+				return rc;
+			i++;
+			n--;
+		}
+	}
+	return QH_OK;
+}
+
+/* Ask the device what each page holds (qdfu CRC requests: one table per
+ * run of pages where the device has CRC_TABLE, else one per page) and
+ * decide per page: already right -> skip; already erased -> write only;
+ * else erase + write. */
 static int classify_pages(struct qh_dev *d, const struct qh_plan *p, uint8_t *action,
                           struct qh_error *e)
 {
-	for (size_t i = 0; i < p->npage; i++) {
-		uint32_t have = 0, want = 0;
-		int rc = expected_page_crc(p, &p->page[i], &want, e);
-		if (rc == 0)
-			rc = qh_qdfu_crc(d, p->page[i].addr, p->page[i].size, &have, e);
-		if (rc == QH_E_DFU) {
-			/* unreadable (a flash word torn by a power cut reads back
-			 * with an ECC error): erasing it is the cure */
-			qh_error_clear(e);
-			action[i] = PAGE_ERASE_WRITE;
-			continue;
+	int table = qh_dev_has_crc_table(&d->info);
+	size_t i = 0;
+
+	while (i < p->npage) {
+		int rc;
+		if (table) {
+			rc = classify_run(d, p, &i, table_run(p, i), action, e);
+			if (rc == QH_E_PIPE) { /* refused although advertised */
+				qh_error_clear(e);
+				table = 0;
+				continue;
+			}
+		} else {
+			rc = classify_page(d, p, i++, action, e);
 		}
 		if (rc)
 			return rc;
-		if (have == want) {
-			action[i] = PAGE_SKIP;
-			d->pages_unchanged++;
-		} else if (have == erased_crc(p->page[i].size)) {
-			action[i] = PAGE_WRITE_ONLY;
-			d->pages_already_erased++;
-		} else {
-			action[i] = PAGE_ERASE_WRITE;
-		}
 	}
 	return QH_OK;
 }
@@ -233,33 +321,42 @@ static int write_chunk(struct qh_dev *d, const struct qh_chunk *c, uint64_t *don
 	return QH_OK;
 }
 
-/* Write c without the parts that lie in skipped pages. */
-static int write_chunk_filtered(struct qh_dev *d, const struct qh_plan *p, const uint8_t *action,
-                                const struct qh_chunk *c, uint64_t *done, uint64_t total,
-                                struct qh_error *e)
+/* The piece of chunk c from *pos on whose pages are all proven (already
+ * right on the device), or all not; *proven says which. */
+static struct qh_chunk next_piece(const struct qh_plan *p, const struct qh_chunk *c, uint32_t *pos,
+                                  int *proven)
+{
+	struct qh_chunk piece = *c;
+
+	piece.addr = c->addr + *pos;
+	piece.data = c->data + *pos;
+	piece.len = 0;
+	*proven = 0;
+	while (*pos < c->len) {
+		long pg = find_page(p, c->addr + *pos);
+		int s = pg >= 0 && p->page[pg].proven;
+		uint32_t step = c->len - *pos;
+		if (pg >= 0 &&
+		    (uint64_t)p->page[pg].addr + p->page[pg].size - (c->addr + *pos) < step)
+			step = p->page[pg].addr + p->page[pg].size - (c->addr + *pos);
+		if (piece.len && s != *proven)
+			break;
+		*proven = s;
+		piece.len += step;
+		*pos += step;
+	}
+	return piece;
+}
+
+/* Write c without the parts that lie in pages proven right. */
+static int write_chunk_filtered(struct qh_dev *d, const struct qh_plan *p, const struct qh_chunk *c,
+                                uint64_t *done, uint64_t total, struct qh_error *e)
 {
 	uint32_t pos = 0;
 
 	while (pos < c->len) {
-		struct qh_chunk piece = *c;
-		int skip = 0;
-		/* extend the piece while the skip decision stays the same */
-		piece.addr = c->addr + pos;
-		piece.data = c->data + pos;
-		piece.len = 0;
-		while (pos < c->len) {
-			long pg = find_page(p, c->addr + pos);
-			int s = pg >= 0 && action && action[pg] == PAGE_SKIP;
-			uint32_t step = c->len - pos;
-			if (pg >= 0 &&
-			    (uint64_t)p->page[pg].addr + p->page[pg].size - (c->addr + pos) < step)
-				step = p->page[pg].addr + p->page[pg].size - (c->addr + pos);
-			if (piece.len && s != skip)
-				break;
-			skip = s;
-			piece.len += step;
-			pos += step;
-		}
+		int skip;
+		struct qh_chunk piece = next_piece(p, c, &pos, &skip);
 		if (!skip) {
 			int rc = write_chunk(d, &piece, done, total, e);
 			if (rc)
@@ -418,6 +515,8 @@ int qh_op_program(struct qh_dev *d, const struct qh_memmap *m, const struct qh_p
 
 	d->pages_unchanged = d->pages_already_erased = d->pages_erased = 0;
 	d->bytes_written = 0;
+	for (size_t i = 0; i < p->npage; i++)
+		p->page[i].proven = 0;
 	d->proven_plan = NULL;
 	d->image_desc = d->desc_written = d->recommit_only = 0;
 	rc = qh_dfu_make_idle(d, e);
@@ -448,7 +547,7 @@ int qh_op_program(struct qh_dev *d, const struct qh_memmap *m, const struct qh_p
 			cur = (int)p->chunk[i].region;
 		}
 		if (rc == 0)
-			rc = write_chunk_filtered(d, p, action, &p->chunk[i], &done, total, e);
+			rc = write_chunk_filtered(d, p, &p->chunk[i], &done, total, e);
 	}
 	int all_equal = rc == 0 && action && d->pages_unchanged == p->npage;
 	free(action);
@@ -526,6 +625,8 @@ static int check_readable(const struct qh_memmap *m, uint32_t addr, uint32_t len
 	return QH_OK;
 }
 
+/* Device CRC of every written range: the pages qh_op_program proved right
+ * by the same CRC (and so did not write) are not read again. */
 static int verify_crc(struct qh_dev *d, const struct qh_plan *p, struct qh_error *e)
 {
 	uint64_t done = 0;
@@ -535,21 +636,29 @@ static int verify_crc(struct qh_dev *d, const struct qh_plan *p, struct qh_error
 		return QH_OK;
 	}
 	for (size_t i = 0; i < p->nchunk; i++) {
-		const struct qh_chunk *c = &p->chunk[i];
-		uint32_t crc, want = qh_crc32(c->data, c->len);
-		int rc = qh_qdfu_crc(d, c->addr, c->len, &crc, e);
-		if (rc)
-			return rc;
-		if (crc != want)
-			return qh_fail(
-			    e, QH_E_VERIFY,
-			    "verify failed: 0x%08X-0x%08X (%u bytes) has CRC-32 0x%08X on "
-			    "the device, the image has 0x%08X",
-			    (unsigned)c->addr, (unsigned)(c->addr + c->len - 1), (unsigned)c->len,
-			    (unsigned)crc, (unsigned)want);
-		done += c->len;
-		progress(d, "verify", done, p->bytes);
+		const struct qh_chunk *ch = &p->chunk[i];
+		for (uint32_t pos = 0; pos < ch->len;) {
+			int proven;
+			struct qh_chunk c = next_piece(p, ch, &pos, &proven);
+			uint32_t crc, want;
+			int rc;
+			done += c.len;
+			if (proven)
+				continue;
+			want = qh_crc32(c.data, c.len);
+			rc = qh_qdfu_crc(d, c.addr, c.len, &crc, e);
+			if (rc)
+				return rc;
+			if (crc != want)
+				return qh_fail(e, QH_E_VERIFY,
+				               "verify failed: 0x%08X-0x%08X (%u bytes) has CRC-32 "
+				               "0x%08X on the device, the image has 0x%08X",
+				               (unsigned)c.addr, (unsigned)(c.addr + c.len - 1),
+				               (unsigned)c.len, (unsigned)crc, (unsigned)want);
+			progress(d, "verify", done, p->bytes);
+		}
 	}
+	progress(d, "verify", p->bytes, p->bytes);
 	return QH_OK;
 }
 

@@ -16,6 +16,8 @@ int qh_dev_memmap(const struct qh_dev_info *info, struct qh_memmap *m, struct qh
 uint16_t qh_dev_xfer_size(const struct qh_dev_info *info);
 /* Does the device compute CRCs for us (qdfu INFO bit0)? */
 int qh_dev_has_crc(const struct qh_dev_info *info);
+/* ... many at once (INFO bit3, CRC_TABLE)? Older qdfu bootloaders: one per request. */
+int qh_dev_has_crc_table(const struct qh_dev_info *info);
 /* Does it boot images by descriptor (INFO bit2, with the unit's address)? */
 int qh_dev_has_image_desc(const struct qh_dev_info *info);
 

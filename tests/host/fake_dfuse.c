@@ -74,6 +74,8 @@ static void exec_command(struct fake_dfuse *f)
 			return;
 		}
 		memset(fake_dfuse_mem(f, base), 0xFF, size);
+		if (f->unreadable && f->unreadable - base < size)
+			f->unreadable = 0; /* erasing is the cure */
 		f->erases++;
 		f->erased_unwritten = 1;
 	} else if (c[0] == 0x41 && f->pending_len == 1) {
@@ -242,7 +244,51 @@ static void put32(uint8_t *p, uint32_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static int vendor(struct fake_dfuse *f, uint8_t type, uint8_t req, uint8_t *data, uint16_t len)
+/* CRC of [addr, addr+len) as the device reads it: 0 and the CRC, or -1
+ * (unmapped, or it holds the unreadable byte). */
+static int fake_crc(struct fake_dfuse *f, uint32_t addr, uint32_t len, uint32_t *crc)
+{
+	uint8_t *m = fake_dfuse_mem(f, addr), *last;
+	if (!m)
+		return -1;
+	last = len ? fake_dfuse_mem(f, addr + len - 1) : m;
+	if (!last || (len && last - m != (long)len - 1)) /* unmapped, or in another memory */
+		return -1;
+	f->crc_bytes += len;
+	if (f->unreadable && f->unreadable - addr < len)
+		return -1;
+	*crc = qh_crc32(m, len);
+	return 0;
+}
+
+/* CRC_TABLE_RESULT: the whole table at once (the fake is never busy). */
+static int table_result(struct fake_dfuse *f, uint8_t *data, uint16_t len)
+{
+	uint8_t out[QDFU_PROTO_CRC_TABLE_RESULT_MAX];
+	uint32_t done = 0, st = QDFU_PROTO_CRC_DONE;
+	int n;
+
+	memset(out, 0, sizeof(out));
+	if (!f->tab_started)
+		st = QDFU_PROTO_CRC_NONE;
+	for (; f->tab_started && done < f->tab_count; done++) {
+		uint32_t crc;
+		if (fake_crc(f, f->tab_addr + done * f->tab_unit, f->tab_unit, &crc)) {
+			st = QDFU_PROTO_CRC_BAD_RANGE;
+			break;
+		}
+		put32(out + 12 + 4 * done, crc);
+	}
+	put32(out, st);
+	put32(out + 4, done);
+	n = (int)(12 + 4 * done);
+	n = n < len ? n : len;
+	memcpy(data, out, (size_t)n);
+	return n;
+}
+
+static int vendor(struct fake_dfuse *f, uint8_t type, uint8_t req, uint16_t value, uint8_t *data,
+                  uint16_t len)
 {
 	if (!f->has_crc)
 		return QH_E_PIPE;
@@ -251,8 +297,22 @@ static int vendor(struct fake_dfuse *f, uint8_t type, uint8_t req, uint8_t *data
 		memcpy(data, "QDFU", 4);
 		data[4] = 1;
 		data[5] = QDFU_PROTO_CAP_CRC32;
+		if (f->has_crc_table || f->table_stalls)
+			data[5] |= QDFU_PROTO_CAP_CRC_TABLE;
 		return 16;
 	}
+	if (type == 0x41 && req == QDFU_PROTO_REQ_CRC_TABLE && len == 8 && f->has_crc_table &&
+	    value >= 1 && value <= QDFU_PROTO_CRC_TABLE_MAX && le32(data + 4)) {
+		f->tab_addr = le32(data);
+		f->tab_unit = le32(data + 4);
+		f->tab_count = value;
+		f->tab_started = 1;
+		f->table_requests++;
+		return 8;
+	}
+	if (type == 0xC1 && req == QDFU_PROTO_REQ_CRC_TABLE_RESULT && f->has_crc_table &&
+	    len >= 12 && len <= QDFU_PROTO_CRC_TABLE_RESULT_MAX)
+		return table_result(f, data, len);
 	if (type == 0x41 && req == QDFU_PROTO_REQ_CRC_START && len == 8) {
 		f->crc_addr = le32(data);
 		f->crc_len = le32(data + 4);
@@ -261,7 +321,7 @@ static int vendor(struct fake_dfuse *f, uint8_t type, uint8_t req, uint8_t *data
 		return 8;
 	}
 	if (type == 0xC1 && req == QDFU_PROTO_REQ_CRC_RESULT && len == 12) {
-		uint8_t *m = fake_dfuse_mem(f, f->crc_addr);
+		uint32_t crc = 0;
 		memset(data, 0, 12);
 		if (!f->crc_started) {
 			put32(data, 2);
@@ -269,10 +329,10 @@ static int vendor(struct fake_dfuse *f, uint8_t type, uint8_t req, uint8_t *data
 			f->crc_busy--;
 			put32(data, 1);
 			put32(data + 8, 3);
-		} else if (!m || !fake_dfuse_mem(f, f->crc_addr + f->crc_len - 1)) {
+		} else if (fake_crc(f, f->crc_addr, f->crc_len, &crc)) {
 			put32(data, 3);
 		} else {
-			put32(data + 4, qh_crc32(m, f->crc_len));
+			put32(data + 4, crc);
 		}
 		return 12;
 	}
@@ -290,7 +350,7 @@ static int f_control(void *ctx, uint8_t type, uint8_t req, uint16_t value, uint1
 		return class_out(f, req, value, data, len);
 	if (type == 0xA1)
 		return class_in(f, req, value, data, len);
-	return vendor(f, type, req, data, len);
+	return vendor(f, type, req, value, data, len);
 }
 
 static int f_set_alt(void *ctx, uint8_t intf, uint8_t alt)
@@ -359,5 +419,7 @@ void fake_dfuse_dev(struct fake_dfuse *f, struct qh_dev *d)
 	if (f->has_crc) {
 		d->info.has_qdfu_info = 1;
 		d->info.qdfu.caps = QDFU_PROTO_CAP_CRC32;
+		if (f->has_crc_table || f->table_stalls)
+			d->info.qdfu.caps |= QDFU_PROTO_CAP_CRC_TABLE;
 	}
 }

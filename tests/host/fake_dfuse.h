@@ -38,7 +38,15 @@ struct fake_dfuse {
 	uint32_t crc_addr, crc_len;
 	int crc_started;
 	unsigned crc_requests; /* CRC_START requests seen */
-	uint64_t now;          /* virtual ms */
+	int has_crc_table;     /* INFO says CRC_TABLE, and the device answers it */
+	int table_stalls;      /* ... or says so but stalls CRC_TABLE (a broken device) */
+	uint32_t tab_addr, tab_unit;
+	uint16_t tab_count;
+	int tab_started;
+	unsigned table_requests; /* CRC_TABLE requests seen */
+	uint64_t crc_bytes;      /* bytes the device read for CRC requests of any kind */
+	uint32_t unreadable;     /* a byte whose reads fail (ECC), 0 none */
+	uint64_t now;            /* virtual ms */
 	uint64_t slept;
 	unsigned erases, writes, uploads, set_alts, resets, leaves, detaches;
 	uint16_t detach_timeout;

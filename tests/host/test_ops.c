@@ -318,6 +318,110 @@ static void test_skip_unchanged_pages(void **state)
 	assert_int_equal(c->d.pages_unchanged, 0);
 }
 
+/* A device with CRC_TABLE: the check asks one table per run of pages
+ * (here internal 3 x 16 KiB, external 2 x 4 KiB), not one CRC per page. */
+static void test_check_asks_one_crc_table_per_run(void **state)
+{
+	struct ctx *c = *state;
+
+	c->f.has_crc = c->f.has_crc_table = 1;
+	plan_two_regions(c);
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.table_requests, 2);
+	assert_int_equal(c->f.crc_requests, 0);
+	assert_int_equal(c->d.pages_already_erased, 5);
+	assert_memory_equal(fake_dfuse_mem(&c->f, 0x08004000), c->a, sizeof(c->a));
+	/* unchanged: nothing erased, nothing written but the first block */
+	unsigned writes = c->f.writes;
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.table_requests, 4);
+	assert_int_equal(c->f.crc_requests, 0);
+	assert_int_equal(c->d.pages_unchanged, 5);
+	assert_int_equal(c->f.writes, writes + 1);
+	assert_int_equal(c->f.erases, 0);
+}
+
+/* A page the device cannot read (a flash word torn by a power cut fails
+ * its ECC) ends the table there: that page alone is asked, found
+ * unreadable and erased; the table goes on after it. */
+static void test_crc_table_with_an_unreadable_page(void **state)
+{
+	struct ctx *c = *state;
+
+	c->f.has_crc = c->f.has_crc_table = 1;
+	plan_two_regions(c);
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	c->f.table_requests = c->f.crc_requests = c->f.erases = 0;
+	c->f.unreadable = 0x08008000u + 77u; /* the second internal page */
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.erases, 1);
+	assert_int_equal(c->d.pages_unchanged, 4);
+	assert_int_equal(c->f.table_requests, 3); /* up to it, after it, external */
+	assert_int_equal(c->f.crc_requests, 1);   /* the page alone */
+	assert_int_equal(c->f.unreadable, 0);
+	assert_memory_equal(fake_dfuse_mem(&c->f, 0x08004000), c->a, sizeof(c->a));
+	assert_int_equal(qh_op_verify(&c->d, &c->m, &c->p, 1, &c->e), 0);
+}
+
+/* A qdfu bootloader before CRC_TABLE (INFO without bit3) gets one CRC per
+ * page; one that advertises it but refuses it too (from there on). */
+static void test_crc_per_page_without_the_table(void **state)
+{
+	struct ctx *c = *state;
+
+	c->f.has_crc = 1;
+	plan_two_regions(c);
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.table_requests, 0);
+	assert_int_equal(c->d.pages_already_erased, 5);
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->d.pages_unchanged, 5);
+	c->f.table_stalls = 1;
+	fake_dfuse_dev(&c->f, &c->d);
+	c->f.crc_requests = 0;
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->d.pages_unchanged, 5);
+	assert_int_equal(c->f.crc_requests, 5);
+	assert_int_equal(c->f.state, QH_DFU_IDLE);
+}
+
+/* The verify after a flash reads only what was written: pages the check
+ * proved right by the same CRC are not read again. */
+static void test_verify_leaves_out_proven_pages(void **state)
+{
+	struct ctx *c = *state;
+
+	c->f.has_crc = c->f.has_crc_table = 1;
+	plan_two_regions(c);
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	c->f.crc_bytes = 0;
+	assert_int_equal(qh_op_verify(&c->d, &c->m, &c->p, 1, &c->e), 0);
+	assert_int_equal(c->f.crc_bytes, sizeof(c->a) + sizeof(c->b)); /* all written */
+	/* one byte changed in the second internal page: only it is verified */
+	c->img.seg[0].data[0x8000 - 0x4000 + 100] ^= 0xFF;
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->d.bytes_written, FAKE_INT_PAGE);
+	c->f.crc_bytes = 0;
+	assert_int_equal(qh_op_verify(&c->d, &c->m, &c->p, 1, &c->e), 0);
+	assert_int_equal(c->f.crc_bytes, FAKE_INT_PAGE);
+	/* and a bad write there is still found */
+	c->img.seg[0].data[0x8000 - 0x4000 + 100] ^= 0xFF;
+	c->f.corrupt_after_write = 1;
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(qh_op_verify(&c->d, &c->m, &c->p, 1, &c->e), QH_E_VERIFY);
+	assert_non_null(strstr(c->e.msg, "0x08008000"));
+	/* a plan verified on its own (qdfu verify) is read whole */
+	struct qh_plan fresh;
+	c->f.corrupt_after_write = 0;
+	qh_error_clear(&c->e);
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(qh_plan_build(&c->m, &c->img, &fresh, &c->e), 0);
+	c->f.crc_bytes = 0;
+	assert_int_equal(qh_op_verify(&c->d, &c->m, &fresh, 1, &c->e), 0);
+	qh_plan_free(&fresh);
+	assert_int_equal(c->f.crc_bytes, sizeof(c->a) + sizeof(c->b));
+}
+
 static uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -394,6 +498,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_skip_unchanged_pages, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_image_descriptor_written_last, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_detach, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_check_asks_one_crc_table_per_run, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_crc_table_with_an_unreadable_page, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_crc_per_page_without_the_table, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_verify_leaves_out_proven_pages, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,7 @@
 # models, exposed over virtual USB). One test per invocation:
 #   QDFU=build/host/qdfu QDFU_SIM=build/host/qdfu-sim E2E_WORK=DIR e2e.sh NAME
 # NAME: two_regions | elf_srec_same | bad_files_refused | all_four | dfu_util_pack |
-#       commands | skip_unchanged | leave | own_usb_id
+#       commands | skip_unchanged | crc_requests | leave | own_usb_id
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 name=$1
@@ -235,6 +235,27 @@ skip_unchanged)
     readback_matches "$work/s"
     expect 0 "$work/4.log" sim "$work/s" -- "$QDFU" flash "$fx/$APP.hex" --no-reset --no-skip --json
     grep -q '"pages_unchanged":0,' "$work/4.log" || fail "--no-skip: $(cat "$work/4.log")"
+    ;;
+crc_requests)
+    # The check asks the device's CRCs in tables (CRC_TABLE, bRequest 0x54),
+    # not one CRC_START (0x52) per page (issue 13 item 4). The two CRC_START
+    # left are the image descriptor's (body, then the rest of its unit).
+    expect 0 "$work/1.log" sim "$work/s" -- "$QDFU" flash "$fx/$APP.hex" --no-reset
+    expect 0 "$work/2.log" sim "$work/s" --log "$work/2.trace" -- "$QDFU" flash "$fx/$APP.hex" --no-reset --json
+    grep -q '"pages_erased":0,"pages_unchanged":[1-9][0-9]*,"bytes_written":0' "$work/2.log" ||
+        fail "second flash: $(cat "$work/2.log")"
+    starts=$(grep -c 'ctrl 41 52 ' "$work/2.trace")
+    tables=$(grep -c 'ctrl 41 54 ' "$work/2.trace")
+    [ "$starts" -le 2 ] && [ "$tables" -ge 1 ] ||
+        fail "unchanged re-flash: $starts CRC_START, $tables CRC_TABLE requests"
+    # one page changed behind qdfu's back: found by the table, rewritten, verified
+    printf '\125' | dd of="$work/s/internal.bin" bs=1 seek=$((0x41000)) conv=notrunc 2>/dev/null
+    expect 0 "$work/3.log" sim "$work/s" --log "$work/3.trace" -- "$QDFU" flash "$fx/$APP.hex" --no-reset --json
+    grep -q '"pages_erased":1,' "$work/3.log" || fail "third flash: $(cat "$work/3.log")"
+    check=$(sed '/ctrl 21 01 0002 /q' "$work/3.trace" | grep -c 'ctrl 41 52 ')
+    [ "$check" -le 2 ] || fail "one page changed: $check CRC_START requests before the data"
+    readback_matches "$work/s"
+    expect 0 "$work/4.log" sim "$work/s" -- "$QDFU" verify "$fx/$APP.hex"
     ;;
 own_usb_id)
     # A board built with its own USB identity (CMake -DQDFU_USB_VID=... , what

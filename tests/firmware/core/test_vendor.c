@@ -128,6 +128,130 @@ static void test_crc_matches_memory_without_touching_dfu_state(void **state)
 	assert_int_equal(wait_crc(&crc), 3);
 }
 
+/* CRC_TABLE (wValue entries of `unit` bytes from addr): the transfer's result. */
+static int crc_table(uint32_t addr, uint32_t unit, uint16_t count)
+{
+	uint8_t b[8];
+	qdfu_put_le32(b, addr);
+	qdfu_put_le32(b + 4, unit);
+	return mock_control(0x41, QDFU_PROTO_REQ_CRC_TABLE, count, 0, 8, b);
+}
+
+static uint8_t table_buf[QDFU_PROTO_CRC_TABLE_RESULT_MAX];
+
+/* Poll CRC_TABLE_RESULT (asking for `want` entries) until it is no longer
+ * busy; returns the status, *done the entries done, *got the bytes. */
+static uint32_t wait_table(uint16_t want, uint32_t *done, int *got)
+{
+	for (int i = 0; i < 10000; i++) {
+		*got = mock_control(0xC1, QDFU_PROTO_REQ_CRC_TABLE_RESULT, 0, 0,
+		                    (uint16_t)(12u + 4u * want), table_buf);
+		assert_true(*got >= 12);
+		uint32_t st = qdfu_get_le32(table_buf);
+		*done = qdfu_get_le32(table_buf + 4);
+		if (st != QDFU_PROTO_CRC_BUSY)
+			return st;
+		assert_int_equal(qdfu_get_le32(table_buf + 8), 1); /* poll again in 1 ms */
+		mock_advance_ms(1);
+	}
+	fail_msg("CRC table never finished");
+	return 99;
+}
+
+static void test_info_advertises_the_crc_table(void **state)
+{
+	(void)state;
+	uint8_t b[16];
+	assert_int_equal(mock_control(0xC1, 0x51, 0, 0, 16, b), 16);
+	assert_true(b[QDFU_PROTO_INFO_CAPS] & QDFU_PROTO_CAP_CRC_TABLE);
+}
+
+/* One request, a CRC per unit: each equal to the CRC of that unit alone,
+ * in internal flash and QSPI, the DFU state untouched; a shorter wLength
+ * gets the first entries. */
+static void test_crc_table_matches_memory(void **state)
+{
+	(void)state;
+	static uint8_t data[70000];
+	uint32_t done;
+	int got;
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 31 + (i >> 7));
+	assert_int_equal(fx_download(0x08020000u, data, sizeof(data)), 0);
+	assert_int_equal(fx_set_address(0x08020000u), 0); /* dfuDNLOAD-IDLE */
+	assert_int_equal(crc_table(0x08020000u, 4096, 17), 8);
+	assert_int_equal(wait_table(17, &done, &got), QDFU_PROTO_CRC_DONE);
+	assert_int_equal(done, 17);
+	assert_int_equal(got, 12 + 4 * 17);
+	for (unsigned i = 0; i < 17; i++)
+		assert_int_equal(qdfu_get_le32(table_buf + 12 + 4 * i),
+		                 ref_crc32(data + 4096 * i, 4096));
+	assert_int_equal(fx_getstate(), DFU_STATE_DNLOAD_IDLE);
+	/* the head and two entries only */
+	assert_int_equal(wait_table(2, &done, &got), QDFU_PROTO_CRC_DONE);
+	assert_int_equal(got, 12 + 8);
+	assert_int_equal(qdfu_get_le32(table_buf + 16), ref_crc32(data + 4096, 4096));
+	/* CRC_RESULT tells entry 0 */
+	uint32_t st, crc, poll;
+	assert_int_equal(crc_result(&st, &crc, &poll), 12);
+	assert_int_equal(st, 0);
+	assert_int_equal(crc, ref_crc32(data, 4096));
+	/* QSPI, the most entries a request may ask for */
+	static uint8_t ff[256];
+	memset(ff, 0xFF, sizeof(ff));
+	assert_int_equal(crc_table(RAM_QSPI_BASE, 256, QDFU_PROTO_CRC_TABLE_MAX), 8);
+	assert_int_equal(wait_table(QDFU_PROTO_CRC_TABLE_MAX, &done, &got), QDFU_PROTO_CRC_DONE);
+	assert_int_equal(done, QDFU_PROTO_CRC_TABLE_MAX);
+	assert_int_equal(qdfu_get_le32(table_buf + 12 + 4 * 255), ref_crc32(ff, sizeof(ff)));
+}
+
+/* Malformed requests stall; ranges the device cannot read say so; a new
+ * request replaces the job still running. */
+static void test_crc_table_refuses_bad_requests(void **state)
+{
+	(void)state;
+	uint8_t b[QDFU_PROTO_CRC_TABLE_RESULT_MAX + 1];
+	uint32_t done;
+	int got;
+	memset(b, 0, sizeof(b));
+	assert_int_equal(crc_table(0x08020000u, 4096, 0), MOCK_EPIPE);   /* no entries */
+	assert_int_equal(crc_table(0x08020000u, 4096, 257), MOCK_EPIPE); /* too many */
+	assert_int_equal(crc_table(0x08020000u, 0, 4), MOCK_EPIPE);      /* empty entries */
+	assert_int_equal(mock_control(0x41, QDFU_PROTO_REQ_CRC_TABLE, 4, 0, 12, b), MOCK_EPIPE);
+	assert_int_equal(mock_control(0xC1, QDFU_PROTO_REQ_CRC_TABLE, 4, 0, 8, b), MOCK_EPIPE);
+	assert_int_equal(mock_control(0x41, QDFU_PROTO_REQ_CRC_TABLE, 4, 1, 8, b), MOCK_EPIPE);
+	assert_int_equal(mock_control(0xC1, QDFU_PROTO_REQ_CRC_TABLE_RESULT, 0, 0, 11, b),
+	                 MOCK_EPIPE);
+	assert_int_equal(mock_control(0xC1, QDFU_PROTO_REQ_CRC_TABLE_RESULT, 0, 0,
+	                              QDFU_PROTO_CRC_TABLE_RESULT_MAX + 1, b),
+	                 MOCK_EPIPE);
+	assert_int_equal(mock_control(0x41, QDFU_PROTO_REQ_CRC_TABLE_RESULT, 0, 0, 12, b),
+	                 MOCK_EPIPE);
+	/* nothing started yet */
+	assert_int_equal(wait_table(0, &done, &got), QDFU_PROTO_CRC_NONE);
+	assert_int_equal(fx_getstate(), DFU_STATE_IDLE);
+	/* crossing the end of internal flash, unmapped, and a size that
+	 * overflows 32 bits: refused before anything is read */
+	assert_int_equal(crc_table(0x081F0000u, 0x8000, 3), 8);
+	assert_int_equal(wait_table(3, &done, &got), QDFU_PROTO_CRC_BAD_RANGE);
+	assert_int_equal(done, 0);
+	assert_int_equal(crc_table(0x60000000u, 16, 1), 8);
+	assert_int_equal(wait_table(1, &done, &got), QDFU_PROTO_CRC_BAD_RANGE);
+	assert_int_equal(crc_table(0x08020000u, 0x80000000u, 256), 8);
+	assert_int_equal(wait_table(1, &done, &got), QDFU_PROTO_CRC_BAD_RANGE);
+	/* a CRC_START replaces a table still running */
+	assert_int_equal(crc_table(RAM_QSPI_BASE, 4096, 200), 8);
+	assert_int_equal(crc_start(RAM_QSPI_BASE, 256), 8);
+	uint32_t crc;
+	assert_int_equal(wait_crc(&crc), 0);
+	static uint8_t ff[256];
+	memset(ff, 0xFF, sizeof(ff));
+	assert_int_equal(crc, ref_crc32(ff, sizeof(ff)));
+	assert_int_equal(wait_table(200, &done, &got), QDFU_PROTO_CRC_DONE);
+	assert_int_equal(done, 1);
+	assert_int_equal(fx_getstate(), DFU_STATE_IDLE);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 
 int main(void)
@@ -136,6 +260,9 @@ int main(void)
 	    T(test_info_identifies_qdfu),
 	    T(test_info_says_why_in_dfu),
 	    T(test_crc_matches_memory_without_touching_dfu_state),
+	    T(test_info_advertises_the_crc_table),
+	    T(test_crc_table_matches_memory),
+	    T(test_crc_table_refuses_bad_requests),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -128,6 +128,21 @@ def handmade():
         "<HH", 3, 2048) + bytes([ABORT, LEAVE, 2, GETSTATUS, GETSTATUS, PASS_TIME, 200])
     yield "qdfu_crc", bytes([INFO, CRC_START]) + addr(qspi) + struct.pack(
         "<I", 0x10000) + bytes([CRC_RESULT, PASS_TIME, 20, CRC_RESULT, CRC_RESULT])
+    # CRC_TABLE / CRC_TABLE_RESULT (docs/protocol.md) through RAW setups: the
+    # malformed ones (no entries, too many, wrong wLength, direction or
+    # interface), a table whose pattern data is out of range, results of any
+    # length, and a table dropped by a CRC_START
+    def raw(rt, req, value, length, index=0, seed=0):
+        return bytes([RAW, rt, req]) + struct.pack("<HHH", value, index, length) + bytes([seed])
+    yield "qdfu_crc_table", (
+        bytes([INFO]) + raw(0x41, 0x54, 0, 8) + raw(0x41, 0x54, 257, 8) +
+        raw(0x41, 0x54, 4, 12) + raw(0xC1, 0x54, 4, 8) + raw(0x41, 0x54, 4, 8, index=1) +
+        raw(0xC1, 0x55, 0, 11) + raw(0xC1, 0x55, 0, 1037) + raw(0x41, 0x55, 0, 12) +
+        raw(0x41, 0x54, 256, 8) + raw(0xC1, 0x55, 0, 1036) + raw(0x41, 0x54, 3, 8, seed=9) +
+        raw(0xC1, 0x55, 0, 12) + bytes([CRC_START]) + addr(qspi) + struct.pack("<I", 0x20000) +
+        raw(0x41, 0x54, 2, 8, seed=0) + bytes([CRC_RESULT, PASS_TIME, 20]) +
+        raw(0xC1, 0x55, 0, 20) + bytes([CRC_START]) + addr(qspi) + struct.pack("<I", 0x4000) +
+        bytes([PASS_TIME, 5]) + raw(0xC1, 0x55, 0, 16) + bytes([CRC_RESULT]))
     yield "mass_erase_alt1", bytes([SET_ALT, 1, MASS_ERASE, GETSTATUS, GETSTATUS, POLL_IDLE,
                                     ABORT, SET_ALT, 0, MASS_ERASE, POLL_IDLE])
     yield "errors_clrstatus", bytes([DNLOAD]) + struct.pack("<HHB", 2, 64, 3) + bytes(
