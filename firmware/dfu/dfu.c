@@ -637,30 +637,63 @@ static uint32_t crc_reported_status(void)
 	return crc_busy() ? QDFU_PROTO_CRC_BUSY : dfu.crc_status;
 }
 
+static enum usbd_reply vendor_info(const struct usb_setup *s, struct usbd_ctrl *c)
+{
+	if (s->bmRequestType != QDFU_PROTO_RT_IN || s->wLength != QDFU_PROTO_INFO_LEN)
+		return USBD_REPLY_STALL;
+	memset(dfu.small, 0, sizeof(dfu.small));
+	memcpy(&dfu.small[QDFU_PROTO_INFO_MAGIC], QDFU_PROTO_MAGIC, 4);
+	dfu.small[QDFU_PROTO_INFO_VERSION] = QDFU_PROTO_VERSION;
+	dfu.small[QDFU_PROTO_INFO_CAPS] =
+	    QDFU_PROTO_CAP_CRC32 | QDFU_PROTO_CAP_JOURNAL | QDFU_PROTO_CAP_CRC_TABLE;
+	if (dfu.image_desc_addr) {
+		dfu.small[QDFU_PROTO_INFO_CAPS] |= QDFU_PROTO_CAP_IMAGE_DESC;
+		qdfu_put_le32(&dfu.small[QDFU_PROTO_INFO_DESC_ADDR], dfu.image_desc_addr);
+	}
+	qdfu_put_le16(&dfu.small[QDFU_PROTO_INFO_FW_VERSION], 0x0001);
+	qdfu_put_le16(&dfu.small[QDFU_PROTO_INFO_FLAGS], dfu.info_flags);
+	dfu.small[QDFU_PROTO_INFO_WHY] = dfu.why;
+	dfu.small[QDFU_PROTO_INFO_FAULT] = dfu.fault;
+	c->buf = dfu.small;
+	c->len = QDFU_PROTO_INFO_LEN;
+	return USBD_REPLY_IN;
+}
+
+/* CRC_RESULT (one CRC) and CRC_TABLE_RESULT (a table): status, then the
+ * CRC or the count of entries done, then the poll the host should wait. */
+static enum usbd_reply vendor_crc_result(const struct usb_setup *s, struct usbd_ctrl *c)
+{
+	if (s->bRequest == QDFU_PROTO_REQ_CRC_RESULT) {
+		if (s->bmRequestType != QDFU_PROTO_RT_IN || s->wLength != QDFU_PROTO_CRC_RESULT_LEN)
+			return USBD_REPLY_STALL;
+		bool done = dfu.crc_done != 0u && !crc_busy();
+		qdfu_put_le32(&dfu.small[0], crc_reported_status());
+		qdfu_put_le32(&dfu.small[4],
+		              done ? qdfu_get_le32(&dfu.crc_table[QDFU_PROTO_CRC_TABLE_HEAD_LEN])
+		                   : 0u);
+		qdfu_put_le32(&dfu.small[8], crc_busy() ? CRC_POLL_MS : 0u);
+		c->buf = dfu.small;
+		c->len = QDFU_PROTO_CRC_RESULT_LEN;
+		return USBD_REPLY_IN;
+	}
+	if (s->bmRequestType != QDFU_PROTO_RT_IN || s->wLength < QDFU_PROTO_CRC_TABLE_HEAD_LEN ||
+	    s->wLength > QDFU_PROTO_CRC_TABLE_RESULT_MAX)
+		return USBD_REPLY_STALL;
+	qdfu_put_le32(&dfu.crc_table[0], crc_reported_status());
+	qdfu_put_le32(&dfu.crc_table[4], dfu.crc_done);
+	qdfu_put_le32(&dfu.crc_table[8], crc_busy() ? CRC_POLL_MS : 0u);
+	c->buf = dfu.crc_table;
+	c->len = (uint16_t)(QDFU_PROTO_CRC_TABLE_HEAD_LEN + 4u * dfu.crc_done);
+	return USBD_REPLY_IN;
+}
+
 static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl *c)
 {
 	if ((s->bmRequestType & USB_RECIP_MASK) != USB_RECIP_INTERFACE || s->wIndex != 0)
 		return USBD_REPLY_STALL;
 	switch (s->bRequest) {
 	case QDFU_PROTO_REQ_INFO:
-		if (s->bmRequestType != QDFU_PROTO_RT_IN || s->wLength != QDFU_PROTO_INFO_LEN)
-			return USBD_REPLY_STALL;
-		memset(dfu.small, 0, sizeof(dfu.small));
-		memcpy(&dfu.small[QDFU_PROTO_INFO_MAGIC], QDFU_PROTO_MAGIC, 4);
-		dfu.small[QDFU_PROTO_INFO_VERSION] = QDFU_PROTO_VERSION;
-		dfu.small[QDFU_PROTO_INFO_CAPS] =
-		    QDFU_PROTO_CAP_CRC32 | QDFU_PROTO_CAP_JOURNAL | QDFU_PROTO_CAP_CRC_TABLE;
-		if (dfu.image_desc_addr) {
-			dfu.small[QDFU_PROTO_INFO_CAPS] |= QDFU_PROTO_CAP_IMAGE_DESC;
-			qdfu_put_le32(&dfu.small[QDFU_PROTO_INFO_DESC_ADDR], dfu.image_desc_addr);
-		}
-		qdfu_put_le16(&dfu.small[QDFU_PROTO_INFO_FW_VERSION], 0x0001);
-		qdfu_put_le16(&dfu.small[QDFU_PROTO_INFO_FLAGS], dfu.info_flags);
-		dfu.small[QDFU_PROTO_INFO_WHY] = dfu.why;
-		dfu.small[QDFU_PROTO_INFO_FAULT] = dfu.fault;
-		c->buf = dfu.small;
-		c->len = QDFU_PROTO_INFO_LEN;
-		return USBD_REPLY_IN;
+		return vendor_info(s, c);
 	case QDFU_PROTO_REQ_CRC_START:
 		if (s->bmRequestType != QDFU_PROTO_RT_OUT || s->wLength != QDFU_PROTO_CRC_START_LEN)
 			return USBD_REPLY_STALL;
@@ -676,30 +709,9 @@ static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl 
 		c->buf = dfu.small;
 		c->len = sizeof(dfu.small);
 		return USBD_REPLY_OUT;
-	case QDFU_PROTO_REQ_CRC_RESULT: {
-		if (s->bmRequestType != QDFU_PROTO_RT_IN || s->wLength != QDFU_PROTO_CRC_RESULT_LEN)
-			return USBD_REPLY_STALL;
-		bool done = dfu.crc_done != 0u && !crc_busy();
-		qdfu_put_le32(&dfu.small[0], crc_reported_status());
-		qdfu_put_le32(&dfu.small[4],
-		              done ? qdfu_get_le32(&dfu.crc_table[QDFU_PROTO_CRC_TABLE_HEAD_LEN])
-		                   : 0u);
-		qdfu_put_le32(&dfu.small[8], crc_busy() ? CRC_POLL_MS : 0u);
-		c->buf = dfu.small;
-		c->len = QDFU_PROTO_CRC_RESULT_LEN;
-		return USBD_REPLY_IN;
-	}
+	case QDFU_PROTO_REQ_CRC_RESULT:
 	case QDFU_PROTO_REQ_CRC_TABLE_RESULT:
-		if (s->bmRequestType != QDFU_PROTO_RT_IN ||
-		    s->wLength < QDFU_PROTO_CRC_TABLE_HEAD_LEN ||
-		    s->wLength > QDFU_PROTO_CRC_TABLE_RESULT_MAX)
-			return USBD_REPLY_STALL;
-		qdfu_put_le32(&dfu.crc_table[0], crc_reported_status());
-		qdfu_put_le32(&dfu.crc_table[4], dfu.crc_done);
-		qdfu_put_le32(&dfu.crc_table[8], crc_busy() ? CRC_POLL_MS : 0u);
-		c->buf = dfu.crc_table;
-		c->len = (uint16_t)(QDFU_PROTO_CRC_TABLE_HEAD_LEN + 4u * dfu.crc_done);
-		return USBD_REPLY_IN;
+		return vendor_crc_result(s, c);
 	default:
 		return USBD_REPLY_STALL;
 	}
