@@ -19,8 +19,9 @@
  *   (readme.txt: CN14; usbd_conf.c: PA11/PA12 AF10 OTG1_FS, VBUS sensing off).
  * - Button and LED: stm32h735g_discovery.c/.h (user button PC13, pressed = high; LD1 green
  *   PC3, BSP_LED_On writes RESET: active-low); Zephyr agrees.
- * The NOR runs at 32 MHz here (HCLK 64 MHz / 2: clock.c keeps these lines on HSI); ST's BSP
- * runs it at 100 MHz from PLL2.
+ * The NOR runs at 100 MHz: OCTOSPI kernel clock PLL2R 200 MHz / 2 (clock.c,
+ * docs/clocks.md), as ST's BSP (stm32h735g_discovery_ospi.c: PLL2R 200 MHz, prescaler 2);
+ * above 66 MHz the octal layer keeps the chip's power-on 20 dummy cycles (firmware/nor/octal.c).
  */
 #include "boards/board_def.h"
 
@@ -38,7 +39,7 @@ const struct board board_stm32h735g_dk = {
     .bus = BOARD_BUS_OCTOSPI,
     .qspi_dual = false,
     .qspi_chip = "MX25LM51245G",
-    .qspi_clock_hz = 50000000u,
+    .qspi_clock_hz = 100000000u, /* bus <= this: PLL2R 200 MHz / 2 */
     /* SPI 1-1-1: the chip has no quad I/O, and the octal protocols are left
      * to applications (docs/decisions/octal-protocol-at-handover.md) */
     .xip = BOARD_XIP_SINGLE,

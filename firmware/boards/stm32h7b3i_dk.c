@@ -36,7 +36,7 @@ const struct board board_stm32h7b3i_dk = {
     .bus = BOARD_BUS_OCTOSPI,
     .qspi_dual = false,
     .qspi_chip = "MX25LM51245G",
-    .qspi_clock_hz = 50000000u,
+    .qspi_clock_hz = 100000000u, /* bus <= this: PLL2R 200 MHz / 2 */
     /* SPI 1-1-1: the chip has no quad I/O, and the octal protocols are left
      * to applications (docs/decisions/octal-protocol-at-handover.md) */
     .xip = BOARD_XIP_SINGLE,

@@ -74,7 +74,8 @@ static void get_string(uint8_t index, char *out, size_t cap)
 /* What the ROM leaves: its clocks and USB core up, interrupts armed. */
 static void rom_state(const struct board *b)
 {
-	struct h7_sys_config cfg = {.wired = b->hw.supply, .supply_preconfigured = true};
+	struct h7_sys_config cfg = {
+	    .wired = b->hw.supply, .family = b->family, .supply_preconfigured = true};
 	assert_int_equal(h7h_setup_ex(b, bootloader_task, &cfg), 0);
 	assert_int_equal(port_init(b), QDFU_OK); /* PLL1 as SYSCLK, like the ROM's */
 	/* the ROM's USB session: enumerated and configured (a stand-in: the
