@@ -155,11 +155,15 @@ int region_qspi_handover(const struct mem_region *r, bool single, uint32_t check
 	int rc = nor_xip_handover(single ? NOR_XIP_SINGLE : NOR_XIP_FASTEST, off, &c);
 	if (rc)
 		return rc;
-	if (c.address_lines == 4)
+	if (c.instruction_lines == 8)
+		h->xip = (c.dtr & PORT_QSPI_DTR_DATA) ? QDFU_XIP_8D_8D_8D : QDFU_XIP_8_8_8;
+	else if (c.address_lines == 4)
 		h->xip = QDFU_XIP_1_4_4;
 	else
 		h->xip = c.data_lines == 4 ? QDFU_XIP_1_1_4 : QDFU_XIP_1_1_1;
-	h->read_opcode = (uint8_t)c.instruction;
+	/* a 16-bit OPI instruction (0xEE11) is recorded by its opcode byte: the
+	 * second byte is its complement */
+	h->read_opcode = (uint8_t)(c.instruction_bytes == 2u ? c.instruction >> 8 : c.instruction);
 	h->addr_bytes = c.address_bytes;
 	h->dummy_cycles =
 	    (uint8_t)(c.dummy_cycles + (c.alt_lines ? c.alt_bytes * 8u / c.alt_lines : 0u));
