@@ -76,13 +76,16 @@ int region_qspi_init(struct mem_region *r, const struct board *b, uint8_t alt)
 	memset(r, 0, sizeof(*r));
 	/* An octal chip may have been left in OPI (by an application, or by its
 	 * non-volatile default): the probe resets it blind in all three
-	 * protocols and finds it. The bootloader then runs it in SPI 1-1-1,
-	 * the protocol the application start (boot_h7.c, SPI fast read) hands
-	 * over in (docs/decisions/octal-protocol-at-handover.md). */
+	 * protocols and finds it, in SPI 1-1-1. A board that hands over in
+	 * octal DTR runs the chip in it too (16 times SPI's bytes per clock);
+	 * a chip that does not switch stays in SPI (octal.c resets it back)
+	 * (docs/decisions/octal-protocol-at-handover.md). */
 	nor_set_octal(board_octal_chip(b), NOR_PROTO_SPI);
 	int rc = nor_probe(b->qspi_dual, b->qspi_clock_hz);
 	if (rc)
 		return rc;
+	if (board_octal_dtr(b))
+		(void)nor_set_proto(NOR_PROTO_OPI_DTR);
 	const struct nor_info *ni = nor_get_info();
 	uint32_t small = ni->erase_size[0], large = ni->erase_size[ni->nerase - 1u];
 	if (ni->size < 2u * large || large < 2u * small)
