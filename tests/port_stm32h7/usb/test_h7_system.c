@@ -58,6 +58,8 @@ static void test_port_init_every_board(void **state)
 		assert_int_equal(st->cr3_supply, expected_supply(b->hw.supply));
 		assert_false(st->chip_stopped);
 		assert_string_equal(h7_sys_model_flash_acr_problem(), "");
+		/* the kernel clock bench/sim/constants.c and sim/port/qspi.c charge */
+		assert_int_equal(h7_qspi_kernel_hz(), 200000000u);
 		if (b->family == BOARD_FAMILY_H74X) {
 			assert_true(st->sysclk_pll);
 			assert_int_equal(h7_sysclk_hz(), 400000000u);
