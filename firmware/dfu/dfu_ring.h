@@ -14,7 +14,12 @@
 
 #include "dfu/dfu.h"
 
+/* A build may set it smaller (a power of 2) where RAM is short: the
+ * H72x/H73x flasher uses 16 (firmware/port/stm32h7/CMakeLists.txt). Only
+ * dfu_ring.c uses it, so that build compiles dfu_ring.c itself. */
+#ifndef DFU_RING_BLOCKS
 #define DFU_RING_BLOCKS 32u
+#endif
 
 void dfu_ring_init(void);
 unsigned dfu_ring_count(void);

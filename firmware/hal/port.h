@@ -294,4 +294,14 @@ bool port_iflash_bank_writable(unsigned bank);
 /* Read; QDFU_E_ECC on an uncorrectable error (treated as "not blank"). */
 int port_iflash_read(uint32_t addr, void *buf, uint32_t len);
 
+/* ------------------------------------------------------------------ */
+/* CRC                                                                  */
+/* ------------------------------------------------------------------ */
+
+/* zlib's CRC-32 (polynomial 0x04C11DB7 reflected, initial value and final
+ * XOR 0xFFFFFFFF) of len bytes, continuing from crc (0 to start): the same
+ * value as mem_crc32_update(), computed by the MCU's CRC unit where it has
+ * one (STM32H7: 4 AHB clock cycles per word written). */
+uint32_t port_crc32_update(uint32_t crc, const void *data, uint32_t len);
+
 #endif

@@ -905,7 +905,7 @@ static int crc_step(void)
 			finish(rc);
 			return rc;
 		}
-		engine.crc = mem_crc32_update(engine.crc, engine.scratch, n);
+		engine.crc = port_crc32_update(engine.crc, engine.scratch, n); /* CRC unit */
 		engine.pos += n;
 	}
 	if (engine.pos < engine.len)

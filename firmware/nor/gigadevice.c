@@ -19,7 +19,8 @@ static void gigadevice_fixup(const uint8_t id[3], struct nor_params *p)
 	else if (p->qer == NOR_QER_UNKNOWN)
 		p->qer = 5;
 	p->vsr_50 = true;
-	p->rdsr2 = true; /* GD25Q datasheets: 0x35 reads S15-S8 */
+	p->rdsr2 = true;   /* GD25Q datasheets: 0x35 reads S15-S8 */
+	p->quad_pp = true; /* GD25Q: 0x32 quad page program, QE = 1 */
 }
 
 const struct nor_vendor_ops nor_vendor_gigadevice = {NOR_MFR_GIGADEVICE, gigadevice_fixup};

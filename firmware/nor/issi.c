@@ -10,6 +10,7 @@ static void issi_fixup(const uint8_t id[3], struct nor_params *p)
 	(void)id;
 	if (p->qer == NOR_QER_UNKNOWN)
 		p->qer = 2;
+	p->quad_pp = true; /* IS25LP: 0x32 (or 0x38) quad input page program, QE = 1 */
 	if (p->size > 16u * 1024u * 1024u) {
 		p->op4_read = true;
 		p->op4_pp = true;

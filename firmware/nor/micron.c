@@ -10,6 +10,7 @@ static void micron_fixup(const uint8_t id[3], struct nor_params *p)
 	p->fsr = true;
 	p->qer = 0;
 	p->b7_wren = true;
+	p->quad_pp = true; /* MT25Q: 0x32 quad input fast program (QER 0: no QE) */
 	p->bp_mask = NOR_SR1_PROTECT | NOR_SR1_BP3_MICRON;
 }
 

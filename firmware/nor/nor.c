@@ -470,6 +470,9 @@ int nor_probe(bool dual, uint32_t clock_hz)
 	const struct nor_params *p = &nor_dev.info.p;
 	bool quad_op = nor_dev.info.addr_mode != NOR_ADDR_4_OPS || p->op4_quad_read;
 	nor_dev.info.quad = p->quad_read && quad_op && quad_enable() == QDFU_OK;
+	/* quad page programs need the same QE bit; 0x34 above 16 MiB */
+	nor_dev.info.quad_pp = nor_dev.info.quad && p->quad_pp &&
+	                       (nor_dev.info.addr_mode != NOR_ADDR_4_OPS || p->op4_quad_pp);
 	(void)simple(NOR_OP_WRDI);
 	if ((rc = nor_octal_enter())) /* the board's protocol (octal.c) */
 		return rc;
@@ -737,10 +740,11 @@ static int issue_program(uint32_t *max_ms)
 	memcpy(nor_job.bounce + (nor_job.addr - from),
 	       nor_job.data + (nor_job.addr - nor_job.data_addr), stop - nor_job.addr);
 	nor_job.step_len = stop - nor_job.addr;
-	struct port_qspi_cmd c =
-	    cmd1(nor_dev.info.addr_mode == NOR_ADDR_4_OPS ? NOR_OP_PP_4B : NOR_OP_PP);
+	bool four = nor_dev.info.addr_mode == NOR_ADDR_4_OPS, quad = nor_dev.info.quad_pp;
+	struct port_qspi_cmd c = cmd1(quad ? (four ? NOR_OP_PP_1_1_4_4B : NOR_OP_PP_1_1_4)
+	                                   : (four ? NOR_OP_PP_4B : NOR_OP_PP));
 	set_addr(&c, from);
-	c.data_lines = 1;
+	c.data_lines = quad ? 4 : 1; /* 1-1-4: a quarter of the data clocks */
 	c.data_len = to - from;
 	if (nor_bus_write(&c, nor_job.bounce))
 		return QDFU_E_PROGRAM;

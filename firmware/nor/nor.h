@@ -49,12 +49,15 @@ struct nor_params {
 	 * 4-byte address from the 4BAIT (or DW16's dedicated opcodes) */
 	uint8_t read144_op, read144_mode, read144_wait;
 	bool op4_quad_io_read;
-	bool op4_erase;     /* a dedicated 4-byte erase opcode known (for some types) */
-	bool has_4bait;     /* a 4BAIT was parsed: its erase opcodes are the truth */
-	bool b7_wren;       /* 0xB7/0xE9 need WREN (Micron) */
-	bool fsr;           /* Micron flag status register (0x70) */
-	bool scur;          /* Macronix security register (0x2B) */
-	bool quad_read;     /* 1-1-4 read 0x6B supported */
+	bool op4_erase; /* a dedicated 4-byte erase opcode known (for some types) */
+	bool has_4bait; /* a 4BAIT was parsed: its erase opcodes are the truth */
+	bool b7_wren;   /* 0xB7/0xE9 need WREN (Micron) */
+	bool fsr;       /* Micron flag status register (0x70) */
+	bool scur;      /* Macronix security register (0x2B) */
+	bool quad_read; /* 1-1-4 read 0x6B supported */
+	/* 1-1-4 page program 0x32 (no SFDP bit says so before the xSPI
+	 * profile: the vendor layer), and 0x34 with a 4-byte address (4BAIT) */
+	bool quad_pp, op4_quad_pp;
 	bool nonuniform;    /* sector map: regions differ (restricted to common types) */
 	uint8_t bp_mask;    /* SR1 bits holding block protection (vendor layer) */
 	bool vsr_50;        /* volatile status write after 0x50 (Winbond, GD, Adesto) */
@@ -73,6 +76,7 @@ struct nor_info {
 	uint8_t nerase;
 	enum nor_addr_mode addr_mode;
 	bool quad;            /* reads on 4 lines (QE set where needed) */
+	bool quad_pp;         /* page programs on 4 data lines (0x32 / 0x34) */
 	bool protect_found;   /* block-protect bits were set at probe */
 	bool protect_cleared; /* ... and are clear now (volatile where p.vsr_50) */
 	struct nor_params p;

@@ -325,6 +325,7 @@ static void decode_4bait(const uint32_t *dw, unsigned n, struct nor_params *p)
 	p->op4_quad_read = (sup & FOURBAIT_READ_1_1_4) != 0;
 	p->op4_quad_io_read = (sup & FOURBAIT_READ_1_4_4) != 0;
 	p->op4_pp = (sup & FOURBAIT_PP) != 0;
+	p->op4_quad_pp = (sup & FOURBAIT_PP_1_1_4) != 0;
 	p->op4_erase = false;
 	p->has_4bait = true;
 	for (unsigned k = 0; k < p->nerase; k++) {

@@ -11,7 +11,8 @@ static void winbond_fixup(const uint8_t id[3], struct nor_params *p)
 	if (p->qer == NOR_QER_UNKNOWN)
 		p->qer = 4;
 	p->vsr_50 = true;
-	p->rdsr2 = true; /* W25Q datasheets: "Read Status Register-2 (35h)" */
+	p->rdsr2 = true;   /* W25Q datasheets: "Read Status Register-2 (35h)" */
+	p->quad_pp = true; /* W25Q..JV: "Quad Input Page Program (32h)", QE = 1 */
 }
 
 const struct nor_vendor_ops nor_vendor_winbond = {NOR_MFR_WINBOND, winbond_fixup};

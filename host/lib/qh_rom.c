@@ -9,26 +9,72 @@
 #include "qh_formats.h"
 #include "qh_ops.h"
 
-/* ROM families by their alt 0 layout (facts "st-rom-dfu", Layout strings). */
-static const struct {
-	const char *zones; /* the sector list after the base address */
-	const char *family;
-} rom_layouts[] = {
-    {"16*128Kg", "STM32H74x/H75x"},
-    {"8*128Kg", "STM32H72x/H73x"},
-    {"256*08Kg", "STM32H7A3/B3"},
-};
-
-/* Bootloader IDs (AN2606 and public reports). */
-static const struct {
+struct rom_version {
 	uint8_t id;
 	int leave_works;
 	const char *what;
-} rom_versions[] = {
+};
+
+/* ROM families by their alt 0 layout (facts "st-rom-dfu", Layout strings),
+ * where each keeps its bootloader ID and FLASH_SIZE (AN2606 Table 3; CMSIS
+ * FLASHSIZE_BASE) and the IDs AN2606 lists (Tables 134, 136, 138) and
+ * public reports show. "leave works" to RAM is shown publicly for none of
+ * them: assumed from AN2606 Table 5 (RAM is a Go target) except where the
+ * leave is known broken. */
+static const struct rom_version h74x_versions[] = {
     {0x90, 0, "V9.0 (early revision V)"},
     {0x91, 1, "V9.1 (revision V)"},
+    {0x92, 1, "V9.2"},
     {0xD2, 1, "0xD2 (revision Y)"},
 };
+static const struct rom_version h72x_versions[] = {
+    {0x91, 1, "V9.1"},
+    {0x92, 1, "V9.2"},
+    {0x93, 1, "V9.3"},
+};
+static const struct rom_version h7ab_versions[] = {
+    {0x90, 1, "V9.0"},
+    {0x91, 1, "V9.1"},
+    {0x92, 1, "V9.2"},
+};
+#define VERSIONS(v) v, sizeof(v) / sizeof(v[0])
+
+static const struct rom_line {
+	const char *zones[2]; /* the sector lists after the base address */
+	const char *family;
+	uint32_t boot_id_addr, flash_size_addr;
+	const struct rom_version *versions;
+	size_t nversions;
+	const char *known; /* for the "unknown version" hint */
+} rom_lines[] = {
+    {{"16*128Kg", NULL},
+     "STM32H74x/H75x",
+     QH_ROM_BOOT_ID_ADDR,
+     QH_ROM_FLASH_SIZE_ADDR,
+     VERSIONS(h74x_versions),
+     "0x90 (V9.0, broken leave), 0x91, 0x92, 0xD2"},
+    {{"8*128Kg", NULL},
+     "STM32H72x/H73x",
+     QH_ROM_BOOT_ID_ADDR,
+     QH_ROM_FLASH_SIZE_ADDR,
+     VERSIONS(h72x_versions),
+     "0x91, 0x92, 0x93"},
+    /* V9.0 prints 256 x 2 KB (AN2606 Table 138) */
+    {{"256*08Kg", "256*02Kg"},
+     "STM32H7A3/B3/B0",
+     0x1FF13FFEu,
+     0x08FFF80Cu,
+     VERSIONS(h7ab_versions),
+     "0x90, 0x91, 0x92"},
+};
+
+static const struct rom_line *line_of(const char *family)
+{
+	for (size_t i = 0; i < sizeof(rom_lines) / sizeof(rom_lines[0]); i++)
+		if (strcmp(family, rom_lines[i].family) == 0)
+			return &rom_lines[i];
+	return NULL;
+}
 
 static const char *layout_tail(const char *name)
 {
@@ -44,12 +90,14 @@ static int find_family(const struct qh_dev_info *info, struct qh_rom_info *ri)
 		const char *tail = layout_tail(info->alts[a].name);
 		if (strncmp(info->alts[a].name, "@Internal Flash", 15) != 0)
 			continue;
-		for (size_t i = 0; i < sizeof(rom_layouts) / sizeof(rom_layouts[0]); i++)
-			if (strcmp(tail, rom_layouts[i].zones) == 0) {
-				snprintf(ri->family, sizeof(ri->family), "%s",
-				         rom_layouts[i].family);
-				return 0;
-			}
+		for (size_t i = 0; i < sizeof(rom_lines) / sizeof(rom_lines[0]); i++)
+			for (unsigned z = 0; z < 2; z++)
+				if (rom_lines[i].zones[z] &&
+				    strcmp(tail, rom_lines[i].zones[z]) == 0) {
+					snprintf(ri->family, sizeof(ri->family), "%s",
+					         rom_lines[i].family);
+					return 0;
+				}
 	}
 	return -1;
 }
@@ -77,33 +125,38 @@ int qh_rom_identify(struct qh_dev *d, struct qh_rom_info *ri, struct qh_error *e
 		qh_fail(e, QH_E_UNSUPPORTED,
 		        "%s: an ST ROM bootloader whose internal flash layout qdfu does not know",
 		        d->info.path);
-		qh_hint(e, "zero install supports STM32H74x/H75x ROMs; use an SWD probe, or "
-		           "install qdfu's resident bootloader with STM32CubeProgrammer");
+		qh_hint(e,
+		        "zero install supports the STM32H74x/H75x, H72x/H73x and H7A3/B3/B0 ROMs "
+		        "(an H72x/H73x ROM V9.1 prints a wrong layout); use an SWD probe, or "
+		        "install qdfu's resident bootloader with STM32CubeProgrammer");
 		return QH_E_UNSUPPORTED;
 	}
-	if (rom_read(d, QH_ROM_BOOT_ID_ADDR, b, 1) == 0) {
+	const struct rom_line *l = line_of(ri->family);
+	if (rom_read(d, l->boot_id_addr, b, 1) == 0) {
 		ri->have_boot_id = 1;
 		ri->boot_id = b[0];
 	}
-	if (rom_read(d, QH_ROM_FLASH_SIZE_ADDR, b, 2) == 0)
+	if (rom_read(d, l->flash_size_addr, b, 2) == 0)
 		ri->iflash_bytes = (uint32_t)(b[0] | b[1] << 8) * 1024u;
 	return QH_OK;
 }
 
 int qh_rom_check_version(const struct qh_rom_info *ri, struct qh_error *e)
 {
+	const struct rom_line *l = line_of(ri->family);
 	if (!ri->have_boot_id)
 		return QH_OK; /* unreadable: try, and say what went wrong if it hangs */
-	for (size_t i = 0; i < sizeof(rom_versions) / sizeof(rom_versions[0]); i++) {
-		if (rom_versions[i].id != ri->boot_id)
+	for (size_t i = 0; l && i < l->nversions; i++) {
+		const struct rom_version *v = &l->versions[i];
+		if (v->id != ri->boot_id)
 			continue;
-		if (rom_versions[i].leave_works)
+		if (v->leave_works)
 			return QH_OK;
 		qh_fail(e, QH_E_UNSUPPORTED,
 		        "this %s has ST's ROM bootloader %s, which cannot start code from RAM "
 		        "(its DFU leave is broken): zero install is impossible on it; nothing "
 		        "was changed",
-		        ri->family, rom_versions[i].what);
+		        ri->family, v->what);
 		qh_hint(e, "install qdfu's resident bootloader instead (qdfu install --board NAME, "
 		           "then set BOOT0 low and reset), or flash with an SWD probe");
 		return QH_E_UNSUPPORTED;
@@ -112,8 +165,10 @@ int qh_rom_check_version(const struct qh_rom_info *ri, struct qh_error *e)
 	        "unknown ST ROM bootloader version 0x%02X on this %s: qdfu does not know whether "
 	        "it can start code from RAM; nothing was changed",
 	        ri->boot_id, ri->family);
-	qh_hint(e, "known versions: 0x90 (V9.0, broken leave), 0x91, 0xD2; please report this "
-	           "one; meanwhile use qdfu install or an SWD probe");
+	qh_hint(e,
+	        "known versions of this ROM: %s; please report this one; meanwhile use qdfu "
+	        "install or an SWD probe",
+	        l ? l->known : "none");
 	return QH_E_UNSUPPORTED;
 }
 

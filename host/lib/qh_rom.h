@@ -18,7 +18,7 @@
 
 /* ST's ROM as read from it. */
 struct qh_rom_info {
-	char family[32];       /* "STM32H74x/H75x", from its alt 0 layout */
+	char family[32];       /* "STM32H74x/H75x", ..., from its alt 0 layout */
 	int have_boot_id;      /* the bootloader ID byte could be read */
 	uint8_t boot_id;       /* AN2606: 0x90 = V9.0, ... */
 	uint32_t iflash_bytes; /* FLASH_SIZE register; 0 if it could not be read */
@@ -32,7 +32,7 @@ struct qh_flasher {
 };
 
 /* Where the ROM reads its bootloader ID and the flash size (RM0433 / AN2606;
- * H74x/H75x). */
+ * H74x/H75x and H72x/H73x; H7A3/B3/B0: 0x1FF13FFE and 0x08FFF80C, qh_rom.c). */
 #define QH_ROM_BOOT_ID_ADDR    0x1FF1E7FEu
 #define QH_ROM_FLASH_SIZE_ADDR 0x1FF1E880u
 

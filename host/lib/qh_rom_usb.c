@@ -78,6 +78,8 @@ int qh_rom_wait_flasher(struct qh_usb *u, const struct qh_dev_info *rom, unsigne
 	        rom->path, timeout_ms);
 	qh_hint(e, "flash is unchanged. Known cause: ST's ROM bootloader V9.0 (early revision V "
 	           "STM32H74x/H75x) cannot start code; reset the board (BOOT0 high) and use qdfu "
-	           "install or an SWD probe; otherwise check that --board names this board");
+	           "install or an SWD probe; otherwise check that --board names this board. On the "
+	           "STM32H72x/H73x and H7A3/B3/B0 the ROM's jump into RAM is not verified on "
+	           "silicon yet: if it fails there, please report it and use qdfu install");
 	return QH_E_NODEV;
 }

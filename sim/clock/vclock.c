@@ -18,6 +18,9 @@ static struct vclock_list g_deadlines, g_wakes;
 static enum vclock_timing g_timing;
 static uint64_t g_alarm_at;
 static void (*g_alarm_fn)(void);
+/* Real mode, stall cap (vclock_set_stall_cap_us): time lost to stalls,
+ * the last reading, the sleeps asked for since then. */
+static uint64_t g_stall_cap_us, g_stalled_us, g_last_real_us, g_slept_us;
 
 static uint64_t mono_us(void)
 {
@@ -30,7 +33,32 @@ void vclock_init(enum vclock_mode mode)
 {
 	g_mode = mode;
 	g_real_start_us = mono_us();
+	g_last_real_us = g_real_start_us;
+	g_stalled_us = g_slept_us = 0;
 	g_deadlines.n = g_wakes.n = 0;
+}
+
+void vclock_set_stall_cap_us(uint64_t cap_us)
+{
+	g_stall_cap_us = cap_us;
+	g_last_real_us = mono_us();
+	g_slept_us = 0;
+}
+
+/* Real mode: a gap between two readings longer than the sleeps asked for
+ * in it plus the cap is a stall (the process did not run); the clock
+ * moves by the cap only, as if the MCU had been frozen meanwhile. */
+static uint64_t real_now_us(void)
+{
+	uint64_t real = mono_us();
+	if (g_stall_cap_us) {
+		uint64_t gap = real - g_last_real_us, allowed = g_stall_cap_us + g_slept_us;
+		if (gap > allowed)
+			g_stalled_us += gap - allowed;
+		g_last_real_us = real;
+		g_slept_us = 0;
+	}
+	return real - g_real_start_us - g_stalled_us;
 }
 
 enum vclock_mode vclock_mode(void)
@@ -46,7 +74,7 @@ void vclock_attach_shared(volatile uint64_t *counter)
 uint64_t vclock_now_us(void)
 {
 	if (g_mode == VCLOCK_REAL)
-		return mono_us() - g_real_start_us;
+		return real_now_us();
 	return __atomic_load_n(g_counter, __ATOMIC_SEQ_CST);
 }
 
@@ -55,6 +83,7 @@ void vclock_advance_us(uint64_t us)
 	if (g_mode == VCLOCK_REAL) {
 		struct timespec ts = {(time_t)(us / 1000000u), (long)(us % 1000000u) * 1000};
 		nanosleep(&ts, NULL);
+		g_slept_us += us;
 		return;
 	}
 	uint64_t now = __atomic_load_n(g_counter, __ATOMIC_SEQ_CST);

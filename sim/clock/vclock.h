@@ -25,6 +25,15 @@ enum vclock_mode vclock_mode(void);
 uint64_t vclock_now_us(void);
 /* Virtual mode: move time forward. Real mode: sleeps for that long. */
 void vclock_advance_us(uint64_t us);
+/* Real mode, for a simulated MCU's process: a gap of more than cap_us
+ * between two readings of the clock, beyond the sleeps asked for through
+ * vclock_advance_us(), is a stall (a loaded host did not run the
+ * process) and the clock moves by cap_us only, so the firmware's deadlines
+ * (a page program's maximum plus a margin) do not expire in time the MCU
+ * never had. The caller must read the clock at least every cap_us when it
+ * is not sleeping through vclock_advance_us() (the device worker's main
+ * loop wakes every millisecond). 0 (default): plain CLOCK_MONOTONIC. */
+void vclock_set_stall_cap_us(uint64_t cap_us);
 /* Use a caller-provided 64-bit counter (e.g. in a shared mapping) as the
  * virtual time source. */
 void vclock_attach_shared(volatile uint64_t *counter);

@@ -123,3 +123,10 @@ void mmio_write8(volatile uint8_t *reg, uint8_t v)
 	const struct mmio_block *b = find_host(reg, &off);
 	b->ops->write(b->ctx, off, v, 1);
 }
+
+void mmio_write16(volatile uint16_t *reg, uint16_t v)
+{
+	uint32_t off;
+	const struct mmio_block *b = find_host(reg, &off);
+	b->ops->write(b->ctx, off, v, 2);
+}

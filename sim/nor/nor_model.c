@@ -411,6 +411,8 @@ static int do_program(struct nor_chip *c, const struct port_qspi_cmd *cmd, const
 		return 0;
 	}
 	c->st.programs++;
+	if (dl == 4u)
+		c->st.quad_programs++;
 	bool fail = c->faults & NOR_FAULT_PROGRAM;
 	c->faults &= ~(unsigned)NOR_FAULT_PROGRAM;
 	if (c->p->vendor == NOR_V_MACRONIX)

@@ -74,12 +74,13 @@ void nor_chip_inject(struct nor_chip *c, unsigned faults);
 
 struct nor_chip_state {
 	bool busy, wel, addr4, qpi, dpd, qe;
-	bool deaf;             /* in tRES1 / tRST: every command ignored, data line undriven */
-	bool crm;              /* continuous read (XIP): the next command is taken as an address */
-	uint8_t sr1, sr2, sr3; /* sr3: Winbond SR3 / Macronix CR */
-	uint8_t fsr, scur;     /* Micron flag status, Macronix security register */
-	uint32_t programs;     /* page programs executed */
-	uint32_t erases[4];    /* erases executed, by erase type 1..4 */
+	bool deaf;              /* in tRES1 / tRST: every command ignored, data line undriven */
+	bool crm;               /* continuous read (XIP): the next command is taken as an address */
+	uint8_t sr1, sr2, sr3;  /* sr3: Winbond SR3 / Macronix CR */
+	uint8_t fsr, scur;      /* Micron flag status, Macronix security register */
+	uint32_t programs;      /* page programs executed */
+	uint32_t quad_programs; /* ... of them with the data on 4 lines (0x32/0x34/0x38/0x3E) */
+	uint32_t erases[4];     /* erases executed, by erase type 1..4 */
 	uint32_t chip_erases;
 	uint32_t ignored; /* commands ignored (busy, WEL, QPI mismatch, malformed) */
 };

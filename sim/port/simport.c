@@ -50,6 +50,7 @@ int simport_setup(const struct simport_config *cfg)
 
 	simport_system_configure(&g_hp.cfg);
 	simport_usb_configure(&g_hp.cfg);
+	simport_crc_setup();
 
 	int r = simport_iflash_setup(cfg->board, g_hp.cfg.state_dir);
 	if (r == QDFU_E_NO_DEVICE) {

@@ -36,6 +36,8 @@ struct h7_iflash *simport_iflash_model(void);
 
 /* qspi_host.c: QUADSPI bus + NOR chip model(s) behind port_qspi_*().
  * chips[1] is used only in dual-flash mode; NULL = the board's default. */
+/* The CRC unit's model under port_crc32_update (crc.c). */
+void simport_crc_setup(void);
 int simport_qspi_setup(const struct board *b, const char *const chips[2], const char *state_dir);
 int simport_qspi_save(const char *state_dir);
 void simport_qspi_teardown(void);

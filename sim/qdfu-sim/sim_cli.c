@@ -598,6 +598,15 @@ struct run {
 	int status;
 };
 
+/* A device's event reaches the bus: the clients' sleeps stop waiting
+ * for it (lockstep, sim/vtime/vtime_shm.h). */
+static bool apply_event(struct run *r, unsigned i, const struct vusb_event *ev)
+{
+	bool ok = vusb_bus_device_event(r->bus, i, ev);
+	vtime_shm_event_applied(r->wcfg[i].shared_clock);
+	return ok;
+}
+
 static gboolean on_device_event(gint fd, GIOCondition cond, gpointer ud)
 {
 	struct run *r = ud;
@@ -608,8 +617,10 @@ static gboolean on_device_event(gint fd, GIOCondition cond, gpointer ud)
 		struct vusb_event ev;
 		int k;
 		while ((k = vusb_link_event(&r->links[i], &ev, 0)) == 1)
-			vusb_bus_device_event(r->bus, i, &ev);
+			apply_event(r, i, &ev);
 		if (k < 0) {
+			/* nobody waits for a device that is gone (lockstep) */
+			vtime_shm_follow(r->wcfg[i].shared_clock, i, VTIME_NOT_FOLLOWING);
 			r->lost[i] = true;
 			vusb_bus_device_lost(r->bus, i);
 			return G_SOURCE_REMOVE;
@@ -646,7 +657,7 @@ static int wait_boot(struct run *r)
 				}
 				continue;
 			}
-			if (!vusb_bus_device_event(r->bus, i, &ev))
+			if (!apply_event(r, i, &ev))
 				return -1;
 			if (ev.type == VUSB_EV_CONNECT || ev.type == VUSB_EV_APP)
 				break;
@@ -684,6 +695,7 @@ static int start_workers(struct run *r, volatile uint64_t *clock)
 		w->rom_version = r->o.rom_version;
 		w->time_mode = r->o.time;
 		w->shared_clock = clock;
+		w->slot = i;
 		int e = vusb_link_spawn(&r->links[i], w);
 		if (e < 0) {
 			fprintf(stderr, "qdfu-sim: cannot start device %u: %s\n", i, strerror(-e));
@@ -735,7 +747,7 @@ static void stop_devices(struct run *r)
 		if (r->lost[i] || vusb_link_save(&r->links[i]) < 0)
 			continue;
 		while (vusb_link_event(&r->links[i], &ev, 0) == 1)
-			vusb_bus_device_event(r->bus, i, &ev);
+			apply_event(r, i, &ev);
 	}
 	for (unsigned i = 0; i < r->o.devices; i++)
 		if (r->links[i].pid > 0 && vusb_link_quit(&r->links[i]) != 0 && !r->lost[i])

@@ -89,6 +89,15 @@ static void jump_to_ram(uint32_t vtor)
 		     (unsigned)vtor);
 		return;
 	}
+	if (!rom_mem_in_ram(id->load_addr, id->max_size)) {
+		/* its bss and stack lie past the end of this MCU's RAM (an H74x
+		 * flasher on an H72x: AXI SRAM ends at 0x2404FFFF there) */
+		note("ROM started the qdfu flasher for '%s', whose RAM 0x%08X-0x%08X is not all in "
+		     "this MCU's RAM: bus fault at its first stack push, the board is off the bus",
+		     id->board, (unsigned)id->load_addr,
+		     (unsigned)(id->load_addr + id->max_size - 1u));
+		return;
+	}
 	if (id->version != QDFU_FLASHER_VERSION || strcmp(id->board, dev.b->name) != 0 ||
 	    id->load_addr != vtor) {
 		note(

@@ -41,7 +41,7 @@ static struct {
 
 QDFU_STATIC_ASSERT(CONFIG_LEN == 36u, "config: 9 + 2 alts + functional");
 
-static void build_descriptors(const struct rom_family *f)
+static void build_descriptors(const struct rom_family *f, uint8_t version)
 {
 	static const uint8_t dev[18] = {18,   USB_DT_DEVICE, 0x00, 0x02, 0,    0, 0, 64, 0x83,
 	                                0x04, 0x11,          0xDF, 0x00, 0x02, 1, 2, 3,  1};
@@ -73,7 +73,7 @@ static void build_descriptors(const struct rom_family *f)
 	rom.d.strings[1] = "STMicroelectronics";
 	rom.d.strings[2] = f->product;
 	rom.d.strings[3] = f->serial;
-	rom.d.strings[4] = f->layout_flash;
+	rom.d.strings[4] = rom_layout_flash(f, version);
 	rom.d.strings[5] = f->layout_options;
 	rom.d.num_strings = 6;
 }
@@ -327,7 +327,7 @@ int rom_dfu_start(const struct rom_family *f, const struct board *b, uint8_t ver
 	int r = rom_mem_init(f, b, version, uid);
 	if (r < 0)
 		return r;
-	build_descriptors(f);
+	build_descriptors(f, version);
 	usbd_init(&rom.d, &rom_class);
 	port_usb_init(b);
 	port_usb_connect(true);
@@ -338,7 +338,7 @@ int rom_dfu_start(const struct rom_family *f, const struct board *b, uint8_t ver
 static void leave(void)
 {
 	rom.leave = rom.leave_go = false;
-	if (rom_version_leave_broken(rom.version)) {
+	if (rom_version_leave_broken(rom.f, rom.version)) {
 		/* ST community 148238: the device drops off the bus and the CPU
 		 * stays in the ROM (PC 0x1FF0AAF0) whatever the address */
 		hang("bootloader V9.0: the jump does not happen; the board stays in the ROM, off "

@@ -45,7 +45,7 @@ int rom_mem_init(const struct rom_family *f, const struct board *b, uint8_t vers
 		m.axi[i] = (uint8_t)(i * 37u + 11u);
 	for (uint32_t i = 0; i < f->dtcm.size; i++)
 		m.dtcm[i] = (uint8_t)(i * 53u + 7u);
-	m.sys_id[0] = 0xFFu; /* 0x1FF1E7FE is the second byte of its word */
+	m.sys_id[0] = 0xFFu; /* the ID is the second byte of its half-word */
 	m.sys_id[1] = version;
 	memcpy(m.uid, uid, sizeof(m.uid));
 	uint32_t kib = flash_bytes() / 1024u;
@@ -99,9 +99,9 @@ static void read_sys(uint32_t addr, uint8_t *buf, uint32_t len)
 		uint32_t at;
 		const uint8_t *p;
 		uint32_t n;
-	} known[] = {{ROM_SYS_BOOT_ID - 1u, m.sys_id, 2},
-	             {ROM_SYS_UID, m.uid, 12},
-	             {ROM_SYS_FLASH_SIZE, m.flash_kib, 2}};
+	} known[] = {{m.f->boot_id_addr - 1u, m.sys_id, 2},
+	             {m.f->uid_addr, m.uid, 12},
+	             {m.f->flash_size_addr, m.flash_kib, 2}};
 	for (unsigned k = 0; k < 3; k++)
 		for (uint32_t i = 0; i < known[k].n; i++)
 			if (known[k].at + i >= addr && known[k].at + i - addr < len)
@@ -111,6 +111,8 @@ static void read_sys(uint32_t addr, uint8_t *buf, uint32_t len)
 int rom_mem_read(uint32_t addr, uint8_t *buf, uint32_t len)
 {
 	struct rom_range sys = {ROM_SYS_BASE, ROM_SYS_SIZE}, ob = {ROM_OPTION_BYTES, 128u};
+	/* UID .. FLASH_SIZE where they are outside system memory (H7A3/B3/B0) */
+	struct rom_range info = {m.f->uid_addr, m.f->flash_size_addr + 2u - m.f->uid_addr};
 	const uint8_t *ram = rom_mem_ram(addr, len);
 	if (ram) {
 		memcpy(buf, ram, len);
@@ -119,7 +121,7 @@ int rom_mem_read(uint32_t addr, uint8_t *buf, uint32_t len)
 	if (rom_mem_in_flash(addr, len))
 		return port_iflash_read(addr, buf, len) == QDFU_OK ? ROM_MEM_OK
 		                                                   : ROM_MEM_FLASH_ERROR;
-	if (inside(&sys, addr, len)) {
+	if (inside(&sys, addr, len) || inside(&info, addr, len)) {
 		read_sys(addr, buf, len);
 		return ROM_MEM_OK;
 	}

@@ -24,14 +24,13 @@ enum rom_mem_result {
 	ROM_MEM_FLASH_ERROR = -3, /* not erased, or the flash refused */
 };
 
-/* System-memory addresses the model answers (RM0433: UID, FLASH_SIZE in
- * KiB; AN2606: the bootloader ID byte). */
-#define ROM_SYS_BASE       0x1FF00000u
-#define ROM_SYS_SIZE       0x00020000u
-#define ROM_SYS_BOOT_ID    0x1FF1E7FEu
-#define ROM_SYS_UID        0x1FF1E800u
-#define ROM_SYS_FLASH_SIZE 0x1FF1E880u
-#define ROM_OPTION_BYTES   0x5200201Cu
+/* System memory (128 KiB from 0x1FF00000 on every line): the model
+ * answers the family's bootloader ID, UID and FLASH_SIZE addresses
+ * (struct rom_family; on H7A3/B3/B0 the last two are at 0x08FFF800 and
+ * 0x08FFF80C, outside system memory, and answered there too). */
+#define ROM_SYS_BASE     0x1FF00000u
+#define ROM_SYS_SIZE     0x00020000u
+#define ROM_OPTION_BYTES 0x5200201Cu
 
 int rom_mem_init(const struct rom_family *f, const struct board *b, uint8_t version,
                  const uint8_t uid[12]);

@@ -6,8 +6,12 @@
  * client's poll timeouts (dfu-util sleeps bwPollTimeout after every
  * GETSTATUS) cost no real time while the simulated device still sees that
  * much time pass. Each sleep still gives away 1% of what was asked in real
- * time (at most 2 ms): a client polling for a device to re-appear ("sleep
- * 100 ms, look again") leaves the simulator time to re-enumerate it.
+ * time (at most 2 ms), and a sleep of 2 ms or more returns only once every
+ * simulated device has caught up with the clock and qdfu-sim has applied
+ * their events (lockstep, vtime_shm.h; bounded by 2 s of real time per
+ * sleep): a client polling for a device to re-appear ("sleep 100 ms, look
+ * again, give up after 10 s") cannot use up its virtual 10 s while the
+ * device's process waits for a CPU.
  * Without $QDFU_VTIME_FILE (or if it cannot be mapped) sleeps are real.
  * Built without sanitizers: it is preloaded into programs of any kind.
  */
@@ -23,8 +27,11 @@
 
 #include "sim/vtime/vtime_shm.h"
 
-#define REAL_YIELD_DIV    100u     /* real time given away: 1% ... */
-#define REAL_YIELD_MAX_NS 2000000u /* ... up to 2 ms */
+#define REAL_YIELD_DIV    100u        /* real time given away: 1% ... */
+#define REAL_YIELD_MAX_NS 2000000u    /* ... up to 2 ms */
+#define LOCKSTEP_MIN_NS   2000000u    /* sleeps this long wait for the devices */
+#define LOCKSTEP_MAX_NS   2000000000u /* ... for at most 2 s of real time */
+#define LOCKSTEP_STEP_NS  50000u
 
 typedef int (*nanosleep_fn)(const struct timespec *, struct timespec *);
 typedef int (*clock_nanosleep_fn)(clockid_t, int, const struct timespec *, struct timespec *);
@@ -55,13 +62,19 @@ static int real_nanosleep(const struct timespec *req, struct timespec *rem)
 
 static void virtual_sleep(volatile uint64_t *c, uint64_t ns)
 {
-	__atomic_add_fetch(c, ns / 1000u, __ATOMIC_SEQ_CST);
+	uint64_t target = __atomic_add_fetch(c, ns / 1000u, __ATOMIC_SEQ_CST);
 	uint64_t real = ns / REAL_YIELD_DIV;
 	struct timespec y = {0, (long)(real < REAL_YIELD_MAX_NS ? real : REAL_YIELD_MAX_NS)};
 	if (y.tv_nsec)
 		real_nanosleep(&y, NULL);
 	else
 		sched_yield();
+	if (ns < LOCKSTEP_MIN_NS)
+		return;
+	const struct timespec step = {0, LOCKSTEP_STEP_NS};
+	for (uint64_t waited = 0; waited < LOCKSTEP_MAX_NS && vtime_shm_lagging(c, target);
+	     waited += LOCKSTEP_STEP_NS)
+		real_nanosleep(&step, NULL);
 }
 
 static uint64_t ts_ns(const struct timespec *t)

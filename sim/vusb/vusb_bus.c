@@ -40,19 +40,6 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-void vusb_mk_setup(uint8_t s[8], uint8_t type, uint8_t req, uint16_t value, uint16_t index,
-                   uint16_t length)
-{
-	s[0] = type;
-	s[1] = req;
-	s[2] = (uint8_t)value;
-	s[3] = (uint8_t)(value >> 8);
-	s[4] = (uint8_t)index;
-	s[5] = (uint8_t)(index >> 8);
-	s[6] = (uint8_t)length;
-	s[7] = (uint8_t)(length >> 8);
-}
-
 static const char *result_text(int st, int result, char *buf, size_t n)
 {
 	if (st == VUSB_REP_NODEV)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "sim/vusb/vusb_bus.h"
+#include "sim/vusb/vusb_ctrl.h"
 #include "sim/vusb/vusb_desc.h"
 
 /* Interface numbers a client can claim: devio.c keeps them in an unsigned
@@ -71,8 +72,6 @@ struct vusb_bus {
 };
 
 /* vusb_bus.c */
-void vusb_mk_setup(uint8_t s[8], uint8_t type, uint8_t req, uint16_t value, uint16_t index,
-                   uint16_t length);
 /* A whole control transfer outside the URB queue (usb_control_msg),
  * waiting while the device NAKs: at most timeout_ms of real time, 0 for no
  * limit. Returns the data length or -errno. */

@@ -67,4 +67,18 @@ static inline bool vusb_ctrl_is_in(const struct vusb_ctrl *x)
 	return (x->setup[0] & 0x80u) != 0;
 }
 
+/* The 8 bytes of a SETUP packet (USB 2.0 9.3, little-endian fields). */
+static inline void vusb_mk_setup(uint8_t s[8], uint8_t type, uint8_t req, uint16_t value,
+                                 uint16_t index, uint16_t length)
+{
+	s[0] = type;
+	s[1] = req;
+	s[2] = (uint8_t)value;
+	s[3] = (uint8_t)(value >> 8);
+	s[4] = (uint8_t)index;
+	s[5] = (uint8_t)(index >> 8);
+	s[6] = (uint8_t)length;
+	s[7] = (uint8_t)(length >> 8);
+}
+
 #endif

@@ -38,8 +38,10 @@
 #include "sim/vusb/vusb_ctrl.h"
 #include "sim/vusb/vusb_proto.h"
 #include "sim/rom/rom_device.h"
+#include "sim/vtime/vtime_shm.h"
 
 #define IDLE_POLL_MS 1
+#define STALL_CAP_US 10000u /* real time: longer gaps are stalls (vclock.h) */
 /* Real time: a model deadline closer than this is waited for by spinning,
  * as the MCU's main loop would (a flash word takes 16 us; sleeping 1 ms per
  * word made a 4 KiB block take longer than the firmware's deadline on a
@@ -73,8 +75,14 @@ static void send_event(uint32_t type, uint32_t vtor, const char *reason)
 	struct vusb_event ev = {.type = type, .vtor = vtor};
 	if (reason)
 		snprintf(ev.reason, sizeof(ev.reason), "%s", reason);
-	if (send(w.ev_fd, &ev, sizeof(ev), MSG_NOSIGNAL) < 0 && errno != EPIPE)
-		perror("qdfu-sim worker: event");
+	/* counted before it leaves, so a client never sees it neither
+	 * pending nor applied (lockstep) */
+	vtime_shm_event_sent(w.cfg->shared_clock);
+	if (send(w.ev_fd, &ev, sizeof(ev), MSG_NOSIGNAL) < 0) {
+		vtime_shm_event_applied(w.cfg->shared_clock);
+		if (errno != EPIPE)
+			perror("qdfu-sim worker: event");
+	}
 }
 
 /* ------------------------------------------------------------ time */
@@ -96,6 +104,17 @@ static void publish_time(void)
 	while (seen < mine && !__atomic_compare_exchange_n(c, &seen, mine, false, __ATOMIC_SEQ_CST,
 	                                                   __ATOMIC_SEQ_CST))
 		;
+}
+
+/* Lockstep (vtime_shm.h): how far this device has caught up with the
+ * shared clock, after its main loop ran and its events were sent; nobody
+ * waits for a device whose application runs or whose power is off. */
+static void publish_followed(void)
+{
+	if (!virtual_time() || !w.cfg->shared_clock)
+		return;
+	vtime_shm_follow(w.cfg->shared_clock, w.cfg->slot,
+	                 (w.app_running || w.dead) ? VTIME_NOT_FOLLOWING : vclock_now_us());
 }
 
 /* The MCU's main loop spins while the host is away: at a model deadline it
@@ -578,6 +597,10 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 
 	/* the device's own clock starts where the shared one is */
 	vclock_init(cfg->time_mode);
+	/* real time: a stall of this process (a loaded host) is not time the
+	 * MCU had; the main loop reads the clock at least every IDLE_POLL_MS */
+	if (cfg->time_mode == VCLOCK_REAL)
+		vclock_set_stall_cap_us(STALL_CAP_US);
 	vclock_attach_shared(NULL); /* (the parent's attachment is inherited) */
 	if (cfg->shared_clock && cfg->time_mode == VCLOCK_VIRTUAL) {
 		uint64_t now = vclock_now_us(),
@@ -598,6 +621,7 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 		return 1;
 	}
 	boot();
+	publish_followed();
 
 	for (;;) {
 		struct pollfd p = {.fd = req_fd, .events = POLLIN};
@@ -618,6 +642,8 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 					settle();
 					reply(VUSB_REP_DONE, simport_save(), NULL, 0);
 					simport_teardown();
+					vtime_shm_follow(cfg->shared_clock, cfg->slot,
+					                 VTIME_NOT_FOLLOWING);
 					return 0;
 				}
 			}
@@ -628,7 +654,9 @@ int vusb_worker_main(const struct vusb_worker_config *cfg, int req_fd, int ev_fd
 			run_task();
 		}
 		check_lifecycle();
+		publish_followed();
 	}
+	vtime_shm_follow(cfg->shared_clock, cfg->slot, VTIME_NOT_FOLLOWING);
 	simport_save();
 	simport_teardown();
 	return 0;

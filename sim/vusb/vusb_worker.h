@@ -19,6 +19,7 @@ struct vusb_worker_config {
 	enum bootloader_enter enter; /* used at every boot */
 	enum vclock_mode time_mode;
 	volatile uint64_t *shared_clock; /* virtual time counter, or NULL */
+	unsigned slot;                   /* its lockstep slot (vtime_shm.h) */
 	/* BOOT0 high: ST's ROM DFU bootloader model (sim/rom) instead of the
 	 * qdfu bootloader; rom_version = its bootloader ID (0: default) */
 	bool rom;

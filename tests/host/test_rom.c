@@ -102,6 +102,32 @@ static void test_versions(void **state)
 	assert_int_equal(qh_rom_check_version(&ri, NULL), 0);
 }
 
+/* The OCTOSPI lines' ROMs (AN2606 Tables 134, 138): their IDs are their own,
+ * and 0x90 is not the broken H74x V9.0 on an H7A3/B3/B0. */
+static void test_versions_per_line(void **state)
+{
+	(void)state;
+	struct qh_rom_info ri = {.family = "STM32H72x/H73x", .have_boot_id = 1};
+	struct qh_error e = {0};
+	for (uint8_t id = 0x91; id <= 0x93; id++) {
+		ri.boot_id = id;
+		assert_int_equal(qh_rom_check_version(&ri, &e), 0);
+	}
+	ri.boot_id = 0x90; /* no such H72x/H73x ROM */
+	assert_int_equal(qh_rom_check_version(&ri, &e), QH_E_UNSUPPORTED);
+	assert_non_null(strstr(e.msg, "unknown ST ROM bootloader version 0x90 on this STM32H72x"));
+	assert_non_null(strstr(e.hint, "0x91, 0x92, 0x93"));
+	qh_error_clear(&e);
+	snprintf(ri.family, sizeof(ri.family), "STM32H7A3/B3/B0");
+	for (uint8_t id = 0x90; id <= 0x92; id++) {
+		ri.boot_id = id;
+		assert_int_equal(qh_rom_check_version(&ri, &e), 0);
+	}
+	ri.boot_id = 0x93;
+	assert_int_equal(qh_rom_check_version(&ri, &e), QH_E_UNSUPPORTED);
+	qh_error_clear(&e);
+}
+
 static void test_flasher_vs_rom(void **state)
 {
 	(void)state;
@@ -123,9 +149,8 @@ static void test_flasher_vs_rom(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_good),
-	    cmocka_unit_test(test_parse_refusals),
-	    cmocka_unit_test(test_versions),
+	    cmocka_unit_test(test_parse_good),     cmocka_unit_test(test_parse_refusals),
+	    cmocka_unit_test(test_versions),       cmocka_unit_test(test_versions_per_line),
 	    cmocka_unit_test(test_flasher_vs_rom),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,11 @@ int main(int argc, char **argv)
 		t.tv_sec += 1;
 		return clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) != 0;
 	}
+	if (argc > 1 && argv[1][0] == 'l') {
+		/* one 100 ms sleep: lockstep with the devices */
+		struct timespec l = {0, 100000000L};
+		return nanosleep(&l, NULL) != 0;
+	}
 	struct timespec q = {0, 250000000L}, r = {0, 0}, c = {0, 1000000L};
 	if (usleep(1500000) != 0)
 		return 1;

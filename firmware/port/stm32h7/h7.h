@@ -37,6 +37,11 @@ int h7_i2c1_write(uint8_t addr7, const uint8_t *data, unsigned n);
 int h7_pmic_init(const struct board *b);
 bool h7_pmic_ok(void);
 
+/* CRC unit (crc.c): its clock, switched on by port_init(); the CRC of
+ * port_crc32_update() */
+void h7_crc_clock_enable(void);
+uint32_t h7_crc32_update(uint32_t crc, const void *data, uint32_t len);
+
 /* Time base (systick or DWT based, system.c) */
 void h7_delay_us(uint32_t us);
 

@@ -23,6 +23,8 @@ void mmio_write(volatile uint32_t *reg, uint32_t v);
 /* 8/16-bit data-register accesses (QUADSPI DR byte access). */
 uint8_t mmio_read8(const volatile uint8_t *reg);
 void mmio_write8(volatile uint8_t *reg, uint8_t v);
+/* 16-bit data-register access (CRC_DR half-word writes). */
+void mmio_write16(volatile uint16_t *reg, uint16_t v);
 /* Peripheral base addresses are remapped to model memory on the host. */
 uintptr_t mmio_base(uintptr_t target_base);
 #define MMIO_BASE(addr) mmio_base(addr)
@@ -40,6 +42,10 @@ static inline uint8_t mmio_read8(const volatile uint8_t *reg)
 	return *reg;
 }
 static inline void mmio_write8(volatile uint8_t *reg, uint8_t v)
+{
+	*reg = v;
+}
+static inline void mmio_write16(volatile uint16_t *reg, uint16_t v)
 {
 	*reg = v;
 }

@@ -104,6 +104,7 @@ int port_init(const struct board *b)
 	if (rc && !first)
 		first = rc;
 	h7_timebase_init(h7_sysclk_hz());
+	h7_crc_clock_enable(); /* port_crc32_update */
 	if (b->hw.button.port != 0xFF)
 		h7_gpio_input(&b->hw.button);
 	port_led(false);

@@ -9,7 +9,10 @@ name=$1
 : "${QDFU_SIM:?QDFU_SIM must point to build/host/qdfu-sim}"
 BOARD=${E2E_BOARD:-stm32h745i-disco}
 FLASHER=${FLASHERS:-build}/$BOARD/qdfu-flasher-$BOARD.bin
-LOAD=0x24040000
+# where the board's flasher runs, and the ROM ID the model serves by default
+# (include/qdfu_flasher.h, sim/rom/rom_family.c): set per board by CMake
+LOAD=${E2E_LOAD:-0x24040000}
+ROM_ID=${E2E_ROM_ID:-0x91}
 work=${E2E_WORK:-/tmp/qdfu-e2e-rom}/$name
 rm -rf "$work"
 mkdir -p "$work"
@@ -91,6 +94,33 @@ make_app() {
     arm-none-eabi-objcopy -O ihex "$fx/App-CM7.elf" "$fx/App-CM7.hex"
     arm-none-eabi-objcopy -O binary --only-section=.text "$fx/App-CM7.elf" "$fx/text0.bin"
     APP=$fx/App-CM7.hex
+}
+
+# For a board whose internal flash is smaller than App-CM7's code (the
+# 128 KiB of an H7B0, whose applications live in external flash): the same
+# shape from generated data, 8 KiB at 0x08000000 (a vector table) and 64 KiB
+# at 0x90000000, as one Intel HEX file.
+make_small_app() {
+    fx=$work/fx
+    mkdir -p "$fx"
+    gen_image "$fx/text0.bin" 8192 0x08000000
+    gen_image "$fx/qspi.bin" 65536 0x90000000
+    /usr/bin/python3 - "$fx/text0.bin" "$fx/qspi.bin" "$fx/App-small.hex" <<'PY'
+import sys
+def rec(t, a, d):
+    b = bytes([len(d), a >> 8, a & 0xFF, t]) + d
+    return ":" + (b + bytes([(-sum(b)) & 0xFF])).hex().upper() + "\n"
+out = ""
+for path, base in ((sys.argv[1], 0x08000000), (sys.argv[2], 0x90000000)):
+    data = open(path, "rb").read()
+    for off in range(0, len(data), 16):
+        a = base + off
+        if off % 0x10000 == 0:
+            out += rec(4, 0, (a >> 16).to_bytes(2, "big"))
+        out += rec(0, a & 0xFFFF, data[off:off + 16])
+open(sys.argv[3], "w").write(out + ":00000001FF\n")
+PY
+    APP=$fx/App-small.hex
 }
 
 # Read internal flash and QSPI back through the flasher and compare.
@@ -177,21 +207,23 @@ rom_v90_leave)
 rom_ram_crash)
     # Writing into the RAM the ROM itself uses crashes it (AN2606: only the
     # RAM the bootloader does not use is writable).
+    # 0x24002000: inside the ROM's RAM on every line (AN2606: 16 KiB from
+    # 0x24000000 on H72x/H73x and H7A3/B3/B0, more on H74x/H75x)
     gen_image "$work/x.bin" 2048 0x24000000
-    sim "$work/s" --rom -- dfu-util -a 0 -s 0x24010000:force -D "$work/x.bin" >"$work/du.log" 2>&1
+    sim "$work/s" --rom -- dfu-util -a 0 -s 0x24002000:force -D "$work/x.bin" >"$work/du.log" 2>&1
     grep -q "overwrote the ROM bootloader's own RAM" "$work/sim.log" ||
         fail "sim log: $(cat "$work/sim.log")"
     ;;
 qdfu_zero_install)
     # The user's case: App-CM7.hex linked at 0x08000000 with data in QSPI,
-    # a board in ROM DFU mode, one command.
+    # a board in ROM DFU mode, one command (E2E_SMALL_APP=1: make_small_app).
     need_flasher
-    make_app
+    if [ -n "${E2E_SMALL_APP:-}" ]; then make_small_app; else make_app; fi
     expect 0 "$work/f.log" sim "$work/s" --rom -- "$QDFU" flash "$APP" --board "$BOARD"
     grep -q "flash ok" "$work/f.log" || fail "no success line: $(cat "$work/f.log")"
-    grep -q "loading the qdfu flasher for $BOARD into RAM at 0x24040000" "$work/f.log" ||
+    grep -q "loading the qdfu flasher for $BOARD into RAM at $LOAD" "$work/f.log" ||
         fail "no flasher line: $(cat "$work/f.log")"
-    grep -q "ROM bootloader (ID 0x91)" "$work/f.log" || fail "ROM ID: $(cat "$work/f.log")"
+    grep -q "ROM bootloader (ID $ROM_ID)" "$work/f.log" || fail "ROM ID: $(cat "$work/f.log")"
     grep -q "start application at 0x08000000" "$work/sim.log" ||
         fail "the application did not start: $(cat "$work/sim.log")"
     readback
@@ -282,24 +314,58 @@ qdfu_install)
     expect 2 "$work/i3.log" sim "$work/s" --rom -- "$QDFU" install
     grep -q "install needs --board NAME" "$work/i3.log" || fail "$(cat "$work/i3.log")"
     ;;
-zero_install_unverified_line)
-    # H72x/H73x, H7A3/B0/B3 (E2E_BOARD): the ROM is recognised by its layout,
-    # its bootloader ID is not known (the model serves 0x00), so zero install
-    # stops with nothing changed; qdfu install (plain DfuSe) still works.
+rom_line_refusals)
+    # H72x/H73x, H7A3/B3/B0 (E2E_BOARD): what zero install refuses there,
+    # nothing changed each time; then qdfu install (plain DfuSe) works.
+    need_flasher
     bl=${FLASHERS:-build}/$BOARD/qdfu-$BOARD.bin
     [ -f "$bl" ] || skip "no $bl (make firmware builds it)"
     gen_image "$work/app.bin" 4096 0x90000000
-    expect 7 "$work/z.log" sim "$work/s" --rom -- \
+    # a bootloader ID this line's table does not have
+    expect 7 "$work/z.log" sim "$work/s" --rom=0xA5 -- \
         "$QDFU" flash "$work/app.bin@0x90000000" --board "$BOARD"
-    grep -q "unknown ST ROM bootloader version 0x00 on this STM32H7" "$work/z.log" ||
-        fail "zero install: $(cat "$work/z.log")"
+    grep -q "unknown ST ROM bootloader version 0xA5 on this STM32H7" "$work/z.log" ||
+        fail "unknown ID: $(cat "$work/z.log")"
     grep -q "nothing was changed" "$work/z.log" || fail "$(cat "$work/z.log")"
     [ ! -f "$work/s/qspi0.bin" ] || ! tr -d '\377' <"$work/s/qspi0.bin" | grep -q . ||
         fail "the external flash changed"
+    # the H74x/H75x flasher (0x24040000-0x2407FFFF) on this line's ROM
+    other=${FLASHERS:-build}/stm32h745i-disco/qdfu-flasher-stm32h745i-disco.bin
+    if [ -f "$other" ]; then
+        expect 7 "$work/o.log" sim "$work/s" --rom -- \
+            "$QDFU" flash "$work/app.bin@0x90000000" --flasher "$other"
+        grep -q "runs on STM32H74x/H75x, but this ROM is an STM32H7" "$work/o.log" ||
+            fail "H74x flasher: $(cat "$work/o.log")"
+        # by hand, past qdfu's checks: on an H72x/H73x its RAM runs past
+        # AXI SRAM (the model says so and nothing comes up); on an H7A3/B3/B0
+        # it is another board's image: either way no flasher
+        sim "$work/s" --rom -- dfu-util -a 0 -s 0x24040000:leave:force -D "$other" \
+            >"$work/du.log" 2>&1
+        grep -Eq "is not all in this MCU.s RAM|it does not come up|hard fault" "$work/sim.log" ||
+            fail "H74x flasher by hand: $(cat "$work/sim.log")"
+    fi
+    # a write into the 16 KiB of AXI SRAM this line's ROM uses (AN2606) crashes it
+    gen_image "$work/x.bin" 2048 0x24000000
+    sim "$work/s" --rom -- dfu-util -a 0 -s 0x24002000:force -D "$work/x.bin" >"$work/du.log" 2>&1
+    grep -q "overwrote the ROM bootloader's own RAM" "$work/sim.log" ||
+        fail "ROM RAM: $(cat "$work/sim.log")"
     expect 0 "$work/i.log" sim "$work/s" --rom -- "$QDFU" install --board "$BOARD"
     grep -q "qdfu bootloader installed and started" "$work/i.log" || fail "$(cat "$work/i.log")"
     slice "$work/s/internal.bin" 0 "$(wc -c <"$bl")" >"$work/bl_back.bin"
     cmp "$work/bl_back.bin" "$bl" || fail "internal flash does not hold the bootloader"
+    ;;
+rom_line_dfu_util)
+    # The documented commands by hand on an OCTOSPI line: load the flasher
+    # at the line's address through the ROM, and it enumerates.
+    need_flasher
+    expect 0 "$work/l.log" sim "$work/s" --rom -- sh -c "
+        dfu-util -a 0 -s $LOAD:leave:force -D '$FLASHER' || true
+        i=0; until dfu-util -l 2>/dev/null | grep -q 'alt=1, name=\"@QSPI Flash'; do
+            i=\$((i + 1)); [ \$i -lt 80 ] || exit 2; sleep 0.1; done
+        dfu-util -l"
+    grep -q 'name="@QSPI Flash' "$work/l.log" || fail "flasher not listed: $(cat "$work/l.log")"
+    grep -q "ROM started the qdfu flasher for $BOARD at $LOAD" "$work/sim.log" ||
+        fail "sim log: $(cat "$work/sim.log")"
     ;;
 *)
     fail "unknown test"

@@ -651,6 +651,59 @@ static void test_qer4_without_rdsr2(void **state)
 	simport_qspi_teardown();
 }
 
+/* Page programs go out 1-1-4 (0x32, 0x34 above 16 MiB) on the parts that
+ * have it once QE is set, 1-1-1 elsewhere (Macronix has only 1-4-4 0x38;
+ * Adesto's quad program is not checked), single and dual. */
+static void test_quad_page_program(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		bool quad;
+	} want[] = {
+	    {"MT25QL512ABB", true}, {"MT25QL128ABA", true}, {"W25Q64JV", true},
+	    {"W25Q128JV", true},    {"W25Q256JV", true},    {"IS25LP064A", true},
+	    {"GD25Q128", true},     {"MX25L12833F", false}, {"MX25L51245G", false},
+	    {"AT25SF128A", false},
+	};
+	for (unsigned d = 0; d < 2; d++)
+		for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			bool dual = d != 0;
+			setup(want[i].name, dual);
+			assert_int_equal(nor_get_info()->quad_pp, want[i].quad);
+			roundtrip(dual, 0x2345, 1000);
+			if (nor_get_info()->size > 16 * MIB)
+				roundtrip(dual, 20 * MIB + 99, 700);
+			struct nor_chip_state st;
+			nor_chip_get_state(simport_qspi_chip(0), &st);
+			assert_true(st.programs > 0);
+			assert_int_equal(st.quad_programs, want[i].quad ? st.programs : 0u);
+			simport_qspi_teardown();
+		}
+}
+
+/* A chip whose QE bit cannot be set (its status write ignored) takes no
+ * quad program (the model ignores it as the W25Q does): the driver falls
+ * back to 1-1-1 and the data arrive. */
+static void test_quad_page_program_needs_qe(void **state)
+{
+	(void)state;
+	const char *chips[2] = {"W25Q128JV", NULL}; /* QER 4: QE in SR2 */
+	assert_int_equal(simport_qspi_setup(board_find("weact-h750"), chips, NULL), QDFU_OK);
+	struct nor_chip *c = simport_qspi_chip(0);
+	nor_chip_ignore_opcode(c, 0x01); /* no status write reaches SR2 */
+	nor_chip_ignore_opcode(c, 0x31);
+	struct nor_chip_state st;
+	nor_chip_get_state(c, &st);
+	assert_false(st.qe);
+	assert_int_equal(nor_probe(false, 50000000u), QDFU_OK);
+	assert_false(nor_get_info()->quad_pp);
+	roundtrip(false, 0x3456, 800);
+	nor_chip_get_state(c, &st);
+	assert_int_equal(st.quad_programs, 0u);
+	simport_qspi_teardown();
+}
+
 extern uint64_t time_stub_jump_us; /* time_stub.c */
 extern unsigned time_stub_jump_skip;
 
@@ -698,6 +751,8 @@ int main(void)
 	    cmocka_unit_test(test_handoff_record),
 	    cmocka_unit_test(test_qer4_without_rdsr2),
 	    cmocka_unit_test(test_deadline_read_before_status),
+	    cmocka_unit_test(test_quad_page_program),
+	    cmocka_unit_test(test_quad_page_program_needs_qe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

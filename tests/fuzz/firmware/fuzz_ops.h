@@ -33,6 +33,7 @@
 
 #include "dfu/dfu.h"
 #include "qdfu_proto.h"
+#include "sim/vusb/vusb_ctrl.h"
 #include "usb/usbd.h"
 
 #define FZ_MAX_OPS  160u
@@ -122,19 +123,6 @@ static inline uint32_t fz_addr(struct fz_in *in)
 	if (k & 0x80u)
 		return fz_u32(in);
 	return bases[k % (sizeof(bases) / sizeof(bases[0]))] + (uint32_t)fz_u16(in) * 32u;
-}
-
-static inline void fz_setup(uint8_t s[8], uint8_t type, uint8_t req, uint16_t value, uint16_t index,
-                            uint16_t len)
-{
-	s[0] = type;
-	s[1] = req;
-	s[2] = (uint8_t)value;
-	s[3] = (uint8_t)(value >> 8);
-	s[4] = (uint8_t)index;
-	s[5] = (uint8_t)(index >> 8);
-	s[6] = (uint8_t)len;
-	s[7] = (uint8_t)(len >> 8);
 }
 
 static inline void fz_fail(const char *what, uint8_t before, uint8_t kind)
@@ -306,7 +294,7 @@ static inline void fz_dnload_cmd(const struct fz_host *h, uint8_t kind, unsigned
                                  uint16_t len)
 {
 	uint8_t s[8];
-	fz_setup(s, 0x21, DFU_REQ_DNLOAD, 0, 0, len);
+	vusb_mk_setup(s, 0x21, DFU_REQ_DNLOAD, 0, 0, len);
 	(void)fz_request(h, kind, mod, s, buf);
 }
 
@@ -315,7 +303,7 @@ static inline void fz_dnload_cmd(const struct fz_host *h, uint8_t kind, unsigned
 static inline void fz_poll_idle(const struct fz_host *h, unsigned mod, uint8_t *buf)
 {
 	uint8_t s[8];
-	fz_setup(s, 0xA1, DFU_REQ_GETSTATUS, 0, 0, 6);
+	vusb_mk_setup(s, 0xA1, DFU_REQ_GETSTATUS, 0, 0, 6);
 	for (unsigned i = 0; i < 40; i++) {
 		int r = fz_request(h, FZ_POLL_IDLE, mod, s, buf);
 		if (r != 6 || (buf[4] != DFU_STATE_DNBUSY && buf[4] != DFU_STATE_DNLOAD_SYNC))
@@ -332,37 +320,37 @@ static inline bool fz_simple(const struct fz_host *h, struct fz_in *in, uint8_t 
 	uint8_t s[8];
 	switch (kind) {
 	case FZ_GETSTATUS:
-		fz_setup(s, 0xA1, DFU_REQ_GETSTATUS, 0, 0, 6);
+		vusb_mk_setup(s, 0xA1, DFU_REQ_GETSTATUS, 0, 0, 6);
 		break;
 	case FZ_GETSTATE:
-		fz_setup(s, 0xA1, DFU_REQ_GETSTATE, 0, 0, 1);
+		vusb_mk_setup(s, 0xA1, DFU_REQ_GETSTATE, 0, 0, 1);
 		break;
 	case FZ_CLRSTATUS:
-		fz_setup(s, 0x21, DFU_REQ_CLRSTATUS, 0, 0, 0);
+		vusb_mk_setup(s, 0x21, DFU_REQ_CLRSTATUS, 0, 0, 0);
 		break;
 	case FZ_ABORT:
-		fz_setup(s, 0x21, DFU_REQ_ABORT, 0, 0, 0);
+		vusb_mk_setup(s, 0x21, DFU_REQ_ABORT, 0, 0, 0);
 		break;
 	case FZ_LEAVE:
-		fz_setup(s, 0x21, DFU_REQ_DNLOAD, fz_u8(in) & 3u, 0, 0);
+		vusb_mk_setup(s, 0x21, DFU_REQ_DNLOAD, fz_u8(in) & 3u, 0, 0);
 		break;
 	case FZ_UPLOAD: {
 		uint16_t block = fz_u16(in);
-		fz_setup(s, 0xA1, DFU_REQ_UPLOAD, block, 0, fz_len(in));
+		vusb_mk_setup(s, 0xA1, DFU_REQ_UPLOAD, block, 0, fz_len(in));
 		break;
 	}
 	case FZ_SET_ALT:
-		fz_setup(s, 0x01, 11, fz_u8(in) % 4u, 0, 0);
+		vusb_mk_setup(s, 0x01, 11, fz_u8(in) % 4u, 0, 0);
 		break;
 	case FZ_INFO:
-		fz_setup(s, QDFU_PROTO_RT_IN, QDFU_PROTO_REQ_INFO, 0, 0, QDFU_PROTO_INFO_LEN);
+		vusb_mk_setup(s, QDFU_PROTO_RT_IN, QDFU_PROTO_REQ_INFO, 0, 0, QDFU_PROTO_INFO_LEN);
 		break;
 	case FZ_CRC_RESULT:
-		fz_setup(s, QDFU_PROTO_RT_IN, QDFU_PROTO_REQ_CRC_RESULT, 0, 0,
-		         QDFU_PROTO_CRC_RESULT_LEN);
+		vusb_mk_setup(s, QDFU_PROTO_RT_IN, QDFU_PROTO_REQ_CRC_RESULT, 0, 0,
+		              QDFU_PROTO_CRC_RESULT_LEN);
 		break;
 	case FZ_DETACH:
-		fz_setup(s, 0x21, DFU_REQ_DETACH, fz_u16(in), 0, 0);
+		vusb_mk_setup(s, 0x21, DFU_REQ_DETACH, fz_u16(in), 0, 0);
 		break;
 	default:
 		return false;
@@ -381,7 +369,7 @@ static inline void fz_complex(const struct fz_host *h, struct fz_in *in, uint8_t
 	case FZ_DNLOAD: {
 		uint16_t block = fz_u16(in), len = fz_len(in);
 		fz_fill(buf, len, fz_u8(in));
-		fz_setup(s, 0x21, DFU_REQ_DNLOAD, block, 0, len);
+		vusb_mk_setup(s, 0x21, DFU_REQ_DNLOAD, block, 0, len);
 		(void)fz_request(h, kind, mod, s, buf);
 		break;
 	}
@@ -409,7 +397,7 @@ static inline void fz_complex(const struct fz_host *h, struct fz_in *in, uint8_t
 		memcpy(buf, &a, 4);
 		a = fz_u32(in) % (4u * 1024u * 1024u + 64u);
 		memcpy(buf + 4, &a, 4);
-		fz_setup(s, QDFU_PROTO_RT_OUT, QDFU_PROTO_REQ_CRC_START, 0, 0, 8);
+		vusb_mk_setup(s, QDFU_PROTO_RT_OUT, QDFU_PROTO_REQ_CRC_START, 0, 0, 8);
 		(void)fz_request(h, kind, mod, s, buf);
 		break;
 	case FZ_RAW: {

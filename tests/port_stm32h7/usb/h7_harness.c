@@ -5,6 +5,7 @@
 
 #include "sim/clock/vclock.h"
 #include "port/stm32h7/h7.h"
+#include "sim/h7/crc_model.h"
 #include "sim/h7/h7_board_usb.h"
 #include "sim/h7/i2c_model.h"
 #include "sim/h7/mmio_bus.h"
@@ -59,6 +60,17 @@ enum dwc2m_phy h7h_usb_phy(const struct board *b)
 	return h7_board_usb_phy(b);
 }
 
+/* The CRC unit's clock as port_init() left it in RCC_AHB4ENR (CRCEN). */
+static bool crc_clock(void)
+{
+	return (h7_sys_model_rcc(0x0E0u) & (1u << 19)) != 0;
+}
+
+uint32_t port_crc32_update(uint32_t crc, const void *data, uint32_t len)
+{
+	return h7_crc32_update(crc, data, len);
+}
+
 int h7h_setup(const struct board *b, void (*task)(void))
 {
 	return h7h_setup_ex(b, task, NULL);
@@ -77,6 +89,9 @@ int h7h_setup_ex(const struct board *b, void (*task)(void), const struct h7_sys_
 	vclock_advance_us(1000);
 	mmio_reset();
 	if (h7_sys_model_init(&cfg))
+		return -1;
+	crc_model_reset();
+	if (crc_model_attach(crc_clock))
 		return -1;
 	h7h.b = b;
 	h7h.task = task;

@@ -34,6 +34,8 @@
 
 extern const struct board board_stm32h745i_disco;
 extern const struct board board_stm32h750b_dk;
+extern const struct board board_stm32h735g_dk;
+extern const struct board board_stm32h7b3i_dk;
 
 #define NVIC_ISER0 0xE000E100u
 #define NVIC_ISPR0 0xE000E200u
@@ -77,7 +79,11 @@ static void rom_state(const struct board *b)
 	struct h7_sys_config cfg = {
 	    .wired = b->hw.supply, .family = b->family, .supply_preconfigured = true};
 	assert_int_equal(h7h_setup_ex(b, bootloader_task, &cfg), 0);
-	assert_int_equal(port_init(b), QDFU_OK); /* PLL1 as SYSCLK, like the ROM's */
+	/* PLL1 as SYSCLK, like the H74x ROM's; the H72x/H73x ROM runs 66 MHz
+	 * from a PLL on HSI (AN2606 Table 133), which the register model does
+	 * not allow on that line yet (sim/h7/h7_sys_model.h): HSI there, as the
+	 * H7A3/B3/B0 ROM (AN2606 Table 137) */
+	assert_int_equal(port_init(b), QDFU_OK);
 	/* the ROM's USB session: enumerated and configured (a stand-in: the
 	 * bootloader's own USB stack on the same core) */
 	assert_int_equal(simport_iflash_setup(b, NULL), QDFU_OK);
@@ -95,7 +101,7 @@ static void rom_state(const struct board *b)
 	}
 	wr(SYST_CSR, 7u);                      /* enabled, TICKINT, processor clock */
 	wr(SCB_ICSR, (1u << 26) | (1u << 28)); /* PENDSTSET, PENDSVSET */
-	assert_true(h7_sys_model_stats()->sysclk_pll);
+	assert_int_equal(h7_sys_model_stats()->sysclk_pll, b->family == BOARD_FAMILY_H74X);
 }
 
 static void check_flasher_start(const struct board *b)
@@ -119,7 +125,7 @@ static void check_flasher_start(const struct board *b)
 	if (st->errors)
 		fail_msg("%s: %s", b->name, st->last_error);
 	assert_int_equal(st->supply_writes, 0); /* write-once: the ROM did it */
-	assert_true(st->sysclk_pll);
+	assert_int_equal(st->sysclk_pll, b->family == BOARD_FAMILY_H74X);
 
 	assert_int_equal(vhost_reset(&h7h.host, false), 0);
 	uint8_t d[64];
@@ -132,8 +138,9 @@ static void check_flasher_start(const struct board *b)
 	get_string(4, alt0, sizeof(alt0));
 	/* all of internal flash writable from 0x08000000, one zone */
 	char want_alt0[64];
-	snprintf(want_alt0, sizeof(want_alt0), "@Internal Flash  /0x08000000/%02u*128Kg",
-	         (unsigned)(b->iflash_banks * b->iflash_sectors));
+	snprintf(want_alt0, sizeof(want_alt0), "@Internal Flash  /0x08000000/%02u*%uKg",
+	         (unsigned)(b->iflash_banks * b->iflash_sectors),
+	         (unsigned)(b->iflash_sector_size / 1024u));
 	assert_string_equal(alt0, want_alt0);
 	if (dwc2m_errors(h7h.m))
 		fail_msg("DWC2 model: %s", dwc2m_last_error(h7h.m));
@@ -141,23 +148,25 @@ static void check_flasher_start(const struct board *b)
 	h7h_teardown();
 }
 
-static void test_flasher_start_h745(void **state)
+/* state: the board; the OCTOSPI lines too (zero install through their
+ * ROMs, docs/zero-install.md) */
+static void test_flasher_start(void **state)
 {
-	(void)state;
-	check_flasher_start(&board_stm32h745i_disco);
+	check_flasher_start(*state);
 }
 
-static void test_flasher_start_h750(void **state)
-{
-	(void)state;
-	check_flasher_start(&board_stm32h750b_dk);
-}
+#define ON(board)                                                                                  \
+	{                                                                                          \
+		"flasher_start_" #board, test_flasher_start, NULL, NULL, (void *)&board            \
+	}
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_flasher_start_h745),
-	    cmocka_unit_test(test_flasher_start_h750),
+	    ON(board_stm32h745i_disco),
+	    ON(board_stm32h750b_dk),
+	    ON(board_stm32h735g_dk),
+	    ON(board_stm32h7b3i_dk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
