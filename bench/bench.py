@@ -51,9 +51,9 @@ BOARDS = {
     "Daisy Seed IS25LP064A": ("daisy-seed", (), None, "fs"),
     "WeAct H750 W25Q256JV (32 MiB)": ("weact-h750", (), "W25Q256JV", "fs"),
     "H747I-DISCO HS (DWC2)": ("stm32h747i-disco", ("--usb", "dwc2"), None, "hs"),
-    "H735G-DK MX25LM51245G (SPI mode)": ("stm32h735g-dk", (), None, "fs"),
-    "H7B3I-DK HS (DWC2) MX25LM51245G (SPI mode)": ("stm32h7b3i-dk", ("--usb", "dwc2"), None,
-                                                   "hs"),
+    "H735G-DK MX25LM51245G (OPI DTR)": ("stm32h735g-dk", (), None, "fs"),
+    "H7B3I-DK HS (DWC2) MX25LM51245G (OPI DTR)": ("stm32h7b3i-dk", ("--usb", "dwc2"), None,
+                                                  "hs"),
     "WeAct H7B0 W25Q64JV (OCTOSPI)": ("weact-h7b0", (), None, "fs"),
     "WeAct H723 W25Q64JV (OCTOSPI)": ("weact-h723", (), None, "fs"),
 }
@@ -67,8 +67,15 @@ def board_file(board):
     path = os.path.join(ROOT, "firmware", "boards", board.replace("-", "_") + ".c")
     src = open(path).read()
     get = lambda k: re.search(r"\.%s\s*=\s*([^,]+)," % k, src).group(1).strip()
+    has = lambda k, v: re.search(r"\.%s\s*=\s*%s" % (k, v), src) is not None
+    octal = has("bus", "BOARD_BUS_OCTOSPI") and "QSPI_BK2_IO3] = PIN(" in src
+    dtr = octal and has("xip", "BOARD_XIP_FASTEST") and has("qspi_dqs", "PIN\\(")
     return {"chip": get("qspi_chip").strip('"'), "dual": get("qspi_dual") == "true",
             "clock": int(get("qspi_clock_hz").rstrip("u")),
+            # bus clocks per byte of an array read as the firmware runs it:
+            # octal DTR 8 lines x 2 edges (0.5); an octal chip in SPI 1-1-1
+            # (8: it has no quad read); else 1-1-4 (2)
+            "read_cpb": 0.5 if dtr else 8.0 if octal else 2.0,
             "iflash": int(get("iflash_banks")) * int(get("iflash_sectors")) *
             product(get("iflash_sector_size"))}
 
@@ -88,8 +95,13 @@ class Model:
         self.c = consts
         self.dual = bi["dual"]
         self.chip = consts["chips"][chip or bi["chip"]]
+        # the bus clock the firmware programs: kernel clock (every line's
+        # plan gives 200 MHz: HCLK3 on H74x, PLL2R on the OCTOSPI lines;
+        # h7_system checks it) over the prescaler that stays <= the board's
+        # qspi_clock_hz
         div = max(1, -(-consts["qspi_kernel_hz"] // bi["clock"]))
         self.qspi_hz = consts["qspi_kernel_hz"] / div
+        self.read_cpb = bi["read_cpb"] if not chip else 2.0
         self.usb = consts["usb"][speed]
         self.t = "max" if timing == "max" else "typ"
 
@@ -105,7 +117,7 @@ class Model:
     # QSPI NOR, per layout page of `size` bytes (both chips' bytes)
     def nor_read(self, nbytes):
         per_chip = nbytes / (2 if self.dual else 1)
-        return per_chip * 2 / self.qspi_hz  # 1-1-4: 2 clocks per byte
+        return per_chip * self.read_cpb / self.qspi_hz
 
     def nor_erase(self, size):
         per_chip = size // (2 if self.dual else 1)

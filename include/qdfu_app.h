@@ -32,12 +32,19 @@
 #define QDFU_HANDOFF_MAGIC   0x51D0A4D0u
 #define QDFU_HANDOFF_VERSION 1u
 
-/* qdfu_handoff.xip: the memory-mapped read left running on the QUADSPI. */
+/* qdfu_handoff.xip: the memory-mapped read left running on the QUADSPI /
+ * OCTOSPI, i.e. the protocol the chip is left in. An octal chip
+ * (MX25LM51245G) handed over in OPI stays in OPI: an application that
+ * wants SPI must switch it back (CR2) or reset it (0x6699 / 0x9966 in the
+ * protocol named here) - never while executing from it. */
 enum qdfu_xip {
 	QDFU_XIP_NONE = 0, /* not memory-mapped (no flash, or the board's choice) */
 	QDFU_XIP_1_1_1,    /* fast read 0x0B / 0x0C */
 	QDFU_XIP_1_1_4,    /* quad output 0x6B / 0x6C */
 	QDFU_XIP_1_4_4,    /* quad I/O 0xEB / 0xEC, mode bits 0xFF (no continuous read) */
+	QDFU_XIP_8_8_8,    /* octal STR (OPI): 8READ 0xEC13, 4-byte address */
+	QDFU_XIP_8D_8D_8D, /* octal DTR (DOPI): 8DTRD 0xEE11, 4-byte address, DQS on;
+	                    * read_opcode 0xEE (the second byte is its complement) */
 };
 
 struct qdfu_handoff {

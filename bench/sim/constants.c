@@ -43,6 +43,9 @@ int main(void)
 	printf("          \"hs\": {\"ctrl_bt\": %u, \"packet_bt\": %u, \"byte_ns\": %.4f, "
 	       "\"mps\": 64}},\n",
 	       USB_HS_CTRL_OVERHEAD_BT, USB_HS_PACKET_OVERHEAD_BT, USB_HS_BYTE_NS_X3 / 3.0);
+	/* every line's clock plan (firmware/port/stm32h7/clock.c): QUADSPI on
+	 * HCLK3 200 MHz (H74x), OCTOSPI on PLL2R 200 MHz (H72x/H73x, H7A3/B3/B0);
+	 * tests/port_stm32h7/usb/test_h7_system.c checks it per board */
 	printf("  \"qspi_kernel_hz\": 200000000\n}\n");
 	return 0;
 }

@@ -4,9 +4,9 @@
  * 64 MiB Macronix MX25LM51245G octal NOR on OCTOSPI1 / IO-manager port 1 (a HyperRAM on
  * port 2, not used), USB1_OTG_HS with its internal full-speed PHY on CN14 (micro-AB).
  * The bootloader finds the NOR in whichever protocol an application left it (SPI, OPI STR,
- * OPI DTR: the octal NOR layer resets it blind in all three) and runs it in SPI 1-1-1, the
- * protocol it hands to applications (firmware/mem/region_qspi.c); the DQS pin is wired for
- * octal DTR.
+ * OPI DTR: the octal NOR layer resets it blind in all three) and runs it in SPI 1-1-1; it
+ * hands applications the chip in octal DTR memory-mapped (DQS wired) when their vector
+ * table reads the same there, else in SPI 1-1-1 (firmware/mem/region_qspi.c).
  *
  * Sources (shared facts octospi.md "Boards", checked 2026-12):
  * - OCTOSPI pins and AFs: STMicroelectronics/stm32h735g-dk-bsp, stm32h735g_discovery_ospi.h
@@ -19,8 +19,9 @@
  *   (readme.txt: CN14; usbd_conf.c: PA11/PA12 AF10 OTG1_FS, VBUS sensing off).
  * - Button and LED: stm32h735g_discovery.c/.h (user button PC13, pressed = high; LD1 green
  *   PC3, BSP_LED_On writes RESET: active-low); Zephyr agrees.
- * The NOR runs at 32 MHz here (HCLK 64 MHz / 2: clock.c keeps these lines on HSI); ST's BSP
- * runs it at 100 MHz from PLL2.
+ * The NOR runs at 100 MHz: OCTOSPI kernel clock PLL2R 200 MHz / 2 (clock.c,
+ * docs/clocks.md), as ST's BSP (stm32h735g_discovery_ospi.c: PLL2R 200 MHz, prescaler 2);
+ * above 66 MHz the octal layer keeps the chip's power-on 20 dummy cycles (firmware/nor/octal.c).
  */
 #include "boards/board_def.h"
 
@@ -38,10 +39,12 @@ const struct board board_stm32h735g_dk = {
     .bus = BOARD_BUS_OCTOSPI,
     .qspi_dual = false,
     .qspi_chip = "MX25LM51245G",
-    .qspi_clock_hz = 50000000u,
-    /* SPI 1-1-1: the chip has no quad I/O, and the octal protocols are left
-     * to applications (docs/decisions/octal-protocol-at-handover.md) */
-    .xip = BOARD_XIP_SINGLE,
+    .qspi_clock_hz = 100000000u, /* bus <= this: PLL2R 200 MHz / 2 */
+    /* the fastest: octal DTR memory-mapped (8DTRD 0xEE11, DQS) when the
+     * application's vector table reads the same in it, else SPI 1-1-1
+     * (docs/decisions/octal-protocol-at-handover.md; qdfu_handoff.xip says
+     * which) */
+    .xip = BOARD_XIP_FASTEST,
     .default_app_base = 0x08020000u,
     .usb_vid = 0x0483,
     .usb_pid = 0xDF11,

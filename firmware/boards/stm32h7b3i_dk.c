@@ -4,8 +4,9 @@
  * 24 MHz crystal, 64 MiB Macronix MX25LM51245G octal NOR on OCTOSPI1 / IO-manager port 1,
  * USB1_OTG_HS through an external ULPI PHY (high speed; PA11/PA12 go to FDCAN1 through solder
  * bridges). The bootloader finds the NOR in whichever protocol an application left it (SPI,
- * OPI STR, OPI DTR: the octal NOR layer resets it blind in all three) and runs it in SPI 1-1-1,
- * the protocol it hands to applications (firmware/mem/region_qspi.c).
+ * OPI STR, OPI DTR: the octal NOR layer resets it blind in all three) and runs it in SPI 1-1-1;
+ * it hands applications the chip in octal DTR memory-mapped (DQS on PC5) when their vector
+ * table reads the same there, else in SPI 1-1-1 (firmware/mem/region_qspi.c).
  *
  * Sources (shared facts octospi.md "Boards", checked 2026-12):
  * - OCTOSPI pins and AFs: STMicroelectronics/stm32h7b3i-dk-bsp, stm32h7b3i_discovery_ospi.h
@@ -36,10 +37,12 @@ const struct board board_stm32h7b3i_dk = {
     .bus = BOARD_BUS_OCTOSPI,
     .qspi_dual = false,
     .qspi_chip = "MX25LM51245G",
-    .qspi_clock_hz = 50000000u,
-    /* SPI 1-1-1: the chip has no quad I/O, and the octal protocols are left
-     * to applications (docs/decisions/octal-protocol-at-handover.md) */
-    .xip = BOARD_XIP_SINGLE,
+    .qspi_clock_hz = 100000000u, /* bus <= this: PLL2R 200 MHz / 2 */
+    /* the fastest: octal DTR memory-mapped (8DTRD 0xEE11, DQS) when the
+     * application's vector table reads the same in it, else SPI 1-1-1
+     * (docs/decisions/octal-protocol-at-handover.md; qdfu_handoff.xip says
+     * which) */
+    .xip = BOARD_XIP_FASTEST,
     .default_app_base = 0x08020000u,
     .usb_vid = 0x0483,
     .usb_pid = 0xDF11,

@@ -76,13 +76,16 @@ int region_qspi_init(struct mem_region *r, const struct board *b, uint8_t alt)
 	memset(r, 0, sizeof(*r));
 	/* An octal chip may have been left in OPI (by an application, or by its
 	 * non-volatile default): the probe resets it blind in all three
-	 * protocols and finds it. The bootloader then runs it in SPI 1-1-1,
-	 * the protocol the application start (boot_h7.c, SPI fast read) hands
-	 * over in (docs/decisions/octal-protocol-at-handover.md). */
+	 * protocols and finds it, in SPI 1-1-1. A board that hands over in
+	 * octal DTR runs the chip in it too (16 times SPI's bytes per clock);
+	 * a chip that does not switch stays in SPI (octal.c resets it back)
+	 * (docs/decisions/octal-protocol-at-handover.md). */
 	nor_set_octal(board_octal_chip(b), NOR_PROTO_SPI);
 	int rc = nor_probe(b->qspi_dual, b->qspi_clock_hz);
 	if (rc)
 		return rc;
+	if (board_octal_dtr(b))
+		(void)nor_set_proto(NOR_PROTO_OPI_DTR);
 	const struct nor_info *ni = nor_get_info();
 	uint32_t small = ni->erase_size[0], large = ni->erase_size[ni->nerase - 1u];
 	if (ni->size < 2u * large || large < 2u * small)
@@ -155,11 +158,15 @@ int region_qspi_handover(const struct mem_region *r, bool single, uint32_t check
 	int rc = nor_xip_handover(single ? NOR_XIP_SINGLE : NOR_XIP_FASTEST, off, &c);
 	if (rc)
 		return rc;
-	if (c.address_lines == 4)
+	if (c.instruction_lines == 8)
+		h->xip = (c.dtr & PORT_QSPI_DTR_DATA) ? QDFU_XIP_8D_8D_8D : QDFU_XIP_8_8_8;
+	else if (c.address_lines == 4)
 		h->xip = QDFU_XIP_1_4_4;
 	else
 		h->xip = c.data_lines == 4 ? QDFU_XIP_1_1_4 : QDFU_XIP_1_1_1;
-	h->read_opcode = (uint8_t)c.instruction;
+	/* a 16-bit OPI instruction (0xEE11) is recorded by its opcode byte: the
+	 * second byte is its complement */
+	h->read_opcode = (uint8_t)(c.instruction_bytes == 2u ? c.instruction >> 8 : c.instruction);
 	h->addr_bytes = c.address_bytes;
 	h->dummy_cycles =
 	    (uint8_t)(c.dummy_cycles + (c.alt_lines ? c.alt_bytes * 8u / c.alt_lines : 0u));

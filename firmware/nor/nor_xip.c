@@ -25,6 +25,7 @@
 #include "hal/port.h"
 #include "nor/nor.h"
 #include "nor/nor_cmds.h"
+#include "nor/nor_octal.h"
 
 #define XIP_MODE_BITS  0xFFu /* never a continuous-read pattern (above) */
 #define XIP_DUMMY      8u    /* 0x0B / 0x6B and their 4-byte forms */
@@ -128,11 +129,12 @@ int nor_xip_handover(enum nor_xip_mode mode, uint32_t check_addr, struct port_qs
 	if (!in)
 		return QDFU_E_NO_DEVICE;
 	struct port_qspi_cmd c;
-	if (nor_get_proto() != NOR_PROTO_SPI) {
-		/* an octal chip running OPI: its protocol is the fast one, framed
-		 * by the octal layer (docs/decisions/octal-protocol-at-handover.md) */
-		int rc = nor_xip_read_cmd(&c);
-		rc = rc ? rc : nor_memmap_cmd(&c);
+	if (nor_octal_bus()) {
+		/* an octal chip: the fastest is OPI DTR (8DTRD 0xEE11 with DQS) if
+		 * the vector table reads the same in it, else SPI 1-1-1; framed by
+		 * the octal layer (docs/decisions/octal-protocol-at-handover.md) */
+		enum nor_proto p = mode == NOR_XIP_SINGLE ? NOR_PROTO_SPI : NOR_PROTO_OPI_DTR;
+		int rc = nor_octal_handover(p, check_addr, &c);
 		if (rc == QDFU_OK && used)
 			*used = c;
 		return rc;

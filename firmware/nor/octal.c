@@ -378,6 +378,19 @@ int nor_octal_find(int (*read_id)(void))
  * 6 cycles at up to 66 MHz, else the 20 of power-on), then the mode (CR2
  * 0x00000000), both in the protocol the chip is in now; then CR2 read back
  * in the new protocol until it says so (the write takes up to 40 ms). */
+/* A switch that did not confirm: the chip may be in the old protocol, the
+ * new one, or (a chip without CR2 on eight lines) never have listened.
+ * Reset it blind in all three and take it back in its power-on protocol,
+ * so that the layer never believes a protocol the chip is not in. */
+static int switch_failed(int rc)
+{
+	nor_octal_reset_blind(oct.clock_hz);
+	oct.cur = oct.boot;
+	oct.read_dummy = 20u; /* DC back to its power-on value */
+	(void)wait_ready(WRITE_REG_MS);
+	return rc;
+}
+
 static int switch_to(enum nor_proto p)
 {
 	static const uint8_t mode[3] = {0, CR2_SOPI, CR2_DOPI};
@@ -386,11 +399,11 @@ static int switch_to(enum nor_proto p)
 		uint8_t dc =
 		    oct.clock_hz && oct.clock_hz <= DC_6_MAX_HZ ? DC_6_CYCLES : DC_POWER_ON;
 		if ((rc = cr2_write(CR2_DC, dc)) || (rc = wait_ready(WRITE_REG_MS)))
-			return rc;
+			return switch_failed(rc);
 		oct.read_dummy = (uint8_t)(20u - 2u * dc);
 	}
 	if ((rc = cr2_write(CR2_MODE, mode[p])))
-		return rc;
+		return switch_failed(rc);
 	oct.cur = p;
 	uint32_t end = port_millis() + WRITE_REG_MS;
 	for (;;) {
@@ -398,7 +411,7 @@ static int switch_to(enum nor_proto p)
 		if (cr2_read(CR2_MODE, &v) == QDFU_OK && v == mode[p] && wait_ready(0) == QDFU_OK)
 			return QDFU_OK;
 		if (qdfu_time_reached(port_millis(), end))
-			return QDFU_E_TIMEOUT;
+			return switch_failed(QDFU_E_TIMEOUT);
 		port_wait_hint();
 	}
 }
@@ -417,7 +430,10 @@ int nor_octal_switch(enum nor_proto p)
 	if ((unsigned)p > NOR_PROTO_OPI_DTR)
 		return QDFU_E_PARAM;
 	oct.run = p;
-	return nor_octal_enter();
+	int rc = nor_octal_enter();
+	if (rc)
+		oct.run = oct.cur; /* not switched: stay where the chip is */
+	return rc;
 }
 
 void nor_octal_after_reset(void)
@@ -444,7 +460,7 @@ int nor_octal_handover(enum nor_proto p, uint32_t check_addr, struct port_qspi_c
 	          nor_set_proto(p) == QDFU_OK &&
 	          nor_read(check_addr, got, sizeof(got)) == QDFU_OK &&
 	          memcmp(want, got, sizeof(got)) == 0;
-	if (!ok && (rc = nor_set_proto(NOR_PROTO_SPI)))
+	if (!ok && nor_get_proto() != NOR_PROTO_SPI && (rc = nor_set_proto(NOR_PROTO_SPI)))
 		return rc;
 	if ((rc = nor_xip_read_cmd(used)))
 		return rc;

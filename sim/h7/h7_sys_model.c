@@ -9,13 +9,14 @@
 #include "sim/h7/mmio_bus.h"
 #include "sim/h7/scs_model.h"
 
-#define RCC_BASE   0x58024400u
-#define PWR_BASE   0x58024800u
-#define CRS_BASE   0x40008400u
-#define FLASH_BASE 0x52002000u
-#define GPIO_BASE  0x58020000u
-#define UID_BASE   0x1FF1E800u
-#define RTC_BASE   0x58004000u
+#define RCC_BASE    0x58024400u
+#define PWR_BASE    0x58024800u
+#define CRS_BASE    0x40008400u
+#define FLASH_BASE  0x52002000u
+#define GPIO_BASE   0x58020000u
+#define UID_BASE    0x1FF1E800u
+#define RTC_BASE    0x58004000u
+#define SYSCFG_BASE 0x58000400u
 
 #define RCC_RSR       0xD0u
 #define RCC_RSR_RMVF  (1u << 16)
@@ -45,6 +46,7 @@ static struct {
 	uint64_t vos_at, actvos_at;
 	uint32_t crs[4];
 	uint32_t flash_acr;
+	uint32_t syscfg_pwrcr;
 	uint32_t gpio[11][0x28 / 4];
 	uint32_t gpio_in[11];
 	uint32_t bkp0r;
@@ -73,85 +75,189 @@ static uint64_t now(void)
 
 /* ------------------------------------------------- clocks and flash */
 
-/* VOS from PWR_D3CR.VOS (11 VOS1, 10 VOS2, 01 VOS3), 3 until it is ready. */
+/*
+ * Per-line limits (docs/clocks.md, with sources): the highest CPU clock
+ * (sys_d1cpre) and HCLK (= ACLK) per VOS, the flash rows "FLASH recommended
+ * number of wait states and programming delay" (per VOS, the highest HCLK
+ * each LATENCY / WRHIGHFREQ row allows; 0 = not allowed at that VOS), the
+ * PLL VCO and DIVN ranges and the FLASH_ACR reset value. Index 0..3 = VOS0
+ * ..VOS3. Written separately from the port's own tables on purpose.
+ *  - H74x/H75x: RM0433/RM0399 rows as recalled (VOS2/VOS3 agree with ST's
+ *    LL_SetFlashLatency, DEV_ID 0x450); VOS0 (ODEN) is not modelled.
+ *  - H72x/H73x: ST's LL (DEV_ID 0x483) and embassy's "RM0468 Rev 3 Table 16".
+ *  - H7A3/B3/B0: embassy's "RM0455 Rev 10 Table 16" (stricter than ST's LL
+ *    at VOS0/VOS1, which it must be to be safe).
+ */
+struct flash_row {
+	uint8_t ws, wrhf;
+	uint16_t max_mhz[4];
+};
+
+static const struct line_limits {
+	const char *name;
+	uint16_t cpu_mhz[4], hclk_mhz[4];
+	uint16_t vco_wide_min, vco_wide_max, n_min, n_max;
+	uint32_t acr_reset;
+	struct flash_row rows[8];
+} lines[] = {
+    [BOARD_FAMILY_H74X] = {"H74x",
+                           {0, 400, 300, 200},
+                           {0, 200, 150, 100},
+                           192,
+                           960,
+                           4,
+                           512,
+                           0x37u,
+                           {{0, 0, {0, 70, 55, 45}},
+                            {1, 1, {0, 140, 110, 90}},
+                            {2, 1, {0, 185, 165, 135}},
+                            {2, 2, {0, 210, 165, 135}},
+                            {3, 2, {0, 225, 225, 180}},
+                            {4, 2, {0, 225, 225, 225}}}},
+    [BOARD_FAMILY_H72X] = {"H72x",
+                           {520, 400, 300, 170},
+                           {275, 200, 150, 85},
+                           192,
+                           836,
+                           4,
+                           512,
+                           0x37u, /* UNVERIFIED: assumed as H74x */
+                           {{0, 0, {70, 67, 50, 35}},
+                            {1, 1, {140, 133, 100, 70}},
+                            {2, 2, {210, 200, 150, 85}},
+                            {3, 3, {275, 0, 0, 0}}}},
+    [BOARD_FAMILY_H7AB] = {"H7Ax/B",
+                           {280, 225, 160, 88},
+                           {280, 225, 160, 88},
+                           128,
+                           560,
+                           8,
+                           420,
+                           0x13u, /* H7B0 SVD reset value */
+                           {{0, 0, {42, 38, 34, 22}},
+                            {1, 0, {84, 76, 68, 44}},
+                            {2, 1, {126, 114, 102, 66}},
+                            {3, 1, {168, 152, 136, 88}},
+                            {4, 2, {210, 190, 160, 0}},
+                            {5, 2, {252, 225, 0, 0}},
+                            {6, 3, {280, 0, 0, 0}}}},
+};
+
+static const struct line_limits *line(void)
+{
+	unsigned f = (unsigned)s.cfg.family;
+	return f < sizeof(lines) / sizeof(lines[0]) && lines[f].name ? &lines[f] : &lines[0];
+}
+
+/* The VOS a VOS field value selects: PWR_D3CR on H74x/H72x (11 VOS1, 10
+ * VOS2, 01 VOS3; 00 is VOS0 on the H72x, reserved on the H74x), PWR_SRDCR
+ * on H7A3/B3/B0 with the encoding reversed (11 VOS0 .. 00 VOS3; ST's
+ * stm32h7xx_hal_pwr.h). */
+static unsigned vos_of(unsigned field)
+{
+	if (s.cfg.family == BOARD_FAMILY_H7AB)
+		return 3u - field;
+	if (field == 0u)
+		return s.cfg.family == BOARD_FAMILY_H72X ? 0u : 3u;
+	return 4u - field;
+}
+
+/* The VOS in force; VOS3 (the strictest) while a change is not ready. */
 static unsigned vos_now(void)
 {
-	unsigned v = (s.pwr[0x18 / 4] >> 14) & 3u;
 	if (now() < s.vos_at)
-		return 3u; /* still on the old, lower level: be strict */
-	return v == 3u ? 1u : v == 2u ? 2u : 3u;
+		return 3u;
+	return vos_of((s.pwr[0x18 / 4] >> 14) & 3u);
 }
 
-/* The AXI clock (ACLK = HCLK) from the RCC registers: SWS (HSI with
- * HSIDIV, or PLL1 P from HSI), D1CPRE and HPRE (RM0399 RCC clock tree). */
+static bool vos_ready(void)
+{
+	return now() >= s.vos_at;
+}
+
+/* PLLn's VCO from HSI (the only source the port uses; others count as 0):
+ * PLLCKSELR DIVMn, PLLnDIVR N; 0 if the PLL has no valid input. */
+static uint64_t pll_vco_hz(unsigned n)
+{
+	uint32_t sel = s.rcc[0x28 / 4], m = (sel >> (4u + 8u * n)) & 0x3Fu;
+	uint32_t divr = s.rcc[(0x30 + 8 * n) / 4];
+	if ((sel & 3u) != 0u || m == 0u)
+		return 0;
+	uint32_t hsi = 64000000u >> ((s.rcc[0] >> 3) & 3u);
+	return (uint64_t)hsi / m * ((divr & 0x1FFu) + 1u);
+}
+
+/* PLLn output k (0 P, 1 Q, 2 R). */
+static uint32_t pll_out_hz(unsigned n, unsigned k)
+{
+	uint32_t divr = s.rcc[(0x30 + 8 * n) / 4];
+	static const unsigned pos[3] = {9, 16, 24}; /* PLLnDIVR P, Q, R */
+	uint32_t d = ((divr >> pos[k % 3u]) & 0x7Fu) + 1u;
+	return (uint32_t)(pll_vco_hz(n) / d);
+}
+
+/* The system clock (sys_ck) from SWS (HSI with HSIDIV, or PLL1 P). */
+static uint32_t sys_hz(void)
+{
+	if (((s.rcc[0x10 / 4] >> 3) & 7u) == 3u)
+		return pll_out_hz(0, 0);
+	return 64000000u >> ((s.rcc[0] >> 3) & 3u);
+}
+
+static uint32_t prescaled(uint32_t hz, uint32_t pre)
+{
+	if (pre & 8u)
+		hz >>= (pre & 7u) < 4u ? (pre & 7u) + 1u : (pre & 7u) + 2u;
+	return hz;
+}
+
+/* CPU clock: sys_ck / D1CPRE (RCC_D1CFGR[11:8]). */
+static uint32_t cpu_hz(void)
+{
+	return prescaled(sys_hz(), (s.rcc[0x18 / 4] >> 8) & 0xFu);
+}
+
+/* The AXI clock (ACLK = HCLK): CPU clock / HPRE (RCC_D1CFGR[3:0]). */
 static uint32_t aclk_hz(void)
 {
-	uint32_t sys = 64000000u >> ((s.rcc[0] >> 3) & 3u);
-	if (((s.rcc[0x10 / 4] >> 3) & 7u) == 3u) {
-		uint32_t m = (s.rcc[0x28 / 4] >> 4) & 0x3Fu, divr = s.rcc[0x30 / 4];
-		uint32_t n = (divr & 0x1FFu) + 1u, p = ((divr >> 9) & 0x7Fu) + 1u;
-		sys = m ? (uint32_t)((uint64_t)64000000u / m * n / p) : 0u;
-	}
-	uint32_t d1 = s.rcc[0x18 / 4], cpre = (d1 >> 8) & 0xFu, hpre = d1 & 0xFu;
-	if (cpre & 8u)
-		sys >>= (cpre & 7u) < 4u ? (cpre & 7u) + 1u : (cpre & 7u) + 2u;
-	if (hpre & 8u)
-		sys >>= (hpre & 7u) < 4u ? (hpre & 7u) + 1u : (hpre & 7u) + 2u;
-	return sys;
+	return prescaled(cpu_hz(), s.rcc[0x18 / 4] & 0xFu);
 }
-
-/* RM0433/RM0399 "FLASH recommended number of wait states and programming
- * delay" (recalled; VOS2/VOS3 rows agree with ST's LL_SetFlashLatency for
- * DEV_ID 0x450, the WRHIGHFREQ bands with stm32h7xx_hal_flash_ex.h's
- * FLASH_PROGRAMMING_DELAY_x): per VOS, the highest ACLK in MHz each row
- * allows. Written separately from the port's own table on purpose. */
-static const struct {
-	uint8_t ws, wrhf;
-	uint16_t max_mhz[4]; /* index: VOS1, VOS2, VOS3 (1..3); 0 unused */
-} flash_rows[] = {
-    {0, 0, {0, 70, 55, 45}},    {1, 1, {0, 140, 110, 90}},  {2, 1, {0, 185, 165, 135}},
-    {2, 2, {0, 210, 165, 135}}, {3, 2, {0, 225, 225, 180}}, {4, 2, {0, 225, 225, 225}},
-};
 
 static bool flash_row(uint32_t hz, unsigned vos, unsigned *ws, unsigned *wrhf)
 {
-	for (unsigned i = 0; i < sizeof(flash_rows) / sizeof(flash_rows[0]); i++)
-		if (hz <= flash_rows[i].max_mhz[vos] * 1000000u) {
-			*ws = flash_rows[i].ws;
-			*wrhf = flash_rows[i].wrhf;
+	const struct line_limits *l = line();
+	for (unsigned i = 0; i < sizeof(l->rows) / sizeof(l->rows[0]); i++)
+		if (l->rows[i].max_mhz[vos] && hz <= l->rows[i].max_mhz[vos] * 1000000u) {
+			*ws = l->rows[i].ws;
+			*wrhf = l->rows[i].wrhf;
 			return true;
 		}
 	return false;
 }
 
-/* Read side, checked at every change of clock, VOS or ACR: the latency may
- * be higher than the table's, never lower (reads would return garbage). */
-static bool other_line(void)
-{
-	return s.cfg.family != BOARD_FAMILY_H74X;
-}
-
+/* Checked at every change of clock, VOS or ACR: the clocks within what the
+ * VOS allows; the latency may be higher than the table's, never lower
+ * (reads would return garbage); the programming delay never lower than the
+ * clock needs (h7_sys_model_flash_acr_problem() wants it exact). */
 static void check_flash_latency(void)
 {
+	const struct line_limits *l = line();
 	unsigned ws = 0, wrhf = 0, vos = vos_now();
-	uint32_t hz = aclk_hz();
-	if (other_line()) {
-		if (hz > 64000000u)
-			fail("ACLK %u MHz on an H72x/H7Ax: the model has no RM0468/RM0455 tables, "
-			     "only the reset clock (HSI 64 MHz) is known safe",
-			     (unsigned)(hz / 1000000u));
-		if ((s.flash_acr & 0xFu) < 7u)
-			fail("FLASH_ACR.LATENCY %u on an H72x/H7Ax: below the reset value",
-			     s.flash_acr & 0xFu);
-		return;
-	}
-	if (!flash_row(hz, vos, &ws, &wrhf)) {
-		fail("ACLK %u MHz is above what VOS%u allows", (unsigned)(hz / 1000000u), vos);
+	uint32_t hz = aclk_hz(), cpu = cpu_hz();
+	if (cpu > l->cpu_mhz[vos] * 1000000u)
+		fail("%s: CPU clock %u MHz is above what VOS%u allows (%u MHz)", l->name,
+		     (unsigned)(cpu / 1000000u), vos, l->cpu_mhz[vos]);
+	if (hz > l->hclk_mhz[vos] * 1000000u || !flash_row(hz, vos, &ws, &wrhf)) {
+		fail("%s: ACLK %u MHz is above what VOS%u allows", l->name,
+		     (unsigned)(hz / 1000000u), vos);
 		return;
 	}
 	if ((s.flash_acr & 0xFu) < ws)
-		fail("FLASH_ACR.LATENCY %u below %u for ACLK %u MHz at VOS%u", s.flash_acr & 0xFu,
-		     ws, (unsigned)(hz / 1000000u), vos);
+		fail("%s: FLASH_ACR.LATENCY %u below %u for ACLK %u MHz at VOS%u", l->name,
+		     s.flash_acr & 0xFu, ws, (unsigned)(hz / 1000000u), vos);
+	if (((s.flash_acr >> 4) & 3u) < wrhf)
+		fail("%s: FLASH_ACR.WRHIGHFREQ %u below %u for ACLK %u MHz at VOS%u", l->name,
+		     (s.flash_acr >> 4) & 3u, wrhf, (unsigned)(hz / 1000000u), vos);
 }
 
 const char *h7_sys_model_flash_acr_problem(void)
@@ -160,13 +266,6 @@ const char *h7_sys_model_flash_acr_problem(void)
 	unsigned ws = 0, wrhf = 0, vos = vos_now();
 	uint32_t hz = aclk_hz();
 	msg[0] = '\0';
-	if (other_line()) {
-		if (s.flash_acr != 0x37u)
-			snprintf(msg, sizeof(msg),
-			         "FLASH_ACR 0x%02x: not the reset value on an H72x/H7Ax",
-			         (unsigned)s.flash_acr);
-		return msg;
-	}
 	if (!flash_row(hz, vos, &ws, &wrhf))
 		snprintf(msg, sizeof(msg), "ACLK %u Hz above VOS%u", (unsigned)hz, vos);
 	else if ((s.flash_acr & 0xFu) < ws || ((s.flash_acr >> 4) & 3u) != wrhf)
@@ -175,6 +274,68 @@ const char *h7_sys_model_flash_acr_problem(void)
 		         "WRHIGHFREQ %u",
 		         (unsigned)s.flash_acr, (unsigned)(hz / 1000000u), vos, ws, wrhf);
 	return msg;
+}
+
+unsigned h7_sys_model_vos(void)
+{
+	return vos_now();
+}
+
+uint32_t h7_sys_model_cpu_hz(void)
+{
+	return cpu_hz();
+}
+
+uint32_t h7_sys_model_aclk_hz(void)
+{
+	return aclk_hz();
+}
+
+/* The OCTOSPI / QUADSPI kernel clock: RCC_D1CCIPR (RCC_CDCCIPR) [5:4]:
+ * 0 HCLK, 1 PLL1Q, 2 PLL2R, 3 per_ck (HSI here). */
+uint32_t h7_sys_model_ospi_kernel_hz(void)
+{
+	switch ((s.rcc[0x4C / 4] >> 4) & 3u) {
+	case 1:
+		return (s.rcc[0] & (1u << 24)) && now() >= s.pll1_at ? pll_out_hz(0, 1) : 0u;
+	case 2:
+		return (s.rcc[0] & (1u << 26)) ? pll_out_hz(1, 2) : 0u; /* PLL2RDY follows PLL2ON */
+	case 3:
+		return 64000000u;
+	default:
+		return aclk_hz();
+	}
+}
+
+/* A PLL switched on: its reference range (PLLnRGE) and VCO range (VCOSEL)
+ * must hold the real frequencies, DIVN the line's range (docs/clocks.md:
+ * ST's LL PLL ranges, embassy's VCO_WIDE_RANGE per line). */
+static void check_pll(unsigned n)
+{
+	const struct line_limits *l = line();
+	uint32_t sel = s.rcc[0x28 / 4], m = (sel >> (4u + 8u * n)) & 0x3Fu;
+	uint32_t cfg = s.rcc[0x2C / 4], divn = (s.rcc[(0x30 + 8 * n) / 4] & 0x1FFu) + 1u;
+	uint32_t rge = (cfg >> (2u + 4u * n)) & 3u, medium = (cfg >> (1u + 4u * n)) & 1u;
+	static const uint32_t ref_lo[4] = {1, 2, 4, 8}, ref_hi[4] = {2, 4, 8, 16};
+	uint64_t vco = pll_vco_hz(n);
+	uint32_t ref = m ? (64000000u >> ((s.rcc[0] >> 3) & 3u)) / m : 0u;
+	if ((sel & 3u) != 0u) {
+		fail("RCC: PLL%u from a source other than HSI (the model knows HSI only)", n + 1);
+		return;
+	}
+	if (ref < ref_lo[rge] * 1000000u || ref > ref_hi[rge] * 1000000u)
+		fail("RCC: PLL%u reference %u Hz outside PLL%uRGE %u", n + 1, (unsigned)ref, n + 1,
+		     rge);
+	if (divn < l->n_min || divn > l->n_max)
+		fail("%s: PLL%u DIVN %u outside %u..%u", l->name, n + 1, (unsigned)divn, l->n_min,
+		     l->n_max);
+	uint64_t lo = medium ? 150u : l->vco_wide_min, hi = medium ? 420u : l->vco_wide_max;
+	if (!medium && ref < 2000000u)
+		fail("RCC: PLL%u wide VCO with a reference below 2 MHz", n + 1);
+	if (vco < lo * 1000000u || vco > hi * 1000000u)
+		fail("%s: PLL%u VCO %u MHz outside the %s range %u-%u MHz", l->name, n + 1,
+		     (unsigned)(vco / 1000000u), medium ? "medium" : "wide", (unsigned)lo,
+		     (unsigned)hi);
 }
 
 /* ---------------------------------------------------------------- RCC */
@@ -224,8 +385,15 @@ static uint32_t rcc_cr_write(uint32_t v, uint32_t old)
 {
 	if ((v & (1u << 12)) && !(old & (1u << 12)))
 		s.hsi48_at = now() + T_HSI48_US;
-	if ((v & (1u << 24)) && !(old & (1u << 24)))
+	if ((v & (1u << 24)) && !(old & (1u << 24))) {
 		s.pll1_at = now() + T_PLL_US;
+		s.rcc[0] = v; /* the checks read CR's HSIDIV */
+		check_pll(0);
+	}
+	if ((v & (1u << 26)) && !(old & (1u << 26))) {
+		s.rcc[0] = v;
+		check_pll(1);
+	}
 	if (!(v & (1u << 24)) && (s.rcc[0x10 / 4] & 7u) == 3u) {
 		fail("RCC: PLL1 switched off while it clocks the system");
 		v |= 1u << 24;
@@ -239,14 +407,12 @@ static uint32_t rcc_cfgr_write(uint32_t v)
 	if (sw == 3u) {
 		bool pll_ok =
 		    (s.rcc[0] & (1u << 24)) && now() >= s.pll1_at && !s.cfg.pll_never_locks;
-		bool vos1 = ((s.pwr[0x18 / 4] >> 14) & 3u) == 3u && now() >= s.vos_at;
 		if (!pll_ok)
 			fail("RCC: SW = PLL1 before PLL1RDY");
-		if (!vos1)
-			fail("RCC: SW = PLL1 without VOS1 ready");
-		if (other_line())
-			fail("RCC: SW = PLL1 on an H72x/H7Ax (limits of RM0468/RM0455 unknown to "
-			     "the model)");
+		if (!vos_ready())
+			fail("RCC: SW = PLL1 before VOSRDY (the voltage scale is still changing)");
+		else if (vos_now() == 3u)
+			fail("RCC: SW = PLL1 at VOS3 (raise the voltage scale first)");
 		if (!pll_ok)
 			sw = 0;
 	}
@@ -346,9 +512,8 @@ static void pwr_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
 	} else if (off == 0x18) {
 		if ((v ^ s.pwr[6]) & (3u << 14))
 			s.vos_at = now() + T_VOS_US;
-		if (((v ^ s.pwr[6]) & (3u << 14)) && other_line())
-			fail("PWR VOS changed on an H72x/H7Ax (SRDCR on the H7A3/B0/B3 encodes "
-			     "VOS0 as 11)");
+		if (((v >> 14) & 3u) == 0u && s.cfg.family == BOARD_FAMILY_H74X)
+			fail("PWR_D3CR.VOS 00 is reserved on the H74x (VOS0 is VOS1 + ODEN)");
 		v &= ~(1u << 13);
 	}
 	s.pwr[off / 4] = v;
@@ -541,6 +706,30 @@ uint32_t h7_sys_model_bkpsram(uint32_t off)
 	return s.bkpsram[(off % BKPSRAM_SIZE) / 4];
 }
 
+/* SYSCFG: only PWRCR (0x2C) ODEN, the H74x's VOS0 boost; the register
+ * does not exist on the H72x/H73x and H7A3/B3/B0 (ST's HAL sets ODEN only
+ * under SYSCFG_PWRCR_ODEN, defined for the H74x/H75x). */
+static uint32_t syscfg_read(void *ctx, uint32_t off, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	return off == 0x2C ? s.syscfg_pwrcr : 0u;
+}
+
+static void syscfg_write(void *ctx, uint32_t off, uint32_t v, unsigned w)
+{
+	(void)ctx;
+	(void)w;
+	if (off != 0x2C)
+		return;
+	if ((v & 1u) && s.cfg.family != BOARD_FAMILY_H74X) {
+		fail("%s: SYSCFG_PWRCR.ODEN written: there is no ODEN on this line", line()->name);
+		return;
+	}
+	s.syscfg_pwrcr = v & 1u;
+}
+
+static const struct mmio_model_ops syscfg_ops = {syscfg_read, syscfg_write};
 static const struct mmio_model_ops bkpsram_ops = {bkpsram_read, bkpsram_write};
 static const struct mmio_model_ops rcc_ops = {rcc_read, rcc_write};
 static const struct mmio_model_ops rtc_ops = {rtc_read, rtc_write};
@@ -554,9 +743,9 @@ int h7_sys_model_init(const struct h7_sys_config *cfg)
 {
 	memset(&s, 0, sizeof(s));
 	s.cfg = *cfg;
-	s.rcc[0] = 0x5u;           /* HSION, HSIRDY */
-	s.flash_acr = 0x37u;       /* 7 WS, WRHIGHFREQ 3 (reset) */
-	s.pwr[3] = PWR_SUPPLY_RST; /* CR3 */
+	s.rcc[0] = 0x5u;                 /* HSION, HSIRDY */
+	s.flash_acr = line()->acr_reset; /* H74x: 7 WS, WRHIGHFREQ 3 */
+	s.pwr[3] = PWR_SUPPLY_RST;       /* CR3 */
 	/* VOS3: D3CR 01 on H74x/H72x; SRDCR 00 on H7A3/B0/B3 (RM0455 reset
 	 * value: UNVERIFIED) */
 	s.pwr[6] = cfg->family == BOARD_FAMILY_H7AB ? 0u : 1u << 14;
@@ -583,6 +772,7 @@ int h7_sys_model_init(const struct h7_sys_config *cfg)
 	rc |= mmio_register(PWR_BASE, 0x400, &pwr_ops, NULL);
 	rc |= mmio_register(CRS_BASE, 0x400, &crs_ops, NULL);
 	rc |= mmio_register(FLASH_BASE, 0x400, &flash_ops, NULL);
+	rc |= mmio_register(SYSCFG_BASE, 0x400, &syscfg_ops, NULL);
 	rc |= mmio_register(GPIO_BASE, 11 * 0x400, &gpio_ops, NULL);
 	rc |= scs_model_init(); /* the Cortex-M7 system control space */
 	rc |= mmio_register(UID_BASE, 12, &uid_ops, NULL);

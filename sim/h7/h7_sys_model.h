@@ -7,13 +7,16 @@
  * facts insist on and count violations, so tests can assert none happened:
  *  - PWR_CR3 supply bits written at most once, never with a value the
  *    board is not wired for (the model then "stops the chip");
- *  - PLL1 selected as system clock only with VOS1 ready; FLASH_ACR.LATENCY
- *    never below the RM table's value for the AXI clock and VOS, checked
- *    at every clock, VOS or ACR change (h7_sys_model_flash_acr_problem()
- *    also compares WRHIGHFREQ, the programming delay);
+ *  - per line (H74x, H72x/H73x, H7A3/B3/B0; docs/clocks.md): the VOS
+ *    encoding (reversed in PWR_SRDCR on H7A3/B3/B0), CPU clock and HCLK
+ *    within what the VOS allows, FLASH_ACR.LATENCY and WRHIGHFREQ never
+ *    below the table's row for the AXI clock and VOS, checked at every
+ *    clock, VOS or ACR change (h7_sys_model_flash_acr_problem() wants
+ *    WRHIGHFREQ exact); PLL reference, VCO and DIVN ranges when a PLL is
+ *    switched on; PLL1 selected as system clock only with VOSRDY and above
+ *    VOS3; SYSCFG_PWRCR.ODEN only on the H74x;
  *  - RCC_PLLCKSELR changed only while every PLL is off;
- *  - CRS_CFGR written only while the CRS is disabled;
- *  - on the H72x/H73x and H7A3/B0/B3: the reset clock, VOS and latency only.
+ *  - CRS_CFGR written only while the CRS is disabled.
  * Times come from vclock (virtual time in tests).
  */
 #ifndef QDFU_SIM_H7_SYS_MODEL_H
@@ -27,12 +30,7 @@
 
 struct h7_sys_config {
 	enum board_supply wired; /* how the board is really wired */
-	/* The MCU's line. The model has the clock, VOS and flash-latency tables
-	 * of the H74x/H75x only (RM0433/RM0399); for the H72x/H73x (RM0468) and
-	 * H7A3/B0/B3 (RM0455, VOS in PWR_SRDCR with the encoding reversed:
-	 * 11 = VOS0; ST's stm32h7xx_hal_pwr.h) it allows only the reset clock
-	 * (HSI 64 MHz), the reset VOS and the reset flash latency: any PLL system
-	 * clock, VOS write or lower LATENCY there is an error. */
+	/* The MCU's line: selects the clock, VOS and flash tables. */
 	enum board_family family;
 	bool supply_preconfigured; /* an earlier stage (ROM) already wrote it */
 	bool pll3_left_on;         /* an earlier stage left PLL3 running from HSE */
@@ -67,6 +65,15 @@ uint32_t h7_sys_model_rtc_bkp0r(void);
  * need RCC_AHB4ENR.BKPRAMEN, writes PWR_CR1.DBP (else ignored, errors). */
 uint32_t h7_sys_model_bkpsram(uint32_t off);
 uint64_t h7_sys_model_bkp0r_held_us(void);
+
+/* The clocks the RCC registers give now (docs/clocks.md): the VOS in force
+ * (0..3; 3 while a change is not ready), CPU clock, AXI clock (HCLK) and
+ * the OCTOSPI/QUADSPI kernel clock (D1CCIPR [5:4]: HCLK, PLL1Q, PLL2R,
+ * per_ck); 0 for a PLL output whose PLL is not ready. */
+unsigned h7_sys_model_vos(void);
+uint32_t h7_sys_model_cpu_hz(void);
+uint32_t h7_sys_model_aclk_hz(void);
+uint32_t h7_sys_model_ospi_kernel_hz(void);
 
 /* Registers every block with the MMIO bus (call mmio_reset() first). */
 int h7_sys_model_init(const struct h7_sys_config *cfg);

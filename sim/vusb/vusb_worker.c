@@ -355,7 +355,8 @@ static void check_faults(void)
  * first fetch through the window (one log line with the start). */
 static void app_started_event(uint32_t vtor)
 {
-	static const char *const kinds[] = {"not memory-mapped", "1-1-1", "1-1-4", "1-4-4"};
+	static const char *const kinds[] = {"not memory-mapped", "1-1-1", "1-1-4", "1-4-4", "8-8-8",
+	                                    "8D-8D-8D"};
 	const struct qdfu_handoff *h = simport_app_handoff();
 	char text[192];
 	uint8_t first[8];

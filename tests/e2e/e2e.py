@@ -333,13 +333,18 @@ def case_xip_handover(env):
     """An application in QSPI starts with the flash memory-mapped in the
     fastest safe mode (issue 19 item 5; docs/decisions/xip-handover.md):
     1-4-4 on the Daisy Seed's IS25LP064A and on the DISCO's two MT25QL512
-    (4-byte 0xEC), and its first fetch through the window reads its vector
-    table."""
+    (4-byte 0xEC), octal DTR (8DTRD 0xEE11, 20 dummy cycles at the 100 MHz
+    bus) on the ST discovery boards' MX25LM51245G, and its first fetch
+    through the window reads its vector table."""
     for board, base, want in (
             ("daisy-seed", QSPI + 0x40000, "external flash 9d 60 17: 1-4-4 (0xeb, 3-byte address, "
              "6 clocks before data)"),
             ("stm32h745i-disco", QSPI + 0x100000, "external flash 20 ba 20: 1-4-4 (0xec, "
-             "4-byte address, 10 clocks before data)")):
+             "4-byte address, 10 clocks before data)"),
+            ("stm32h735g-dk", QSPI + 0x100000, "external flash c2 85 3a: 8D-8D-8D (0xee, "
+             "4-byte address, 20 clocks before data)"),
+            ("stm32h7b3i-dk", QSPI + 0x100000, "external flash c2 85 3a: 8D-8D-8D (0xee, "
+             "4-byte address, 20 clocks before data)")):
         app = app_image(20000, vtor=base, seed=5)
         write(env.path("xip.bin"), app)
         env.run(["dfu-util", "-a", "1", "-s", "0x%08x:leave" % base, "-D", "xip.bin"],

@@ -273,6 +273,8 @@ static const struct scenario scenarios[] = {
     {"stm32h7b3i-dk", "W25Q64JV", IMG_TWO, REL_QDFU},
     {"stm32h7b3i-dk", "W25Q64JV", IMG_INTERNAL, REL_DFU_UTIL_LEAVE},
     {"stm32h735g-dk", "W25Q64JV", IMG_TWO, REL_DFU_UTIL_DFUSE},
+    /* the board's own MX25LM51245G, run and handed over in octal DTR */
+    {"stm32h735g-dk", NULL, IMG_TWO, REL_QDFU},
     {"weact-h7b0", NULL, IMG_QSPI, REL_QDFU},
     {"weact-h723", NULL, IMG_TWO, REL_PYDFU},
     /* a sector kept in part while it is erased */

@@ -45,8 +45,9 @@ static void left_in_opi(const char *board)
 		rel_board_boot(&rb, true);
 		assert_true(rb.in_dfu);
 		assert_true(has_qspi_alt());
-		/* the bootloader runs it in SPI, as it hands it over */
-		assert_int_equal(nor_chip_opi_proto(c), 0);
+		/* found, and run in octal DTR, the protocol these boards hand
+		 * over in (board_octal_dtr()) */
+		assert_int_equal(nor_chip_opi_proto(c), 2);
 		struct qh_image img;
 		qh_image_init(&img);
 		assert_int_equal(qh_image_add(&img, QSPI + 0x10000u * (uint32_t)proto, data,

@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Clocks. The bootloader does not depend on the board's crystal: the CPU
- * runs from PLL1 fed by the 64 MHz HSI (400 MHz CPU, 200 MHz AXI/AHB, APBs
- * 100 MHz; H74x/H75x only: the other lines stay on HSI, see h7_clock_init),
- * and USB full speed from HSI48 trimmed by the CRS on the SOF of
- * the USB port actually used (CRS_CFGR.SYNCSRC = 3 for USB2_OTG_FS on
- * PA11/PA12). High speed through a ULPI PHY takes its 60 MHz clock from the
- * PHY. Order matters: VOS1 (power.c), then flash wait states raised BEFORE
- * the faster clock is selected. Every wait is bounded; if the PLL does not
- * lock in time we stay on HSI 64 MHz (slower, still fully functional).
+ * Clocks. The bootloader does not depend on the board's crystal: every
+ * PLL runs from the 64 MHz HSI (HSI / 4 = 16 MHz reference), and USB full
+ * speed from HSI48 trimmed by the CRS on the SOF of the USB port actually
+ * used (CRS_CFGR.SYNCSRC = 3 for USB2_OTG_FS on PA11/PA12). High speed
+ * through a ULPI PHY takes its 60 MHz clock from the PHY. One plan per line
+ * (limits and tables: docs/clocks.md; docs/decisions/octospi-lines-on-hsi.md):
+ *  - H74x/H75x: VOS1, PLL1 VCO 800 MHz, CPU 400 MHz, AXI/AHB 200 MHz;
+ *  - H72x/H73x and H7A3/B3/B0 (the OCTOSPI lines): VOS0, PLL1 VCO 400 MHz,
+ *    CPU 200 MHz, AXI/AHB 100 MHz (far inside every limit of both lines:
+ *    what counts there is the NOR bus), and PLL2 VCO 400 MHz with
+ *    R = 200 MHz as the OCTOSPI kernel clock (ST's H735G-DK BSP value;
+ *    OCTOSPISEL = PLL2R), so the NOR bus runs at 100 MHz with prescaler 2.
+ * Order matters: VOS (power.c), then flash wait states raised BEFORE the
+ * faster clock is selected. Every wait is bounded; if a PLL does not lock
+ * in time we stay on HSI 64 MHz (slower, still fully functional) or keep
+ * the OCTOSPI on HCLK.
  */
 #include "common/err.h"
 #include "h7.h"
@@ -25,13 +32,31 @@
 #define FLASH_ACR_WRHIGHFREQ_Pos 4
 #define FLASH_ACR_WRHIGHFREQ_Msk (3u << 4)
 
-#define HSI_HZ        64000000u
-#define PLL1_REF_DIV  4u  /* 16 MHz reference */
-#define PLL1_N        50u /* VCO 800 MHz (wide range) */
-#define PLL1_P        2u  /* 400 MHz CPU */
-#define PLL1_Q        4u  /* 200 MHz, available as a kernel clock */
-#define PLL1_R        2u
-#define PLL_SYSCLK_HZ (HSI_HZ / PLL1_REF_DIV * PLL1_N / PLL1_P)
+#define HSI_HZ       64000000u
+#define PLL_REF_DIV  4u /* 16 MHz reference: PLLxRGE 3 (8-16 MHz) */
+#define PLL_REF_HZ   (HSI_HZ / PLL_REF_DIV)
+#define PLL_RGE_8_16 3u
+
+/* A plan: PLL1 N/P/Q (R 2; AXI = CPU / 2, APBs / 2 more), and PLL2 for the NOR's
+ * kernel clock (N 0: none). VCOs in the wide range (VCOSEL 0). */
+struct clock_plan {
+	uint16_t n1, p1, q1, n2, r2;
+};
+static const struct clock_plan plan_h74x = {50, 2, 4, 0, 0};  /* VCO 800: 400/200 */
+static const struct clock_plan plan_ospi = {25, 2, 4, 25, 2}; /* VCO 400: 200/100; 200 */
+
+static const struct clock_plan *plan_of(const struct board *b)
+{
+	return b->family == BOARD_FAMILY_H74X ? &plan_h74x : &plan_ospi;
+}
+
+#define PLL_HZ(n, d) (PLL_REF_HZ * (n) / (d))
+/* The plans against the limits of docs/clocks.md (VCO wide range 192-836 /
+ * 128-560 MHz, CPU and HCLK per VOS): checked when built. */
+_Static_assert(PLL_HZ(50, 1) <= 836000000u && PLL_HZ(50, 1) >= 192000000u, "H74x VCO");
+_Static_assert(PLL_HZ(25, 1) >= 192000000u && PLL_HZ(25, 1) <= 560000000u, "OSPI-line VCO");
+_Static_assert(PLL_HZ(25, 2) <= 225000000u, "OSPI-line CPU: inside VOS1 even");
+_Static_assert(PLL_HZ(25, 2) / 2u <= 114000000u, "OSPI-line HCLK: 2 WS on H7A3 VOS1");
 
 #define PLL_LOCK_TIMEOUT_US  2000u
 #define SWITCH_TIMEOUT_US    2000u
@@ -40,6 +65,7 @@
 
 static uint32_t sysclk_hz = HSI_HZ;
 static uint32_t hclk_hz = HSI_HZ;
+static uint32_t ospi_kernel_hz; /* 0: HCLK (OCTOSPISEL / QSPISEL reset) */
 
 uint32_t h7_sysclk_hz(void)
 {
@@ -61,60 +87,62 @@ uint32_t h7_hclk_hz(void)
 	return hclk_hz;
 }
 
-/* QUADSPI kernel clock: RCC_D1CCIPR.QSPISEL keeps its reset value (HCLK3). */
+/* QUADSPI / OCTOSPI kernel clock: PLL2R when the plan selected it, else
+ * HCLK (the QSPISEL / OCTOSPISEL reset value). */
 uint32_t h7_qspi_kernel_hz(void)
 {
-	return hclk_hz;
+	return ospi_kernel_hz ? ospi_kernel_hz : hclk_hz;
 }
 
 /*
- * Flash read latency and programming delay for an AXI clock, per the RM
- * table "FLASH recommended number of wait states and programming delay"
- * (RM0399 / RM0433, embedded flash; facts "Traps found by review" and
- * issue 11 item 6): per VOS, the highest ACLK each row allows. Cross-checked
- * with ST's code: the latency thresholds of LL_SetFlashLatency
- * (stm32h7xx_ll_utils.c, DEV_ID 0x450: VOS2 55/110/165/220 MHz, VOS3
- * 45/90/135/180/225 MHz) and the WRHIGHFREQ bands of
- * stm32h7xx_hal_flash_ex.h (FLASH_PROGRAMMING_DELAY_0 <= 70 MHz, _1 70-185,
- * _2 185-225). The VOS1 rows above 185 MHz are as recalled from the RM,
- * not re-read (LL allows 2 WS up to 240 MHz; the rows here are stricter).
+ * Flash read latency and programming delay for an AXI clock: per line and
+ * VOS (index 0..3), the highest ACLK in MHz each row allows (0: not at this
+ * VOS). Sources in docs/clocks.md:
+ *  - H74x/H75x: RM0399 / RM0433 table as recalled, cross-checked with ST's
+ *    LL_SetFlashLatency (DEV_ID 0x450) and stm32h7xx_hal_flash_ex.h's
+ *    WRHIGHFREQ bands; VOS0 (ODEN) is not used;
+ *  - H72x/H73x: ST's LL (DEV_ID 0x483) = embassy's RM0468 transcription;
+ *  - H7A3/B3/B0: embassy's RM0455 transcription (stricter than ST's LL at
+ *    VOS0/VOS1; WRHIGHFREQ from it only).
  */
-static const struct flash_row {
+struct flash_row {
 	uint8_t ws, wrhighfreq;
-	uint16_t max_mhz[3]; /* VOS1, VOS2, VOS3 */
-} flash_rows[] = {
-    {0, 0, {70, 55, 45}},    {1, 1, {140, 110, 90}},  {2, 1, {185, 165, 135}},
-    {2, 2, {210, 165, 135}}, {3, 2, {225, 225, 180}}, {4, 2, {225, 225, 225}},
+	uint16_t max_mhz[4]; /* VOS0..VOS3 */
+};
+static const struct flash_row rows_h74x[] = {
+    {0, 0, {0, 70, 55, 45}},    {1, 1, {0, 140, 110, 90}},  {2, 1, {0, 185, 165, 135}},
+    {2, 2, {0, 210, 165, 135}}, {3, 2, {0, 225, 225, 180}}, {4, 2, {0, 225, 225, 225}},
+    {0, 0, {0, 0, 0, 0}},
+};
+static const struct flash_row rows_h72x[] = {
+    {0, 0, {70, 67, 50, 35}}, {1, 1, {140, 133, 100, 70}}, {2, 2, {210, 200, 150, 85}},
+    {3, 3, {275, 0, 0, 0}},   {0, 0, {0, 0, 0, 0}},
+};
+static const struct flash_row rows_h7ab[] = {
+    {0, 0, {42, 38, 34, 22}},    {1, 0, {84, 76, 68, 44}},   {2, 1, {126, 114, 102, 66}},
+    {3, 1, {168, 152, 136, 88}}, {4, 2, {210, 190, 160, 0}}, {5, 2, {252, 225, 0, 0}},
+    {6, 3, {280, 0, 0, 0}},      {0, 0, {0, 0, 0, 0}},
 };
 
-/* The VOS in force (1..3); 3, the strictest, until VOSRDY. */
-static unsigned vos_now(void)
+/* The ACR value for aclk_hz at this VOS: 7 WS and WRHIGHFREQ 3 (the H74x
+ * reset values, the most conservative) above the table. */
+uint32_t h7_flash_acr_for(const struct board *b, uint32_t aclk_hz, unsigned vos)
 {
-	struct pwr_regs *pwr = (struct pwr_regs *)MMIO_BASE(PWR_BASE);
-	uint32_t d3cr = mmio_read(&pwr->D3CR);
-	uint32_t v = (d3cr & PWR_D3CR_VOS_Msk) >> 14;
-	if (!(d3cr & PWR_D3CR_VOSRDY))
-		return 3u;
-	return v == 3u ? 1u : v == 2u ? 2u : 3u;
-}
-
-/* The ACR value for aclk_hz at the present VOS: 7 WS and WRHIGHFREQ 3
- * (the reset values) above the table. */
-uint32_t h7_flash_acr_for(uint32_t aclk_hz, unsigned vos)
-{
-	for (unsigned i = 0; i < sizeof(flash_rows) / sizeof(flash_rows[0]); i++)
-		if (vos >= 1u && vos <= 3u && aclk_hz <= flash_rows[i].max_mhz[vos - 1u] * 1000000u)
-			return flash_rows[i].ws | (uint32_t)flash_rows[i].wrhighfreq
-			                              << FLASH_ACR_WRHIGHFREQ_Pos;
+	const struct flash_row *r = b->family == BOARD_FAMILY_H72X   ? rows_h72x
+	                            : b->family == BOARD_FAMILY_H7AB ? rows_h7ab
+	                                                             : rows_h74x;
+	for (; vos <= 3u && (r->max_mhz[0] | r->max_mhz[1] | r->max_mhz[2] | r->max_mhz[3]); r++)
+		if (r->max_mhz[vos] && aclk_hz <= r->max_mhz[vos] * 1000000u)
+			return r->ws | (uint32_t)r->wrhighfreq << FLASH_ACR_WRHIGHFREQ_Pos;
 	return 7u | 3u << FLASH_ACR_WRHIGHFREQ_Pos;
 }
 
 /* Write ACR and read it back: the new latency must be in effect before a
  * faster clock is selected (and is lowered only after a slower one is). */
-static int set_flash_acr(uint32_t aclk_hz)
+static int set_flash_acr(const struct board *b, uint32_t aclk_hz)
 {
 	volatile uint32_t *acr = (volatile uint32_t *)MMIO_BASE(FLASH_ACR_ADDR);
-	uint32_t v = h7_flash_acr_for(aclk_hz, vos_now());
+	uint32_t v = h7_flash_acr_for(b, aclk_hz, h7_vos_now(b));
 	mmio_modify(acr, FLASH_ACR_LATENCY_Msk | FLASH_ACR_WRHIGHFREQ_Msk, v);
 	return h7_wait_reg(acr, FLASH_ACR_LATENCY_Msk | FLASH_ACR_WRHIGHFREQ_Msk, v,
 	                   FLASH_ACR_TIMEOUT_US);
@@ -133,73 +161,100 @@ static int switch_to_hsi(struct rcc_regs *rcc)
  * before us (ROM bootloader, an application resetting into DFU without a
  * full reset, the RAM flasher's loader) may have left PLLs running, and
  * RCC_PLLCKSELR (PLLSRC, DIVMx) may be written only while all PLLs are off
- * (ST's stm32h7xx_hal_rcc.h, __HAL_RCC_PLL_PLLSOURCE_CONFIG). */
+ * (ST's stm32h7xx_hal_rcc.h, __HAL_RCC_PLL_PLLSOURCE_CONFIG). The NOR's
+ * kernel clock goes back to HCLK first: PLL2 is about to stop. */
 static int back_to_hsi(struct rcc_regs *rcc)
 {
 	if ((mmio_read(&rcc->CFGR) & RCC_CFGR_SWS_Msk) != 0 && switch_to_hsi(rcc))
 		return QDFU_E_TIMEOUT;
 	mmio_clear(&rcc->CR, RCC_CR_HSIDIV);
 	sysclk_hz = hclk_hz = HSI_HZ;
+	ospi_kernel_hz = 0;
 	mmio_write(&rcc->D1CFGR, 0);
+	mmio_clear(&rcc->D1CCIPR, RCC_D1CCIPR_OSPISEL_Msk);
 	mmio_clear(&rcc->CR, RCC_CR_PLL1ON | RCC_CR_PLL2ON | RCC_CR_PLL3ON);
 	return h7_wait_reg(&rcc->CR, RCC_CR_PLL1RDY | RCC_CR_PLL2RDY | RCC_CR_PLL3RDY, 0,
 	                   PLL_LOCK_TIMEOUT_US);
 }
 
-static int pll1_on(struct rcc_regs *rcc)
+static int pll_lock(struct rcc_regs *rcc, uint32_t on, uint32_t rdy)
 {
-	mmio_modify(&rcc->PLLCKSELR, RCC_PLLCKSELR_PLLSRC_Msk | RCC_PLLCKSELR_DIVM1_Msk,
-	            RCC_PLLCKSELR_PLLSRC_HSI | (PLL1_REF_DIV << RCC_PLLCKSELR_DIVM1_Pos));
-	mmio_write(&rcc->PLL1DIVR, ((PLL1_N - 1u) << RCC_PLL1DIVR_N1_Pos) |
-	                               ((PLL1_P - 1u) << RCC_PLL1DIVR_P1_Pos) |
-	                               ((PLL1_Q - 1u) << RCC_PLL1DIVR_Q1_Pos) |
-	                               ((PLL1_R - 1u) << RCC_PLL1DIVR_R1_Pos));
-	/* 8-16 MHz input range, wide VCO, integer mode, P/Q/R outputs on. */
-	mmio_modify(&rcc->PLLCFGR,
-	            RCC_PLLCFGR_PLL1FRACEN | RCC_PLLCFGR_PLL1VCOSEL | RCC_PLLCFGR_PLL1RGE_Msk |
-	                RCC_PLLCFGR_DIVP1EN | RCC_PLLCFGR_DIVQ1EN | RCC_PLLCFGR_DIVR1EN,
-	            (3u << RCC_PLLCFGR_PLL1RGE_Pos) | RCC_PLLCFGR_DIVP1EN | RCC_PLLCFGR_DIVQ1EN |
-	                RCC_PLLCFGR_DIVR1EN);
-	mmio_set(&rcc->CR, RCC_CR_PLL1ON);
-	if (h7_wait_reg(&rcc->CR, RCC_CR_PLL1RDY, RCC_CR_PLL1RDY, PLL_LOCK_TIMEOUT_US)) {
-		mmio_clear(&rcc->CR, RCC_CR_PLL1ON);
+	mmio_set(&rcc->CR, on);
+	if (h7_wait_reg(&rcc->CR, rdy, rdy, PLL_LOCK_TIMEOUT_US)) {
+		mmio_clear(&rcc->CR, on);
 		return QDFU_E_TIMEOUT;
 	}
 	return QDFU_OK;
 }
 
-/* Something did not come up: stay on HSI (AHB 32 MHz) with the flash
+/* PLLSRC and both dividers in one write, every PLL being off (above). */
+static void pll_sources(struct rcc_regs *rcc)
+{
+	mmio_modify(&rcc->PLLCKSELR,
+	            RCC_PLLCKSELR_PLLSRC_Msk | RCC_PLLCKSELR_DIVM1_Msk | RCC_PLLCKSELR_DIVM2_Msk,
+	            RCC_PLLCKSELR_PLLSRC_HSI | (PLL_REF_DIV << RCC_PLLCKSELR_DIVM1_Pos) |
+	                (PLL_REF_DIV << RCC_PLLCKSELR_DIVM2_Pos));
+}
+
+static int pll1_on(struct rcc_regs *rcc, const struct clock_plan *p)
+{
+	mmio_write(&rcc->PLL1DIVR,
+	           ((p->n1 - 1u) << RCC_PLL1DIVR_N1_Pos) | ((p->p1 - 1u) << RCC_PLL1DIVR_P1_Pos) |
+	               ((p->q1 - 1u) << RCC_PLL1DIVR_Q1_Pos) | ((2u - 1u) << RCC_PLL1DIVR_R1_Pos));
+	/* 8-16 MHz input range, wide VCO, integer mode, P/Q/R outputs on. */
+	mmio_modify(&rcc->PLLCFGR,
+	            RCC_PLLCFGR_PLL1FRACEN | RCC_PLLCFGR_PLL1VCOSEL | RCC_PLLCFGR_PLL1RGE_Msk |
+	                RCC_PLLCFGR_DIVP1EN | RCC_PLLCFGR_DIVQ1EN | RCC_PLLCFGR_DIVR1EN,
+	            (PLL_RGE_8_16 << RCC_PLLCFGR_PLL1RGE_Pos) | RCC_PLLCFGR_DIVP1EN |
+	                RCC_PLLCFGR_DIVQ1EN | RCC_PLLCFGR_DIVR1EN);
+	return pll_lock(rcc, RCC_CR_PLL1ON, RCC_CR_PLL1RDY);
+}
+
+/* PLL2 R as the NOR's kernel clock (OCTOSPISEL = PLL2R), selected only
+ * once it is locked; without it the OCTOSPI stays on HCLK. */
+static void ospi_kernel_on(struct rcc_regs *rcc, const struct clock_plan *p)
+{
+	mmio_write(&rcc->PLL2DIVR,
+	           ((p->n2 - 1u) << RCC_PLL1DIVR_N1_Pos) | ((2u - 1u) << RCC_PLL1DIVR_P1_Pos) |
+	               ((2u - 1u) << RCC_PLL1DIVR_Q1_Pos) | ((p->r2 - 1u) << RCC_PLL1DIVR_R1_Pos));
+	mmio_modify(&rcc->PLLCFGR,
+	            RCC_PLLCFGR_PLL2FRACEN | RCC_PLLCFGR_PLL2VCOSEL | RCC_PLLCFGR_PLL2RGE_Msk |
+	                RCC_PLLCFGR_DIVR2EN,
+	            (PLL_RGE_8_16 << RCC_PLLCFGR_PLL2RGE_Pos) | RCC_PLLCFGR_DIVR2EN);
+	if (pll_lock(rcc, RCC_CR_PLL2ON, RCC_CR_PLL2RDY))
+		return;
+	mmio_modify(&rcc->D1CCIPR, RCC_D1CCIPR_OSPISEL_Msk, RCC_D1CCIPR_OSPISEL_PLL2R);
+	ospi_kernel_hz = PLL_HZ(p->n2, p->r2);
+}
+
+/* Something did not come up: stay on HSI (AXI 32 MHz) with the flash
  * wait states and programming delay for that clock, not the faster one we
  * prepared for. */
-static int stay_on_hsi(struct rcc_regs *rcc, int rc)
+static int stay_on_hsi(const struct board *b, struct rcc_regs *rcc, int rc)
 {
 	if ((mmio_read(&rcc->CFGR) & RCC_CFGR_SWS_Msk) != 0)
 		(void)switch_to_hsi(rcc);
 	sysclk_hz = HSI_HZ;
-	(void)set_flash_acr(hclk_hz);
+	(void)set_flash_acr(b, hclk_hz);
 	return rc;
 }
 
 int h7_clock_init(const struct board *b)
 {
 	struct rcc_regs *rcc = (struct rcc_regs *)MMIO_BASE(RCC_BASE);
+	const struct clock_plan *p = plan_of(b);
 
 	if (back_to_hsi(rcc))
 		return QDFU_E_TIMEOUT;
-	/* H72x/H73x and H7A3/B0/B3: stay on HSI 64 MHz at the reset VOS and the
-	 * reset flash latency. Their VOS and wait-state tables (RM0468, RM0455)
-	 * were not read, the H7A3/B0/B3 top out at 280 MHz and keep VOS in
-	 * PWR_SRDCR with the encoding reversed (11 = VOS0), and the H72x has no
-	 * ODEN: none of the H74x plan applies (docs/decisions/octospi-lines-on-hsi.md).
-	 * USB FS and the OCTOSPI run fine from it (kernel clock HCLK, reset
-	 * OCTOSPISEL). */
-	if (b->family != BOARD_FAMILY_H74X)
-		return QDFU_OK;
-	/* 400 MHz needs VOS1 (power.c); without it, stay at 64 MHz */
-	if (vos_now() != 1u)
-		return stay_on_hsi(rcc, QDFU_E_STATE);
+	pll_sources(rcc);
+	if (p->n2)
+		ospi_kernel_on(rcc, p);
+	/* the plan's VOS (power.c): without it, stay at 64 MHz */
+	if (h7_vos_now(b) != (b->family == BOARD_FAMILY_H74X ? 1u : 0u))
+		return stay_on_hsi(b, rcc, QDFU_E_STATE);
+	uint32_t sys = PLL_HZ(p->n1, p->p1), hclk = sys / 2u;
 	/* Flash first, for the clock we are going to: raised before the switch. */
-	if (set_flash_acr(PLL_SYSCLK_HZ / 2))
+	if (set_flash_acr(b, hclk))
 		return QDFU_E_TIMEOUT;
 
 	/* Bus prescalers before the switch: AXI/AHB /2, every APB /2. */
@@ -208,13 +263,13 @@ int h7_clock_init(const struct board *b)
 	mmio_write(&rcc->D3CFGR, RCC_D3CFGR_D3PPRE_DIV2);
 	hclk_hz = HSI_HZ / 2;
 
-	if (pll1_on(rcc))
-		return stay_on_hsi(rcc, QDFU_E_TIMEOUT);
+	if (pll1_on(rcc, p))
+		return stay_on_hsi(b, rcc, QDFU_E_TIMEOUT);
 	mmio_modify(&rcc->CFGR, RCC_CFGR_SW_Msk, RCC_CFGR_SW_PLL1);
 	if (h7_wait_reg(&rcc->CFGR, RCC_CFGR_SWS_Msk, RCC_CFGR_SWS_PLL1, SWITCH_TIMEOUT_US))
-		return stay_on_hsi(rcc, QDFU_E_TIMEOUT);
-	sysclk_hz = PLL_SYSCLK_HZ;
-	hclk_hz = PLL_SYSCLK_HZ / 2;
+		return stay_on_hsi(b, rcc, QDFU_E_TIMEOUT);
+	sysclk_hz = sys;
+	hclk_hz = hclk;
 	return QDFU_OK;
 }
 

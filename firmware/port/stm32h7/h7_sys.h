@@ -26,9 +26,12 @@ int h7_power_usb_init(void);
 int h7_clock_init(const struct board *b);
 int h7_clock_usb_init(const struct board *b);
 uint32_t h7_sysclk_hz(void);
-/* FLASH_ACR (LATENCY | WRHIGHFREQ << 4) for an AXI clock at VOS 1..3, per
- * the RM table (clock.c). */
-uint32_t h7_flash_acr_for(uint32_t aclk_hz, unsigned vos);
+/* The VOS in force, 0..3 (the register's encoding differs per line), 3
+ * until VOSRDY (power.c). */
+unsigned h7_vos_now(const struct board *b);
+/* FLASH_ACR (LATENCY | WRHIGHFREQ << 4) for an AXI clock at VOS 0..3 on
+ * the board's line, per the RM table (clock.c, docs/clocks.md). */
+uint32_t h7_flash_acr_for(const struct board *b, uint32_t aclk_hz, unsigned vos);
 
 /* timebase.c: SysTick at 1 kHz from the CPU clock. */
 void h7_timebase_init(uint32_t cpu_hz);

@@ -48,16 +48,34 @@ int h7_power_init(const struct board *b)
 	if (h7_wait_reg(&pwr->CSR1, PWR_CSR1_ACTVOSRDY, PWR_CSR1_ACTVOSRDY, PWR_READY_TIMEOUT_US))
 		return QDFU_E_TIMEOUT;
 
-	/* VOS1: needed for the 400 MHz CPU / 200 MHz AXI clock (H74x/H75x). The
-	 * other lines keep the reset VOS: they stay on HSI (clock.c), and on the
-	 * H7A3/B0/B3 this register is PWR_SRDCR, where the H74x value 11 means
-	 * VOS0 (ST's stm32h7xx_hal_pwr.h). */
-	if (b->family != BOARD_FAMILY_H74X)
-		return rc;
-	mmio_modify(&pwr->D3CR, PWR_D3CR_VOS_Msk, PWR_D3CR_VOS1);
+	/* The voltage scale of the line's clock plan (clock.c; docs/clocks.md):
+	 * H74x/H75x VOS1 (D3CR 11) for 400 MHz; H72x/H73x VOS0 (D3CR 00, no
+	 * ODEN there) and H7A3/B3/B0 VOS0 (PWR_SRDCR 11: the encoding is
+	 * reversed there), the scale ST's BSPs run the OCTOSPI's 200 MHz
+	 * kernel clock at. */
+	uint32_t vos = b->family == BOARD_FAMILY_H72X   ? PWR_D3CR_H72X_VOS0
+	               : b->family == BOARD_FAMILY_H7AB ? PWR_SRDCR_VOS0
+	                                                : PWR_D3CR_VOS1;
+	mmio_modify(&pwr->D3CR, PWR_D3CR_VOS_Msk, vos);
 	if (h7_wait_reg(&pwr->D3CR, PWR_D3CR_VOSRDY, PWR_D3CR_VOSRDY, PWR_READY_TIMEOUT_US))
 		return QDFU_E_TIMEOUT;
 	return rc;
+}
+
+/* The VOS in force (0..3), decoded per line; 3, the strictest, until
+ * VOSRDY. */
+unsigned h7_vos_now(const struct board *b)
+{
+	struct pwr_regs *pwr = (struct pwr_regs *)MMIO_BASE(PWR_BASE);
+	uint32_t r = mmio_read(&pwr->D3CR);
+	unsigned v = (unsigned)((r & PWR_D3CR_VOS_Msk) >> 14);
+	if (!(r & PWR_D3CR_VOSRDY))
+		return 3u;
+	if (b->family == BOARD_FAMILY_H7AB)
+		return 3u - v;
+	if (v == 0u)
+		return b->family == BOARD_FAMILY_H72X ? 0u : 3u; /* reserved on H74x */
+	return 4u - v;
 }
 
 int h7_power_usb_init(void)

@@ -57,7 +57,12 @@ _Static_assert(sizeof(struct pwr_regs) == 0x2C, "PWR block size");
 /* PWR_D3CR: VOS[15:14] (01 VOS3 reset, 10 VOS2, 11 VOS1), VOSRDY b13 */
 #define PWR_D3CR_VOS_Msk (3u << 14)
 #define PWR_D3CR_VOS1    (3u << 14)
-#define PWR_D3CR_VOSRDY  (1u << 13)
+/* The same field per line (docs/clocks.md; ST's stm32h7xx_hal_pwr.h):
+ * H72x/H73x PWR_D3CR 00 = VOS0 (no ODEN); H7A3/B3/B0 PWR_SRDCR (same
+ * offset 0x18) reversed: 11 VOS0, 10 VOS1, 01 VOS2, 00 VOS3. */
+#define PWR_D3CR_H72X_VOS0 (0u << 14)
+#define PWR_SRDCR_VOS0     (3u << 14)
+#define PWR_D3CR_VOSRDY    (1u << 13)
 
 /* PWR_CR1.DBP: backup domain (RTC and backup registers) writes allowed */
 #define PWR_CR1_DBP (1u << 8)

@@ -123,6 +123,8 @@ _Static_assert(sizeof(struct rcc_regs) == 0x0F8, "RCC block size");
 #define RCC_PLLCKSELR_PLLSRC_HSE (2u << 0)
 #define RCC_PLLCKSELR_DIVM1_Pos  4
 #define RCC_PLLCKSELR_DIVM1_Msk  (0x3Fu << 4)
+#define RCC_PLLCKSELR_DIVM2_Pos  12
+#define RCC_PLLCKSELR_DIVM2_Msk  (0x3Fu << 12)
 
 /* RCC_PLLCFGR */
 #define RCC_PLLCFGR_PLL1FRACEN  (1u << 0)
@@ -132,6 +134,15 @@ _Static_assert(sizeof(struct rcc_regs) == 0x0F8, "RCC block size");
 #define RCC_PLLCFGR_DIVP1EN     (1u << 16)
 #define RCC_PLLCFGR_DIVQ1EN     (1u << 17)
 #define RCC_PLLCFGR_DIVR1EN     (1u << 18)
+#define RCC_PLLCFGR_PLL2FRACEN  (1u << 4)
+#define RCC_PLLCFGR_PLL2VCOSEL  (1u << 5)
+#define RCC_PLLCFGR_PLL2RGE_Pos 6
+#define RCC_PLLCFGR_PLL2RGE_Msk (3u << 6)
+#define RCC_PLLCFGR_DIVR2EN     (1u << 21)
+/* RCC_D1CCIPR (RCC_CDCCIPR on H7A3/B3/B0, same offset 0x4C): QSPISEL /
+ * OCTOSPISEL[5:4]: 0 HCLK (reset), 1 PLL1Q, 2 PLL2R, 3 per_ck (octospi.md) */
+#define RCC_D1CCIPR_OSPISEL_Msk   (3u << 4)
+#define RCC_D1CCIPR_OSPISEL_PLL2R (2u << 4)
 
 /* RCC_PLL1DIVR: value - 1 in each field */
 #define RCC_PLL1DIVR_N1_Pos 0

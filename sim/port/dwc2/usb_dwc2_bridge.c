@@ -175,7 +175,8 @@ int simport_usb_power_on(const struct board *b)
 	}
 	h7_usb_forget_state();
 	mmio_reset();
-	struct h7_sys_config sc = {.wired = b->hw.supply, .supply_preconfigured = bridge.boots > 0};
+	struct h7_sys_config sc = {
+	    .wired = b->hw.supply, .family = b->family, .supply_preconfigured = bridge.boots > 0};
 	memcpy(sc.uid, bridge.uid, sizeof(sc.uid));
 	if (h7_sys_model_init(&sc))
 		return QDFU_E_NO_DEVICE;

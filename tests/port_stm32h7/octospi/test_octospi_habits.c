@@ -135,6 +135,23 @@ static void test_octal_dtr_read_without_dqs(void **state)
 	assert_fault("without CCR.DQSE");
 }
 
+/* Trap 4 in memory-mapped mode: 8DTRD (0xEE11) mapped without DQSE, the
+ * write configuration done (WCCR.DQSE, erratum): the controller would
+ * sample the reads without the strobe. */
+static void test_memory_mapped_octal_dtr_without_dqs(void **state)
+{
+	(void)state;
+	ready(true);
+	const uint32_t dtr8 = 0x1Cu | 0x3Cu << 8 | 0x0Cu << 24; /* 8D-8D-8D, 16/32 bit */
+	mmio_write(&r->WCCR, dtr8 | OCTOSPI_CCR_DQSE);
+	mmio_write(&r->WIR, 0x12ED);
+	mmio_write(&r->CCR, dtr8);
+	mmio_write(&r->TCR, OCTOSPI_TCR_DHQC | 20u);
+	mmio_write(&r->IR, 0xEE11);
+	mmio_modify(&r->CR, OCTOSPI_CR_FMODE_Msk, OCTOSPI_FMODE_MEMMAP << OCTOSPI_CR_FMODE_Pos);
+	assert_fault("without CCR.DQSE");
+}
+
 /* Trap 4: DHQC set, a DTR command without data and without DDTR (as
  * QUADSPI's global DDRM would leave it) does nothing. */
 static void test_dhqc_without_ddtr_drops_the_command(void **state)
@@ -183,6 +200,7 @@ int main(void)
 	                              ospi_teardown),
 	    cmocka_unit_test_teardown(test_ccr_write_starts_nothing, ospi_teardown),
 	    cmocka_unit_test_teardown(test_dtr_register_read_of_one_byte, ospi_teardown),
+	    cmocka_unit_test_teardown(test_memory_mapped_octal_dtr_without_dqs, ospi_teardown),
 	    cmocka_unit_test_teardown(test_octal_dtr_read_without_dqs, ospi_teardown),
 	    cmocka_unit_test_teardown(test_dhqc_without_ddtr_drops_the_command, ospi_teardown),
 	    cmocka_unit_test_teardown(test_memory_mapped_without_write_command, ospi_teardown),

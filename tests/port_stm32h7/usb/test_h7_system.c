@@ -58,6 +58,8 @@ static void test_port_init_every_board(void **state)
 		assert_int_equal(st->cr3_supply, expected_supply(b->hw.supply));
 		assert_false(st->chip_stopped);
 		assert_string_equal(h7_sys_model_flash_acr_problem(), "");
+		/* the kernel clock bench/sim/constants.c and sim/port/qspi.c charge */
+		assert_int_equal(h7_qspi_kernel_hz(), 200000000u);
 		if (b->family == BOARD_FAMILY_H74X) {
 			assert_true(st->sysclk_pll);
 			assert_int_equal(h7_sysclk_hz(), 400000000u);
@@ -65,11 +67,19 @@ static void test_port_init_every_board(void **state)
 			/* the RM table at VOS1, 200 MHz AXI: 2 wait states, WRHIGHFREQ 2 */
 			assert_int_equal(st->flash_acr, 0x22u);
 		} else {
-			/* H72x/H7Ax: HSI, reset VOS and latency (clock.c) */
-			assert_false(st->sysclk_pll);
-			assert_int_equal(h7_sysclk_hz(), 64000000u);
-			assert_int_equal(h7_hclk_hz(), 64000000u);
-			assert_int_equal(st->flash_acr, 0x37u);
+			/* H72x/H7Ax (docs/clocks.md): VOS0, CPU 200 MHz, AXI 100 MHz,
+			 * the NOR's kernel clock PLL2R 200 MHz */
+			assert_true(st->sysclk_pll);
+			assert_int_equal(h7_sys_model_vos(), 0);
+			assert_int_equal(h7_sysclk_hz(), 200000000u);
+			assert_int_equal(h7_hclk_hz(), 100000000u);
+			assert_int_equal(h7_sys_model_cpu_hz(), 200000000u);
+			assert_int_equal(h7_sys_model_aclk_hz(), 100000000u);
+			assert_int_equal(h7_qspi_kernel_hz(), 200000000u);
+			assert_int_equal(h7_sys_model_ospi_kernel_hz(), 200000000u);
+			/* VOS0, 100 MHz: H72x 1 WS WRHIGHFREQ 1; H7A3/B3/B0 2 WS, 1 */
+			assert_int_equal(st->flash_acr,
+			                 b->family == BOARD_FAMILY_H72X ? 0x11u : 0x12u);
 		}
 		/* LED configured and off. */
 		if (b->hw.led.port != 0xFF) {
@@ -85,27 +95,77 @@ static void test_port_init_every_board(void **state)
 	assert_int_equal(n, 11);
 }
 
-/* The H7A3/B0/B3 keep VOS in PWR_SRDCR with the encoding reversed (11 =
- * VOS0) and top out at 280 MHz; the H72x has no ODEN. The H74x plan (VOS1
- * written as 11, PLL1 at 400 MHz) is wrong on both: the port stays on HSI
- * there, and the model takes anything else as an error. */
-static void test_octospi_lines_stay_on_hsi(void **state)
+/* The deliberately wrong plan: the H74x's (VOS "11", PLL1 VCO 800 MHz,
+ * CPU 400 MHz) run on an H7B3. There "11" in PWR_SRDCR is VOS0, and the
+ * line tops out at a 560 MHz VCO and a 280 MHz CPU (docs/clocks.md): the
+ * model must refuse it (this is what the port did on every line before
+ * the per-line plans). */
+static void test_h74x_plan_fails_on_an_h7b3(void **state)
 {
 	(void)state;
-	static const char *const names[] = {"stm32h7b3i-dk", "stm32h735g-dk", "weact-h7b0",
-	                                    "weact-h723"};
-	for (unsigned i = 0; i < 4; i++) {
-		const struct board *b = board_find(names[i]);
-		assert_non_null(b);
-		assert_int_equal(h7h_setup(b, NULL), 0);
-		assert_int_equal(port_init(b), QDFU_OK);
-		const struct h7_sys_stats *st = h7_sys_model_stats();
-		if (st->errors)
-			fail_msg("%s: %s", b->name, st->last_error);
-		assert_false(st->sysclk_pll);
-		assert_int_equal(h7_sysclk_hz(), 64000000u);
-		h7h_teardown();
-	}
+	struct board wrong = *board_find("stm32h7b3i-dk");
+	wrong.family = BOARD_FAMILY_H74X; /* the firmware believes it is an H74x */
+	struct h7_sys_config cfg = {.wired = wrong.hw.supply, .family = BOARD_FAMILY_H7AB};
+	assert_int_equal(h7h_setup_ex(&wrong, NULL, &cfg), 0);
+	(void)port_init(&wrong);
+	const struct h7_sys_stats *st = h7_sys_model_stats();
+	assert_true(st->errors >= 2);
+	assert_non_null(strstr(st->last_error, "H7Ax/B"));
+	print_message("  model: %u errors, last: %s\n", st->errors, st->last_error);
+}
+
+static void wr(uint32_t addr, uint32_t v)
+{
+	mmio_write((volatile uint32_t *)MMIO_BASE(addr), v);
+}
+
+static unsigned errors_after(uint32_t addr, uint32_t v)
+{
+	unsigned before = h7_sys_model_stats()->errors;
+	wr(addr, v);
+	return h7_sys_model_stats()->errors - before;
+}
+
+/* The model's per-line rules one by one, each on a register write a wrong
+ * plan would make (docs/clocks.md). */
+static void test_model_clock_rules_per_line(void **state)
+{
+	(void)state;
+	const uint32_t acr = 0x52002000u, d3cr = 0x58024818u, rcc = 0x58024400u;
+	const struct board *b = board_find("stm32h735g-dk");
+	assert_int_equal(h7h_setup(b, NULL), 0);
+	/* HSI 64 MHz at VOS3 on an H72x: 1 WS, WRHIGHFREQ 1 (RM0468 row) */
+	assert_int_equal(errors_after(acr, 0x00u), 2); /* latency and delay too low */
+	assert_int_equal(errors_after(acr, 0x01u), 1); /* WRHIGHFREQ 0 < 1 */
+	assert_int_equal(errors_after(acr, 0x11u), 0);
+	/* no ODEN on the H72x */
+	assert_int_equal(errors_after(0x5800042Cu, 1u), 1);
+	/* PLL1 (16 MHz x 25 = 400 MHz VCO, P 4: 100 MHz, AXI 50 MHz: fine even
+	 * at VOS3) locked, then VOS0 asked and SYSCLK switched before VOSRDY */
+	wr(rcc + 0x28, 4u << 4);
+	wr(rcc + 0x30, 24u | 3u << 9);
+	wr(rcc + 0x18, 8u); /* HPRE /2 */
+	wr(rcc + 0x2C, 3u << 2);
+	assert_int_equal(errors_after(rcc + 0x00, 1u | 1u << 24), 0);
+	vclock_advance_us(1000);
+	wr(d3cr, 0u << 14); /* H72x: 00 = VOS0 */
+	assert_int_equal(errors_after(rcc + 0x10, 3u), 1);
+	assert_non_null(strstr(h7_sys_model_stats()->last_error, "VOSRDY"));
+	h7h_teardown();
+
+	/* H7B3: a VCO of 800 MHz is outside its wide range (128-560 MHz) */
+	b = board_find("stm32h7b3i-dk");
+	assert_int_equal(h7h_setup(b, NULL), 0);
+	wr(rcc + 0x28, 4u << 4);
+	wr(rcc + 0x30, 49u | 1u << 9);
+	wr(rcc + 0x2C, 3u << 2);
+	assert_int_equal(errors_after(rcc + 0x00, 1u | 1u << 24), 1);
+	assert_non_null(strstr(h7_sys_model_stats()->last_error, "VCO 800"));
+	/* VOS0 on the H7B3 is SRDCR 11 (00 is VOS3, the reset value) */
+	wr(d3cr, 3u << 14);
+	vclock_advance_us(1000);
+	assert_int_equal(h7_sys_model_vos(), 0);
+	h7h_teardown();
 }
 
 static void test_supply_not_rewritten_after_rom(void **state)
@@ -409,7 +469,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(test_port_init_every_board, teardown),
-	    cmocka_unit_test_teardown(test_octospi_lines_stay_on_hsi, teardown),
+	    cmocka_unit_test_teardown(test_h74x_plan_fails_on_an_h7b3, teardown),
+	    cmocka_unit_test_teardown(test_model_clock_rules_per_line, teardown),
 	    cmocka_unit_test_teardown(test_supply_not_rewritten_after_rom, teardown),
 	    cmocka_unit_test_teardown(test_supply_preconfigured_differently, teardown),
 	    cmocka_unit_test_teardown(test_pll_source_changed_only_with_every_pll_off, teardown),
