@@ -602,7 +602,26 @@ int octospi_model_window_read(uint32_t addr, uint8_t *buf, uint32_t n)
 		fault("memory-mapped read at 0x%08x beyond DEVSIZE: bus error", addr);
 		return -1;
 	}
-	bus(&c, NULL, buf, n);
+	if (!(c.data_lines == 8 && (c.dtr & PORT_QSPI_DTR_DATA) && ((addr | n) & 1u))) {
+		bus(&c, NULL, buf, n);
+		return 0;
+	}
+	/* Octal DTR moves 2-byte words and the chip ignores A0: the controller
+	 * starts at the even address below, drops the byte before addr and
+	 * reads a whole last word (docs/nor.md "Octal chips": the even-address
+	 * rule binds indirect reads only, memory-mapped reads at any address
+	 * work for execute-in-place; the RM text itself: UNVERIFIED). */
+	uint8_t w[256];
+	while (n) {
+		uint32_t skip = addr & 1u;
+		uint32_t take = n < sizeof(w) - skip ? n : (uint32_t)sizeof(w) - skip;
+		c.address = addr - skip;
+		bus(&c, NULL, w, (skip + take + 1u) & ~1u);
+		memcpy(buf, w + skip, take);
+		addr += take;
+		buf += take;
+		n -= take;
+	}
 	return 0;
 }
 
