@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "sim/clock/vclock.h"
+#include "sim/vusb/vusb_ctrl.h"
 
 void vhost_init(struct dwc2_vhost *h, struct dwc2_model *m, void (*service)(void *), void *ctx)
 {
@@ -131,12 +132,5 @@ int vhost_control(struct dwc2_vhost *h, const uint8_t setup[8], uint8_t *data)
 void vhost_setup_pkt(uint8_t pkt[8], uint8_t type, uint8_t req, uint16_t value, uint16_t index,
                      uint16_t length)
 {
-	pkt[0] = type;
-	pkt[1] = req;
-	pkt[2] = (uint8_t)value;
-	pkt[3] = (uint8_t)(value >> 8);
-	pkt[4] = (uint8_t)index;
-	pkt[5] = (uint8_t)(index >> 8);
-	pkt[6] = (uint8_t)length;
-	pkt[7] = (uint8_t)(length >> 8);
+	vusb_mk_setup(pkt, type, req, value, index, length);
 }
