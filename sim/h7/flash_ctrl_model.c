@@ -51,11 +51,18 @@ static struct {
 	struct bank b[2];
 	uint32_t word, sector, bank_size, banks; /* the line's geometry */
 	bool ab;                                 /* H7A3/B0/B3 CR layout */
+	enum board_family line;
 	uint8_t *mem;
 	uint8_t *programmed, *ecc_bad; /* per flash word */
 	unsigned programs;
 	uint32_t optsr;
+	uint32_t optsr2; /* OPTSR2_CUR (H72x/H73x: TCM_AXI_SHARED) */
 } m;
+
+void flash_ctrl_model_set_optsr2(uint32_t v)
+{
+	m.optsr2 = v;
+}
 
 void flash_ctrl_model_set_optsr(uint32_t v)
 {
@@ -112,6 +119,8 @@ static uint32_t ctrl_read(void *ctx, uint32_t off, unsigned width)
 		return k->cr;
 	case 0x1C:
 		return m.optsr;
+	case 0x70: /* OPTSR2_CUR: only the H72x/H73x have it */
+		return m.line == BOARD_FAMILY_H72X ? m.optsr2 : 0u;
 	case 0x10:
 		return sr_now(k);
 	case 0x60:
@@ -270,6 +279,7 @@ static const struct mmio_model_ops array_ops = {array_read, array_write};
 int flash_ctrl_model_init_line(enum board_family family, unsigned banks, unsigned per_bank)
 {
 	memset(&m, 0, sizeof(m));
+	m.line = family;
 	m.ab = family == BOARD_FAMILY_H7AB;
 	m.word = board_iflash_word(family);
 	m.sector = m.ab ? 8192u : 131072u;

@@ -30,5 +30,7 @@ uint32_t flash_ctrl_model_sr(unsigned bank);
 unsigned flash_ctrl_model_programs(void);
 /* Option status (OPTSR_CUR), e.g. BCM4 (bit 22). */
 void flash_ctrl_model_set_optsr(uint32_t v);
+/* OPTSR2_CUR (H72x/H73x), e.g. TCM_AXI_SHARED[1:0]; reads 0 on other lines. */
+void flash_ctrl_model_set_optsr2(uint32_t v);
 
 #endif

@@ -37,6 +37,11 @@ int h7_i2c1_write(uint8_t addr7, const uint8_t *data, unsigned n);
 int h7_pmic_init(const struct board *b);
 bool h7_pmic_ok(void);
 
+/* Internal flash (iflash.c): whether the AXI SRAM behind the deferred-erase
+ * staging buffer (0x24020000-0x2403FFFF) exists on this part as its option
+ * bytes configure it (H72x/H73x: TCM_AXI_SHARED at its default). */
+bool h7_iflash_stage_fits(void);
+
 /* CRC unit (crc.c): its clock, switched on by port_init(); the CRC of
  * port_crc32_update() */
 void h7_crc_clock_enable(void);

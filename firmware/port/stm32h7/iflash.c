@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "h7.h"
 #include "h7_sys.h"
 #include "mmio.h"
 #include "hal/port.h"
@@ -46,6 +47,18 @@ static struct geometry geometry(void)
 	g.word = board_iflash_word(b->family);
 	g.ab = b->family == BOARD_FAMILY_H7AB;
 	return g;
+}
+
+bool h7_iflash_stage_fits(void)
+{
+	const struct board *b = h7_board();
+	if (!b || b->family != BOARD_FAMILY_H72X)
+		return true; /* H74x 512 KiB, H7A3/B3/B0 1 MiB of AXI SRAM: no option moves it */
+	/* any ITCM taken from AXI SRAM (192 or 128 KiB left) cuts into the buffer,
+	 * or (128 KiB ITCM) brings AXI SRAM's end to it: keep erase-on-command */
+	const volatile uint32_t *optsr2 =
+	    (const volatile uint32_t *)MMIO_BASE(FLASH_BASE + FLASH_OPTSR2_CUR_OFFSET);
+	return (mmio_read(optsr2) & FLASH_OPTSR2_TCM_AXI_SHARED_M) == 0u;
 }
 
 static struct flash_bank_regs *bank_regs(unsigned bank)

@@ -5,6 +5,7 @@
  */
 #include "bootloader/bootloader.h"
 #include "hal/port.h"
+#include "h7.h"
 
 #include <stdint.h>
 
@@ -25,6 +26,10 @@ static uint8_t iflash_stage[128u * 1024u] __attribute__((section(".bss.axi_stage
 
 uint8_t *port_iflash_stage(uint32_t *size)
 {
+	if (!h7_iflash_stage_fits()) {
+		*size = 0; /* erase on command, as the flasher does */
+		return (uint8_t *)0;
+	}
 	*size = sizeof(iflash_stage);
 	return iflash_stage;
 }

@@ -30,6 +30,13 @@ _Static_assert(offsetof(struct flash_bank_regs, ECC_FA) == 0x60, "FLASH_ECC_FA1"
 
 #define FLASH_BANK2_OFFSET 0x100u
 
+/* FLASH_OPTSR2_CUR (H72x/H73x only; CMSIS stm32h735xx.h and the RM0468 SVD:
+ * offset 0x70, TCM_AXI_SHARED[1:0], CPUFREQ_BOOST bit 2). TCM_AXI_SHARED
+ * moves 64 KiB blocks of the shared 192 KiB from AXI SRAM to ITCM; 0, the
+ * default, leaves all of it to AXI SRAM (320 KiB from 0x24000000). */
+#define FLASH_OPTSR2_CUR_OFFSET       0x70u
+#define FLASH_OPTSR2_TCM_AXI_SHARED_M 0x3u
+
 #define FLASH_KEY1 0x45670123u
 #define FLASH_KEY2 0xCDEF89ABu
 

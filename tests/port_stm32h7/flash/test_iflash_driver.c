@@ -19,6 +19,7 @@
 #include "port/stm32h7/mmio.h"
 
 #include "boards/board.h"
+#include "port/stm32h7/h7.h"
 #include "port/stm32h7/h7_sys.h"
 
 /* what the rest of the port provides: the board, and RCC_GCR */
@@ -414,6 +415,27 @@ static void test_value_line_flash_is_all_bootloader(void **state)
 	assert_int_equal(flash_ctrl_model_programs(), 0);
 }
 
+/* The deferred-erase staging buffer (0x24020000-0x2403FFFF) exists only
+ * while the H72x/H73x option bytes leave AXI SRAM its default 320 KiB
+ * (TCM_AXI_SHARED = 0); any other split moves 64-192 KiB of it to ITCM. */
+static void test_stage_needs_the_default_axi_split(void **state)
+{
+	(void)state;
+	board = &h730_board;
+	model_line(BOARD_FAMILY_H72X, 1, 1);
+	assert_true(h7_iflash_stage_fits());
+	for (uint32_t v = 1; v <= 3; v++) {
+		flash_ctrl_model_set_optsr2(v | 1u << 2); /* (CPUFREQ_BOOST set too) */
+		assert_false(h7_iflash_stage_fits());
+	}
+	flash_ctrl_model_set_optsr2(1u << 2); /* boost alone: the default split */
+	assert_true(h7_iflash_stage_fits());
+	board = &dual_board; /* the H74x has no such option: always fits */
+	model_line(BOARD_FAMILY_H74X, 2, 8);
+	flash_ctrl_model_set_optsr2(3);
+	assert_true(h7_iflash_stage_fits());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +443,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_two_banks_erase_together_one_bank_one_at_a_time,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_h7ab_sectors_and_words, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stage_needs_the_default_axi_split, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_driver_for_the_wrong_line_fails, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_value_line_flash_is_all_bootloader, setup,
 	                                    teardown),
