@@ -78,9 +78,10 @@ def board_file(board):
             "read_cpb": 0.5 if dtr else 8.0 if octal else 2.0,
             "iflash": int(get("iflash_banks")) * int(get("iflash_sectors")) *
             product(get("iflash_sector_size")),
-            # the erase unit and the line's figures (8 KiB on H7A3/B3/B0)
+            # the erase unit and the line's figures (8 KiB on H7A3/B3/B0;
+            # no .family: H74X, the zero value)
             "iflash_sector": product(get("iflash_sector_size")),
-            "line": "h7ab" if get("family") == "BOARD_FAMILY_H7AB" else "h74x"}
+            "line": "h7ab" if has("family", "BOARD_FAMILY_H7AB") else "h74x"}
 
 
 def product(expr):
