@@ -77,7 +77,11 @@ def board_file(board):
             # (8: it has no quad read); else 1-1-4 (2)
             "read_cpb": 0.5 if dtr else 8.0 if octal else 2.0,
             "iflash": int(get("iflash_banks")) * int(get("iflash_sectors")) *
-            product(get("iflash_sector_size"))}
+            product(get("iflash_sector_size")),
+            # the erase unit and the line's figures (8 KiB on H7A3/B3/B0;
+            # no .family: H74X, the zero value)
+            "iflash_sector": product(get("iflash_sector_size")),
+            "line": "h7ab" if has("family", "BOARD_FAMILY_H7AB") else "h74x"}
 
 
 def product(expr):
@@ -104,6 +108,8 @@ class Model:
         self.read_cpb = bi["read_cpb"] if not chip else 2.0
         self.usb = consts["usb"][speed]
         self.t = "max" if timing == "max" else "typ"
+        # the internal flash figures of the board's line (qdfu-bench-constants)
+        self.iflash = consts["iflash"][bi["line"]]
 
     def ctrl(self, nbytes):
         """Seconds of bus time of one control transfer moving nbytes."""
@@ -129,11 +135,11 @@ class Model:
         return math.ceil(per_chip / 256) * self.chip["pp_%s_us" % self.t] * 1e-6
 
     def if_erase(self, size):
-        f = self.c["iflash"]
-        return (size // f["sector"]) * f["erase_%s_us" % self.t] * 1e-6
+        f = self.iflash
+        return math.ceil(size / f["sector"]) * f["erase_%s_us" % self.t] * 1e-6
 
     def if_program(self, nbytes):
-        f = self.c["iflash"]
+        f = self.iflash
         return math.ceil(nbytes / f["word"]) * f["program_%s_us" % self.t] * 1e-6
 
 
@@ -273,7 +279,9 @@ def bench(a, consts):
         if a.only and a.only not in name:
             continue
         internal = base < QSPI
-        page = 128 * 1024 if internal or bi["dual"] else 64 * 1024
+        # the ceiling's unit: an internal sector (8 KiB on H7A3/B3/B0), else
+        # the layout page (dual chips: 128 KiB)
+        page = bi["iflash_sector"] if internal else 128 * 1024 if bi["dual"] else 64 * 1024
         new = bytes(rnd.getrandbits(8) for _ in range(size))
         pages = []
         old = None
@@ -364,7 +372,7 @@ def bench_fwupd_in(a, consts, rows, work):
         return
     bi = board_file(board)
     m = Model(consts, bi, None, "fs", "typ")
-    pages = [(128 * 1024, True, True)] * (MIB // (128 * 1024))
+    pages = [(bi["iflash_sector"], True, True)] * (MIB // bi["iflash_sector"])
     ceil = ceiling(m, True, pages, "dfu-util")
     try:
         dev, wall = run(sim, state, "%s install-blob %s %s >/dev/null 2>&1" % (tool, dfu, dev_id),

@@ -33,10 +33,18 @@ int main(void)
 	for (unsigned i = 0; i < nor_parts_count; i++)
 		chip(&nor_parts[i], i + 1 == nor_parts_count);
 	printf("  },\n");
-	printf("  \"iflash\": {\"sector\": 131072, \"erase_typ_us\": %u, \"erase_max_us\": %u, "
-	       "\"word\": 32, \"program_typ_us\": %u, \"program_max_us\": %u},\n",
+	/* per line: "h74x" also stands for the H72x/H73x (same 128 KiB sectors
+	 * and figures), "h7ab" the H7A3/B3/B0 (8 KiB sectors, 16-byte words) */
+	printf("  \"iflash\": {\"h74x\": {\"sector\": 131072, \"erase_typ_us\": %u, "
+	       "\"erase_max_us\": %u, \"word\": 32, \"program_typ_us\": %u, "
+	       "\"program_max_us\": %u},\n",
 	       H7_IFLASH_ERASE_US, H7_IFLASH_ERASE_MAX_US, H7_IFLASH_PROGRAM_US,
 	       H7_IFLASH_PROGRAM_MAX_US);
+	printf("             \"h7ab\": {\"sector\": 8192, \"erase_typ_us\": %u, "
+	       "\"erase_max_us\": %u, \"word\": 16, \"program_typ_us\": %u, "
+	       "\"program_max_us\": %u}},\n",
+	       H7_IFLASH_AB_ERASE_US, H7_IFLASH_AB_ERASE_MAX_US, H7_IFLASH_AB_PROGRAM_US,
+	       H7_IFLASH_AB_PROGRAM_MAX_US);
 	printf("  \"usb\": {\"fs\": {\"ctrl_bt\": %u, \"packet_bt\": %u, \"byte_ns\": %.4f, "
 	       "\"mps\": 64},\n",
 	       USB_FS_CTRL_OVERHEAD_BT, USB_FS_PACKET_OVERHEAD_BT, USB_FS_BYTE_NS_X3 / 3.0);

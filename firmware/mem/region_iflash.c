@@ -13,13 +13,36 @@
 #include "common/err.h"
 #include "hal/port.h"
 
-/* Timings (ST figures for x32 parallelism): sector erase ~1.1 s typical,
- * 2.2 s max; flash word ~16 us typical, 600 us max. The engine's deadline
- * adds half the maximum again before it calls an operation failed. */
-#define SECTOR_ERASE_TYP_MS 1100u
-#define SECTOR_ERASE_MAX_MS 2200u
-#define WORD_PROG_TYP_US    16u
-#define WORD_PROG_MAX_US    600u
+/* Timings per line. H74x/H75x and H72x/H73x, 128 KiB sectors (ST figures
+ * for x32 parallelism): sector erase ~1.1 s typical, 2.2 s max; flash word
+ * ~16 us typical, 600 us max. H7A3/B0/B3, 8 KiB sectors: erase 3 ms max
+ * (Zephyr's stm32h7a3.dtsi, second-hand), 2 ms typical (assumed, the
+ * datasheet table was not found); the flash word as above (unverified).
+ * The typical time is the poll timeout the host is told, so the 8 KiB
+ * sector must not report a 128 KiB sector's 1.1 s. The engine's deadline
+ * adds half the maximum again (and 100 ms) before it calls an operation
+ * failed. Same figures as the simulator's (sim/h7/h7_iflash.h). */
+struct if_timing {
+	uint32_t erase_typ_us, erase_max_us, word_typ_us, word_max_us;
+};
+static const struct if_timing if_line_timing[] = {
+    [BOARD_FAMILY_H74X] = {1100000u, 2200000u, 16u, 600u},
+    [BOARD_FAMILY_H72X] = {1100000u, 2200000u, 16u, 600u},
+    [BOARD_FAMILY_H7AB] = {2000u, 3000u, 16u, 600u},
+};
+QDFU_STATIC_ASSERT(sizeof(if_line_timing) / sizeof(if_line_timing[0]) == BOARD_FAMILY_H7AB + 1u,
+                   "a timing for every line");
+
+static const struct if_timing *line_timing(enum board_family f)
+{
+	return &if_line_timing[(unsigned)f <= BOARD_FAMILY_H7AB ? (unsigned)f : 0u];
+}
+
+/* n operations of `us` each, in whole milliseconds (rounded up) */
+static uint32_t ms_of(uint32_t n, uint32_t us)
+{
+	return (uint32_t)(((uint64_t)n * us + 999u) / 1000u);
+}
 
 enum { IF_IDLE = 0, IF_ERASE, IF_PROGRAM };
 
@@ -50,8 +73,9 @@ static int if_erase_start(struct mem_region *r, uint32_t addr, uint32_t len, str
 	s.sector = first;
 	s.sector_end = last + 1u;
 	s.started = false;
-	t->typ_ms = (last + 1u - first) * SECTOR_ERASE_TYP_MS;
-	t->max_ms = (last + 1u - first) * SECTOR_ERASE_MAX_MS;
+	const struct if_timing *lt = line_timing(s.b->family);
+	t->typ_ms = ms_of(last + 1u - first, lt->erase_typ_us);
+	t->max_ms = ms_of(last + 1u - first, lt->erase_max_us);
 	return QDFU_OK;
 }
 
@@ -85,8 +109,9 @@ static int if_program_start(struct mem_region *r, uint32_t addr, const uint8_t *
 	s.end = addr + len;
 	s.started = false;
 	uint32_t words = (s.end - s.addr + word - 1u) / word;
-	t->typ_ms = (words * WORD_PROG_TYP_US + 999u) / 1000u;
-	t->max_ms = (words * WORD_PROG_MAX_US + 999u) / 1000u;
+	const struct if_timing *lt = line_timing(s.b->family);
+	t->typ_ms = ms_of(words, lt->word_typ_us);
+	t->max_ms = ms_of(words, lt->word_max_us);
 	return QDFU_OK;
 }
 

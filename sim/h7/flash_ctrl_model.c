@@ -5,16 +5,13 @@
 #include <string.h>
 
 #include "sim/clock/vclock.h"
+#include "sim/h7/h7_iflash.h" /* the per-line timing */
 #include "sim/h7/mmio_bus.h"
 #include "sim/h7/scs_model.h"
 
-#define CTRL_BASE      0x52002000u
-#define ARRAY_BASE     0x08000000u
-#define WORD_MAX       32u
-#define ERASE_US       1100000u
-#define ERASE_MAX_US   2200000u /* as sim/h7/h7_iflash.h */
-#define PROGRAM_US     16u
-#define PROGRAM_MAX_US 600u
+#define CTRL_BASE  0x52002000u
+#define ARRAY_BASE 0x08000000u
+#define WORD_MAX   32u
 
 /* SR / CR bits (RM0399) */
 #define SR_BSY      (1u << 0)
@@ -142,7 +139,8 @@ static void erase_sector(unsigned bi, struct bank *k, unsigned snb)
 	memset(m.mem + off0, 0xFF, m.sector);
 	memset(m.programmed + off0 / m.word, 0, m.sector / m.word);
 	memset(m.ecc_bad + off0 / m.word, 0, m.sector / m.word);
-	set_busy(k, (uint32_t)vclock_chip_us(ERASE_US, ERASE_MAX_US));
+	struct h7_iflash_timing t = h7_iflash_line_timing(m.word);
+	set_busy(k, (uint32_t)vclock_chip_us(t.erase_us, t.erase_max_us));
 }
 
 static void cr_write(unsigned bi, struct bank *k, uint32_t v)
@@ -242,7 +240,8 @@ static void commit_word(struct bank *k)
 	m.programs++;
 	k->buf_count = 0;
 	memset(k->buf_mask, 0, WORD_MAX);
-	set_busy(k, (uint32_t)vclock_chip_us(PROGRAM_US, PROGRAM_MAX_US));
+	struct h7_iflash_timing t = h7_iflash_line_timing(m.word);
+	set_busy(k, (uint32_t)vclock_chip_us(t.program_us, t.program_max_us));
 }
 
 static void array_write(void *ctx, uint32_t off, uint32_t v, unsigned width)

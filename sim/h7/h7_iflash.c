@@ -241,7 +241,8 @@ int h7_iflash_erase(struct h7_iflash *f, uint32_t sector)
 	if (any_set(f->old_ecc, f->sector_size / f->word))
 		ecc_changed(f);
 	f->erases++;
-	set_busy(f, (uint32_t)vclock_chip_us(H7_IFLASH_ERASE_US, H7_IFLASH_ERASE_MAX_US));
+	struct h7_iflash_timing t = h7_iflash_line_timing(f->word);
+	set_busy(f, (uint32_t)vclock_chip_us(t.erase_us, t.erase_max_us));
 	return 0;
 }
 
@@ -263,7 +264,8 @@ int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t *word)
 		f->mem[off + i] &= word[i];
 	f->programmed[w] = 1;
 	f->programs++;
-	set_busy(f, (uint32_t)vclock_chip_us(H7_IFLASH_PROGRAM_US, H7_IFLASH_PROGRAM_MAX_US));
+	struct h7_iflash_timing t = h7_iflash_line_timing(f->word);
+	set_busy(f, (uint32_t)vclock_chip_us(t.program_us, t.program_max_us));
 	return 0;
 }
 

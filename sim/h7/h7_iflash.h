@@ -56,13 +56,40 @@ uint32_t h7_iflash_size(const struct h7_iflash *f);
 uint32_t h7_iflash_erase_count(const struct h7_iflash *f);
 uint32_t h7_iflash_program_count(const struct h7_iflash *f);
 
-/* Timing (microseconds): 128 KiB sector erase ~1.1 s typ, 2.2 s max at
- * x32 (shared facts stm32h7.md); flash word ~16 us typ. The facts give no
- * datasheet maximum for a flash word, so the maximum mode charges the
- * driver's own budget (600 us), the slowest the firmware must tolerate. */
-#define H7_IFLASH_ERASE_US       1100000u
-#define H7_IFLASH_ERASE_MAX_US   2200000u
-#define H7_IFLASH_PROGRAM_US     16u
-#define H7_IFLASH_PROGRAM_MAX_US 600u
+/* Timing (microseconds), per line.
+ * H74x/H75x, H72x/H73x (32-byte words, 128 KiB sectors): sector erase
+ * ~1.1 s typ, 2.2 s max at x32 (shared facts stm32h7.md); flash word ~16 us
+ * typ. The facts give no datasheet maximum for a flash word, so the maximum
+ * mode charges the driver's own budget (600 us), the slowest the firmware
+ * must tolerate.
+ * H7A3/B0/B3 (16-byte words, 8 KiB sectors): sector erase max 3 ms as
+ * Zephyr's stm32h7a3.dtsi gives it (max-erase-time, second-hand, not checked
+ * against DS13195/DS13139/DS13196); typ 2 ms is an ASSUMPTION (the
+ * datasheet table was not found; ST's other 8 KiB-sector flashes, H5 and U5,
+ * are in the same range). Flash word: no figure found, the H74x one is
+ * charged (UNVERIFIED). See docs/performance.md, "Round 3". */
+#define H7_IFLASH_ERASE_US          1100000u
+#define H7_IFLASH_ERASE_MAX_US      2200000u
+#define H7_IFLASH_PROGRAM_US        16u
+#define H7_IFLASH_PROGRAM_MAX_US    600u
+#define H7_IFLASH_AB_ERASE_US       2000u
+#define H7_IFLASH_AB_ERASE_MAX_US   3000u
+#define H7_IFLASH_AB_PROGRAM_US     16u
+#define H7_IFLASH_AB_PROGRAM_MAX_US 600u
+
+/* The charges of the line whose flash word is `word` bytes (16: H7A3/B0/B3,
+ * the only line with 16-byte words and 8 KiB sectors). */
+struct h7_iflash_timing {
+	uint32_t erase_us, erase_max_us, program_us, program_max_us;
+};
+static inline struct h7_iflash_timing h7_iflash_line_timing(uint32_t word)
+{
+	if (word == 16u)
+		return (struct h7_iflash_timing){H7_IFLASH_AB_ERASE_US, H7_IFLASH_AB_ERASE_MAX_US,
+		                                 H7_IFLASH_AB_PROGRAM_US,
+		                                 H7_IFLASH_AB_PROGRAM_MAX_US};
+	return (struct h7_iflash_timing){H7_IFLASH_ERASE_US, H7_IFLASH_ERASE_MAX_US,
+	                                 H7_IFLASH_PROGRAM_US, H7_IFLASH_PROGRAM_MAX_US};
+}
 
 #endif

@@ -10,7 +10,8 @@
  * its bootloader sector, and take the same update again.
  *
  * The cuts are aimed: armed when the client sends the first differing
- * block, at delays that sweep the erase (1.1 s in the model) and the
+ * block, at delays that sweep the erase (1.1 s in the model for a 128 KiB
+ * sector, 2 ms for an 8 KiB one) and the
  * program-back right after it; each cut is classified from the flash the
  * model leaves (a torn erase leaves words with broken ECC in the kept
  * part; a cut program-back leaves a restored prefix and erased words), and
@@ -104,14 +105,20 @@ static void check_board(const char *board, enum rel_client client, bool descript
 	unsigned seen[CUT_KINDS] = {0};
 	bool ab = strcmp(board, "stm32h7b3i-dk") == 0; /* 8 KiB sectors, 16-byte words */
 	uint32_t sector = ab ? 8192u : 131072u, wsz = ab ? 16u : 32u;
-	/* the erase, coarsely; its end and the program-back, finely */
+	/* the erase, coarsely; its end and the program-back, finely. Each line
+	 * its own erase time (sim/h7/h7_iflash.h): 1.1 s for a 128 KiB sector,
+	 * 2 ms for an 8 KiB one, whose whole session then ends within ~30 ms,
+	 * so cuts aimed at 128 KiB times would land after it (issue 13) */
 	static const uint64_t coarse[] = {2000u, 150000u, 600000u, 1000000u};
+	static const uint64_t coarse_ab[] = {100u, 500u, 1000u, 1500u};
+	uint64_t erase_us = h7_iflash_line_timing(wsz).erase_us;
+	uint64_t fine_from = erase_us - (ab ? 40u : 4000u), fine_step = ab ? 200u : 800u;
 	uint64_t delays[4 + 30];
 	unsigned n = 0;
 	for (unsigned i = 0; i < 4; i++)
-		delays[n++] = coarse[i];
+		delays[n++] = ab ? coarse_ab[i] : coarse[i];
 	for (unsigned i = 0; i < 30; i++)
-		delays[n++] = 1096000u + i * 800u;
+		delays[n++] = fine_from + i * fine_step;
 	make(0);
 	make(1);
 	for (unsigned i = 0; i < n; i++) {

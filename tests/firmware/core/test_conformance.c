@@ -398,6 +398,33 @@ static void test_cc20_erase_page_with_real_poll_timeout(void **state)
 	assert_block_erased();
 }
 
+/* The same on an H7A3/B3/B0-like board (8 KiB sectors, 16-byte words):
+ * the poll timeout is the 8 KiB sector's own typical erase time, not a
+ * 128 KiB H74x sector's 1.1 s that made dfu-util sleep a second per 8 KiB
+ * (issue 13), and the model erased it within the time reported. */
+static void test_cc20c_h7ab_poll_timeout_is_its_sectors(void **state)
+{
+	(void)state;
+	static struct board ab;
+	ab = *fx_get_board();
+	ab.family = BOARD_FAMILY_H7AB;
+	ab.iflash_sector_size = 8u * 1024u;
+	ab.iflash_sectors = 128u;
+	mock_teardown();
+	fx_use_board(&ab);
+	mock_setup(&ab);
+	mock_set_task(bootloader_task);
+	assert_true(fx_reboot(true));
+	uint8_t st1;
+	uint32_t poll;
+	assert_int_equal(cc20_erase(true, &st1, &poll), 1);
+	assert_int_equal(st1, DFU_STATE_DNBUSY);
+	assert_true(poll >= H7_IFLASH_AB_ERASE_US / 1000u);
+	assert_true(poll < H7_IFLASH_ERASE_US / 1000u);
+	assert_true(poll <= (H7_IFLASH_AB_ERASE_US + 999u) / 1000u + 1u);
+	assert_block_erased();
+}
+
 /* Deferred (sector-staging-buffer.md): the erase command costs nothing;
  * the sector is erased when a read needs it, and reads erased */
 static void test_cc20b_erase_page_deferred_reads_erased(void **state)
@@ -933,6 +960,7 @@ int main(void)
 	    T(test_cc18_set_address_busy_then_idle),
 	    T(test_cc19_set_address_unmapped_err_target),
 	    T(test_cc20_erase_page_with_real_poll_timeout),
+	    T(test_cc20c_h7ab_poll_timeout_is_its_sectors),
 	    T(test_cc20b_erase_page_deferred_reads_erased),
 	    T(test_cc21_erase_read_only_page_err_target),
 	    T(test_cc22_mass_erase_skips_bootloader),

@@ -13,6 +13,7 @@
 #include "common/err.h"
 #include "sim/clock/vclock.h"
 #include "sim/h7/flash_ctrl_model.h"
+#include "sim/h7/h7_iflash.h"
 #include "sim/h7/mmio_bus.h"
 #include "sim/h7/scs_model.h"
 #include "hal/port.h"
@@ -376,6 +377,40 @@ static void test_h7ab_sectors_and_words(void **state)
 	assert_int_equal(port_iflash_erase_start(256), QDFU_E_PARAM);
 }
 
+/* Virtual microseconds one operation keeps the controller busy. */
+static uint64_t busy_us(int rc_start)
+{
+	assert_int_equal(rc_start, QDFU_OK);
+	uint64_t t0 = vclock_now_us();
+	assert_int_equal(finish(), QDFU_OK);
+	return vclock_now_us() - t0;
+}
+
+/* Each line is charged its own figures (issue 13): an 8 KiB H7A3/B3/B0
+ * sector erases in milliseconds, not in a 128 KiB H74x sector's 1.1 s;
+ * the maximum mode charges the line's maximum. */
+static void test_h7ab_charges_its_own_erase_time(void **state)
+{
+	(void)state;
+	uint8_t w[PORT_IFLASH_WORD];
+	memset(w, 0x5A, sizeof(w));
+	board = &h7b3_board;
+	model_line(BOARD_FAMILY_H7AB, 2, 128);
+	uint64_t erase = busy_us(port_iflash_erase_start(40));
+	assert_true(erase >= H7_IFLASH_AB_ERASE_US && erase < H7_IFLASH_AB_ERASE_US + 100u);
+	uint64_t prog = busy_us(port_iflash_program_start(0x08050000u, w));
+	assert_true(prog >= H7_IFLASH_AB_PROGRAM_US && prog < H7_IFLASH_AB_PROGRAM_US + 100u);
+	vclock_set_timing(VCLOCK_TIMING_MAX);
+	erase = busy_us(port_iflash_erase_start(41));
+	vclock_set_timing(VCLOCK_TIMING_TYP);
+	assert_true(erase >= H7_IFLASH_AB_ERASE_MAX_US && erase < H7_IFLASH_AB_ERASE_MAX_US + 100u);
+	/* and the H74x keeps its 128 KiB sector's time */
+	board = &dual_board;
+	model_line(BOARD_FAMILY_H74X, 2, 8);
+	erase = busy_us(port_iflash_erase_start(9));
+	assert_true(erase >= H7_IFLASH_ERASE_US && erase < H7_IFLASH_ERASE_US + 100u);
+}
+
 /* The model is as unkind as the silicon: each line's driver fails on the
  * other's controller (an H74x erase on an H7Ax sets START through PSIZE and
  * erases another sector; an H7Ax erase never starts on an H74x, its 16-byte
@@ -445,6 +480,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_h7ab_sectors_and_words, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stage_needs_the_default_axi_split, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_h7ab_charges_its_own_erase_time, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_driver_for_the_wrong_line_fails, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_value_line_flash_is_all_bootloader, setup,
 	                                    teardown),
