@@ -214,6 +214,9 @@ static bool image_reads_qspi(void)
  * board says. */
 static void hand_over(const struct boot_decision *d)
 {
+	/* the journal's pre-erase (or an aborted operation) may still run:
+	 * memory-mapped mode and the application need a quiet chip */
+	wait_engine_idle();
 	struct qdfu_handoff h;
 	memset(&h, 0, sizeof(h));
 	h.magic = QDFU_HANDOFF_MAGIC;
@@ -326,6 +329,9 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	dfu_set_why(bl.decision.why, fault.exception);
 	dfu_set_info_flags(bl.have_qspi ? region_qspi_info_flags(&bl.qspi) : 0);
 	bl.grace_requests = dfu_request_count();
+	/* the first journal record's erase, while the host enumerates
+	 * (docs/decisions/journal-pre-erase.md) */
+	(void)journal_pre_erase();
 	port_usb_init(b);
 	port_usb_connect(true);
 	port_led(true);
@@ -368,6 +374,7 @@ void bootloader_task(void)
 		 * boot validates it again and never starts garbage */
 		bl.leaving = false;
 		port_usb_connect(false);
+		wait_engine_idle(); /* never reset a chip in the middle of an erase */
 		if (bl.flasher) {
 			flasher_start_app();
 			return;
