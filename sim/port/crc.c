@@ -24,6 +24,12 @@ static unsigned seen_faults;
 
 void simport_crc_setup(void)
 {
+	/* a new board: the model's cycle count starts again at zero (kept
+	 * from the previous board, the next CRC charged 2^64 - n cycles:
+	 * the second board in one process jumped its clock by ~213 days) */
+	seen_cycles = 0;
+	owed_ps = 0;
+	seen_faults = 0;
 	crc_model_reset();
 	(void)crc_model_attach(NULL);
 }
