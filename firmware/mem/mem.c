@@ -571,7 +571,8 @@ static int launch_erase(void)
 int mem_start_background_erase(struct mem_region *r, uint32_t addr, uint32_t len,
                                void (*done)(int rc))
 {
-	if (!r || !done || len == 0 || addr - r->base >= r->size || len > r->size - (addr - r->base))
+	if (!r || !done || len == 0 || addr - r->base >= r->size ||
+	    len > r->size - (addr - r->base))
 		return QDFU_E_PARAM;
 	int rc = begin(OP_ERASE, r, addr, len);
 	if (rc)
@@ -1117,7 +1118,7 @@ int mem_read(uint32_t addr, uint8_t *buf, uint32_t len, uint32_t *got)
 	*got = 0;
 	if (!r)
 		return QDFU_OK; /* unmapped: zero-length answer */
-	mem_wait_background(); /* the chip hears nothing else while it erases */
+	mem_wait_background();  /* the chip hears nothing else while it erases */
 	int frc = mem_flush();  /* reads see everything written so far */
 	if (frc)
 		return frc;
