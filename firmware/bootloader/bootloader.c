@@ -22,6 +22,8 @@
 #include "usb/usbd.h"
 
 #define LEAVE_DETACH_DELAY_MS 0u
+/* main-loop passes that bring a NOR erase from "started" to the chip */
+#define PRE_ERASE_ISSUE_POLLS 4u
 
 static struct {
 	const struct board *b;
@@ -329,9 +331,15 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	dfu_set_why(bl.decision.why, fault.exception);
 	dfu_set_info_flags(bl.have_qspi ? region_qspi_info_flags(&bl.qspi) : 0);
 	bl.grace_requests = dfu_request_count();
-	/* the first journal record's erase, while the host enumerates
-	 * (docs/decisions/journal-pre-erase.md) */
-	(void)journal_pre_erase();
+	/* The first journal record's erase, while the USB core starts and the
+	 * host enumerates (docs/decisions/journal-pre-erase.md). Its command
+	 * goes to the chip now, not at the first main-loop pass: the engine's
+	 * first polls are bus commands of microseconds (NOR: write enable, its
+	 * check, the erase), and port_usb_init waits for the PHY (the
+	 * H747I-DISCO's ULPI: ~36 ms in the model) before that pass. */
+	if (journal_pre_erase())
+		for (unsigned i = 0; i < PRE_ERASE_ISSUE_POLLS && mem_busy(); i++)
+			(void)mem_poll();
 	port_usb_init(b);
 	port_usb_connect(true);
 	port_led(true);
