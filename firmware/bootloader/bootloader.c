@@ -335,8 +335,8 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	 * host enumerates (docs/decisions/journal-pre-erase.md). Its command
 	 * goes to the chip now, not at the first main-loop pass: the engine's
 	 * first polls are bus commands of microseconds (NOR: write enable, its
-	 * check, the erase), and port_usb_init waits for the PHY (the
-	 * H747I-DISCO's ULPI: ~36 ms in the model) before that pass. */
+	 * check, the erase), and port_usb_init waits before that pass (DWC2:
+	 * the forced device mode, >= 25 ms, and the ULPI PHY reset). */
 	if (journal_pre_erase())
 		for (unsigned i = 0; i < PRE_ERASE_ISSUE_POLLS && mem_busy(); i++)
 			(void)mem_poll();
