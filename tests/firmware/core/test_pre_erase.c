@@ -46,6 +46,33 @@ static void assert_chip_left_alone(void)
 	assert_int_equal(ram_qspi.busy_resets, 0);
 }
 
+/* Let the fixture's own pre-erase end. */
+static void settle_setup(void)
+{
+	mock_advance_ms(RAM_QSPI_ERASE_TYP_MS + 10u);
+}
+
+/* Boot into DFU again with erases taking their maximum: the pre-erase
+ * still runs when enumeration ends. */
+static void reboot_slow_pre_erase(void)
+{
+	settle_setup();
+	ram_qspi.worst_case = true;
+	assert_true(fx_reboot(true));
+	assert_true(mem_busy());
+}
+
+/* An update of the QSPI application, committed at the leave: the journal
+ * erases it took and the record the next boot finds. */
+static void update_commits(unsigned journal_erases_then)
+{
+	make_app();
+	assert_int_equal(fx_download_leave(RAM_QSPI_BASE, app, sizeof(app)), 0);
+	assert_int_equal(journal_erases(), journal_erases_then);
+	assert_false(fx_reboot(false)); /* committed: the application starts */
+	assert_int_equal(journal_state(), JOURNAL_COMMITTED);
+}
+
 /* fx_setup booted a blank chip into DFU: unit 0 is erased in the
  * background, and the update's OPEN and COMMITTED records go into it
  * without a second erase. */
@@ -54,12 +81,8 @@ static void test_fresh_chip_unit0_erased_once(void **state)
 	(void)state;
 	assert_int_equal(journal_erases(), 1);
 	assert_true(mem_busy()); /* still erasing: the host talks meanwhile */
-	make_app();
-	assert_int_equal(fx_download_leave(RAM_QSPI_BASE, app, sizeof(app)), 0);
-	assert_int_equal(journal_erases(), 1);
+	update_commits(1);
 	assert_chip_left_alone();
-	assert_false(fx_reboot(false)); /* committed: the application starts */
-	assert_int_equal(journal_state(), JOURNAL_COMMITTED);
 	/* a valid journal now: no erase at the next DFU entry */
 	assert_true(fx_reboot(true));
 	assert_false(mem_busy());
@@ -71,7 +94,7 @@ static void test_fresh_chip_unit0_erased_once(void **state)
 static void test_debris_kept_until_an_update_starts(void **state)
 {
 	(void)state;
-	mock_advance_ms(RAM_QSPI_ERASE_TYP_MS + 10u);
+	settle_setup();
 	ram_qspi.mem[UNIT0 + 100u] = 0x5A;
 	unsigned e0 = journal_erases();
 	assert_true(fx_reboot(true));
@@ -83,11 +106,7 @@ static void test_debris_kept_until_an_update_starts(void **state)
 	assert_int_equal(fx_leave(), 0); /* info / backup session ends */
 	assert_int_equal(ram_qspi.mem[UNIT0 + 100u], 0x5A);
 	assert_true(fx_reboot(true));
-	make_app();
-	assert_int_equal(fx_download_leave(RAM_QSPI_BASE, app, sizeof(app)), 0);
-	assert_int_equal(journal_erases(), e0 + 1u);
-	assert_false(fx_reboot(false));
-	assert_int_equal(journal_state(), JOURNAL_COMMITTED);
+	update_commits(e0 + 1u);
 	assert_chip_left_alone();
 }
 
@@ -95,17 +114,13 @@ static void test_debris_kept_until_an_update_starts(void **state)
 static void test_failed_pre_erase_falls_back_to_sync_erase(void **state)
 {
 	(void)state;
-	mock_advance_ms(RAM_QSPI_ERASE_TYP_MS + 10u);
+	settle_setup();
 	ram_qspi.fail_erase = true;
 	unsigned e0 = journal_erases();
 	assert_true(fx_reboot(true));
 	ram_qspi.fail_erase = false; /* the pre-erase keeps its failure */
 	assert_int_equal(journal_erases(), e0 + 1u);
-	make_app();
-	assert_int_equal(fx_download_leave(RAM_QSPI_BASE, app, sizeof(app)), 0);
-	assert_int_equal(journal_erases(), e0 + 2u);
-	assert_false(fx_reboot(false));
-	assert_int_equal(journal_state(), JOURNAL_COMMITTED);
+	update_commits(e0 + 2u);
 }
 
 /* Every request that reaches the chip, sent the moment enumeration ends
@@ -113,10 +128,7 @@ static void test_failed_pre_erase_falls_back_to_sync_erase(void **state)
 static void test_reads_wait_for_pre_erase(void **state)
 {
 	(void)state;
-	mock_advance_ms(RAM_QSPI_ERASE_TYP_MS + 10u);
-	ram_qspi.worst_case = true;
-	assert_true(fx_reboot(true));
-	assert_true(mem_busy());
+	reboot_slow_pre_erase();
 	uint8_t buf[2048], ff[2048];
 	memset(ff, 0xFF, sizeof(ff));
 	assert_int_equal(fx_read(RAM_QSPI_BASE, buf, sizeof(buf)), 0);
@@ -127,9 +139,7 @@ static void test_reads_wait_for_pre_erase(void **state)
 static void test_device_crc_waits_for_pre_erase(void **state)
 {
 	(void)state;
-	mock_advance_ms(RAM_QSPI_ERASE_TYP_MS + 10u);
-	ram_qspi.worst_case = true;
-	assert_true(fx_reboot(true));
+	reboot_slow_pre_erase();
 	uint8_t req[QDFU_PROTO_CRC_START_LEN], res[QDFU_PROTO_CRC_RESULT_LEN];
 	qdfu_put_le32(req, RAM_QSPI_BASE);
 	qdfu_put_le32(req + 4, 4096u);
@@ -157,10 +167,7 @@ static void test_first_command_reports_its_own_time(void **state)
 	(void)state;
 	uint8_t cmd[5] = {0x41, 0x00, 0x00, 0x00, 0x90}, st1 = 0;
 	uint32_t poll = 0;
-	mock_advance_ms(RAM_QSPI_ERASE_TYP_MS + 10u);
-	ram_qspi.worst_case = true; /* the pre-erase and the erase: 2000 ms each */
-	assert_true(fx_reboot(true));
-	assert_true(mem_busy());
+	reboot_slow_pre_erase(); /* the pre-erase and the erase: 2000 ms each */
 	assert_int_equal(fx_command(cmd, 5, &poll, &st1), 0);
 	assert_int_equal(st1, DFU_STATE_DNBUSY);
 	assert_int_equal(fx_getstate(), DFU_STATE_DNLOAD_IDLE);
@@ -172,10 +179,7 @@ static void test_first_command_reports_its_own_time(void **state)
 static void test_leave_waits_for_pre_erase(void **state)
 {
 	(void)state;
-	mock_advance_ms(RAM_QSPI_ERASE_TYP_MS + 10u);
-	ram_qspi.worst_case = true;
-	assert_true(fx_reboot(true));
-	assert_true(mem_busy());
+	reboot_slow_pre_erase();
 	assert_int_equal(fx_leave(), 0);
 	assert_chip_left_alone();
 }
