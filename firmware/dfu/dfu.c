@@ -921,6 +921,19 @@ static void start_op(void)
 	int rc = QDFU_OK;
 	if (dfu.pend == PEND_WRITE && ring_accept())
 		return;
+	if (dfu.pend == PEND_SET_ADDRESS && !dfu.bg_err) {
+		/* a pointer move touches no flash: it need not wait for the
+		 * blocks programming in the background (dfu-util sends one
+		 * before every block; waiting kept the next block's transfer
+		 * from overlapping the programming). A later failure of those
+		 * blocks is reported by the next request, as for a data block.
+		 * DfuSe: the pointer moves even if unmapped; the error shows. */
+		dfu.op_started = true;
+		dfu.op_done = true;
+		dfu.addr = dfu.op_addr;
+		dfu.op_result = mem_find(dfu.op_addr) ? QDFU_OK : QDFU_E_ADDRESS;
+		return;
+	}
 	/* The journal's pre-erase (mem_start_background_erase) ends first,
 	 * here where the first journal append used to erase synchronously:
 	 * the operation then starts at once and GETSTATUS #1 reports its own
@@ -938,11 +951,6 @@ static void start_op(void)
 		return;
 	}
 	switch (dfu.pend) {
-	case PEND_SET_ADDRESS:
-		/* DfuSe: the pointer moves even if unmapped; the error shows */
-		dfu.addr = dfu.op_addr;
-		rc = mem_find(dfu.op_addr) ? QDFU_OK : QDFU_E_ADDRESS;
-		break;
 	case PEND_ERASE:
 		rc = mem_find(dfu.op_addr) ? open_session() : QDFU_E_ADDRESS;
 		if (rc == QDFU_OK)
