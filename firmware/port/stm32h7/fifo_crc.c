@@ -20,6 +20,7 @@
 #include "common/err.h"
 #include "h7.h"
 #include "h7_sys.h"
+#include "hal/port.h"
 #include "mmio.h"
 
 #define WORD_TIMEOUT_US 100000u /* the drivers' wait for one FIFO access */
@@ -30,8 +31,10 @@ int h7_fifo_read_crc(volatile uint32_t *sr, uint32_t ftf, volatile uint32_t *dr,
 	h7_crc_begin(*crc);
 	while (n) {
 		int rc = h7_wait_reg(sr, ftf, ftf, WORD_TIMEOUT_US);
-		if (rc)
+		if (rc) {
+			(void)port_qspi_abort();
 			return rc;
+		}
 		if (n >= 4u) {
 			uint32_t w = mmio_read(dr);
 			h7_crc_word(w);

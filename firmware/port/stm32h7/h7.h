@@ -57,7 +57,8 @@ uint32_t h7_crc_end(void);
  * controller's SR and DR, ftf its FIFO-threshold flag; the FIFO threshold
  * must be 4 bytes or more) drained word by word into the CRC unit as the
  * bus fills the FIFO, and into out unless it is NULL (fifo_crc.c). *crc is
- * continued on success; on QDFU_E_TIMEOUT the caller aborts the command. */
+ * continued on success; on QDFU_E_TIMEOUT the command is aborted
+ * (port_qspi_abort of the driver linked). */
 int h7_fifo_read_crc(volatile uint32_t *sr, uint32_t ftf, volatile uint32_t *dr, uint8_t *out,
                      uint32_t n, uint32_t *crc);
 

@@ -295,11 +295,7 @@ int port_qspi_read_crc(const struct port_qspi_cmd *c, void *data, uint32_t *crc)
 		return rc;
 	struct octospi_regs *r = o();
 	rc = h7_fifo_read_crc(&r->SR, OCTOSPI_SR_FTF, &r->DR, data, c->data_len, crc);
-	if (rc) {
-		(void)port_qspi_abort();
-		return rc;
-	}
-	return finish();
+	return rc ? rc : finish();
 }
 
 int port_qspi_write(const struct port_qspi_cmd *c, const void *data)

@@ -182,11 +182,7 @@ int port_qspi_read_crc(const struct port_qspi_cmd *c, void *data, uint32_t *crc)
 		return rc;
 	struct quadspi_regs *r = q();
 	rc = h7_fifo_read_crc(&r->SR, QUADSPI_SR_FTF, &r->DR, data, c->data_len, crc);
-	if (rc) {
-		(void)port_qspi_abort();
-		return rc;
-	}
-	return finish();
+	return rc ? rc : finish();
 }
 
 int port_qspi_write(const struct port_qspi_cmd *c, const void *data)
