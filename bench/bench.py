@@ -142,8 +142,13 @@ class Model:
         return (per_chip // e["size"]) * e[self.t + "_ms"] / 1000.0
 
     def nor_program(self, nbytes):
+        """The chips' page-program time plus the page data on the bus (the
+        data cannot move while a program runs). Every benchmarked board
+        programs on the lines it reads with (1-1-4, or octal DTR), so the
+        read's clocks per byte stand for the program's."""
         per_chip = nbytes / (2 if self.dual else 1)
-        return math.ceil(per_chip / 256) * self.chip["pp_%s_us" % self.t] * 1e-6
+        return (math.ceil(per_chip / 256) * self.chip["pp_%s_us" % self.t] * 1e-6 +
+                per_chip * self.read_cpb / self.qspi_hz)
 
     def if_erase(self, size):
         f = self.iflash
