@@ -235,6 +235,13 @@ int port_qspi_init(const struct port_qspi_config *cfg);
 int port_qspi_read(const struct port_qspi_cmd *c, void *data);
 int port_qspi_write(const struct port_qspi_cmd *c, const void *data);
 
+/* An indirect read (c has a data phase) whose bytes also go through the CRC
+ * unit as they arrive: *crc becomes port_crc32_update(*crc, bytes,
+ * c->data_len) (unchanged on error). data may be NULL: the bytes are then
+ * not stored. On the H7 the CPU writes each word it drains from the FIFO
+ * to the CRC unit, which keeps up with the bus (fifo_crc.c). */
+int port_qspi_read_crc(const struct port_qspi_cmd *c, void *data, uint32_t *crc);
+
 /* Status auto-polling: repeat c (a 1..4-byte status read; in dual-flash
  * mode both chips' bytes interleaved) until (byte & mask) == match for
  * EVERY byte read (AND mode; mask and match are one byte, applied to each

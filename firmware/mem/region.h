@@ -51,6 +51,10 @@ struct mem_ops {
 	int (*poll)(struct mem_region *r);
 	/* Synchronous read (memory-mapped or short bus transfers). */
 	int (*read)(struct mem_region *r, uint32_t addr, uint8_t *buf, uint32_t len);
+	/* Optional (NULL: read, then port_crc32_update): continue *crc with
+	 * len bytes at addr, computed as the bus delivers them (the NOR
+	 * region: the CRC unit fed from the QSPI FIFO while it drains). */
+	int (*read_crc)(struct mem_region *r, uint32_t addr, uint32_t len, uint32_t *crc);
 };
 
 struct mem_region {

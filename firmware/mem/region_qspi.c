@@ -63,12 +63,18 @@ static int q_read(struct mem_region *r, uint32_t addr, uint8_t *buf, uint32_t le
 	return nor_read(addr - r->base, buf, len);
 }
 
+static int q_read_crc(struct mem_region *r, uint32_t addr, uint32_t len, uint32_t *crc)
+{
+	return nor_read_crc(addr - r->base, len, crc);
+}
+
 static const struct mem_ops qspi_ops = {
     .erase_start = q_erase_start,
     .mass_erase_start = q_mass_erase_start,
     .program_start = q_program_start,
     .poll = q_poll,
     .read = q_read,
+    .read_crc = q_read_crc,
 };
 
 int region_qspi_init(struct mem_region *r, const struct board *b, uint8_t alt)

@@ -550,9 +550,12 @@ int nor_set_proto(enum nor_proto p)
 	return nor_octal_switch(p);
 }
 
-int nor_read(uint32_t addr, void *buf, uint32_t len)
+/* nor_read and nor_read_crc: out (if not NULL) gets the bytes, *crc (if
+ * crc is not NULL) is continued with them. Where data moves in 2-byte units
+ * an odd head or a last single byte is read as a 2-byte word; the body goes
+ * in chunks, through the CRC unit as it drains when crc is asked for. */
+static int read_any(uint32_t addr, uint8_t *out, uint32_t len, uint32_t *crc)
 {
-	uint8_t *out = buf;
 	if (!nor_dev.up)
 		return QDFU_E_NO_DEVICE;
 	if (addr > nor_dev.info.size || len > nor_dev.info.size - addr)
@@ -562,6 +565,7 @@ int nor_read(uint32_t addr, void *buf, uint32_t len)
 	uint32_t a = word_mask(); /* alignment mask */
 	while (len) {
 		int rc;
+		uint32_t m;
 		if ((addr & a) || len < 2u * a + 1u - a) {
 			/* dual: an odd start or a last single byte via 2 bytes */
 			uint8_t two[2];
@@ -569,21 +573,35 @@ int nor_read(uint32_t addr, void *buf, uint32_t len)
 				break;
 			if ((rc = read_raw(addr & ~a, two, 2)))
 				return rc;
-			uint32_t k = addr & a, m = QDFU_MIN(2u - k, len);
-			memcpy(out, two + k, m);
-			out += m;
-			addr += m;
-			len -= m;
-			continue;
+			uint32_t k = addr & a;
+			m = QDFU_MIN(2u - k, len);
+			if (out)
+				memcpy(out, two + k, m);
+			if (crc)
+				*crc = port_crc32_update(*crc, two + k, m);
+		} else {
+			m = QDFU_MIN(len & ~a, READ_CHUNK);
+			struct port_qspi_cmd c = read_cmd(addr, m);
+			rc = crc ? nor_bus_read_crc(&c, crc) : nor_bus_read(&c, out);
+			if (rc)
+				return rc;
 		}
-		uint32_t chunk = QDFU_MIN(len & ~a, READ_CHUNK);
-		if ((rc = read_raw(addr, out, chunk)))
-			return rc;
-		out += chunk;
-		addr += chunk;
-		len -= chunk;
+		if (out)
+			out += m;
+		addr += m;
+		len -= m;
 	}
 	return QDFU_OK;
+}
+
+int nor_read(uint32_t addr, void *buf, uint32_t len)
+{
+	return read_any(addr, buf, len, NULL);
+}
+
+int nor_read_crc(uint32_t addr, uint32_t len, uint32_t *crc)
+{
+	return read_any(addr, NULL, len, crc);
 }
 
 /* ------------------------------------------------------------ planner */

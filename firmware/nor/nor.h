@@ -92,6 +92,10 @@ const struct nor_info *nor_get_info(void);
 
 /* Synchronous read (any alignment). */
 int nor_read(uint32_t addr, void *buf, uint32_t len);
+/* The same bytes not stored but through the CRC unit as the bus delivers
+ * them: *crc becomes port_crc32_update(*crc, those bytes, len) (on an
+ * error, a value of no use). */
+int nor_read_crc(uint32_t addr, uint32_t len, uint32_t *crc);
 
 /* Memory-mapped mode for an application that executes in place: the
  * fastest read the probe set up and nor_read() uses, 1-1-4 (0x6B, or 0x6C

@@ -16,6 +16,10 @@
 
 int nor_bus_read(const struct port_qspi_cmd *c, void *data);
 int nor_bus_write(const struct port_qspi_cmd *c, const void *data);
+/* An array read c (nor.c's read command) through the CRC unit as it
+ * drains, its bytes not kept (port_qspi_read_crc); in OPI DTR the address
+ * and length must be even (QDFU_E_PARAM otherwise). */
+int nor_bus_read_crc(const struct port_qspi_cmd *c, uint32_t *crc);
 int nor_bus_poll(const struct port_qspi_cmd *c, uint32_t mask, uint32_t match, uint32_t timeout_ms,
                  uint32_t *last);
 /* The command c becomes in the current protocol (for memory-mapped mode);

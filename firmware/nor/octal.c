@@ -269,6 +269,22 @@ int nor_bus_read(const struct port_qspi_cmd *c, void *data)
 	return read_in(c, data, oct.cur);
 }
 
+int nor_bus_read_crc(const struct port_qspi_cmd *c, uint32_t *crc)
+{
+	struct port_qspi_cmd f = *c;
+	uint8_t kind;
+	if (!opi())
+		return port_qspi_read_crc(c, NULL, crc);
+	int rc = frame_in(&f, oct.cur, &kind);
+	if (rc)
+		return rc;
+	/* DTR: whole 2-byte words of the array only (no bounce buffer here:
+	 * nor.c reads an odd head or tail through nor_bus_read) */
+	if (oct.cur == NOR_PROTO_OPI_DTR && (kind != K_READ || ((c->address | c->data_len) & 1u)))
+		return QDFU_E_PARAM;
+	return port_qspi_read_crc(&f, NULL, crc);
+}
+
 int nor_bus_write(const struct port_qspi_cmd *c, const void *data)
 {
 	return write_in(c, data, oct.cur);

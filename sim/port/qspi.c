@@ -38,6 +38,9 @@ static struct {
 	uint32_t clock_hz; /* bus clock the prescaler gives */
 	uint64_t owed_ps;  /* bus time not yet added to the clock */
 	uint64_t bus_ps;   /* all bus time so far (tests, benchmarks) */
+	/* port_qspi_read_crc: bus time of the FIFO chunk the CRC unit is
+	 * being fed now (the unit works meanwhile; crc.c takes it) */
+	uint64_t crc_credit_ps;
 } qspi_bus;
 
 static char *state_path(const char *dir, unsigned i, char *buf, size_t cap)
@@ -143,19 +146,28 @@ static uint64_t dtr_half(const struct port_qspi_cmd *c, uint8_t phase, uint64_t 
 	return (c->dtr & phase) ? (cycles + 1u) / 2u : cycles;
 }
 
+/* The bus time of c (data_len: bytes per chip), in picoseconds; with
+ * data_only, of its data phase alone. */
+static uint64_t bus_ps(const struct port_qspi_cmd *c, uint32_t data_len, bool data_only)
+{
+	if (!qspi_bus.clock_hz)
+		return 0;
+	uint64_t cycles = dtr_half(c, PORT_QSPI_DTR_DATA, phase_cycles(data_len, c->data_lines));
+	if (!data_only)
+		cycles +=
+		    dtr_half(c, PORT_QSPI_DTR_INSTRUCTION,
+		             phase_cycles(c->instruction_bytes > 1 ? 2 : 1, c->instruction_lines)) +
+		    dtr_half(c, PORT_QSPI_DTR_ADDRESS,
+		             phase_cycles(c->address_bytes, c->address_lines)) +
+		    dtr_half(c, PORT_QSPI_DTR_ALT, phase_cycles(c->alt_bytes, c->alt_lines)) +
+		    c->dummy_cycles;
+	return cycles * 1000000000000ull / qspi_bus.clock_hz;
+}
+
 /* Charge the bus time of c (data_len: bytes per chip) to virtual time. */
 static void charge(const struct port_qspi_cmd *c, uint32_t data_len)
 {
-	if (!qspi_bus.clock_hz)
-		return;
-	uint64_t cycles =
-	    dtr_half(c, PORT_QSPI_DTR_INSTRUCTION,
-	             phase_cycles(c->instruction_bytes > 1 ? 2 : 1, c->instruction_lines)) +
-	    dtr_half(c, PORT_QSPI_DTR_ADDRESS, phase_cycles(c->address_bytes, c->address_lines)) +
-	    dtr_half(c, PORT_QSPI_DTR_ALT, phase_cycles(c->alt_bytes, c->alt_lines)) +
-	    c->dummy_cycles +
-	    dtr_half(c, PORT_QSPI_DTR_DATA, phase_cycles(data_len, c->data_lines));
-	uint64_t ps = cycles * 1000000000000ull / qspi_bus.clock_hz;
+	uint64_t ps = bus_ps(c, data_len, false);
 	qspi_bus.bus_ps += ps;
 	if (vclock_mode() != VCLOCK_VIRTUAL)
 		return; /* real time: the host's own speed */
@@ -228,6 +240,46 @@ int port_qspi_read(const struct port_qspi_cmd *c, void *data)
 	if (c->data_lines && !data)
 		return QDFU_E_PARAM;
 	return xfer(c, NULL, c->data_lines ? data : NULL);
+}
+
+/* The firmware's loop (firmware/port/stm32h7/fifo_crc.c) writes each word
+ * it takes from the 32-byte FIFO to the CRC unit while the bus fills the
+ * FIFO again: the unit and the bus run at once, and each chunk costs the
+ * slower of the two. The bus time is charged as for any read; the unit's
+ * time of each chunk is then charged by port_crc32_update (crc.c) less the
+ * bus time of the same chunk, which this leaves it as a credit. */
+#define FIFO_BYTES 32u
+
+int port_qspi_read_crc(const struct port_qspi_cmd *c, void *data, uint32_t *crc)
+{
+	if (!c->data_lines || !crc)
+		return QDFU_E_PARAM;
+	uint8_t *buf = data ? data : malloc(c->data_len ? c->data_len : 1u);
+	if (!buf)
+		return QDFU_E_PARAM;
+	int rc = xfer(c, NULL, buf);
+	if (rc == QDFU_OK) {
+		uint64_t bus = bus_ps(c, qspi_bus.n == 2 ? c->data_len / 2u : c->data_len, true);
+		uint32_t v = *crc;
+		for (uint32_t off = 0; off < c->data_len; off += FIFO_BYTES) {
+			uint32_t k =
+			    c->data_len - off < FIFO_BYTES ? c->data_len - off : FIFO_BYTES;
+			qspi_bus.crc_credit_ps = bus * k / c->data_len;
+			v = port_crc32_update(v, buf + off, k);
+		}
+		qspi_bus.crc_credit_ps = 0;
+		*crc = v;
+	}
+	if (!data)
+		free(buf);
+	return rc;
+}
+
+uint64_t simport_qspi_take_crc_credit_ps(void)
+{
+	uint64_t ps = qspi_bus.crc_credit_ps;
+	qspi_bus.crc_credit_ps = 0;
+	return ps;
 }
 
 int port_qspi_write(const struct port_qspi_cmd *c, const void *data)

@@ -47,6 +47,10 @@ struct nor_chip *simport_qspi_chip(unsigned i);
  * kernel clock), and the bus time of every command so far. */
 uint32_t simport_qspi_clock_hz(void);
 uint64_t simport_qspi_bus_ns(void);
+/* port_qspi_read_crc: the bus time (ps) of the bytes port_crc32_update is
+ * being called with, during which the CRC unit works unseen; 0 outside such
+ * a read. Taking it clears it. */
+uint64_t simport_qspi_take_crc_credit_ps(void);
 /* The core reading len bytes at 0x90000000 + off through the memory-mapped
  * window: the read command port_qspi_memmap() set runs on the chip(s) with
  * that address, its bus time charged. QDFU_E_STATE if not memory-mapped

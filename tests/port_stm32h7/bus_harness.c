@@ -14,6 +14,7 @@
 #include "port/stm32h7/h7_sys.h"
 #include "port/stm32h7/mmio.h"
 #include "sim/clock/vclock.h"
+#include "sim/h7/crc_model.h"
 #include "sim/h7/mmio_bus.h"
 #include "sim/h7/scs_model.h"
 
@@ -81,4 +82,15 @@ void bus_harness_reset(void)
 	memset(bus_rcc, 0, sizeof(bus_rcc));
 	assert_int_equal(mmio_register(RCC_BASE_ADDR, 0x400, &rcc_ops, NULL), 0);
 	assert_int_equal(scs_model_init(), 0);
+}
+
+uint32_t port_crc32_update(uint32_t crc, const void *data, uint32_t len)
+{
+	return h7_crc32_update(crc, data, len);
+}
+
+void bus_harness_crc(void)
+{
+	crc_model_reset();
+	assert_int_equal(crc_model_attach(NULL), 0);
 }

@@ -14,5 +14,8 @@ extern uint32_t bus_rcc[0x100]; /* RCC registers by offset / 4 */
 
 /* Fresh virtual clock, MMIO bus, RCC storage and core (SCS) model. */
 void bus_harness_reset(void);
+/* The CRC unit's model, fresh, its clock always on (port_qspi_read_crc;
+ * the harness's port_crc32_update is the port's crc.c driver on it). */
+void bus_harness_crc(void);
 
 #endif

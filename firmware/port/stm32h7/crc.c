@@ -13,6 +13,7 @@
  */
 #include <stdint.h>
 
+#include "common/compiler.h"
 #include "hal/port.h"
 #include "port/stm32h7/h7.h"
 #include "port/stm32h7/mmio.h"
@@ -40,22 +41,45 @@ static uint32_t reverse32(uint32_t v)
 	return (v >> 16) | (v << 16);
 }
 
-uint32_t h7_crc32_update(uint32_t crc, const void *data, uint32_t len)
+/* The unit set up for zlib's CRC-32, continuing from crc. */
+void h7_crc_begin(uint32_t crc)
 {
 	struct crc_regs *r = regs();
-	const uint8_t *p = data;
 	mmio_write(&r->POL, CRC_POL_CRC32);
 	/* POLYSIZE 00: 32-bit. REV_IN by byte, not by word: the tail goes in
 	 * as byte writes, and on the H7 a word reversal of a byte write gives
 	 * a wrong CRC (the register model fails it as silicon does). */
 	mmio_write(&r->CR, CRC_CR_REV_IN_BYTE | CRC_CR_REV_OUT);
 	mmio_write(&r->INIT, reverse32(~crc)); /* loads DR */
+}
+
+/* Four bytes as memory (and the QUADSPI / OCTOSPI FIFO) holds them: the
+ * first in bits 7:0. The unit takes the first byte in bits 31:24. */
+void h7_crc_word(uint32_t le)
+{
+	mmio_write(&regs()->DR,
+	           (le >> 24) | (le >> 8 & 0xFF00u) | (le << 8 & 0xFF0000u) | le << 24);
+}
+
+void h7_crc_byte(uint8_t b)
+{
+	mmio_write8((volatile uint8_t *)&regs()->DR, b);
+}
+
+uint32_t h7_crc_end(void)
+{
+	return ~mmio_read(&regs()->DR);
+}
+
+uint32_t h7_crc32_update(uint32_t crc, const void *data, uint32_t len)
+{
+	const uint8_t *p = data;
+	h7_crc_begin(crc);
 	for (; len >= 4u; len -= 4u, p += 4u)
-		mmio_write(&r->DR, (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		                       (uint32_t)p[2] << 8 | p[3]);
+		h7_crc_word(qdfu_get_le32(p));
 	for (; len; len--)
-		mmio_write8((volatile uint8_t *)&r->DR, *p++);
-	return ~mmio_read(&r->DR);
+		h7_crc_byte(*p++);
+	return h7_crc_end();
 }
 
 #ifndef QDFU_HOST_MMIO

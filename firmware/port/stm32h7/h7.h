@@ -43,9 +43,24 @@ bool h7_pmic_ok(void);
 bool h7_iflash_stage_fits(void);
 
 /* CRC unit (crc.c): its clock, switched on by port_init(); the CRC of
- * port_crc32_update() */
+ * port_crc32_update(); and the same in steps, for a loop that feeds the
+ * unit as data arrives: begin (continuing from crc), words (the first byte
+ * in bits 7:0, as memory holds them) and bytes, end (the CRC so far). */
 void h7_crc_clock_enable(void);
 uint32_t h7_crc32_update(uint32_t crc, const void *data, uint32_t len);
+void h7_crc_begin(uint32_t crc);
+void h7_crc_word(uint32_t le);
+void h7_crc_byte(uint8_t b);
+uint32_t h7_crc_end(void);
+
+/* The data phase of an indirect read (QUADSPI or OCTOSPI: sr and dr are the
+ * controller's SR and DR, ftf its FIFO-threshold flag; the FIFO threshold
+ * must be 4 bytes or more) drained word by word into the CRC unit as the
+ * bus fills the FIFO, and into out unless it is NULL (fifo_crc.c). *crc is
+ * continued on success; on QDFU_E_TIMEOUT the command is aborted
+ * (port_qspi_abort of the driver linked). */
+int h7_fifo_read_crc(volatile uint32_t *sr, uint32_t ftf, volatile uint32_t *dr, uint8_t *out,
+                     uint32_t n, uint32_t *crc);
 
 /* Time base (systick or DWT based, system.c) */
 void h7_delay_us(uint32_t us);

@@ -33,6 +33,8 @@
 #define FIFO_THRESHOLD  4u /* bytes (CR.FTHRES = threshold - 1) */
 #define CS_HIGH_CYCLES  4u /* between commands (DCR1.CSHT = cycles - 1) */
 #define POLL_INTERVAL   16u
+/* port_qspi_read_crc takes whole words on FTF (fifo_crc.c) */
+_Static_assert(FIFO_THRESHOLD >= 4u, "FTF must mean a whole word in the FIFO");
 
 static struct octospi_regs *o(void)
 {
@@ -280,6 +282,20 @@ int port_qspi_read(const struct port_qspi_cmd *c, void *data)
 	if (c->data_lines && (rc = move(data, NULL, c->data_len)))
 		return rc;
 	return finish();
+}
+
+/* Octal DTR moves 2-byte words: the NOR layer keeps address and length
+ * even there (nor.c, octal.c), as for port_qspi_read. */
+int port_qspi_read_crc(const struct port_qspi_cmd *c, void *data, uint32_t *crc)
+{
+	if (!c->data_lines || !crc)
+		return QDFU_E_PARAM;
+	int rc = start(c, OCTOSPI_FMODE_READ);
+	if (rc)
+		return rc;
+	struct octospi_regs *r = o();
+	rc = h7_fifo_read_crc(&r->SR, OCTOSPI_SR_FTF, &r->DR, data, c->data_len, crc);
+	return rc ? rc : finish();
 }
 
 int port_qspi_write(const struct port_qspi_cmd *c, const void *data)

@@ -16,6 +16,9 @@
 
 #define BUSY_TIMEOUT_US 10000u
 #define XFER_TIMEOUT_US 100000u
+#define FIFO_THRESHOLD  4u /* bytes (CR.FTHRES = threshold - 1) */
+/* port_qspi_read_crc takes whole words on FTF (fifo_crc.c) */
+_Static_assert(FIFO_THRESHOLD >= 4u, "FTF must mean a whole word in the FIFO");
 
 static struct quadspi_regs *q(void)
 {
@@ -98,8 +101,9 @@ int port_qspi_init(const struct port_qspi_config *cfg)
 	uint32_t fsize = cfg->size_log2 ? cfg->size_log2 : 24u;
 	if (fsize > 31u)
 		fsize = 31u;
-	mmio_write(&r->CR, presc << QUADSPI_CR_PRESCALER_Pos | 3u << QUADSPI_CR_FTHRES_Pos |
-	                       QUADSPI_CR_SSHIFT | (cfg->dual_flash ? QUADSPI_CR_DFM : 0u));
+	mmio_write(&r->CR, presc << QUADSPI_CR_PRESCALER_Pos |
+	                       (FIFO_THRESHOLD - 1u) << QUADSPI_CR_FTHRES_Pos | QUADSPI_CR_SSHIFT |
+	                       (cfg->dual_flash ? QUADSPI_CR_DFM : 0u));
 	mmio_write(&r->DCR, fsize << QUADSPI_DCR_FSIZE_Pos | 3u << QUADSPI_DCR_CSHT_Pos);
 	mmio_set(&r->CR, QUADSPI_CR_EN);
 	return QDFU_OK;
@@ -167,6 +171,18 @@ int port_qspi_read(const struct port_qspi_cmd *c, void *data)
 		out[i] = mmio_read8((const volatile uint8_t *)&r->DR);
 	}
 	return finish();
+}
+
+int port_qspi_read_crc(const struct port_qspi_cmd *c, void *data, uint32_t *crc)
+{
+	if (!c->data_lines || !crc)
+		return QDFU_E_PARAM;
+	int rc = start(c, QUADSPI_FMODE_READ);
+	if (rc)
+		return rc;
+	struct quadspi_regs *r = q();
+	rc = h7_fifo_read_crc(&r->SR, QUADSPI_SR_FTF, &r->DR, data, c->data_len, crc);
+	return rc ? rc : finish();
 }
 
 int port_qspi_write(const struct port_qspi_cmd *c, const void *data)

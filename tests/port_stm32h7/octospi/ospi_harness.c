@@ -29,6 +29,7 @@ struct nor_chip *ospi_chips[2];
 void ospi_setup(const char *part, bool dual)
 {
 	bus_harness_reset();
+	bus_harness_crc();
 	ospi_chips[0] = nor_chip_create(part);
 	ospi_chips[1] = dual ? nor_chip_create(part) : NULL;
 	assert_non_null(ospi_chips[0]);
