@@ -80,6 +80,8 @@ struct h7_iflash *simport_iflash_swap(struct h7_iflash *f)
 {
 	struct h7_iflash *old = s.f;
 	s.f = f;
+	if (f && s.b)
+		h7_iflash_set_banks(f, s.b->iflash_sectors); /* as simport_iflash_setup */
 	s.pending[0] = s.pending[1] = QDFU_OK;
 	return old;
 }
@@ -97,7 +99,7 @@ int port_iflash_erase_start(uint32_t sector)
 		s.refused++;
 		return QDFU_E_PROTECTED;
 	}
-	unsigned bank = sector >= s.b->iflash_sectors;
+	unsigned bank = h7_iflash_bank_of(s.f, sector * s.b->iflash_sector_size);
 	if (h7_iflash_bank_busy(s.f, bank))
 		return QDFU_E_BUSY;
 	s.pending[bank] = h7_iflash_erase(s.f, sector) ? QDFU_E_ERASE : QDFU_OK;
