@@ -51,6 +51,14 @@ struct mem_ops {
 	int (*poll)(struct mem_region *r);
 	/* Synchronous read (memory-mapped or short bus transfers). */
 	int (*read)(struct mem_region *r, uint32_t addr, uint8_t *buf, uint32_t len);
+	/* Optional (NULL: the region is one bank). Regions whose memory is
+	 * split into banks that work at once (dual-bank internal flash): the
+	 * bank holding addr (0 or 1); start erasing the page at addr beside
+	 * the operation above, which runs in the other bank (one such erase
+	 * per bank); poll the one of a bank (QDFU_OK also when none runs). */
+	unsigned (*bank_of)(struct mem_region *r, uint32_t addr);
+	int (*side_erase_start)(struct mem_region *r, uint32_t addr, struct mem_time *t);
+	int (*side_poll)(struct mem_region *r, unsigned bank);
 };
 
 struct mem_region {
