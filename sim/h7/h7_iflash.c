@@ -114,7 +114,7 @@ void h7_iflash_set_banks(struct h7_iflash *f, uint32_t per_bank)
 
 unsigned h7_iflash_bank_of(const struct h7_iflash *f, uint32_t off)
 {
-	return off / (f->per_bank * f->sector_size) ? 1u : 0u;
+	return off >= f->per_bank * f->sector_size ? 1u : 0u;
 }
 
 static void load_ecc(struct h7_iflash *f, const char *path);

@@ -144,7 +144,7 @@ int port_iflash_erase_start(uint32_t sector)
 	uint32_t cr = erase_cr(&g, mmio_read(&f->CR), sector % g.per_bank, &start);
 	mmio_write(&f->CR, cr);
 	mmio_write(&f->CR, cr | start);
-	s.last = sector / g.per_bank ? 1u : 0u;
+	s.last = sector >= g.per_bank ? 1u : 0u;
 	s.op[s.last] = OP_ERASE;
 	return QDFU_OK;
 }
@@ -175,7 +175,7 @@ int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD
 		mmio_write(&dst[i], v);
 	}
 	h7_dsb();
-	s.last = (addr - IFLASH_BASE) / bank_bytes ? 1u : 0u;
+	s.last = addr - IFLASH_BASE >= bank_bytes ? 1u : 0u;
 	s.op[s.last] = OP_PROGRAM;
 	return QDFU_OK;
 }
