@@ -923,6 +923,19 @@ static void start_op(void)
 	int rc = QDFU_OK;
 	if (dfu.pend == PEND_WRITE && ring_accept())
 		return;
+	if (dfu.pend == PEND_SET_ADDRESS && !dfu.bg_err) {
+		/* a pointer move touches no flash: it need not wait for the
+		 * blocks programming in the background (dfu-util sends one
+		 * before every block; waiting kept the next block's transfer
+		 * from overlapping the programming). A later failure of those
+		 * blocks is reported by the next request, as for a data block.
+		 * DfuSe: the pointer moves even if unmapped; the error shows. */
+		dfu.op_started = true;
+		dfu.op_done = true;
+		dfu.addr = dfu.op_addr;
+		dfu.op_result = mem_find(dfu.op_addr) ? QDFU_OK : QDFU_E_ADDRESS;
+		return;
+	}
 	if (mem_busy() || dfu_ring_count() != 0u)
 		return; /* earlier blocks, or an aborted operation, still run */
 	dfu.op_started = true;
@@ -934,11 +947,6 @@ static void start_op(void)
 		return;
 	}
 	switch (dfu.pend) {
-	case PEND_SET_ADDRESS:
-		/* DfuSe: the pointer moves even if unmapped; the error shows */
-		dfu.addr = dfu.op_addr;
-		rc = mem_find(dfu.op_addr) ? QDFU_OK : QDFU_E_ADDRESS;
-		break;
 	case PEND_ERASE:
 		rc = mem_find(dfu.op_addr) ? open_session() : QDFU_E_ADDRESS;
 		if (rc == QDFU_OK)

@@ -29,10 +29,10 @@
   webdfu-layouts - -  prints every alt's layout as webdfu parses it (JSON)
   die FILE ADDR    erases and writes a few blocks, then the process is killed
   killsim FILE ADDR  erases, writes every block but the last (each until
-                   dfuDNLOAD-IDLE), sends a SET_ADDRESS (its dfuDNLOAD-IDLE
-                   comes once every block before it is programmed: blocks
-                   are accepted before they are programmed, pipelined
-                   reception), sends the last block at that address and
+                   dfuDNLOAD-IDLE), sends an ABORT (it completes once every
+                   block before it is programmed: blocks are accepted
+                   before they are programmed, pipelined reception), a
+                   SET_ADDRESS, the last block at that address, and
                    SIGKILLs the simulator (its device workers, then qdfu-sim)
                    at once
   speed - -        prints libusb's speed and what the device answers to
@@ -351,7 +351,9 @@ def killsim(path, addr):
     for i, block in enumerate(blocks[:-1]):
         dnload(dev, i + 2, block)
         wait_fwupd(dev)
-    # a command waits for the blocks programming in the background
+    # ABORT waits for the blocks programming in the background (a
+    # SET_ADDRESS does not: it touches no flash)
+    dev.ctrl_transfer(0x21, ABORT, 0, 0, None)
     dnload(dev, 0, struct.pack("<BI", 0x21, addr + (len(blocks) - 1) * size))
     wait_fwupd(dev)
     print("killsim: %d blocks of %d bytes written" % (len(blocks) - 1, size), flush=True)

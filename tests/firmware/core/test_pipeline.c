@@ -153,6 +153,61 @@ static void test_error_reported_by_a_later_block(void **state)
 	assert_int_equal(st[0], DFU_STATUS_ERR_PROG);
 }
 
+/* dfu-util sends SET_ADDRESS before every block: a pointer move touches
+ * no flash, so it must not wait for the block still programming (it
+ * did: the next block's transfer could not overlap that programming, and
+ * dfu-util slept the remaining program time per block). Its GETSTATUS
+ * pair is DNBUSY with the 1 ms floor, then dfuDNLOAD-IDLE at once. */
+static void test_set_address_does_not_wait_for_a_programming_block(void **state)
+{
+	(void)state;
+	uint8_t st[6];
+	fill();
+	send_block(false);
+	assert_true(mem_busy());
+	uint8_t cmd[5] = {DFUSE_CMD_SET_ADDRESS};
+	qdfu_put_le32(&cmd[1], RAM_QSPI_BASE + DFU_TRANSFER_SIZE);
+	assert_int_equal(fx_dnload(0, cmd, sizeof(cmd)), (int)sizeof(cmd));
+	assert_int_equal(fx_getstatus(st), 6);
+	assert_int_equal(st[4], DFU_STATE_DNBUSY);
+	assert_int_equal(poll_of(st), 1u);
+	assert_int_equal(fx_getstatus(st), 6);
+	assert_int_equal(st[4], DFU_STATE_DNLOAD_IDLE);
+	assert_int_equal(st[0], DFU_STATUS_OK);
+	assert_true(mem_busy()); /* block 2 still programs */
+	/* the next block lands where the new pointer says */
+	assert_int_equal(fx_dnload(2, b, sizeof(b)), (int)sizeof(b));
+	assert_int_equal(fx_getstatus(st), 6);
+	assert_int_equal(fx_getstatus(st), 6);
+	assert_int_equal(st[4], DFU_STATE_DNLOAD_IDLE);
+	assert_int_equal(fx_abort(), 0);
+	assert_memory_equal(ram_qspi.mem, a, sizeof(a));
+	assert_memory_equal(ram_qspi.mem + DFU_TRANSFER_SIZE, b, sizeof(b));
+}
+
+/* ...and a failure of that block still reaches the client: the request
+ * after the SET_ADDRESS reports it. */
+static void test_set_address_past_a_failing_block_reports_it_later(void **state)
+{
+	(void)state;
+	uint8_t st[6];
+	fill();
+	send_block(true);
+	assert_int_equal(fx_set_address(RAM_QSPI_BASE + DFU_TRANSFER_SIZE), 0);
+	mock_advance_ms(50); /* block 2 fails */
+	assert_int_equal(fx_dnload(2, b, sizeof(b)), (int)sizeof(b));
+	int busy = 0;
+	for (;;) {
+		assert_int_equal(fx_getstatus(st), 6);
+		if (st[4] != DFU_STATE_DNBUSY)
+			break;
+		assert_true(++busy < 5);
+		mock_advance_ms(poll_of(st));
+	}
+	assert_int_equal(st[4], DFU_STATE_ERROR);
+	assert_int_equal(st[0], DFU_STATUS_ERR_PROG);
+}
+
 static void test_error_reported_by_getstatus_in_dnload_idle(void **state)
 {
 	(void)state;
@@ -244,6 +299,8 @@ int main(void)
 	    T(test_accepted_block_reports_a_short_poll),
 	    T(test_block_waiting_for_a_full_ring_reports_what_is_left),
 	    T(test_error_reported_by_a_later_block),
+	    T(test_set_address_does_not_wait_for_a_programming_block),
+	    T(test_set_address_past_a_failing_block_reports_it_later),
 	    T(test_error_reported_by_getstatus_in_dnload_idle),
 	    T(test_abort_after_a_failed_last_block_stalls),
 	    T(test_abort_of_a_queued_block_forgets_the_background_error),
