@@ -112,6 +112,25 @@ static void test_other_bank_erases_beside(void **state)
 		assert_int_equal(back[i], 0xFF);
 }
 
+/* dfu-util's order: a SET_ADDRESS before every block, answered at once
+ * while the block before programs, so the first block of bank 2 is queued
+ * behind the last page of bank 1 and its erase starts beside. */
+static void test_set_address_per_block_at_the_change_of_bank(void **state)
+{
+	(void)state;
+	assert_int_equal(fx_erase_page(A1), 0);
+	assert_int_equal(fx_erase_page(B0), 0);
+	assert_int_equal(fx_set_address(A1), 0);
+	send(2, blk[0]);
+	assert_int_equal(fx_set_address(B0), 0);
+	send(2, blk[1]);
+	assert_true(bank_busy(0));
+	assert_true(bank_busy(1));
+	assert_int_equal(fx_abort(), 0);
+	assert_int_equal(fx_read(B0, back, BLOCK), 0);
+	assert_memory_equal(back, blk[1], BLOCK);
+}
+
 /* The next sector of the bank the engine erases: nothing starts early
  * (a bank takes one operation at a time); it is erased when reached. */
 static void test_same_bank_waits_its_turn(void **state)
@@ -159,6 +178,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_other_bank_erases_beside),
+	    T(test_set_address_per_block_at_the_change_of_bank),
 	    T(test_same_bank_waits_its_turn),
 	    T(test_unchanged_block_starts_nothing),
 	};
