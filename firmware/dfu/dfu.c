@@ -908,6 +908,8 @@ static bool ring_accept(void)
 	    !(mem_region_attr_range(r, dfu.op_addr, dfu.dl_len) & MEM_ATTR_WRITE))
 		return false;
 	dfu_ring_push(dfu.op_addr, dfu.buf, dfu.dl_len);
+	/* a page in the other internal-flash bank may start erasing now */
+	mem_look_ahead(dfu.op_addr, dfu.buf, dfu.dl_len);
 	dfu.op_started = true;
 	dfu.op_done = true;
 	dfu.op_result = QDFU_OK;

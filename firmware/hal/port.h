@@ -281,7 +281,8 @@ bool port_qspi_memmapped(struct port_qspi_window *w);
 #define PORT_IFLASH_WORD 32u /* = BOARD_IFLASH_WORD_MAX */
 
 /* Start erasing sector `sector` (0-based across banks: bank 2 sector 0 is
- * sectors_per_bank). Returns at once; poll port_iflash_poll(). */
+ * sectors_per_bank). Returns at once; poll port_iflash_poll() (or
+ * port_iflash_poll_bank()). */
 int port_iflash_erase_start(uint32_t sector);
 
 /* Program one flash word (the board's size, aligned to it). Returns at
@@ -292,6 +293,15 @@ int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD
 /* QDFU_OK when the last operation finished, QDFU_E_BUSY while running,
  * QDFU_E_ERASE / QDFU_E_PROGRAM / QDFU_E_PROTECTED on failure. */
 int port_iflash_poll(void);
+
+/* Dual-bank parts have one controller per bank (FLASH_CR1/SR1 and
+ * FLASH_CR2/SR2): an operation may start in one bank while the other
+ * bank's runs (an erase in each, or a program in one while the other
+ * erases; docs/decisions/parallel-banks.md). erase_start / program_start
+ * answer QDFU_E_BUSY only when their own bank is busy. This polls the
+ * operation last started in `bank` (0: first bank, 1: second), as
+ * port_iflash_poll() polls the one started last of all. */
+int port_iflash_poll_bank(unsigned bank);
 
 /* false when a bank must not be erased or programmed now: on dual-core
  * parts, bank 2 while the Cortex-M4 may be running from it (option bit

@@ -26,6 +26,8 @@ enum learn_kind { LEARN_PROGRAM = 0, LEARN_ERASE, LEARN_COUNT };
 #define MEM_TOUCHED_MAX 32u
 /* regions with deferred erases: QSPI, and internal flash with a stage */
 #define MEM_DEFERS 2u
+/* banks of a region that work at once (dual-bank internal flash) */
+#define MEM_BANKS 2u
 
 enum op_kind { OP_NONE = 0, OP_ERASE, OP_MASS_ERASE, OP_WRITE, OP_CRC };
 /* PH_PREP / PH_ERASING / PH_KEEPING: deferred erases a write needs first
@@ -89,6 +91,15 @@ static struct {
 	uint32_t touched_pages[MEM_TOUCHED_MAX];
 	unsigned ntouched;
 	uint32_t pre_erase_addr, pre_erase_len;
+
+	/* page erases beside the running operation, at most one per bank of a
+	 * region with banks (mem_look_ahead, docs/decisions/parallel-banks.md) */
+	struct {
+		struct mem_region *r; /* NULL: none running in this bank */
+		uint32_t addr;
+		uint32_t began, typ_ms, deadline;
+	} side[MEM_BANKS];
+	int side_result; /* the first error of one, until an operation reports it */
 
 	/* adaptive estimates (learn_*): this chip's real time against the
 	 * backend's typical figure, x/256, per kind of work */
@@ -250,6 +261,83 @@ static void arm_deadline(void)
 	    port_millis() + engine.t.max_ms + engine.t.max_ms / 2u + DEADLINE_MARGIN_MS;
 }
 
+/* ------------------------------------------------- the erase beside */
+
+/* Advance the erases beside (if any): their end, or their deadline. */
+static void side_step(void)
+{
+	for (unsigned b = 0; b < MEM_BANKS; b++) {
+		struct mem_region *r = engine.side[b].r;
+		if (!r)
+			continue;
+		int rc = r->ops->side_poll(r, b);
+		if (rc == QDFU_E_BUSY) {
+			if (!qdfu_time_reached(port_millis(), engine.side[b].deadline))
+				continue;
+			rc = QDFU_E_TIMEOUT;
+		}
+		engine.side[b].r = NULL;
+		if (rc != QDFU_OK && engine.side_result == QDFU_OK)
+			engine.side_result = rc;
+	}
+}
+
+static bool side_running(void)
+{
+	for (unsigned b = 0; b < MEM_BANKS; b++)
+		if (engine.side[b].r)
+			return true;
+	return false;
+}
+
+/* Their error, once (QDFU_OK if none). */
+static int side_take(void)
+{
+	int rc = engine.side_result;
+	engine.side_result = QDFU_OK;
+	return rc;
+}
+
+/* Wait for the erases beside to end (bounded by their deadlines): before
+ * work that may touch their banks outside the step machine (reads, a mass
+ * erase). */
+static int side_wait(void)
+{
+	for (side_step(); side_running(); side_step())
+		port_wait_hint();
+	return side_take();
+}
+
+static bool in_bank(struct mem_region *r, uint32_t a, uint32_t n, unsigned b)
+{
+	return r->ops->bank_of(r, a) == b || r->ops->bank_of(r, a + (n ? n : 1u) - 1u) == b;
+}
+
+/* Does the running operation read, erase or program anything in bank b of
+ * r (its range, its deferred pages, its auto-erase page)? */
+static bool op_in_bank(const struct mem_region *r, unsigned b)
+{
+	if (engine.kind == OP_NONE || engine.r != r)
+		return false;
+	if (engine.kind == OP_MASS_ERASE || in_bank(engine.r, engine.addr, engine.len, b))
+		return true;
+	const struct mem_defer *d = defer_of(r);
+	for (unsigned i = 0; d && i < engine.nwork; i++)
+		if (in_bank(engine.r, mem_defer_page_addr(d, engine.work[i].idx), d->page, b))
+			return true;
+	return engine.pre_erase_len && in_bank(engine.r, engine.pre_erase_addr, 1u, b);
+}
+
+/* The running operation must wait for an erase beside (the bank it waits
+ * for, or -1). */
+static int waits_for_side(void)
+{
+	for (unsigned b = 0; b < MEM_BANKS; b++)
+		if (engine.side[b].r && op_in_bank(engine.side[b].r, b))
+			return (int)b;
+	return -1;
+}
+
 static int begin(enum op_kind kind, struct mem_region *r, uint32_t addr, uint32_t len)
 {
 	if (engine.kind != OP_NONE)
@@ -323,6 +411,8 @@ int mem_start_mass_erase(struct mem_region *r, struct mem_time *t)
 	if (!r)
 		return QDFU_E_ADDRESS;
 	int rc = flush_tail();
+	if (rc == QDFU_OK)
+		rc = side_wait();
 	if (rc)
 		return rc;
 	rc = begin(OP_MASS_ERASE, r, r->base, r->size);
@@ -405,6 +495,8 @@ static int finalize_pending(void)
 int mem_flush(void)
 {
 	int rc = flush_tail();
+	if (rc == QDFU_OK)
+		rc = side_wait();
 	return rc ? rc : finalize_pending();
 }
 
@@ -588,12 +680,33 @@ int mem_start_background_erase(struct mem_region *r, uint32_t addr, uint32_t len
 	return QDFU_OK;
 }
 
+static int step(void);
+
+/* The running operation is over (PH_DONE): the engine is free, and the
+ * owner of a background one is told its result. */
+static int end_op(void)
+{
+	engine.kind = OP_NONE;
+	if (engine.bg_done) {
+		void (*done)(int rc) = engine.bg_done;
+		engine.bg_done = NULL;
+		done(engine.result);
+	}
+	return engine.result;
+}
+
 void mem_wait_background(void)
 {
-	/* bounded by the operation's own deadline (erase_step) */
-	while (engine.kind != OP_NONE && engine.bg_done)
-		if (mem_poll() == QDFU_E_BUSY)
+	/* bounded by the operation's own deadline (erase_step); the erases
+	 * beside keep their results for the next operation (mem_poll) */
+	while (engine.kind != OP_NONE && engine.bg_done) {
+		if (engine.phase != PH_DONE)
+			(void)step();
+		if (engine.phase == PH_DONE)
+			(void)end_op();
+		else
 			port_wait_hint();
+	}
 }
 
 static int erase_step(void)
@@ -803,12 +916,12 @@ static int write_scan(void)
 
 /* ------------------------------------------------- deferred erase work */
 
-/* 1 when [a, a + n) reads erased, 0 when not, or a read error. */
-static int range_blank(uint32_t a, uint32_t n)
+/* 1 when [a, a + n) of r reads erased, 0 when not, or a read error. */
+static int region_blank(struct mem_region *r, uint32_t a, uint32_t n)
 {
 	for (uint32_t off = 0; off < n; off += SLICE) {
 		uint32_t k = QDFU_MIN(SLICE, n - off);
-		int rc = engine.r->ops->read(engine.r, a + off, engine.scratch, k);
+		int rc = r->ops->read(r, a + off, engine.scratch, k);
 		if (rc == QDFU_E_ECC)
 			return 0;
 		if (rc)
@@ -817,6 +930,11 @@ static int range_blank(uint32_t a, uint32_t n)
 			return 0;
 	}
 	return 1;
+}
+
+static int range_blank(uint32_t a, uint32_t n)
+{
+	return region_blank(engine.r, a, n);
 }
 
 static int start_erase(uint32_t a, uint32_t n)
@@ -1055,6 +1173,9 @@ static int crc_step(void)
 
 static int step(void)
 {
+	side_step();
+	if (waits_for_side() >= 0)
+		return QDFU_E_BUSY; /* its bank still erases beside */
 	switch (engine.kind) {
 	case OP_ERASE:
 		return erase_step();
@@ -1077,19 +1198,16 @@ static int step(void)
 
 int mem_poll(void)
 {
-	if (engine.kind == OP_NONE)
+	if (engine.kind == OP_NONE) {
+		side_step(); /* reported by the next operation, or mem_flush */
 		return QDFU_OK;
+	}
 	if (engine.phase != PH_DONE)
 		(void)step();
 	if (engine.phase != PH_DONE)
 		return QDFU_E_BUSY;
-	engine.kind = OP_NONE;
-	if (engine.bg_done) {
-		void (*done)(int rc) = engine.bg_done;
-		engine.bg_done = NULL;
-		done(engine.result);
-	}
-	return engine.result;
+	int rc = end_op();
+	return rc != QDFU_OK ? rc : side_take();
 }
 
 struct mem_time mem_settle(void)
@@ -1097,7 +1215,8 @@ struct mem_time mem_settle(void)
 	/* Run the quick phases (reads and compares) until the slow part has
 	 * started or the operation is over: bounded by one region's size of
 	 * reads, a few milliseconds at most. */
-	while (engine.kind != OP_NONE && (engine.phase == PH_CHECK || engine.phase == PH_PREP)) {
+	while (engine.kind != OP_NONE && (engine.phase == PH_CHECK || engine.phase == PH_PREP) &&
+	       waits_for_side() < 0) {
 		(void)step();
 	}
 	struct mem_time t = {0, 0};
@@ -1110,10 +1229,58 @@ struct mem_time mem_settle(void)
 		 * host sent the next one has already spent part of it */
 		uint32_t spent = now - engine.began;
 		uint32_t typ_left = engine.t.typ_ms > spent ? engine.t.typ_ms - spent : 0u;
+		int wb = waits_for_side();
+		if (wb >= 0) { /* first the erase beside, then its own work */
+			uint32_t side_spent = now - engine.side[wb].began;
+			typ_left += engine.side[wb].typ_ms > side_spent
+			                ? engine.side[wb].typ_ms - side_spent
+			                : 0u;
+			max_left = QDFU_MAX(max_left, (uint32_t)(engine.side[wb].deadline - now));
+		}
 		t.max_ms = max_left;
 		t.typ_ms = QDFU_MIN(typ_left, max_left);
 	}
 	return t;
+}
+
+/* ------------------------------------------------------------ look-ahead */
+
+void mem_look_ahead(uint32_t addr, const uint8_t *data, uint32_t len)
+{
+	struct mem_region *r = mem_find(addr);
+	if (plain_mode || !r || !r->ops->side_erase_start || engine.side_result != QDFU_OK ||
+	    len == 0 || len > SLICE || len > r->size - (addr - r->base))
+		return;
+	struct mem_defer *d = defer_of(r);
+	uint32_t idx = defer_index(r, addr);
+	if (!d || idx == MEM_DEFER_NONE || d->unit != d->page || !mem_defer_is_pending(d, idx) ||
+	    mem_defer_coverage(d, idx) != 0u)
+		return; /* not a pending page, or part of it is to be kept */
+	uint32_t pa = mem_defer_page_addr(d, idx);
+	unsigned b = r->ops->bank_of(r, pa);
+	if (b >= MEM_BANKS || engine.side[b].r || addr + len > pa + d->page || op_in_bank(r, b) ||
+	    (engine.tail.valid && engine.tail.r == r && in_bank(r, engine.tail.start, 1u, b)))
+		return; /* the engine works in that bank (or holds a word for it) */
+	/* the erase the engine would start on reaching this block: it differs
+	 * from the flash, and the page is not blank */
+	if (r->ops->read(r, addr, engine.scratch, len) == QDFU_OK &&
+	    memcmp(engine.scratch, data, len) == 0)
+		return;
+	if (region_blank(r, pa, d->page) != 0)
+		return;
+	struct mem_time t;
+	if (r->ops->side_erase_start(r, pa, &t) != QDFU_OK)
+		return;
+	mem_defer_set_pending(d, idx, false);
+	/* erased in this session: auto-erase leaves it alone (and reads
+	 * nothing of the bank while it erases) */
+	(void)first_touch_index(d, idx);
+	engine.side[b].r = r;
+	engine.side[b].addr = pa;
+	engine.side[b].began = port_millis();
+	engine.side[b].typ_ms = t.typ_ms;
+	engine.side[b].deadline =
+	    engine.side[b].began + t.max_ms + t.max_ms / 2u + DEADLINE_MARGIN_MS;
 }
 
 /* ------------------------------------------------------------------ read */

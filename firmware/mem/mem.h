@@ -78,6 +78,18 @@ struct mem_time mem_settle(void);
 /* Result of the last finished CRC operation. */
 uint32_t mem_crc_result(void);
 
+/* A block the class accepted ahead of the engine (queued while it works,
+ * docs/decisions/pipelined-writes.md). In a region with banks (dual-bank
+ * internal flash), when the block is the first data for a pending
+ * deferred page in a bank the running operation does not touch, differs
+ * from it, and the page is not blank, the page's erase starts now, beside
+ * the running operation: the erase the engine would start on reaching the
+ * block (nothing of the page is kept: none of it was seen yet). One such
+ * erase at a time; operations on its bank wait for it, its error is
+ * reported by the next operation to finish (or mem_flush), as a background
+ * block's (docs/decisions/parallel-banks.md). */
+void mem_look_ahead(uint32_t addr, const uint8_t *data, uint32_t len);
+
 /* Synchronous read for UPLOAD: reads up to len bytes at addr, stopping at
  * the end of the region. *got = bytes read (0 if unmapped). */
 int mem_read(uint32_t addr, uint8_t *buf, uint32_t len, uint32_t *got);

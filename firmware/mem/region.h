@@ -55,6 +55,14 @@ struct mem_ops {
 	 * len bytes at addr, computed as the bus delivers them (the NOR
 	 * region: the CRC unit fed from the QSPI FIFO while it drains). */
 	int (*read_crc)(struct mem_region *r, uint32_t addr, uint32_t len, uint32_t *crc);
+	/* Optional (NULL: the region is one bank). Regions whose memory is
+	 * split into banks that work at once (dual-bank internal flash): the
+	 * bank holding addr (0 or 1); start erasing the page at addr beside
+	 * the operation above, which runs in the other bank (one such erase
+	 * per bank); poll the one of a bank (QDFU_OK also when none runs). */
+	unsigned (*bank_of)(struct mem_region *r, uint32_t addr);
+	int (*side_erase_start)(struct mem_region *r, uint32_t addr, struct mem_time *t);
+	int (*side_poll)(struct mem_region *r, unsigned bank);
 };
 
 struct mem_region {

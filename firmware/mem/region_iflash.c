@@ -53,12 +53,74 @@ static struct {
 	uint32_t addr, end;          /* program: next word address, end */
 	const uint8_t *data;
 	uint32_t data_addr, data_len;
-	bool started; /* the current port operation was started */
+	bool started;  /* the current port operation was started */
+	unsigned bank; /* bank of the current port operation */
+	/* a sector erase beside it, per bank (side_erase_start) */
+	bool side[2];
+	int side_rc[2]; /* its result, until if_side_poll hands it over */
 } s;
 
 static uint32_t sector_of(uint32_t addr)
 {
 	return (addr - s.b->iflash_base) / s.b->iflash_sector_size;
+}
+
+static unsigned bank_of_sector(uint32_t sector)
+{
+	return s.b->iflash_banks > 1u && sector >= s.b->iflash_sectors ? 1u : 0u;
+}
+
+static unsigned if_bank_of(struct mem_region *r, uint32_t addr)
+{
+	QDFU_UNUSED(r);
+	return bank_of_sector(sector_of(addr));
+}
+
+/* One sector in its bank, beside the operation if_poll runs (in the other
+ * bank: the engine never asks for both in one bank). */
+static int if_side_erase_start(struct mem_region *r, uint32_t addr, struct mem_time *t)
+{
+	QDFU_UNUSED(r);
+	uint32_t sector = sector_of(addr);
+	unsigned bank = bank_of_sector(sector);
+	if ((addr - s.b->iflash_base) % s.b->iflash_sector_size)
+		return QDFU_E_PARAM;
+	if (addr - s.b->iflash_base < s.b->bootloader_size)
+		return QDFU_E_PROTECTED; /* never our own sector */
+	if (s.side[bank] || s.side_rc[bank] != QDFU_OK || (s.op != IF_IDLE && s.bank == bank))
+		return QDFU_E_BUSY;
+	int rc = port_iflash_erase_start(sector);
+	if (rc)
+		return rc;
+	s.side[bank] = true;
+	const struct if_timing *lt = line_timing(s.b->family);
+	t->typ_ms = ms_of(1, lt->erase_typ_us);
+	t->max_ms = ms_of(1, lt->erase_max_us);
+	return QDFU_OK;
+}
+
+/* Has bank's erase beside finished? Its result waits in side_rc. */
+static void side_check(unsigned bank)
+{
+	if (!s.side[bank])
+		return;
+	int rc = port_iflash_poll_bank(bank);
+	if (rc != QDFU_E_BUSY) {
+		s.side[bank] = false;
+		s.side_rc[bank] = rc;
+	}
+}
+
+static int if_side_poll(struct mem_region *r, unsigned bank)
+{
+	QDFU_UNUSED(r);
+	bank = bank ? 1u : 0u;
+	side_check(bank);
+	if (s.side[bank])
+		return QDFU_E_BUSY;
+	int rc = s.side_rc[bank];
+	s.side_rc[bank] = QDFU_OK;
+	return rc;
 }
 
 static int if_erase_start(struct mem_region *r, uint32_t addr, uint32_t len, struct mem_time *t)
@@ -136,7 +198,7 @@ static int if_poll(struct mem_region *r)
 		if (s.op == IF_IDLE)
 			return QDFU_OK;
 		if (s.started) {
-			rc = port_iflash_poll();
+			rc = port_iflash_poll_bank(s.bank);
 			if (rc == QDFU_E_BUSY)
 				return rc;
 			s.started = false;
@@ -154,6 +216,10 @@ static int if_poll(struct mem_region *r)
 			}
 			continue;
 		}
+		s.bank = bank_of_sector(s.op == IF_ERASE ? s.sector : sector_of(s.addr));
+		side_check(s.bank);
+		if (s.side[s.bank])
+			return QDFU_E_BUSY; /* the bank still erases beside: wait */
 		if (s.op == IF_ERASE) {
 			rc = port_iflash_erase_start(s.sector);
 		} else {
@@ -182,6 +248,9 @@ static const struct mem_ops iflash_ops = {
     .program_start = if_program_start,
     .poll = if_poll,
     .read = if_read,
+    .bank_of = if_bank_of,
+    .side_erase_start = if_side_erase_start,
+    .side_poll = if_side_poll,
 };
 
 void region_iflash_stage_init(struct mem_region *r)

@@ -290,23 +290,35 @@ static long find_page(const struct qh_plan *p, uint32_t addr)
 	return -1;
 }
 
+#define NO_POINTER 0xFFFFFFFFu
+
 /* DfuSe address rule (AN3156 6.3.2): block n >= 2 lands at
- * pointer + (n - 2) * wTransferSize, so one SET_ADDRESS serves a run. */
-static int write_chunk(struct qh_dev *d, const struct qh_chunk *c, uint64_t *done, uint64_t total,
-                       struct qh_error *e)
+ * pointer + (n - 2) * wTransferSize, so one SET_ADDRESS serves a run.
+ * With ptr (the device's pointer, NO_POINTER if unknown), a chunk the
+ * pointer already reaches by block number needs no SET_ADDRESS of its own. */
+static int write_chunk_at(struct qh_dev *d, const struct qh_chunk *c, uint64_t *done,
+                          uint64_t total, uint32_t *ptr, struct qh_error *e)
 {
 	uint16_t xfer = qh_dev_xfer_size(&d->info);
 	uint32_t pos = 0;
 
 	while (pos < c->len) {
-		uint16_t block = 2;
-		int rc = qh_dfuse_set_address(d, c->addr + pos, e);
-		if (rc)
-			return rc;
+		uint32_t a = c->addr + pos;
+		uint32_t block = 2;
+		if (ptr && *ptr != NO_POINTER && a >= *ptr && (a - *ptr) % xfer == 0 &&
+		    (a - *ptr) / xfer < MAX_BLOCKS_PER_ADDRESS / 2u) {
+			block = 2u + (a - *ptr) / xfer;
+		} else {
+			int rc = qh_dfuse_set_address(d, a, e);
+			if (rc)
+				return rc;
+			if (ptr)
+				*ptr = a;
+		}
 		while (pos < c->len && block < 2 + MAX_BLOCKS_PER_ADDRESS) {
 			uint32_t n = c->len - pos < xfer ? c->len - pos : xfer;
 			struct qh_dfu_status st;
-			rc = qh_dfu_dnload(d, block, c->data + pos, (uint16_t)n, e);
+			int rc = qh_dfu_dnload(d, (uint16_t)block, c->data + pos, (uint16_t)n, e);
 			if (rc == 0)
 				rc = qh_dfu_wait(d, d->op_timeout_ms, "write", &st, e);
 			if (rc)
@@ -319,6 +331,12 @@ static int write_chunk(struct qh_dev *d, const struct qh_chunk *c, uint64_t *don
 		}
 	}
 	return QH_OK;
+}
+
+static int write_chunk(struct qh_dev *d, const struct qh_chunk *c, uint64_t *done, uint64_t total,
+                       struct qh_error *e)
+{
+	return write_chunk_at(d, c, done, total, NULL, e);
 }
 
 /* The piece of chunk c from *pos on whose pages are all proven (already
@@ -349,8 +367,9 @@ static struct qh_chunk next_piece(const struct qh_plan *p, const struct qh_chunk
 }
 
 /* Write c without the parts that lie in pages proven right. */
-static int write_chunk_filtered(struct qh_dev *d, const struct qh_plan *p, const struct qh_chunk *c,
-                                uint64_t *done, uint64_t total, struct qh_error *e)
+static int write_chunk_filtered_at(struct qh_dev *d, const struct qh_plan *p,
+                                   const struct qh_chunk *c, uint64_t *done, uint64_t total,
+                                   uint32_t *ptr, struct qh_error *e)
 {
 	uint32_t pos = 0;
 
@@ -358,13 +377,109 @@ static int write_chunk_filtered(struct qh_dev *d, const struct qh_plan *p, const
 		int skip;
 		struct qh_chunk piece = next_piece(p, c, &pos, &skip);
 		if (!skip) {
-			int rc = write_chunk(d, &piece, done, total, e);
+			int rc = write_chunk_at(d, &piece, done, total, ptr, e);
 			if (rc)
 				return rc;
 			d->bytes_written += piece.len;
 		}
 	}
 	return QH_OK;
+}
+
+static int write_chunk_filtered(struct qh_dev *d, const struct qh_plan *p, const struct qh_chunk *c,
+                                uint64_t *done, uint64_t total, struct qh_error *e)
+{
+	return write_chunk_filtered_at(d, p, c, done, total, NULL, e);
+}
+
+/*
+ * Both banks of an STM32H7's internal flash at once. Parts with 2 MiB at
+ * 0x08000000 (H743/H745/H747/H753/H755/H757, H7A3/B3) have two banks of
+ * 1 MiB, each with its own controller; qdfu's firmware starts the erase of
+ * a pending page in the bank its engine is not working in as soon as that
+ * page's first (differing) block is queued (mem_look_ahead). So the pages
+ * of the two banks go out in turns (bank 1's first page, bank 2's first
+ * page, bank 1's second, ...), all under one SET_ADDRESS where the block
+ * number reaches them: a SET_ADDRESS waits for the blocks before it, which
+ * would empty the queue (docs/decisions/parallel-banks.md).
+ */
+#define H7_IFLASH_BASE 0x08000000u
+#define H7_IFLASH_BANK 0x00100000u
+
+static int in_dual_bank(const struct qh_memmap *m, uint32_t addr)
+{
+	uint32_t pb, ps;
+	uint8_t attr;
+	return addr >= H7_IFLASH_BASE && addr - H7_IFLASH_BASE < 2u * H7_IFLASH_BANK &&
+	       qh_memmap_find(m, H7_IFLASH_BASE + 2u * H7_IFLASH_BANK - 1u, &pb, &ps, &attr) >= 0 &&
+	       qh_memmap_find(m, H7_IFLASH_BASE + 2u * H7_IFLASH_BANK, &pb, &ps, &attr) < 0;
+}
+
+/* Split c at its pages into out (bank 0 pieces first, then bank 1's, each
+ * in address order); returns how many, *n0 of them in bank 0. */
+static size_t bank_pieces(const struct qh_memmap *m, const struct qh_chunk *c, size_t nc,
+                          struct qh_chunk *out, size_t *n0)
+{
+	size_t n = 0;
+	*n0 = 0;
+	for (unsigned bank = 0; bank < 2; bank++) {
+		for (size_t i = 0; i < nc; i++) {
+			for (uint32_t pos = 0; pos < c[i].len;) {
+				uint32_t a = c[i].addr + pos, pb = a, ps = c[i].len - pos;
+				uint8_t attr;
+				(void)qh_memmap_find(m, a, &pb, &ps, &attr);
+				uint32_t step =
+				    pb + ps - a < c[i].len - pos ? pb + ps - a : c[i].len - pos;
+				if ((a - H7_IFLASH_BASE) / H7_IFLASH_BANK == bank) {
+					out[n] = c[i];
+					out[n].addr = a;
+					out[n].data = c[i].data + pos;
+					out[n].len = step;
+					n++;
+				}
+				pos += step;
+			}
+		}
+		if (bank == 0)
+			*n0 = n;
+	}
+	return n;
+}
+
+static int both_banks(const struct qh_chunk *c, size_t nc)
+{
+	const uint32_t mid = H7_IFLASH_BASE + H7_IFLASH_BANK;
+	int lo = 0, hi = 0;
+	for (size_t i = 0; i < nc; i++) {
+		lo |= c[i].addr < mid;
+		hi |= c[i].addr + c[i].len > mid;
+	}
+	return lo && hi;
+}
+
+/* Write chunks first..first + nc - 1 (all in dual-bank internal flash):
+ * pages of the two banks in turns when both have some, else in order. */
+static int write_banks(struct qh_dev *d, const struct qh_memmap *m, const struct qh_plan *p,
+                       const struct qh_chunk *c, size_t nc, uint64_t *done, uint64_t total,
+                       struct qh_error *e)
+{
+	size_t cap = 0, n0;
+	for (size_t i = 0; i < nc; i++)
+		cap += c[i].len / 1024u + 2u; /* pages are at least 1 KiB */
+	struct qh_chunk *pc = calloc(cap, sizeof(*pc));
+	if (!pc)
+		return qh_fail(e, QH_E_NOMEM, "out of memory");
+	size_t n = bank_pieces(m, c, nc, pc, &n0);
+	uint32_t ptr = NO_POINTER;
+	int rc = QH_OK;
+	for (size_t i = 0, j = n0; rc == 0 && (i < n0 || j < n);) {
+		if (i < n0)
+			rc = write_chunk_filtered_at(d, p, &pc[i++], done, total, &ptr, e);
+		if (rc == 0 && j < n)
+			rc = write_chunk_filtered_at(d, p, &pc[j++], done, total, &ptr, e);
+	}
+	free(pc);
+	return rc;
 }
 
 static uint64_t bytes_to_write(const struct qh_plan *p, const uint8_t *action)
@@ -546,8 +661,18 @@ int qh_op_program(struct qh_dev *d, const struct qh_memmap *m, const struct qh_p
 			rc = enter_region(d, m, p->chunk[i].region, e);
 			cur = (int)p->chunk[i].region;
 		}
-		if (rc == 0)
+		/* a run of chunks in dual-bank internal flash, in both banks */
+		size_t nb = 0;
+		while (rc == 0 && qh_dev_has_crc(&d->info) && i + nb < p->nchunk &&
+		       (int)p->chunk[i + nb].region == cur &&
+		       in_dual_bank(m, p->chunk[i + nb].addr))
+			nb++;
+		if (rc == 0 && nb && both_banks(&p->chunk[i], nb)) {
+			rc = write_banks(d, m, p, &p->chunk[i], nb, &done, total, e);
+			i += nb - 1u;
+		} else if (rc == 0) {
 			rc = write_chunk_filtered(d, p, &p->chunk[i], &done, total, e);
+		}
 	}
 	int all_equal = rc == 0 && action && d->pages_unchanged == p->npage;
 	free(action);

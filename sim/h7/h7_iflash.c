@@ -17,21 +17,28 @@
 
 enum h7_op { H7_OP_NONE = 0, H7_OP_ERASE, H7_OP_PROGRAM };
 
-struct h7_iflash {
-	uint32_t base, sector_size, sectors, size;
-	uint32_t word; /* flash word: 32 bytes (H74x, H72x) or 16 (H7A3/B0/B3) */
-	uint8_t *mem;
-	char *map_path;      /* mem is this state file, mapped (h7_iflash_load) */
-	uint8_t *programmed; /* per word: programmed since the last erase */
-	uint8_t *ecc_bad;    /* per word: programmed twice, ECC broken */
+/* One bank's controller: its own running operation (RM0399 4.3: FLASH_CR1
+ * and FLASH_CR2, each with its own BSY/QW), so two banks work at once. */
+struct h7_bank {
 	uint64_t busy_until;
-	uint32_t erases, programs;
 	/* the running operation, to tear it if power goes (h7_iflash_power_cut) */
 	enum h7_op op;
 	uint32_t op_off;   /* sector or word offset in mem */
 	uint64_t op_start; /* us */
 	uint8_t *old;      /* contents before it (a sector, or a word) */
 	uint8_t *old_prog, *old_ecc;
+};
+
+struct h7_iflash {
+	uint32_t base, sector_size, sectors, size;
+	uint32_t per_bank; /* sectors per bank (h7_iflash_set_banks) */
+	uint32_t word;     /* flash word: 32 bytes (H74x, H72x) or 16 (H7A3/B0/B3) */
+	uint8_t *mem;
+	char *map_path;      /* mem is this state file, mapped (h7_iflash_load) */
+	uint8_t *programmed; /* per word: programmed since the last erase */
+	uint8_t *ecc_bad;    /* per word: programmed twice, ECC broken */
+	struct h7_bank bank[H7_IFLASH_BANKS];
+	uint32_t erases, programs;
 	uint32_t rng;
 	uint8_t *ck_mem, *ck_prog, *ck_ecc; /* the checkpoint (h7_iflash_checkpoint) */
 	uint8_t *dirty; /* per GRANULE: changed since the checkpoint / rollback */
@@ -56,14 +63,20 @@ struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t
 	f->base = base;
 	f->sector_size = sector_size;
 	f->sectors = sectors;
+	f->per_bank = sectors;
 	f->size = sector_size * sectors;
 	f->mem = malloc(f->size);
 	f->programmed = calloc(f->size / f->word, 1);
 	f->ecc_bad = calloc(f->size / f->word, 1);
-	f->old = malloc(sector_size);
-	f->old_prog = malloc(sector_size / f->word);
-	f->old_ecc = malloc(sector_size / f->word);
-	if (!f->mem || !f->programmed || !f->ecc_bad || !f->old || !f->old_prog || !f->old_ecc) {
+	bool ok = f->mem && f->programmed && f->ecc_bad;
+	for (unsigned i = 0; i < H7_IFLASH_BANKS; i++) {
+		struct h7_bank *k = &f->bank[i];
+		k->old = malloc(sector_size);
+		k->old_prog = malloc(sector_size / f->word);
+		k->old_ecc = malloc(sector_size / f->word);
+		ok = ok && k->old && k->old_prog && k->old_ecc;
+	}
+	if (!ok) {
 		h7_iflash_destroy(f);
 		return NULL;
 	}
@@ -86,10 +99,22 @@ void h7_iflash_destroy(struct h7_iflash *f)
 	free(f->dirty);
 	free(f->programmed);
 	free(f->ecc_bad);
-	free(f->old);
-	free(f->old_prog);
-	free(f->old_ecc);
+	for (unsigned i = 0; i < H7_IFLASH_BANKS; i++) {
+		free(f->bank[i].old);
+		free(f->bank[i].old_prog);
+		free(f->bank[i].old_ecc);
+	}
 	free(f);
+}
+
+void h7_iflash_set_banks(struct h7_iflash *f, uint32_t per_bank)
+{
+	f->per_bank = per_bank && per_bank < f->sectors ? per_bank : f->sectors;
+}
+
+unsigned h7_iflash_bank_of(const struct h7_iflash *f, uint32_t off)
+{
+	return off >= f->per_bank * f->sector_size ? 1u : 0u;
 }
 
 static void load_ecc(struct h7_iflash *f, const char *path);
@@ -212,49 +237,64 @@ static bool any_set(const uint8_t *v, uint32_t n)
 	return false;
 }
 
+bool h7_iflash_bank_busy(const struct h7_iflash *f, unsigned bank)
+{
+	return bank < H7_IFLASH_BANKS && vclock_now_us() < f->bank[bank].busy_until;
+}
+
 bool h7_iflash_busy(struct h7_iflash *f)
 {
-	return vclock_now_us() < f->busy_until;
+	return h7_iflash_bank_busy(f, 0) || h7_iflash_bank_busy(f, 1);
 }
 
-static void set_busy(struct h7_iflash *f, uint32_t us)
+static void set_busy(struct h7_bank *k, uint32_t us)
 {
-	f->busy_until = vclock_now_us() + us;
-	vclock_note_deadline(f->busy_until);
+	k->busy_until = vclock_now_us() + us;
+	vclock_note_deadline(k->busy_until);
 }
 
+/* An operation on a bank that is still busy is refused, as the controller
+ * refuses it (the register model: PGSERR); the other bank is free. */
 int h7_iflash_erase(struct h7_iflash *f, uint32_t sector)
 {
-	if (sector >= f->sectors || h7_iflash_busy(f))
+	if (sector >= f->sectors)
 		return -1;
 	uint32_t off = sector * f->sector_size;
-	f->op = H7_OP_ERASE;
-	f->op_off = off;
-	f->op_start = vclock_now_us();
-	memcpy(f->old, f->mem + off, f->sector_size);
-	memcpy(f->old_prog, f->programmed + off / f->word, f->sector_size / f->word);
-	memcpy(f->old_ecc, f->ecc_bad + off / f->word, f->sector_size / f->word);
+	unsigned bi = h7_iflash_bank_of(f, off);
+	struct h7_bank *k = &f->bank[bi];
+	if (h7_iflash_bank_busy(f, bi))
+		return -1;
+	k->op = H7_OP_ERASE;
+	k->op_off = off;
+	k->op_start = vclock_now_us();
+	memcpy(k->old, f->mem + off, f->sector_size);
+	memcpy(k->old_prog, f->programmed + off / f->word, f->sector_size / f->word);
+	memcpy(k->old_ecc, f->ecc_bad + off / f->word, f->sector_size / f->word);
 	touched(f, off, f->sector_size);
 	memset(f->mem + off, 0xFF, f->sector_size);
 	memset(f->programmed + off / f->word, 0, f->sector_size / f->word);
 	memset(f->ecc_bad + off / f->word, 0, f->sector_size / f->word);
-	if (any_set(f->old_ecc, f->sector_size / f->word))
+	if (any_set(k->old_ecc, f->sector_size / f->word))
 		ecc_changed(f);
 	f->erases++;
 	struct h7_iflash_timing t = h7_iflash_line_timing(f->word);
-	set_busy(f, (uint32_t)vclock_chip_us(t.erase_us, t.erase_max_us));
+	set_busy(k, (uint32_t)vclock_chip_us(t.erase_us, t.erase_max_us));
 	return 0;
 }
 
 int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t *word)
 {
-	if (addr < f->base || addr - f->base >= f->size || (addr % f->word) || h7_iflash_busy(f))
+	if (addr < f->base || addr - f->base >= f->size || (addr % f->word))
 		return -1;
 	uint32_t off = addr - f->base, w = off / f->word;
-	f->op = H7_OP_PROGRAM;
-	f->op_off = off;
-	f->op_start = vclock_now_us();
-	memcpy(f->old, f->mem + off, f->word);
+	unsigned bi = h7_iflash_bank_of(f, off);
+	struct h7_bank *k = &f->bank[bi];
+	if (h7_iflash_bank_busy(f, bi))
+		return -1;
+	k->op = H7_OP_PROGRAM;
+	k->op_off = off;
+	k->op_start = vclock_now_us();
+	memcpy(k->old, f->mem + off, f->word);
 	touched(f, off, f->word);
 	if (f->programmed[w] && !f->ecc_bad[w]) {
 		f->ecc_bad[w] = 1; /* written twice: ECC no longer matches */
@@ -265,7 +305,7 @@ int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t *word)
 	f->programmed[w] = 1;
 	f->programs++;
 	struct h7_iflash_timing t = h7_iflash_line_timing(f->word);
-	set_busy(f, (uint32_t)vclock_chip_us(t.program_us, t.program_max_us));
+	set_busy(k, (uint32_t)vclock_chip_us(t.program_us, t.program_max_us));
 	return 0;
 }
 
@@ -290,14 +330,23 @@ int h7_iflash_read(const struct h7_iflash *f, uint32_t addr, uint8_t *buf, uint3
  * cleared, and the word's ECC is broken. A torn erase: words already
  * erased, words still old, and words in between with broken ECC, in the
  * proportion of how far the erase had come. */
+/* Nothing runs in either bank. */
+static void idle(struct h7_iflash *f)
+{
+	for (unsigned i = 0; i < H7_IFLASH_BANKS; i++) {
+		f->bank[i].op = H7_OP_NONE;
+		f->bank[i].busy_until = 0;
+	}
+}
+
 static uint32_t torn_rnd(struct h7_iflash *f)
 {
 	return sim_xorshift32(&f->rng, 0x9E3779B9u);
 }
 
-static uint32_t torn_done(const struct h7_iflash *f, uint64_t now)
+static uint32_t torn_done(const struct h7_bank *k, uint64_t now)
 {
-	uint64_t start = f->op_start, end = f->busy_until;
+	uint64_t start = k->op_start, end = k->busy_until;
 	if (now <= start || end <= start)
 		return 0;
 	return (uint32_t)((now - start) * 1024u / (end - start));
@@ -317,18 +366,18 @@ static void tear_word(struct h7_iflash *f, uint32_t w, const uint8_t *old, uint3
 	f->programmed[w] = 1;
 }
 
-static void tear_sector(struct h7_iflash *f, uint32_t done)
+static void tear_sector(struct h7_iflash *f, const struct h7_bank *bk, uint32_t done)
 {
-	uint32_t first = f->op_off / f->word, n = f->sector_size / f->word;
+	uint32_t first = bk->op_off / f->word, n = f->sector_size / f->word;
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t r = torn_rnd(f), phase = r & 1023u, w = first + k;
 		uint8_t *m = f->mem + w * f->word;
 		if (phase + 64u < done)
 			continue; /* erased */
 		if (phase >= done + 64u) {
-			memcpy(m, f->old + k * f->word, f->word); /* not reached yet */
-			f->programmed[w] = f->old_prog[k];
-			f->ecc_bad[w] = f->old_ecc[k];
+			memcpy(m, bk->old + k * f->word, f->word); /* not reached yet */
+			f->programmed[w] = bk->old_prog[k];
+			f->ecc_bad[w] = bk->old_ecc[k];
 			continue;
 		}
 		for (uint32_t i = 0; i < f->word; i++)
@@ -338,20 +387,23 @@ static void tear_sector(struct h7_iflash *f, uint32_t done)
 	}
 }
 
+/* Both banks: each one's running operation is torn. */
 bool h7_iflash_power_cut(struct h7_iflash *f)
 {
 	uint64_t now = vclock_now_us();
 	bool torn = false;
-	if (f->op != H7_OP_NONE && now < f->busy_until) {
-		uint32_t done = torn_done(f, now);
-		if (f->op == H7_OP_PROGRAM)
-			tear_word(f, f->op_off / f->word, f->old, done);
-		else
-			tear_sector(f, done);
-		torn = true;
+	for (unsigned i = 0; i < H7_IFLASH_BANKS; i++) {
+		struct h7_bank *k = &f->bank[i];
+		if (k->op != H7_OP_NONE && now < k->busy_until) {
+			uint32_t done = torn_done(k, now);
+			if (k->op == H7_OP_PROGRAM)
+				tear_word(f, k->op_off / f->word, k->old, done);
+			else
+				tear_sector(f, k, done);
+			torn = true;
+		}
 	}
-	f->op = H7_OP_NONE;
-	f->busy_until = 0;
+	idle(f);
 	return torn;
 }
 
@@ -389,8 +441,7 @@ void h7_iflash_rollback(struct h7_iflash *f)
 		memcpy(f->ecc_bad + lo / f->word, f->ck_ecc + lo / f->word, n / f->word);
 		f->dirty[g] = 0;
 	}
-	f->op = H7_OP_NONE;
-	f->busy_until = 0;
+	idle(f);
 }
 
 void h7_iflash_set_contents(struct h7_iflash *f, const uint8_t *data)
@@ -402,8 +453,7 @@ void h7_iflash_set_contents(struct h7_iflash *f, const uint8_t *data)
 		ecc_changed(f);
 	}
 	mark_programmed(f);
-	f->op = H7_OP_NONE;
-	f->busy_until = 0;
+	idle(f);
 }
 
 uint8_t *h7_iflash_array(struct h7_iflash *f)

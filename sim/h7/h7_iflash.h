@@ -14,6 +14,12 @@
 
 struct h7_iflash;
 
+/* Dual-bank parts (H743/H745/H747/H753/H755/H757, H7A3/B3) have one
+ * controller per bank: each bank runs its own erase or program while the
+ * other works (RM0399 4.3; ST's HAL starts a sector erase in both banks
+ * back to back for FLASH_BANK_BOTH and then waits for each). */
+#define H7_IFLASH_BANKS 2u
+
 /* word: the flash word in bytes, 16 or 32 (NULL otherwise). */
 struct h7_iflash *h7_iflash_create(uint32_t base, uint32_t sector_size, uint32_t sectors,
                                    uint32_t word);
@@ -25,11 +31,22 @@ void h7_iflash_destroy(struct h7_iflash *f);
 int h7_iflash_load(struct h7_iflash *f, const char *path);
 int h7_iflash_save(const struct h7_iflash *f, const char *path);
 
-/* Operations: return 0, or -1 if the model is busy / the argument is bad. */
+/* Split the array into two banks of per_bank sectors each (bank 2 from
+ * sector per_bank on); created as one bank. */
+void h7_iflash_set_banks(struct h7_iflash *f, uint32_t per_bank);
+/* The bank (0 or 1) holding the byte at offset off of the array. */
+unsigned h7_iflash_bank_of(const struct h7_iflash *f, uint32_t off);
+
+/* Operations: return 0, or -1 if the operation's bank is busy or the
+ * argument is bad. A bank's operation runs while the other bank's does:
+ * an erase in each at once, or a program in one while the other erases
+ * (read-while-write across banks; program-while-erase across banks follows
+ * from the two controllers and is UNVERIFIED in the RM text). */
 int h7_iflash_erase(struct h7_iflash *f, uint32_t sector);
 /* One flash word (the model's size) at a word-aligned address. */
 int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t *word);
-bool h7_iflash_busy(struct h7_iflash *f);
+bool h7_iflash_busy(struct h7_iflash *f); /* either bank */
+bool h7_iflash_bank_busy(const struct h7_iflash *f, unsigned bank);
 /* 0 ok, -1 a word in the range has a broken ECC (double programming). */
 int h7_iflash_read(const struct h7_iflash *f, uint32_t addr, uint8_t *buf, uint32_t len);
 
@@ -45,7 +62,7 @@ void h7_iflash_set_contents(struct h7_iflash *f, const uint8_t *data);
 int h7_iflash_checkpoint(struct h7_iflash *f);
 void h7_iflash_rollback(struct h7_iflash *f);
 
-/* Power lost now: an erase or program still running is torn the way the
+/* Power lost now: an erase or program still running (in either bank) is torn the way the
  * silicon leaves it (RM0433 4.3.9, 4.3.10): a flash word half-programmed,
  * with an ECC that no longer matches (reads of it then fail), or a sector
  * partly erased, its unfinished words reading back with ECC errors.

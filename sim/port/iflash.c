@@ -16,8 +16,8 @@
 static struct {
 	const struct board *b;
 	struct h7_iflash *f;
-	int pending;      /* result of the running operation */
-	bool bank1;       /* the running operation is in bank 1 */
+	int pending[2];   /* result of each bank's running operation */
+	unsigned last;    /* bank of the operation started last */
 	bool off;         /* no supply (power cut) */
 	unsigned refused; /* operations the port had to refuse (see below) */
 } s;
@@ -44,6 +44,7 @@ int simport_iflash_setup(const struct board *b, const char *state_dir)
 	                       b->iflash_banks * b->iflash_sectors, board_iflash_word(b->family));
 	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
+	h7_iflash_set_banks(s.f, b->iflash_sectors);
 	if (state_dir && h7_iflash_load(s.f, state_path(state_dir, path, sizeof(path))) != 0)
 		return QDFU_E_CORRUPT;
 	return QDFU_OK;
@@ -62,7 +63,7 @@ void simport_iflash_teardown(void)
 {
 	h7_iflash_destroy(s.f);
 	s.f = NULL;
-	s.pending = QDFU_OK;
+	s.pending[0] = s.pending[1] = QDFU_OK;
 }
 
 void simport_iflash_power(bool on)
@@ -79,7 +80,9 @@ struct h7_iflash *simport_iflash_swap(struct h7_iflash *f)
 {
 	struct h7_iflash *old = s.f;
 	s.f = f;
-	s.pending = QDFU_OK;
+	if (f && s.b)
+		h7_iflash_set_banks(f, s.b->iflash_sectors); /* as simport_iflash_setup */
+	s.pending[0] = s.pending[1] = QDFU_OK;
 	return old;
 }
 
@@ -96,11 +99,12 @@ int port_iflash_erase_start(uint32_t sector)
 		s.refused++;
 		return QDFU_E_PROTECTED;
 	}
-	if (h7_iflash_busy(s.f))
+	unsigned bank = h7_iflash_bank_of(s.f, sector * s.b->iflash_sector_size);
+	if (h7_iflash_bank_busy(s.f, bank))
 		return QDFU_E_BUSY;
-	s.pending = h7_iflash_erase(s.f, sector) ? QDFU_E_ERASE : QDFU_OK;
-	s.refused += s.pending != QDFU_OK;
-	s.bank1 = sector < s.b->iflash_sectors;
+	s.pending[bank] = h7_iflash_erase(s.f, sector) ? QDFU_E_ERASE : QDFU_OK;
+	s.refused += s.pending[bank] != QDFU_OK;
+	s.last = bank;
 	return QDFU_OK;
 }
 
@@ -112,11 +116,12 @@ int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD
 		s.refused++;
 		return protected_addr(addr) ? QDFU_E_PROTECTED : QDFU_E_PARAM;
 	}
-	if (h7_iflash_busy(s.f))
+	unsigned bank = h7_iflash_bank_of(s.f, addr - s.b->iflash_base);
+	if (h7_iflash_bank_busy(s.f, bank))
 		return QDFU_E_BUSY;
-	s.pending = h7_iflash_program(s.f, addr, word) ? QDFU_E_PROGRAM : QDFU_OK;
-	s.refused += s.pending != QDFU_OK;
-	s.bank1 = addr - s.b->iflash_base < s.b->iflash_sectors * s.b->iflash_sector_size;
+	s.pending[bank] = h7_iflash_program(s.f, addr, word) ? QDFU_E_PROGRAM : QDFU_OK;
+	s.refused += s.pending[bank] != QDFU_OK;
+	s.last = bank;
 	return QDFU_OK;
 }
 
@@ -131,18 +136,24 @@ uint8_t *port_iflash_stage(uint32_t *size)
 	return stage;
 }
 
-int port_iflash_poll(void)
+int port_iflash_poll_bank(unsigned bank)
 {
 	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
-	if (h7_iflash_busy(s.f))
+	bank = bank ? 1u : 0u;
+	if (h7_iflash_bank_busy(s.f, bank))
 		return QDFU_E_BUSY;
-	return s.pending;
+	return s.pending[bank];
+}
+
+int port_iflash_poll(void)
+{
+	return port_iflash_poll_bank(s.last);
 }
 
 bool simport_iflash_bank1_busy(void)
 {
-	return s.f && s.bank1 && h7_iflash_busy(s.f);
+	return s.f && h7_iflash_bank_busy(s.f, 0);
 }
 
 bool simport_iflash_m4_running;

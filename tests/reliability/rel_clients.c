@@ -154,3 +154,22 @@ int rel_client_run(enum rel_client c, struct rel_board *rb, const struct qh_imag
 	qh_plan_free(&p);
 	return rc;
 }
+
+const char *rel_after_cut(struct rel_board *rb, const uint8_t *boot_sector, uint32_t boot_len,
+                          enum rel_client c, const struct qh_image *img)
+{
+	rel_board_boot(rb, false);
+	if (memcmp(boot_sector, rel_board_iflash(), boot_len) != 0)
+		return "the bootloader sector changed";
+	if (!rb->in_dfu)
+		return "started an image";
+	if (!rb->decision.reason || !*rb->decision.reason)
+		return "stays in DFU without saying why";
+	rel_board_boot(rb, true);
+	if (rel_client_run(c, rb, img) != 0)
+		return "the update after the cut failed";
+	rel_board_boot(rb, false);
+	if (rb->in_dfu || !rel_board_holds(img))
+		return "the update after the cut does not start";
+	return NULL;
+}

@@ -27,4 +27,11 @@ const char *rel_client_name(enum rel_client c);
  * (power cut, device error). */
 int rel_client_run(enum rel_client c, struct rel_board *rb, const struct qh_image *img);
 
+/* After a cut in the middle of an update by c: boot with the real decision
+ * and check the board stays in DFU saying why with its bootloader sector
+ * (boot_sector, BOOT_SEC bytes) intact, then that the same update of img,
+ * uncut, starts. NULL when all holds, else what went wrong. */
+const char *rel_after_cut(struct rel_board *rb, const uint8_t *boot_sector, uint32_t boot_len,
+                          enum rel_client c, const struct qh_image *img);
+
 #endif

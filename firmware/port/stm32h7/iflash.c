@@ -8,6 +8,9 @@
  * board); the line decides the flash word and the CR layout: 32-byte words
  * with PSIZE on the H74x/H75x and H72x/H73x, 16-byte words and the
  * H7A3/B0/B3 CR (FW 4, START 5, SNB[12:6]: regs_flash.h) there.
+ * Each bank has its own controller (CR/SR/CCR), so each has its own running
+ * operation: one bank erases or programs while the other does
+ * (docs/decisions/parallel-banks.md).
  */
 #include <string.h>
 
@@ -23,8 +26,8 @@
 enum { OP_NONE, OP_ERASE, OP_PROGRAM };
 
 static struct {
-	struct flash_bank_regs *bank; /* bank of the running operation */
-	int op;
+	int op[2];     /* each bank's running operation */
+	unsigned last; /* bank of the operation started last */
 } s;
 
 /* The board's flash; a port without a board yet gets the H74x's 2 x 8
@@ -141,8 +144,8 @@ int port_iflash_erase_start(uint32_t sector)
 	uint32_t cr = erase_cr(&g, mmio_read(&f->CR), sector % g.per_bank, &start);
 	mmio_write(&f->CR, cr);
 	mmio_write(&f->CR, cr | start);
-	s.bank = f;
-	s.op = OP_ERASE;
+	s.last = sector >= g.per_bank ? 1u : 0u;
+	s.op[s.last] = OP_ERASE;
 	return QDFU_OK;
 }
 
@@ -172,21 +175,22 @@ int port_iflash_program_start(uint32_t addr, const uint8_t word[PORT_IFLASH_WORD
 		mmio_write(&dst[i], v);
 	}
 	h7_dsb();
-	s.bank = f;
-	s.op = OP_PROGRAM;
+	s.last = addr - IFLASH_BASE >= bank_bytes ? 1u : 0u;
+	s.op[s.last] = OP_PROGRAM;
 	return QDFU_OK;
 }
 
-int port_iflash_poll(void)
+int port_iflash_poll_bank(unsigned bank)
 {
-	if (s.op == OP_NONE)
+	bank = bank ? 1u : 0u;
+	if (s.op[bank] == OP_NONE)
 		return QDFU_OK;
-	struct flash_bank_regs *f = s.bank;
+	struct flash_bank_regs *f = bank_regs(bank);
 	uint32_t sr = mmio_read(&f->SR);
 	if (sr & (FLASH_SR_BSY | FLASH_SR_QW))
 		return QDFU_E_BUSY;
-	int op = s.op;
-	s.op = OP_NONE;
+	int op = s.op[bank];
+	s.op[bank] = OP_NONE;
 	mmio_clear(&f->CR, FLASH_CR_PG | FLASH_CR_SER);
 	mmio_write(&f->CCR, FLASH_CCR_ALL);
 	if (sr & FLASH_SR_WRPERR)
@@ -194,6 +198,11 @@ int port_iflash_poll(void)
 	if (sr & (FLASH_SR_PGSERR | FLASH_SR_STRBERR | FLASH_SR_INCERR | FLASH_SR_OPERR))
 		return op == OP_ERASE ? QDFU_E_ERASE : QDFU_E_PROGRAM;
 	return QDFU_OK;
+}
+
+int port_iflash_poll(void)
+{
+	return port_iflash_poll_bank(s.last);
 }
 
 /*

@@ -129,6 +129,11 @@ int port_iflash_poll(void)
 {
 	return unused();
 }
+int port_iflash_poll_bank(unsigned bank)
+{
+	(void)bank;
+	return unused();
+}
 int port_iflash_read(uint32_t addr, void *buf, uint32_t len)
 {
 	(void)addr;

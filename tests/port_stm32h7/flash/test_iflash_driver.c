@@ -268,6 +268,51 @@ static void test_two_banks_erase_together_one_bank_one_at_a_time(void **state)
 	assert_int_equal(m[3u * 0x20000u], 0x22);
 }
 
+/* The driver keeps one operation per bank: an erase started in bank 2
+ * while bank 1 erases runs at once, each bank is polled on its own, and
+ * both are done after one sector time (not two); the busy bank refuses a
+ * second operation (QDFU_E_BUSY) while the other bank takes a program. */
+static void test_driver_runs_both_banks_at_once(void **state)
+{
+	(void)state;
+	uint8_t *m = flash_ctrl_model_array();
+	memset(m + 2u * 0x20000u, 0x11, 0x20000u);
+	memset(m + 0x100000u + 3u * 0x20000u, 0x22, 0x20000u);
+	uint8_t w[32];
+	memset(w, 0x5A, sizeof(w));
+	uint64_t t0 = vclock_now_us();
+	assert_int_equal(port_iflash_erase_start(2), QDFU_OK);
+	assert_int_equal(port_iflash_erase_start(11), QDFU_OK); /* bank 2, sector 3 */
+	assert_true(flash_ctrl_model_sr(0) & 1u);
+	assert_true(flash_ctrl_model_sr(1) & 1u);
+	assert_int_equal(port_iflash_erase_start(3), QDFU_E_BUSY); /* bank 1 busy */
+	assert_int_equal(port_iflash_program_start(0x08140000u, w), QDFU_E_BUSY);
+	assert_int_equal(port_iflash_poll_bank(0), QDFU_E_BUSY);
+	assert_int_equal(port_iflash_poll_bank(1), QDFU_E_BUSY);
+	for (int i = 0; i < 1000 && (port_iflash_poll_bank(0) == QDFU_E_BUSY ||
+	                             port_iflash_poll_bank(1) == QDFU_E_BUSY);
+	     i++) {
+		uint64_t next = vclock_next_deadline_us(), now = vclock_now_us();
+		vclock_advance_us(next > now ? next - now : 10u);
+	}
+	assert_int_equal(port_iflash_poll_bank(0), QDFU_OK);
+	assert_int_equal(port_iflash_poll_bank(1), QDFU_OK);
+	uint64_t took = vclock_now_us() - t0;
+	assert_true(took >= H7_IFLASH_ERASE_US && took < 2u * H7_IFLASH_ERASE_US);
+	assert_int_equal(m[2u * 0x20000u], 0xFF);
+	assert_int_equal(m[0x100000u + 3u * 0x20000u], 0xFF);
+	/* a program in bank 2 while bank 1 erases (model: allowed; UNVERIFIED
+	 * on silicon, docs/decisions/parallel-banks.md) */
+	assert_int_equal(port_iflash_erase_start(4), QDFU_OK);
+	assert_int_equal(port_iflash_program_start(0x08160000u, w), QDFU_OK);
+	assert_int_equal(port_iflash_poll_bank(0), QDFU_E_BUSY);
+	vclock_advance_us(H7_IFLASH_PROGRAM_MAX_US);
+	assert_int_equal(port_iflash_poll_bank(1), QDFU_OK);
+	assert_int_equal(port_iflash_poll_bank(0), QDFU_E_BUSY);
+	assert_int_equal(m[0x160000u], 0x5A);
+	assert_int_equal(finish(), QDFU_OK);
+}
+
 static void test_model_rejects_wrong_sequences(void **state)
 {
 	(void)state;
@@ -489,6 +534,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stuck_write_buffer_recovered, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bank2_uses_its_own_registers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_model_rejects_wrong_sequences, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_driver_runs_both_banks_at_once, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bank2_refused_while_the_m4_may_run_from_it, setup,
 	                                    teardown),
 	};

@@ -94,6 +94,23 @@ static void test_iflash_word_cut_reads_back_ecc_error(void **state)
 	h7_iflash_destroy(f);
 }
 
+/* The 128 KiB sector at a (filled with `was` before the erase) is torn:
+ * words with a broken ECC, words erased, words still old. */
+static void assert_sector_torn(struct h7_iflash *f, uint32_t a0, uint8_t was)
+{
+	unsigned bad = 0, erased = 0, old = 0;
+	for (uint32_t a = a0; a < a0 + 0x20000u; a += 32u) {
+		uint8_t w[32];
+		if (h7_iflash_read(f, a, w, sizeof(w)) != 0) {
+			bad++;
+			continue;
+		}
+		erased += w[0] == 0xFF;
+		old += w[0] == was;
+	}
+	assert_true(bad > 0 && erased > 0 && old > 0);
+}
+
 static void test_iflash_sector_erase_cut(void **state)
 {
 	(void)state;
@@ -105,17 +122,7 @@ static void test_iflash_sector_erase_cut(void **state)
 	assert_int_equal(h7_iflash_erase(f, 1), 0);
 	vclock_advance_us(H7_IFLASH_ERASE_US / 2u);
 	assert_true(h7_iflash_power_cut(f));
-	unsigned bad = 0, erased = 0, old = 0;
-	for (uint32_t a = 0x08020000u; a < 0x08040000u; a += 32u) {
-		uint8_t w[32];
-		if (h7_iflash_read(f, a, w, sizeof(w)) != 0) {
-			bad++;
-			continue;
-		}
-		erased += w[0] == 0xFF;
-		old += w[0] == 0x22;
-	}
-	assert_true(bad > 0 && erased > 0 && old > 0);
+	assert_sector_torn(f, 0x08020000u, 0x22);
 	h7_iflash_destroy(f);
 }
 
@@ -145,6 +152,73 @@ static void test_iflash_word_programmed_twice_reads_ecc_error(void **state)
 	h7_iflash_destroy(f);
 }
 
+/* H745 internal flash (2 banks x 8 sectors of 128 KiB), sectors a and b
+ * filled with va and vb. */
+static struct h7_iflash *two_banks(uint32_t a, uint8_t va, uint32_t b, uint8_t vb)
+{
+	struct h7_iflash *f = h7_iflash_create(0x08000000u, 128u * 1024u, 16, 32u);
+	assert_non_null(f);
+	h7_iflash_set_banks(f, 8);
+	uint8_t *m = h7_iflash_array(f);
+	memset(m + a * 0x20000u, va, 0x20000u);
+	memset(m + b * 0x20000u, vb, 0x20000u);
+	h7_iflash_set_contents(f, m);
+	return f;
+}
+
+/* Two banks (H745: 2 x 8 sectors of 128 KiB), one controller each: an
+ * erase in bank 1 and one in bank 2 run together and both are done after one
+ * sector time, not two; a second operation on a busy bank is refused while
+ * the other bank stays free. Before the model had a controller per bank,
+ * the bank-2 erase was refused (one operation for the whole array). */
+static void test_iflash_banks_erase_together(void **state)
+{
+	(void)state;
+	struct h7_iflash *f = two_banks(3, 0x11, 11, 0x22); /* sector 3 of each bank */
+	uint8_t *m = h7_iflash_array(f);
+	uint8_t word[32];
+	memset(word, 0x5A, sizeof(word));
+	uint64_t t0 = vclock_now_us();
+	assert_int_equal(h7_iflash_erase(f, 3), 0);
+	assert_int_equal(h7_iflash_erase(f, 11), 0); /* the other bank: starts too */
+	assert_true(h7_iflash_bank_busy(f, 0) && h7_iflash_bank_busy(f, 1));
+	/* the same bank while it erases: refused, nothing touched */
+	assert_int_equal(h7_iflash_erase(f, 4), -1);
+	assert_int_equal(h7_iflash_program(f, 0x08160000u, word), -1);
+	assert_int_equal(h7_iflash_erase_count(f), 2);
+	/* both done after one sector time */
+	vclock_advance_us(H7_IFLASH_ERASE_US);
+	assert_false(h7_iflash_busy(f));
+	assert_true(vclock_now_us() - t0 < 2u * H7_IFLASH_ERASE_US);
+	assert_int_equal(m[3u * 0x20000u], 0xFF);
+	assert_int_equal(m[11u * 0x20000u], 0xFF);
+	/* a program in bank 2 while bank 1 erases (UNVERIFIED on silicon:
+	 * follows from the two controllers) */
+	assert_int_equal(h7_iflash_erase(f, 5), 0);
+	assert_int_equal(h7_iflash_program(f, 0x08160000u, word), 0);
+	vclock_advance_us(H7_IFLASH_PROGRAM_US);
+	assert_true(h7_iflash_bank_busy(f, 0));
+	assert_false(h7_iflash_bank_busy(f, 1));
+	assert_int_equal(m[0x160000u], 0x5A);
+	h7_iflash_destroy(f);
+}
+
+/* Power lost while both banks erase: both sectors are torn. */
+static void test_iflash_cut_tears_both_banks(void **state)
+{
+	(void)state;
+	struct h7_iflash *f = two_banks(2, 0x33, 9, 0x44);
+	assert_int_equal(h7_iflash_erase(f, 2), 0);
+	vclock_advance_us(H7_IFLASH_ERASE_US / 4u);
+	assert_int_equal(h7_iflash_erase(f, 9), 0);
+	vclock_advance_us(H7_IFLASH_ERASE_US / 2u);
+	assert_true(h7_iflash_power_cut(f));
+	assert_sector_torn(f, 0x08000000u + 2u * 0x20000u, 0x33);
+	assert_sector_torn(f, 0x08000000u + 9u * 0x20000u, 0x44);
+	assert_false(h7_iflash_busy(f));
+	h7_iflash_destroy(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +227,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_iflash_word_cut_reads_back_ecc_error, setup),
 	    cmocka_unit_test_setup(test_iflash_sector_erase_cut, setup),
 	    cmocka_unit_test_setup(test_iflash_word_programmed_twice_reads_ecc_error, setup),
+	    cmocka_unit_test_setup(test_iflash_banks_erase_together, setup),
+	    cmocka_unit_test_setup(test_iflash_cut_tears_both_banks, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

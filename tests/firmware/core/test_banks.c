@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Both internal-flash banks at once (docs/decisions/parallel-banks.md): a
+ * block queued behind the engine (pipelined reception) that is the first
+ * data of a pending sector in the other bank, and differs from it, starts
+ * that sector's erase at once (mem_look_ahead), beside the erase or program
+ * running in its own bank; the H745's two sectors are then erased in one
+ * sector time. Nothing starts in a bank the engine works in, nor for a
+ * block the flash already holds (the deferral keeps it).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "sim/clock/vclock.h"
+#include "sim/h7/h7_iflash.h"
+#include "sim/port/simport_internal.h"
+
+#define SECTOR 0x20000u
+#define A1     0x08020000u /* bank 1, sector 1 */
+#define A2     0x08040000u /* bank 1, sector 2 */
+#define B0     0x08100000u /* bank 2, sector 0 */
+#define BLOCK  4096u
+
+static uint8_t old_a[SECTOR], old_b[SECTOR], blk[2][BLOCK], back[BLOCK];
+
+static void fill(uint8_t *p, uint32_t n, uint32_t seed)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		p[i] = (uint8_t)(seed >> 16);
+	}
+}
+
+/* Old data in A1, A2 and B0, as an earlier update left them. */
+static int setup(void **state)
+{
+	int rc = fx_setup(state);
+	struct h7_iflash *f = simport_iflash_model();
+	uint32_t size = h7_iflash_size(f);
+	uint8_t *all = malloc(size);
+	if (!all)
+		return -1;
+	memcpy(all, h7_iflash_array(f), size);
+	fill(old_a, SECTOR, 1);
+	fill(old_b, SECTOR, 2);
+	memcpy(all + (A1 - 0x08000000u), old_a, SECTOR);
+	memcpy(all + (A2 - 0x08000000u), old_a, SECTOR);
+	memcpy(all + (B0 - 0x08000000u), old_b, SECTOR);
+	h7_iflash_set_contents(f, all);
+	free(all);
+	fill(blk[0], BLOCK, 3);
+	fill(blk[1], BLOCK, 4);
+	return rc;
+}
+
+/* One block by number from the pointer, with pydfu's two GETSTATUS: it
+ * must be accepted (dfuDNLOAD-IDLE, status OK). */
+static void send(uint16_t block, const uint8_t *data)
+{
+	uint8_t st[6];
+	assert_int_equal(fx_dnload(block, data, BLOCK), (int)BLOCK);
+	assert_int_equal(fx_getstatus(st), 6);
+	assert_int_equal(fx_getstatus(st), 6);
+	assert_int_equal(st[0], DFU_STATUS_OK);
+	assert_int_equal(st[4], DFU_STATE_DNLOAD_IDLE);
+}
+
+static uint16_t block_of(uint32_t addr)
+{
+	return (uint16_t)(2u + (addr - A1) / BLOCK);
+}
+
+static bool bank_busy(unsigned bank)
+{
+	return h7_iflash_bank_busy(simport_iflash_model(), bank);
+}
+
+static void test_other_bank_erases_beside(void **state)
+{
+	(void)state;
+	struct h7_iflash *f = simport_iflash_model();
+	assert_int_equal(fx_erase_page(A1), 0);
+	assert_int_equal(fx_erase_page(B0), 0);
+	uint32_t erases0 = h7_iflash_erase_count(f);
+	uint64_t t0 = vclock_now_us();
+	assert_int_equal(fx_set_address(A1), 0);
+	send(2, blk[0]);            /* A1 erases for it */
+	send(block_of(B0), blk[1]); /* queued: B0 erases beside */
+	assert_true(bank_busy(0));
+	assert_true(bank_busy(1));
+	assert_int_equal(h7_iflash_erase_count(f) - erases0, 2);
+	/* ABORT waits for both blocks: two erases in about one sector time */
+	assert_int_equal(fx_abort(), 0);
+	uint64_t took = vclock_now_us() - t0;
+	assert_true(took >= H7_IFLASH_ERASE_US);
+	assert_true(took < H7_IFLASH_ERASE_US + H7_IFLASH_ERASE_US / 2u);
+	assert_int_equal(h7_iflash_erase_count(f) - erases0, 2);
+	assert_int_equal(fx_read(A1, back, BLOCK), 0);
+	assert_memory_equal(back, blk[0], BLOCK);
+	assert_int_equal(fx_read(B0, back, BLOCK), 0);
+	assert_memory_equal(back, blk[1], BLOCK);
+	/* the rest of both sectors reads erased, as the client asked */
+	assert_int_equal(fx_read(B0 + BLOCK, back, BLOCK), 0);
+	for (uint32_t i = 0; i < BLOCK; i++)
+		assert_int_equal(back[i], 0xFF);
+}
+
+/* dfu-util's order: a SET_ADDRESS before every block, answered at once
+ * while the block before programs, so the first block of bank 2 is queued
+ * behind the last page of bank 1 and its erase starts beside. */
+static void test_set_address_per_block_at_the_change_of_bank(void **state)
+{
+	(void)state;
+	assert_int_equal(fx_erase_page(A1), 0);
+	assert_int_equal(fx_erase_page(B0), 0);
+	assert_int_equal(fx_set_address(A1), 0);
+	send(2, blk[0]);
+	assert_int_equal(fx_set_address(B0), 0);
+	send(2, blk[1]);
+	assert_true(bank_busy(0));
+	assert_true(bank_busy(1));
+	assert_int_equal(fx_abort(), 0);
+	assert_int_equal(fx_read(B0, back, BLOCK), 0);
+	assert_memory_equal(back, blk[1], BLOCK);
+}
+
+/* The next sector of the bank the engine erases: nothing starts early
+ * (a bank takes one operation at a time); it is erased when reached. */
+static void test_same_bank_waits_its_turn(void **state)
+{
+	(void)state;
+	struct h7_iflash *f = simport_iflash_model();
+	assert_int_equal(fx_erase_page(A1), 0);
+	assert_int_equal(fx_erase_page(A2), 0);
+	uint32_t erases0 = h7_iflash_erase_count(f);
+	assert_int_equal(fx_set_address(A1), 0);
+	send(2, blk[0]);
+	send(block_of(A2), blk[1]);
+	assert_true(bank_busy(0));
+	assert_false(bank_busy(1));
+	assert_int_equal(h7_iflash_erase_count(f) - erases0, 1);
+	assert_int_equal(fx_abort(), 0);
+	assert_int_equal(h7_iflash_erase_count(f) - erases0, 2);
+	assert_int_equal(fx_read(A2, back, BLOCK), 0);
+	assert_memory_equal(back, blk[1], BLOCK);
+}
+
+/* A queued block the other bank already holds: no erase beside (the
+ * deferral keeps the right blocks of a sector; the sector is erased, with
+ * them kept, only if a later block differs). */
+static void test_unchanged_block_starts_nothing(void **state)
+{
+	(void)state;
+	struct h7_iflash *f = simport_iflash_model();
+	assert_int_equal(fx_erase_page(A1), 0);
+	assert_int_equal(fx_erase_page(B0), 0);
+	uint32_t erases0 = h7_iflash_erase_count(f);
+	assert_int_equal(fx_set_address(A1), 0);
+	send(2, blk[0]);
+	send(block_of(B0), old_b);
+	assert_false(bank_busy(1));
+	assert_int_equal(h7_iflash_erase_count(f) - erases0, 1);
+	assert_int_equal(fx_abort(), 0);
+	assert_int_equal(fx_read(B0, back, BLOCK), 0);
+	assert_memory_equal(back, old_b, BLOCK);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_other_bank_erases_beside),
+	    T(test_set_address_per_block_at_the_change_of_bank),
+	    T(test_same_bank_waits_its_turn),
+	    T(test_unchanged_block_starts_nothing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

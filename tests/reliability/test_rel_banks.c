@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Never-brick with both internal-flash banks at once
+ * (docs/decisions/parallel-banks.md): `qdfu flash` of an image in both
+ * banks of an H745I-DISCO sends bank 1's page and then bank 2's; the
+ * bootloader erases bank 1's sector for its first block and starts bank 2's
+ * sector erase beside it when that page's first block is queued. Power lost
+ * while both erase tears a sector in each bank. The session is open and not
+ * committed, so the board must come back in DFU saying why, never start the
+ * cut image or the old one, keep its bootloader sector, and take the same
+ * update again.
+ *
+ * The cuts are aimed: armed when the first block of bank 2 goes out, at
+ * delays that sweep both erases (1.1 s each in the model); each cut is
+ * classified from the flash the model leaves (words with a broken ECC in a
+ * sector: that sector's erase was torn), and the test requires cuts that
+ * tore both sectors at once.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "qh_image.h"
+#include "rel_board.h"
+#include "rel_clients.h"
+#include "sim/h7/h7_iflash.h"
+#include "sim/port/simport.h"
+#include "sim/port/simport_internal.h"
+
+#define APP_INT  0x08020000u /* bank 1, sector 1 */
+#define BANK2    0x08100000u /* bank 2, sector 0 */
+#define CODE     (40u * 1024u)
+#define BOOT_SEC 0x20000u
+#define SECTOR   0x20000u
+
+static struct rel_board rb;
+static uint8_t code[2][CODE], data[2][CODE], boot_sector[BOOT_SEC];
+static struct qh_image img[2];
+static bool armed;
+static uint64_t cut_delay;
+
+static void make(unsigned v)
+{
+	for (unsigned i = 0; i < CODE; i++) {
+		code[v][i] = (uint8_t)(i * 11u + v * 91u + 5u);
+		data[v][i] = (uint8_t)(i * 13u + v * 57u + 1u);
+	}
+	const uint32_t vt[4] = {0x24080000u, APP_INT + 0x201u, APP_INT + 0x301u, APP_INT + 0x301u};
+	memcpy(code[v], vt, sizeof(vt)); /* little-endian host */
+	qh_image_init(&img[v]);
+	assert_int_equal(qh_image_add(&img[v], APP_INT, code[v], CODE, "code", NULL), 0);
+	assert_int_equal(qh_image_add(&img[v], BANK2, data[v], CODE, "bank 2", NULL), 0);
+}
+
+/* Arm the cut when the first block of bank 2's new data goes out. */
+static bool at_bank2(uint8_t type, uint8_t req, uint16_t value, const uint8_t *d, uint16_t len)
+{
+	if (armed || type != 0x21 || req != 1 || value < 2 || len < 64u)
+		return false;
+	if (memcmp(d, data[1], 64u) != 0)
+		return false;
+	armed = true;
+	rel_board_arm_cut(&rb, cut_delay);
+	return false;
+}
+
+/* Did the cut tear the erase of the sector at addr (words whose ECC fails,
+ * or old and erased words mixed)? */
+static bool torn(uint32_t addr, const uint8_t *old)
+{
+	struct h7_iflash *f = simport_iflash_model();
+	uint8_t w[32];
+	unsigned bad = 0, kept = 0, erased = 0;
+	for (uint32_t a = addr; a < addr + CODE; a += 32u) {
+		if (h7_iflash_read(f, a, w, 32u) != 0) {
+			bad++;
+			continue;
+		}
+		kept += memcmp(w, old + (a - addr), 32u) == 0;
+		erased += w[0] == 0xFFu && w[31] == 0xFFu;
+	}
+	return bad > 0u || (kept > 0u && erased > 0u);
+}
+
+static void test_h745_qdfu_both_banks(void **state)
+{
+	(void)state;
+	/* from the first bank-2 block on: both erases run for ~1.1 s */
+	static const uint64_t delays[] = {100u,    20000u,  150000u,  400000u,
+	                                  700000u, 950000u, 1050000u, 1300000u};
+	unsigned both = 0, one = 0, none = 0, late = 0;
+	make(0);
+	make(1);
+	for (unsigned i = 0; i < sizeof(delays) / sizeof(delays[0]); i++) {
+		char what[160];
+		assert_int_equal(rel_board_create(&rb, "stm32h745i-disco", "W25Q64JV"), 0);
+		memcpy(boot_sector, rel_board_iflash(), BOOT_SEC);
+		assert_int_equal(rel_client_run(REL_QDFU, &rb, &img[0]), 0);
+		rel_board_boot(&rb, false);
+		assert_false(rb.in_dfu);
+		rel_board_boot(&rb, true);
+		armed = false;
+		cut_delay = delays[i];
+		rb.cut_before = at_bank2;
+		(void)rel_client_run(REL_QDFU, &rb, &img[1]);
+		rb.cut_before = NULL;
+		bool hit = rb.dead; /* the armed cut came before the update ended */
+		rel_board_cut(&rb);
+		assert_true(armed);
+		bool t1 = torn(APP_INT, code[0]), t2 = torn(BANK2, data[0]);
+		both += hit && t1 && t2;
+		one += hit && t1 != t2;
+		none += hit && !t1 && !t2;
+		snprintf(what, sizeof(what), "cut %u us after bank 2's first block (%s)",
+		         (unsigned)cut_delay,
+		         t1 && t2   ? "both erases torn"
+		         : t1 || t2 ? "one torn"
+		                    : "none torn");
+		if (!hit) { /* the update ended first: it must start */
+			rel_board_boot(&rb, false);
+			if (rb.in_dfu || !rel_board_holds(&img[1]))
+				fail_msg("%s: the whole update does not start", what);
+			late++;
+			rel_board_destroy(&rb);
+			continue;
+		}
+		const char *why = rel_after_cut(&rb, boot_sector, BOOT_SEC, REL_QDFU, &img[1]);
+		if (why)
+			fail_msg("%s: %s", what, why);
+		rel_board_destroy(&rb);
+	}
+	qh_image_free(&img[0]);
+	qh_image_free(&img[1]);
+	printf("stm32h745i-disco, qdfu, both banks: %u cuts tore both erases, %u one, %u none, "
+	       "%u after the update\n",
+	       both, one, none, late);
+	assert_true(both >= 3u);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_h745_qdfu_both_banks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
