@@ -20,6 +20,11 @@ static struct {
 	/* where the next record goes */
 	unsigned cur;  /* unit holding the newest record */
 	uint32_t next; /* offset of the next free slot in that unit */
+	/* unit 0 read blank in the last scan (every slot, no read error) */
+	bool blank0;
+	/* the pre-erase of unit 0 (journal_pre_erase): running; ended
+	 * without error in this power cycle, nothing written there since */
+	bool pre_erasing, pre_erased;
 } journal;
 
 void journal_encode_tag(uint8_t rec[JOURNAL_REC_SIZE], uint32_t seq, enum journal_state st,
@@ -95,11 +100,13 @@ static void scan(void)
 	journal.tag = 0;
 	journal.cur = 0;
 	journal.next = 0;
+	journal.blank0 = false;
+	journal.pre_erasing = false;
+	journal.pre_erased = false;
 	for (unsigned u = 0; u < 2; u++) {
-		uint32_t last_used = 0;
+		uint32_t last_used = 0, off;
 		bool any = false;
-		for (uint32_t off = 0; off + JOURNAL_REC_SIZE <= journal.unit;
-		     off += JOURNAL_REC_SIZE) {
+		for (off = 0; off + JOURNAL_REC_SIZE <= journal.unit; off += JOURNAL_REC_SIZE) {
 			if (journal.r->ops->read(journal.r, journal.base + u * journal.unit + off,
 			                         rec, sizeof(rec)))
 				break;
@@ -123,6 +130,8 @@ static void scan(void)
 		 * the unit holding the newest record */
 		if (found && journal.cur == u)
 			journal.next = any ? last_used + JOURNAL_REC_SIZE : 0;
+		if (u == 0)
+			journal.blank0 = !any && off + JOURNAL_REC_SIZE > journal.unit;
 	}
 	if (!found) {
 		/* nothing valid anywhere: the first append erases unit 0 and
@@ -170,6 +179,30 @@ uint32_t journal_tag(void)
 	return journal.tag;
 }
 
+static void pre_erase_done(int rc)
+{
+	if (!journal.pre_erasing)
+		return; /* rescanned meanwhile: the erase is nobody's now */
+	journal.pre_erasing = false;
+	journal.pre_erased = rc == QDFU_OK;
+}
+
+bool journal_pre_erase(void)
+{
+	/* only where nothing can be lost: no record anywhere (the first
+	 * append erases unit 0 anyway) and unit 0 reading blank (a unit
+	 * holding anything else keeps it until an update starts) */
+	if (!journal.ok || journal.state != JOURNAL_NONE || !journal.blank0 || journal.pre_erased ||
+	    journal.pre_erasing)
+		return false;
+	journal.pre_erasing = true;
+	if (mem_start_background_erase(journal.r, journal.base, journal.unit, pre_erase_done)) {
+		journal.pre_erasing = false;
+		return false;
+	}
+	return true;
+}
+
 static int write_rec(uint32_t addr, const uint8_t *rec)
 {
 	struct mem_time t;
@@ -195,6 +228,7 @@ int journal_append_tag(enum journal_state st, uint32_t vtor, uint32_t tag)
 	int rc;
 	if (!journal.ok)
 		return QDFU_E_NO_DEVICE;
+	mem_wait_background(); /* a pre-erase still running ends first */
 	uint32_t seq = journal.seq + 1u;
 	journal_encode_tag(rec, seq, st, vtor, tag);
 	for (unsigned attempt = 0; attempt < 4; attempt++) {
@@ -203,10 +237,14 @@ int journal_append_tag(enum journal_state st, uint32_t vtor, uint32_t tag)
 			 * newest record stays in the full unit meanwhile */
 			unsigned other = journal.cur ^ 1u;
 			struct mem_time t;
-			rc = run_sync(
-			    journal.r->ops->erase_start(
-			        journal.r, journal.base + other * journal.unit, journal.unit, &t),
-			    &t);
+			/* unit 0 erased at DFU entry needs no second erase */
+			rc = other == 0u && journal.pre_erased
+			         ? QDFU_OK
+			         : run_sync(journal.r->ops->erase_start(
+			                        journal.r, journal.base + other * journal.unit,
+			                        journal.unit, &t),
+			                    &t);
+			journal.pre_erased = false;
 			if (rc)
 				return rc;
 			journal.cur = other;
@@ -231,6 +269,7 @@ int journal_restore(void)
 {
 	if (!journal.ok)
 		return QDFU_E_NO_DEVICE;
+	mem_wait_background();
 	enum journal_state st = journal.state;
 	uint32_t vtor = journal.vtor, tag = journal.tag;
 	scan(); /* units are blank now: start over at unit 0 */

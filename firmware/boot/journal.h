@@ -49,6 +49,12 @@ uint32_t journal_tag(void);
 /* Append a record (synchronous, bounded by the flash's max times). */
 int journal_append(enum journal_state st, uint32_t vtor);
 int journal_append_tag(enum journal_state st, uint32_t vtor, uint32_t tag);
+/* DFU mode begins: with no valid record anywhere and unit 0 reading blank,
+ * start erasing unit 0 in the background (mem engine), so that the first
+ * append need not (docs/decisions/journal-pre-erase.md). Erased only if it
+ * ends without error in this power cycle; otherwise the first append
+ * erases as before. True when started. */
+bool journal_pre_erase(void);
 /* The journal's units were wiped (chip erase): write the current record
  * again. */
 int journal_restore(void);

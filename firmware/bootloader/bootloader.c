@@ -22,6 +22,8 @@
 #include "usb/usbd.h"
 
 #define LEAVE_DETACH_DELAY_MS 0u
+/* main-loop passes that bring a NOR erase from "started" to the chip */
+#define PRE_ERASE_ISSUE_POLLS 4u
 
 static struct {
 	const struct board *b;
@@ -214,6 +216,9 @@ static bool image_reads_qspi(void)
  * board says. */
 static void hand_over(const struct boot_decision *d)
 {
+	/* the journal's pre-erase (or an aborted operation) may still run:
+	 * memory-mapped mode and the application need a quiet chip */
+	wait_engine_idle();
 	struct qdfu_handoff h;
 	memset(&h, 0, sizeof(h));
 	h.magic = QDFU_HANDOFF_MAGIC;
@@ -326,6 +331,15 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	dfu_set_why(bl.decision.why, fault.exception);
 	dfu_set_info_flags(bl.have_qspi ? region_qspi_info_flags(&bl.qspi) : 0);
 	bl.grace_requests = dfu_request_count();
+	/* The first journal record's erase, while the USB core starts and the
+	 * host enumerates (docs/decisions/journal-pre-erase.md). Its command
+	 * goes to the chip now, not at the first main-loop pass: the engine's
+	 * first polls are bus commands of microseconds (NOR: write enable, its
+	 * check, the erase), and port_usb_init waits before that pass (DWC2:
+	 * the forced device mode, >= 25 ms, and the ULPI PHY reset). */
+	if (journal_pre_erase())
+		for (unsigned i = 0; i < PRE_ERASE_ISSUE_POLLS && mem_busy(); i++)
+			(void)mem_poll();
 	port_usb_init(b);
 	port_usb_connect(true);
 	port_led(true);
@@ -368,6 +382,7 @@ void bootloader_task(void)
 		 * boot validates it again and never starts garbage */
 		bl.leaving = false;
 		port_usb_connect(false);
+		wait_engine_idle(); /* never reset a chip in the middle of an erase */
 		if (bl.flasher) {
 			flasher_start_app();
 			return;

@@ -936,6 +936,12 @@ static void start_op(void)
 		dfu.op_result = mem_find(dfu.op_addr) ? QDFU_OK : QDFU_E_ADDRESS;
 		return;
 	}
+	/* The journal's pre-erase (mem_start_background_erase) ends first,
+	 * here where the first journal append used to erase synchronously:
+	 * the operation then starts at once and GETSTATUS #1 reports its own
+	 * time, as clients that take exactly two GETSTATUS need
+	 * (docs/decisions/journal-pre-erase.md). */
+	mem_wait_background();
 	if (mem_busy() || dfu_ring_count() != 0u)
 		return; /* earlier blocks, or an aborted operation, still run */
 	dfu.op_started = true;

@@ -106,6 +106,10 @@ static struct {
 	uint32_t scale[LEARN_COUNT];
 	int busy_kind; /* LEARN_*, or -1 */
 	uint32_t busy_since, busy_est;
+
+	/* the running operation is a background one (mem_start_background_erase):
+	 * nobody's request; this is told its result */
+	void (*bg_done)(int rc);
 } engine;
 
 QDFU_STATIC_ASSERT(SLICE % GRANULE == 0, "slice must hold whole granules");
@@ -352,6 +356,7 @@ static int begin(enum op_kind kind, struct mem_region *r, uint32_t addr, uint32_
 	engine.wi = 0;
 	engine.wunit = 0;
 	engine.keep_n = 0;
+	engine.bg_done = NULL;
 	return QDFU_OK;
 }
 
@@ -642,6 +647,68 @@ static bool all_ff(const uint8_t *p, uint32_t n)
 	return true;
 }
 
+/* Start the backend's erase of the whole operation range (PH_RUN). */
+static int launch_erase(void)
+{
+	int rc = engine.r->ops->erase_start(engine.r, engine.addr, engine.len, &engine.t);
+	if (rc)
+		return rc;
+	learn_start(LEARN_ERASE, engine.t.typ_ms);
+	engine.t.typ_ms = learn_expect(LEARN_ERASE, engine.t.typ_ms);
+	engine.phase = PH_RUN;
+	arm_deadline();
+	return QDFU_OK;
+}
+
+int mem_start_background_erase(struct mem_region *r, uint32_t addr, uint32_t len,
+                               void (*done)(int rc))
+{
+	if (!r || !done || len == 0 || addr - r->base >= r->size ||
+	    len > r->size - (addr - r->base))
+		return QDFU_E_PARAM;
+	int rc = begin(OP_ERASE, r, addr, len);
+	if (rc)
+		return rc;
+	/* no blank check: a unit whose erase was cut can read blank and still
+	 * lose bits later (sim/nor/nor_torn.c) */
+	rc = launch_erase();
+	if (rc) {
+		engine.kind = OP_NONE;
+		return rc;
+	}
+	engine.bg_done = done;
+	return QDFU_OK;
+}
+
+static int step(void);
+
+/* The running operation is over (PH_DONE): the engine is free, and the
+ * owner of a background one is told its result. */
+static int end_op(void)
+{
+	engine.kind = OP_NONE;
+	if (engine.bg_done) {
+		void (*done)(int rc) = engine.bg_done;
+		engine.bg_done = NULL;
+		done(engine.result);
+	}
+	return engine.result;
+}
+
+void mem_wait_background(void)
+{
+	/* bounded by the operation's own deadline (erase_step); the erases
+	 * beside keep their results for the next operation (mem_poll) */
+	while (engine.kind != OP_NONE && engine.bg_done) {
+		if (engine.phase != PH_DONE)
+			(void)step();
+		if (engine.phase == PH_DONE)
+			(void)end_op();
+		else
+			port_wait_hint();
+	}
+}
+
 static int erase_step(void)
 {
 	if (engine.phase == PH_CHECK) {
@@ -656,15 +723,11 @@ static int erase_step(void)
 			return QDFU_OK;
 		}
 		/* not blank (or unreadable, e.g. ECC): erase it */
-		rc = engine.r->ops->erase_start(engine.r, engine.addr, engine.len, &engine.t);
+		rc = launch_erase();
 		if (rc) {
 			finish(rc);
 			return rc;
 		}
-		learn_start(LEARN_ERASE, engine.t.typ_ms);
-		engine.t.typ_ms = learn_expect(LEARN_ERASE, engine.t.typ_ms);
-		engine.phase = PH_RUN;
-		arm_deadline();
 		return QDFU_E_BUSY;
 	}
 	int rc = engine.r->ops->poll(engine.r);
@@ -1143,8 +1206,7 @@ int mem_poll(void)
 		(void)step();
 	if (engine.phase != PH_DONE)
 		return QDFU_E_BUSY;
-	engine.kind = OP_NONE;
-	int rc = engine.result;
+	int rc = end_op();
 	return rc != QDFU_OK ? rc : side_take();
 }
 
@@ -1229,6 +1291,7 @@ int mem_read(uint32_t addr, uint8_t *buf, uint32_t len, uint32_t *got)
 	*got = 0;
 	if (!r)
 		return QDFU_OK; /* unmapped: zero-length answer */
+	mem_wait_background();  /* the chip hears nothing else while it erases */
 	int frc = mem_flush();  /* reads see everything written so far */
 	if (frc)
 		return frc;

@@ -40,6 +40,18 @@ int mem_start_mass_erase(struct mem_region *r, struct mem_time *t);
 int mem_start_write(uint32_t addr, const uint8_t *data, uint32_t len, struct mem_time *t);
 int mem_start_crc(uint32_t addr, uint32_t len, struct mem_time *t);
 
+/* Start erasing [addr, addr + len) of r (erase-unit aligned) as an
+ * operation of the engine's own that no request waits for: the boot
+ * journal's pre-erase at DFU entry (docs/decisions/journal-pre-erase.md).
+ * Always erased (no blank-check skip). Requests queue behind it as behind
+ * any running operation (mem_busy); done(rc) is told its result when it
+ * ends, whoever polls the engine then. */
+int mem_start_background_erase(struct mem_region *r, uint32_t addr, uint32_t len,
+                               void (*done)(int rc));
+/* Before touching the memories outside the engine (reads, the journal):
+ * let a background erase end, bounded by its deadline. mem_read does. */
+void mem_wait_background(void);
+
 /* A client session begins (the class's first erase or write since the last
  * leave or reset). Within a session the first write to an erasable page
  * that cannot take its data without an erase (not blank there, and

@@ -41,7 +41,8 @@
 #include "sim/vtime/vtime_shm.h"
 
 #define IDLE_POLL_MS 1
-#define STALL_CAP_US 10000u /* real time: longer gaps are stalls (vclock.h) */
+#define TATTDB_US    100000u /* attach debounce: USB 2.0 7.1.7.3, TATTDB */
+#define STALL_CAP_US 10000u  /* real time: longer gaps are stalls (vclock.h) */
 /* Real time: a model deadline closer than this is waited for by spinning,
  * as the MCU's main loop would (a flash word takes 16 us; sleeping 1 ms per
  * word made a 4 KiB block take longer than the firmware's deadline on a
@@ -55,7 +56,8 @@ static struct {
 	const struct vusb_worker_config *cfg;
 	const struct board *board; /* as set up (--rom: nothing of qdfu installed) */
 	int req_fd, ev_fd;
-	bool connected; /* last pull-up state told to the host */
+	bool connected;       /* last pull-up state told to the host */
+	bool attach_debounce; /* attached since the last bus reset */
 	bool app_running;
 	bool pending; /* a control transfer is in flight */
 	struct vusb_ctrl x;
@@ -177,6 +179,25 @@ static void charge_bytetimes(uint64_t bt)
 	}
 }
 
+/* The device's clock moves to target with its main loop running, stopping
+ * at every model deadline on the way (as in catch_up). */
+static void run_until(uint64_t target)
+{
+	for (;;) {
+		if (!w.app_running)
+			spin(target);
+		uint64_t now = vclock_now_us(), next = vclock_next_deadline_us();
+		if (now >= target)
+			break;
+		if (!next || next <= now || next >= target) {
+			vclock_advance_us(target - now);
+			break;
+		}
+		vclock_advance_us(next - now);
+	}
+	publish_time();
+}
+
 /* A data packet crosses the bus while the MCU's main loop runs: the clock
  * moves through the packet's bus time stopping at every model deadline on
  * the way (a page program ending), where the main loop runs, so the
@@ -197,19 +218,7 @@ static void charge_packet(unsigned len)
 		return;
 	uint64_t target = vclock_now_us() + (us - w.bus_us);
 	w.bus_us = us;
-	for (;;) {
-		if (!w.app_running)
-			spin(target);
-		uint64_t now = vclock_now_us(), next = vclock_next_deadline_us();
-		if (now >= target)
-			break;
-		if (!next || next <= now || next >= target) {
-			vclock_advance_us(target - now);
-			break;
-		}
-		vclock_advance_us(next - now);
-	}
-	publish_time();
+	run_until(target);
 }
 
 /* ---------------------------------------------- device transactions */
@@ -416,6 +425,7 @@ static void check_lifecycle(void)
 	bool c = simport_connected() && !w.app_running;
 	if (c != w.connected) {
 		w.connected = c;
+		w.attach_debounce = c;
 		if (!c) {
 			w.pending = false;
 			simport_save();
@@ -564,6 +574,13 @@ static void handle_request(const uint8_t *msg, size_t len)
 			reply(VUSB_REP_NODEV, 0, NULL, 0);
 			break;
 		}
+		/* the first reset after the device attached comes after the
+		 * host's attach debounce, TATTDB >= 100 ms (USB 2.0 7.1.7.3;
+		 * Linux: the connection stable for HUB_DEBOUNCE_STABLE = 100 ms,
+		 * drivers/usb/core/hub.c), during which the device runs */
+		if (w.attach_debounce && virtual_time())
+			run_until(vclock_now_us() + TATTDB_US);
+		w.attach_debounce = false;
 		simport_bus_reset();
 		run_task();
 		/* reset signalling: 10 ms (USB 2.0 7.1.7.5) */

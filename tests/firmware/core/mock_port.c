@@ -10,6 +10,7 @@
 #include "hal/port.h"
 #include "mem/mem.h"
 #include "qdfu_app.h"
+#include "ram_qspi.h"
 #include "usb/usbd.h"
 
 struct mock_stats mock;
@@ -183,6 +184,8 @@ void port_led(bool on)
 
 void port_reset(void)
 {
+	if (ram_qspi_busy())
+		ram_qspi.busy_resets++; /* a NOR erase cut by the reset */
 	mock.reset_requested = true;
 }
 

@@ -102,8 +102,10 @@ static int rq_read(struct mem_region *r, uint32_t addr, uint8_t *buf, uint32_t l
 {
 	if (addr < r->base || len > r->size - (addr - r->base))
 		return QDFU_E_ADDRESS;
-	if (busy())
+	if (busy()) {
+		ram_qspi.busy_reads++;
 		return QDFU_E_BUSY;
+	}
 	memcpy(buf, ram_qspi.mem + (addr - r->base), len);
 	return QDFU_OK;
 }
@@ -115,6 +117,11 @@ static const struct mem_ops rq_ops = {
     .poll = rq_poll,
     .read = rq_read,
 };
+
+bool ram_qspi_busy(void)
+{
+	return busy();
+}
 
 void ram_qspi_power_cut(void)
 {
@@ -134,7 +141,7 @@ void ram_qspi_rollback(const uint8_t *snapshot)
 		}
 	ram_qspi.absent = ram_qspi.fail_erase = ram_qspi.fail_program = ram_qspi.worst_case = false;
 	ram_qspi.erases = ram_qspi.programs = ram_qspi.data_erases = ram_qspi.data_programs = 0;
-	ram_qspi.refused = 0;
+	ram_qspi.refused = ram_qspi.busy_reads = ram_qspi.busy_resets = 0;
 	busy_until = 0;
 	pending = QDFU_OK;
 }

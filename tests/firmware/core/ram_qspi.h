@@ -20,12 +20,16 @@ struct ram_qspi {
 	unsigned erases, programs;
 	unsigned data_erases, data_programs; /* outside the boot journal */
 	unsigned refused;                    /* operations outside the region or while busy */
+	unsigned busy_reads;                 /* reads while busy (refused too) */
+	unsigned busy_resets;                /* MCU resets (port_reset) while busy */
 };
 extern struct ram_qspi ram_qspi;
 /* erase_unit of the region at the next boot (0: erases not deferred, as
  * the busy-reporting tests need real erases) */
 extern uint32_t ram_qspi_erase_unit;
 void ram_qspi_reset(void);
+/* An erase or program still runs. */
+bool ram_qspi_busy(void);
 /* Fuzz targets, per input: the bytes changed since the last reset or
  * rollback take SNAPSHOT's contents, counters and fault switches clear. */
 void ram_qspi_rollback(const uint8_t *snapshot);

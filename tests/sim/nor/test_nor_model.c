@@ -114,6 +114,42 @@ static void test_program_semantics(void **state)
 	nor_chip_destroy(c);
 }
 
+/* While a sector erase runs (the journal's pre-erase at DFU entry,
+ * docs/decisions/journal-pre-erase.md) the chip hears only status reads:
+ * a read gets the undriven 0x00 and counts as ignored, a write enable is
+ * ignored, so a program issued then does not take; after the erase both
+ * work. A driver that did not wait would fail here as on silicon. */
+static void test_erase_busy_ignores_reads_and_programs(void **state)
+{
+	(void)state;
+	c = nor_chip_create("mt25ql512abb");
+	assert_non_null(c);
+	uint8_t *m = nor_chip_array(c);
+	memset(m + 0x3000, 0x00, 4096);
+	assert_int_equal(op(0x06), 0);
+	assert_int_equal(erase4k(0x3000), 0);
+	assert_true(busy());
+	struct nor_chip_state st, st2;
+	nor_chip_get_state(c, &st);
+	uint8_t b[4] = {0xAA, 0xAA, 0xAA, 0xAA}, d[4] = {0x12, 0x34, 0x56, 0x78};
+	assert_int_not_equal(rd(0x3000, b, 4), 0);
+	assert_int_equal(b[0], 0x00); /* undriven lines, neither data nor 0xFF */
+	assert_int_not_equal(op(0x06), 0);
+	assert_int_not_equal(pp(0x3000, d, 4), 0);
+	nor_chip_get_state(c, &st2);
+	assert_int_equal(st2.ignored, st.ignored + 3u);
+	settle();
+	nor_chip_get_state(c, &st);
+	assert_false(st.wel); /* cleared with the erase */
+	assert_int_equal(rd(0x3000, b, 4), 0);
+	assert_int_equal(b[0], 0xFF);
+	assert_int_equal(op(0x06), 0);
+	assert_int_equal(pp(0x3000, d, 4), 0);
+	settle();
+	assert_int_equal(m[0x3000], 0x12);
+	nor_chip_destroy(c);
+}
+
 static void test_protection_reset_dpd(void **state)
 {
 	(void)state;
@@ -419,9 +455,13 @@ int main(void)
 {
 	vclock_init(VCLOCK_VIRTUAL);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_program_semantics), cmocka_unit_test(test_protection_reset_dpd),
-	    cmocka_unit_test(test_deaf_windows),      cmocka_unit_test(test_protection_all_vendors),
-	    cmocka_unit_test(test_continuous_read),   cmocka_unit_test(test_quad_program_rules),
+	    cmocka_unit_test(test_program_semantics),
+	    cmocka_unit_test(test_protection_reset_dpd),
+	    cmocka_unit_test(test_erase_busy_ignores_reads_and_programs),
+	    cmocka_unit_test(test_deaf_windows),
+	    cmocka_unit_test(test_protection_all_vendors),
+	    cmocka_unit_test(test_continuous_read),
+	    cmocka_unit_test(test_quad_program_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
