@@ -1245,22 +1245,39 @@ struct mem_time mem_settle(void)
 
 /* ------------------------------------------------------------ look-ahead */
 
-void mem_look_ahead(uint32_t addr, const uint8_t *data, uint32_t len)
+/* The pending page of r holding [addr, addr + len) that may be erased
+ * beside the engine's work: a whole deferred page with nothing to keep, in
+ * a bank the engine does not touch. False when there is none. */
+static bool look_ahead_page(struct mem_region *r, uint32_t addr, uint32_t len,
+                            struct mem_defer **dp, uint32_t *idxp, unsigned *bp)
 {
-	struct mem_region *r = mem_find(addr);
-	if (plain_mode || !r || !r->ops->side_erase_start || engine.side_result != QDFU_OK ||
-	    len == 0 || len > SLICE || len > r->size - (addr - r->base))
-		return;
 	struct mem_defer *d = defer_of(r);
 	uint32_t idx = defer_index(r, addr);
 	if (!d || idx == MEM_DEFER_NONE || d->unit != d->page || !mem_defer_is_pending(d, idx) ||
 	    mem_defer_coverage(d, idx) != 0u)
-		return; /* not a pending page, or part of it is to be kept */
+		return false; /* not a pending page, or part of it is to be kept */
 	uint32_t pa = mem_defer_page_addr(d, idx);
 	unsigned b = r->ops->bank_of(r, pa);
 	if (b >= MEM_BANKS || engine.side[b].r || addr + len > pa + d->page || op_in_bank(r, b) ||
 	    (engine.tail.valid && engine.tail.r == r && in_bank(r, engine.tail.start, 1u, b)))
-		return; /* the engine works in that bank (or holds a word for it) */
+		return false; /* the engine works in that bank (or holds a word for it) */
+	*dp = d;
+	*idxp = idx;
+	*bp = b;
+	return true;
+}
+
+void mem_look_ahead(uint32_t addr, const uint8_t *data, uint32_t len)
+{
+	struct mem_region *r = mem_find(addr);
+	struct mem_defer *d;
+	uint32_t idx;
+	unsigned b;
+	if (plain_mode || !r || !r->ops->side_erase_start || engine.side_result != QDFU_OK ||
+	    len == 0 || len > SLICE || len > r->size - (addr - r->base) ||
+	    !look_ahead_page(r, addr, len, &d, &idx, &b))
+		return;
+	uint32_t pa = mem_defer_page_addr(d, idx);
 	/* the erase the engine would start on reaching this block: it differs
 	 * from the flash, and the page is not blank */
 	if (r->ops->read(r, addr, engine.scratch, len) == QDFU_OK &&
