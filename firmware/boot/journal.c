@@ -206,6 +206,7 @@ bool journal_pre_erase(void)
 static int write_rec(uint32_t addr, const uint8_t *rec)
 {
 	struct mem_time t;
+	mem_note_programmed(journal.r, addr, JOURNAL_REC_SIZE);
 	int rc =
 	    run_sync(journal.r->ops->program_start(journal.r, addr, rec, JOURNAL_REC_SIZE, &t), &t);
 	if (rc)

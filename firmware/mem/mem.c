@@ -6,6 +6,7 @@
 #include "common/compiler.h"
 #include "common/err.h"
 #include "hal/port.h"
+#include "mem/blank_map.h"
 #include "mem/defer.h"
 
 /* Compare/blank-check granule: one H7 flash word. A granule that already
@@ -131,6 +132,12 @@ void mem_init(void)
 	for (unsigned i = 0; i < LEARN_COUNT; i++)
 		engine.scale[i] = SCALE_ONE;
 	engine.busy_kind = -1;
+	blank_map_reset();
+}
+
+void mem_note_programmed(const struct mem_region *r, uint32_t addr, uint32_t len)
+{
+	blank_map_forget(r, addr, len);
 }
 
 /* Adaptive busy estimates: the backend's typical figure (a datasheet
@@ -860,6 +867,7 @@ void mem_session_start(void)
 static int start_program(uint32_t addr, const uint8_t *data, uint32_t len)
 {
 	struct mem_time t;
+	blank_map_forget(engine.r, addr, len); /* before: a cut program is not blank */
 	int rc = engine.r->ops->program_start(engine.r, addr, data, len, &t);
 	if (rc)
 		return rc;
@@ -885,7 +893,11 @@ static int write_scan(void)
 		/* granules are aligned to the region's address grid */
 		uint32_t a = engine.addr + engine.pos;
 		uint32_t n = QDFU_MIN(SLICE - (a % GRANULE), engine.len - engine.pos);
-		int rc = engine.r->ops->read(engine.r, a, engine.scratch, n);
+		int rc = QDFU_OK;
+		if (blank_map_known(engine.r, a, n))
+			memset(engine.scratch, 0xFF, n); /* the verify read checks it */
+		else
+			rc = engine.r->ops->read(engine.r, a, engine.scratch, n);
 		if (rc == QDFU_E_ECC)
 			return QDFU_E_NOT_ERASED;
 		if (rc)
@@ -919,6 +931,8 @@ static int write_scan(void)
 /* 1 when [a, a + n) of r reads erased, 0 when not, or a read error. */
 static int region_blank(struct mem_region *r, uint32_t a, uint32_t n)
 {
+	if (blank_map_known(r, a, n))
+		return 1;
 	for (uint32_t off = 0; off < n; off += SLICE) {
 		uint32_t k = QDFU_MIN(SLICE, n - off);
 		int rc = r->ops->read(r, a + off, engine.scratch, k);
@@ -1144,6 +1158,25 @@ static int write_step(void)
 
 /* ------------------------------------------------------------------- CRC */
 
+/* CRC-32 of len erased bytes (0xFF), on the CRC unit; the last length
+ * asked is kept (a CRC table's entries share one). Only entries up to a
+ * page pair are looked at: the long CRCs of a verify are not blank, and
+ * their erased CRC would cost as long as a read. */
+#define BLANK_CRC_MAX (256u * 1024u)
+static uint32_t blank_crc(uint32_t len)
+{
+	static uint32_t known_len, known_crc;
+	if (len != known_len) {
+		memset(engine.scratch, 0xFF, SLICE);
+		uint32_t crc = 0;
+		for (uint32_t done = 0; done < len; done += SLICE)
+			crc = port_crc32_update(crc, engine.scratch, QDFU_MIN(SLICE, len - done));
+		known_len = len;
+		known_crc = crc;
+	}
+	return known_crc;
+}
+
 static int crc_step(void)
 {
 	uint32_t n = QDFU_MIN(SLICE, engine.len - engine.pos);
@@ -1165,6 +1198,9 @@ static int crc_step(void)
 	if (engine.pos < engine.len)
 		return QDFU_E_BUSY;
 	engine.crc_result = engine.crc;
+	if (engine.r->program_unit <= 1u && engine.len && engine.len <= BLANK_CRC_MAX &&
+	    engine.crc == blank_crc(engine.len))
+		blank_map_note(engine.r, engine.addr, engine.len);
 	finish(QDFU_OK);
 	return QDFU_OK;
 }

@@ -94,6 +94,10 @@ void mem_look_ahead(uint32_t addr, const uint8_t *data, uint32_t len);
  * the end of the region. *got = bytes read (0 if unmapped). */
 int mem_read(uint32_t addr, uint8_t *buf, uint32_t len, uint32_t *got);
 
+/* Something outside the engine (the boot journal) programs [addr, addr +
+ * len) of r: forget what the engine knew of it (mem/blank_map.h). */
+void mem_note_programmed(const struct mem_region *r, uint32_t addr, uint32_t len);
+
 /* Callback when a write of a whole block begins (used by the boot journal
  * to learn the application's vector table). */
 typedef void (*mem_write_hook)(uint32_t addr, const uint8_t *data, uint32_t len);

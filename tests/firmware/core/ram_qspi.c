@@ -107,6 +107,7 @@ static int rq_read(struct mem_region *r, uint32_t addr, uint8_t *buf, uint32_t l
 		return QDFU_E_BUSY;
 	}
 	memcpy(buf, ram_qspi.mem + (addr - r->base), len);
+	ram_qspi.reads++;
 	return QDFU_OK;
 }
 
@@ -141,7 +142,7 @@ void ram_qspi_rollback(const uint8_t *snapshot)
 		}
 	ram_qspi.absent = ram_qspi.fail_erase = ram_qspi.fail_program = ram_qspi.worst_case = false;
 	ram_qspi.erases = ram_qspi.programs = ram_qspi.data_erases = ram_qspi.data_programs = 0;
-	ram_qspi.refused = ram_qspi.busy_reads = ram_qspi.busy_resets = 0;
+	ram_qspi.refused = ram_qspi.busy_reads = ram_qspi.busy_resets = ram_qspi.reads = 0;
 	busy_until = 0;
 	pending = QDFU_OK;
 }

@@ -21,6 +21,7 @@ struct ram_qspi {
 	unsigned data_erases, data_programs; /* outside the boot journal */
 	unsigned refused;                    /* operations outside the region or while busy */
 	unsigned busy_reads;                 /* reads while busy (refused too) */
+	unsigned reads;                      /* reads served */
 	unsigned busy_resets;                /* MCU resets (port_reset) while busy */
 };
 extern struct ram_qspi ram_qspi;

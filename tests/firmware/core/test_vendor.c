@@ -252,6 +252,47 @@ static void test_crc_table_refuses_bad_requests(void **state)
 	assert_int_equal(fx_getstate(), DFU_STATE_IDLE);
 }
 
+/* A block written, then the engine left to finish it: the DFU status
+ * of the write (a refusal found in the background included). */
+static int write_settled(uint32_t addr, const uint8_t *data)
+{
+	uint8_t st[6];
+	int rc = fx_write_block(addr, data, 4096);
+	mock_advance_ms(100);
+	assert_int_equal(fx_getstatus(st), 6);
+	return st[4] == DFU_STATE_ERROR ? st[0] : rc;
+}
+
+/* Units a CRC table found erased need no compare read before their first
+ * program (mem/blank_map.h); once programmed they are read again, so a
+ * second, different write is refused as not erased (it was programmed
+ * over, and failed its verify, when the map kept the unit "blank"). */
+static void test_units_the_crc_table_found_blank_skip_the_compare_read(void **state)
+{
+	(void)state;
+	static uint8_t a[4096], b[4096];
+	uint32_t done;
+	int got;
+	memset(a, 0x5A, sizeof(a));
+	memset(b, 0x33, sizeof(b));
+	const uint32_t ua = RAM_QSPI_BASE + 0x20000u, ub = RAM_QSPI_BASE + 0x30000u;
+	/* the session opens first (journal), elsewhere */
+	assert_int_equal(write_settled(RAM_QSPI_BASE, a), DFU_STATUS_OK);
+	unsigned before = ram_qspi.reads;
+	assert_int_equal(write_settled(ua, a), DFU_STATUS_OK);
+	unsigned unknown = ram_qspi.reads - before;
+	assert_int_equal(crc_table(ub, 4096, 4), 8);
+	assert_int_equal(wait_table(4, &done, &got), QDFU_PROTO_CRC_DONE);
+	before = ram_qspi.reads;
+	assert_int_equal(write_settled(ub, a), DFU_STATUS_OK);
+	unsigned known = ram_qspi.reads - before;
+	assert_int_equal(known + 1u, unknown);
+	assert_memory_equal(ram_qspi.mem + (ub - RAM_QSPI_BASE), a, sizeof(a));
+	/* programmed: no longer known blank */
+	assert_int_equal(write_settled(ub, b), DFU_STATUS_ERR_CHECK_ERASED);
+	assert_memory_equal(ram_qspi.mem + (ub - RAM_QSPI_BASE), a, sizeof(a));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 
 int main(void)
@@ -263,6 +304,7 @@ int main(void)
 	    T(test_info_advertises_the_crc_table),
 	    T(test_crc_table_matches_memory),
 	    T(test_crc_table_refuses_bad_requests),
+	    T(test_units_the_crc_table_found_blank_skip_the_compare_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
