@@ -53,6 +53,23 @@ static void send_block(bool fail)
 	assert_int_equal(st[0], DFU_STATUS_OK);
 }
 
+/* GETSTATUS, sleeping its poll, until the request is no longer busy: it
+ * must end in dfuERROR with errPROG (a background block failed). */
+static void expect_program_error(void)
+{
+	uint8_t st[6];
+	int busy = 0;
+	for (;;) {
+		assert_int_equal(fx_getstatus(st), 6);
+		if (st[4] != DFU_STATE_DNBUSY)
+			break;
+		assert_true(++busy < 5);
+		mock_advance_ms(poll_of(st));
+	}
+	assert_int_equal(st[4], DFU_STATE_ERROR);
+	assert_int_equal(st[0], DFU_STATUS_ERR_PROG);
+}
+
 static void test_next_block_received_while_the_previous_programs(void **state)
 {
 	(void)state;
@@ -141,16 +158,7 @@ static void test_error_reported_by_a_later_block(void **state)
 	assert_int_equal(st[4], DFU_STATE_DNLOAD_IDLE);
 	mock_advance_ms(50); /* block 2 fails; block 3 is never programmed */
 	assert_int_equal(fx_dnload(4, b, sizeof(b)), (int)sizeof(b));
-	int busy = 0;
-	for (;;) {
-		assert_int_equal(fx_getstatus(st), 6);
-		if (st[4] != DFU_STATE_DNBUSY)
-			break;
-		assert_true(++busy < 5);
-		mock_advance_ms(poll_of(st));
-	}
-	assert_int_equal(st[4], DFU_STATE_ERROR);
-	assert_int_equal(st[0], DFU_STATUS_ERR_PROG);
+	expect_program_error();
 }
 
 /* dfu-util sends SET_ADDRESS before every block: a pointer move touches
@@ -190,22 +198,12 @@ static void test_set_address_does_not_wait_for_a_programming_block(void **state)
 static void test_set_address_past_a_failing_block_reports_it_later(void **state)
 {
 	(void)state;
-	uint8_t st[6];
 	fill();
 	send_block(true);
 	assert_int_equal(fx_set_address(RAM_QSPI_BASE + DFU_TRANSFER_SIZE), 0);
 	mock_advance_ms(50); /* block 2 fails */
 	assert_int_equal(fx_dnload(2, b, sizeof(b)), (int)sizeof(b));
-	int busy = 0;
-	for (;;) {
-		assert_int_equal(fx_getstatus(st), 6);
-		if (st[4] != DFU_STATE_DNBUSY)
-			break;
-		assert_true(++busy < 5);
-		mock_advance_ms(poll_of(st));
-	}
-	assert_int_equal(st[4], DFU_STATE_ERROR);
-	assert_int_equal(st[0], DFU_STATUS_ERR_PROG);
+	expect_program_error();
 }
 
 static void test_error_reported_by_getstatus_in_dnload_idle(void **state)
