@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/compiler.h"
 #include "sim/clock/vclock.h"
 #include "sim/state/state_file.h"
 #include "sim/state/xorshift.h"
@@ -307,6 +308,19 @@ int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t *word)
 	struct h7_iflash_timing t = h7_iflash_line_timing(f->word);
 	set_busy(k, (uint32_t)vclock_chip_us(t.program_us, t.program_max_us));
 	return 0;
+}
+
+uint64_t h7_iflash_read_stall_us(const struct h7_iflash *f, uint32_t addr, uint32_t len)
+{
+	if (addr < f->base || len == 0 || addr - f->base >= f->size)
+		return 0;
+	uint64_t now = vclock_now_us(), until = now;
+	uint32_t off = addr - f->base;
+	for (unsigned b = h7_iflash_bank_of(f, off);
+	     b <= h7_iflash_bank_of(f, QDFU_MIN(off + len, f->size) - 1u); b++)
+		if (f->bank[b].busy_until > until)
+			until = f->bank[b].busy_until;
+	return until - now;
 }
 
 int h7_iflash_read(const struct h7_iflash *f, uint32_t addr, uint8_t *buf, uint32_t len)

@@ -47,6 +47,11 @@ int h7_iflash_erase(struct h7_iflash *f, uint32_t sector);
 int h7_iflash_program(struct h7_iflash *f, uint32_t addr, const uint8_t *word);
 bool h7_iflash_busy(struct h7_iflash *f); /* either bank */
 bool h7_iflash_bank_busy(const struct h7_iflash *f, unsigned bank);
+/* A read of a bank that erases or programs is held on the bus until the
+ * operation ends (RM0433 4.3.7: the AXI read waits; read-while-write works
+ * only across banks): the microseconds such a read of [addr, addr + len)
+ * would stall the CPU now, 0 if every bank it touches is idle. */
+uint64_t h7_iflash_read_stall_us(const struct h7_iflash *f, uint32_t addr, uint32_t len);
 /* 0 ok, -1 a word in the range has a broken ECC (double programming). */
 int h7_iflash_read(const struct h7_iflash *f, uint32_t addr, uint8_t *buf, uint32_t len);
 

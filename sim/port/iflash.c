@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "common/err.h"
+#include "sim/clock/vclock.h"
 #include "sim/h7/h7_iflash.h"
 #include "sim/port/simport_internal.h"
 #include "hal/port.h"
@@ -164,9 +165,27 @@ bool port_iflash_bank_writable(unsigned bank)
 	return !(bank == 1 && simport_iflash_m4_running);
 }
 
+static unsigned stalled_reads;
+
+unsigned simport_iflash_stalled_reads(void)
+{
+	return stalled_reads;
+}
+
 int port_iflash_read(uint32_t addr, void *buf, uint32_t len)
 {
 	if (!s.f || s.off)
 		return QDFU_E_NO_DEVICE;
+	/* a busy bank holds the read (and the CPU, and the USB it serves)
+	 * until its operation ends: charged, counted and said */
+	uint64_t stall = h7_iflash_read_stall_us(s.f, addr, len);
+	if (stall) {
+		stalled_reads++;
+		fprintf(stderr,
+		        "h7_iflash: read at 0x%08x of a bank still erasing or programming: the CPU "
+		        "stalls %llu us\n",
+		        (unsigned)addr, (unsigned long long)stall);
+		vclock_advance_us(stall);
+	}
 	return h7_iflash_read(s.f, addr, buf, len) ? QDFU_E_ECC : QDFU_OK;
 }

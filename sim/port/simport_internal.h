@@ -29,6 +29,8 @@ void simport_iflash_teardown(void);
 /* An erase or program of bank 1 (where the bootloader lives) is running:
  * on the target, fetches from bank 1 stall until it ends. */
 bool simport_iflash_bank1_busy(void);
+/* Reads that met a busy bank (port_iflash_read stalled them). */
+unsigned simport_iflash_stalled_reads(void);
 /* Tests: pretend the Cortex-M4 runs from bank 2. */
 extern bool simport_iflash_m4_running;
 /* The model behind it (tests and the simulator inspect it). */

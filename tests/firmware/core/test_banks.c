@@ -17,7 +17,9 @@
 
 #include <cmocka.h>
 
+#include "common/err.h"
 #include "fixture.h"
+#include "hal/port.h"
 #include "sim/clock/vclock.h"
 #include "sim/h7/h7_iflash.h"
 #include "sim/port/simport_internal.h"
@@ -85,6 +87,7 @@ static bool bank_busy(unsigned bank)
 static void test_other_bank_erases_beside(void **state)
 {
 	(void)state;
+	unsigned stalled0 = simport_iflash_stalled_reads();
 	struct h7_iflash *f = simport_iflash_model();
 	assert_int_equal(fx_erase_page(A1), 0);
 	assert_int_equal(fx_erase_page(B0), 0);
@@ -110,6 +113,26 @@ static void test_other_bank_erases_beside(void **state)
 	assert_int_equal(fx_read(B0 + BLOCK, back, BLOCK), 0);
 	for (uint32_t i = 0; i < BLOCK; i++)
 		assert_int_equal(back[i], 0xFF);
+	/* nothing read a bank while it erased (the CPU would have stalled) */
+	assert_int_equal(simport_iflash_stalled_reads(), stalled0);
+}
+
+/* The model is as unkind as the bus: a read of a bank that erases is held
+ * until the erase ends (counted; the clock moves on to the end). */
+static void test_model_stalls_a_read_of_a_busy_bank(void **state)
+{
+	(void)state;
+	unsigned stalled0 = simport_iflash_stalled_reads();
+	assert_int_equal(fx_erase_page(A1), 0);
+	assert_int_equal(fx_erase_page(B0), 0);
+	assert_int_equal(fx_set_address(A1), 0);
+	send(2, blk[0]);
+	send(block_of(B0), blk[1]);
+	assert_true(bank_busy(1));
+	assert_int_equal(port_iflash_read(B0, back, BLOCK), QDFU_OK);
+	assert_int_equal(simport_iflash_stalled_reads(), stalled0 + 1u);
+	assert_false(bank_busy(1));
+	assert_int_equal(fx_abort(), 0);
 }
 
 /* dfu-util's order: a SET_ADDRESS before every block, answered at once
@@ -178,6 +201,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_other_bank_erases_beside),
+	    T(test_model_stalls_a_read_of_a_busy_bank),
 	    T(test_set_address_per_block_at_the_change_of_bank),
 	    T(test_same_bank_waits_its_turn),
 	    T(test_unchanged_block_starts_nothing),
