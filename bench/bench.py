@@ -244,11 +244,11 @@ def causal(m, internal, pages, client, xfer=4096, floor=True, parallel=True):
       docs/decisions/deferred-erase.md). A device that erased on command
       could start earlier but would erase every page (ROM-style rows compare
       against this ceiling all the same: it is what dfu-util allows).
-    - One clock: t = 0 is the first request the ceiling counts (the up-front
-      erase commands), which bench's sim_time() comes before (it starts at
-      the end of enumeration; the client's descriptor reads in between are
-      not counted here, so arrivals are if anything early). The walk over
-      the requests ends at the protocol total (asserted).
+    - One clock: t = 0 is the first request the ceiling counts (the first
+      erase command). sim_time() starts a little earlier, at the end of
+      enumeration: the client's descriptor reads in between are not counted
+      here, so the arrivals are if anything early. The walk over the
+      requests ends at the protocol total (asserted).
     - A block "arrives" when its DNLOAD starts: after the erase commands,
       every earlier chunk and this chunk's SET_ADDRESS. A page's erase
       starts no sooner than its first block's arrival (a page whose first
