@@ -15,6 +15,9 @@
  * is "not erased" (internal flash words can be written once per erase). */
 #define GRANULE 32u
 #define SLICE   4096u /* bytes read per main-loop step (blank check, CRC) */
+/* Changed pages in a row after which a pending page of the idle bank is
+ * erased before its data arrives (docs/decisions/parallel-banks.md). */
+#define SPECULATE_STREAK 2u
 /* Extra time allowed past the backend's own maximum before giving up:
  * half the maximum again, plus a fixed margin. */
 #define DEADLINE_MARGIN_MS 100u
@@ -114,6 +117,10 @@ static struct {
 	void (*bg_done)(int rc);
 
 	uint32_t dismissed; /* blocks found in place by their digests */
+	/* pages in a row whose first data differed (0 after a block found in
+	 * place): the other bank's pending pages are erased ahead of their
+	 * data once it reaches SPECULATE_STREAK */
+	unsigned changed_streak;
 } engine;
 
 QDFU_STATIC_ASSERT(SLICE % GRANULE == 0, "slice must hold whole granules");
@@ -560,12 +567,14 @@ static bool plan_deferred(struct mem_region *r, uint32_t addr, const uint8_t *da
 	if (granules && r->ops->read(r, addr, engine.scratch, len) == QDFU_OK &&
 	    memcmp(engine.scratch, data, len) == 0) {
 		mem_defer_cover(d, first, addr, len); /* unchanged: reads only */
+		engine.changed_streak = 0;
 		return engine.nwork == 0;
 	}
 	if (p1)
 		queue_work(d, first);
 	if (p2)
 		queue_work(d, last);
+	engine.changed_streak++;
 	return false;
 }
 
@@ -1036,10 +1045,13 @@ static void digest_ahead(uint32_t a, uint32_t n)
 	}
 }
 
+static void speculate_other_bank(uint32_t a);
+
 static int start_erase(uint32_t a, uint32_t n)
 {
 	struct mem_time t;
 	digest_ahead(a, n);
+	speculate_other_bank(a);
 	int rc = engine.r->ops->erase_start(engine.r, a, n, &t);
 	if (rc)
 		return rc;
@@ -1367,6 +1379,14 @@ struct mem_time mem_settle(void)
 
 /* ------------------------------------------------------------ look-ahead */
 
+/* Bank b of r is free for an erase beside: none runs there, the engine
+ * does not work there and holds no word for it. */
+static bool side_free(struct mem_region *r, unsigned b)
+{
+	return b < MEM_BANKS && !engine.side[b].r && !op_in_bank(r, b) &&
+	       !(engine.tail.valid && engine.tail.r == r && in_bank(r, engine.tail.start, 1u, b));
+}
+
 /* The pending page of r holding [addr, addr + len) that may be erased
  * beside the engine's work: a whole deferred page with nothing to keep, in
  * a bank the engine does not touch. False when there is none. */
@@ -1380,8 +1400,7 @@ static bool look_ahead_page(struct mem_region *r, uint32_t addr, uint32_t len,
 		return false; /* not a pending page, or part of it is to be kept */
 	uint32_t pa = mem_defer_page_addr(d, idx);
 	unsigned b = r->ops->bank_of(r, pa);
-	if (b >= MEM_BANKS || engine.side[b].r || addr + len > pa + d->page || op_in_bank(r, b) ||
-	    (engine.tail.valid && engine.tail.r == r && in_bank(r, engine.tail.start, 1u, b)))
+	if (addr + len > pa + d->page || !side_free(r, b))
 		return false; /* the engine works in that bank (or holds a word for it) */
 	*dp = d;
 	*idxp = idx;
@@ -1389,22 +1408,11 @@ static bool look_ahead_page(struct mem_region *r, uint32_t addr, uint32_t len,
 	return true;
 }
 
-void mem_look_ahead(uint32_t addr, const uint8_t *data, uint32_t len)
+/* Erase pending page idx of r beside the engine, in its (free) bank b,
+ * unless it is blank. */
+static void side_start(struct mem_region *r, struct mem_defer *d, uint32_t idx, unsigned b)
 {
-	struct mem_region *r = mem_find(addr);
-	struct mem_defer *d;
-	uint32_t idx;
-	unsigned b;
-	if (plain_mode || !r || !r->ops->side_erase_start || engine.side_result != QDFU_OK ||
-	    len == 0 || len > SLICE || len > r->size - (addr - r->base) ||
-	    !look_ahead_page(r, addr, len, &d, &idx, &b))
-		return;
 	uint32_t pa = mem_defer_page_addr(d, idx);
-	/* the erase the engine would start on reaching this block: it differs
-	 * from the flash, and the page is not blank */
-	if (r->ops->read(r, addr, engine.scratch, len) == QDFU_OK &&
-	    memcmp(engine.scratch, data, len) == 0)
-		return;
 	if (region_blank(r, pa, d->page) != 0)
 		return;
 	struct mem_time t;
@@ -1420,6 +1428,52 @@ void mem_look_ahead(uint32_t addr, const uint8_t *data, uint32_t len)
 	engine.side[b].typ_ms = t.typ_ms;
 	engine.side[b].deadline =
 	    engine.side[b].began + t.max_ms + t.max_ms / 2u + DEADLINE_MARGIN_MS;
+}
+
+void mem_look_ahead(uint32_t addr, const uint8_t *data, uint32_t len)
+{
+	struct mem_region *r = mem_find(addr);
+	struct mem_defer *d;
+	uint32_t idx;
+	unsigned b;
+	if (plain_mode || !r || !r->ops->side_erase_start || engine.side_result != QDFU_OK ||
+	    len == 0 || len > SLICE || len > r->size - (addr - r->base) ||
+	    !look_ahead_page(r, addr, len, &d, &idx, &b))
+		return;
+	/* the erase the engine would start on reaching this block: it differs
+	 * from the flash, and the page is not blank */
+	if (r->ops->read(r, addr, engine.scratch, len) == QDFU_OK &&
+	    memcmp(engine.scratch, data, len) == 0)
+		return;
+	engine.changed_streak++;
+	side_start(r, d, idx, b);
+}
+
+/* The engine is about to erase at a in its bank, and the pages reached so
+ * far all changed: the first pending page of the other bank, with nothing
+ * known right in it, is erased now, beside, before its data arrives. A
+ * client that sends in address order (dfu-util) reaches the second bank
+ * only after the first; without this their erases could overlap only once.
+ * The client asked for the erase; a wrong guess (the page's data turns out
+ * unchanged) costs programming it again. */
+static void speculate_other_bank(uint32_t a)
+{
+	struct mem_region *r = engine.r;
+	struct mem_defer *d = defer_of(r);
+	if (plain_mode || !d || !r->ops->side_erase_start || !r->ops->bank_of ||
+	    engine.side_result != QDFU_OK || engine.changed_streak < SPECULATE_STREAK ||
+	    d->unit != d->page)
+		return;
+	unsigned own = r->ops->bank_of(r, a);
+	for (uint32_t idx = 0; idx < d->npages; idx++) {
+		uint32_t pa = mem_defer_page_addr(d, idx);
+		unsigned b = r->ops->bank_of(r, pa);
+		if (b == own || !mem_defer_is_pending(d, idx) || mem_defer_coverage(d, idx) != 0u)
+			continue;
+		if (side_free(r, b))
+			side_start(r, d, idx, b);
+		return; /* the first such page only: pages are erased in order */
+	}
 }
 
 /* ------------------------------------------------------------- dismiss */
@@ -1474,6 +1528,7 @@ bool mem_dismiss(uint32_t addr, const uint8_t *data, uint32_t len)
 		return false;
 	(void)first_touch_index(d, idx); /* auto-erase: this page is seen */
 	digest_forget(addr, len);        /* the coverage says it now */
+	engine.changed_streak = 0;
 	if (engine.hook)
 		engine.hook(addr, data, len);
 	engine.dismissed++;

@@ -123,6 +123,17 @@ static int if_side_poll(struct mem_region *r, unsigned bank)
 	return rc;
 }
 
+static int if_poll(struct mem_region *r);
+
+/* A start issues its first step to the controller at once, so that the
+ * operation runs from now even if the main loop then waits for another
+ * bank's erase (the simulator's wait jumps to the next model event). */
+static int kick(struct mem_region *r)
+{
+	int rc = if_poll(r);
+	return rc == QDFU_E_BUSY ? QDFU_OK : rc;
+}
+
 static int if_erase_time(struct mem_region *r, uint32_t addr, uint32_t len, struct mem_time *t)
 {
 	QDFU_UNUSED(r);
@@ -146,7 +157,7 @@ static int if_erase_start(struct mem_region *r, uint32_t addr, uint32_t len, str
 	s.sector = sector_of(addr);
 	s.sector_end = sector_of(addr + len - 1u) + 1u;
 	s.started = false;
-	return QDFU_OK;
+	return kick(r);
 }
 
 static int if_mass_erase_start(struct mem_region *r, struct mem_time *t)
@@ -182,7 +193,7 @@ static int if_program_start(struct mem_region *r, uint32_t addr, const uint8_t *
 	const struct if_timing *lt = line_timing(s.b->family);
 	t->typ_ms = ms_of(words, lt->word_typ_us);
 	t->max_ms = ms_of(words, lt->word_max_us);
-	return QDFU_OK;
+	return kick(r);
 }
 
 /* Build the flash word at s.addr: the caller's bytes, 0xFF elsewhere. */

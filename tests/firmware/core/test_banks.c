@@ -195,6 +195,56 @@ static void test_unchanged_block_starts_nothing(void **state)
 	assert_memory_equal(back, old_b, BLOCK);
 }
 
+/* dfu-util's order over both banks, every sector changed: after two
+ * changed sectors in a row, the first pending sector of the other bank is
+ * erased beside the engine's next erase, before any data for it arrives
+ * (the client asked for that erase). Without it B0 would erase only after
+ * A2, at the end: three sector times instead of two. */
+static void test_a_run_of_changed_sectors_erases_the_other_bank_early(void **state)
+{
+	(void)state;
+	struct h7_iflash *f = simport_iflash_model();
+	unsigned stalled0 = simport_iflash_stalled_reads();
+	assert_int_equal(fx_erase_page(A1), 0);
+	assert_int_equal(fx_erase_page(A2), 0);
+	assert_int_equal(fx_erase_page(B0), 0);
+	uint32_t erases0 = h7_iflash_erase_count(f);
+	uint64_t t0 = vclock_now_us();
+	assert_int_equal(fx_set_address(A1), 0);
+	send(2, blk[0]);            /* A1 differs: it erases */
+	send(block_of(A2), blk[1]); /* A2 differs: queued behind it */
+	assert_false(bank_busy(1)); /* one changed sector: no guess yet */
+	assert_int_equal(fx_abort(), 0);
+	uint64_t took = vclock_now_us() - t0;
+	assert_int_equal(h7_iflash_erase_count(f) - erases0, 3);
+	assert_true(took < 2u * H7_IFLASH_ERASE_US + H7_IFLASH_ERASE_US / 2u);
+	assert_int_equal(fx_read(B0, back, BLOCK), 0);
+	for (uint32_t i = 0; i < BLOCK; i++)
+		assert_int_equal(back[i], 0xFF);
+	assert_int_equal(simport_iflash_stalled_reads(), stalled0);
+}
+
+/* A block found in place ends the run: the other bank is not guessed at,
+ * its sector is erased (at the end, as asked) after A2's. */
+static void test_an_unchanged_block_stops_the_early_erase(void **state)
+{
+	(void)state;
+	assert_int_equal(fx_erase_page(A1), 0);
+	assert_int_equal(fx_erase_page(A2), 0);
+	assert_int_equal(fx_erase_page(B0), 0);
+	uint64_t t0 = vclock_now_us();
+	assert_int_equal(fx_set_address(A1), 0);
+	send(2, blk[0]);                    /* A1 differs */
+	send(block_of(A2), old_a);          /* A2's first block is in place */
+	send(block_of(A2 + BLOCK), blk[1]); /* then one differs */
+	assert_int_equal(fx_abort(), 0);
+	assert_true(vclock_now_us() - t0 >= 3u * H7_IFLASH_ERASE_US);
+	assert_int_equal(fx_read(A2, back, BLOCK), 0);
+	assert_memory_equal(back, old_a, BLOCK);
+	assert_int_equal(fx_read(A2 + BLOCK, back, BLOCK), 0);
+	assert_memory_equal(back, blk[1], BLOCK);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_teardown)
 
 int main(void)
@@ -205,6 +255,8 @@ int main(void)
 	    T(test_set_address_per_block_at_the_change_of_bank),
 	    T(test_same_bank_waits_its_turn),
 	    T(test_unchanged_block_starts_nothing),
+	    T(test_a_run_of_changed_sectors_erases_the_other_bank_early),
+	    T(test_an_unchanged_block_stops_the_early_erase),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
