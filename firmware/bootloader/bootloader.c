@@ -39,11 +39,21 @@ static struct {
 	 * then the application at grace_vtor unless a DFU request came */
 	bool grace;
 	uint32_t grace_until, grace_vtor, grace_requests;
+	/* at DFU entry: the newest journal record is VERIFIED for the
+	 * descriptor in place (hook_journal_clean) */
+	bool verified_in_place;
 } bl;
 
 /* bootloader_flasher_board's copy and its product string. */
 static struct board flasher_b;
 static char flasher_product[64];
+
+/* Does the newest journal record vouch for descriptor d (VERIFIED for it)?
+ * Then boot.c starts its image without the range CRCs. */
+static bool journal_vouches(const struct image_desc *d)
+{
+	return journal_state() == JOURNAL_VERIFIED && journal_tag() == d->crc;
+}
 
 /* Would the descriptor in place start its image now (boot.c's test: intact,
  * every range matching, or VERIFIED for it as the newest record)? */
@@ -53,9 +63,22 @@ static bool image_would_start(void)
 	uint32_t bad;
 	if (image_read(&d) != IMAGE_OK)
 		return false;
-	if (journal_state() == JOURNAL_VERIFIED && journal_tag() == d.crc)
-		return true;
-	return image_verify(&d, &bad) == IMAGE_OK;
+	return journal_vouches(&d) || image_verify(&d, &bad) == IMAGE_OK;
+}
+
+/* INFO's JOURNAL_CLEAN (dfu.c adds: no session open in this visit). A
+ * leave with nothing written starts what the newest record names: the
+ * committed application (COMMITTED; a write in this visit would have
+ * appended OPEN first), or the image a VERIFIED record vouches for, as it
+ * did at DFU entry. Anything else may need a session for its leave to
+ * commit: OPEN (an update was cut), NONE (nothing flashed through us),
+ * EMPTY, a VERIFIED record whose descriptor changed since. */
+static bool hook_journal_clean(void)
+{
+	if (!journal_available())
+		return false;
+	return journal_state() == JOURNAL_COMMITTED ||
+	       (journal_state() == JOURNAL_VERIFIED && bl.verified_in_place);
 }
 
 static int hook_session_open(void)
@@ -139,6 +162,7 @@ static const struct dfu_hooks hooks = {
     .leave = hook_leave,
     .mass_erased = hook_mass_erased,
     .unprotect = hook_unprotect,
+    .journal_clean = hook_journal_clean,
 };
 
 /* The image descriptor's unit: the small erase unit just below the
@@ -330,6 +354,10 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	dfu_set_image_desc(image_available() ? image_desc_addr() : 0);
 	dfu_set_why(bl.decision.why, fault.exception);
 	dfu_set_info_flags(bl.have_qspi ? region_qspi_info_flags(&bl.qspi) : 0);
+	if (journal_available() && journal_state() == JOURNAL_VERIFIED) {
+		static struct image_desc d;
+		bl.verified_in_place = image_read(&d) == IMAGE_OK && journal_vouches(&d);
+	}
 	bl.grace_requests = dfu_request_count();
 	/* The first journal record's erase, while the USB core starts and the
 	 * host enumerates (docs/decisions/journal-pre-erase.md). Its command
