@@ -39,9 +39,10 @@ static struct {
 	 * then the application at grace_vtor unless a DFU request came */
 	bool grace;
 	uint32_t grace_until, grace_vtor, grace_requests;
-	/* at DFU entry: the newest journal record is VERIFIED for the
-	 * descriptor in place (hook_journal_clean) */
-	bool verified_in_place;
+	/* at DFU entry, for hook_journal_clean: the newest journal record is
+	 * VERIFIED for the descriptor in place; nothing would start (no
+	 * descriptor, no valid vector table at the default address) */
+	bool verified_in_place, nothing_to_start;
 } bl;
 
 /* bootloader_flasher_board's copy and its product string. */
@@ -66,19 +67,31 @@ static bool image_would_start(void)
 	return journal_vouches(&d) || image_verify(&d, &bad) == IMAGE_OK;
 }
 
-/* INFO's JOURNAL_CLEAN (dfu.c adds: no session open in this visit). A
- * leave with nothing written starts what the newest record names: the
- * committed application (COMMITTED; a write in this visit would have
- * appended OPEN first), or the image a VERIFIED record vouches for, as it
- * did at DFU entry. Anything else may need a session for its leave to
- * commit: OPEN (an update was cut), NONE (nothing flashed through us),
- * EMPTY, a VERIFIED record whose descriptor changed since. */
+/* INFO's JOURNAL_CLEAN (dfu.c adds: no session open in this visit): a
+ * leave with nothing written ends as one after a session that writes no
+ * vector table would (the host's re-commit write is waste). So for the
+ * newest record COMMITTED (a write in this visit would have appended OPEN
+ * first), or VERIFIED for the descriptor in place, as at DFU entry: both
+ * start the same application. For NONE (nothing flashed through us) and
+ * EMPTY only when nothing would start either way (such a session commits
+ * the default address). Never for OPEN (an update was cut: only a session
+ * commits it), nor a VERIFIED record whose descriptor changed since. */
 static bool hook_journal_clean(void)
 {
 	if (!journal_available())
 		return false;
-	return journal_state() == JOURNAL_COMMITTED ||
-	       (journal_state() == JOURNAL_VERIFIED && bl.verified_in_place);
+	switch (journal_state()) {
+	case JOURNAL_COMMITTED:
+		return true;
+	case JOURNAL_VERIFIED:
+		return bl.verified_in_place;
+	case JOURNAL_NONE:
+	case JOURNAL_EMPTY:
+		return bl.nothing_to_start;
+	case JOURNAL_OPEN:
+		break;
+	}
+	return false;
 }
 
 static int hook_session_open(void)
@@ -354,9 +367,12 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	dfu_set_image_desc(image_available() ? image_desc_addr() : 0);
 	dfu_set_why(bl.decision.why, fault.exception);
 	dfu_set_info_flags(bl.have_qspi ? region_qspi_info_flags(&bl.qspi) : 0);
-	if (journal_available() && journal_state() == JOURNAL_VERIFIED) {
+	if (journal_available()) { /* the engine is idle until the pre-erase below */
 		static struct image_desc d;
-		bl.verified_in_place = image_read(&d) == IMAGE_OK && journal_vouches(&d);
+		enum image_verdict v = image_read(&d);
+		bl.verified_in_place = v == IMAGE_OK && journal_vouches(&d);
+		bl.nothing_to_start =
+		    v == IMAGE_NONE && !boot_vector_table_valid(b->default_app_base);
 	}
 	bl.grace_requests = dfu_request_count();
 	/* The first journal record's erase, while the USB core starts and the

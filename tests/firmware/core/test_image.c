@@ -21,6 +21,8 @@
 #include "hal/port.h"
 #include "mem/mem.h"
 #include "qdfu_proto.h"
+#include "sim/h7/h7_iflash.h"
+#include "sim/port/simport_internal.h"
 
 #define APP   FX_IFLASH_APP
 #define QDATA (RAM_QSPI_BASE + 0x20000u)
@@ -292,7 +294,6 @@ static void test_info_journal_clean_follows_the_journal(void **state)
 {
 	(void)state;
 	make_images(10);
-	assert_false(info_journal_clean()); /* nothing ever flashed: a leave boots nothing */
 	assert_int_equal(fx_download(APP, code, sizeof(code)), 0); /* ends with ABORT */
 	assert_false(info_journal_clean());                        /* open in this visit */
 	leave();
@@ -319,6 +320,25 @@ static void test_info_journal_clean_follows_the_journal(void **state)
 	assert_false(fx_reboot(false));
 	assert_true(fx_reboot(true));
 	assert_true(info_journal_clean());
+}
+
+/* Nothing ever flashed through the bootloader (no record): clean only
+ * while a commit would start nothing either (it names the default
+ * address), not once a valid vector table is there (flashed by other
+ * means: a debugger). */
+static void test_info_journal_clean_before_any_record(void **state)
+{
+	(void)state;
+	assert_int_equal(journal_state(), JOURNAL_NONE);
+	assert_true(info_journal_clean());
+	uint8_t *mem = h7_iflash_array(simport_iflash_model());
+	fx_vector_table(mem + (fx_get_board()->default_app_base - 0x08000000u),
+	                fx_get_board()->default_app_base);
+	assert_true(fx_reboot(true));
+	assert_int_equal(journal_state(), JOURNAL_NONE);
+	assert_false(info_journal_clean());
+	assert_true(fx_reboot(false)); /* a leave would not start it: no record */
+	assert_non_null(strstr(bootloader_decision()->reason, "no application"));
 }
 
 /* A VERIFIED record is clean while it vouches for the descriptor in place
@@ -360,6 +380,7 @@ int main(void)
 	    T(test_rerun_with_nothing_to_write_boots),
 	    T(test_read_unprotect_stops_a_qspi_only_image),
 	    T(test_info_journal_clean_follows_the_journal),
+	    T(test_info_journal_clean_before_any_record),
 	    T(test_info_journal_clean_with_a_verified_descriptor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
