@@ -56,15 +56,18 @@ static bool journal_vouches(const struct image_desc *d)
 	return journal_state() == JOURNAL_VERIFIED && journal_tag() == d->crc;
 }
 
+/* A descriptor read for a moment (image_would_start, bootloader_init):
+ * static, not on the stack. */
+static struct image_desc scratch_desc;
+
 /* Would the descriptor in place start its image now (boot.c's test: intact,
  * every range matching, or VERIFIED for it as the newest record)? */
 static bool image_would_start(void)
 {
-	static struct image_desc d;
 	uint32_t bad;
-	if (image_read(&d) != IMAGE_OK)
+	if (image_read(&scratch_desc) != IMAGE_OK)
 		return false;
-	return journal_vouches(&d) || image_verify(&d, &bad) == IMAGE_OK;
+	return journal_vouches(&scratch_desc) || image_verify(&scratch_desc, &bad) == IMAGE_OK;
 }
 
 /* INFO's JOURNAL_CLEAN (dfu.c adds: no session open in this visit): a
@@ -368,9 +371,8 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	dfu_set_why(bl.decision.why, fault.exception);
 	dfu_set_info_flags(bl.have_qspi ? region_qspi_info_flags(&bl.qspi) : 0);
 	if (journal_available()) { /* the engine is idle until the pre-erase below */
-		static struct image_desc d;
-		enum image_verdict v = image_read(&d);
-		bl.verified_in_place = v == IMAGE_OK && journal_vouches(&d);
+		enum image_verdict v = image_read(&scratch_desc);
+		bl.verified_in_place = v == IMAGE_OK && journal_vouches(&scratch_desc);
 		bl.nothing_to_start =
 		    v == IMAGE_NONE && !boot_vector_table_valid(b->default_app_base);
 	}
