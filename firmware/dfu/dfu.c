@@ -914,14 +914,21 @@ static int accept_write(void)
 static bool ring_accept(void)
 {
 	struct mem_region *r = mem_find(dfu.op_addr);
-	if (!pipelined() || !dfu.session_open || dfu.bg_err || dfu_ring_full() ||
+	if (!pipelined() || !dfu.session_open || dfu.bg_err ||
 	    (!mem_busy() && dfu_ring_count() == 0u) || !r ||
 	    dfu.dl_len > r->size - (dfu.op_addr - r->base) ||
 	    !(mem_region_attr_range(r, dfu.op_addr, dfu.dl_len) & MEM_ATTR_WRITE))
 		return false;
-	dfu_ring_push(dfu.op_addr, dfu.buf, dfu.dl_len);
-	/* a page in the other internal-flash bank may start erasing now */
-	mem_look_ahead(dfu.op_addr, dfu.buf, dfu.dl_len);
+	/* already in place by the digests taken before the running erase:
+	 * nothing to queue (unless a queued block writes there first) */
+	if (dfu_ring_overlaps(dfu.op_addr, dfu.dl_len) ||
+	    !mem_dismiss(dfu.op_addr, dfu.buf, dfu.dl_len)) {
+		if (dfu_ring_full())
+			return false;
+		dfu_ring_push(dfu.op_addr, dfu.buf, dfu.dl_len);
+		/* a page in the other internal-flash bank may start erasing now */
+		mem_look_ahead(dfu.op_addr, dfu.buf, dfu.dl_len);
+	}
 	dfu.op_started = true;
 	dfu.op_done = true;
 	dfu.op_result = QDFU_OK;
@@ -1196,6 +1203,10 @@ void dfu_init(const struct dfu_hooks *hooks, uint8_t num_alts)
 	dfu.status = DFU_STATUS_OK;
 	dfu.crc_status = QDFU_PROTO_CRC_NONE;
 	dfu_ring_init();
+	/* how far ahead of an erase the engine takes digests: what the
+	 * fastest client sends (pydfu, no sleeps: about 1.2 MB/s at full
+	 * speed; high speed is capped by the digest table) beyond the ring */
+	mem_set_intake(port_usb_high_speed_capable() ? 16000000u : 1200000u, dfu_ring_capacity());
 	/* like ST's ROM: the pointer starts at the first memory (0x08000000) */
 	if (mem_region_at(0))
 		dfu.addr = mem_region_at(0)->base;

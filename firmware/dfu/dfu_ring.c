@@ -32,6 +32,11 @@ unsigned dfu_ring_count(void)
 	return ring.count;
 }
 
+uint32_t dfu_ring_capacity(void)
+{
+	return (uint32_t)sizeof(ring_data);
+}
+
 bool dfu_ring_full(void)
 {
 	return ring.count == DFU_RING_BLOCKS;
@@ -64,6 +69,16 @@ void dfu_ring_pop(void)
 		return;
 	ring.head = (ring.head + 1u) % DFU_RING_BLOCKS;
 	ring.count--;
+}
+
+bool dfu_ring_overlaps(uint32_t addr, uint32_t len)
+{
+	for (unsigned k = 0; k < ring.count; k++) {
+		unsigned i = (ring.head + k) % DFU_RING_BLOCKS;
+		if (ring.addr[i] < addr + len && addr < ring.addr[i] + ring.len[i])
+			return true;
+	}
+	return false;
 }
 
 void dfu_ring_clear(void)

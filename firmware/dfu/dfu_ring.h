@@ -23,12 +23,16 @@
 
 void dfu_ring_init(void);
 unsigned dfu_ring_count(void);
+/* Bytes the ring holds when full. */
+uint32_t dfu_ring_capacity(void);
 bool dfu_ring_full(void);
 /* Copy a block in (the caller checked dfu_ring_full). */
 void dfu_ring_push(uint32_t addr, const uint8_t *data, uint16_t len);
 /* The oldest block: false when empty. *data stays valid until the pop. */
 bool dfu_ring_peek(uint32_t *addr, const uint8_t **data, uint16_t *len);
 void dfu_ring_pop(void);
+/* Some queued block overlaps [addr, addr + len). */
+bool dfu_ring_overlaps(uint32_t addr, uint32_t len);
 void dfu_ring_clear(void);
 
 #endif

@@ -80,6 +80,11 @@ void mem_defer_set_pending(struct mem_defer *d, uint32_t idx, bool on)
 		d->cur = MEM_DEFER_NONE;
 		d->covered = 0;
 	}
+	for (unsigned i = 0; i < d->nahead; i++)
+		if (d->ahead[i].idx == idx) {
+			d->ahead[i] = d->ahead[--d->nahead];
+			break;
+		}
 }
 
 uint32_t mem_defer_any(const struct mem_defer *d)
@@ -96,7 +101,24 @@ uint32_t mem_defer_any(const struct mem_defer *d)
 
 uint32_t mem_defer_coverage(const struct mem_defer *d, uint32_t idx)
 {
-	return idx == d->cur ? d->covered : 0u;
+	uint32_t bits = idx == d->cur ? d->covered : 0u;
+	for (unsigned i = 0; i < d->nahead; i++)
+		if (d->ahead[i].idx == idx)
+			bits |= d->ahead[i].bits;
+	return bits;
+}
+
+/* The whole granules of page idx inside [addr, addr + len). */
+static uint32_t granules_in(const struct mem_defer *d, uint32_t idx, uint32_t addr, uint32_t len)
+{
+	uint32_t page = mem_defer_page_addr(d, idx), bits = 0;
+	uint32_t from = addr - page, to = from + len;
+	for (uint32_t g = 0; g * MEM_DEFER_GRAN < d->page; g++) {
+		uint32_t gs = g * MEM_DEFER_GRAN;
+		if (gs >= from && gs + MEM_DEFER_GRAN <= to)
+			bits |= 1u << g;
+	}
+	return bits;
 }
 
 void mem_defer_cover(struct mem_defer *d, uint32_t idx, uint32_t addr, uint32_t len)
@@ -107,13 +129,28 @@ void mem_defer_cover(struct mem_defer *d, uint32_t idx, uint32_t addr, uint32_t 
 		d->cur = idx;
 		d->covered = 0;
 	}
-	uint32_t page = mem_defer_page_addr(d, idx);
-	uint32_t from = addr - page, to = from + len;
-	for (uint32_t g = 0; g * MEM_DEFER_GRAN < d->page; g++) {
-		uint32_t gs = g * MEM_DEFER_GRAN;
-		if (gs >= from && gs + MEM_DEFER_GRAN <= to)
-			d->covered |= 1u << g;
+	d->covered |= granules_in(d, idx, addr, len);
+}
+
+bool mem_defer_cover_ahead(struct mem_defer *d, uint32_t idx, uint32_t addr, uint32_t len)
+{
+	if (idx >= d->npages)
+		return false;
+	if (idx == d->cur) {
+		mem_defer_cover(d, idx, addr, len);
+		return true;
 	}
+	unsigned i = 0;
+	while (i < d->nahead && d->ahead[i].idx != idx)
+		i++;
+	if (i == d->nahead) {
+		if (d->nahead == MEM_DEFER_AHEAD)
+			return false;
+		d->ahead[d->nahead].idx = idx;
+		d->ahead[d->nahead++].bits = 0;
+	}
+	d->ahead[i].bits |= granules_in(d, idx, addr, len);
+	return true;
 }
 
 uint32_t mem_defer_page_addr(const struct mem_defer *d, uint32_t idx)

@@ -21,6 +21,9 @@
 #define MEM_DEFER_PAGES 1024u
 #define MEM_DEFER_GRAN  4096u /* coverage granule: one DFU block */
 #define MEM_DEFER_NONE  0xFFFFFFFFu
+/* pages other than cur with granules found right ahead of the engine (a
+ * block dismissed during an erase: mem_dismiss) */
+#define MEM_DEFER_AHEAD 16u
 
 struct mem_defer {
 	struct mem_region *r; /* NULL: no region defers */
@@ -29,6 +32,10 @@ struct mem_defer {
 	uint8_t pending[MEM_DEFER_PAGES / 8u];
 	uint32_t cur;     /* page whose coverage is known, or MEM_DEFER_NONE */
 	uint32_t covered; /* granules of cur that hold the right data */
+	struct {
+		uint32_t idx, bits;
+	} ahead[MEM_DEFER_AHEAD]; /* the same for other pending pages */
+	unsigned nahead;
 };
 
 /* Take r's first segment if its backend can erase units of a page and the
@@ -42,11 +49,15 @@ bool mem_defer_is_pending(const struct mem_defer *d, uint32_t idx);
 void mem_defer_set_pending(struct mem_defer *d, uint32_t idx, bool on);
 /* Any page pending: index of one, else MEM_DEFER_NONE. */
 uint32_t mem_defer_any(const struct mem_defer *d);
-/* Coverage of page idx (0 unless it is cur). */
+/* Coverage of page idx: cur's, and what was found right ahead of it. */
 uint32_t mem_defer_coverage(const struct mem_defer *d, uint32_t idx);
 /* Mark [addr, addr + len) of page idx as holding the right data; only
  * whole granules count. Makes idx the current page. */
 void mem_defer_cover(struct mem_defer *d, uint32_t idx, uint32_t addr, uint32_t len);
+/* Mark [addr, addr + len) of pending page idx as holding the right data
+ * without making it the current page (cur is left as it is). False when
+ * the table of such pages is full: nothing is recorded. */
+bool mem_defer_cover_ahead(struct mem_defer *d, uint32_t idx, uint32_t addr, uint32_t len);
 /* Address of page idx. */
 uint32_t mem_defer_page_addr(const struct mem_defer *d, uint32_t idx);
 

@@ -8,6 +8,7 @@
 #include "hal/port.h"
 #include "mem/blank_map.h"
 #include "mem/defer.h"
+#include "mem/digest.h"
 
 /* Compare/blank-check granule: one H7 flash word. A granule that already
  * holds the data is skipped; one that is blank is programmed; anything else
@@ -111,13 +112,19 @@ static struct {
 	/* the running operation is a background one (mem_start_background_erase):
 	 * nobody's request; this is told its result */
 	void (*bg_done)(int rc);
+
+	uint32_t dismissed; /* blocks found in place by their digests */
 } engine;
 
 QDFU_STATIC_ASSERT(SLICE % GRANULE == 0, "slice must hold whole granules");
+QDFU_STATIC_ASSERT(DIGEST_GRAN == MEM_DEFER_GRAN && DIGEST_GRAN <= SLICE,
+                   "a digest is one coverage granule, read through the scratch buffer");
 
 /* ROM-style (benchmarks): erase on command, no blank or deferral skips.
  * Outside `engine` so that mem_init() keeps it. */
 static bool plain_mode;
+/* mem_set_intake: the client's pace and the class's queue, in bytes */
+static uint32_t intake_bps, intake_queued;
 
 void mem_set_plain(bool on)
 {
@@ -133,6 +140,7 @@ void mem_init(void)
 		engine.scale[i] = SCALE_ONE;
 	engine.busy_kind = -1;
 	blank_map_reset();
+	digest_clear();
 }
 
 void mem_note_programmed(const struct mem_region *r, uint32_t addr, uint32_t len)
@@ -198,6 +206,14 @@ static uint32_t defer_index(const struct mem_region *r, uint32_t addr)
 {
 	const struct mem_defer *d = defer_of(r);
 	return d ? mem_defer_index(d, r, addr) : MEM_DEFER_NONE;
+}
+
+/* Every change of a page's pending state goes through here: the digests
+ * of its granules are kept only while it is pending and untouched. */
+static void set_pending(struct mem_defer *d, uint32_t idx, bool on)
+{
+	mem_defer_set_pending(d, idx, on);
+	digest_forget(mem_defer_page_addr(d, idx), d->page);
 }
 
 unsigned mem_region_count(void)
@@ -395,7 +411,7 @@ int mem_start_erase_page(uint32_t addr, struct mem_time *t)
 		if (engine.kind != OP_NONE)
 			return QDFU_E_BUSY;
 		/* erased when data for it arrives and differs (defer.h) */
-		mem_defer_set_pending(d, idx, true);
+		set_pending(d, idx, true);
 		if (t)
 			t->typ_ms = t->max_ms = 0;
 		return QDFU_OK;
@@ -433,8 +449,10 @@ int mem_start_mass_erase(struct mem_region *r, struct mem_time *t)
 	engine.phase = PH_RUN;
 	arm_deadline();
 	struct mem_defer *d = defer_of(r);
-	if (d) /* everything goes: nothing left to defer */
+	if (d) { /* everything goes: nothing left to defer */
 		mem_defer_init(d, r);
+		digest_clear();
+	}
 	if (t)
 		*t = engine.t;
 	return QDFU_OK;
@@ -474,7 +492,7 @@ static void queue_work(struct mem_defer *d, uint32_t idx)
 	engine.work[engine.nwork].idx = idx;
 	engine.work[engine.nwork].covered = mem_defer_coverage(d, idx);
 	engine.nwork++;
-	mem_defer_set_pending(d, idx, false);
+	set_pending(d, idx, false);
 }
 
 /* Carry out every deferred erase still pending (end of a download, or
@@ -851,9 +869,9 @@ static int auto_erase_plan(struct mem_region *r, uint32_t addr, const uint8_t *d
 		return QDFU_OK;
 	}
 	if (new1 && !mem_defer_is_pending(d, i1))
-		mem_defer_set_pending(d, i1, true);
+		set_pending(d, i1, true);
 	if (new2 && !mem_defer_is_pending(d, i2))
-		mem_defer_set_pending(d, i2, true);
+		set_pending(d, i2, true);
 	return QDFU_OK;
 }
 
@@ -951,9 +969,77 @@ static int range_blank(uint32_t a, uint32_t n)
 	return region_blank(engine.r, a, n);
 }
 
+/* ------------------------------------------- digests ahead of an erase */
+
+/* Bytes the client can send while erasing [a, a + n) runs, beyond what the
+ * class queues: how far ahead the digests must reach (0: none needed). */
+static uint32_t intake_during(uint32_t a, uint32_t n)
+{
+	struct mem_time t;
+	const struct mem_ops *o = engine.r->ops;
+	if (!intake_bps || !o->erase_time || o->erase_time(engine.r, a, n, &t))
+		return 0;
+	uint64_t bytes = (uint64_t)intake_bps * t.typ_ms / 1000u;
+	return bytes > intake_queued ? (uint32_t)QDFU_MIN(bytes - intake_queued, 0xFFFFFFFFu) : 0u;
+}
+
+/* The page of r holding [a, a + n) can be read now: no erase beside runs
+ * in its bank (a read there would hold the bus until it ends). */
+static bool readable_now(struct mem_region *r, uint32_t a, uint32_t n)
+{
+	for (unsigned b = 0; b < MEM_BANKS; b++)
+		if (engine.side[b].r == r && r->ops->bank_of && in_bank(r, a, n, b))
+			return false;
+	return true;
+}
+
+/* Digest of the granule at ga into the table; false on a read error. */
+static bool digest_granule(struct mem_region *r, uint32_t ga)
+{
+	struct digest dg;
+	if (r->ops->read(r, ga, engine.scratch, DIGEST_GRAN) != QDFU_OK)
+		return false;
+	dg.crc = port_crc32_update(0, engine.scratch, DIGEST_GRAN);
+	dg.fnv = digest_fnv1a(DIGEST_FNV_INIT, engine.scratch, DIGEST_GRAN);
+	return digest_add(ga, &dg);
+}
+
+/* Before the erase of [a, a + n) (its bank or chip unreadable until it
+ * ends): the digests of the granules of the pending pages that follow the
+ * pages the running write works on, as far as the client can send during
+ * the erase (docs/decisions/dismiss-during-erase.md). Granules already
+ * known right, or digested, are skipped. */
+static void digest_ahead(uint32_t a, uint32_t n)
+{
+	struct mem_region *r = engine.r;
+	const struct mem_defer *d = defer_of(r);
+	if (plain_mode || !d || engine.kind != OP_WRITE || engine.nwork == 0)
+		return;
+	uint32_t want = intake_during(a, n), seen = 0;
+	uint32_t g = d->page / DIGEST_GRAN;
+	for (uint32_t idx = engine.work[engine.nwork - 1u].idx + 1u;
+	     idx < d->npages && seen < want && digest_count() < DIGEST_MAX; idx++) {
+		uint32_t pa = mem_defer_page_addr(d, idx);
+		if (!mem_defer_is_pending(d, idx) || !readable_now(r, pa, d->page)) {
+			seen += d->page;
+			continue;
+		}
+		uint32_t cov = mem_defer_coverage(d, idx);
+		for (uint32_t i = 0; i < g && seen < want; i++, seen += DIGEST_GRAN) {
+			struct digest dg;
+			uint32_t ga = pa + i * DIGEST_GRAN;
+			if (((cov >> i) & 1u) || digest_find(ga, &dg))
+				continue;
+			if (!digest_granule(r, ga))
+				return; /* table full, or unreadable (ECC): no more */
+		}
+	}
+}
+
 static int start_erase(uint32_t a, uint32_t n)
 {
 	struct mem_time t;
+	digest_ahead(a, n);
 	int rc = engine.r->ops->erase_start(engine.r, a, n, &t);
 	if (rc)
 		return rc;
@@ -1324,7 +1410,7 @@ void mem_look_ahead(uint32_t addr, const uint8_t *data, uint32_t len)
 	struct mem_time t;
 	if (r->ops->side_erase_start(r, pa, &t) != QDFU_OK)
 		return;
-	mem_defer_set_pending(d, idx, false);
+	set_pending(d, idx, false);
 	/* erased in this session: auto-erase leaves it alone (and reads
 	 * nothing of the bank while it erases) */
 	(void)first_touch_index(d, idx);
@@ -1334,6 +1420,64 @@ void mem_look_ahead(uint32_t addr, const uint8_t *data, uint32_t len)
 	engine.side[b].typ_ms = t.typ_ms;
 	engine.side[b].deadline =
 	    engine.side[b].began + t.max_ms + t.max_ms / 2u + DEADLINE_MARGIN_MS;
+}
+
+/* ------------------------------------------------------------- dismiss */
+
+void mem_set_intake(uint32_t bytes_per_s, uint32_t queued)
+{
+	intake_bps = bytes_per_s;
+	intake_queued = queued;
+}
+
+uint32_t mem_dismissed(void)
+{
+	return engine.dismissed;
+}
+
+static bool overlaps(uint32_t a, uint32_t n, uint32_t b, uint32_t m)
+{
+	return a < b + m && b < a + n;
+}
+
+/* Every granule of [addr, addr + len) has a digest equal to data's. */
+static bool digests_match(uint32_t addr, const uint8_t *data, uint32_t len)
+{
+	for (uint32_t off = 0; off < len; off += DIGEST_GRAN) {
+		struct digest want;
+		if (!digest_find(addr + off, &want) ||
+		    port_crc32_update(0, data + off, DIGEST_GRAN) != want.crc ||
+		    digest_fnv1a(DIGEST_FNV_INIT, data + off, DIGEST_GRAN) != want.fnv)
+			return false;
+	}
+	return true;
+}
+
+bool mem_dismiss(uint32_t addr, const uint8_t *data, uint32_t len)
+{
+	struct mem_region *r = mem_find(addr);
+	struct mem_defer *d = defer_of(r);
+	if (plain_mode || !d || len == 0 || addr % DIGEST_GRAN || len % DIGEST_GRAN ||
+	    len > r->size - (addr - r->base) || digest_count() == 0)
+		return false;
+	uint32_t idx = mem_defer_index(d, r, addr);
+	if (idx == MEM_DEFER_NONE || idx != mem_defer_index(d, r, addr + len - 1u) ||
+	    !mem_defer_is_pending(d, idx))
+		return false;
+	/* nothing the engine holds or runs may write these bytes later */
+	if ((engine.tail.valid && engine.tail.r == r &&
+	     overlaps(addr, len, engine.tail.start, engine.tail.end - engine.tail.start)) ||
+	    (engine.kind == OP_WRITE && engine.r == r &&
+	     overlaps(addr, len, engine.addr, engine.len)))
+		return false;
+	if (!digests_match(addr, data, len) || !mem_defer_cover_ahead(d, idx, addr, len))
+		return false;
+	(void)first_touch_index(d, idx); /* auto-erase: this page is seen */
+	digest_forget(addr, len);        /* the coverage says it now */
+	if (engine.hook)
+		engine.hook(addr, data, len);
+	engine.dismissed++;
+	return true;
 }
 
 /* ------------------------------------------------------------------ read */

@@ -90,6 +90,22 @@ uint32_t mem_crc_result(void);
  * block's (docs/decisions/parallel-banks.md). */
 void mem_look_ahead(uint32_t addr, const uint8_t *data, uint32_t len);
 
+/* How fast a client can send (bytes per second, 0: unknown) and how many
+ * bytes the class queues ahead of the engine. Before a deferred erase
+ * starts, the engine takes the digests of the pending pages that follow
+ * it (mem/digest.h), as far as the client can send while the erase runs
+ * beyond what the queue holds. */
+void mem_set_intake(uint32_t bytes_per_s, uint32_t queued);
+
+/* A block the class accepted while the engine works: true when it is
+ * already in place and need not be queued (its granules' digests, taken
+ * before the running erase, match; its page's deferred erase keeps them,
+ * docs/decisions/dismiss-during-erase.md). False: queue it as usual. The
+ * caller checks that no queued block overlaps it. */
+bool mem_dismiss(uint32_t addr, const uint8_t *data, uint32_t len);
+/* Blocks dismissed since mem_init (tests, statistics). */
+uint32_t mem_dismissed(void);
+
 /* Synchronous read for UPLOAD: reads up to len bytes at addr, stopping at
  * the end of the region. *got = bytes read (0 if unmapped). */
 int mem_read(uint32_t addr, uint8_t *buf, uint32_t len, uint32_t *got);

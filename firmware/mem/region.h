@@ -55,6 +55,9 @@ struct mem_ops {
 	 * len bytes at addr, computed as the bus delivers them (the NOR
 	 * region: the CRC unit fed from the QSPI FIFO while it drains). */
 	int (*read_crc)(struct mem_region *r, uint32_t addr, uint32_t len, uint32_t *crc);
+	/* Optional (NULL: unknown): the time erase_start(addr, len) would
+	 * report, without starting anything. */
+	int (*erase_time)(struct mem_region *r, uint32_t addr, uint32_t len, struct mem_time *t);
 	/* Optional (NULL: the region is one bank). Regions whose memory is
 	 * split into banks that work at once (dual-bank internal flash): the
 	 * bank holding addr (0 or 1); start erasing the page at addr beside

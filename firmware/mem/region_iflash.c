@@ -123,21 +123,29 @@ static int if_side_poll(struct mem_region *r, unsigned bank)
 	return rc;
 }
 
-static int if_erase_start(struct mem_region *r, uint32_t addr, uint32_t len, struct mem_time *t)
+static int if_erase_time(struct mem_region *r, uint32_t addr, uint32_t len, struct mem_time *t)
 {
 	QDFU_UNUSED(r);
-	uint32_t first = sector_of(addr), last = sector_of(addr + len - 1u);
 	if ((addr - s.b->iflash_base) % s.b->iflash_sector_size || len == 0)
 		return QDFU_E_PARAM;
 	if (addr - s.b->iflash_base < s.b->bootloader_size)
 		return QDFU_E_PROTECTED; /* never our own sector */
-	s.op = IF_ERASE;
-	s.sector = first;
-	s.sector_end = last + 1u;
-	s.started = false;
+	uint32_t n = sector_of(addr + len - 1u) + 1u - sector_of(addr);
 	const struct if_timing *lt = line_timing(s.b->family);
-	t->typ_ms = ms_of(last + 1u - first, lt->erase_typ_us);
-	t->max_ms = ms_of(last + 1u - first, lt->erase_max_us);
+	t->typ_ms = ms_of(n, lt->erase_typ_us);
+	t->max_ms = ms_of(n, lt->erase_max_us);
+	return QDFU_OK;
+}
+
+static int if_erase_start(struct mem_region *r, uint32_t addr, uint32_t len, struct mem_time *t)
+{
+	int rc = if_erase_time(r, addr, len, t);
+	if (rc)
+		return rc;
+	s.op = IF_ERASE;
+	s.sector = sector_of(addr);
+	s.sector_end = sector_of(addr + len - 1u) + 1u;
+	s.started = false;
 	return QDFU_OK;
 }
 
@@ -244,6 +252,7 @@ static int if_read(struct mem_region *r, uint32_t addr, uint8_t *buf, uint32_t l
 
 static const struct mem_ops iflash_ops = {
     .erase_start = if_erase_start,
+    .erase_time = if_erase_time,
     .mass_erase_start = if_mass_erase_start,
     .program_start = if_program_start,
     .poll = if_poll,

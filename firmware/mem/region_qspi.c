@@ -34,6 +34,14 @@ static int q_erase_start(struct mem_region *r, uint32_t addr, uint32_t len, stru
 	return rc;
 }
 
+static int q_erase_time(struct mem_region *r, uint32_t addr, uint32_t len, struct mem_time *t)
+{
+	struct nor_time nt = {0, 0};
+	int rc = nor_erase_time(addr - r->base, len, &nt);
+	to_mem_time(&nt, t);
+	return rc;
+}
+
 static int q_mass_erase_start(struct mem_region *r, struct mem_time *t)
 {
 	QDFU_UNUSED(r);
@@ -70,6 +78,7 @@ static int q_read_crc(struct mem_region *r, uint32_t addr, uint32_t len, uint32_
 
 static const struct mem_ops qspi_ops = {
     .erase_start = q_erase_start,
+    .erase_time = q_erase_time,
     .mass_erase_start = q_mass_erase_start,
     .program_start = q_program_start,
     .poll = q_poll,

@@ -632,7 +632,7 @@ static int begin(enum job_kind k, uint32_t addr, uint32_t end)
 	return QDFU_OK;
 }
 
-int nor_erase_start(uint32_t addr, uint32_t len, struct nor_time *t)
+int nor_erase_time(uint32_t addr, uint32_t len, struct nor_time *t)
 {
 	if (!nor_dev.up)
 		return QDFU_E_NO_DEVICE;
@@ -651,13 +651,21 @@ int nor_erase_start(uint32_t addr, uint32_t len, struct nor_time *t)
 		a += nor_dev.info.erase_size[i];
 		left -= nor_dev.info.erase_size[i];
 	}
-	int rc = begin(K_ERASE, addr, addr + len);
+	t->typ_ms = (uint32_t)QDFU_MIN(typ, 0xFFFFFFFFu);
+	t->max_ms = (uint32_t)QDFU_MIN(max, 0xFFFFFFFFu);
+	return QDFU_OK;
+}
+
+int nor_erase_start(uint32_t addr, uint32_t len, struct nor_time *t)
+{
+	struct nor_time est;
+	int rc = nor_erase_time(addr, len, &est);
+	if (rc == QDFU_OK)
+		rc = begin(K_ERASE, addr, addr + len);
 	if (rc)
 		return rc;
-	if (t) {
-		t->typ_ms = (uint32_t)QDFU_MIN(typ, 0xFFFFFFFFu);
-		t->max_ms = (uint32_t)QDFU_MIN(max, 0xFFFFFFFFu);
-	}
+	if (t)
+		*t = est;
 	return QDFU_OK;
 }
 

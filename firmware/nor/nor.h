@@ -126,6 +126,8 @@ int nor_xip_cmd(enum nor_xip_kind kind, struct port_qspi_cmd *c);
 /* Start erasing [addr, addr + len): both aligned to the smallest erase
  * size (total). Uses the largest aligned erase type that fits each step. */
 int nor_erase_start(uint32_t addr, uint32_t len, struct nor_time *t);
+/* The time nor_erase_start(addr, len) would report, starting nothing. */
+int nor_erase_time(uint32_t addr, uint32_t len, struct nor_time *t);
 /* Start programming (any alignment, split at page boundaries). data must
  * stay valid until the operation ends. */
 int nor_program_start(uint32_t addr, const uint8_t *data, uint32_t len, struct nor_time *t);
