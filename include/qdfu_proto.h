@@ -77,6 +77,12 @@
 #define QDFU_PROTO_FLAG_DUAL_FLASH      0x0001u /* two QSPI chips in dual-flash mode */
 #define QDFU_PROTO_FLAG_PROTECT_FOUND   0x0002u /* the NOR's block-protect bits were set */
 #define QDFU_PROTO_FLAG_PROTECT_CLEARED 0x0004u /* ... and the bootloader cleared them */
+/* The boot journal holds no open update (none cut in an earlier visit,
+ * none opened in this one): a leave now, with nothing written, starts what
+ * the journal names. Live, as of the INFO request. Clear when unsure, and
+ * on bootloaders before it: a host then writes a block again so that the
+ * leave commits (host/lib/qh_ops.c touch_first_block). */
+#define QDFU_PROTO_FLAG_JOURNAL_CLEAN 0x0008u
 
 /* CRC_RESULT status: CRC-32 as zlib/IEEE (reflected 0xEDB88320, init and
  * final XOR 0xFFFFFFFF). */

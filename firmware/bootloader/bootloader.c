@@ -39,23 +39,62 @@ static struct {
 	 * then the application at grace_vtor unless a DFU request came */
 	bool grace;
 	uint32_t grace_until, grace_vtor, grace_requests;
+	/* at DFU entry, for hook_journal_clean: the newest journal record is
+	 * VERIFIED for the descriptor in place; nothing would start (no
+	 * descriptor, no valid vector table at the default address) */
+	bool verified_in_place, nothing_to_start;
 } bl;
 
 /* bootloader_flasher_board's copy and its product string. */
 static struct board flasher_b;
 static char flasher_product[64];
 
+/* Does the newest journal record vouch for descriptor d (VERIFIED for it)?
+ * Then boot.c starts its image without the range CRCs. */
+static bool journal_vouches(const struct image_desc *d)
+{
+	return journal_state() == JOURNAL_VERIFIED && journal_tag() == d->crc;
+}
+
+/* A descriptor read for a moment (image_would_start, bootloader_init):
+ * static, not on the stack. */
+static struct image_desc scratch_desc;
+
 /* Would the descriptor in place start its image now (boot.c's test: intact,
  * every range matching, or VERIFIED for it as the newest record)? */
 static bool image_would_start(void)
 {
-	static struct image_desc d;
 	uint32_t bad;
-	if (image_read(&d) != IMAGE_OK)
+	if (image_read(&scratch_desc) != IMAGE_OK)
 		return false;
-	if (journal_state() == JOURNAL_VERIFIED && journal_tag() == d.crc)
+	return journal_vouches(&scratch_desc) || image_verify(&scratch_desc, &bad) == IMAGE_OK;
+}
+
+/* INFO's JOURNAL_CLEAN (dfu.c adds: no session open in this visit): a
+ * leave with nothing written ends as one after a session that writes no
+ * vector table would (the host's re-commit write is waste). So for the
+ * newest record COMMITTED (a write in this visit would have appended OPEN
+ * first), or VERIFIED for the descriptor in place, as at DFU entry: both
+ * start the same application. For NONE (nothing flashed through us) and
+ * EMPTY only when nothing would start either way (such a session commits
+ * the default address). Never for OPEN (an update was cut: only a session
+ * commits it), nor a VERIFIED record whose descriptor changed since. */
+static bool hook_journal_clean(void)
+{
+	if (!journal_available())
+		return false;
+	switch (journal_state()) {
+	case JOURNAL_COMMITTED:
 		return true;
-	return image_verify(&d, &bad) == IMAGE_OK;
+	case JOURNAL_VERIFIED:
+		return bl.verified_in_place;
+	case JOURNAL_NONE:
+	case JOURNAL_EMPTY:
+		return bl.nothing_to_start;
+	case JOURNAL_OPEN:
+		break;
+	}
+	return false;
 }
 
 static int hook_session_open(void)
@@ -139,6 +178,7 @@ static const struct dfu_hooks hooks = {
     .leave = hook_leave,
     .mass_erased = hook_mass_erased,
     .unprotect = hook_unprotect,
+    .journal_clean = hook_journal_clean,
 };
 
 /* The image descriptor's unit: the small erase unit just below the
@@ -330,6 +370,12 @@ bool bootloader_init(const struct board *b, enum bootloader_enter how)
 	dfu_set_image_desc(image_available() ? image_desc_addr() : 0);
 	dfu_set_why(bl.decision.why, fault.exception);
 	dfu_set_info_flags(bl.have_qspi ? region_qspi_info_flags(&bl.qspi) : 0);
+	if (journal_available()) { /* the engine is idle until the pre-erase below */
+		enum image_verdict v = image_read(&scratch_desc);
+		bl.verified_in_place = v == IMAGE_OK && journal_vouches(&scratch_desc);
+		bl.nothing_to_start =
+		    v == IMAGE_NONE && !boot_vector_table_valid(b->default_app_base);
+	}
 	bl.grace_requests = dfu_request_count();
 	/* The first journal record's erase, while the USB core starts and the
 	 * host enumerates (docs/decisions/journal-pre-erase.md). Its command

@@ -637,6 +637,18 @@ static uint32_t crc_reported_status(void)
 	return crc_busy() ? QDFU_PROTO_CRC_BUSY : dfu.crc_status;
 }
 
+/* The INFO flags as of now: the probe's, and JOURNAL_CLEAN while no session
+ * is open in this visit (one that opened and was cut, or aborted, left the
+ * journal OPEN: the hook says so) and the journal holds no open update. */
+static uint16_t info_flags_now(void)
+{
+	uint16_t f = dfu.info_flags & (uint16_t)~QDFU_PROTO_FLAG_JOURNAL_CLEAN;
+	if (!dfu.session_open && dfu.hooks && dfu.hooks->journal_clean &&
+	    dfu.hooks->journal_clean())
+		f |= QDFU_PROTO_FLAG_JOURNAL_CLEAN;
+	return f;
+}
+
 static enum usbd_reply vendor_info(const struct usb_setup *s, struct usbd_ctrl *c)
 {
 	if (s->bmRequestType != QDFU_PROTO_RT_IN || s->wLength != QDFU_PROTO_INFO_LEN)
@@ -651,7 +663,7 @@ static enum usbd_reply vendor_info(const struct usb_setup *s, struct usbd_ctrl *
 		qdfu_put_le32(&dfu.small[QDFU_PROTO_INFO_DESC_ADDR], dfu.image_desc_addr);
 	}
 	qdfu_put_le16(&dfu.small[QDFU_PROTO_INFO_FW_VERSION], 0x0001);
-	qdfu_put_le16(&dfu.small[QDFU_PROTO_INFO_FLAGS], dfu.info_flags);
+	qdfu_put_le16(&dfu.small[QDFU_PROTO_INFO_FLAGS], info_flags_now());
 	dfu.small[QDFU_PROTO_INFO_WHY] = dfu.why;
 	dfu.small[QDFU_PROTO_INFO_FAULT] = dfu.fault;
 	c->buf = dfu.small;

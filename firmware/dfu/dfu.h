@@ -85,6 +85,10 @@ struct dfu_hooks {
 	void (*mass_erased)(void);
 	/* read unprotect: wipe and reset */
 	void (*unprotect)(void);
+	/* a leave now, with nothing written, would start what the journal
+	 * names (no update open in it): INFO's QDFU_PROTO_FLAG_JOURNAL_CLEAN,
+	 * reported only while no session is open in this visit; NULL: never */
+	bool (*journal_clean)(void);
 };
 
 /* The class driver for usbd_init(). */
@@ -97,7 +101,8 @@ void dfu_set_image_desc(uint32_t addr);
  * reset the bootloader (0 none), reported by INFO; after dfu_init(). */
 void dfu_set_why(uint8_t why, uint8_t fault_exception);
 /* INFO flags (QDFU_PROTO_FLAG_*: dual flash, NOR protection found/cleared);
- * after dfu_init(). */
+ * after dfu_init(). JOURNAL_CLEAN is not one of them: INFO asks the
+ * journal_clean hook live. */
 void dfu_set_info_flags(uint16_t flags);
 /* Main-loop work: advances flash operations, completes held GETSTATUS. */
 void dfu_task(void);

@@ -604,9 +604,9 @@ static int desc_write(struct qh_dev *d, const struct qh_memmap *m, const struct 
 }
 
 /* Nothing to write and no descriptor: a session must open on the device
- * for its leave to commit the image (the journal's rule), so write the
- * first block again; it holds those bytes already, the device programs
- * nothing. */
+ * for its leave to commit the image (the journal's rule: an update cut
+ * before its leave stays open), so write the first block again; it holds
+ * those bytes already, the device programs nothing. */
 static int touch_first_block(struct qh_dev *d, const struct qh_memmap *m, const struct qh_plan *p,
                              struct qh_error *e)
 {
@@ -618,6 +618,23 @@ static int touch_first_block(struct qh_dev *d, const struct qh_memmap *m, const 
 	if (c.len > xfer)
 		c.len = xfer;
 	return rc ? rc : write_chunk(d, &c, &done, c.len, e);
+}
+
+/* Nothing was written: is the touch needed? Not when the device says, as
+ * of now (INFO asked again: this run, or another, may have opened an update
+ * on it since), that a leave starts what its journal names with no update
+ * open (JOURNAL_CLEAN), and the image holds no vector table that a
+ * session's commit would name instead. Devices before the flag, or any
+ * doubt: yes (docs/protocol.md). */
+static int touch_needed(struct qh_dev *d, const struct qh_plan *p)
+{
+	struct qh_qdfu_info now;
+
+	if (qh_desc_find_vtor(p, qh_dev_xfer_size(&d->info)))
+		return 1;
+	if (qh_qdfu_info(d, &now, NULL) != QH_OK)
+		return 1;
+	return !(now.flags & QDFU_PROTO_FLAG_JOURNAL_CLEAN);
 }
 
 int qh_op_program(struct qh_dev *d, const struct qh_memmap *m, const struct qh_plan *p,
@@ -685,7 +702,8 @@ int qh_op_program(struct qh_dev *d, const struct qh_memmap *m, const struct qh_p
 	d->recommit_only = !d->pages_erased && !d->bytes_written && !d->desc_written;
 	if (all_equal && !d->desc_written)
 		d->proven_plan = p;
-	if (d->recommit_only && !job.active && qh_dev_has_crc(&d->info) && p->nchunk)
+	if (d->recommit_only && !job.active && qh_dev_has_crc(&d->info) && p->nchunk &&
+	    touch_needed(d, p))
 		rc = touch_first_block(d, m, p, e);
 	return rc ? rc : qh_dfu_make_idle(d, e);
 }

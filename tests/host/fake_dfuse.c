@@ -299,6 +299,8 @@ static int vendor(struct fake_dfuse *f, uint8_t type, uint8_t req, uint16_t valu
 		data[5] = QDFU_PROTO_CAP_CRC32;
 		if (f->has_crc_table || f->table_stalls)
 			data[5] |= QDFU_PROTO_CAP_CRC_TABLE;
+		data[QDFU_PROTO_INFO_FLAGS] = (uint8_t)f->info_flags;
+		data[QDFU_PROTO_INFO_FLAGS + 1] = (uint8_t)(f->info_flags >> 8);
 		return 16;
 	}
 	if (type == 0x41 && req == QDFU_PROTO_REQ_CRC_TABLE && len == 8 && f->has_crc_table &&

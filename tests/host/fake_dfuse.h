@@ -30,11 +30,12 @@ struct fake_dfuse {
 	int pending_len; /* -1: none; command or data waiting for GETSTATUS */
 	uint16_t pending_block;
 	uint8_t pending_data[FAKE_XFER];
-	int busy_left;    /* DNBUSY answers still to give for the current op */
-	uint32_t poll_ms; /* bwPollTimeout reported while busy */
-	int busy_polls;   /* DNBUSY reports per operation (default 1) */
-	int has_crc;      /* answers qdfu INFO/CRC requests */
-	int crc_busy;     /* CRC_RESULT busy answers before done */
+	int busy_left;       /* DNBUSY answers still to give for the current op */
+	uint32_t poll_ms;    /* bwPollTimeout reported while busy */
+	int busy_polls;      /* DNBUSY reports per operation (default 1) */
+	int has_crc;         /* answers qdfu INFO/CRC requests */
+	uint16_t info_flags; /* INFO's flags (QDFU_PROTO_FLAG_*), as of each request */
+	int crc_busy;        /* CRC_RESULT busy answers before done */
 	uint32_t crc_addr, crc_len;
 	int crc_started;
 	unsigned crc_requests; /* CRC_START requests seen */

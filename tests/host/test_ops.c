@@ -269,6 +269,42 @@ static void test_detach(void **state)
 	assert_int_equal(c->f.resets, 1);
 }
 
+/* A device that says its journal is clean (INFO JOURNAL_CLEAN): the same
+ * data-only image again writes no block at all; the flag is asked when it
+ * matters (a session opened since clears it), and an image that holds a
+ * vector table is still touched (its commit could name another). */
+static void test_clean_journal_skips_the_touch(void **state)
+{
+	struct ctx *c = *state;
+	unsigned writes;
+
+	c->f.has_crc = 1;
+	plan_two_regions(c);
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	c->f.info_flags = QDFU_PROTO_FLAG_JOURNAL_CLEAN; /* after the open's INFO */
+	writes = c->f.writes;
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.writes, writes);
+	assert_int_equal(c->f.erases, 0);
+	assert_true(c->d.recommit_only);
+	c->f.info_flags = 0; /* an update open on the device: the touch commits it */
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.writes, writes + 1);
+	/* a vector table at the image's start: touched whatever the flag */
+	const uint32_t vt[2] = {0x24080000u, 0x08004201u};
+	memcpy(c->a, vt, sizeof(vt)); /* little-endian host */
+	qh_plan_free(&c->p);
+	qh_image_free(&c->img);
+	qh_image_init(&c->img);
+	plan_two_regions(c);
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	c->f.info_flags = QDFU_PROTO_FLAG_JOURNAL_CLEAN;
+	writes = c->f.writes;
+	assert_int_equal(qh_op_program(&c->d, &c->m, &c->p, &c->e), 0);
+	assert_int_equal(c->f.writes, writes + 1);
+	assert_true(c->d.recommit_only);
+}
+
 static void test_skip_unchanged_pages(void **state)
 {
 	struct ctx *c = *state;
@@ -496,6 +532,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_make_idle_recovers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_erase_mass_leave, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_skip_unchanged_pages, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_clean_journal_skips_the_touch, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_image_descriptor_written_last, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_detach, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_check_asks_one_crc_table_per_run, setup, teardown),

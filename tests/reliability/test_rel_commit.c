@@ -5,7 +5,9 @@
  *  1. a two-region image (code in internal flash, data in QSPI) cut after
  *     the internal half booted new code with erased data;
  *  2. re-running an update that had written everything but was cut before
- *     its leave said "flash ok" and left the board in DFU.
+ *     its leave said "flash ok" and left the board in DFU (with a
+ *     descriptor, and without one: a data-only image, where only the
+ *     journal decides).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,7 +25,7 @@
 
 static struct rel_board rb;
 static uint8_t code[2][16384], data[2][12288];
-static struct qh_image img[2];
+static struct qh_image img[2], only; /* only: data[1] alone, no vector table */
 
 static void make(unsigned v)
 {
@@ -43,6 +45,7 @@ static int setup(void **state)
 	(void)state;
 	make(0);
 	make(1);
+	qh_image_init(&only);
 	assert_int_equal(rel_board_create(&rb, "stm32h745i-disco", "W25Q64JV"), 0);
 	/* version 0 installed and booting */
 	assert_int_equal(rel_client_run(REL_QDFU, &rb, &img[0]), 0);
@@ -59,6 +62,7 @@ static int teardown(void **state)
 	rel_board_destroy(&rb);
 	qh_image_free(&img[0]);
 	qh_image_free(&img[1]);
+	qh_image_free(&only);
 	return 0;
 }
 
@@ -124,6 +128,59 @@ static void test_rerun_after_cut_before_leave_recommits(void **state)
 	boots_version(1);
 }
 
+/* DNLOADs that carry data (blocks), seen by the observer below. */
+static unsigned data_blocks;
+
+static bool count_blocks(uint8_t type, uint8_t req, uint16_t value, const uint8_t *d, uint16_t len)
+{
+	(void)d;
+	if (type == 0x21 && req == 1 && value >= 2 && len)
+		data_blocks++;
+	return false;
+}
+
+/* A data-only image (no vector table, so no descriptor: the journal
+ * decides) cut after its last block, before the leave: the journal holds
+ * the update open, so the re-run, with nothing to write, must still open
+ * and commit a session (qh_ops.c touch_first_block; INFO says the journal
+ * is not clean). Once committed, the same re-run writes no block at all
+ * (INFO JOURNAL_CLEAN), and the board still boots. */
+static void test_data_only_rerun_commits_an_open_journal_and_no_more(void **state)
+{
+	(void)state;
+	assert_int_equal(qh_image_add(&only, DATA, data[1], sizeof(data[1]), "data", NULL), 0);
+	rel_board_boot(&rb, true);
+	rb.cut_before = leave_request;
+	(void)rel_client_run(REL_QDFU, &rb, &only);
+	assert_true(rb.cut_hit);
+	rb.cut_before = NULL;
+	rel_board_boot(&rb, false);
+	assert_true(rb.in_dfu);
+	assert_non_null(strstr(rb.decision.reason, "interrupted"));
+	/* the re-run: nothing differs, one block written again, committed */
+	rel_board_boot(&rb, true);
+	data_blocks = 0;
+	rb.cut_before = count_blocks;
+	assert_int_equal(rel_client_run(REL_QDFU, &rb, &only), 0);
+	rb.cut_before = NULL;
+	rel_board_boot(&rb, false);
+	assert_false(rb.in_dfu);
+	assert_int_equal(rb.app_vtor, APP);
+	assert_int_equal(data_blocks, 1);
+	assert_true(rel_board_holds(&only));
+	/* committed now: the same image again writes no block, and boots */
+	rel_board_boot(&rb, true);
+	data_blocks = 0;
+	rb.cut_before = count_blocks;
+	assert_int_equal(rel_client_run(REL_QDFU, &rb, &only), 0);
+	rb.cut_before = NULL;
+	assert_true(rb.dev.recommit_only);
+	assert_int_equal(data_blocks, 0);
+	rel_board_boot(&rb, false);
+	assert_false(rb.in_dfu);
+	assert_int_equal(rb.app_vtor, APP);
+}
+
 /* Without a descriptor (dfu-util), a cut before the leave leaves the board
  * in DFU; the re-run with :leave commits. */
 static void test_generic_client_rerun(void **state)
@@ -149,6 +206,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_rerun_after_cut_before_leave_recommits, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_generic_client_rerun, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_data_only_rerun_commits_an_open_journal_and_no_more, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

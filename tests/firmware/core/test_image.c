@@ -20,6 +20,9 @@
 #include "fixture.h"
 #include "hal/port.h"
 #include "mem/mem.h"
+#include "qdfu_proto.h"
+#include "sim/h7/h7_iflash.h"
+#include "sim/port/simport_internal.h"
 
 #define APP   FX_IFLASH_APP
 #define QDATA (RAM_QSPI_BASE + 0x20000u)
@@ -275,6 +278,93 @@ static void test_read_unprotect_stops_a_qspi_only_image(void **state)
 	assert_non_null(strstr(bootloader_decision()->reason, "erased"));
 }
 
+/* INFO's JOURNAL_CLEAN flag, as a host reads it now. */
+static bool info_journal_clean(void)
+{
+	uint8_t b[QDFU_PROTO_INFO_LEN];
+	assert_int_equal(mock_control(0xC1, QDFU_PROTO_REQ_INFO, 0, 0, sizeof(b), b), sizeof(b));
+	return (qdfu_get_le16(&b[QDFU_PROTO_INFO_FLAGS]) & QDFU_PROTO_FLAG_JOURNAL_CLEAN) != 0u;
+}
+
+/* JOURNAL_CLEAN (host/lib/qh_ops.c skips its re-commit write on it): set
+ * only while a leave with nothing written would start the committed
+ * application, live: an update opened in this visit, or one cut in an
+ * earlier one, clears it. */
+static void test_info_journal_clean_follows_the_journal(void **state)
+{
+	(void)state;
+	make_images(10);
+	assert_int_equal(fx_download(APP, code, sizeof(code)), 0); /* ends with ABORT */
+	assert_false(info_journal_clean());                        /* open in this visit */
+	leave();
+	assert_int_equal(journal_state(), JOURNAL_COMMITTED);
+	assert_false(fx_reboot(false)); /* the leave's reset starts it */
+	assert_true(fx_reboot(true));
+	assert_true(info_journal_clean());
+	/* requests that write nothing keep it */
+	assert_int_equal(fx_set_address(APP), 0);
+	assert_int_equal(fx_abort(), 0);
+	assert_true(info_journal_clean());
+	/* the first erase of an update opens it: clear from then on, ABORT or not */
+	assert_int_equal(fx_erase_page(QDATA), 0);
+	assert_false(info_journal_clean());
+	assert_int_equal(fx_abort(), 0);
+	assert_false(info_journal_clean());
+	/* cut before its leave: the journal holds it open in the next visit */
+	assert_true(fx_reboot(true));
+	assert_int_equal(journal_state(), JOURNAL_OPEN);
+	assert_false(info_journal_clean());
+	assert_true(fx_reboot(false)); /* and a leave now would not boot */
+	/* an update that ends with its leave closes it */
+	assert_int_equal(fx_download_leave(APP, code, sizeof(code)), 0);
+	assert_false(fx_reboot(false));
+	assert_true(fx_reboot(true));
+	assert_true(info_journal_clean());
+}
+
+/* Nothing ever flashed through the bootloader (no record): clean only
+ * while a commit would start nothing either (it names the default
+ * address), not once a valid vector table is there (flashed by other
+ * means: a debugger). */
+static void test_info_journal_clean_before_any_record(void **state)
+{
+	(void)state;
+	assert_int_equal(journal_state(), JOURNAL_NONE);
+	assert_true(info_journal_clean());
+	uint8_t *mem = h7_iflash_array(simport_iflash_model());
+	fx_vector_table(mem + (fx_get_board()->default_app_base - 0x08000000u),
+	                fx_get_board()->default_app_base);
+	assert_true(fx_reboot(true));
+	assert_int_equal(journal_state(), JOURNAL_NONE);
+	assert_false(info_journal_clean());
+	assert_true(fx_reboot(false)); /* a leave would not start it: no record */
+	assert_non_null(strstr(bootloader_decision()->reason, "no application"));
+}
+
+/* A VERIFIED record is clean while it vouches for the descriptor in place
+ * (boot.c then starts that image), not once the descriptor changed behind
+ * the bootloader's back. */
+static void test_info_journal_clean_with_a_verified_descriptor(void **state)
+{
+	(void)state;
+	make_images(11);
+	make_desc();
+	put(APP, code, sizeof(code));
+	put(QDATA, qdata, sizeof(qdata));
+	put_desc();
+	assert_false(fx_reboot(false));
+	assert_int_equal(journal_state(), JOURNAL_VERIFIED);
+	assert_true(fx_reboot(true));
+	assert_true(info_journal_clean());
+	/* a descriptor byte changed by other means (a debugger): a leave stays in DFU */
+	ram_qspi.mem[image_desc_addr() - RAM_QSPI_BASE + QDFU_IMG_OFF_VTOR] ^= 0x04u;
+	assert_true(fx_reboot(true));
+	assert_int_equal(journal_state(), JOURNAL_VERIFIED);
+	assert_false(info_journal_clean());
+	assert_true(fx_reboot(false));
+	assert_false(mock.app_started);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 
 int main(void)
@@ -289,6 +379,9 @@ int main(void)
 	    T(test_changed_range_is_caught_after_an_update_session),
 	    T(test_rerun_with_nothing_to_write_boots),
 	    T(test_read_unprotect_stops_a_qspi_only_image),
+	    T(test_info_journal_clean_follows_the_journal),
+	    T(test_info_journal_clean_before_any_record),
+	    T(test_info_journal_clean_with_a_verified_descriptor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
