@@ -88,6 +88,9 @@ static struct {
 	uint32_t gs_held_at;
 	uint32_t told_at, told_ms; /* last dfuDNBUSY answer: when, poll */
 	bool up_held;              /* an UPLOAD reply is deferred until the engine idles */
+	bool crc_held;             /* a CRC_TABLE_RESULT reply waits for the job's end */
+	uint16_t crc_held_len;     /* ... its wLength */
+	uint32_t crc_held_at;
 	uint16_t up_block, up_len;
 	bool session_open; /* an erase/write happened since the last close */
 	bool session_dirty;
@@ -623,6 +626,11 @@ QDFU_STATIC_ASSERT(QDFU_ARRAY_SIZE(handlers) == DFU_STATE_COUNT, "one handler pe
 /* QSPI reads run at 25-50 MB/s (1-1-4 at the board clock): a 128 KiB page
  * takes a few ms, so a host asks again in 1 ms */
 #define CRC_POLL_MS 1u
+/* CRC_TABLE_RESULT while the job runs is held until it ends, at most this
+ * long: the answer leaves the moment the last entry is done, instead of at
+ * the host's next poll (up to a poll later), and the host still sees
+ * progress this often. Far under any host's control timeout (qdfu 5 s). */
+#define CRC_HOLD_MS 50u
 
 QDFU_STATIC_ASSERT(QDFU_PROTO_CRC_TABLE_RESULT_MAX <= 0xFFFFu && QDFU_PROTO_CRC_TABLE_MAX >= 1u,
                    "a CRC table answer fits one control transfer");
@@ -671,6 +679,15 @@ static enum usbd_reply vendor_info(const struct usb_setup *s, struct usbd_ctrl *
 	return USBD_REPLY_IN;
 }
 
+/* The CRC_TABLE_RESULT answer as of now in dfu.crc_table: its length. */
+static uint16_t crc_table_answer(void)
+{
+	qdfu_put_le32(&dfu.crc_table[0], crc_reported_status());
+	qdfu_put_le32(&dfu.crc_table[4], dfu.crc_done);
+	qdfu_put_le32(&dfu.crc_table[8], crc_busy() ? CRC_POLL_MS : 0u);
+	return (uint16_t)(QDFU_PROTO_CRC_TABLE_HEAD_LEN + 4u * dfu.crc_done);
+}
+
 /* CRC_RESULT (one CRC) and CRC_TABLE_RESULT (a table): status, then the
  * CRC or the count of entries done, then the poll the host should wait. */
 static enum usbd_reply vendor_crc_result(const struct usb_setup *s, struct usbd_ctrl *c)
@@ -691,12 +708,25 @@ static enum usbd_reply vendor_crc_result(const struct usb_setup *s, struct usbd_
 	if (s->bmRequestType != QDFU_PROTO_RT_IN || s->wLength < QDFU_PROTO_CRC_TABLE_HEAD_LEN ||
 	    s->wLength > QDFU_PROTO_CRC_TABLE_RESULT_MAX)
 		return USBD_REPLY_STALL;
-	qdfu_put_le32(&dfu.crc_table[0], crc_reported_status());
-	qdfu_put_le32(&dfu.crc_table[4], dfu.crc_done);
-	qdfu_put_le32(&dfu.crc_table[8], crc_busy() ? CRC_POLL_MS : 0u);
+	if (crc_busy()) {
+		dfu.crc_held = true;
+		dfu.crc_held_len = s->wLength;
+		dfu.crc_held_at = port_millis();
+		return USBD_REPLY_DEFER;
+	}
+	c->len = crc_table_answer();
 	c->buf = dfu.crc_table;
-	c->len = (uint16_t)(QDFU_PROTO_CRC_TABLE_HEAD_LEN + 4u * dfu.crc_done);
 	return USBD_REPLY_IN;
+}
+
+/* The held CRC_TABLE_RESULT: when the job is over, or at CRC_HOLD_MS with
+ * the entries done so far. */
+static void send_held_crc_table(void)
+{
+	if (!dfu.crc_held || (crc_busy() && port_millis() - dfu.crc_held_at < CRC_HOLD_MS))
+		return;
+	dfu.crc_held = false;
+	usbd_ctrl_reply_in(dfu.crc_table, QDFU_MIN(crc_table_answer(), dfu.crc_held_len));
 }
 
 static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl *c)
@@ -760,6 +790,7 @@ static bool clrstatus_accepted(void)
 static enum usbd_reply class_setup(const struct usb_setup *s, struct usbd_ctrl *c)
 {
 	dfu.requests++;
+	dfu.crc_held = false; /* a new request abandons a held answer */
 	if ((s->bmRequestType & USB_TYPE_MASK) == USB_TYPE_VENDOR)
 		return vendor_setup(s, c);
 	if ((s->bmRequestType & USB_RECIP_MASK) != USB_RECIP_INTERFACE || s->wIndex != 0 ||
@@ -1154,6 +1185,7 @@ static void class_reset(bool configured)
 	dfu.gs_held = false;
 	dfu.up_held = false;
 	dfu.abort_held = false;
+	dfu.crc_held = false;
 	drop_background();
 	if (dfu.state == DFU_STATE_IDLE && dfu.pend != PEND_NONE && dfu.op_done)
 		dfu.pend = PEND_NONE;
@@ -1166,6 +1198,7 @@ static void class_suspend(void)
 	dfu.gs_held = false;
 	dfu.up_held = false;
 	dfu.abort_held = false;
+	dfu.crc_held = false;
 	drop_background();
 }
 
@@ -1356,9 +1389,11 @@ void dfu_task(void)
 {
 	if (dfu.crc_running || dfu.crc_wanted) {
 		crc_task();
+		send_held_crc_table();
 		if (dfu.crc_running)
 			return;
 	}
+	send_held_crc_table();
 	op_task();
 	held_replies_task();
 	if (dfu.leave_pending) {

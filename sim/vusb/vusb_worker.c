@@ -250,7 +250,6 @@ static int dev_in(void *ctx, uint8_t *data, unsigned maxlen, unsigned *len)
 static void dev_nak(void *ctx, uint32_t streak)
 {
 	(void)ctx;
-	charge_bytetimes(bus_timing().nak_bt);
 	if (virtual_time() && streak > NAK_CATCH_UP) {
 		/* Still NAKing after the main loop caught up: the device waits
 		 * for something (a flash operation). Skip to when it ends. */
@@ -260,7 +259,15 @@ static void dev_nak(void *ctx, uint32_t streak)
 			publish_time();
 		}
 	}
+	/* The controller NAKs the host's retries by itself while the main
+	 * loop works (a held reply while the device computes a CRC table):
+	 * the bus time of a NAK counts only where the loop's pass was
+	 * shorter. */
+	struct usb_timing t = bus_timing();
+	uint64_t t0 = vclock_now_us();
 	run_task();
+	if ((vclock_now_us() - t0) * 3000u < t.nak_bt * t.byte_ns_x3)
+		charge_bytetimes(t.nak_bt);
 }
 
 /* How long the idle loop may wait for a request before the next pass of

@@ -205,6 +205,22 @@ static void test_crc_table_matches_memory(void **state)
 	assert_int_equal(qdfu_get_le32(table_buf + 12 + 4 * 255), ref_crc32(ff, sizeof(ff)));
 }
 
+/* CRC_TABLE_RESULT while the job runs is held until its last entry is
+ * done (at most CRC_HOLD_MS): one request right after CRC_TABLE gets the
+ * whole table, with no poll to wait between. */
+static void test_crc_table_result_is_held_until_the_table_is_done(void **state)
+{
+	(void)state;
+	mock_advance_ms(500); /* the journal's pre-erase at DFU entry is over */
+	assert_int_equal(crc_table(0x08020000u, 4096, 16), 8);
+	int got =
+	    mock_control(0xC1, QDFU_PROTO_REQ_CRC_TABLE_RESULT, 0, 0, 12u + 4u * 16u, table_buf);
+	assert_int_equal(got, 12 + 4 * 16);
+	assert_int_equal(qdfu_get_le32(table_buf), QDFU_PROTO_CRC_DONE);
+	assert_int_equal(qdfu_get_le32(table_buf + 4), 16);
+	assert_int_equal(qdfu_get_le32(table_buf + 8), 0); /* no poll: done */
+}
+
 /* Malformed requests stall; ranges the device cannot read say so; a new
  * request replaces the job still running. */
 static void test_crc_table_refuses_bad_requests(void **state)
@@ -303,6 +319,7 @@ int main(void)
 	    T(test_crc_matches_memory_without_touching_dfu_state),
 	    T(test_info_advertises_the_crc_table),
 	    T(test_crc_table_matches_memory),
+	    T(test_crc_table_result_is_held_until_the_table_is_done),
 	    T(test_crc_table_refuses_bad_requests),
 	    T(test_units_the_crc_table_found_blank_skip_the_compare_read),
 	};
