@@ -4,12 +4,15 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "boards/board.h"
 #include "common/compiler.h"
+#include "sim/h7/h7_iflash.h"
+#include "sim/port/simport_internal.h"
 
 static const struct board *fx_board;
 
@@ -207,4 +210,27 @@ void fx_vector_table(uint8_t *buf, uint32_t vtor)
 	qdfu_put_le32(buf + 4, (vtor + 0x201u)); /* Reset_Handler, Thumb */
 	for (unsigned i = 8; i < 64; i += 4)
 		qdfu_put_le32(buf + i, vtor + 0x301u);
+}
+
+void fx_fill(uint8_t *p, uint32_t n, uint32_t seed)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		p[i] = (uint8_t)(seed >> 16);
+	}
+}
+
+void fx_iflash_put(uint32_t addr, const uint8_t *img, uint32_t len)
+{
+	struct h7_iflash *f = simport_iflash_model();
+	uint32_t size = h7_iflash_size(f);
+	uint8_t *all = malloc(size);
+	assert_non_null(all);
+	memcpy(all, h7_iflash_array(f), size);
+	if (img)
+		memcpy(all + (addr - 0x08000000u), img, len);
+	else
+		memset(all + (addr - 0x08000000u), 0xFF, len);
+	h7_iflash_set_contents(f, all);
+	free(all);
 }

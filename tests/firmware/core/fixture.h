@@ -53,5 +53,10 @@ int fx_download_leave(uint32_t addr, const uint8_t *data, uint32_t len);
 int fx_read(uint32_t addr, uint8_t *buf, uint32_t len);
 /* A minimal valid vector table for an application at vtor. */
 void fx_vector_table(uint8_t *buf, uint32_t vtor);
+/* n pseudo-random bytes from seed (the same seed, the same bytes). */
+void fx_fill(uint8_t *p, uint32_t n, uint32_t seed);
+/* Put len bytes of img (erased flash when NULL) into the internal flash
+ * model at addr, as a probe would. */
+void fx_iflash_put(uint32_t addr, const uint8_t *img, uint32_t len);
 
 #endif

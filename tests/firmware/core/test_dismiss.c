@@ -31,30 +31,15 @@
 
 static uint8_t old_img[SPAN], new_img[SPAN], back[SPAN];
 
-static void fill(uint8_t *p, uint32_t n, uint32_t seed)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		seed = seed * 1103515245u + 12345u;
-		p[i] = (uint8_t)(seed >> 16);
-	}
-}
-
 static void preload(const uint8_t *img)
 {
-	struct h7_iflash *f = simport_iflash_model();
-	uint32_t size = h7_iflash_size(f);
-	uint8_t *all = malloc(size);
-	assert_non_null(all);
-	memcpy(all, h7_iflash_array(f), size);
-	memcpy(all + (BASE - 0x08000000u), img, SPAN);
-	h7_iflash_set_contents(f, all);
-	free(all);
+	fx_iflash_put(BASE, img, SPAN);
 }
 
 static int setup(void **state)
 {
 	int rc = fx_setup(state);
-	fill(old_img, SPAN, 7);
+	fx_fill(old_img, SPAN, 7);
 	preload(old_img);
 	memcpy(new_img, old_img, SPAN);
 	new_img[100] ^= 0x01u; /* sector 0, block 0: sector 0 is erased */

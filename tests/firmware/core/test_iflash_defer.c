@@ -29,34 +29,15 @@
 
 static uint8_t old_img[SPAN], new_img[SPAN], back[SPAN];
 
-static void fill(uint8_t *p, uint32_t n, uint32_t seed)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		seed = seed * 1103515245u + 12345u;
-		p[i] = (uint8_t)(seed >> 16);
-	}
-}
-
-/* Put img (or erased flash when NULL) at BASE, as a probe would. */
 static void preload(const uint8_t *img)
 {
-	struct h7_iflash *f = simport_iflash_model();
-	uint32_t size = h7_iflash_size(f);
-	uint8_t *all = malloc(size);
-	assert_non_null(all);
-	memcpy(all, h7_iflash_array(f), size);
-	if (img)
-		memcpy(all + (BASE - 0x08000000u), img, SPAN);
-	else
-		memset(all + (BASE - 0x08000000u), 0xFF, SPAN);
-	h7_iflash_set_contents(f, all);
-	free(all);
+	fx_iflash_put(BASE, img, SPAN);
 }
 
 static int setup(void **state)
 {
 	int rc = fx_setup(state);
-	fill(old_img, SPAN, 1);
+	fx_fill(old_img, SPAN, 1);
 	preload(old_img);
 	return rc;
 }
@@ -110,7 +91,7 @@ static void test_fresh_flash_is_not_erased(void **state)
 {
 	(void)state;
 	preload(NULL);
-	fill(new_img, SPAN, 2);
+	fx_fill(new_img, SPAN, 2);
 	download(new_img, SPAN);
 	assert_int_equal(erases(), 0);
 	assert_int_equal(programs(), SPAN / 32u);
@@ -120,7 +101,7 @@ static void test_fresh_flash_is_not_erased(void **state)
 static void test_every_sector_changed_one_erase_each(void **state)
 {
 	(void)state;
-	fill(new_img, SPAN, 3);
+	fx_fill(new_img, SPAN, 3);
 	download(new_img, SPAN);
 	assert_int_equal(erases(), SECTORS);
 	assert_int_equal(programs(), SPAN / 32u);
