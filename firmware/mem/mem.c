@@ -988,7 +988,9 @@ static uint32_t intake_during(uint32_t a, uint32_t n)
 	const struct mem_ops *o = engine.r->ops;
 	if (!intake_bps || !o->erase_time || o->erase_time(engine.r, a, n, &t))
 		return 0;
-	uint64_t bytes = (uint64_t)intake_bps * t.typ_ms / 1000u;
+	/* this chip's erase time as learned so far (a slow part erases for
+	 * longer than its typical figure, and the client sends all along) */
+	uint64_t bytes = (uint64_t)intake_bps * learn_expect(LEARN_ERASE, t.typ_ms) / 1000u;
 	return bytes > intake_queued ? (uint32_t)QDFU_MIN(bytes - intake_queued, 0xFFFFFFFFu) : 0u;
 }
 
