@@ -1024,7 +1024,11 @@ static void digest_ahead(uint32_t a, uint32_t n)
 {
 	struct mem_region *r = engine.r;
 	const struct mem_defer *d = defer_of(r);
-	if (plain_mode || !d || engine.kind != OP_WRITE || engine.nwork == 0)
+	/* after a run of changed pages the next ones likely change too: their
+	 * digests would be read for nothing (the other bank is guessed at
+	 * instead, speculate_other_bank) */
+	if (plain_mode || !d || engine.kind != OP_WRITE || engine.nwork == 0 ||
+	    engine.changed_streak >= SPECULATE_STREAK)
 		return;
 	uint32_t want = intake_during(a, n), seen = 0;
 	uint32_t g = d->page / DIGEST_GRAN;
