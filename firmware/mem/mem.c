@@ -7,6 +7,7 @@
 #include "common/err.h"
 #include "hal/port.h"
 #include "mem/blank_map.h"
+#include "mem/crc_ff.h"
 #include "mem/defer.h"
 #include "mem/digest.h"
 
@@ -1262,21 +1263,17 @@ static int write_step(void)
 
 /* ------------------------------------------------------------------- CRC */
 
-/* CRC-32 of len erased bytes (0xFF), on the CRC unit; the last length
- * asked is kept (a CRC table's entries share one). Only entries up to a
- * page pair are looked at: the long CRCs of a verify are not blank, and
- * their erased CRC would cost as long as a read. */
+/* Only entries up to a page pair are looked at: the long CRCs of a verify
+ * are not blank. */
 #define BLANK_CRC_MAX (256u * 1024u)
+/* CRC-32 of len erased bytes (0xFF), computed (mem/crc_ff.h); the last
+ * length asked is kept (a CRC table's entries share one). */
 static uint32_t blank_crc(uint32_t len)
 {
 	static uint32_t known_len, known_crc;
 	if (len != known_len) {
-		memset(engine.scratch, 0xFF, SLICE);
-		uint32_t crc = 0;
-		for (uint32_t done = 0; done < len; done += SLICE)
-			crc = port_crc32_update(crc, engine.scratch, QDFU_MIN(SLICE, len - done));
+		known_crc = crc32_of_ff(len);
 		known_len = len;
-		known_crc = crc;
 	}
 	return known_crc;
 }
