@@ -141,10 +141,80 @@ static void test_h745_qdfu_both_banks(void **state)
 	assert_true(both >= 3u);
 }
 
+/* dfu-util, in address order, over changed sectors of bank 1 (A1's 40 KiB,
+ * then A2 and A3 whole) and bank 2's B0: after two changed sectors in a
+ * row, the engine erases B0 beside A2's erase, before any bank-2 data
+ * (round 5, speculate_other_bank). Without that guess B0 would erase only
+ * beside A3, when its first block is queued. Cuts during A2's erase must
+ * tear both A2 and B0 some of the time (fails with the guess off). */
+#define A2 0x08040000u
+#define A3 0x08060000u
+static uint8_t whole[2][2][SECTOR]; /* A2, A3: bank 2's blocks wait behind them */
+
+static bool at_a2(uint8_t type, uint8_t req, uint16_t value, const uint8_t *d, uint16_t len)
+{
+	if (armed || type != 0x21 || req != 1 || value < 2 || len < 64u)
+		return false;
+	if (memcmp(d, whole[1][0], 64u) != 0)
+		return false;
+	armed = true;
+	rel_board_arm_cut(&rb, cut_delay);
+	return false;
+}
+
+static void test_h745_dfu_util_erases_bank2_ahead(void **state)
+{
+	(void)state;
+	/* A2's first block is queued while A1 erases (1.1 s); A2 then
+	 * erases for another 1.1 s */
+	static const uint64_t delays[] = {1250000u, 1500000u, 1800000u, 2100000u};
+	unsigned both = 0;
+	make(0);
+	make(1);
+	for (unsigned v = 0; v < 2u; v++)
+		for (unsigned k = 0; k < 2u; k++) {
+			for (unsigned i = 0; i < SECTOR; i++)
+				whole[v][k][i] = (uint8_t)(i * 5u + v * 77u + k * 31u + 9u);
+			assert_int_equal(qh_image_add(&img[v], k ? A3 : A2, whole[v][k], SECTOR,
+			                              k ? "code 3" : "code 2", NULL),
+			                 0);
+		}
+	for (unsigned i = 0; i < sizeof(delays) / sizeof(delays[0]); i++) {
+		char what[160];
+		assert_int_equal(rel_board_create(&rb, "stm32h745i-disco", "W25Q64JV"), 0);
+		memcpy(boot_sector, rel_board_iflash(), BOOT_SEC);
+		assert_int_equal(rel_client_run(REL_DFU_UTIL_LEAVE, &rb, &img[0]), 0);
+		rel_board_boot(&rb, true);
+		armed = false;
+		cut_delay = delays[i];
+		rb.cut_before = at_a2;
+		(void)rel_client_run(REL_DFU_UTIL_LEAVE, &rb, &img[1]);
+		rb.cut_before = NULL;
+		assert_true(rb.dead); /* bank 2 and the leave come long after */
+		rel_board_cut(&rb);
+		assert_true(armed);
+		bool t1 = torn(A2, whole[0][0]), t2 = torn(BANK2, data[0]);
+		both += t1 && t2;
+		snprintf(what, sizeof(what), "dfu-util, cut %u us after A2's first block (%s)",
+		         (unsigned)cut_delay, t1 && t2 ? "both erases torn" : "not both");
+		const char *why =
+		    rel_after_cut(&rb, boot_sector, BOOT_SEC, REL_DFU_UTIL_LEAVE, &img[1]);
+		if (why)
+			fail_msg("%s: %s", what, why);
+		rel_board_destroy(&rb);
+	}
+	qh_image_free(&img[0]);
+	qh_image_free(&img[1]);
+	printf("stm32h745i-disco, dfu-util, bank 2 ahead: %u cuts tore A2's and B0's erases\n",
+	       both);
+	assert_true(both >= 2u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_h745_qdfu_both_banks),
+	    cmocka_unit_test(test_h745_dfu_util_erases_bank2_ahead),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
