@@ -1387,13 +1387,11 @@ static void held_replies_task(void)
 
 void dfu_task(void)
 {
-	if (dfu.crc_running || dfu.crc_wanted) {
+	if (dfu.crc_running || dfu.crc_wanted)
 		crc_task();
-		send_held_crc_table();
-		if (dfu.crc_running)
-			return;
-	}
 	send_held_crc_table();
+	if (dfu.crc_running)
+		return;
 	op_task();
 	held_replies_task();
 	if (dfu.leave_pending) {
