@@ -234,8 +234,10 @@ int cmd_list(struct cli *c)
 	size_t n;
 	int rc = cli_usb(c, &e);
 
-	if (rc == 0)
+	if (rc == 0) {
+		qh_usb_report_guid(c->usb, 1);
 		rc = qh_usb_scan(c->usb, &c->match, &list, &n, &e);
+	}
 	if (rc)
 		return fail(c, &e, rc);
 	if (c->json) {

@@ -366,6 +366,18 @@ static struct qh_chunk next_piece(const struct qh_plan *p, const struct qh_chunk
 	return piece;
 }
 
+/* Every page c touches was proven right: nothing of c goes to the device
+ * (and its region need not be entered). */
+static int chunk_proven(const struct qh_plan *p, const struct qh_chunk *c)
+{
+	uint32_t pos = 0;
+	int proven = 1;
+
+	while (proven && pos < c->len)
+		(void)next_piece(p, c, &pos, &proven);
+	return proven;
+}
+
 /* Write c without the parts that lie in pages proven right. */
 static int write_chunk_filtered_at(struct qh_dev *d, const struct qh_plan *p,
                                    const struct qh_chunk *c, uint64_t *done, uint64_t total,
@@ -661,7 +673,9 @@ int qh_op_program(struct qh_dev *d, const struct qh_memmap *m, const struct qh_p
 		if (!action)
 			return qh_fail(e, QH_E_NOMEM, "out of memory");
 		progress(d, "check", 0, p->npage);
-		rc = qh_dfu_make_idle(d, e);
+		/* idle since the make_idle above unless the descriptor was read */
+		if (job.active)
+			rc = qh_dfu_make_idle(d, e);
 		if (rc == 0)
 			rc = classify_pages(d, p, action, e);
 		progress(d, "check", p->npage, p->npage);
@@ -674,6 +688,8 @@ int qh_op_program(struct qh_dev *d, const struct qh_memmap *m, const struct qh_p
 	if (rc == 0 && total)
 		progress(d, "write", 0, total);
 	for (size_t i = 0; rc == 0 && i < p->nchunk; i++) {
+		if (chunk_proven(p, &p->chunk[i]))
+			continue;
 		if ((int)p->chunk[i].region != cur) {
 			rc = enter_region(d, m, p->chunk[i].region, e);
 			cur = (int)p->chunk[i].region;
@@ -847,6 +863,8 @@ int qh_op_verify(struct qh_dev *d, const struct qh_memmap *m, const struct qh_pl
 	if (use_crc && !qh_dev_has_crc(&d->info))
 		return qh_fail(e, QH_E_UNSUPPORTED, "the device does not offer a CRC request");
 	progress(d, "verify", 0, p->bytes);
+	if (use_crc && d->proven_plan == p) /* nothing to ask the device */
+		return verify_crc(d, p, e);
 	rc = qh_dfu_make_idle(d, e);
 	if (rc)
 		return rc;

@@ -18,6 +18,7 @@
 
 struct qh_usb {
 	libusb_context *ctx;
+	int want_guid; /* qh_usb_report_guid() */
 };
 
 struct usb_handle {
@@ -147,12 +148,100 @@ static void port_path(libusb_device *dev, char *buf, size_t len)
 		    (size_t)snprintf(buf + used, len - used, "%c%u", i == 0 ? '-' : '.', ports[i]);
 }
 
-static void read_string(libusb_device_handle *h, uint8_t idx, char *buf, size_t len)
+/* The first language the device offers (string descriptor 0), asked once per
+ * device: libusb_get_string_descriptor_ascii() asks for it again before every
+ * string. 0: none (the device has no strings, or did not answer). */
+static uint16_t read_langid(libusb_device_handle *h)
+{
+	uint8_t b[4];
+	int n = libusb_get_string_descriptor(h, 0, 0, b, sizeof(b));
+
+	return n >= 4 && b[0] >= 4 && b[1] == LIBUSB_DT_STRING ? (uint16_t)(b[2] | b[3] << 8) : 0;
+}
+
+/* String idx in the first language, as ASCII ('?' for anything else, as
+ * libusb does); "" when there is none. */
+static void read_string(libusb_device_handle *h, uint16_t langid, uint8_t idx, char *buf,
+                        size_t len)
+{
+	uint8_t d[255];
+	size_t k = 0;
+	int n;
+
+	buf[0] = '\0';
+	if (!idx || !h || !langid)
+		return;
+	n = libusb_get_string_descriptor(h, idx, langid, d, sizeof(d));
+	if (n < 2 || d[1] != LIBUSB_DT_STRING)
+		return;
+	if (d[0] < n)
+		n = d[0];
+	for (int i = 2; i + 1 < n && k + 1 < len; i += 2)
+		buf[k++] = d[i + 1] || d[i] >= 0x80 ? '?' : (char)d[i];
+	buf[k] = '\0';
+}
+
+/* Linux reads the manufacturer, product and serial strings when the device
+ * enumerates and keeps them in sysfs (lsusb reads them there too): take them
+ * from there, with no request to the device, when the sysfs entry at the
+ * device's port path is this device (same bus number and address). UTF-8
+ * there; each non-ASCII character becomes one '?', as read_string() gives. */
+static FILE *sysfs_open(const char *path, const char *attr)
+{
+	char name[160];
+
+	snprintf(name, sizeof(name), "/sys/bus/usb/devices/%s/%s", path, attr);
+	return fopen(name, "r");
+}
+
+static int sysfs_uint(const char *path, const char *attr, unsigned *v)
+{
+	FILE *f = sysfs_open(path, attr);
+	int ok = f && fscanf(f, "%u", v) == 1;
+
+	if (f)
+		fclose(f);
+	return ok;
+}
+
+static int sysfs_string(const char *path, const char *attr, char *buf, size_t len)
+{
+	FILE *f = sysfs_open(path, attr);
+	size_t k = 0;
+	int c;
+
+	if (!f)
+		return 0;
+	while ((c = fgetc(f)) != EOF && c != '\n' && k + 1 < len) {
+		if (c >= 0x80 && c < 0xC0)
+			continue; /* the rest of a UTF-8 sequence */
+		buf[k++] = c >= 0x80 ? '?' : (char)c;
+	}
+	buf[k] = '\0';
+	fclose(f);
+	return 1;
+}
+
+static int sysfs_is(const struct qh_dev_info *info)
+{
+	unsigned bus, dev;
+
+	return sysfs_uint(info->path, "busnum", &bus) && sysfs_uint(info->path, "devnum", &dev) &&
+	       bus == info->bus && dev == info->address;
+}
+
+/* The device's string idx, which sysfs knows as attr (NULL: not kept
+ * there): from sysfs when it is there, else asked of the device, its
+ * language read first, once (*langid < 0: not read yet). */
+static void device_string(libusb_device_handle *h, const struct qh_dev_info *info, int sysfs,
+                          int *langid, uint8_t idx, const char *attr, char *buf, size_t len)
 {
 	buf[0] = '\0';
-	if (idx && h &&
-	    libusb_get_string_descriptor_ascii(h, idx, (unsigned char *)buf, (int)len) < 0)
-		buf[0] = '\0';
+	if (!idx || (sysfs && attr && sysfs_string(info->path, attr, buf, len)))
+		return;
+	if (*langid < 0)
+		*langid = read_langid(h);
+	read_string(h, (uint16_t)*langid, idx, buf, len);
 }
 
 /* The DFU functional descriptor: in the interface's extra bytes, or (some
@@ -277,7 +366,7 @@ static uint16_t speed_mbps(int speed)
 	}
 }
 
-static int describe(libusb_device *dev, struct qh_found *f)
+static int describe(struct qh_usb *u, libusb_device *dev, struct qh_found *f)
 {
 	struct libusb_device_descriptor dd;
 	libusb_device_handle *h = NULL;
@@ -301,18 +390,30 @@ static int describe(libusb_device *dev, struct qh_found *f)
 	if (rc == LIBUSB_ERROR_ACCESS)
 		f->access_denied = 1;
 	if (rc == 0) {
-		read_string(h, dd.iManufacturer, info->manufacturer, sizeof(info->manufacturer));
-		read_string(h, dd.iProduct, info->product, sizeof(info->product));
-		read_string(h, dd.iSerialNumber, info->serial, sizeof(info->serial));
+		int sysfs = sysfs_is(info), langid = -1;
+		device_string(h, info, sysfs, &langid, dd.iManufacturer, "manufacturer",
+		              info->manufacturer, sizeof(info->manufacturer));
+		device_string(h, info, sysfs, &langid, dd.iProduct, "product", info->product,
+		              sizeof(info->product));
+		device_string(h, info, sysfs, &langid, dd.iSerialNumber, "serial", info->serial,
+		              sizeof(info->serial));
 		for (unsigned i = 0; i < info->nalts; i++)
-			read_string(h, istr[i], info->alts[i].name, sizeof(info->alts[i].name));
-		if (info->kind != QH_KIND_RUNTIME)
+			device_string(h, info, sysfs, &langid, istr[i], NULL, info->alts[i].name,
+			              sizeof(info->alts[i].name));
+		/* The GUID names qdfu when the strings do not; `qdfu list` reports
+		 * it whatever the strings say. */
+		if (info->kind != QH_KIND_RUNTIME && (u->want_guid || !qh_may_be_qdfu(info)))
 			info->qdfu_guid = has_qdfu_guid(h, dd.bcdUSB);
 		query_qdfu(h, info);
 		libusb_close(h);
 	}
 	qh_classify(info);
 	return 1;
+}
+
+void qh_usb_report_guid(struct qh_usb *u, int on)
+{
+	u->want_guid = on;
 }
 
 int qh_usb_scan(struct qh_usb *u, const struct qh_match *m, struct qh_found **list, size_t *n,
@@ -334,7 +435,7 @@ int qh_usb_scan(struct qh_usb *u, const struct qh_match *m, struct qh_found **li
 		return qh_fail(e, QH_E_NOMEM, "out of memory");
 	}
 	for (ssize_t i = 0; i < cnt; i++) {
-		if (describe(devs[i], &out[k]) && matches(m, &out[k].info))
+		if (describe(u, devs[i], &out[k]) && matches(m, &out[k].info))
 			k++;
 	}
 	libusb_free_device_list(devs, 1);

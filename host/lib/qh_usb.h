@@ -28,7 +28,12 @@ struct qh_found {
 
 int qh_usb_init(struct qh_usb **u, struct qh_error *e);
 void qh_usb_exit(struct qh_usb *u);
-/* Every DFU interface (runtime or DFU mode) matching m. *list is malloc'ed. */
+/* Scans read the MS OS 2.0 interface GUID of every device (on), or only of
+ * devices whose strings do not already name qdfu (off, the default: one
+ * request fewer for the commands that go on to work with the device). */
+void qh_usb_report_guid(struct qh_usb *u, int on);
+/* Every DFU interface (runtime or DFU mode) matching m. *list is malloc'ed.
+ * Manufacturer, product and serial come from sysfs where Linux keeps them. */
 int qh_usb_scan(struct qh_usb *u, const struct qh_match *m, struct qh_found **list, size_t *n,
                 struct qh_error *e);
 /* Open the device described by info (claims its DFU interface). */

@@ -248,6 +248,18 @@ crc_requests)
     tables=$(grep -c 'ctrl 41 54 ' "$work/2.trace")
     [ "$starts" -le 2 ] && [ "$tables" -ge 1 ] ||
         fail "unchanged re-flash: $starts CRC_START, $tables CRC_TABLE requests"
+    # Opening the device asks only what the kernel did not keep (issue 13):
+    # the manufacturer, product and serial strings come from sysfs, the
+    # language ID is read once (for the alt names), the MS OS 2.0 GUID is not
+    # asked of a device whose strings say qdfu, and with nothing to write no
+    # alternate setting is selected.
+    after=$(sed -n '/ enumerated /,$p' "$work/2.trace")
+    n=$(printf '%s\n' "$after" | grep -c 'ctrl 80 06 030[123] ' || true)
+    [ "$n" -eq 0 ] || fail "unchanged re-flash read $n of the strings Linux keeps in sysfs"
+    n=$(printf '%s\n' "$after" | grep -c 'ctrl 80 06 0300 ' || true)
+    [ "$n" -le 1 ] || fail "unchanged re-flash read the language ID $n times"
+    n=$(printf '%s\n' "$after" | grep -c 'ctrl 80 06 0f00 \|ctrl 01 0b ' || true)
+    [ "$n" -eq 0 ] || fail "unchanged re-flash: $n BOS or SET_INTERFACE requests"
     # one page changed behind qdfu's back: found by the table, rewritten, verified
     printf '\125' | dd of="$work/s/internal.bin" bs=1 seek=$((0x41000)) conv=notrunc 2>/dev/null
     expect 0 "$work/3.log" sim "$work/s" --log "$work/3.trace" -- "$QDFU" flash "$fx/$APP.hex" --no-reset --json
