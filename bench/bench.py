@@ -313,7 +313,9 @@ def run(sim, state, cmd, board, extra, timing, keep=None):
     if keep:
         shutil.copy(log, keep)
     if p.returncode:
-        raise RuntimeError(p.stdout.decode(errors="replace")[-400:])
+        out = p.stdout.decode(errors="replace")
+        sys.stderr.write(out[-3000:])  # the client's and the simulator's last words
+        raise RuntimeError(out[-400:])
     return sim_time(log), wall
 
 
@@ -374,6 +376,7 @@ def bench(a, consts):
     rnd = random.Random(1)
     rows = []
     plan = []
+    tail = []  # rows added later: after the rest, so the rest keep their random data
     for bname, (board, extra, chip, speed) in BOARDS.items():
         if a.boards and not any(x in bname for x in a.boards.split(",")):
             continue
@@ -396,6 +399,15 @@ def bench(a, consts):
                 # sectors in bank 1, 8 in bank 2)
                 sizes.insert(1, (BOTH, APP, bi["iflash"] - (APP - IFLASH),
                                  ("qdfu", "dfu-util")))
+        if bi["iflash"] >= 2 * MIB and speed == "hs":
+            # both banks at high speed, where programming, not USB, is the
+            # bound: the two banks' programs overlap or not
+            # (docs/decisions/parallel-banks.md, "Programs of both banks")
+            for client in ("qdfu", "dfu-util"):
+                for case in CASES:
+                    for timing in a.timings:
+                        tail.append((bname, board, extra, chip, speed, bi, BOTH, APP,
+                                     bi["iflash"] - (APP - IFLASH), client, case, timing))
         if a.rom:  # ROM-style rows for the 1 MiB images (8 MiB takes minutes)
             sizes = [(i, b, z, c + (ROM,) if z <= MIB else c) for i, b, z, c in sizes]
         for iname, base, size, clients in sizes:
@@ -405,7 +417,7 @@ def bench(a, consts):
                         plan.append((bname, board, extra, chip, speed, bi, iname, base, size,
                                      client, case, timing))
     for (bname, board, extra, chip, speed, bi, iname, base, size, client, case,
-         timing) in plan:
+         timing) in plan + tail:
         name = " / ".join((bname, iname, client, case, timing))
         if a.only and a.only not in name:
             continue

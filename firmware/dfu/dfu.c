@@ -225,6 +225,7 @@ static void drop_background(void)
 {
 	dfu.bg_write = false;
 	dfu.bg_err = QDFU_OK;
+	mem_program_beside_stop(); /* it reads a queued block */
 	dfu_ring_clear();
 }
 
@@ -234,39 +235,81 @@ static void bg_fail(int rc)
 {
 	dfu.bg_err = rc;
 	dfu.session_dirty = true;
+	mem_program_beside_stop();
 	dfu_ring_clear();
 }
 
-/* The next queued block into the free engine. */
+static bool pipelined(void);
+
+/* Queued blocks of the internal-flash bank the engine does not work in
+ * program beside it (mem_program_beside): offered oldest first, up to
+ * the first that must wait. */
+static void beside_feed(void)
+{
+	uint32_t addr;
+	const uint8_t *data;
+	uint16_t len;
+	bool taken;
+	if (!pipelined() || dfu.bg_err)
+		return;
+	for (unsigned k = 0; dfu_ring_at(k, &addr, &data, &len, &taken); k++) {
+		if (taken)
+			continue;
+		enum mem_beside v = mem_program_beside(addr, data, len);
+		if (v == MEM_BESIDE_TAKEN)
+			dfu_ring_take(k);
+		else if (v == MEM_BESIDE_STOP)
+			return;
+	}
+}
+
+/* The next queued blocks into the free engine, each run through its quick
+ * phases at once (mem_settle: reads, compares): blocks found in place (one
+ * programmed beside, or unchanged) are done in this pass, up to the first
+ * that programs or erases. Bounded by the queue's length. */
 static void ring_feed(void)
 {
 	uint32_t addr;
 	const uint8_t *data;
 	uint16_t len;
-	if (!dfu_ring_peek(&addr, &data, &len))
-		return;
-	int rc = mem_start_write(addr, data, len, NULL);
-	dfu_ring_pop();
-	if (rc != QDFU_OK)
-		bg_fail(rc);
-	else
-		dfu.bg_write = mem_busy();
+	for (unsigned n = 0; n < DFU_RING_BLOCKS && !mem_engine_busy(); n++) {
+		if (!dfu_ring_peek(&addr, &data, &len))
+			return;
+		if (mem_beside_reads(data, len)) { /* it programs beside: its end first */
+			(void)mem_poll();
+			return;
+		}
+		int rc = mem_start_write(addr, data, len, NULL);
+		dfu_ring_pop();
+		if (rc == QDFU_OK) {
+			(void)mem_settle();
+			rc = mem_poll();
+		}
+		dfu.bg_write = rc == QDFU_E_BUSY;
+		if (rc != QDFU_OK && rc != QDFU_E_BUSY)
+			bg_fail(rc);
+		if (rc != QDFU_OK)
+			return;
+	}
 }
 
 /* Advance the background: the engine's block (or an aborted operation
  * finishing, whose result is nobody's), else the next queued block. */
 static void background_step(void)
 {
-	if (mem_busy()) {
+	if (mem_engine_busy()) {
 		int rc = mem_poll();
 		if (rc != QDFU_E_BUSY && dfu.bg_write) {
 			dfu.bg_write = false;
 			if (rc != QDFU_OK)
 				bg_fail(rc);
 		}
-	} else if (dfu_ring_count() != 0u) {
-		ring_feed();
 	}
+	if (!mem_engine_busy() && dfu_ring_count() != 0u)
+		ring_feed();
+	else if (!mem_engine_busy() && mem_busy())
+		(void)mem_poll(); /* the last queued block programs beside */
+	beside_feed();
 }
 
 /* Wait for the background blocks (manifestation): bounded by the engine's

@@ -16,6 +16,7 @@ static uint8_t ring_data[DFU_RING_BLOCKS][DFU_TRANSFER_SIZE]
 static struct {
 	uint32_t addr[DFU_RING_BLOCKS];
 	uint16_t len[DFU_RING_BLOCKS];
+	bool taken[DFU_RING_BLOCKS]; /* programmed beside (dfu_ring_take) */
 	unsigned head, count;
 } ring;
 
@@ -50,6 +51,7 @@ void dfu_ring_push(uint32_t addr, const uint8_t *data, uint16_t len)
 	memcpy(ring_data[i], data, len);
 	ring.addr[i] = addr;
 	ring.len[i] = len;
+	ring.taken[i] = false;
 	ring.count++;
 }
 
@@ -79,6 +81,24 @@ bool dfu_ring_overlaps(uint32_t addr, uint32_t len)
 			return true;
 	}
 	return false;
+}
+
+bool dfu_ring_at(unsigned k, uint32_t *addr, const uint8_t **data, uint16_t *len, bool *taken)
+{
+	if (k >= ring.count)
+		return false;
+	unsigned i = (ring.head + k) % DFU_RING_BLOCKS;
+	*addr = ring.addr[i];
+	*data = ring_data[i];
+	*len = ring.len[i];
+	*taken = ring.taken[i];
+	return true;
+}
+
+void dfu_ring_take(unsigned k)
+{
+	if (k < ring.count)
+		ring.taken[(ring.head + k) % DFU_RING_BLOCKS] = true;
 }
 
 void dfu_ring_clear(void)

@@ -31,6 +31,11 @@ void dfu_ring_push(uint32_t addr, const uint8_t *data, uint16_t len);
 /* The oldest block: false when empty. *data stays valid until the pop. */
 bool dfu_ring_peek(uint32_t *addr, const uint8_t **data, uint16_t *len);
 void dfu_ring_pop(void);
+/* The k-th oldest block (0: the one dfu_ring_peek gives), and whether it
+ * was taken to program beside the engine (mem_program_beside): false
+ * when there are not that many. */
+bool dfu_ring_at(unsigned k, uint32_t *addr, const uint8_t **data, uint16_t *len, bool *taken);
+void dfu_ring_take(unsigned k);
 /* Some queued block overlaps [addr, addr + len). */
 bool dfu_ring_overlaps(uint32_t addr, uint32_t len);
 void dfu_ring_clear(void);

@@ -99,13 +99,23 @@ static struct {
 	uint32_t pre_erase_addr, pre_erase_len;
 
 	/* page erases beside the running operation, at most one per bank of a
-	 * region with banks (mem_look_ahead, docs/decisions/parallel-banks.md) */
+	 * region with banks (mem_look_ahead, docs/decisions/parallel-banks.md),
+	 * or a queued block programmed beside it (mem_program_beside) */
 	struct {
 		struct mem_region *r; /* NULL: none running in this bank */
 		uint32_t addr;
 		uint32_t began, typ_ms, deadline;
+		/* a program: the block, the granule after the run that
+		 * programs now, and which granules need programming */
+		const uint8_t *data; /* NULL: an erase */
+		uint32_t len, pos;
+		uint8_t need[SLICE / GRANULE / 8u];
+		bool stopping; /* mem_program_beside_stop: no further run */
 	} side[MEM_BANKS];
 	int side_result; /* the first error of one, until an operation reports it */
+	/* mem_program_beside: a block found to need the engine's work, not
+	 * read again until the engine or a bank beside has moved on */
+	uint32_t beside_no_addr, beside_no_gen, gen;
 
 	/* adaptive estimates (learn_*): this chip's real time against the
 	 * backend's typical figure, x/256, per kind of work */
@@ -117,7 +127,8 @@ static struct {
 	 * nobody's request; this is told its result */
 	void (*bg_done)(int rc);
 
-	uint32_t dismissed; /* blocks found in place by their digests */
+	uint32_t dismissed;         /* blocks found in place by their digests */
+	uint32_t programmed_beside; /* queued blocks programmed beside */
 	/* pages in a row whose first data differed (0 after a block found in
 	 * place): the other bank's pending pages are erased ahead of their
 	 * data once it reaches SPECULATE_STREAK */
@@ -257,9 +268,33 @@ void mem_set_write_hook(mem_write_hook hook)
 	engine.hook = hook;
 }
 
+/* A queued block programs beside (its bytes are still read). */
+static bool side_programming(void)
+{
+	for (unsigned b = 0; b < MEM_BANKS; b++)
+		if (engine.side[b].r && engine.side[b].data)
+			return true;
+	return false;
+}
+
 bool mem_busy(void)
 {
+	return engine.kind != OP_NONE || side_programming();
+}
+
+bool mem_engine_busy(void)
+{
 	return engine.kind != OP_NONE;
+}
+
+bool mem_beside_reads(const uint8_t *p, uint32_t len)
+{
+	for (unsigned b = 0; b < MEM_BANKS; b++) {
+		const uint8_t *d = engine.side[b].data;
+		if (engine.side[b].r && d && d < p + len && p < d + engine.side[b].len)
+			return true;
+	}
+	return false;
 }
 
 uint32_t mem_crc_result(void)
@@ -294,7 +329,10 @@ static void arm_deadline(void)
 
 /* ------------------------------------------------- the erase beside */
 
-/* Advance the erases beside (if any): their end, or their deadline. */
+static bool side_next_run(unsigned b);
+
+/* Advance the operations beside (if any): their end, or their deadline; a
+ * program beside goes on with its next run of granules. */
 static void side_step(void)
 {
 	for (unsigned b = 0; b < MEM_BANKS; b++) {
@@ -306,8 +344,14 @@ static void side_step(void)
 			if (!qdfu_time_reached(port_millis(), engine.side[b].deadline))
 				continue;
 			rc = QDFU_E_TIMEOUT;
+			if (r->ops->side_stop)
+				r->ops->side_stop(r, b); /* its data is not read again */
 		}
+		if (rc == QDFU_OK && engine.side[b].data && side_next_run(b))
+			continue;
 		engine.side[b].r = NULL;
+		engine.side[b].data = NULL;
+		engine.gen++;
 		if (rc != QDFU_OK && engine.side_result == QDFU_OK)
 			engine.side_result = rc;
 	}
@@ -722,6 +766,7 @@ static int step(void);
 static int end_op(void)
 {
 	engine.kind = OP_NONE;
+	engine.gen++;
 	if (engine.bg_done) {
 		void (*done)(int rc) = engine.bg_done;
 		engine.bg_done = NULL;
@@ -1333,6 +1378,19 @@ static int step(void)
 	}
 }
 
+/* Run the quick phases (reads and compares, a write's read-back) until
+ * the slow part has started or the operation is over: bounded by one
+ * region's size of reads, a few milliseconds at most. Not a CRC: its
+ * reads are the operation. */
+static void run_quick(void)
+{
+	while (engine.kind != OP_NONE && engine.kind != OP_CRC &&
+	       (engine.phase == PH_CHECK || engine.phase == PH_PREP || engine.phase == PH_VERIFY) &&
+	       waits_for_side() < 0) {
+		(void)step();
+	}
+}
+
 int mem_poll(void)
 {
 	if (engine.kind == OP_NONE) {
@@ -1341,6 +1399,9 @@ int mem_poll(void)
 	}
 	if (engine.phase != PH_DONE)
 		(void)step();
+	/* what a step leaves quick to do (a program that ended: the rest of
+	 * the scan, the read-back) is done now, not one step per call */
+	run_quick();
 	if (engine.phase != PH_DONE)
 		return QDFU_E_BUSY;
 	int rc = end_op();
@@ -1349,13 +1410,7 @@ int mem_poll(void)
 
 struct mem_time mem_settle(void)
 {
-	/* Run the quick phases (reads and compares) until the slow part has
-	 * started or the operation is over: bounded by one region's size of
-	 * reads, a few milliseconds at most. */
-	while (engine.kind != OP_NONE && (engine.phase == PH_CHECK || engine.phase == PH_PREP) &&
-	       waits_for_side() < 0) {
-		(void)step();
-	}
+	run_quick();
 	struct mem_time t = {0, 0};
 	if (engine.kind != OP_NONE && engine.phase != PH_DONE) {
 		uint32_t now = port_millis();
@@ -1477,6 +1532,156 @@ static void speculate_other_bank(uint32_t a)
 			side_start(r, d, idx, b);
 		return; /* the first such page only: pages are erased in order */
 	}
+}
+
+/* ------------------------------------------------- the program beside */
+
+static bool need_bit(const uint8_t *need, uint32_t g)
+{
+	return (need[g / 8u] >> (g % 8u)) & 1u;
+}
+
+/* Start bank b's next run of granules that need programming; false when
+ * there is none (or it cannot start: its granules then stay as they are
+ * and the engine, reaching the block, programs or reports them). */
+static bool side_next_run(unsigned b)
+{
+	struct mem_region *r = engine.side[b].r;
+	uint32_t ng = engine.side[b].len / GRANULE, g = engine.side[b].pos / GRANULE;
+	if (engine.side[b].stopping)
+		return false;
+	while (g < ng && !need_bit(engine.side[b].need, g))
+		g++;
+	uint32_t first = g;
+	while (g < ng && need_bit(engine.side[b].need, g))
+		g++;
+	engine.side[b].pos = g * GRANULE;
+	if (first == g)
+		return false;
+	struct mem_time t;
+	uint32_t a = engine.side[b].addr + first * GRANULE;
+	if (r->ops->side_program_start(r, a, engine.side[b].data + first * GRANULE,
+	                               (g - first) * GRANULE, &t) != QDFU_OK)
+		return false;
+	engine.side[b].began = port_millis();
+	engine.side[b].typ_ms = learn_expect(LEARN_PROGRAM, t.typ_ms);
+	engine.side[b].deadline =
+	    engine.side[b].began + t.max_ms + t.max_ms / 2u + DEADLINE_MARGIN_MS;
+	return true;
+}
+
+/* The bank of r holding [addr, addr + len) when the block lies in one
+ * bank, else MEM_BANKS. */
+static unsigned bank_of_block(struct mem_region *r, uint32_t addr, uint32_t len)
+{
+	unsigned b = r->ops->bank_of(r, addr);
+	return b < MEM_BANKS && b == r->ops->bank_of(r, addr + len - 1u) ? b : MEM_BANKS;
+}
+
+/* Not now: bank b works (or holds a word of the engine's), the block is
+ * no whole granules of one writable page, or it was seen already and
+ * nothing has moved on since. */
+static bool beside_blocked(struct mem_region *r, unsigned b, uint32_t addr, uint32_t len)
+{
+	uint32_t idx = defer_index(r, addr);
+	return !side_free(r, b) || addr % GRANULE || len % GRANULE || len > SLICE ||
+	       !(mem_region_attr_range(r, addr, len) & MEM_ATTR_WRITE) ||
+	       (idx != MEM_DEFER_NONE && idx != defer_index(r, addr + len - 1u)) ||
+	       (addr == engine.beside_no_addr && engine.gen == engine.beside_no_gen);
+}
+
+static void beside_seen(uint32_t addr)
+{
+	engine.beside_no_addr = addr;
+	engine.beside_no_gen = engine.gen;
+}
+
+/* What the engine would do with the block: every granule equal or blank
+ * (else it erases first, or fails: its work, in its turn). Marks in need
+ * the blank ones that differ; QDFU_OK, or why not. */
+static int beside_need(struct mem_region *r, uint32_t addr, const uint8_t *data, uint32_t len,
+                       uint8_t *need, uint32_t *needed)
+{
+	int rc = r->ops->read(r, addr, engine.scratch, len);
+	*needed = 0;
+	for (uint32_t g = 0; rc == QDFU_OK && g < len / GRANULE; g++) {
+		int st = granule_state(engine.scratch + g * GRANULE, data + g * GRANULE, GRANULE,
+		                       r->program_unit <= 1u);
+		if (st < 0)
+			rc = st;
+		else if (st == 1) {
+			need[g / 8u] |= (uint8_t)(1u << (g % 8u));
+			(*needed)++;
+		}
+	}
+	return rc;
+}
+
+enum mem_beside mem_program_beside(uint32_t addr, const uint8_t *data, uint32_t len)
+{
+	struct mem_region *r = mem_find(addr);
+	if (plain_mode || engine.kind != OP_WRITE || engine.side_result != QDFU_OK || !r ||
+	    len == 0 || len > r->size - (addr - r->base))
+		return MEM_BESIDE_STOP;
+	if (!r->ops->side_program_start || !r->ops->bank_of)
+		return MEM_BESIDE_PASS; /* no banks: written in its turn, nothing beside */
+	unsigned b = bank_of_block(r, addr, len);
+	if (r != engine.r || b == MEM_BANKS)
+		return MEM_BESIDE_STOP; /* the engine works in another memory */
+	if (op_in_bank(r, b))
+		return MEM_BESIDE_PASS; /* the engine's bank: written in its turn */
+	/* the other bank: nothing of it may be written out of order */
+	if (beside_blocked(r, b, addr, len))
+		return MEM_BESIDE_STOP;
+	struct mem_defer *d = defer_of(r);
+	if (d && mem_defer_is_pending(d, defer_index(r, addr))) {
+		/* its page is to be erased first: beside, if it differs (the
+		 * bank was busy when the block came) */
+		mem_look_ahead(addr, data, len);
+		beside_seen(addr);
+		return MEM_BESIDE_STOP;
+	}
+	uint32_t needed;
+	uint8_t need[sizeof(engine.side[0].need)];
+	memset(need, 0, sizeof(need));
+	if (beside_need(r, addr, data, len, need, &needed) != QDFU_OK) {
+		beside_seen(addr);
+		return MEM_BESIDE_STOP;
+	}
+	if (needed == 0)
+		return MEM_BESIDE_TAKEN; /* in place already: the engine reads it */
+	blank_map_forget(r, addr, len);  /* before: a cut program is not blank */
+	engine.side[b].r = r;
+	engine.side[b].addr = addr;
+	engine.side[b].data = data;
+	engine.side[b].len = len;
+	engine.side[b].pos = 0;
+	engine.side[b].stopping = false;
+	memcpy(engine.side[b].need, need, sizeof(need));
+	if (!side_next_run(b)) {
+		engine.side[b].r = NULL;
+		engine.side[b].data = NULL;
+		return MEM_BESIDE_STOP;
+	}
+	engine.programmed_beside++;
+	return MEM_BESIDE_TAKEN;
+}
+
+void mem_program_beside_stop(void)
+{
+	for (unsigned b = 0; b < MEM_BANKS; b++) {
+		struct mem_region *r = engine.side[b].r;
+		if (r && engine.side[b].data) {
+			engine.side[b].stopping = true;
+			if (r->ops->side_stop)
+				r->ops->side_stop(r, b);
+		}
+	}
+}
+
+uint32_t mem_programmed_beside(void)
+{
+	return engine.programmed_beside;
 }
 
 /* ------------------------------------------------------------- dismiss */

@@ -71,7 +71,12 @@ int mem_flush(void);
 /* Advance the running operation: QDFU_OK when it finished (or nothing
  * runs), QDFU_E_BUSY, or the operation's error (reported once). */
 int mem_poll(void);
+/* An operation runs, or a queued block programs beside (mem_program_beside). */
 bool mem_busy(void);
+/* The engine runs an operation (a program beside may run as well). */
+bool mem_engine_busy(void);
+/* A program beside still reads [p, p + len) (a queued block's bytes). */
+bool mem_beside_reads(const uint8_t *p, uint32_t len);
 /* Finish any quick preparatory phase (blank checks, comparisons) now, so
  * the remaining time estimate is exact; returns the remaining estimate. */
 struct mem_time mem_settle(void);
@@ -89,6 +94,30 @@ uint32_t mem_crc_result(void);
  * reported by the next operation to finish (or mem_flush), as a background
  * block's (docs/decisions/parallel-banks.md). */
 void mem_look_ahead(uint32_t addr, const uint8_t *data, uint32_t len);
+
+/* Queued blocks programmed beside the engine (docs/decisions/parallel-banks.md,
+ * "Programs of both banks"). The class offers its queued blocks in order,
+ * oldest first, each not taken yet, while the engine writes:
+ * - MEM_BESIDE_TAKEN: the block is in the bank of dual-bank internal flash
+ *   the engine does not work in, its page is erased (not pending), and
+ *   every granule holds its data or is blank: the blank ones now program
+ *   beside, or none needed it. data must stay valid while
+ *   mem_beside_reads() says so (until that program ends). The engine, reaching the block, finds it
+ * in place and reads it back as for any block.
+ * - MEM_BESIDE_PASS: it does not constrain the blocks behind it (the
+ *   engine's own bank, or a memory without banks): offer the next.
+ * - MEM_BESIDE_STOP: not now (its bank works, its page still is to be
+ *   erased, a granule needs an erase, ...): offer nothing behind it, they
+ *   must not go first. A pending page's erase may start beside meanwhile,
+ *   as mem_look_ahead does. */
+enum mem_beside { MEM_BESIDE_TAKEN, MEM_BESIDE_PASS, MEM_BESIDE_STOP };
+enum mem_beside mem_program_beside(uint32_t addr, const uint8_t *data, uint32_t len);
+/* The class drops its queue (a cut sequence, an error): a program beside
+ * ends after the flash word it programs now and reads no more of its
+ * block. */
+void mem_program_beside_stop(void);
+/* Blocks whose programming started beside since mem_init (tests). */
+uint32_t mem_programmed_beside(void);
 
 /* How fast a client can send (bytes per second, 0: unknown) and how many
  * bytes the class queues ahead of the engine. Before a deferred erase

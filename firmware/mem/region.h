@@ -62,10 +62,19 @@ struct mem_ops {
 	 * split into banks that work at once (dual-bank internal flash): the
 	 * bank holding addr (0 or 1); start erasing the page at addr beside
 	 * the operation above, which runs in the other bank (one such erase
-	 * per bank); poll the one of a bank (QDFU_OK also when none runs). */
+	 * per bank); poll the one of a bank (QDFU_OK also when none runs).
+	 * side_program_start: program [addr, addr + len) (whole program
+	 * units, one bank, erased) beside it the same way: one operation
+	 * beside per bank, an erase or a program; data must stay readable
+	 * until side_poll says it is over or side_stop was called.
+	 * side_stop: the bank's program beside ends after the unit it
+	 * programs now, and reads nothing more of its data. */
 	unsigned (*bank_of)(struct mem_region *r, uint32_t addr);
 	int (*side_erase_start)(struct mem_region *r, uint32_t addr, struct mem_time *t);
+	int (*side_program_start)(struct mem_region *r, uint32_t addr, const uint8_t *data,
+	                          uint32_t len, struct mem_time *t);
 	int (*side_poll)(struct mem_region *r, unsigned bank);
+	void (*side_stop)(struct mem_region *r, unsigned bank);
 };
 
 struct mem_region {

@@ -58,6 +58,13 @@ static struct {
 	/* a sector erase beside it, per bank (side_erase_start) */
 	bool side[2];
 	int side_rc[2]; /* its result, until if_side_poll hands it over */
+	/* a program beside it, per bank (side_program_start): next word, end */
+	struct {
+		bool on, started;
+		uint32_t addr, end;
+		const uint8_t *data; /* the bytes from data_addr on */
+		uint32_t data_addr;
+	} sp[2];
 } s;
 
 static uint32_t sector_of(uint32_t addr)
@@ -76,6 +83,12 @@ static unsigned if_bank_of(struct mem_region *r, uint32_t addr)
 	return bank_of_sector(sector_of(addr));
 }
 
+/* Something runs beside in bank: an erase or a program. */
+static bool side_busy(unsigned bank)
+{
+	return s.side[bank] || s.sp[bank].on;
+}
+
 /* One sector in its bank, beside the operation if_poll runs (in the other
  * bank: the engine never asks for both in one bank). */
 static int if_side_erase_start(struct mem_region *r, uint32_t addr, struct mem_time *t)
@@ -87,7 +100,7 @@ static int if_side_erase_start(struct mem_region *r, uint32_t addr, struct mem_t
 		return QDFU_E_PARAM;
 	if (addr - s.b->iflash_base < s.b->bootloader_size)
 		return QDFU_E_PROTECTED; /* never our own sector */
-	if (s.side[bank] || s.side_rc[bank] != QDFU_OK || (s.op != IF_IDLE && s.bank == bank))
+	if (side_busy(bank) || s.side_rc[bank] != QDFU_OK || (s.op != IF_IDLE && s.bank == bank))
 		return QDFU_E_BUSY;
 	int rc = port_iflash_erase_start(sector);
 	if (rc)
@@ -99,9 +112,46 @@ static int if_side_erase_start(struct mem_region *r, uint32_t addr, struct mem_t
 	return QDFU_OK;
 }
 
-/* Has bank's erase beside finished? Its result waits in side_rc. */
+/* Advance bank's program beside: a finished word, the next one started
+ * (a few per call, as if_poll). At its end, or at an error, the result
+ * waits in side_rc. */
+static void side_program_step(unsigned bank)
+{
+	uint32_t word = board_iflash_word(s.b->family);
+	/* a few words per call; each call returns with a word programming
+	 * (or the run over), so the bank never idles until the next call */
+	for (unsigned budget = 16; s.sp[bank].on && budget; budget--) {
+		int rc = QDFU_OK;
+		if (s.sp[bank].started) {
+			rc = port_iflash_poll_bank(bank);
+			if (rc == QDFU_E_BUSY)
+				return;
+			s.sp[bank].started = false;
+			if (rc == QDFU_OK)
+				s.sp[bank].addr += word;
+		}
+		if (rc == QDFU_OK && s.sp[bank].addr < s.sp[bank].end) {
+			uint8_t w[PORT_IFLASH_WORD];
+			memset(w, 0xFF, sizeof(w));
+			memcpy(w, s.sp[bank].data + (s.sp[bank].addr - s.sp[bank].data_addr), word);
+			rc = port_iflash_program_start(s.sp[bank].addr, w);
+			if (rc == QDFU_OK) {
+				s.sp[bank].started = true;
+				continue;
+			}
+		}
+		s.sp[bank].on = false; /* the end of the run, or an error */
+		s.side_rc[bank] = rc;
+	}
+}
+
+/* Has bank's operation beside finished? Its result waits in side_rc. */
 static void side_check(unsigned bank)
 {
+	if (s.sp[bank].on) {
+		side_program_step(bank);
+		return;
+	}
 	if (!s.side[bank])
 		return;
 	int rc = port_iflash_poll_bank(bank);
@@ -111,12 +161,56 @@ static void side_check(unsigned bank)
 	}
 }
 
+/* Whole flash words in one bank, beside the operation if_poll runs (in the
+ * other bank), the first word issued at once. */
+static int if_side_program_start(struct mem_region *r, uint32_t addr, const uint8_t *data,
+                                 uint32_t len, struct mem_time *t)
+{
+	QDFU_UNUSED(r);
+	uint32_t word = board_iflash_word(s.b->family);
+	if (len == 0 || addr % word || len % word || addr < s.b->iflash_base ||
+	    bank_of_sector(sector_of(addr)) != bank_of_sector(sector_of(addr + len - 1u)))
+		return QDFU_E_PARAM;
+	if (addr - s.b->iflash_base < s.b->bootloader_size)
+		return QDFU_E_PROTECTED;
+	unsigned bank = bank_of_sector(sector_of(addr));
+	if (side_busy(bank) || s.side_rc[bank] != QDFU_OK || (s.op != IF_IDLE && s.bank == bank))
+		return QDFU_E_BUSY;
+	s.sp[bank].on = true;
+	s.sp[bank].started = false;
+	s.sp[bank].addr = addr;
+	s.sp[bank].end = addr + len;
+	s.sp[bank].data = data;
+	s.sp[bank].data_addr = addr;
+	const struct if_timing *lt = line_timing(s.b->family);
+	t->typ_ms = ms_of(len / word, lt->word_typ_us);
+	t->max_ms = ms_of(len / word, lt->word_max_us);
+	side_program_step(bank);
+	if (s.sp[bank].on || s.side_rc[bank] == QDFU_OK)
+		return QDFU_OK;
+	int rc = s.side_rc[bank]; /* the first word was refused: nothing runs */
+	s.side_rc[bank] = QDFU_OK;
+	return rc;
+}
+
+static void if_side_stop(struct mem_region *r, unsigned bank)
+{
+	QDFU_UNUSED(r);
+	bank = bank ? 1u : 0u;
+	if (!s.sp[bank].on)
+		return;
+	if (s.sp[bank].started)
+		s.sp[bank].end = s.sp[bank].addr + board_iflash_word(s.b->family);
+	else
+		s.sp[bank].on = false;
+}
+
 static int if_side_poll(struct mem_region *r, unsigned bank)
 {
 	QDFU_UNUSED(r);
 	bank = bank ? 1u : 0u;
 	side_check(bank);
-	if (s.side[bank])
+	if (side_busy(bank))
 		return QDFU_E_BUSY;
 	int rc = s.side_rc[bank];
 	s.side_rc[bank] = QDFU_OK;
@@ -237,8 +331,8 @@ static int if_poll(struct mem_region *r)
 		}
 		s.bank = bank_of_sector(s.op == IF_ERASE ? s.sector : sector_of(s.addr));
 		side_check(s.bank);
-		if (s.side[s.bank])
-			return QDFU_E_BUSY; /* the bank still erases beside: wait */
+		if (side_busy(s.bank))
+			return QDFU_E_BUSY; /* the bank still works beside: wait */
 		if (s.op == IF_ERASE) {
 			rc = port_iflash_erase_start(s.sector);
 		} else {
@@ -270,7 +364,9 @@ static const struct mem_ops iflash_ops = {
     .read = if_read,
     .bank_of = if_bank_of,
     .side_erase_start = if_side_erase_start,
+    .side_program_start = if_side_program_start,
     .side_poll = if_side_poll,
+    .side_stop = if_side_stop,
 };
 
 void region_iflash_stage_init(struct mem_region *r)

@@ -15,6 +15,7 @@ struct vclock_list {
 	unsigned n;
 };
 static struct vclock_list g_deadlines, g_wakes;
+static uint64_t g_last_due; /* the latest model deadline that has come */
 static enum vclock_timing g_timing;
 static uint64_t g_alarm_at;
 static void (*g_alarm_fn)(void);
@@ -36,6 +37,7 @@ void vclock_init(enum vclock_mode mode)
 	g_last_real_us = g_real_start_us;
 	g_stalled_us = g_slept_us = 0;
 	g_deadlines.n = g_wakes.n = 0;
+	g_last_due = 0;
 }
 
 void vclock_set_stall_cap_us(uint64_t cap_us)
@@ -112,9 +114,12 @@ void vclock_set_alarm(uint64_t at_us, void (*fn)(void))
 static void forget_past(struct vclock_list *l, uint64_t now)
 {
 	unsigned k = 0;
-	for (unsigned i = 0; i < l->n; i++)
+	for (unsigned i = 0; i < l->n; i++) {
 		if (l->at[i] > now)
 			l->at[k++] = l->at[i];
+		else if (l == &g_deadlines && l->at[i] > g_last_due)
+			g_last_due = l->at[i];
+	}
 	l->n = k;
 }
 
@@ -153,6 +158,12 @@ void vclock_note_deadline(uint64_t at_us)
 void vclock_note_wake(uint64_t at_us)
 {
 	note(&g_wakes, at_us);
+}
+
+uint64_t vclock_last_due_us(void)
+{
+	forget_past(&g_deadlines, vclock_now_us());
+	return g_last_due;
 }
 
 uint64_t vclock_next_deadline_us(void)

@@ -49,6 +49,10 @@ void vclock_note_deadline(uint64_t at_us);
  * inside a busy-wait of the firmware). fn NULL: no alarm. */
 void vclock_set_alarm(uint64_t at_us, void (*fn)(void));
 uint64_t vclock_next_deadline_us(void);
+/* The latest model deadline that has come (0: none yet): one later than
+ * the start of the firmware's last main-loop pass came during or after
+ * that pass, and the firmware has not acted on it yet. */
+uint64_t vclock_last_due_us(void);
 /* A timer of the firmware's own (port_wake_hint): it counts as a deadline
  * only while some model deadline is pending, since otherwise the firmware
  * is working (between two chip steps) rather than waiting. */

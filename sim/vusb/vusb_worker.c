@@ -69,6 +69,7 @@ static struct {
 	unsigned ram_faults; /* of them, the RAM model's (sim/port/ram.c) */
 	/* --power-cut: armed at the first bus reset, then the board is off */
 	uint64_t enum_at, cut_at;
+	uint64_t pass_at; /* the clock when the last main-loop pass began */
 	bool dead;
 } w;
 
@@ -125,6 +126,16 @@ static void publish_followed(void)
  * bus time), until the time the host comes back. */
 #define SPIN_IDLE_PASSES 16u
 #define SPIN_MAX_PASSES  100000u
+/* A model event came after the start of the main loop's last pass (its
+ * bus time, or the bus time charged since, moved the clock past it): the
+ * firmware has not seen it yet, and the loop must run before the clock
+ * jumps to the event after it (as the MCU's loop would: a word programmed
+ * beside would otherwise wait for the end of the other bank's erase). */
+static bool event_unseen(void)
+{
+	return vclock_last_due_us() > w.pass_at;
+}
+
 static void spin(uint64_t until)
 {
 	unsigned idle = 0;
@@ -132,7 +143,13 @@ static void spin(uint64_t until)
 		uint64_t before = vclock_now_us();
 		run_task();
 		uint64_t now = vclock_now_us();
-		if (vclock_next_deadline_us() > now || now >= until)
+		if (now >= until)
+			break;
+		if (event_unseen()) {
+			idle = 0;
+			continue;
+		}
+		if (vclock_next_deadline_us() > now)
 			break;
 		idle = now > before ? 0 : idle + 1;
 	}
@@ -250,7 +267,7 @@ static int dev_in(void *ctx, uint8_t *data, unsigned maxlen, unsigned *len)
 static void dev_nak(void *ctx, uint32_t streak)
 {
 	(void)ctx;
-	if (virtual_time() && streak > NAK_CATCH_UP) {
+	if (virtual_time() && streak > NAK_CATCH_UP && !event_unseen()) {
 		/* Still NAKing after the main loop caught up: the device waits
 		 * for something (a flash operation). Skip to when it ends. */
 		uint64_t now = vclock_now_us(), next = vclock_next_deadline_us();
@@ -303,6 +320,7 @@ static void run_task(void)
 {
 	if (w.dead)
 		return;
+	w.pass_at = vclock_now_us();
 	if (w.cfg->rom)
 		rom_device_task();
 	else

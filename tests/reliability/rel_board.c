@@ -268,11 +268,17 @@ void rel_board_boot(struct rel_board *rb, bool dfu)
 
 int rel_board_create(struct rel_board *rb, const char *board, const char *chip)
 {
+	return rel_board_create_speed(rb, board, chip, false);
+}
+
+int rel_board_create_speed(struct rel_board *rb, const char *board, const char *chip,
+                           bool high_speed)
+{
 	memset(rb, 0, sizeof(*rb));
 	rb->b = board_find(board);
 	if (!rb->b)
 		return -1;
-	struct simport_config cfg = {.board = rb->b, .button = true};
+	struct simport_config cfg = {.board = rb->b, .button = true, .high_speed = high_speed};
 	cfg.chips[0] = chip;
 	cfg.chips[1] = rb->b->qspi_dual ? chip : NULL;
 	for (unsigned i = 0; i < 12; i++)

@@ -40,6 +40,10 @@ struct rel_board {
 
 /* Build the board (models erased) and boot it in DFU mode. */
 int rel_board_create(struct rel_board *rb, const char *board, const char *chip);
+/* The same on a host port that does high speed (the board enumerates at
+ * high speed where its USB can). */
+int rel_board_create_speed(struct rel_board *rb, const char *board, const char *chip,
+                           bool high_speed);
 void rel_board_destroy(struct rel_board *rb);
 /* Power on (after a cut, or a reset): boot with the button held (dfu) or
  * the real decision; fills rb->decision, rb->in_dfu, rb->dev. */

@@ -141,6 +141,55 @@ static void test_h745_qdfu_both_banks(void **state)
 	assert_true(both >= 3u);
 }
 
+/* Blank sectors in both banks of an H747I-DISCO at high speed: the host
+ * sends faster than a bank programs, so bank 2's blocks wait in the queue
+ * behind bank 1's and program beside them (mem_program_beside, RM0399
+ * 4.3.11). A cut then tears a flash word in each bank. The cuts sweep the
+ * programming; every one must leave the board in DFU, able to take the
+ * update again, and some must tear both banks' words (none can with the
+ * program beside off: one bank programs at a time). */
+static void test_h747_hs_qdfu_programs_both_banks_at_once(void **state)
+{
+	(void)state;
+	unsigned both = 0, hits = 0, late = 0;
+	make(1);
+	for (uint64_t delay = 100u; delay <= 24100u; delay += 2000u) {
+		char what[160];
+		assert_int_equal(rel_board_create_speed(&rb, "stm32h747i-disco", NULL, true), 0);
+		memcpy(boot_sector, rel_board_iflash(), BOOT_SEC);
+		armed = false;
+		cut_delay = delay;
+		rb.cut_before = at_bank2;
+		(void)rel_client_run(REL_QDFU, &rb, &img[1]);
+		rb.cut_before = NULL;
+		bool hit = rb.dead;
+		rel_board_cut(&rb);
+		assert_true(armed);
+		bool t1 = torn(APP_INT, code[1]), t2 = torn(BANK2, data[1]);
+		hits += hit;
+		both += hit && t1 && t2;
+		snprintf(what, sizeof(what), "cut %u us after bank 2's first block (%s)",
+		         (unsigned)delay, t1 && t2 ? "a word torn in each bank" : "not both");
+		rel_board_boot(&rb, false);
+		if (!rb.in_dfu) { /* after the commit: the whole update must start */
+			if (!rel_board_holds(&img[1]))
+				fail_msg("%s: an image started that is not the whole update", what);
+			late++;
+			rel_board_destroy(&rb);
+			continue;
+		}
+		const char *why = rel_after_cut(&rb, boot_sector, BOOT_SEC, REL_QDFU, &img[1]);
+		if (why)
+			fail_msg("%s: %s", what, why);
+		rel_board_destroy(&rb);
+	}
+	printf("stm32h747i-disco HS, qdfu, blank banks: %u of %u cuts tore a word in each bank, "
+	       "%u after the commit\n",
+	       both, hits, late);
+	qh_image_free(&img[1]);
+	assert_true(both >= 3u);
+}
+
 /* dfu-util, in address order, over changed sectors of bank 1 (A1's 40 KiB,
  * then A2 and A3 whole) and bank 2's B0: after two changed sectors in a
  * row, the engine erases B0 beside A2's erase, before any bank-2 data
@@ -214,6 +263,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_h745_qdfu_both_banks),
+	    cmocka_unit_test(test_h747_hs_qdfu_programs_both_banks_at_once),
 	    cmocka_unit_test(test_h745_dfu_util_erases_bank2_ahead),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

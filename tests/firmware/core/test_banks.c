@@ -20,6 +20,7 @@
 #include "common/err.h"
 #include "fixture.h"
 #include "hal/port.h"
+#include "mem/mem.h"
 #include "sim/clock/vclock.h"
 #include "sim/h7/h7_iflash.h"
 #include "sim/port/simport_internal.h"
@@ -245,6 +246,88 @@ static void test_an_unchanged_block_stops_the_early_erase(void **state)
 	assert_memory_equal(back, blk[1], BLOCK);
 }
 
+/* Blank sectors in both banks (nothing to erase): the blocks of bank 2
+ * queued behind bank 1's program beside it (mem_program_beside), as the
+ * RM allows (RM0399 4.3.11, "FLASH parallel operations"). Without it bank 2
+ * would idle until the engine reached its blocks. */
+#define A3 0x08060000u /* bank 1, sector 3: blank */
+#define B1 0x08120000u /* bank 2, sector 1: blank */
+
+static void test_blocks_of_both_banks_program_at_once(void **state)
+{
+	(void)state;
+	unsigned stalled0 = simport_iflash_stalled_reads();
+	uint32_t beside0 = mem_programmed_beside();
+	bool both = false;
+	assert_int_equal(fx_set_address(A1), 0);
+	send(block_of(A3), blk[0]);
+	send(block_of(A3 + BLOCK), blk[1]);
+	send(block_of(B1), blk[1]);
+	both = bank_busy(0) && bank_busy(1);
+	send(block_of(B1 + BLOCK), blk[0]);
+	both = both || (bank_busy(0) && bank_busy(1));
+	assert_true(both);
+	assert_true(mem_programmed_beside() - beside0 >= 1u);
+	assert_int_equal(fx_abort(), 0);
+	assert_int_equal(fx_read(A3, back, BLOCK), 0);
+	assert_memory_equal(back, blk[0], BLOCK);
+	assert_int_equal(fx_read(A3 + BLOCK, back, BLOCK), 0);
+	assert_memory_equal(back, blk[1], BLOCK);
+	assert_int_equal(fx_read(B1, back, BLOCK), 0);
+	assert_memory_equal(back, blk[1], BLOCK);
+	assert_int_equal(fx_read(B1 + BLOCK, back, BLOCK), 0);
+	assert_memory_equal(back, blk[0], BLOCK);
+	/* the engine read each block back after the bank beside was done */
+	assert_int_equal(simport_iflash_stalled_reads(), stalled0);
+}
+
+/* A queued block of the other bank over data it cannot program without an
+ * erase (no erase asked: the session's auto-erase decides, in its turn) is
+ * not programmed beside, nor is anything of that bank behind it. */
+static void test_a_block_that_needs_an_erase_waits_for_the_engine(void **state)
+{
+	(void)state;
+	uint32_t beside0 = mem_programmed_beside();
+	assert_int_equal(fx_set_address(A1), 0);
+	send(block_of(A3), blk[0]);
+	send(block_of(B0), blk[1]); /* B0 holds old_b: not blank */
+	send(block_of(B1), blk[0]); /* blank, but behind it */
+	assert_int_equal(mem_programmed_beside(), beside0);
+	assert_int_equal(fx_abort(), 0);
+	assert_int_equal(fx_read(B0, back, BLOCK), 0);
+	assert_memory_equal(back, blk[1], BLOCK);
+	assert_int_equal(fx_read(B1, back, BLOCK), 0);
+	assert_memory_equal(back, blk[0], BLOCK);
+}
+
+/* The queue is dropped (CLRSTATUS in dfuDNLOAD-IDLE, as ST's tools send)
+ * while a block programs beside: it ends after the word in flight and
+ * reads nothing more of its slot, which the next blocks reuse. Every word
+ * of it is then its own data or blank, never a later block's. */
+static void test_a_dropped_queue_stops_the_program_beside(void **state)
+{
+	(void)state;
+	static uint8_t later[BLOCK];
+	memset(later, 0x3C, sizeof(later));
+	assert_int_equal(fx_set_address(A1), 0);
+	send(block_of(A3), blk[0]);
+	send(block_of(B1), blk[1]);
+	assert_true(bank_busy(1)); /* B1's block programs beside */
+	assert_int_equal(fx_clrstatus(), 0);
+	assert_int_equal(fx_set_address(A1), 0);
+	for (uint32_t i = 0; i < 8u; i++)
+		send(block_of(A3 + (2u + i) * BLOCK), later);
+	assert_int_equal(fx_abort(), 0);
+	assert_int_equal(fx_read(B1, back, BLOCK), 0);
+	for (uint32_t w = 0; w < BLOCK; w += 32u) {
+		bool own = memcmp(back + w, blk[1] + w, 32u) == 0;
+		bool blank = true;
+		for (uint32_t i = 0; i < 32u; i++)
+			blank = blank && back[w + i] == 0xFF;
+		assert_true(own || blank);
+	}
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_teardown)
 
 int main(void)
@@ -257,6 +340,9 @@ int main(void)
 	    T(test_unchanged_block_starts_nothing),
 	    T(test_a_run_of_changed_sectors_erases_the_other_bank_early),
 	    T(test_an_unchanged_block_stops_the_early_erase),
+	    T(test_blocks_of_both_banks_program_at_once),
+	    T(test_a_block_that_needs_an_erase_waits_for_the_engine),
+	    T(test_a_dropped_queue_stops_the_program_beside),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
