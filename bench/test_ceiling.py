@@ -28,6 +28,7 @@ CONSTS = {
               # a block's program (4.96 ms) between a DNLOAD and a chunk
               "Y": {"size": 8 << 20, "pp_typ_us": 300, "pp_max_us": 3000,
                     "erase": [{"size": 65536, "typ_ms": 150, "max_ms": 2000}]}},
+    "crc_unit": {"cycles_per_word": 4, "ahb_hz": 200000000},
     "qspi_kernel_hz": 200000000,
 }
 BOARD = {"chip": "X", "dual": False, "clock": 100000000, "read_cpb": 2.0, "iflash": 2 << 20,
@@ -76,6 +77,21 @@ class Ceiling(unittest.TestCase):
         self.assertAlmostEqual(bench.causal(m, True, p, "dfu-util"), want, 9)
         self.assertAlmostEqual(want, 2.05, 2)
         self.assertAlmostEqual(bench.ceiling(m, True, p, "dfu-util"), PROTO_8, 9)
+
+    def test_qdfu_internal_checks_through_the_crc_unit(self):
+        """qdfu proves internal flash unchanged with device CRCs: every byte
+        through the CRC unit, 4 AHB cycles a word at 200 MHz (5 ns a byte),
+        1 MiB in 5.24 ms; more than its 16 CRC requests take on the bus.
+        dfu-util compares reads, which are not charged."""
+        m = model()
+        want = 8 * SECTOR * 5e-9
+        self.assertAlmostEqual(bench.ceiling(m, True, pages(()), "qdfu"), want, 12)
+        self.assertGreater(want, 8 * 2 * ctrl(12))
+        # one changed sector: its erase, program and CRC read-back besides
+        p = pages((3,))
+        self.assertAlmostEqual(bench.ceiling(m, True, p, "qdfu"),
+                               want + 1.1 + 32 * 128 * 16e-6 + SECTOR * 5e-9, 9)
+        self.assertAlmostEqual(bench.ceiling(m, True, pages(()), "dfu-util"), PROTO_8, 12)
 
     def test_changed_sector_first(self):
         """Early: the erase and program end long before the protocol does."""

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 
+#include "sim/h7/crc_model.h"
 #include "sim/h7/h7_iflash.h"
 #include "sim/nor/nor_parts.h"
 #include "sim/vusb/usb_timing.h"
@@ -54,6 +55,8 @@ int main(void)
 	/* every line's clock plan (firmware/port/stm32h7/clock.c): QUADSPI on
 	 * HCLK3 200 MHz (H74x), OCTOSPI on PLL2R 200 MHz (H72x/H73x, H7A3/B3/B0);
 	 * tests/port_stm32h7/usb/test_h7_system.c checks it per board */
+	printf("  \"crc_unit\": {\"cycles_per_word\": %u, \"ahb_hz\": %u},\n",
+	       CRC_MODEL_CYCLES_PER_WORD, CRC_MODEL_AHB_HZ);
 	printf("  \"qspi_kernel_hz\": 200000000\n}\n");
 	return 0;
 }

@@ -88,7 +88,8 @@ static struct {
 	uint32_t gs_held_at;
 	uint32_t told_at, told_ms; /* last dfuDNBUSY answer: when, poll */
 	bool up_held;              /* an UPLOAD reply is deferred until the engine idles */
-	bool crc_held;             /* a CRC_TABLE_RESULT reply waits for the job's end */
+	bool crc_held;             /* a CRC_(TABLE_)RESULT reply waits for the job's end */
+	bool crc_held_one;         /* ... a CRC_RESULT's */
 	uint16_t crc_held_len;     /* ... its wLength */
 	uint32_t crc_held_at;
 	uint16_t up_block, up_len;
@@ -669,10 +670,11 @@ QDFU_STATIC_ASSERT(QDFU_ARRAY_SIZE(handlers) == DFU_STATE_COUNT, "one handler pe
 /* QSPI reads run at 25-50 MB/s (1-1-4 at the board clock): a 128 KiB page
  * takes a few ms, so a host asks again in 1 ms */
 #define CRC_POLL_MS 1u
-/* CRC_TABLE_RESULT while the job runs is held until it ends, at most this
- * long: the answer leaves the moment the last entry is done, instead of at
- * the host's next poll (up to a poll later), and the host still sees
- * progress this often. Far under any host's control timeout (qdfu 5 s). */
+/* CRC_RESULT and CRC_TABLE_RESULT while the job runs are held until it
+ * ends, at most this long: the answer leaves the moment the last entry is
+ * done, instead of at the host's next poll (up to a poll later), and the
+ * host still sees progress this often. Far under any host's control
+ * timeout (qdfu 5 s). */
 #define CRC_HOLD_MS 50u
 
 QDFU_STATIC_ASSERT(QDFU_PROTO_CRC_TABLE_RESULT_MAX <= 0xFFFFu && QDFU_PROTO_CRC_TABLE_MAX >= 1u,
@@ -731,45 +733,51 @@ static uint16_t crc_table_answer(void)
 	return (uint16_t)(QDFU_PROTO_CRC_TABLE_HEAD_LEN + 4u * dfu.crc_done);
 }
 
+/* The CRC_RESULT answer as of now in dfu.small: its length. */
+static uint16_t crc_result_answer(void)
+{
+	bool done = dfu.crc_done != 0u && !crc_busy();
+	qdfu_put_le32(&dfu.small[0], crc_reported_status());
+	qdfu_put_le32(&dfu.small[4],
+	              done ? qdfu_get_le32(&dfu.crc_table[QDFU_PROTO_CRC_TABLE_HEAD_LEN]) : 0u);
+	qdfu_put_le32(&dfu.small[8], crc_busy() ? CRC_POLL_MS : 0u);
+	return QDFU_PROTO_CRC_RESULT_LEN;
+}
+
 /* CRC_RESULT (one CRC) and CRC_TABLE_RESULT (a table): status, then the
- * CRC or the count of entries done, then the poll the host should wait. */
+ * CRC or the count of entries done, then the poll the host should wait;
+ * held while the job runs (CRC_HOLD_MS). */
 static enum usbd_reply vendor_crc_result(const struct usb_setup *s, struct usbd_ctrl *c)
 {
-	if (s->bRequest == QDFU_PROTO_REQ_CRC_RESULT) {
-		if (s->bmRequestType != QDFU_PROTO_RT_IN || s->wLength != QDFU_PROTO_CRC_RESULT_LEN)
-			return USBD_REPLY_STALL;
-		bool done = dfu.crc_done != 0u && !crc_busy();
-		qdfu_put_le32(&dfu.small[0], crc_reported_status());
-		qdfu_put_le32(&dfu.small[4],
-		              done ? qdfu_get_le32(&dfu.crc_table[QDFU_PROTO_CRC_TABLE_HEAD_LEN])
-		                   : 0u);
-		qdfu_put_le32(&dfu.small[8], crc_busy() ? CRC_POLL_MS : 0u);
-		c->buf = dfu.small;
-		c->len = QDFU_PROTO_CRC_RESULT_LEN;
-		return USBD_REPLY_IN;
-	}
-	if (s->bmRequestType != QDFU_PROTO_RT_IN || s->wLength < QDFU_PROTO_CRC_TABLE_HEAD_LEN ||
-	    s->wLength > QDFU_PROTO_CRC_TABLE_RESULT_MAX)
+	bool one = s->bRequest == QDFU_PROTO_REQ_CRC_RESULT;
+	if (s->bmRequestType != QDFU_PROTO_RT_IN ||
+	    (one ? s->wLength != QDFU_PROTO_CRC_RESULT_LEN
+	         : s->wLength < QDFU_PROTO_CRC_TABLE_HEAD_LEN ||
+	               s->wLength > QDFU_PROTO_CRC_TABLE_RESULT_MAX))
 		return USBD_REPLY_STALL;
 	if (crc_busy()) {
 		dfu.crc_held = true;
+		dfu.crc_held_one = one;
 		dfu.crc_held_len = s->wLength;
 		dfu.crc_held_at = port_millis();
 		return USBD_REPLY_DEFER;
 	}
-	c->len = crc_table_answer();
-	c->buf = dfu.crc_table;
+	c->len = one ? crc_result_answer() : crc_table_answer();
+	c->buf = one ? dfu.small : dfu.crc_table;
 	return USBD_REPLY_IN;
 }
 
-/* The held CRC_TABLE_RESULT: when the job is over, or at CRC_HOLD_MS with
- * the entries done so far. */
+/* The held answer: when the job is over, or at CRC_HOLD_MS with the entries
+ * done so far (CRC_RESULT: busy). */
 static void send_held_crc_table(void)
 {
 	if (!dfu.crc_held || (crc_busy() && port_millis() - dfu.crc_held_at < CRC_HOLD_MS))
 		return;
 	dfu.crc_held = false;
-	usbd_ctrl_reply_in(dfu.crc_table, QDFU_MIN(crc_table_answer(), dfu.crc_held_len));
+	if (dfu.crc_held_one)
+		usbd_ctrl_reply_in(dfu.small, crc_result_answer());
+	else
+		usbd_ctrl_reply_in(dfu.crc_table, QDFU_MIN(crc_table_answer(), dfu.crc_held_len));
 }
 
 static enum usbd_reply vendor_setup(const struct usb_setup *s, struct usbd_ctrl *c)

@@ -68,7 +68,8 @@ static void feed(uint32_t v, unsigned width)
 		if (top ^ in)
 			crc_m.state ^= crc_m.pol;
 	}
-	crc_m.cycles += width; /* 4 cycles a word, 2 a half-word, 1 a byte */
+	/* 4 cycles a word, 2 a half-word, 1 a byte */
+	crc_m.cycles += width * CRC_MODEL_CYCLES_PER_WORD / 4u;
 }
 
 static uint32_t rd(void *ctx, uint32_t off, unsigned w)

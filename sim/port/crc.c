@@ -21,7 +21,7 @@
 #include "sim/h7/crc_model.h"
 #include "sim/port/simport_internal.h"
 
-#define AHB_HZ    200000000u
+#define AHB_HZ    CRC_MODEL_AHB_HZ
 #define PS_PER_US 1000000u
 
 static uint64_t seen_cycles, owed_ps;

@@ -221,6 +221,22 @@ static void test_crc_table_result_is_held_until_the_table_is_done(void **state)
 	assert_int_equal(qdfu_get_le32(table_buf + 8), 0); /* no poll: done */
 }
 
+/* CRC_RESULT too: one request right after CRC_START gets the CRC, with no
+ * poll to wait between (qdfu's verify of each range it wrote). */
+static void test_crc_result_is_held_until_the_crc_is_done(void **state)
+{
+	(void)state;
+	static uint8_t ff[65536];
+	memset(ff, 0xFF, sizeof(ff));
+	mock_advance_ms(500); /* the journal's pre-erase at DFU entry is over */
+	assert_int_equal(crc_start(RAM_QSPI_BASE, sizeof(ff)), 8);
+	uint32_t st, crc, poll;
+	assert_int_equal(crc_result(&st, &crc, &poll), 12);
+	assert_int_equal(st, QDFU_PROTO_CRC_DONE);
+	assert_int_equal(crc, ref_crc32(ff, sizeof(ff)));
+	assert_int_equal(poll, 0);
+}
+
 /* Malformed requests stall; ranges the device cannot read say so; a new
  * request replaces the job still running. */
 static void test_crc_table_refuses_bad_requests(void **state)
@@ -320,6 +336,7 @@ int main(void)
 	    T(test_info_advertises_the_crc_table),
 	    T(test_crc_table_matches_memory),
 	    T(test_crc_table_result_is_held_until_the_table_is_done),
+	    T(test_crc_result_is_held_until_the_crc_is_done),
 	    T(test_crc_table_refuses_bad_requests),
 	    T(test_units_the_crc_table_found_blank_skip_the_compare_read),
 	};
