@@ -2,13 +2,19 @@
 #include "sim/clock/vclock.h"
 #include "hal/port.h"
 
+/* A poll of a loop that waits for no model (between two bus commands of a
+ * chip step, or on a timer of its own): the time one pass of such a loop
+ * takes, not a millisecond (a journal record's three bus commands cost
+ * 3 ms that way, for a 150 us page program). */
+#define IDLE_POLL_US 10u
+
 void port_wait_hint(void)
 {
-	/* virtual time: jump to the next model event (or 1 ms); real time:
-	 * let the models' clock run for a moment */
+	/* virtual time: jump to the next model event (or one poll's time);
+	 * real time: let the models' clock run for a moment */
 	if (vclock_mode() == VCLOCK_VIRTUAL) {
 		uint64_t next = vclock_next_deadline_us(), now = vclock_now_us();
-		vclock_advance_us(next > now ? next - now : 1000u);
+		vclock_advance_us(next > now ? next - now : IDLE_POLL_US);
 	} else {
 		vclock_advance_us(50);
 	}
