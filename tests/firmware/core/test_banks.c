@@ -253,9 +253,8 @@ static void test_an_unchanged_block_stops_the_early_erase(void **state)
 #define A3 0x08060000u /* bank 1, sector 3: blank */
 #define B1 0x08120000u /* bank 2, sector 1: blank */
 
-static void test_blocks_of_both_banks_program_at_once(void **state)
+static void both_banks_program_at_once(void)
 {
-	(void)state;
 	unsigned stalled0 = simport_iflash_stalled_reads();
 	uint32_t beside0 = mem_programmed_beside();
 	bool both = false;
@@ -279,6 +278,30 @@ static void test_blocks_of_both_banks_program_at_once(void **state)
 	assert_memory_equal(back, blk[0], BLOCK);
 	/* the engine read each block back after the bank beside was done */
 	assert_int_equal(simport_iflash_stalled_reads(), stalled0);
+}
+
+static void test_blocks_of_both_banks_program_at_once(void **state)
+{
+	(void)state;
+	both_banks_program_at_once();
+}
+
+/* The same on an H7A3/B3-like part: 8 KiB sectors, 16-byte flash words
+ * (a granule is two of them), bank 2 at 0x08100000 too. */
+static void test_blocks_of_both_banks_program_at_once_h7ab(void **state)
+{
+	(void)state;
+	static struct board ab;
+	ab = *fx_get_board();
+	ab.family = BOARD_FAMILY_H7AB;
+	ab.iflash_sector_size = 8u * 1024u;
+	ab.iflash_sectors = 128u;
+	mock_teardown();
+	fx_use_board(&ab);
+	mock_setup(&ab);
+	mock_set_task(bootloader_task);
+	assert_true(fx_reboot(true));
+	both_banks_program_at_once();
 }
 
 /* A queued block of the other bank over data it cannot program without an
@@ -341,6 +364,7 @@ int main(void)
 	    T(test_a_run_of_changed_sectors_erases_the_other_bank_early),
 	    T(test_an_unchanged_block_stops_the_early_erase),
 	    T(test_blocks_of_both_banks_program_at_once),
+	    T(test_blocks_of_both_banks_program_at_once_h7ab),
 	    T(test_a_block_that_needs_an_erase_waits_for_the_engine),
 	    T(test_a_dropped_queue_stops_the_program_beside),
 	};
