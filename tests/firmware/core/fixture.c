@@ -35,6 +35,20 @@ void fx_use_board(const struct board *b)
 	fx_board = b;
 }
 
+void fx_restart_h7ab(void)
+{
+	static struct board ab;
+	ab = *fx_get_board();
+	ab.family = BOARD_FAMILY_H7AB;
+	ab.iflash_sector_size = 8u * 1024u;
+	ab.iflash_sectors = 128u;
+	mock_teardown();
+	fx_use_board(&ab);
+	mock_setup(&ab);
+	mock_set_task(bootloader_task);
+	assert_true(fx_reboot(true));
+}
+
 bool fx_reboot(bool force_dfu)
 {
 	mock.app_started = false;

@@ -22,6 +22,9 @@ bool fx_reboot(bool force_dfu);
 /* The board the next fx_reboot() boots (a variant of the fixture's). */
 const struct board *fx_get_board(void);
 void fx_use_board(const struct board *b);
+/* Start again, memories erased, on an H7A3/B3-like copy of the board (8 KiB
+ * sectors, 128 a bank, 16-byte flash words), booted in DFU. */
+void fx_restart_h7ab(void);
 void fx_enumerate(void);
 
 /* DFU requests (interface 0). Return the control transfer's result. */

@@ -291,16 +291,7 @@ static void test_blocks_of_both_banks_program_at_once(void **state)
 static void test_blocks_of_both_banks_program_at_once_h7ab(void **state)
 {
 	(void)state;
-	static struct board ab;
-	ab = *fx_get_board();
-	ab.family = BOARD_FAMILY_H7AB;
-	ab.iflash_sector_size = 8u * 1024u;
-	ab.iflash_sectors = 128u;
-	mock_teardown();
-	fx_use_board(&ab);
-	mock_setup(&ab);
-	mock_set_task(bootloader_task);
-	assert_true(fx_reboot(true));
+	fx_restart_h7ab();
 	both_banks_program_at_once();
 }
 

@@ -405,16 +405,7 @@ static void test_cc20_erase_page_with_real_poll_timeout(void **state)
 static void test_cc20c_h7ab_poll_timeout_is_its_sectors(void **state)
 {
 	(void)state;
-	static struct board ab;
-	ab = *fx_get_board();
-	ab.family = BOARD_FAMILY_H7AB;
-	ab.iflash_sector_size = 8u * 1024u;
-	ab.iflash_sectors = 128u;
-	mock_teardown();
-	fx_use_board(&ab);
-	mock_setup(&ab);
-	mock_set_task(bootloader_task);
-	assert_true(fx_reboot(true));
+	fx_restart_h7ab();
 	uint8_t st1;
 	uint32_t poll;
 	assert_int_equal(cc20_erase(true, &st1, &poll), 1);
