@@ -265,9 +265,10 @@ static void beside_feed(void)
 }
 
 /* The next queued blocks into the free engine, each run through its quick
- * phases at once (mem_settle: reads, compares): blocks found in place (one
- * programmed beside, or unchanged) are done in this pass, up to the first
- * that programs or erases. Bounded by the queue's length. */
+ * phases at once (mem_poll runs them to their end: reads, compares): blocks
+ * found in place (one programmed beside, or unchanged) are done in this
+ * pass, up to the first that programs or erases. Bounded by the queue's
+ * length. */
 static void ring_feed(void)
 {
 	uint32_t addr;
@@ -282,10 +283,8 @@ static void ring_feed(void)
 		}
 		int rc = mem_start_write(addr, data, len, NULL);
 		dfu_ring_pop();
-		if (rc == QDFU_OK) {
-			(void)mem_settle();
+		if (rc == QDFU_OK)
 			rc = mem_poll();
-		}
 		dfu.bg_write = rc == QDFU_E_BUSY;
 		if (rc != QDFU_OK && rc != QDFU_E_BUSY)
 			bg_fail(rc);
